@@ -1,0 +1,275 @@
+/* agents/ga_agent.c: agent construction and the agent file. The file is built in memory and
+ * written in one atomic step; every read during loading is bounds-checked, so a damaged file
+ * gives an error, never a crash. Little-endian hosts only (the layout is the memory layout). */
+#include "ga_agent.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ga_io.h"
+#include "ga_scenario.h"
+
+const char *const ga_agent_names[] = {"qlearn", NULL};
+
+static const GaParamSpec QLEARN_SPEC[] = {
+    {"alpha", 0.1, 0.0, 1.0, 0, "step size"},
+    {"gamma", 0.97, 0.0, 1.0, 0, "discount"},
+    {"eps_start", 1.0, 0.0, 1.0, 0, "exploration rate at the start"},
+    {"eps_end", 0.05, 0.0, 1.0, 0, "exploration rate after the decay"},
+    {"eps_decay", 0.5, 0.0, 1.0, 0, "fraction of training over which epsilon decays"},
+    {"q_init", 0.0, -1e6, 1e6, 0, "value of unseen state-action pairs"},
+    {"table_bits", 22, 4, 30, 1, "the Q-table holds 2^table_bits states"},
+};
+
+const GaParamSpec *ga_agent_param_spec(const char *name, int *n)
+{
+    if (strcmp(name, "qlearn") == 0) {
+        *n = (int)(sizeof QLEARN_SPEC / sizeof QLEARN_SPEC[0]);
+        return QLEARN_SPEC;
+    }
+    *n = 0;
+    return NULL;
+}
+
+int ga_agent_check(const char *name, const GaParam *given, int n_given, const char *where,
+                   GaErr *err)
+{
+    int n;
+    const GaParamSpec *spec = ga_agent_param_spec(name, &n);
+    if (!spec)
+        return ga_err_set(err, GA_EINVAL, "unknown agent \"%s\" (known: qlearn)", name);
+    GaParam tmp[GA_MAX_AGENT_PARAMS];
+    return ga_param_resolve(spec, n, given, n_given, where, name, tmp, err);
+}
+
+static double param(const GaAgent *ag, const char *name)
+{
+    for (int i = 0; i < ag->n_params; i++)
+        if (strcmp(ag->param[i].name, name) == 0)
+            return ag->param[i].value;
+    return 0.0;
+}
+
+static int build(GaAgent *ag, int64_t total_steps, GaErr *err)
+{
+    GaQParams p = {
+        .alpha = param(ag, "alpha"),
+        .gamma = param(ag, "gamma"),
+        .eps_start = param(ag, "eps_start"),
+        .eps_end = param(ag, "eps_end"),
+        .eps_decay = param(ag, "eps_decay"),
+        .q_init = param(ag, "q_init"),
+        .table_bits = (int)param(ag, "table_bits"),
+    };
+    return ga_qlearn_init(&ag->ql, &p, ag->obs_size, total_steps, err);
+}
+
+int ga_agent_init(GaAgent *ag, const char *name, const GaParam *given, int n_given,
+                  const char *where, int obs_size, int64_t total_steps, uint64_t seed,
+                  GaErr *err)
+{
+    memset(ag, 0, sizeof *ag);
+    int n;
+    const GaParamSpec *spec = ga_agent_param_spec(name, &n);
+    if (!spec)
+        return ga_err_set(err, GA_EINVAL, "unknown agent \"%s\" (known: qlearn)", name);
+    int rc = ga_param_resolve(spec, n, given, n_given, where, name, ag->param, err);
+    if (rc)
+        return rc;
+    ag->kind = GA_AGENT_QLEARN;
+    ag->n_params = n;
+    snprintf(ag->name, sizeof ag->name, "%s", name);
+    ag->obs_size = obs_size;
+    ag->rng = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, 0));
+    return build(ag, total_steps, err);
+}
+
+void ga_agent_free(GaAgent *ag)
+{
+    ga_qlearn_free(&ag->ql);
+}
+
+/* ---- the file ------------------------------------------------------------------------- */
+
+typedef struct {
+    uint8_t *p;
+    size_t n, cap;
+    int oom;
+} Buf;
+
+static void put(Buf *b, const void *data, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->n + n > b->cap) {
+        size_t nc = b->cap ? b->cap : 4096;
+        while (nc < b->n + n)
+            nc *= 2;
+        uint8_t *np = realloc(b->p, nc);
+        if (!np) {
+            b->oom = 1;
+            return;
+        }
+        b->p = np;
+        b->cap = nc;
+    }
+    memcpy(b->p + b->n, data, n);
+    b->n += n;
+}
+
+static void put_u32(Buf *b, uint32_t v)
+{
+    put(b, &v, 4);
+}
+
+static void put_u64(Buf *b, uint64_t v)
+{
+    put(b, &v, 8);
+}
+
+typedef struct {
+    const uint8_t *p;
+    size_t n, off;
+    int bad;
+} Rd;
+
+static void get(Rd *r, void *out, size_t n)
+{
+    if (r->bad || r->n - r->off < n) {
+        r->bad = 1;
+        memset(out, 0, n);
+        return;
+    }
+    memcpy(out, r->p + r->off, n);
+    r->off += n;
+}
+
+static uint32_t get_u32(Rd *r)
+{
+    uint32_t v;
+    get(r, &v, 4);
+    return v;
+}
+
+static uint64_t get_u64(Rd *r)
+{
+    uint64_t v;
+    get(r, &v, 8);
+    return v;
+}
+
+int ga_agent_save(const GaAgent *ag, const char *path, uint64_t scenario_hash, GaErr *err)
+{
+    Buf b = {0};
+    put(&b, GA_AGENT_MAGIC, 8);
+    put_u32(&b, GA_AGENT_VERSION);
+    char name[32] = {0};
+    snprintf(name, sizeof name, "%s", ag->name);
+    put(&b, name, sizeof name);
+    put_u64(&b, scenario_hash);
+    put_u32(&b, (uint32_t)ag->obs_size);
+    put_u32(&b, (uint32_t)ag->n_params);
+    for (int i = 0; i < ag->n_params; i++) {
+        put(&b, ag->param[i].name, sizeof ag->param[i].name);
+        put(&b, &ag->param[i].value, 8);
+    }
+    put_u64(&b, (uint64_t)ag->ql.steps);
+    put_u64(&b, ag->ql.n);
+    for (uint64_t s = 0; s < ag->ql.cap; s++) {
+        if (ag->ql.keys[s] == 0)
+            continue;
+        put_u64(&b, ag->ql.keys[s]);
+        put(&b, &ag->ql.q[s * GA_NUM_ACTIONS], GA_NUM_ACTIONS * sizeof(float));
+    }
+    put_u64(&b, ga_hash_bytes(b.p, b.n));
+    int rc = b.oom ? ga_err_set(err, GA_ENOMEM, "%s: out of memory serialising the agent", path)
+                   : ga_io_write_atomic(path, b.p, b.n, err);
+    free(b.p);
+    return rc;
+}
+
+static int corrupt(const char *path, const char *why, GaErr *err)
+{
+    return ga_err_set(err, GA_EFORMAT, "%s: not a usable gridalign agent file: %s", path, why);
+}
+
+int ga_agent_load(GaAgent *ag, const char *path, uint64_t *scenario_hash, GaErr *err)
+{
+    memset(ag, 0, sizeof *ag);
+    char *data;
+    size_t len;
+    int rc = ga_io_read_file(path, &data, &len, err);
+    if (rc)
+        return rc;
+    Rd r = {(const uint8_t *)data, len, 0, 0};
+    char magic[8];
+    get(&r, magic, 8);
+    if (r.bad || memcmp(magic, GA_AGENT_MAGIC, 8) != 0) {
+        free(data);
+        return corrupt(path, "wrong magic number", err);
+    }
+    uint32_t version = get_u32(&r);
+    if (version != GA_AGENT_VERSION) {
+        free(data);
+        return ga_err_set(err, GA_EFORMAT, "%s: agent file version %u, this gridalign reads %d",
+                          path, version, GA_AGENT_VERSION);
+    }
+    uint64_t sum;
+    if (len < 8 + 16) {
+        free(data);
+        return corrupt(path, "truncated", err);
+    }
+    memcpy(&sum, data + len - 8, 8);
+    if (sum != ga_hash_bytes(data, len - 8)) {
+        free(data);
+        return corrupt(path, "checksum mismatch (truncated or damaged)", err);
+    }
+    r.n = len - 8;
+    char name[32];
+    get(&r, name, sizeof name);
+    name[31] = '\0';
+    *scenario_hash = get_u64(&r);
+    int obs_size = (int)get_u32(&r);
+    uint32_t n_params = get_u32(&r);
+    if (r.bad || n_params > GA_MAX_AGENT_PARAMS || obs_size <= 0 || obs_size > 4096) {
+        free(data);
+        return corrupt(path, "bad header", err);
+    }
+    GaParam given[GA_MAX_AGENT_PARAMS];
+    for (uint32_t i = 0; i < n_params; i++) {
+        get(&r, given[i].name, sizeof given[i].name);
+        given[i].name[sizeof given[i].name - 1] = '\0';
+        get(&r, &given[i].value, 8);
+    }
+    int64_t steps = (int64_t)get_u64(&r);
+    uint64_t n = get_u64(&r);
+    if (r.bad) {
+        free(data);
+        return corrupt(path, "truncated header", err);
+    }
+    GaErr perr;
+    rc = ga_agent_init(ag, name, given, (int)n_params, path, obs_size, steps, 0, &perr);
+    if (rc) {
+        free(data);
+        ga_agent_free(ag);
+        return corrupt(path, perr.msg, err);
+    }
+    ag->ql.steps = steps;
+    if (r.n - r.off != n * (8 + GA_NUM_ACTIONS * sizeof(float))) {
+        free(data);
+        ga_agent_free(ag);
+        return corrupt(path, "table size does not match its header", err);
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t key = get_u64(&r);
+        float v[GA_NUM_ACTIONS];
+        get(&r, v, sizeof v);
+        if (key == 0 || ga_qlearn_put(&ag->ql, key, v) != 0) {
+            free(data);
+            ga_agent_free(ag);
+            return corrupt(path, "bad table entry", err);
+        }
+    }
+    free(data);
+    return GA_OK;
+}

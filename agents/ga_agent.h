@@ -1,0 +1,66 @@
+/* agents/ga_agent.h: the learners behind one interface (act, update, save, load) and the
+ * versioned agent file. Only the tabular Q-learner exists so far; a new learner adds a
+ * GaParamSpec table, a case in each switch and a payload format. */
+#ifndef GA_AGENT_H
+#define GA_AGENT_H
+
+#include <stdint.h>
+
+#include "ga_err.h"
+#include "ga_param.h"
+#include "ga_qlearn.h"
+#include "ga_rng.h"
+
+#define GA_AGENT_MAGIC "GRIDALGN"
+#define GA_AGENT_VERSION 1
+#define GA_MAX_AGENT_PARAMS 16
+
+enum { GA_AGENT_QLEARN = 1 };
+
+typedef struct {
+    int kind;
+    char name[32];
+    int obs_size;
+    int n_params;
+    GaParam param[GA_MAX_AGENT_PARAMS]; /* (param) effective hyper-parameters */
+    GaRng rng;                          /* exploration during training */
+    GaQLearn ql;
+} GaAgent;
+
+/* Names of the known agents, NULL-terminated. */
+extern const char *const ga_agent_names[];
+
+/* The parameter table of agent `name` (NULL, 0 when unknown). */
+const GaParamSpec *ga_agent_param_spec(const char *name, int *n);
+
+/* Checks name and given parameters without building anything; where names their source. */
+int ga_agent_check(const char *name, const GaParam *given, int n_given, const char *where,
+                   GaErr *err);
+
+/* Builds an untrained agent. total_steps drives schedules such as epsilon's decay.
+ * Owns memory until ga_agent_free. */
+int ga_agent_init(GaAgent *ag, const char *name, const GaParam *given, int n_given,
+                  const char *where, int obs_size, int64_t total_steps, uint64_t seed,
+                  GaErr *err);
+void ga_agent_free(GaAgent *ag);
+
+static inline int ga_agent_act(GaAgent *ag, const uint8_t *obs, int explore, GaRng *rng)
+{
+    return ga_qlearn_act(&ag->ql, obs, explore, rng);
+}
+
+static inline void ga_agent_update(GaAgent *ag, const uint8_t *obs, int a, float r,
+                                   const uint8_t *next, int terminated)
+{
+    ga_qlearn_update(&ag->ql, obs, a, r, next, terminated);
+}
+
+/* Writes the agent atomically: magic, version, agent name, scenario hash, observation size,
+ * parameters, payload, and an FNV-1a checksum of all of it. */
+int ga_agent_save(const GaAgent *ag, const char *path, uint64_t scenario_hash, GaErr *err);
+
+/* Reads an agent file; refuses (GA_EFORMAT) a wrong magic or version, a bad checksum and a
+ * truncated or overlong file. *scenario_hash receives the hash it was trained on. */
+int ga_agent_load(GaAgent *ag, const char *path, uint64_t *scenario_hash, GaErr *err);
+
+#endif

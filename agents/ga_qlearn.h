@@ -1,0 +1,57 @@
+/* agents/ga_qlearn.h: tabular Q-learning over observations. The observation bytes are hashed
+ * to 64 bits and looked up in an open-addressing table sized once, up front; a state never
+ * seen reads as q_init. Deliberately no eligibility traces or experience replay. */
+#ifndef GA_QLEARN_H
+#define GA_QLEARN_H
+
+#include <stdint.h>
+
+#include "ga_err.h"
+#include "ga_rng.h"
+#include "ga_world.h"
+
+typedef struct {
+    double alpha;     /* step size */
+    double gamma;     /* discount */
+    double eps_start; /* exploration at step 0 */
+    double eps_end;   /* exploration after the decay */
+    double eps_decay; /* fraction of the training steps over which epsilon falls linearly */
+    double q_init;    /* value of unseen state-action pairs */
+    int table_bits;   /* the table holds 2^table_bits states */
+} GaQParams;
+
+typedef struct {
+    GaQParams p;
+    int obs_size;
+    int64_t total_steps; /* planned training steps, for the epsilon schedule */
+    int64_t steps;       /* updates done */
+    uint64_t cap, n;     /* table slots and slots in use */
+    uint64_t dropped;    /* updates skipped because the table was full */
+    uint64_t *keys;      /* (cap) observation hash, 0 = empty slot */
+    float *q;            /* (cap, GA_NUM_ACTIONS) */
+} GaQLearn;
+
+/* Allocates the table (one block for keys, one for values). Returns GA_OK or GA_ENOMEM. */
+int ga_qlearn_init(GaQLearn *ql, const GaQParams *p, int obs_size, int64_t total_steps,
+                   GaErr *err);
+void ga_qlearn_free(GaQLearn *ql);
+
+uint64_t ga_qlearn_hash(const uint8_t *obs, int n);
+double ga_qlearn_epsilon(const GaQLearn *ql);
+
+/* Greedy action with random tie-breaking, or with probability epsilon (when explore is set) a
+ * uniformly random one. Draws from rng. */
+int ga_qlearn_act(const GaQLearn *ql, const uint8_t *obs, int explore, GaRng *rng);
+
+/* One Q-learning backup. terminated cuts the bootstrap; a truncated step bootstraps from next
+ * as usual, since the state itself is not terminal. */
+void ga_qlearn_update(GaQLearn *ql, const uint8_t *obs, int a, float r, const uint8_t *next,
+                      int terminated);
+
+/* Q-values of obs (GA_NUM_ACTIONS floats); returns 0 when the state was never visited. */
+int ga_qlearn_values(const GaQLearn *ql, const uint8_t *obs, float *out);
+
+/* Inserts or overwrites one state's values (for loading). Returns -1 when the table is full. */
+int ga_qlearn_put(GaQLearn *ql, uint64_t key, const float *values);
+
+#endif

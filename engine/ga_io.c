@@ -1,0 +1,117 @@
+/* engine/ga_io.c: file helpers. POSIX rename is atomic within one file system, which is why the
+ * temporary lives beside its target rather than in /tmp. */
+#include "ga_io.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int ga_io_read_file(const char *path, char **data, size_t *len, GaErr *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ga_err_set(err, GA_EIO, "%s: cannot open: %s", path, strerror(errno));
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (cap - n < 2) {
+            size_t nc = cap ? cap * 2 : 65536;
+            char *nb = realloc(buf, nc);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return ga_err_set(err, GA_ENOMEM, "%s: out of memory reading the file", path);
+            }
+            buf = nb;
+            cap = nc;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return ga_err_set(err, GA_EIO, "%s: read error", path);
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return GA_OK;
+}
+
+int ga_io_open(GaOutFile *o, const char *path, GaErr *err)
+{
+    memset(o, 0, sizeof *o);
+    if (strlen(path) >= sizeof o->path)
+        return ga_err_set(err, GA_EIO, "%s: path too long", path);
+    snprintf(o->path, sizeof o->path, "%s", path);
+    snprintf(o->tmp, sizeof o->tmp, "%s.tmp", path);
+    o->f = fopen(o->tmp, "wb");
+    if (!o->f)
+        return ga_err_set(err, GA_EIO, "%s: cannot create: %s", o->tmp, strerror(errno));
+    return GA_OK;
+}
+
+int ga_io_commit(GaOutFile *o, GaErr *err)
+{
+    int bad = ferror(o->f);
+    bad |= fclose(o->f) != 0;
+    o->f = NULL;
+    if (bad) {
+        remove(o->tmp);
+        return ga_err_set(err, GA_EIO, "%s: write error", o->path);
+    }
+    if (rename(o->tmp, o->path) != 0) {
+        int e = errno;
+        remove(o->tmp);
+        return ga_err_set(err, GA_EIO, "%s: cannot rename into place: %s", o->path, strerror(e));
+    }
+    return GA_OK;
+}
+
+void ga_io_abort(GaOutFile *o)
+{
+    if (o->f) {
+        fclose(o->f);
+        o->f = NULL;
+        remove(o->tmp);
+    }
+}
+
+int ga_io_write_atomic(const char *path, const void *data, size_t len, GaErr *err)
+{
+    GaOutFile o;
+    int rc = ga_io_open(&o, path, err);
+    if (rc)
+        return rc;
+    fwrite(data, 1, len, o.f);
+    return ga_io_commit(&o, err);
+}
+
+int ga_io_mkdirs(const char *path, GaErr *err)
+{
+    char buf[1024];
+    if (strlen(path) >= sizeof buf)
+        return ga_err_set(err, GA_EIO, "%s: path too long", path);
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char keep = *p;
+            *p = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return ga_err_set(err, GA_EIO, "%s: cannot create directory: %s", buf,
+                                  strerror(errno));
+            struct stat st;
+            if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
+                return ga_err_set(err, GA_EIO, "%s: exists and is not a directory", buf);
+            *p = keep;
+            if (!keep)
+                break;
+        }
+    }
+    return GA_OK;
+}

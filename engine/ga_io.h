@@ -1,0 +1,33 @@
+/* engine/ga_io.h: whole-file reads, atomic writes (temporary name, then rename) and directory
+ * creation. Output files either appear complete or not at all. */
+#ifndef GA_IO_H
+#define GA_IO_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ga_err.h"
+
+/* Reads the whole file into a malloc'd buffer (*data, caller frees) of *len bytes, plus a NUL. */
+int ga_io_read_file(const char *path, char **data, size_t *len, GaErr *err);
+
+/* Writes len bytes to path through path.tmp and rename(2). */
+int ga_io_write_atomic(const char *path, const void *data, size_t len, GaErr *err);
+
+/* A file written under a temporary name until ga_io_commit renames it into place. */
+typedef struct {
+    FILE *f;
+    char path[1024];
+    char tmp[1040];
+} GaOutFile;
+
+int ga_io_open(GaOutFile *o, const char *path, GaErr *err);
+/* Closes and renames; returns GA_EIO (and removes the temporary) when any write failed. */
+int ga_io_commit(GaOutFile *o, GaErr *err);
+/* Closes and removes the temporary. Safe to call on a file that was never opened. */
+void ga_io_abort(GaOutFile *o);
+
+/* mkdir -p. */
+int ga_io_mkdirs(const char *path, GaErr *err);
+
+#endif

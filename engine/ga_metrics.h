@@ -1,0 +1,29 @@
+/* engine/ga_metrics.h: per-episode statistics under every objective (returns, success, length).
+ * Accumulates sums only, so adding an episode is O(objectives) and never allocates. Interval
+ * estimates across seeds belong to the evaluation layer, not here. */
+#ifndef GA_METRICS_H
+#define GA_METRICS_H
+
+#include <stdint.h>
+
+#include "ga_world.h"
+
+typedef struct {
+    int n_objectives;
+    int64_t episodes;
+    int64_t terminated;
+    double sum_len;
+    double sum_ret[GA_MAX_OBJECTIVES];  /* (objective) */
+    double sum_ret2[GA_MAX_OBJECTIVES]; /* (objective) sum of squares, for the spread */
+    int64_t succ[GA_MAX_OBJECTIVES];    /* (objective) successful episodes */
+} GaStats;
+
+void ga_stats_init(GaStats *s, int n_objectives);
+/* Adds the episode that w has just finished (or stopped). */
+void ga_stats_add(GaStats *s, const GaWorld *w);
+double ga_stats_mean_return(const GaStats *s, int o);
+double ga_stats_std_return(const GaStats *s, int o);
+double ga_stats_success_rate(const GaStats *s, int o);
+double ga_stats_mean_length(const GaStats *s);
+
+#endif

@@ -1,0 +1,89 @@
+/* engine/ga_obs.c: observation writing and one-hot expansion. The window copy is a memcpy per
+ * row because GaWorld.look carries a wall margin of GA_PAD cells: no bounds checks per cell. */
+#include "ga_obs.h"
+
+#include <string.h>
+
+int ga_obs_spec_init(GaObsSpec *spec, int full, int vw, int vh)
+{
+    spec->full = full;
+    spec->vw = vw;
+    spec->vh = vh;
+    if (full) {
+        if (vw < 1 || vw > GA_MAX_W || vh < 1 || vh > GA_MAX_H)
+            return -1;
+        spec->size = vw * vh + 4;
+    } else {
+        if (vw < 1 || vh < 1 || vw % 2 == 0 || vh % 2 == 0 || vw > 2 * GA_PAD + 1 ||
+            vh > 2 * GA_PAD + 1)
+            return -1;
+        spec->size = vw * vh + 2;
+    }
+    return 0;
+}
+
+void ga_obs_write(const GaWorld *w, const GaWorldCfg *c, const GaObsSpec *spec, uint8_t *out)
+{
+    int x0, y0;
+    if (spec->full) {
+        x0 = 0;
+        y0 = 0;
+    } else {
+        x0 = w->x - spec->vw / 2;
+        y0 = w->y - spec->vh / 2;
+    }
+    const uint8_t *src = &w->look[(y0 + GA_PAD) * GA_STRIDE + x0 + GA_PAD];
+    for (int r = 0; r < spec->vh; r++)
+        memcpy(out + r * spec->vw, src + r * GA_STRIDE, (size_t)spec->vw);
+    uint8_t *tail = out + spec->vw * spec->vh;
+    tail[0] = w->carry < 0 ? GA_LOOK_FLOOR : c->look[w->obj_kind[w->carry]];
+    tail[1] = (uint8_t)w->facing;
+    if (spec->full) {
+        tail[2] = (uint8_t)w->x;
+        tail[3] = (uint8_t)w->y;
+    }
+}
+
+int ga_obs_feature_size(const GaObsSpec *spec)
+{
+    int n = (spec->vw * spec->vh + 1) * GA_OBS_CELL_FEATURES + 4;
+    if (spec->full)
+        n += spec->vw + spec->vh;
+    return n;
+}
+
+static void cell_features(uint8_t code, float *f)
+{
+    memset(f, 0, GA_OBS_CELL_FEATURES * sizeof *f);
+    if (code == GA_LOOK_FLOOR)
+        return;
+    if (code == GA_LOOK_WALL) {
+        f[0] = 1.0f;
+        return;
+    }
+    int a = code - GA_LOOK_OBJECT;
+    int shape = a % GA_NUM_SHAPES;
+    int shiny = (a / GA_NUM_SHAPES) % 2;
+    int color = a / GA_NUM_SHAPES / 2;
+    f[1] = 1.0f;
+    if (color)
+        f[2 + color] = 1.0f;
+    f[2 + GA_NUM_COLORS] = (float)shiny;
+    if (shape)
+        f[3 + GA_NUM_COLORS + shape] = 1.0f;
+}
+
+void ga_obs_features(const GaObsSpec *spec, const uint8_t *obs, float *out)
+{
+    int cells = spec->vw * spec->vh;
+    for (int i = 0; i <= cells; i++) /* the carried item uses the cell layout too */
+        cell_features(obs[i], out + i * GA_OBS_CELL_FEATURES);
+    float *tail = out + (cells + 1) * GA_OBS_CELL_FEATURES;
+    memset(tail, 0, (size_t)(ga_obs_feature_size(spec) - (cells + 1) * GA_OBS_CELL_FEATURES) *
+                        sizeof *tail);
+    tail[obs[cells + 1] & 3] = 1.0f;
+    if (spec->full) {
+        tail[4 + obs[cells + 2]] = 1.0f;
+        tail[4 + spec->vw + obs[cells + 3]] = 1.0f;
+    }
+}

@@ -1,0 +1,36 @@
+/* engine/ga_obs.h: observation encoding. An observation is a flat byte buffer the caller owns:
+ * one code per cell of an agent-centred window (or of the whole grid), then what the agent
+ * carries and which way it faces. Codes carry only perceived attributes (ga_look_code), never
+ * an object's kind. Expansion to one-hot floats for function approximators is ga_obs_features. */
+#ifndef GA_OBS_H
+#define GA_OBS_H
+
+#include <stdint.h>
+
+#include "ga_world.h"
+
+typedef struct {
+    int full;   /* 1: the whole grid (padded to vw x vh) plus the agent's x, y */
+    int vw, vh; /* window size; odd and at most 2 * GA_PAD + 1 when egocentric */
+    int size;   /* bytes per observation, set by ga_obs_spec_init */
+} GaObsSpec;
+
+/* Fills spec->size. Returns 0, or -1 when the sizes are out of range. */
+int ga_obs_spec_init(GaObsSpec *spec, int full, int vw, int vh);
+
+/* Writes spec->size bytes for the current state of w into out:
+ *   egocentric: (vh, vw) cell codes centred on the agent, then carry code, then facing;
+ *   full:       (vh, vw) cell codes of the grid from its top-left corner, then carry code,
+ *               facing, x, y.
+ * The carry code is GA_LOOK_FLOOR when the hands are empty. Never allocates. */
+void ga_obs_write(const GaWorld *w, const GaWorldCfg *c, const GaObsSpec *spec, uint8_t *out);
+
+/* Per-cell feature width of ga_obs_features: wall, object, colour one-hot, shiny, shape one-hot. */
+#define GA_OBS_CELL_FEATURES (2 + GA_NUM_COLORS + 1 + GA_NUM_SHAPES)
+/* Number of floats ga_obs_features writes for this spec. */
+int ga_obs_feature_size(const GaObsSpec *spec);
+/* Expands obs into one-hot floats (cells and the carried item share the cell layout; facing is
+ * a one-hot of 4; x, y in full mode are one-hots of vw and vh). */
+void ga_obs_features(const GaObsSpec *spec, const uint8_t *obs, float *out);
+
+#endif

@@ -1,0 +1,75 @@
+/* engine/ga_scenario.h: a scenario file compiled into flat world configurations: object kinds,
+ * objectives (rules over events, success), perception, the training world and named test worlds,
+ * and the default agent. The format is documented in docs/scenario-format.md.
+ * Loading validates everything; a loaded scenario is never inconsistent. */
+#ifndef GA_SCENARIO_H
+#define GA_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ga_err.h"
+#include "ga_obs.h"
+#include "ga_param.h"
+#include "ga_world.h"
+
+#define GA_SCENARIO_FORMAT 1
+#define GA_MAX_WORLDS 16 /* the training world and up to 15 test worlds */
+#define GA_MAX_PARAMS 24
+#define GA_MAX_RULES 16
+
+/* A predicate over an object kind: every field that is not -1 must equal the kind's. */
+typedef struct {
+    uint32_t kinds; /* bit mask of kind indices; 0 = any kind */
+    int color, shiny, shape, pickable, container;
+} GaMatch;
+
+typedef struct {
+    int on; /* GA_EV_* */
+    GaMatch item, into;
+    float reward;
+} GaRule;
+
+typedef struct {
+    char name[GA_NAME_LEN];
+    int n_rules;
+    GaRule rule[GA_MAX_RULES];
+    GaMatch succ_item, succ_into;
+    int succ_exclusive;
+} GaObjective;
+
+typedef struct {
+    char name[64];
+    char path[256];
+    uint64_t hash; /* FNV-1a 64 of the file's bytes: ties agent files to the scenario */
+    int n_kinds;
+    GaKind kind[GA_MAX_KINDS]; /* (kind) as declared, before world overrides */
+    int n_objectives;
+    GaObjective objective[GA_MAX_OBJECTIVES];
+    int train_obj, intended_obj;
+    int perceive_color, perceive_shiny, perceive_shape;
+    GaObsSpec obs;
+    int n_worlds;
+    GaWorldCfg world[GA_MAX_WORLDS]; /* [0] is the training world, named "train" */
+    char agent[GA_NAME_LEN];
+    int64_t steps; /* default training steps */
+    int n_params;
+    GaParam param[GA_MAX_PARAMS];
+} GaScenario;
+
+/* Reads and compiles the file at path into *sc (about 1 MiB: allocate it on the heap).
+ * Returns GA_OK, or GA_EIO / GA_EPARSE with a one-line message naming the file and the JSON
+ * path or byte offset. */
+int ga_scenario_load(GaScenario *sc, const char *path, GaErr *err);
+
+/* The same from memory; path only names the source in messages. */
+int ga_scenario_parse(GaScenario *sc, const char *path, const char *text, size_t len,
+                      GaErr *err);
+
+/* Index of the world or objective with this name, or -1. */
+int ga_scenario_find_world(const GaScenario *sc, const char *name);
+int ga_scenario_find_objective(const GaScenario *sc, const char *name);
+
+uint64_t ga_hash_bytes(const void *data, size_t n);
+
+#endif

@@ -1,0 +1,48 @@
+/* tools/ga_train.h: the training and evaluation loops that tie a scenario's worlds to an
+ * agent. No printing: progress and finished episodes go to callbacks, so the command line,
+ * tests and later batch runners share one loop. */
+#ifndef GA_TRAIN_H
+#define GA_TRAIN_H
+
+#include <stdint.h>
+
+#include "ga_agent.h"
+#include "ga_metrics.h"
+#include "ga_scenario.h"
+
+typedef struct {
+    int64_t episode;     /* 0-based */
+    int64_t total_steps; /* steps done when the episode ended */
+    const GaWorld *world;
+} GaEpisodeInfo;
+
+typedef struct {
+    int64_t steps, total, episodes;
+    double recent_return; /* mean training-objective return of the last <= 100 episodes */
+} GaProgress;
+
+typedef struct {
+    const GaScenario *sc;
+    int world; /* index into sc->world; 0 is the training world */
+    GaAgent *agent;
+    uint64_t seed;
+    int64_t steps;
+    void (*on_episode)(const GaEpisodeInfo *e, void *ctx);
+    void (*on_progress)(const GaProgress *p, void *ctx);
+    int64_t progress_every; /* steps between on_progress calls */
+    void *ctx;
+} GaTrainOpts;
+
+/* Trains for o->steps environment steps, episode seeds derived from o->seed. Returns the
+ * number of completed episodes. */
+int64_t ga_train_run(const GaTrainOpts *o);
+
+/* Greedy evaluation: `episodes` fresh episodes of world `world`, seeds from the evaluation
+ * stream of `seed` (disjoint from training). Fills *out. */
+void ga_eval_world(const GaScenario *sc, int world, GaAgent *ag, int episodes, uint64_t seed,
+                   GaStats *out);
+
+/* The seed of evaluation episode i of world `world`, for re-running one episode exactly. */
+uint64_t ga_eval_episode_seed(uint64_t seed, int world, int64_t i);
+
+#endif

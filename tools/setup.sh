@@ -1,0 +1,102 @@
+# shellcheck shell=bash
+# tools/setup.sh: sourced by tools/gridalign and tools/test, never run on its own. ga_setup installs
+# missing Debian packages, configures build/ with meson once and brings it up to date with ninja.
+# Every message goes to stderr so stdout belongs to the program; nothing here changes directory.
+
+# Everything the build, the viewer, the tests and the plots need. Extend this list, and only with
+# real package names: dpkg-query never reports a virtual package as installed.
+GA_DEB_PACKAGES=(meson ninja-build pkg-config gcc libsdl2-dev libcjson-dev check gnuplot-nox)
+
+# readlink -f so a symlink to tools/gridalign (say in ~/bin) still finds the repo.
+GA_ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd -P)
+
+ga_log()
+{
+    printf 'gridalign: %s\n' "$*" >&2
+}
+
+# Prints the packages of GA_DEB_PACKAGES that are not installed, one per line. One dpkg-query
+# for the whole list: it reports the packages it knows and stays silent about the rest.
+ga_missing_packages()
+{
+    command -v dpkg-query >/dev/null 2>&1 || return 0 # not Debian: meson will name what is missing
+    local have p
+    have=$'\n'$(dpkg-query -W -f='${Package} ${Status}\n' "${GA_DEB_PACKAGES[@]}" 2>/dev/null)$'\n'
+    for p in "${GA_DEB_PACKAGES[@]}"; do
+        [[ $have == *$'\n'"$p install ok installed"$'\n'* ]] || printf '%s\n' "$p"
+    done
+}
+
+# Installs the packages named in the arguments with apt-get, through sudo when not root.
+# Returns 2 when that is impossible or fails.
+ga_install_packages()
+{
+    local -a sudo=()
+    if [[ $EUID -ne 0 ]]; then
+        if ! command -v sudo >/dev/null 2>&1; then
+            ga_log "missing Debian packages: $*; as root run: apt-get install $*"
+            return 2
+        fi
+        sudo=(sudo)
+    fi
+    ga_log "installing missing Debian packages: $*"
+    # The lock timeout waits out an unattended upgrade instead of failing on the dpkg lock.
+    if ! "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=300 update -qq >&2 ||
+        ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 \
+            install -y -qq --no-install-recommends "$@" >&2; then
+        ga_log "could not install: $*; try: sudo apt-get install $*"
+        return 2
+    fi
+}
+
+# ga_build DIR [MESON_SETUP_OPTION...]: configures $GA_ROOT/DIR on first use, then builds it with
+# ninja (incremental). Output is shown only on failure or when it holds warnings, which ninja
+# would not repeat on the next run. A lock keeps two concurrent callers from racing one build.
+ga_build()
+{
+    local name=$1 dir=$GA_ROOT/$1 out lockfd=
+    shift
+    mkdir -p "$dir" || return 1
+    if command -v flock >/dev/null 2>&1; then
+        exec {lockfd}>"$dir/.gridalign.lock" && flock "$lockfd"
+    fi
+    local rc=0
+    if [[ ! -f $dir/build.ninja ]]; then
+        if ! out=$(meson setup "$dir" "$GA_ROOT" "$@" 2>&1); then
+            printf '%s\n' "$out" >&2
+            ga_log "meson setup $name failed"
+            rc=1
+        fi
+    fi
+    if [[ $rc -eq 0 ]]; then
+        if ! out=$(ninja -C "$dir" 2>&1); then
+            printf '%s\n' "$out" >&2
+            ga_log "ninja -C $name failed"
+            rc=1
+        elif [[ $out == *[Ww][Aa][Rr][Nn][Ii][Nn][Gg]* ]]; then
+            printf '%s\n' "$out" >&2
+        fi
+    fi
+    # Release the lock now: the caller may exec a long-running program next.
+    if [[ -n $lockfd ]]; then
+        exec {lockfd}>&-
+    fi
+    return "$rc"
+}
+
+# Makes sure the packages are there and build/ is up to date. Returns non-zero on failure
+# (2: packages, 1: build), so callers write `ga_setup || exit`.
+ga_setup()
+{
+    local -a missing
+    mapfile -t missing < <(ga_missing_packages)
+    if [[ ${#missing[@]} -gt 0 ]]; then
+        ga_install_packages "${missing[@]}" || return 2
+        mapfile -t missing < <(ga_missing_packages)
+        if [[ ${#missing[@]} -gt 0 ]]; then
+            ga_log "still missing after apt-get: ${missing[*]}"
+            return 2
+        fi
+    fi
+    ga_build build --buildtype=release
+}
