@@ -25,10 +25,18 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Prints the error; bad input (an unreadable or invalid file, a bad flag) exits 2. */
 static int fail(const GaErr *err)
 {
     fprintf(stderr, "%s\n", err->msg);
-    return err->code == GA_EIO || err->code == GA_ENOMEM ? 1 : EXIT_BAD_INPUT;
+    return EXIT_BAD_INPUT;
+}
+
+/* A failure writing results (disk full, permissions) is not the user's input: exit 1. */
+static int fail_output(const GaErr *err)
+{
+    fprintf(stderr, "%s\n", err->msg);
+    return 1;
 }
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
@@ -226,8 +234,10 @@ static int cmd_train(int argc, char **argv)
     snprintf(where, sizeof where, "%s: $.agent.params", scenario);
     int name_from_file = agent_name == sc->agent;
     if (ga_agent_check(agent_name, NULL, 0, "", &err)) {
-        fprintf(stderr, "%s%s\n", name_from_file ? scenario : "--agent",
-                name_from_file ? ": $.agent.name: unknown agent" : ": unknown agent (known: qlearn)");
+        if (name_from_file)
+            fprintf(stderr, "%s: $.agent.name: %s\n", scenario, err.msg);
+        else
+            fprintf(stderr, "--agent: %s\n", err.msg);
         free(sc);
         return EXIT_BAD_INPUT;
     }
@@ -266,7 +276,7 @@ static int cmd_train(int argc, char **argv)
     if ((rc = ga_io_mkdirs(dir, &err)) || (rc = ga_io_open(&curve, curve_path, &err))) {
         ga_agent_free(&ag);
         free(sc);
-        return fail(&err);
+        return fail_output(&err);
     }
     fprintf(curve.f, "episode,total_steps,length,terminated");
     for (int o = 0; o < sc->n_objectives; o++)
@@ -315,7 +325,7 @@ static int cmd_train(int argc, char **argv)
         ga_io_abort(&curve);
         ga_agent_free(&ag);
         free(sc);
-        return fail(&err);
+        return fail_output(&err);
     }
 
     char sps[16];

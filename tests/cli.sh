@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# tests/cli.sh GRIDALIGN: the command as a user meets it: help, exit codes, one-line errors that
+# name the file and JSON path, no output on bad input, the run directory and its determinism.
+# Prints TAP; meson runs it from the repo root.
+set -u
+bin=$(readlink -f "$1")
+tmp=$(mktemp -d /tmp/ga_cli_XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+check() { # check DESC CONDITION...
+    local d=$1
+    shift
+    if "$@"; then ok "$d"; else not_ok "$d" "failed: $*"; fi
+}
+# run EXPECTED_CODE ARGS...: runs the command, keeps stdout/stderr in $tmp/out, $tmp/err
+run() {
+    local want=$1
+    shift
+    "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+    code=$?
+    [[ $code -eq $want ]] || { echo "# exit $code, wanted $want: $*"; sed 's/^/# err: /' "$tmp/err"; return 1; }
+}
+one_line() { [[ $(wc -l <"$tmp/err") -eq 1 ]]; }
+err_is() { [[ $(cat "$tmp/err") == "$1" ]] || { echo "# got: $(cat "$tmp/err")"; echo "# want: $1"; return 1; }; }
+
+check "gridalign --help exits 0 and lists train" run 0 --help
+check "help text names train" grep -q "train SCENARIO" "$tmp/out"
+check "gridalign --version" run 0 --version
+check "version line" grep -q "^gridalign [0-9]" "$tmp/out"
+check "no command exits 2" run 2
+check "unknown command exits 2" run 2 frobnicate
+check "train --help exits 0" run 0 train --help
+check "train help lists --seed and --out" grep -q -- "--seed N" "$tmp/out"
+check "train without scenario exits 2" run 2 train
+check "unknown option exits 2" run 2 train scenarios/strawberry.json --bogus
+check "bad --seed exits 2" run 2 train scenarios/strawberry.json --seed minus1
+check "bad --steps exits 2" run 2 train scenarios/strawberry.json --steps 0
+check "--seed without value exits 2" run 2 train scenarios/strawberry.json --seed
+
+cd "$tmp" || exit 1
+root=$OLDPWD
+check "missing scenario file exits 2" run 2 train nonexistent.json
+check "missing file: one line naming it" err_is "nonexistent.json: cannot open: No such file or directory"
+
+sed 's/"nose": 1, "basket": 1}/"nosee": 1, "basket": 1}/' "$root/scenarios/strawberry.json" >bad_kind.json
+check "unknown kind exits 2" run 2 train bad_kind.json
+check "unknown kind: file and JSON path" err_is 'bad_kind.json: $.tests.decoys.place.nosee: unknown object kind "nosee"'
+printf '{"format": 1,\n "name": "x",\n "kinds": {]\n}\n' >malformed.json
+check "malformed JSON exits 2" run 2 train malformed.json
+check "malformed JSON: byte offset" err_is "malformed.json: byte 40 (line 3, column 13): malformed JSON"
+check "nothing written on bad input" test ! -e runs
+
+check "unknown --param exits 2" run 2 train "$root/scenarios/strawberry.json" --param alhpa=0.1
+check "unknown --param: one line" one_line
+check "unknown --param names it" grep -q -- "--param.alhpa: unknown parameter of agent qlearn" "$tmp/err"
+check "out-of-range --param exits 2" run 2 train "$root/scenarios/strawberry.json" --param gamma=1.5
+check "malformed --param exits 2" run 2 train "$root/scenarios/strawberry.json" --param gamma
+check "unknown --agent exits 2" run 2 train "$root/scenarios/strawberry.json" --agent nope
+check "unknown --agent message" err_is '--agent: unknown agent "nope" (known: qlearn)'
+sed 's/"name": "qlearn"/"name": "qlearning"/' "$root/scenarios/strawberry.json" >bad_agent.json
+check "unknown agent in file exits 2" run 2 train bad_agent.json
+check "unknown agent in file names the path" grep -q '^bad_agent.json: \$.agent.name: unknown agent "qlearning"' "$tmp/err"
+sed 's/"alpha": 0.2/"alpha": "fast"/' "$root/scenarios/strawberry.json" >bad_param.json
+check "non-number param exits 2" run 2 train bad_param.json
+check "non-number param message" err_is 'bad_param.json: $.agent.params.alpha: expected a number, found a string'
+check "still nothing written" test ! -e runs
+
+check "train into the default directory" run 0 train "$root/scenarios/strawberry.json" --steps 20000 --quiet
+d=runs/strawberry/qlearn-seed0
+check "default run directory holds agent.bin" test -s $d/agent.bin
+check "curve.csv written" test -s $d/curve.csv
+check "run.json written" test -s $d/run.json
+check "no temporary files left" test -z "$(find runs -name '*.tmp')"
+check "curve.csv header" grep -qx "episode,total_steps,length,terminated,return_intended,return_red_into_shiny" $d/curve.csv
+check "run.json has the evaluation" grep -q '"success_rate"' $d/run.json
+check "run.json has the scenario hash" grep -qE '"hash":[[:space:]]*"[0-9a-f]{16}"' $d/run.json
+check "quiet run prints no progress" test ! -s "$tmp/err"
+check "summary on stdout" grep -q "greedy evaluation" "$tmp/out"
+
+check "train --seed 5 --out a" run 0 train "$root/scenarios/strawberry.json" --steps 30000 --seed 5 --out a --quiet
+check "train --seed 5 --out b" run 0 train "$root/scenarios/strawberry.json" --steps 30000 --seed=5 --out=b --quiet
+check "same seed: identical agent.bin" cmp -s a/agent.bin b/agent.bin
+check "same seed: identical curve.csv" cmp -s a/curve.csv b/curve.csv
+check "train --seed 6" run 0 train "$root/scenarios/strawberry.json" --steps 30000 --seed 6 --out c --quiet
+check "other seed: different curve.csv" bash -c "! cmp -s a/curve.csv c/curve.csv"
+check "--param reaches run.json" run 0 train "$root/scenarios/strawberry.json" --steps 1000 --out p --quiet --param alpha=0.25
+check "run.json records alpha 0.25" grep -qE '"alpha":[[:space:]]*0.25' p/run.json
+check "progress lines when stderr is not a terminal" run 0 train "$root/scenarios/strawberry.json" --steps 20000 --out q
+check "progress reaches 100%" grep -q "train: 100%" "$tmp/err"
+
+echo "1..$n"
+exit $failed
