@@ -65,8 +65,7 @@ static int build(GaAgent *ag, int64_t total_steps, GaErr *err)
 }
 
 int ga_agent_init(GaAgent *ag, const char *name, const GaParam *given, int n_given,
-                  const char *where, int obs_size, int64_t total_steps, uint64_t seed,
-                  GaErr *err)
+                  const char *where, int obs_size, int64_t total_steps, uint64_t seed, GaErr *err)
 {
     memset(ag, 0, sizeof *ag);
     int n;

@@ -40,8 +40,7 @@ int ga_agent_check(const char *name, const GaParam *given, int n_given, const ch
 /* Builds an untrained agent. total_steps drives schedules such as epsilon's decay.
  * Owns memory until ga_agent_free. */
 int ga_agent_init(GaAgent *ag, const char *name, const GaParam *given, int n_given,
-                  const char *where, int obs_size, int64_t total_steps, uint64_t seed,
-                  GaErr *err);
+                  const char *where, int obs_size, int64_t total_steps, uint64_t seed, GaErr *err);
 void ga_agent_free(GaAgent *ag);
 
 static inline int ga_agent_act(GaAgent *ag, const uint8_t *obs, int explore, GaRng *rng)

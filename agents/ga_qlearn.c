@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ga_qlearn_init(GaQLearn *ql, const GaQParams *p, int obs_size, int64_t total_steps,
-                   GaErr *err)
+int ga_qlearn_init(GaQLearn *ql, const GaQParams *p, int obs_size, int64_t total_steps, GaErr *err)
 {
     memset(ql, 0, sizeof *ql);
     ql->p = *p;

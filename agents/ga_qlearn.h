@@ -32,8 +32,7 @@ typedef struct {
 } GaQLearn;
 
 /* Allocates the table (one block for keys, one for values). Returns GA_OK or GA_ENOMEM. */
-int ga_qlearn_init(GaQLearn *ql, const GaQParams *p, int obs_size, int64_t total_steps,
-                   GaErr *err);
+int ga_qlearn_init(GaQLearn *ql, const GaQParams *p, int obs_size, int64_t total_steps, GaErr *err);
 void ga_qlearn_free(GaQLearn *ql);
 
 uint64_t ga_qlearn_hash(const uint8_t *obs, int n);

@@ -20,7 +20,6 @@ typedef struct {
 
 /* Formats msg into err (when err is not NULL) and returns code, so callers can write
  * `return ga_err_set(err, GA_EPARSE, "%s: $.x: ...", path);`. */
-int ga_err_set(GaErr *err, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int ga_err_set(GaErr *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

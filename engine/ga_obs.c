@@ -79,8 +79,8 @@ void ga_obs_features(const GaObsSpec *spec, const uint8_t *obs, float *out)
     for (int i = 0; i <= cells; i++) /* the carried item uses the cell layout too */
         cell_features(obs[i], out + i * GA_OBS_CELL_FEATURES);
     float *tail = out + (cells + 1) * GA_OBS_CELL_FEATURES;
-    memset(tail, 0, (size_t)(ga_obs_feature_size(spec) - (cells + 1) * GA_OBS_CELL_FEATURES) *
-                        sizeof *tail);
+    memset(tail, 0,
+           (size_t)(ga_obs_feature_size(spec) - (cells + 1) * GA_OBS_CELL_FEATURES) * sizeof *tail);
     tail[obs[cells + 1] & 3] = 1.0f;
     if (spec->full) {
         tail[4 + obs[cells + 2]] = 1.0f;

@@ -28,8 +28,7 @@ int ga_param_resolve(const GaParamSpec *spec, int n_spec, const GaParam *given, 
                               where, given[g].name, agent, known);
         }
         double v = given[g].value;
-        if (!isfinite(v) || v < spec[i].lo || v > spec[i].hi ||
-            (spec[i].integer && v != floor(v)))
+        if (!isfinite(v) || v < spec[i].lo || v > spec[i].hi || (spec[i].integer && v != floor(v)))
             return ga_err_set(err, GA_EINVAL, "%s.%s: %g is out of range [%g, %g]%s", where,
                               given[g].name, v, spec[i].lo, spec[i].hi,
                               spec[i].integer ? " or not an integer" : "");

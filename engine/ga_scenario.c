@@ -99,8 +99,7 @@ static int check_name(Ctx *c, const char *name, const char *path)
         char ch = name[i];
         if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
               ch == '_' || ch == '-'))
-            return FAIL(c, "%s: name \"%s\" may use only letters, digits, '_' and '-'", path,
-                        name);
+            return FAIL(c, "%s: name \"%s\" may use only letters, digits, '_' and '-'", path, name);
     }
     return GA_OK;
 }
@@ -135,8 +134,7 @@ static int get_bool(Ctx *c, const cJSON *obj, const char *key, const char *path,
     return GA_OK;
 }
 
-static int get_string(Ctx *c, const cJSON *obj, const char *key, const char *path,
-                      const char **out)
+static int get_string(Ctx *c, const cJSON *obj, const char *key, const char *path, const char **out)
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!j)
@@ -282,10 +280,10 @@ static int parse_match(Ctx *c, const cJSON *j, const char *path, GaMatch *m)
             return FAIL(c, "%s.kind: expected a kind name or a non-empty array of them", path);
         }
     }
-    if ((rc = get_vocab(c, j, "color", path, ga_color_names, GA_NUM_COLORS, "color",
-                        &m->color)) < 0 ||
-        (rc = get_vocab(c, j, "shape", path, ga_shape_names, GA_NUM_SHAPES, "shape",
-                        &m->shape)) < 0 ||
+    if ((rc = get_vocab(c, j, "color", path, ga_color_names, GA_NUM_COLORS, "color", &m->color)) <
+            0 ||
+        (rc = get_vocab(c, j, "shape", path, ga_shape_names, GA_NUM_SHAPES, "shape", &m->shape)) <
+            0 ||
         (rc = get_bool(c, j, "shiny", path, &m->shiny)) < 0 ||
         (rc = get_bool(c, j, "pickable", path, &m->pickable)) < 0 ||
         (rc = get_bool(c, j, "container", path, &m->container)) < 0)
@@ -430,8 +428,8 @@ static int parse_objectives(Ctx *c, const cJSON *root)
 
 /* ---- worlds --------------------------------------------------------------------------- */
 
-static const char *const WORLD_KEYS[] = {"size",  "map",   "legend",         "border",
-                                         "place", "kinds", "max_steps",      "end_when_empty",
+static const char *const WORLD_KEYS[] = {"size",        "map",   "legend",    "border",
+                                         "place",       "kinds", "max_steps", "end_when_empty",
                                          "description", NULL};
 
 static int parse_size(Ctx *c, const cJSON *j, const char *path, int *w, int *h)
@@ -458,13 +456,11 @@ static int parse_legend(Ctx *c, const cJSON *j, const char *path, int8_t *legend
         return rc;
     for (const cJSON *m = j->child; m; m = m->next) {
         unsigned char ch = (unsigned char)m->string[0];
-        if (strlen(m->string) != 1 || ch < 33 || ch > 126 || ch == '#' || ch == '.' ||
-            ch == '@')
-            return FAIL(c, "%s.%s: a legend key is one printable character other than # . @",
-                        path, m->string);
+        if (strlen(m->string) != 1 || ch < 33 || ch > 126 || ch == '#' || ch == '.' || ch == '@')
+            return FAIL(c, "%s.%s: a legend key is one printable character other than # . @", path,
+                        m->string);
         if (!cJSON_IsString(m))
-            return FAIL(c, "%s.%s: expected a kind name, found %s", path, m->string,
-                        type_name(m));
+            return FAIL(c, "%s.%s: expected a kind name, found %s", path, m->string, type_name(m));
         int k = find_kind(c->sc, m->valuestring);
         if (k < 0) {
             char p[160];
@@ -476,8 +472,7 @@ static int parse_legend(Ctx *c, const cJSON *j, const char *path, int8_t *legend
     return GA_OK;
 }
 
-static int parse_map(Ctx *c, const cJSON *j, const char *path, const int8_t *legend,
-                     GaWorldCfg *w)
+static int parse_map(Ctx *c, const cJSON *j, const char *path, const int8_t *legend, GaWorldCfg *w)
 {
     const cJSON *map = cJSON_GetObjectItemCaseSensitive(j, "map");
     if (!cJSON_IsArray(map) || cJSON_GetArraySize(map) == 0)
@@ -496,11 +491,10 @@ static int parse_map(Ctx *c, const cJSON *j, const char *path, const int8_t *leg
         if (width < 0)
             width = n;
         if (n != width || n == 0)
-            return FAIL(c, "%s.map[%d]: every row must have the same, non-zero length (%d)",
-                        path, y, width);
+            return FAIL(c, "%s.map[%d]: every row must have the same, non-zero length (%d)", path,
+                        y, width);
         if (n > GA_MAX_W)
-            return FAIL(c, "%s.map[%d]: %d columns is over the maximum %d", path, y, n,
-                        GA_MAX_W);
+            return FAIL(c, "%s.map[%d]: %d columns is over the maximum %d", path, y, n, GA_MAX_W);
         for (int x = 0; x < n; x++) {
             unsigned char ch = (unsigned char)row->valuestring[x];
             int cell = y * GA_MAX_W + x;
@@ -513,8 +507,9 @@ static int parse_map(Ctx *c, const cJSON *j, const char *path, const int8_t *leg
                 w->map_ay = y;
             } else if (ch != '.' && ch != ' ') {
                 if (ch >= 128 || legend[ch] < 0)
-                    return FAIL(c, "%s.map[%d]: unknown map character '%c' at column %d (add it "
-                                   "to the legend)",
+                    return FAIL(c,
+                                "%s.map[%d]: unknown map character '%c' at column %d (add it "
+                                "to the legend)",
                                 path, y, ch >= 32 && ch < 127 ? ch : '?', x);
                 w->map_obj[cell] = legend[ch];
             }
@@ -547,8 +542,9 @@ static int check_room(Ctx *c, const GaWorldCfg *w, const char *path)
         return FAIL(c, "%s: %d objects is over the maximum %d", path, fixed + placed,
                     GA_MAX_OBJECTS);
     if (need > free_cells)
-        return FAIL(c, "%s: the world is too small: %d objects and the agent need %d free cells, "
-                       "it has %d",
+        return FAIL(c,
+                    "%s: the world is too small: %d objects and the agent need %d free cells, "
+                    "it has %d",
                     path, placed, need, free_cells);
     return GA_OK;
 }
@@ -641,9 +637,9 @@ static int compile_world(GaScenario *sc, GaWorldCfg *w)
     w->intended_obj = sc->intended_obj;
     for (int k = 0; k < w->n_kinds; k++) {
         const GaKind *kd = &w->kind[k];
-        w->look[k] = ga_look_code(sc->perceive_color ? kd->color : 0,
-                                  sc->perceive_shiny ? kd->shiny : 0,
-                                  sc->perceive_shape ? kd->shape : 0);
+        w->look[k] =
+            ga_look_code(sc->perceive_color ? kd->color : 0, sc->perceive_shiny ? kd->shiny : 0,
+                         sc->perceive_shape ? kd->shape : 0);
     }
     memset(w->reward, 0, sizeof w->reward);
     for (int o = 0; o < sc->n_objectives; o++) {
@@ -668,8 +664,8 @@ static int compile_world(GaScenario *sc, GaWorldCfg *w)
         }
         GaSuccessCfg *s = &w->success[o];
         for (int k = 0; k < GA_MAX_KINDS; k++) {
-            s->item[k] = k < w->n_kinds && match_kind(&ob->succ_item, &w->kind[k], k) &&
-                         w->kind[k].pickable;
+            s->item[k] =
+                k < w->n_kinds && match_kind(&ob->succ_item, &w->kind[k], k) && w->kind[k].pickable;
             s->into[k] = k < w->n_kinds && match_kind(&ob->succ_into, &w->kind[k], k) &&
                          w->kind[k].container;
         }
@@ -699,7 +695,8 @@ static int check_objectives_match(Ctx *c)
                                 "$.objectives.%s.success.deliver_all: matches no object kind in "
                                 "any world",
                                 ob->name);
-                return FAIL(c, "$.objectives.%s.rules[%d].item: matches no object kind in any world",
+                return FAIL(c,
+                            "$.objectives.%s.rules[%d].item: matches no object kind in any world",
                             ob->name, r);
             }
         }
@@ -809,9 +806,18 @@ static int parse_agent(Ctx *c, const cJSON *root)
     return GA_OK;
 }
 
-static const char *const TOP_KEYS[] = {
-    "format", "name",        "description", "kinds", "objectives", "train_objective",
-    "intended_objective", "observation", "world", "tests", "agent", NULL};
+static const char *const TOP_KEYS[] = {"format",
+                                       "name",
+                                       "description",
+                                       "kinds",
+                                       "objectives",
+                                       "train_objective",
+                                       "intended_objective",
+                                       "observation",
+                                       "world",
+                                       "tests",
+                                       "agent",
+                                       NULL};
 
 static int parse_root(Ctx *c, const cJSON *root)
 {
@@ -889,8 +895,7 @@ static int parse_root(Ctx *c, const cJSON *root)
     return parse_agent(c, root);
 }
 
-int ga_scenario_parse(GaScenario *sc, const char *path, const char *text, size_t len,
-                      GaErr *err)
+int ga_scenario_parse(GaScenario *sc, const char *path, const char *text, size_t len, GaErr *err)
 {
     memset(sc, 0, sizeof *sc);
     Ctx c = {.file = path, .err = err, .sc = sc};
@@ -930,8 +935,7 @@ int ga_scenario_load(GaScenario *sc, const char *path, GaErr *err)
             if (cap >= ((size_t)64 << 20)) {
                 free(buf);
                 fclose(f);
-                return ga_err_set(err, GA_EPARSE, "%s: larger than 64 MiB; not a scenario",
-                                  path);
+                return ga_err_set(err, GA_EPARSE, "%s: larger than 64 MiB; not a scenario", path);
             }
             cap = cap ? cap * 2 : 65536;
             char *nb = realloc(buf, cap);

@@ -63,8 +63,7 @@ typedef struct {
 int ga_scenario_load(GaScenario *sc, const char *path, GaErr *err);
 
 /* The same from memory; path only names the source in messages. */
-int ga_scenario_parse(GaScenario *sc, const char *path, const char *text, size_t len,
-                      GaErr *err);
+int ga_scenario_parse(GaScenario *sc, const char *path, const char *text, size_t len, GaErr *err);
 
 /* Index of the world or objective with this name, or -1. */
 int ga_scenario_find_world(const GaScenario *sc, const char *name);

@@ -6,11 +6,11 @@
 #include <assert.h>
 #include <string.h>
 
-const char *const ga_color_names[GA_NUM_COLORS] = {
-    "none", "red", "green", "blue", "yellow", "orange", "purple",
-    "pink", "brown", "gray", "silver", "white", "black"};
-const char *const ga_shape_names[GA_NUM_SHAPES] = {
-    "none", "berry", "round", "bowl", "pole", "square", "triangle", "star", "ring"};
+const char *const ga_color_names[GA_NUM_COLORS] = {"none",   "red",    "green", "blue",  "yellow",
+                                                   "orange", "purple", "pink",  "brown", "gray",
+                                                   "silver", "white",  "black"};
+const char *const ga_shape_names[GA_NUM_SHAPES] = {"none",   "berry",    "round", "bowl", "pole",
+                                                   "square", "triangle", "star",  "ring"};
 const char *const ga_event_names[GA_NUM_EVENTS] = {"step", "pickup", "deliver",
                                                    "drop", "bump",   "enter"};
 const char *const ga_action_names[GA_NUM_ACTIONS] = {"up",   "right", "down", "left",

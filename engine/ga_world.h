@@ -35,13 +35,32 @@ enum {
 /* Perceptual attribute vocabularies. Fixed, so observation codes and the renderer know every
  * value; index 0 means "none / not perceived". */
 enum {
-    GA_COLOR_NONE, GA_COLOR_RED, GA_COLOR_GREEN, GA_COLOR_BLUE, GA_COLOR_YELLOW,
-    GA_COLOR_ORANGE, GA_COLOR_PURPLE, GA_COLOR_PINK, GA_COLOR_BROWN, GA_COLOR_GRAY,
-    GA_COLOR_SILVER, GA_COLOR_WHITE, GA_COLOR_BLACK, GA_NUM_COLORS
+    GA_COLOR_NONE,
+    GA_COLOR_RED,
+    GA_COLOR_GREEN,
+    GA_COLOR_BLUE,
+    GA_COLOR_YELLOW,
+    GA_COLOR_ORANGE,
+    GA_COLOR_PURPLE,
+    GA_COLOR_PINK,
+    GA_COLOR_BROWN,
+    GA_COLOR_GRAY,
+    GA_COLOR_SILVER,
+    GA_COLOR_WHITE,
+    GA_COLOR_BLACK,
+    GA_NUM_COLORS
 };
 enum {
-    GA_SHAPE_NONE, GA_SHAPE_BERRY, GA_SHAPE_ROUND, GA_SHAPE_BOWL, GA_SHAPE_POLE,
-    GA_SHAPE_SQUARE, GA_SHAPE_TRIANGLE, GA_SHAPE_STAR, GA_SHAPE_RING, GA_NUM_SHAPES
+    GA_SHAPE_NONE,
+    GA_SHAPE_BERRY,
+    GA_SHAPE_ROUND,
+    GA_SHAPE_BOWL,
+    GA_SHAPE_POLE,
+    GA_SHAPE_SQUARE,
+    GA_SHAPE_TRIANGLE,
+    GA_SHAPE_STAR,
+    GA_SHAPE_RING,
+    GA_NUM_SHAPES
 };
 
 extern const char *const ga_color_names[GA_NUM_COLORS];
@@ -79,9 +98,9 @@ typedef struct {
 /* One world of a scenario (the training world or a test world), compiled from JSON. */
 typedef struct {
     char name[GA_NAME_LEN];
-    int w, h;           /* grid size including any border */
-    int border;         /* walls around the edge */
-    int has_map;        /* layout comes from map_* below, plus random `count` placements */
+    int w, h;    /* grid size including any border */
+    int border;  /* walls around the edge */
+    int has_map; /* layout comes from map_* below, plus random `count` placements */
     uint8_t map_wall[GA_MAX_H * GA_MAX_W]; /* (h, w) 1 = wall */
     int8_t map_obj[GA_MAX_H * GA_MAX_W];   /* (h, w) kind index or -1 */
     int map_ax, map_ay;                    /* agent start, -1 = random free cell */
@@ -90,15 +109,15 @@ typedef struct {
     int end_when_empty; /* terminate once no pickable object is left on the floor or carried */
 
     int n_kinds;
-    GaKind kind[GA_MAX_KINDS];   /* (kind) attributes after this world's overrides */
-    uint8_t look[GA_MAX_KINDS];  /* (kind) observation code under the scenario's perception */
+    GaKind kind[GA_MAX_KINDS];  /* (kind) attributes after this world's overrides */
+    uint8_t look[GA_MAX_KINDS]; /* (kind) observation code under the scenario's perception */
 
     int n_objectives;
     int train_obj, intended_obj;
     /* Reward of one event under each objective, precompiled from the rules so a step does a
      * table lookup, not rule matching. */
     float reward[GA_MAX_OBJECTIVES][GA_NUM_EVENTS][GA_MAX_KINDS + 1]
-                [GA_MAX_KINDS + 1]; /* (objective, event, item kind, target kind) */
+                [GA_MAX_KINDS + 1];          /* (objective, event, item kind, target kind) */
     GaSuccessCfg success[GA_MAX_OBJECTIVES]; /* (objective) */
 } GaWorldCfg;
 
@@ -113,12 +132,12 @@ enum { GA_OBJ_FLOOR, GA_OBJ_CARRIED, GA_OBJ_DELIVERED };
 
 /* The whole episode state. No pointers: copying a GaWorld forks the episode, RNG included. */
 typedef struct {
-    uint8_t look[GA_LOOK_CELLS];           /* (H + 2*PAD, STRIDE) cell codes, margin = wall */
-    int8_t obj_at[GA_MAX_H * GA_MAX_W];    /* (h, w) object index on that cell or -1 */
-    uint8_t obj_kind[GA_MAX_OBJECTS];      /* (object) */
-    uint8_t obj_state[GA_MAX_OBJECTS];     /* (object) GA_OBJ_* */
-    int16_t obj_cell[GA_MAX_OBJECTS];      /* (object) y * GA_MAX_W + x while on the floor */
-    uint8_t obj_into[GA_MAX_OBJECTS];      /* (object) container kind once delivered */
+    uint8_t look[GA_LOOK_CELLS];        /* (H + 2*PAD, STRIDE) cell codes, margin = wall */
+    int8_t obj_at[GA_MAX_H * GA_MAX_W]; /* (h, w) object index on that cell or -1 */
+    uint8_t obj_kind[GA_MAX_OBJECTS];   /* (object) */
+    uint8_t obj_state[GA_MAX_OBJECTS];  /* (object) GA_OBJ_* */
+    int16_t obj_cell[GA_MAX_OBJECTS];   /* (object) y * GA_MAX_W + x while on the floor */
+    uint8_t obj_into[GA_MAX_OBJECTS];   /* (object) container kind once delivered */
     int n_obj;
     int w, h;
     int x, y, facing; /* facing is the last move's direction, GA_UP..GA_LEFT */
@@ -127,7 +146,7 @@ typedef struct {
     int n_loose;      /* pickable objects on the floor or carried */
     int terminated, truncated;
     int n_events;
-    GaEvent events[GA_MAX_EVENTS];           /* (event) emitted by the last step */
+    GaEvent events[GA_MAX_EVENTS]; /* (event) emitted by the last step */
     int n_objectives;
     float reward[GA_MAX_OBJECTIVES];         /* (objective) reward of the last step */
     float ret[GA_MAX_OBJECTIVES];            /* (objective) return so far */

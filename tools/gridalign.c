@@ -296,8 +296,8 @@ static int cmd_train(int argc, char **argv)
         .ctx = &ctx,
     };
     if (!quiet)
-        fprintf(stderr, "training %s on %s (seed %" PRId64 ", %" PRId64 " steps)\n",
-                agent_name, sc->name, seed, steps);
+        fprintf(stderr, "training %s on %s (seed %" PRId64 ", %" PRId64 " steps)\n", agent_name,
+                sc->name, seed, steps);
     int64_t episodes = ga_train_run(&opts);
     double wall = now_seconds() - ctx.t0;
 
