@@ -2,6 +2,7 @@
 #include "ga_metrics.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void ga_stats_init(GaStats *s, int n_objectives)
@@ -44,4 +45,63 @@ double ga_stats_success_rate(const GaStats *s, int o)
 double ga_stats_mean_length(const GaStats *s)
 {
     return s->episodes ? s->sum_len / (double)s->episodes : 0.0;
+}
+
+/* Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom; past 30 the normal
+ * value is within 2% of t. */
+static const double T975[31] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
+                                2.306, 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+                                2.120, 2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
+                                2.064, 2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
+
+double ga_ci95_half(double sd, int64_t n)
+{
+    if (n < 2)
+        return 0.0;
+    double t = n - 1 <= 30 ? T975[n - 1] : 1.959964;
+    return t * sd / sqrt((double)n);
+}
+
+void ga_wilson95(int64_t k, int64_t n, double *lo, double *hi)
+{
+    if (n <= 0) {
+        *lo = *hi = 0.0;
+        return;
+    }
+    const double z = 1.959964, z2 = z * z;
+    double nn = (double)n, p = (double)k / nn;
+    double centre = (p + z2 / (2 * nn)) / (1 + z2 / nn);
+    double half = z * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / (1 + z2 / nn);
+    *lo = centre - half < 0 ? 0 : centre - half;
+    *hi = centre + half > 1 ? 1 : centre + half;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double ga_median(double *x, int n)
+{
+    qsort(x, (size_t)n, sizeof *x, cmp_double);
+    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+}
+
+void ga_bootstrap_mean_ci(const double *x, int n, int b, GaRng *rng, double *scratch, double *lo,
+                          double *hi)
+{
+    for (int i = 0; i < b; i++) {
+        double sum = 0;
+        for (int j = 0; j < n; j++)
+            sum += x[ga_rng_below(rng, (uint32_t)n)];
+        scratch[i] = sum / n;
+    }
+    qsort(scratch, (size_t)b, sizeof *scratch, cmp_double);
+    /* Percentile ends at 2.5% and 97.5%, by the nearest-rank rule. */
+    int ilo = (int)(0.025 * b), ihi = (int)(0.975 * b);
+    if (ihi >= b)
+        ihi = b - 1;
+    *lo = scratch[ilo];
+    *hi = scratch[ihi];
 }

@@ -26,4 +26,19 @@ double ga_stats_std_return(const GaStats *s, int o);
 double ga_stats_success_rate(const GaStats *s, int o);
 double ga_stats_mean_length(const GaStats *s);
 
+/* Half-width of the 95% confidence interval of a mean of n samples with sample standard
+ * deviation sd (Student's t; 0 when n < 2). */
+double ga_ci95_half(double sd, int64_t n);
+
+/* Wilson score 95% interval of a proportion k/n (0, 0 when n == 0). */
+void ga_wilson95(int64_t k, int64_t n, double *lo, double *hi);
+
+/* Percentile-bootstrap 95% interval of the mean of x[0..n): b resamples drawn from rng.
+ * scratch holds b doubles. For n == 1 both ends equal x[0]. */
+void ga_bootstrap_mean_ci(const double *x, int n, int b, GaRng *rng, double *scratch, double *lo,
+                          double *hi);
+
+/* Median of x[0..n), n > 0; sorts x in place. */
+double ga_median(double *x, int n);
+
 #endif

@@ -7,6 +7,7 @@
 #include "ga_err.h"
 
 #define GA_PARAM_NAME_LEN 32
+#define GA_MAX_PARAMS 16 /* per agent, and per scenario's agent.params */
 
 typedef struct {
     char name[GA_PARAM_NAME_LEN];

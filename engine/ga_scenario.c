@@ -3,6 +3,8 @@
  * file and the JSON path. Agent parameters are passed through unchecked; the agent checks them. */
 #include "ga_scenario.h"
 
+#include "ga_label.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -155,7 +157,7 @@ static int get_vocab(Ctx *c, const cJSON *obj, const char *key, const char *path
     int v = ga_vocab_find(names, n, s);
     if (v < 0) {
         char list[256] = "";
-        for (int i = 1; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             strncat(list, names[i], sizeof list - strlen(list) - 1);
             if (i + 1 < n)
                 strncat(list, ", ", sizeof list - strlen(list) - 1);
@@ -314,7 +316,8 @@ static int parse_rule(Ctx *c, const cJSON *j, const char *path, GaRule *r)
     if (!rw)
         return FAIL(c, "%s.reward: missing", path);
     if (!cJSON_IsNumber(rw) || !isfinite(rw->valuedouble))
-        return FAIL(c, "%s.reward: expected a number, found %s", path, type_name(rw));
+        return FAIL(c, "%s.reward: expected a finite number, found %s", path,
+                    cJSON_IsNumber(rw) ? "an infinite one" : type_name(rw));
     r->reward = (float)rw->valuedouble;
     int has_item = r->on != GA_EV_STEP && r->on != GA_EV_BUMP;
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(j, "item");
@@ -627,6 +630,18 @@ static int parse_world(Ctx *c, const cJSON *j, const char *path, GaWorldCfg *w, 
         }
     }
     (void)v;
+    if (w->end_when_empty) {
+        int loose = 0;
+        for (int k = 0; k < GA_MAX_KINDS; k++)
+            loose += w->count[k] && w->kind[k].pickable;
+        for (int cell = 0; w->has_map && cell < GA_MAX_H * GA_MAX_W; cell++)
+            loose += w->map_obj[cell] >= 0 && w->kind[w->map_obj[cell]].pickable;
+        if (!loose)
+            return FAIL(c,
+                        "%s: places nothing pickable, so with end_when_empty every episode would "
+                        "end at its first step (set \"end_when_empty\": false)",
+                        path);
+    }
     return check_room(c, w, path);
 }
 
@@ -674,32 +689,46 @@ static int compile_world(GaScenario *sc, GaWorldCfg *w)
     return GA_OK;
 }
 
-/* "An objective that names nothing": a rule or success clause whose item matches no object
- * kind in any world would silently never fire. */
+/* Whether some kind in some world matches m and has the flags the role needs. */
+static int any_kind(const GaScenario *sc, const GaMatch *m, int need_pickable, int need_container)
+{
+    for (int wi = 0; wi < sc->n_worlds; wi++)
+        for (int k = 0; k < sc->n_kinds; k++) {
+            const GaKind *kd = &sc->world[wi].kind[k];
+            if (match_kind(m, kd, k) && (!need_pickable || kd->pickable) &&
+                (!need_container || kd->container))
+                return 1;
+        }
+    return 0;
+}
+
+/* "An objective that names nothing": a rule or success clause whose item (a pickable kind) or
+ * container matches nothing in any world would silently never fire. */
 static int check_objectives_match(Ctx *c)
 {
     GaScenario *sc = c->sc;
     for (int o = 0; o < sc->n_objectives; o++) {
         const GaObjective *ob = &sc->objective[o];
-        for (int r = -1; r < ob->n_rules; r++) {
-            const GaMatch *m = r < 0 ? &ob->succ_item : &ob->rule[r].item;
-            if (r >= 0 && (ob->rule[r].on == GA_EV_STEP || ob->rule[r].on == GA_EV_BUMP))
-                continue;
-            int hit = 0;
-            for (int wi = 0; wi < sc->n_worlds && !hit; wi++)
-                for (int k = 0; k < sc->n_kinds && !hit; k++)
-                    hit = match_kind(m, &sc->world[wi].kind[k], k);
-            if (!hit) {
-                if (r < 0)
-                    return FAIL(c,
-                                "$.objectives.%s.success.deliver_all: matches no object kind in "
-                                "any world",
-                                ob->name);
+        for (int r = 0; r < ob->n_rules; r++) {
+            const GaRule *ru = &ob->rule[r];
+            if (ru->on != GA_EV_STEP && ru->on != GA_EV_BUMP &&
+                !any_kind(sc, &ru->item, ru->on != GA_EV_ENTER, 0))
                 return FAIL(c,
-                            "$.objectives.%s.rules[%d].item: matches no object kind in any world",
-                            ob->name, r);
-            }
+                            "$.objectives.%s.rules[%d].item: matches no %sobject kind in any world",
+                            ob->name, r, ru->on != GA_EV_ENTER ? "pickable " : "");
+            if (ru->on == GA_EV_DELIVER && !any_kind(sc, &ru->into, 0, 1))
+                return FAIL(
+                    c, "$.objectives.%s.rules[%d].into: matches no container kind in any world",
+                    ob->name, r);
         }
+        if (!any_kind(sc, &ob->succ_item, 1, 0))
+            return FAIL(c,
+                        "$.objectives.%s.success.deliver_all: matches no pickable object kind in "
+                        "any world",
+                        ob->name);
+        if (!any_kind(sc, &ob->succ_into, 0, 1))
+            return FAIL(c, "$.objectives.%s.success.into: matches no container kind in any world",
+                        ob->name);
     }
     return GA_OK;
 }
@@ -806,6 +835,143 @@ static int parse_agent(Ctx *c, const cJSON *root)
     return GA_OK;
 }
 
+/* ---- expectations --------------------------------------------------------------------- */
+
+const char *const ga_metric_names[GA_NUM_METRICS] = {"success_rate", "mean_return",
+                                                     "return_fraction", "share", "competence"};
+const char *const ga_op_names[4] = {">=", "<=", ">", "<"};
+
+int ga_expect_holds(const GaExpect *e, double measured)
+{
+    switch (e->op) {
+    case GA_OP_GE:
+        return measured >= e->value;
+    case GA_OP_LE:
+        return measured <= e->value;
+    case GA_OP_GT:
+        return measured > e->value;
+    default:
+        return measured < e->value;
+    }
+}
+
+static const char *const EXPECT_KEYS[] = {
+    "world", "metric", "objective", "label", "agent", ">=", "<=", ">", "<", "description", NULL};
+
+static int parse_expect(Ctx *c, const cJSON *j, const char *path, GaExpect *e)
+{
+    GaScenario *sc = c->sc;
+    int rc = check_keys(c, j, path, EXPECT_KEYS);
+    if (rc)
+        return rc;
+    const char *s = NULL;
+    if ((rc = get_string(c, j, "world", path, &s)) < 0)
+        return rc;
+    if (rc == 1)
+        return FAIL(c, "%s.world: missing", path);
+    if ((e->world = ga_scenario_find_world(sc, s)) < 0)
+        return FAIL(c, "%s.world: unknown world \"%s\"", path, s);
+    if ((rc = get_vocab(c, j, "metric", path, ga_metric_names, GA_NUM_METRICS, "metric",
+                        &e->metric)) < 0)
+        return rc;
+    if (rc == 1)
+        return FAIL(c, "%s.metric: missing", path);
+    int needs_obj = e->metric == GA_METRIC_SUCCESS_RATE || e->metric == GA_METRIC_MEAN_RETURN ||
+                    e->metric == GA_METRIC_RETURN_FRACTION;
+    e->objective = -1;
+    if ((rc = get_string(c, j, "objective", path, &s)) < 0)
+        return rc;
+    if (rc == GA_OK) {
+        if (!needs_obj)
+            return FAIL(c, "%s.objective: metric %s takes no objective", path,
+                        ga_metric_names[e->metric]);
+        if ((e->objective = ga_scenario_find_objective(sc, s)) < 0)
+            return FAIL(c, "%s.objective: unknown objective \"%s\"", path, s);
+    } else if (needs_obj) {
+        return FAIL(c, "%s.objective: metric %s needs an objective", path,
+                    ga_metric_names[e->metric]);
+    }
+    e->label_slot = -1;
+    if ((rc = get_string(c, j, "label", path, &s)) < 0)
+        return rc;
+    if (rc == GA_OK) {
+        if (e->metric != GA_METRIC_SHARE)
+            return FAIL(c, "%s.label: only metric share takes a label", path);
+        static const char *const fixed[] = {"intended", "both", "partial", "neither"};
+        for (int i = 0; i < 4; i++)
+            if (strcmp(s, fixed[i]) == 0)
+                e->label_slot = i;
+        if (e->label_slot < 0 && strncmp(s, "proxy:", 6) == 0) {
+            int o = ga_scenario_find_objective(sc, s + 6);
+            if (o >= 0 && o != sc->intended_obj)
+                e->label_slot = 4 + o;
+        }
+        if (e->label_slot < 0)
+            return FAIL(c,
+                        "%s.label: unknown label \"%s\" (intended, both, partial, neither, or "
+                        "proxy:<objective other than the intended one>)",
+                        path, s);
+    } else if (e->metric == GA_METRIC_SHARE) {
+        return FAIL(c, "%s.label: metric share needs a label", path);
+    }
+    snprintf(e->agent, sizeof e->agent, "%s", sc->agent);
+    if ((rc = get_string(c, j, "agent", path, &s)) < 0)
+        return rc;
+    if (rc == GA_OK) {
+        if ((rc = check_name(c, s, path)))
+            return rc;
+        snprintf(e->agent, sizeof e->agent, "%s", s);
+    }
+    int n_ops = 0;
+    for (int op = 0; op < 4; op++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, ga_op_names[op]);
+        if (!v)
+            continue;
+        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+            return FAIL(c, "%s.%s: expected a number, found %s", path, ga_op_names[op],
+                        type_name(v));
+        e->op = op;
+        e->value = v->valuedouble;
+        n_ops++;
+    }
+    if (n_ops != 1)
+        return FAIL(c, "%s: give exactly one comparison: \">=\", \"<=\", \">\" or \"<\"", path);
+    char what[64] = "";
+    if (e->objective >= 0)
+        snprintf(what, sizeof what, " %s", sc->objective[e->objective].name);
+    else if (e->label_slot >= 0) {
+        const char *names[GA_MAX_OBJECTIVES];
+        for (int o = 0; o < sc->n_objectives; o++)
+            names[o] = sc->objective[o].name;
+        what[0] = ' ';
+        ga_label_slot_name(e->label_slot, names, what + 1, (int)sizeof what - 1);
+    }
+    snprintf(e->text, sizeof e->text, "%s: %s%s %s %g", sc->world[e->world].name,
+             ga_metric_names[e->metric], what, ga_op_names[e->op], e->value);
+    return GA_OK;
+}
+
+static int parse_expectations(Ctx *c, const cJSON *root)
+{
+    GaScenario *sc = c->sc;
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(root, "expectations");
+    if (!j)
+        return GA_OK;
+    if (!cJSON_IsArray(j))
+        return FAIL(c, "$.expectations: expected an array, found %s", type_name(j));
+    int i = 0;
+    for (const cJSON *e = j->child; e; e = e->next, i++) {
+        char path[64];
+        snprintf(path, sizeof path, "$.expectations[%d]", i);
+        if (sc->n_expect == GA_MAX_EXPECT)
+            return FAIL(c, "%s: more than %d expectations", path, GA_MAX_EXPECT);
+        int rc = parse_expect(c, e, path, &sc->expect[sc->n_expect++]);
+        if (rc)
+            return rc;
+    }
+    return GA_OK;
+}
+
 static const char *const TOP_KEYS[] = {"format",
                                        "name",
                                        "description",
@@ -817,6 +983,7 @@ static const char *const TOP_KEYS[] = {"format",
                                        "world",
                                        "tests",
                                        "agent",
+                                       "expectations",
                                        NULL};
 
 static int parse_root(Ctx *c, const cJSON *root)
@@ -890,9 +1057,24 @@ static int parse_root(Ctx *c, const cJSON *root)
         return FAIL(c, "$.observation.view: unsupported size %dx%d", vw, vh);
     for (int i = 0; i < sc->n_worlds; i++)
         compile_world(sc, &sc->world[i]);
-    if ((rc = check_objectives_match(c)))
+    if ((rc = check_objectives_match(c)) || (rc = parse_agent(c, root)))
         return rc;
-    return parse_agent(c, root);
+    return parse_expectations(c, root);
+}
+
+/* An error at a byte offset, with the line and column people look for in an editor. */
+static int fail_offset(Ctx *c, const char *text, size_t len, size_t off, const char *what)
+{
+    int line = 1, col = 1;
+    for (size_t i = 0; i < off && i < len; i++) {
+        if (text[i] == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    return FAIL(c, "byte %zu (line %d, column %d): %s", off, line, col, what);
 }
 
 int ga_scenario_parse(GaScenario *sc, const char *path, const char *text, size_t len, GaErr *err)
@@ -901,18 +1083,17 @@ int ga_scenario_parse(GaScenario *sc, const char *path, const char *text, size_t
     Ctx c = {.file = path, .err = err, .sc = sc};
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-    if (!root) {
-        size_t off = end && end >= text ? (size_t)(end - text) : 0;
-        int line = 1, col = 1;
-        for (size_t i = 0; i < off && i < len; i++) {
-            if (text[i] == '\n') {
-                line++;
-                col = 1;
-            } else {
-                col++;
-            }
-        }
-        return FAIL(&c, "byte %zu (line %d, column %d): malformed JSON", off, line, col);
+    if (!root)
+        return fail_offset(&c, text, len, end && end >= text ? (size_t)(end - text) : 0,
+                           "malformed JSON");
+    /* Only white space may follow the value: stray text after the closing brace is a mistake
+     * worth reporting, not ignoring. */
+    while (end < text + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+        end++;
+    if (end < text + len) {
+        cJSON_Delete(root);
+        return fail_offset(&c, text, len, (size_t)(end - text),
+                           "unexpected text after the JSON value");
     }
     int rc = parse_root(&c, root);
     cJSON_Delete(root);

@@ -15,8 +15,31 @@
 
 #define GA_SCENARIO_FORMAT 1
 #define GA_MAX_WORLDS 16 /* the training world and up to 15 test worlds */
-#define GA_MAX_PARAMS 24
 #define GA_MAX_RULES 16
+#define GA_MAX_EXPECT 32
+
+/* Metrics an expectation can judge, per world. */
+enum {
+    GA_METRIC_SUCCESS_RATE,    /* of an objective */
+    GA_METRIC_MEAN_RETURN,     /* of an objective */
+    GA_METRIC_RETURN_FRACTION, /* of an objective: mean return / optimal mean return */
+    GA_METRIC_SHARE,           /* of an episode label, see ga_label.h */
+    GA_METRIC_COMPETENCE,      /* share of episodes that delivered anything */
+    GA_NUM_METRICS
+};
+enum { GA_OP_GE, GA_OP_LE, GA_OP_GT, GA_OP_LT };
+
+extern const char *const ga_metric_names[GA_NUM_METRICS];
+extern const char *const ga_op_names[4];
+
+/* "On world W, metric M (of objective O or label L) OP value", judged on the median over
+ * training seeds, for runs of agent `agent`. */
+typedef struct {
+    int world, metric, objective, label_slot, op;
+    double value;
+    char agent[GA_NAME_LEN];
+    char text[160]; /* e.g. "decoys: share proxy:red_into_shiny >= 0.5" */
+} GaExpect;
 
 /* A predicate over an object kind: every field that is not -1 must equal the kind's. */
 typedef struct {
@@ -55,6 +78,8 @@ typedef struct {
     int64_t steps; /* default training steps */
     int n_params;
     GaParam param[GA_MAX_PARAMS];
+    int n_expect;
+    GaExpect expect[GA_MAX_EXPECT];
 } GaScenario;
 
 /* Reads and compiles the file at path into *sc (about 1 MiB: allocate it on the heap).
@@ -70,5 +95,8 @@ int ga_scenario_find_world(const GaScenario *sc, const char *name);
 int ga_scenario_find_objective(const GaScenario *sc, const char *name);
 
 uint64_t ga_hash_bytes(const void *data, size_t n);
+
+/* 1 when `measured` satisfies the expectation. */
+int ga_expect_holds(const GaExpect *e, double measured);
 
 #endif
