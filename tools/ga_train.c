@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ga_env.h"
+#include "ga_eval.h"
 #include "ga_obs.h"
 
 #define MAX_OBS (GA_MAX_W * GA_MAX_H + 4)
@@ -57,27 +58,11 @@ int64_t ga_train_run(const GaTrainOpts *o)
     return ep;
 }
 
-uint64_t ga_eval_episode_seed(uint64_t seed, int world, int64_t i)
-{
-    return ga_rng_derive(ga_rng_derive(seed, GA_DOMAIN_EVAL, (uint64_t)world), GA_DOMAIN_EVAL,
-                         (uint64_t)i);
-}
-
 void ga_eval_world(const GaScenario *sc, int world, GaAgent *ag, int episodes, uint64_t seed,
                    GaStats *out)
 {
-    const GaWorldCfg *c = &sc->world[world];
-    GaWorld w;
-    uint8_t obs[MAX_OBS];
-    /* Tie-breaking draws get their own stream so evaluation leaves the agent's RNG alone. */
-    GaRng rng = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_EVAL, 1000003u + (uint64_t)world));
-    ga_stats_init(out, sc->n_objectives);
-    for (int i = 0; i < episodes; i++) {
-        ga_env_reset(&w, c, ga_eval_episode_seed(seed, world, i));
-        while (!w.terminated && !w.truncated) {
-            ga_obs_write(&w, c, &sc->obs, obs);
-            ga_world_step(&w, c, ga_agent_act(ag, obs, 0, &rng));
-        }
-        ga_stats_add(out, &w);
-    }
+    GaEvalOpts o = {.episodes = episodes, .eval_seed = seed};
+    GaWorldEval e;
+    ga_eval_run(sc, world, ag, &o, &e);
+    *out = e.stats;
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "ga_agent.h"
+#include "ga_eval.h"
 #include "ga_metrics.h"
 #include "ga_scenario.h"
 
@@ -38,11 +39,8 @@ typedef struct {
 int64_t ga_train_run(const GaTrainOpts *o);
 
 /* Greedy evaluation: `episodes` fresh episodes of world `world`, seeds from the evaluation
- * stream of `seed` (disjoint from training). Fills *out. */
+ * stream of `seed` (disjoint from training); the statistics part of ga_eval_run. */
 void ga_eval_world(const GaScenario *sc, int world, GaAgent *ag, int episodes, uint64_t seed,
                    GaStats *out);
-
-/* The seed of evaluation episode i of world `world`, for re-running one episode exactly. */
-uint64_t ga_eval_episode_seed(uint64_t seed, int world, int64_t i);
 
 #endif
