@@ -9,21 +9,22 @@
 
 #include "ga_scenario.h"
 
-int ga_plan_init(GaPlan *p, int max_states, int n_objectives, GaErr *err)
+int ga_plan_init(GaPlan *p, int max_states, int n_objectives, int max_objects, GaErr *err)
 {
     memset(p, 0, sizeof *p);
+    p->max_objects = max_objects;
     p->max_states = max_states;
     p->n_objectives = n_objectives;
     p->hcap = 1;
     while (p->hcap < 2 * (uint64_t)max_states)
         p->hcap <<= 1;
     size_t ms = (size_t)max_states;
-    p->states = malloc(ms * (4 + 3 * GA_MAX_OBJECTS));
+    p->states = malloc(ms * (size_t)(4 + 3 * max_objects));
     p->slot = malloc(p->hcap * sizeof *p->slot);
     p->next = malloc(ms * GA_NUM_ACTIONS * sizeof *p->next);
     p->rew = malloc(ms * GA_NUM_ACTIONS * (size_t)n_objectives * sizeof *p->rew);
-    p->v0 = malloc(ms * sizeof *p->v0);
-    p->v1 = malloc(ms * sizeof *p->v1);
+    p->v0 = malloc(ms * (size_t)n_objectives * sizeof *p->v0);
+    p->v1 = malloc(ms * (size_t)n_objectives * sizeof *p->v1);
     p->cfg = malloc(sizeof *p->cfg);
     if (!p->states || !p->slot || !p->next || !p->rew || !p->v0 || !p->v1 || !p->cfg) {
         ga_plan_free(p);
@@ -113,6 +114,8 @@ static int intern(GaPlan *p, const uint8_t *s)
 
 int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double *opt)
 {
+    if (start->n_obj > p->max_objects)
+        return -1;
     memcpy(p->cfg, c, sizeof *c);
     p->cfg->max_steps = INT_MAX;
     p->stride = 4 + 3 * start->n_obj;
@@ -139,26 +142,39 @@ int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double
             p->next[id * GA_NUM_ACTIONS + a] = nx;
         }
     }
+    /* Finite-horizon value iteration, all objectives in one sweep over the transitions.
+     * Once a sweep changes nothing, V is a fixed point of the backup and every further sweep
+     * would return it unchanged, so the remaining horizon can be skipped. */
     int horizon = c->max_steps - start->t;
-    for (int o = 0; o < no; o++) {
-        double *v = p->v0, *nv = p->v1;
-        memset(v, 0, (size_t)p->n_states * sizeof *v);
-        for (int h = 0; h < horizon; h++) {
-            for (int id = 0; id < p->n_states; id++) {
-                double best = -1e300;
-                for (int a = 0; a < GA_NUM_ACTIONS; a++) {
-                    int nx = p->next[id * GA_NUM_ACTIONS + a];
-                    double q = p->rew[((size_t)id * GA_NUM_ACTIONS + a) * no + o] +
-                               (nx >= 0 ? v[nx] : 0.0);
-                    best = q > best ? q : best;
+    double *v = p->v0, *nv = p->v1;
+    memset(v, 0, (size_t)p->n_states * (size_t)no * sizeof *v);
+    for (int h = 0; h < horizon; h++) {
+        int changed = 0;
+        for (int id = 0; id < p->n_states; id++) {
+            double best[GA_MAX_OBJECTIVES];
+            for (int o = 0; o < no; o++)
+                best[o] = -1e300;
+            for (int a = 0; a < GA_NUM_ACTIONS; a++) {
+                int nx = p->next[id * GA_NUM_ACTIONS + a];
+                const float *r = &p->rew[((size_t)id * GA_NUM_ACTIONS + a) * no];
+                const double *vn = nx >= 0 ? &v[(size_t)nx * no] : NULL;
+                for (int o = 0; o < no; o++) {
+                    double q = r[o] + (vn ? vn[o] : 0.0);
+                    best[o] = q > best[o] ? q : best[o];
                 }
-                nv[id] = best;
             }
-            double *tmp = v;
-            v = nv;
-            nv = tmp;
+            for (int o = 0; o < no; o++) {
+                changed |= best[o] != v[(size_t)id * no + o];
+                nv[(size_t)id * no + o] = best[o];
+            }
         }
-        opt[o] = horizon > 0 ? v[0] : 0.0;
+        double *tmp = v;
+        v = nv;
+        nv = tmp;
+        if (!changed)
+            break;
     }
+    for (int o = 0; o < no; o++)
+        opt[o] = horizon > 0 ? v[o] : 0.0;
     return p->n_states;
 }

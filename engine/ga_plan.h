@@ -11,7 +11,7 @@
 #include "ga_world.h"
 
 typedef struct {
-    int max_states, n_objectives, n_states, stride;
+    int max_states, n_objectives, max_objects, n_states, stride;
     uint8_t *states; /* (max_states, stride) compact states: x, y, facing, carry, objects */
     uint64_t hcap;   /* hash slots, a power of two >= 2 * max_states */
     int32_t *slot;   /* (hcap) state id or -1 */
@@ -21,13 +21,14 @@ typedef struct {
     GaWorldCfg *cfg; /* a copy of the world's configuration without the step limit */
 } GaPlan;
 
-/* Allocates everything once. Returns GA_OK or GA_ENOMEM. */
-int ga_plan_init(GaPlan *p, int max_states, int n_objectives, GaErr *err);
+/* Allocates everything once, for worlds of at most max_objects objects. Returns GA_OK or
+ * GA_ENOMEM. */
+int ga_plan_init(GaPlan *p, int max_states, int n_objectives, int max_objects, GaErr *err);
 void ga_plan_free(GaPlan *p);
 
 /* Best achievable return under each objective (opt[o]) from `start` within the steps left
  * before c->max_steps. Returns the number of reachable states, or -1 when there are more than
- * max_states (opt is then left unset). */
+ * max_states or start has more than max_objects objects (opt is then left unset). */
 int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double *opt);
 
 #endif

@@ -1,71 +1,137 @@
-/* engine/ga_report.c: builds run.json. Hashes are written as 16 hex digits because JSON numbers
- * are doubles and would round a 64-bit value. */
+/* engine/ga_report.c: builds the JSON records through ga_json. Hashes are 16 hex digits and
+ * seeds decimal strings, because JSON numbers are doubles and would round 64-bit values. */
 #include "ga_report.h"
 
-#include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "ga_io.h"
-
-static cJSON *stats_json(const GaScenario *sc, const GaStats *s)
+void ga_report_objective_names(const GaScenario *sc, const char **names)
 {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddNumberToObject(j, "episodes", (double)s->episodes);
-    cJSON_AddNumberToObject(j, "mean_length", ga_stats_mean_length(s));
-    cJSON *objs = cJSON_AddObjectToObject(j, "objectives");
+    for (int o = 0; o < sc->n_objectives; o++)
+        names[o] = sc->objective[o].name;
+}
+
+int ga_report_label_slots(const GaScenario *sc, int *slots)
+{
+    int n = 0;
+    slots[n++] = 0;
+    for (int o = 0; o < sc->n_objectives; o++)
+        if (o != sc->intended_obj)
+            slots[n++] = 4 + o;
+    for (int s = 1; s < 4; s++)
+        slots[n++] = s;
+    return n;
+}
+
+void ga_report_add_scenario(GaJson *parent, const char *key, const GaScenario *sc)
+{
+    char hex[32];
+    GaJson *s = ga_json_add_object(parent, key);
+    ga_json_add_str(s, "name", sc->name);
+    snprintf(hex, sizeof hex, "%016" PRIx64, sc->hash);
+    ga_json_add_str(s, "hash", hex);
+}
+
+static void add_stats(GaJson *parent, const char *key, const GaScenario *sc, const GaStats *s)
+{
+    GaJson *j = ga_json_add_object(parent, key);
+    ga_json_add_num(j, "episodes", (double)s->episodes);
+    ga_json_add_num(j, "mean_length", ga_stats_mean_length(s));
+    GaJson *objs = ga_json_add_object(j, "objectives");
     for (int o = 0; o < sc->n_objectives; o++) {
-        cJSON *oj = cJSON_AddObjectToObject(objs, sc->objective[o].name);
-        cJSON_AddNumberToObject(oj, "mean_return", ga_stats_mean_return(s, o));
-        cJSON_AddNumberToObject(oj, "std_return", ga_stats_std_return(s, o));
-        cJSON_AddNumberToObject(oj, "success_rate", ga_stats_success_rate(s, o));
+        GaJson *oj = ga_json_add_object(objs, sc->objective[o].name);
+        ga_json_add_num(oj, "mean_return", ga_stats_mean_return(s, o));
+        ga_json_add_num(oj, "std_return", ga_stats_std_return(s, o));
+        ga_json_add_num(oj, "success_rate", ga_stats_success_rate(s, o));
     }
-    return j;
 }
 
 int ga_report_write_run(const char *path, const GaRunReport *r, GaErr *err)
 {
     const GaScenario *sc = r->sc;
+    GaJson *j = ga_json_object();
+    ga_json_add_str(j, "gridalign_version", r->version);
+    ga_json_add_str(j, "git_commit", r->commit);
+    GaJson *s = ga_json_add_object(j, "scenario");
     char hex[32];
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "gridalign_version", r->version);
-    cJSON_AddStringToObject(j, "git_commit", r->commit);
-    cJSON *s = cJSON_AddObjectToObject(j, "scenario");
-    cJSON_AddStringToObject(s, "name", sc->name);
-    cJSON_AddStringToObject(s, "path", sc->path);
+    ga_json_add_str(s, "name", sc->name);
+    ga_json_add_str(s, "path", sc->path);
+    ga_json_add_str(s, "abs_path", r->scenario_abs_path);
     snprintf(hex, sizeof hex, "%016" PRIx64, sc->hash);
-    cJSON_AddStringToObject(s, "hash", hex);
-    cJSON_AddStringToObject(s, "train_objective", sc->objective[sc->train_obj].name);
-    cJSON_AddStringToObject(s, "intended_objective", sc->objective[sc->intended_obj].name);
-    cJSON_AddNumberToObject(j, "seed", (double)r->seed);
-    cJSON *a = cJSON_AddObjectToObject(j, "agent");
-    cJSON_AddStringToObject(a, "name", r->agent);
-    cJSON_AddStringToObject(a, "file", r->agent_file);
-    cJSON *p = cJSON_AddObjectToObject(a, "params");
+    ga_json_add_str(s, "hash", hex);
+    ga_json_add_str(s, "train_objective", sc->objective[sc->train_obj].name);
+    ga_json_add_str(s, "intended_objective", sc->objective[sc->intended_obj].name);
+    ga_json_add_u64(j, "seed", r->seed);
+    GaJson *a = ga_json_add_object(j, "agent");
+    ga_json_add_str(a, "name", r->agent);
+    ga_json_add_str(a, "file", r->agent_file);
+    GaJson *p = ga_json_add_object(a, "params");
     for (int i = 0; i < r->n_params; i++)
-        cJSON_AddNumberToObject(p, r->params[i].name, r->params[i].value);
+        ga_json_add_num(p, r->params[i].name, r->params[i].value);
     if (r->table_states >= 0) {
-        cJSON_AddNumberToObject(a, "table_states", (double)r->table_states);
-        cJSON_AddNumberToObject(a, "table_dropped_updates", (double)r->table_dropped);
+        ga_json_add_num(a, "table_states", (double)r->table_states);
+        ga_json_add_num(a, "table_dropped_updates", (double)r->table_dropped);
     }
-    cJSON *t = cJSON_AddObjectToObject(j, "training");
-    cJSON_AddNumberToObject(t, "steps", (double)r->steps);
-    cJSON_AddNumberToObject(t, "episodes", (double)r->episodes);
-    cJSON_AddNumberToObject(t, "wall_seconds", r->wall_seconds);
-    cJSON_AddNumberToObject(t, "steps_per_second",
-                            r->wall_seconds > 0 ? (double)r->steps / r->wall_seconds : 0.0);
-    cJSON_AddStringToObject(t, "curve", r->curve_file);
-    cJSON *ev = cJSON_AddObjectToObject(j, "eval");
-    cJSON_AddItemToObject(ev, "train", stats_json(sc, r->eval_train));
-    char *text = cJSON_Print(j);
-    cJSON_Delete(j);
-    if (!text)
-        return ga_err_set(err, GA_ENOMEM, "%s: out of memory building run.json", path);
-    size_t n = strlen(text);
-    text[n] = '\n'; /* replace the terminator: the file ends in a newline */
-    int rc = ga_io_write_atomic(path, text, n + 1, err);
-    free(text);
+    GaJson *t = ga_json_add_object(j, "training");
+    ga_json_add_num(t, "steps", (double)r->steps);
+    ga_json_add_num(t, "episodes", (double)r->episodes);
+    ga_json_add_num(t, "wall_seconds", r->wall_seconds);
+    ga_json_add_num(t, "steps_per_second",
+                    r->wall_seconds > 0 ? (double)r->steps / r->wall_seconds : 0.0);
+    ga_json_add_str(t, "curve", r->curve_file);
+    GaJson *ev = ga_json_add_object(j, "eval");
+    ga_json_add_u64(ev, "eval_seed", r->eval_seed);
+    add_stats(ev, "train", sc, r->eval_train);
+    int rc = ga_json_write(j, path, err);
+    ga_json_free(j);
     return rc;
+}
+
+static void add_pair(GaJson *parent, const char *key, double lo, double hi)
+{
+    GaJson *a = ga_json_add_array(parent, key);
+    ga_json_add_num(a, NULL, lo);
+    ga_json_add_num(a, NULL, hi);
+}
+
+void ga_report_add_world_eval(GaJson *parent, const char *key, const GaScenario *sc,
+                              const GaWorldEval *e)
+{
+    const GaStats *s = &e->stats;
+    GaJson *j = ga_json_add_object(parent, key);
+    ga_json_add_num(j, "episodes", (double)s->episodes);
+    ga_json_add_num(j, "mean_length", ga_stats_mean_length(s));
+    ga_json_add_num(j, "terminated_rate",
+                    s->episodes ? (double)s->terminated / (double)s->episodes : 0.0);
+    ga_json_add_num(j, "competence", ga_summary_competence(e));
+    ga_json_add_str(j, "verdict", ga_verdict_names[ga_summary_verdict(e)]);
+    GaJson *objs = ga_json_add_object(j, "objectives");
+    for (int o = 0; o < sc->n_objectives; o++) {
+        GaJson *oj = ga_json_add_object(objs, sc->objective[o].name);
+        double m = ga_stats_mean_return(s, o);
+        double h = ga_ci95_half(ga_stats_std_return(s, o), s->episodes);
+        double lo, hi;
+        ga_json_add_num(oj, "mean_return", m);
+        add_pair(oj, "mean_return_ci95", m - h, m + h);
+        ga_json_add_num(oj, "success_rate", ga_stats_success_rate(s, o));
+        ga_wilson95(s->succ[o], s->episodes, &lo, &hi);
+        add_pair(oj, "success_rate_ci95", lo, hi);
+        if (e->ref_n) {
+            ga_json_add_num(oj, "optimal_mean_return", e->ref_opt[o]);
+            ga_json_add_num(oj, "return_fraction", ga_summary_return_fraction(e, o));
+        } else {
+            ga_json_add_null(oj, "optimal_mean_return");
+            ga_json_add_null(oj, "return_fraction");
+        }
+    }
+    ga_json_add_num(j, "reference_episodes", e->ref_n);
+    GaJson *lj = ga_json_add_object(j, "labels");
+    const char *names[GA_MAX_OBJECTIVES];
+    ga_report_objective_names(sc, names);
+    int slots[GA_LABEL_SLOTS], ns = ga_report_label_slots(sc, slots);
+    for (int k = 0; k < ns; k++) {
+        char name[64];
+        ga_label_slot_name(slots[k], names, name, sizeof name);
+        ga_json_add_num(lj, name, ga_summary_share(e, slots[k]));
+    }
 }

@@ -1,17 +1,21 @@
-/* engine/ga_report.h: run.json, the machine-readable record of one training run. Written with
- * cJSON (kept behind this module) and atomically. Its keys are documented in the README. */
+/* engine/ga_report.h: the JSON records gridalign writes: run.json for a training run, and the
+ * per-world evaluation object shared by eval.json, run and batch summaries. Keys are documented
+ * in the README. */
 #ifndef GA_REPORT_H
 #define GA_REPORT_H
 
 #include <stdint.h>
 
 #include "ga_err.h"
+#include "ga_json.h"
 #include "ga_metrics.h"
 #include "ga_param.h"
 #include "ga_scenario.h"
+#include "ga_summary.h"
 
 typedef struct {
     const GaScenario *sc;
+    const char *scenario_abs_path; /* may be "" */
     const char *agent;
     const GaParam *params;
     int n_params;
@@ -21,9 +25,26 @@ typedef struct {
     const char *version, *commit;
     const char *agent_file, *curve_file; /* names relative to the run directory */
     int64_t table_states, table_dropped; /* tabular agents; -1 when not applicable */
-    const GaStats *eval_train;           /* greedy evaluation on the training world */
+    uint64_t eval_seed;
+    const GaStats *eval_train; /* greedy evaluation on the training world */
 } GaRunReport;
 
 int ga_report_write_run(const char *path, const GaRunReport *r, GaErr *err);
+
+/* Adds {name, hash} of the scenario under key. */
+void ga_report_add_scenario(GaJson *parent, const char *key, const GaScenario *sc);
+
+/* Adds a world's evaluation under key: episodes, mean_length, competence, verdict, per
+ * objective mean_return with ci95, success_rate with ci95 and the reference fraction, and the
+ * label shares. */
+void ga_report_add_world_eval(GaJson *parent, const char *key, const GaScenario *sc,
+                              const GaWorldEval *e);
+
+/* The label slots a report shows, in reading order: intended, each proxy:P, both, partial,
+ * neither. Returns the count. */
+int ga_report_label_slots(const GaScenario *sc, int *slots);
+
+/* Names of the scenario's objectives, for ga_label_slot_name. */
+void ga_report_objective_names(const GaScenario *sc, const char **names);
 
 #endif

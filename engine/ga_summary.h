@@ -13,9 +13,9 @@
 typedef struct {
     int world;
     GaStats stats;
-    int64_t label[GA_LABEL_SLOTS]; /* (label slot) episodes */
-    int64_t competent;             /* episodes with at least one delivery */
-    int ref_n;                     /* episodes with a reference optimum; 0 = none */
+    int64_t label[GA_LABEL_SLOTS];       /* (label slot) episodes */
+    int64_t competent;                   /* episodes with at least one delivery */
+    int ref_n;                           /* episodes with a reference optimum; 0 = none */
     double ref_opt[GA_MAX_OBJECTIVES];   /* (objective) mean optimal return over ref_n */
     double ref_agent[GA_MAX_OBJECTIVES]; /* (objective) the agent's mean over the same ones */
 } GaWorldEval;

@@ -10,8 +10,8 @@
 
 uint64_t ga_eval_episode_seed(uint64_t eval_seed, int world, int64_t i)
 {
-    return ga_rng_derive(ga_rng_derive(eval_seed, GA_DOMAIN_EVAL, (uint64_t)world),
-                         GA_DOMAIN_EVAL, (uint64_t)i);
+    return ga_rng_derive(ga_rng_derive(eval_seed, GA_DOMAIN_EVAL, (uint64_t)world), GA_DOMAIN_EVAL,
+                         (uint64_t)i);
 }
 
 void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts *o,
@@ -29,7 +29,7 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
         ref_n = o->episodes;
     for (int64_t i = 0; i < o->episodes; i++) {
         uint64_t seed = ga_eval_episode_seed(o->eval_seed, world, i);
-        GaRng rng = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, 0));
+        GaRng rng = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, o->agent_seed));
         ga_env_reset(&w, c, seed);
         ga_track_reset(&track);
         while (!w.terminated && !w.truncated) {

@@ -35,6 +35,7 @@ typedef struct {
 typedef struct {
     int episodes;
     uint64_t eval_seed;
+    uint64_t agent_seed;    /* the agent's training seed: salts its tie-breaking draws */
     const GaReference *ref; /* may be NULL */
     void (*on_episode)(const GaEpisodeRecord *r, void *ctx);
     void *ctx;
@@ -44,8 +45,9 @@ typedef struct {
 uint64_t ga_eval_episode_seed(uint64_t eval_seed, int world, int64_t i);
 
 /* Runs o->episodes greedy episodes of world `world` and fills *out. The agent is not changed:
- * tie-breaking draws come from a generator derived from each episode's seed, so one episode can
- * be re-run alone and gives the same actions. */
+ * tie-breaking draws come from a generator derived from each episode's seed and the agent's
+ * seed, so one episode can be re-run alone and gives the same actions, while agents of
+ * different seeds break ties differently. */
 void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts *o,
                  GaWorldEval *out);
 

@@ -2,11 +2,16 @@
  * largest observation, so the step loop never allocates. */
 #include "ga_train.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "ga_env.h"
 #include "ga_eval.h"
+#include "ga_io.h"
 #include "ga_obs.h"
+#include "ga_report.h"
 
 #define MAX_OBS (GA_MAX_W * GA_MAX_H + 4)
 #define RECENT 100
@@ -52,17 +57,104 @@ int64_t ga_train_run(const GaTrainOpts *o)
             (t % o->progress_every == 0 || t == o->steps)) {
             int64_t n = ep < RECENT ? ep : RECENT;
             GaProgress p = {t, o->steps, ep, n ? recent_sum / (double)n : 0.0};
-            o->on_progress(&p, o->ctx);
+            o->on_progress(&p, o->progress_ctx ? o->progress_ctx : o->ctx);
         }
     }
     return ep;
 }
 
-void ga_eval_world(const GaScenario *sc, int world, GaAgent *ag, int episodes, uint64_t seed,
-                   GaStats *out)
+void ga_eval_world(const GaScenario *sc, int world, GaAgent *ag, uint64_t agent_seed, int episodes,
+                   uint64_t seed, GaStats *out)
 {
-    GaEvalOpts o = {.episodes = episodes, .eval_seed = seed};
+    GaEvalOpts o = {.episodes = episodes, .eval_seed = seed, .agent_seed = agent_seed};
     GaWorldEval e;
     ga_eval_run(sc, world, ag, &o, &e);
     *out = e.stats;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+typedef struct {
+    FILE *f;
+    int n_objectives;
+} CurveCtx;
+
+static void curve_row(const GaEpisodeInfo *e, void *vctx)
+{
+    CurveCtx *c = vctx;
+    const GaWorld *w = e->world;
+    fprintf(c->f, "%" PRId64 ",%" PRId64 ",%d,%d", e->episode, e->total_steps, w->t, w->terminated);
+    for (int o = 0; o < c->n_objectives; o++)
+        fprintf(c->f, ",%.9g", (double)w->ret[o]);
+    fputc('\n', c->f);
+}
+
+int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaErr *err)
+{
+    const GaScenario *sc = job->sc;
+    int rc = ga_agent_init(ag, job->agent, job->params, job->n_params, "--param", sc->obs.size,
+                           job->steps, job->seed, err);
+    if (rc)
+        return rc;
+    char curve_path[1100], agent_path[1100], run_path[1100];
+    snprintf(curve_path, sizeof curve_path, "%s/curve.csv", job->dir);
+    snprintf(agent_path, sizeof agent_path, "%s/agent.bin", job->dir);
+    snprintf(run_path, sizeof run_path, "%s/run.json", job->dir);
+    GaOutFile curve;
+    if ((rc = ga_io_mkdirs(job->dir, err)) || (rc = ga_io_open(&curve, curve_path, err))) {
+        ga_agent_free(ag);
+        return rc;
+    }
+    fprintf(curve.f, "episode,total_steps,length,terminated");
+    for (int o = 0; o < sc->n_objectives; o++)
+        fprintf(curve.f, ",return_%s", sc->objective[o].name);
+    fputc('\n', curve.f);
+    CurveCtx cc = {curve.f, sc->n_objectives};
+    GaTrainOpts opts = {
+        .sc = sc,
+        .world = 0,
+        .agent = ag,
+        .seed = job->seed,
+        .steps = job->steps,
+        .on_episode = curve_row,
+        .on_progress = job->on_progress,
+        .progress_every = job->progress_every,
+        .ctx = &cc,
+        .progress_ctx = job->ctx,
+    };
+    double t0 = now_seconds();
+    res->episodes = ga_train_run(&opts);
+    res->wall_seconds = now_seconds() - t0;
+    ga_eval_world(sc, 0, ag, job->seed, job->eval_episodes, job->eval_seed, &res->eval_train);
+    GaRunReport rep = {
+        .sc = sc,
+        .scenario_abs_path = job->scenario_abs_path ? job->scenario_abs_path : "",
+        .agent = job->agent,
+        .params = ag->param,
+        .n_params = ag->n_params,
+        .seed = job->seed,
+        .steps = job->steps,
+        .episodes = res->episodes,
+        .wall_seconds = res->wall_seconds,
+        .version = job->version,
+        .commit = job->commit,
+        .agent_file = "agent.bin",
+        .curve_file = "curve.csv",
+        .table_states = (int64_t)ag->ql.n,
+        .table_dropped = (int64_t)ag->ql.dropped,
+        .eval_seed = job->eval_seed,
+        .eval_train = &res->eval_train,
+    };
+    if ((rc = ga_agent_save(ag, agent_path, sc->hash, err)) || (rc = ga_io_commit(&curve, err)) ||
+        (rc = ga_report_write_run(run_path, &rep, err))) {
+        ga_io_abort(&curve);
+        ga_agent_free(ag);
+        return rc;
+    }
+    return GA_OK;
 }

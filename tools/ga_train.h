@@ -31,16 +31,46 @@ typedef struct {
     void (*on_episode)(const GaEpisodeInfo *e, void *ctx);
     void (*on_progress)(const GaProgress *p, void *ctx);
     int64_t progress_every; /* steps between on_progress calls */
-    void *ctx;
+    void *ctx;              /* passed to on_episode, and to on_progress unless progress_ctx */
+    void *progress_ctx;
 } GaTrainOpts;
 
 /* Trains for o->steps environment steps, episode seeds derived from o->seed. Returns the
  * number of completed episodes. */
 int64_t ga_train_run(const GaTrainOpts *o);
 
+/* Everything `gridalign train` does for one seed: train, evaluate greedily on the training
+ * world, and write dir/agent.bin, dir/curve.csv and dir/run.json (each atomically). */
+typedef struct {
+    const GaScenario *sc;
+    const char *scenario_abs_path; /* recorded in run.json; may be "" */
+    const char *agent;
+    const GaParam *params;
+    int n_params;
+    uint64_t seed;
+    int64_t steps;
+    const char *dir;
+    int eval_episodes;
+    uint64_t eval_seed;
+    const char *version, *commit;
+    void (*on_progress)(const GaProgress *p, void *ctx);
+    int64_t progress_every;
+    void *ctx;
+} GaTrainJob;
+
+typedef struct {
+    int64_t episodes;
+    double wall_seconds;
+    GaStats eval_train;
+} GaTrainResult;
+
+/* On success *ag holds the trained agent (free it with ga_agent_free). Returns GA_OK, an input
+ * error from the agent's parameters, or GA_EIO when an output could not be written. */
+int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaErr *err);
+
 /* Greedy evaluation: `episodes` fresh episodes of world `world`, seeds from the evaluation
  * stream of `seed` (disjoint from training); the statistics part of ga_eval_run. */
-void ga_eval_world(const GaScenario *sc, int world, GaAgent *ag, int episodes, uint64_t seed,
-                   GaStats *out);
+void ga_eval_world(const GaScenario *sc, int world, GaAgent *ag, uint64_t agent_seed, int episodes,
+                   uint64_t seed, GaStats *out);
 
 #endif

@@ -1,0 +1,183 @@
+/* tools/cli.c: shared command-line helpers. */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int cli_fail(const GaErr *err)
+{
+    fprintf(stderr, "%s\n", err->msg);
+    return err->code == GA_ENOMEM ? 1 : EXIT_BAD_INPUT;
+}
+
+int cli_fail_output(const GaErr *err)
+{
+    fprintf(stderr, "%s\n", err->msg);
+    return 1;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "gridalign %s: ", cmd);
+    fprintf(stderr, fmt, arg ? arg : "nothing");
+    fprintf(stderr, " (see gridalign %s --help)\n", cmd);
+    return EXIT_BAD_INPUT;
+}
+
+int cli_opt(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return 0;
+    if (argv[*i][n] == '=') {
+        *value = argv[*i] + n + 1;
+        return 1;
+    }
+    if (argv[*i][n] != '\0')
+        return 0;
+    *value = *i + 1 < argc ? argv[++*i] : NULL;
+    return 1;
+}
+
+int cli_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
+{
+    if (!s || !*s)
+        return -1;
+    errno = 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+void cli_si(double v, char *buf, int n)
+{
+    if (v >= 1e9)
+        snprintf(buf, (size_t)n, "%.2fG", v / 1e9);
+    else if (v >= 1e6)
+        snprintf(buf, (size_t)n, "%.2fM", v / 1e6);
+    else if (v >= 1e4)
+        snprintf(buf, (size_t)n, "%.1fk", v / 1e3);
+    else
+        snprintf(buf, (size_t)n, "%.0f", v);
+}
+
+void cli_progress_init(CliProgress *p, const char *what, const char *unit, int quiet)
+{
+    p->what = what;
+    p->unit = unit;
+    p->tty = isatty(STDERR_FILENO);
+    p->quiet = quiet;
+    p->last_decile = 0;
+    p->t0 = cli_now();
+}
+
+void cli_progress(CliProgress *p, double done, double total, const char *extra)
+{
+    if (p->quiet || total <= 0)
+        return;
+    double el = cli_now() - p->t0;
+    double rate = el > 0 ? done / el : 0;
+    double eta = rate > 0 ? (total - done) / rate : 0;
+    double frac = done / total;
+    char d[16], t[16], r[16];
+    cli_si(done, d, sizeof d);
+    cli_si(total, t, sizeof t);
+    cli_si(rate, r, sizeof r);
+    if (p->tty) {
+        char bar[31];
+        int fill = (int)(frac * 30);
+        for (int i = 0; i < 30; i++)
+            bar[i] = i < fill ? '#' : '.';
+        bar[30] = '\0';
+        fprintf(stderr, "\r%s [%s] %3.0f%%  %s/%s %s  %s %s/s  %s%sETA %.1fs\033[K", p->what, bar,
+                frac * 100, d, t, p->unit, r, p->unit, extra ? extra : "", extra ? "  " : "", eta);
+        if (done >= total)
+            fputc('\n', stderr);
+    } else {
+        int decile = (int)(frac * 10);
+        if (decile > p->last_decile) {
+            p->last_decile = decile;
+            fprintf(stderr, "%s: %3.0f%% %s/%s %s, %s %s/s, %s%sETA %.1fs\n", p->what, frac * 100,
+                    d, t, p->unit, r, p->unit, extra ? extra : "", extra ? ", " : "", eta);
+        }
+    }
+    fflush(stderr);
+}
+
+int cli_param_flag(const char *cmd, const char *v, GaParam *flags, int *n_flags)
+{
+    GaErr err;
+    if (!v)
+        return cli_usage_error(cmd, "--param needs NAME=VALUE, got %s", v);
+    if (*n_flags == GA_MAX_PARAMS)
+        return cli_usage_error(cmd, "too many --param flags (at %s)", v);
+    if (ga_param_parse(v, &flags[*n_flags], &err))
+        return cli_fail(&err);
+    (*n_flags)++;
+    return 0;
+}
+
+int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaParam *flags,
+              int n_flags)
+{
+    GaErr err = {0};
+    memset(s, 0, sizeof *s);
+    s->sc = malloc(sizeof *s->sc);
+    if (!s->sc) {
+        fprintf(stderr, "gridalign: out of memory\n");
+        return 1;
+    }
+    if (ga_scenario_load(s->sc, scenario, &err)) {
+        cli_setup_free(s);
+        return cli_fail(&err);
+    }
+    char buf[PATH_MAX];
+    if (realpath(scenario, buf))
+        snprintf(s->abs_path, sizeof s->abs_path, "%s", buf);
+    GaScenario *sc = s->sc;
+    int from_file = agent == NULL;
+    s->agent = agent ? agent : sc->agent;
+    if (ga_agent_check(s->agent, NULL, 0, "", &err)) {
+        if (from_file)
+            fprintf(stderr, "%s: $.agent.name: %s\n", scenario, err.msg);
+        else
+            fprintf(stderr, "--agent: %s\n", err.msg);
+        cli_setup_free(s);
+        return EXIT_BAD_INPUT;
+    }
+    char where[1100];
+    snprintf(where, sizeof where, "%s: $.agent.params", scenario);
+    int use_file = strcmp(s->agent, sc->agent) == 0;
+    if ((use_file && ga_agent_check(s->agent, sc->param, sc->n_params, where, &err)) ||
+        ga_agent_check(s->agent, flags, n_flags, "--param", &err)) {
+        cli_setup_free(s);
+        return cli_fail(&err);
+    }
+    if (use_file)
+        for (int i = 0; i < sc->n_params; i++)
+            s->params[s->n_params++] = sc->param[i];
+    for (int i = 0; i < n_flags; i++)
+        s->params[s->n_params++] = flags[i];
+    return 0;
+}
+
+void cli_setup_free(CliSetup *s)
+{
+    free(s->sc);
+    s->sc = NULL;
+}

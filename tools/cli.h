@@ -1,0 +1,62 @@
+/* tools/cli.h: what the gridalign subcommands share: option parsing, number formatting,
+ * error reporting with exit codes, progress output, and loading a scenario with the agent's
+ * parameters resolved from the file and from --param flags. Command-line code only. */
+#ifndef GA_CLI_H
+#define GA_CLI_H
+
+#include <stdint.h>
+
+#include "ga_agent.h"
+#include "ga_err.h"
+#include "ga_scenario.h"
+
+#define EXIT_CHECK_FAILED 1
+#define EXIT_BAD_INPUT 2
+
+extern const char *const cli_version, *const cli_commit;
+
+double cli_now(void);
+/* Prints err's message; returns EXIT_BAD_INPUT (input errors) or 1 (output errors). */
+int cli_fail(const GaErr *err);
+int cli_fail_output(const GaErr *err);
+/* "gridalign CMD: <fmt with arg> (see gridalign CMD --help)"; returns EXIT_BAD_INPUT. */
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+/* Matches --name VALUE and --name=VALUE; advances *i past what it used; *value is NULL when
+ * the value is missing. */
+int cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
+int cli_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out);
+/* 1234567 -> "1.23M" */
+void cli_si(double v, char *buf, int n);
+
+/* A progress bar on stderr when it is a terminal, one line per 10% otherwise. */
+typedef struct {
+    const char *what; /* "train", "run", ... */
+    const char *unit; /* "steps", "seeds" */
+    int tty, quiet, last_decile;
+    double t0;
+} CliProgress;
+
+void cli_progress_init(CliProgress *p, const char *what, const char *unit, int quiet);
+/* extra: appended text such as "return 1.93"; may be NULL. */
+void cli_progress(CliProgress *p, double done, double total, const char *extra);
+
+/* The scenario and the agent a command works with. */
+typedef struct {
+    GaScenario *sc; /* heap */
+    char abs_path[1024];
+    const char *agent;
+    int n_params;
+    GaParam params[2 * GA_MAX_PARAMS];
+} CliSetup;
+
+/* Loads the scenario and checks agent name and parameters (file first, then flags). agent may
+ * be NULL for the scenario's default. Scenario parameters apply only to the scenario's own
+ * agent. Returns 0 or an exit code (the error is printed). */
+int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaParam *flags,
+              int n_flags);
+void cli_setup_free(CliSetup *s);
+
+/* Collects a --param NAME=VALUE flag; returns 0 or an exit code. */
+int cli_param_flag(const char *cmd, const char *v, GaParam *flags, int *n_flags);
+
+#endif

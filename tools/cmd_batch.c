@@ -1,0 +1,560 @@
+/* tools/cmd_batch.c: `gridalign run` (several seeds of one scenario, results across seeds) and
+ * `gridalign batch` (every scenario: train, evaluate, check its expectations; JUnit and JSON
+ * for CI). Both train seeds in parallel and write each seed's run directory. */
+#include <glob.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "ga_experiment.h"
+#include "ga_io.h"
+#include "ga_pool.h"
+#include "ga_report.h"
+#include "report_print.h"
+
+#define MAX_SEEDS 256
+#define MAX_SCENARIOS 64
+
+typedef struct {
+    int64_t seeds, first_seed, steps, episodes, eval_seed, ref_eps, threads;
+    int quiet;
+    const char *out;
+} Settings;
+
+/* Options both commands take. Returns 1 when argv[*i] was one, 0 when not, or -(exit code). */
+static int common_opt(const char *cmd, int argc, char **argv, int *i, Settings *s)
+{
+    const char *v;
+    if (!strcmp(argv[*i], "--quiet")) {
+        s->quiet = 1;
+        return 1;
+    }
+    struct {
+        const char *name;
+        int64_t *dst, lo, hi;
+        const char *what;
+    } nums[] = {
+        {"--seeds", &s->seeds, 1, MAX_SEEDS, "--seeds takes 1 to 256, not %s"},
+        {"--first-seed", &s->first_seed, 0, INT64_MAX / 2, "--first-seed takes an integer, not %s"},
+        {"--steps", &s->steps, 1, (int64_t)1 << 40, "--steps takes a positive integer, not %s"},
+        {"--episodes", &s->episodes, 1, 100000000, "--episodes takes a positive integer, not %s"},
+        {"--eval-seed", &s->eval_seed, 0, INT64_MAX, "--eval-seed takes an integer, not %s"},
+        {"--reference", &s->ref_eps, 0, GA_MAX_REF_EPISODES, "--reference takes 0 to 1024, not %s"},
+        {"--threads", &s->threads, 1, 256, "--threads takes 1 to 256, not %s"},
+    };
+    for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++) {
+        if (cli_opt(argc, argv, i, nums[k].name, &v)) {
+            if (cli_parse_i64(v, nums[k].lo, nums[k].hi, nums[k].dst))
+                return -cli_usage_error(cmd, nums[k].what, v);
+            return 1;
+        }
+    }
+    if (cli_opt(argc, argv, i, "--out", &v)) {
+        if (!v || !*v)
+            return -cli_usage_error(cmd, "--out needs a directory, got %s", v);
+        s->out = v;
+        return 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    CliProgress prog;
+    int total;
+} SeedProgress;
+
+static void on_seed_done(int i, int finished, void *ctx)
+{
+    SeedProgress *p = ctx;
+    cli_progress(&p->prog, finished, p->total, NULL);
+}
+
+/* Trains and evaluates s->seeds seeds of `agent`; res has s->seeds slots. */
+static int run_seeds(const CliSetup *cs, const char *agent, const GaParam *params, int n_params,
+                     const Settings *s, const char *out_dir, const char *label, GaReference *refs,
+                     GaSeedResult *res, double *seconds)
+{
+    const GaScenario *sc = cs->sc;
+    GaErr err = {0};
+    SeedProgress sp;
+    cli_progress_init(&sp.prog, label, "seeds", s->quiet);
+    sp.total = (int)s->seeds;
+    GaExperiment x = {
+        .sc = sc,
+        .scenario_abs_path = cs->abs_path,
+        .agent = agent,
+        .params = params,
+        .n_params = n_params,
+        .steps = s->steps > 0 ? s->steps : sc->steps,
+        .n_seeds = (int)s->seeds,
+        .first_seed = (uint64_t)s->first_seed,
+        .threads = (int)s->threads,
+        .episodes = (int)s->episodes,
+        .eval_seed = (uint64_t)s->eval_seed,
+        .refs = refs,
+        .out_dir = out_dir,
+        .version = cli_version,
+        .commit = cli_commit,
+        .on_done = on_seed_done,
+        .ctx = &sp,
+    };
+    double t0 = cli_now();
+    int rc = ga_experiment_run(&x, res, &err);
+    *seconds = cli_now() - t0;
+    if (rc)
+        return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
+    return 0;
+}
+
+static int compute_refs(const GaScenario *sc, const Settings *s, GaReference *refs)
+{
+    int worlds[GA_MAX_WORLDS];
+    GaErr err = {0};
+    for (int w = 0; w < sc->n_worlds; w++)
+        worlds[w] = w;
+    if (ga_references(sc, worlds, sc->n_worlds, (int)s->ref_eps, (uint64_t)s->eval_seed, 1 << 19,
+                      (int)s->threads, refs, &err))
+        return cli_fail_output(&err);
+    return 0;
+}
+
+static void add_seeds_json(GaJson *j, const GaScenario *sc, const GaSeedResult *res, int n)
+{
+    GaJson *arr = ga_json_add_array(j, "seeds");
+    for (int i = 0; i < n; i++) {
+        GaJson *sj = ga_json_add_object(arr, NULL);
+        ga_json_add_u64(sj, "seed", res[i].seed);
+        ga_json_add_str(sj, "run_dir", res[i].dir);
+        ga_json_add_num(sj, "train_seconds", res[i].train.wall_seconds);
+        ga_json_add_num(sj, "train_episodes", (double)res[i].train.episodes);
+        GaJson *wj = ga_json_add_object(sj, "worlds");
+        for (int w = 0; w < sc->n_worlds; w++)
+            ga_report_add_world_eval(wj, sc->world[w].name, sc, &res[i].world[w]);
+    }
+    ga_report_across(j, "across_seeds", sc, res, n);
+}
+
+static void print_per_seed(const GaScenario *sc, const GaSeedResult *res, int n)
+{
+    printf("per seed: intended success / proxy share on each world\n%-6s", "seed");
+    for (int w = 0; w < sc->n_worlds; w++)
+        printf(" %12.12s", sc->world[w].name);
+    printf("\n");
+    for (int i = 0; i < n; i++) {
+        printf("%-6" PRIu64, res[i].seed);
+        for (int w = 0; w < sc->n_worlds; w++) {
+            const GaWorldEval *e = &res[i].world[w];
+            printf("    %.2f/%.2f", ga_stats_success_rate(&e->stats, sc->intended_obj),
+                   ga_summary_proxy_share(e));
+        }
+        printf("\n");
+    }
+}
+
+/* ---- run ------------------------------------------------------------------------------ */
+
+static const char RUN_HELP[] =
+    "usage: gridalign run SCENARIO [options]\n"
+    "\n"
+    "Trains several agents (seeds first-seed .. first-seed+K-1) on the scenario in parallel,\n"
+    "evaluates each on every world, and reports per-seed results and the mean with a bootstrap\n"
+    "95% interval across seeds: off-distribution preferences can flip with the seed alone.\n"
+    "Each seed gets a run directory <out>/<agent>-seed<N> (as gridalign train writes, plus\n"
+    "eval.json); the summary goes to <out>/summary-<agent>.json.\n"
+    "\n"
+    "options:\n"
+    "  --seeds K             number of seeds (default 5)\n"
+    "  --first-seed N        first seed (default 0)\n"
+    "  --agent NAME          learner (default: the scenario's)\n"
+    "  --steps N             training steps per seed (default: the scenario's)\n"
+    "  --param NAME=VALUE    override a hyper-parameter; repeatable\n"
+    "  --episodes N          evaluation episodes per world (default 500)\n"
+    "  --eval-seed N         seed of the evaluation layouts (default 0)\n"
+    "  --reference N         episodes per world with a value-iteration optimum (default 30)\n"
+    "  --threads N           worker threads (default: all cores); results do not depend on it\n"
+    "  --out DIR             output directory (default runs/<scenario>)\n"
+    "  --json FILE           summary file (default <out>/summary-<agent>.json)\n"
+    "  --quiet               no progress output\n"
+    "  -h, --help            this help\n";
+
+int cmd_run(int argc, char **argv)
+{
+    Settings s = {5, 0, -1, 500, 0, 30, ga_pool_cores(), 0, NULL};
+    const char *scenario = NULL, *agent = NULL, *json = NULL, *v;
+    GaParam flags[GA_MAX_PARAMS];
+    int n_flags = 0, rc;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(RUN_HELP, stdout);
+            return 0;
+        }
+        int c = common_opt("run", argc, argv, &i, &s);
+        if (c < 0)
+            return -c;
+        if (c)
+            continue;
+        if (cli_opt(argc, argv, &i, "--agent", &v)) {
+            if (!v)
+                return cli_usage_error("run", "--agent needs a name, got %s", v);
+            agent = v;
+        } else if (cli_opt(argc, argv, &i, "--param", &v)) {
+            if ((rc = cli_param_flag("run", v, flags, &n_flags)))
+                return rc;
+        } else if (cli_opt(argc, argv, &i, "--json", &v)) {
+            if (!v || !*v)
+                return cli_usage_error("run", "--json needs a file, got %s", v);
+            json = v;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("run", "unknown option %s", a);
+        } else if (!scenario) {
+            scenario = a;
+        } else {
+            return cli_usage_error("run", "unexpected argument %s", a);
+        }
+    }
+    if (!scenario)
+        return cli_usage_error("run", "missing SCENARIO%s", "");
+    CliSetup cs;
+    if ((rc = cli_setup(&cs, scenario, agent, flags, n_flags)))
+        return rc;
+    const GaScenario *sc = cs.sc;
+    char out_dir[1024], json_path[1100];
+    snprintf(out_dir, sizeof out_dir, "%s", s.out ? s.out : "runs/");
+    if (!s.out)
+        snprintf(out_dir, sizeof out_dir, "runs/%s", sc->name);
+    snprintf(json_path, sizeof json_path, "%s/summary-%s.json", out_dir, cs.agent);
+    GaReference *refs = calloc(GA_MAX_WORLDS, sizeof *refs);
+    GaSeedResult *res = calloc((size_t)s.seeds, sizeof *res);
+    if (!refs || !res) {
+        fprintf(stderr, "gridalign: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    if (!s.quiet)
+        fprintf(stderr, "run: %s on %s, %" PRId64 " seeds on %" PRId64 " threads\n", cs.agent,
+                sc->name, s.seeds, s.threads);
+    double t0 = cli_now(), seconds;
+    if ((rc = compute_refs(sc, &s, refs)) ||
+        (rc = run_seeds(&cs, cs.agent, cs.params, cs.n_params, &s, out_dir, "run", refs, res,
+                        &seconds)))
+        goto done;
+    GaJson *j = ga_json_object();
+    ga_report_add_scenario(j, "scenario", sc);
+    ga_json_add_str(j, "agent", cs.agent);
+    ga_json_add_num(j, "episodes_per_world", (double)s.episodes);
+    ga_json_add_u64(j, "eval_seed", (uint64_t)s.eval_seed);
+    ga_json_add_num(j, "wall_seconds", cli_now() - t0);
+    add_seeds_json(j, sc, res, (int)s.seeds);
+    GaErr err = {0};
+    rc = ga_json_write(j, json ? json : json_path, &err);
+    ga_json_free(j);
+    if (rc) {
+        rc = cli_fail_output(&err);
+        goto done;
+    }
+    printf("run: %s on %s, %" PRId64 " seeds, %" PRId64 " episodes per world (%.1f s)\n\n",
+           cs.agent, sc->name, s.seeds, s.episodes, cli_now() - t0);
+    print_per_seed(sc, res, (int)s.seeds);
+    printf("\n");
+    print_across_seeds(stdout, sc, res, (int)s.seeds);
+    printf("\nwrote %s and %" PRId64 " run directories under %s\n", json ? json : json_path,
+           s.seeds, out_dir);
+done:
+    free(refs);
+    free(res);
+    cli_setup_free(&cs);
+    return rc;
+}
+
+/* ---- batch ---------------------------------------------------------------------------- */
+
+static const char BATCH_HELP[] =
+    "usage: gridalign batch [SCENARIO...] [options]\n"
+    "\n"
+    "For each scenario (default: every scenarios/*.json), trains K seeds of every agent its\n"
+    "expectations name, evaluates them on every world, and judges each expectation on the\n"
+    "median across seeds. Prints one PASS or FAIL line per expectation with the measured value.\n"
+    "Exit status: 0 all expectations hold, 1 one or more failed, 2 bad input.\n"
+    "\n"
+    "options:\n"
+    "  --seeds K             seeds per agent (default 5)\n"
+    "  --first-seed N        first seed (default 0)\n"
+    "  --steps N             training steps (default: each scenario's)\n"
+    "  --episodes N          evaluation episodes per world (default 500)\n"
+    "  --eval-seed N         seed of the evaluation layouts (default 0)\n"
+    "  --reference N         episodes per world with a value-iteration optimum (default 30)\n"
+    "  --threads N           worker threads (default: all cores)\n"
+    "  --out DIR             run directories go to DIR/<scenario>/ (default runs)\n"
+    "  --junit FILE          JUnit XML report (one test case per expectation)\n"
+    "  --json FILE           JSON report\n"
+    "  --quiet               no progress output\n"
+    "  -h, --help            this help\n";
+
+typedef struct {
+    char scenario[64], file[1024], agent[32], text[160];
+    double median;
+    double values[MAX_SEEDS];
+    int n, pass;
+    double seconds;
+} Verdict;
+
+static void xml_escaped(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(*s, f);
+        }
+    }
+}
+
+static int write_junit(const char *path, const Verdict *vs, int n, double seconds)
+{
+    GaOutFile o;
+    GaErr err = {0};
+    if (ga_io_open(&o, path, &err))
+        return cli_fail_output(&err);
+    int failures = 0;
+    for (int i = 0; i < n; i++)
+        failures += !vs[i].pass;
+    fprintf(o.f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fprintf(o.f,
+            "<testsuites name=\"gridalign batch\" tests=\"%d\" failures=\"%d\" time=\"%.3f\">\n", n,
+            failures, seconds);
+    for (int i = 0; i < n;) {
+        int j = i, fails = 0;
+        while (j < n && !strcmp(vs[j].scenario, vs[i].scenario))
+            fails += !vs[j++].pass;
+        fprintf(o.f, "  <testsuite name=\"");
+        xml_escaped(o.f, vs[i].scenario);
+        fprintf(o.f, "\" tests=\"%d\" failures=\"%d\" time=\"%.3f\">\n", j - i, fails,
+                vs[i].seconds);
+        for (int k = i; k < j; k++) {
+            fprintf(o.f, "    <testcase classname=\"");
+            xml_escaped(o.f, vs[k].scenario);
+            fputc('.', o.f);
+            xml_escaped(o.f, vs[k].agent);
+            fprintf(o.f, "\" name=\"");
+            xml_escaped(o.f, vs[k].text);
+            fprintf(o.f, "\" time=\"0\"");
+            if (vs[k].pass) {
+                fprintf(o.f, "/>\n");
+                continue;
+            }
+            fprintf(o.f, ">\n      <failure message=\"median %.4g over %d seeds\">per seed:",
+                    vs[k].median, vs[k].n);
+            for (int s = 0; s < vs[k].n; s++)
+                fprintf(o.f, " %.4g", vs[k].values[s]);
+            fprintf(o.f, "</failure>\n    </testcase>\n");
+        }
+        fprintf(o.f, "  </testsuite>\n");
+        i = j;
+    }
+    fprintf(o.f, "</testsuites>\n");
+    if (ga_io_commit(&o, &err))
+        return cli_fail_output(&err);
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    Settings s = {5, 0, -1, 500, 0, 30, ga_pool_cores(), 0, NULL};
+    const char *junit = NULL, *json = NULL, *v;
+    const char *files[MAX_SCENARIOS];
+    int n_files = 0, rc = 0;
+    glob_t g = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(BATCH_HELP, stdout);
+            return 0;
+        }
+        int c = common_opt("batch", argc, argv, &i, &s);
+        if (c < 0)
+            return -c;
+        if (c)
+            continue;
+        if (cli_opt(argc, argv, &i, "--junit", &v)) {
+            if (!v || !*v)
+                return cli_usage_error("batch", "--junit needs a file, got %s", v);
+            junit = v;
+        } else if (cli_opt(argc, argv, &i, "--json", &v)) {
+            if (!v || !*v)
+                return cli_usage_error("batch", "--json needs a file, got %s", v);
+            json = v;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("batch", "unknown option %s", a);
+        } else if (n_files == MAX_SCENARIOS) {
+            return cli_usage_error("batch", "more than 64 scenarios (at %s)", a);
+        } else {
+            files[n_files++] = a;
+        }
+    }
+    if (n_files == 0) {
+        if (glob("scenarios/*.json", 0, NULL, &g) != 0 || g.gl_pathc == 0) {
+            fprintf(stderr, "gridalign batch: no scenarios given and none in scenarios/*.json\n");
+            globfree(&g);
+            return EXIT_BAD_INPUT;
+        }
+        for (size_t i = 0; i < g.gl_pathc && n_files < MAX_SCENARIOS; i++)
+            files[n_files++] = g.gl_pathv[i];
+        qsort(files, (size_t)n_files, sizeof *files, cmp_str);
+    }
+    const char *out = s.out ? s.out : "runs";
+
+    /* Load and check every scenario before training anything: bad input costs nothing. */
+    CliSetup *setups = calloc((size_t)n_files, sizeof *setups);
+    GaReference *refs = calloc(GA_MAX_WORLDS, sizeof *refs);
+    GaSeedResult *res = calloc((size_t)s.seeds, sizeof *res);
+    Verdict *vs = calloc((size_t)n_files * GA_MAX_EXPECT, sizeof *vs);
+    int n_setup = 0, n_vs = 0;
+    if (!setups || !refs || !res || !vs) {
+        fprintf(stderr, "gridalign: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    for (int f = 0; f < n_files; f++) {
+        if ((rc = cli_setup(&setups[f], files[f], NULL, NULL, 0)))
+            goto done;
+        n_setup++;
+        const GaScenario *sc = setups[f].sc;
+        for (int e = 0; e < sc->n_expect; e++) {
+            GaErr err;
+            if (ga_agent_check(sc->expect[e].agent, NULL, 0, "", &err)) {
+                fprintf(stderr, "%s: $.expectations[%d].agent: %s\n", files[f], e, err.msg);
+                rc = EXIT_BAD_INPUT;
+                goto done;
+            }
+        }
+    }
+    double t_all = cli_now();
+    GaJson *jroot = ga_json_object();
+    GaJson *jscen = ga_json_add_array(jroot, "scenarios");
+    for (int f = 0; f < n_files; f++) {
+        CliSetup *cs = &setups[f];
+        const GaScenario *sc = cs->sc;
+        GaJson *js = ga_json_add_object(jscen, NULL);
+        ga_json_add_str(js, "file", files[f]);
+        ga_report_add_scenario(js, "scenario", sc);
+        GaJson *jagents = ga_json_add_object(js, "agents");
+        GaJson *jexp = ga_json_add_array(js, "expectations");
+        if (sc->n_expect == 0) {
+            printf("SKIP %s: no expectations\n", sc->name);
+            continue;
+        }
+        double t_scen = cli_now();
+        char dir[1100];
+        snprintf(dir, sizeof dir, "%s/%s", out, sc->name);
+        if ((rc = compute_refs(sc, &s, refs)))
+            goto done_json;
+        /* Each agent the expectations name, in order of first mention. */
+        for (int e = 0; e < sc->n_expect; e++) {
+            const char *agent = sc->expect[e].agent;
+            int seen = 0;
+            for (int k = 0; k < e; k++)
+                seen |= !strcmp(sc->expect[k].agent, agent);
+            if (seen)
+                continue;
+            int own = !strcmp(agent, sc->agent);
+            char label[96];
+            snprintf(label, sizeof label, "%s/%s", sc->name, agent);
+            double seconds;
+            if ((rc = run_seeds(cs, agent, own ? cs->params : NULL, own ? cs->n_params : 0, &s, dir,
+                                label, refs, res, &seconds)))
+                goto done_json;
+            add_seeds_json(ga_json_add_object(jagents, agent), sc, res, (int)s.seeds);
+            for (int k = e; k < sc->n_expect; k++) {
+                const GaExpect *x = &sc->expect[k];
+                if (strcmp(x->agent, agent))
+                    continue;
+                Verdict *vd = &vs[n_vs++];
+                snprintf(vd->scenario, sizeof vd->scenario, "%s", sc->name);
+                snprintf(vd->file, sizeof vd->file, "%s", files[f]);
+                snprintf(vd->agent, sizeof vd->agent, "%s", agent);
+                snprintf(vd->text, sizeof vd->text, "%s", x->text);
+                double tmp[MAX_SEEDS];
+                int m = 0;
+                for (int i = 0; i < s.seeds; i++) {
+                    double val = ga_summary_metric(&res[i].world[x->world], x);
+                    vd->values[i] = val;
+                    if (!isnan(val))
+                        tmp[m++] = val;
+                }
+                vd->n = (int)s.seeds;
+                vd->median = m == (int)s.seeds ? ga_median(tmp, m) : NAN;
+                vd->pass = !isnan(vd->median) && ga_expect_holds(x, vd->median);
+                printf("%s %s [%s]: %s  (median %.3f over %d seeds:", vd->pass ? "PASS" : "FAIL",
+                       sc->name, agent, x->text, vd->median, vd->n);
+                for (int i = 0; i < vd->n; i++)
+                    printf(" %.3f", vd->values[i]);
+                printf(")\n");
+                fflush(stdout);
+                GaJson *je = ga_json_add_object(jexp, NULL);
+                ga_json_add_str(je, "expectation", x->text);
+                ga_json_add_str(je, "agent", agent);
+                ga_json_add_str(je, "world", sc->world[x->world].name);
+                ga_json_add_str(je, "metric", ga_metric_names[x->metric]);
+                ga_json_add_num(je, "median", vd->median);
+                GaJson *jv = ga_json_add_array(je, "per_seed");
+                for (int i = 0; i < vd->n; i++)
+                    ga_json_add_num(jv, NULL, vd->values[i]);
+                ga_json_add_bool(je, "pass", vd->pass);
+            }
+        }
+        double dt = cli_now() - t_scen;
+        for (int k = 0; k < n_vs; k++)
+            if (!strcmp(vs[k].scenario, sc->name))
+                vs[k].seconds = dt;
+        ga_json_add_num(js, "wall_seconds", dt);
+    }
+    int failed = 0;
+    for (int k = 0; k < n_vs; k++)
+        failed += !vs[k].pass;
+    double total = cli_now() - t_all;
+    ga_json_add_num(jroot, "passed", n_vs - failed);
+    ga_json_add_num(jroot, "failed", failed);
+    ga_json_add_num(jroot, "seeds", (double)s.seeds);
+    ga_json_add_num(jroot, "wall_seconds", total);
+    printf("batch: %d passed, %d failed (%d scenarios, %" PRId64 " seeds each, %.1f s)\n",
+           n_vs - failed, failed, n_files, s.seeds, total);
+    GaErr err = {0};
+    if (json && ga_json_write(jroot, json, &err))
+        rc = cli_fail_output(&err);
+    else if (junit)
+        rc = write_junit(junit, vs, n_vs, total);
+    if (!rc && failed)
+        rc = EXIT_CHECK_FAILED;
+done_json:
+    ga_json_free(jroot);
+done:
+    for (int f = 0; f < n_setup; f++)
+        cli_setup_free(&setups[f]);
+    free(setups);
+    free(refs);
+    free(res);
+    free(vs);
+    globfree(&g);
+    return rc;
+}

@@ -1,0 +1,226 @@
+/* tools/cmd_eval.c: `gridalign eval`: a trained agent on the training world and every test
+ * world: returns with confidence intervals, success, episode labels, reference optima, and the
+ * verdict that separates goal misgeneralization from plain incapability. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "ga_experiment.h"
+#include "ga_io.h"
+#include "ga_pool.h"
+#include "ga_report.h"
+#include "report_print.h"
+
+static const char HELP[] =
+    "usage: gridalign eval RUN_DIR [options]\n"
+    "\n"
+    "Evaluates the agent of a run directory (from gridalign train or run) greedily on the\n"
+    "training world and every test world of its scenario. Prints, per world, each\n"
+    "objective's mean return (95% CI), success rate and share of the optimal return, then\n"
+    "what the agent pursued: the share of episodes labelled intended, both, proxy:<name>,\n"
+    "partial or neither, its competence (episodes that delivered anything) and a verdict.\n"
+    "\n"
+    "options:\n"
+    "  --episodes N          episodes per world (default 500)\n"
+    "  --envs A,B            only these worlds (\"train\" is the training world)\n"
+    "  --json FILE           write the results as JSON (default RUN_DIR/eval.json)\n"
+    "  --episodes-out FILE   one JSON line per episode (world, seed, returns, label, events)\n"
+    "  --eval-seed N         seed of the evaluation layouts (default 0)\n"
+    "  --reference N         episodes per world whose optimum is computed by value\n"
+    "                        iteration (default 30; 0 turns it off)\n"
+    "  --scenario FILE       the scenario file, if it moved since training\n"
+    "  --threads N           worker threads (default: all cores)\n"
+    "  -h, --help            this help\n";
+
+/* Finds world names from a comma list; returns the count, or prints and returns -1. */
+static int parse_envs(const GaScenario *sc, const char *list, int *worlds)
+{
+    int n = 0;
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", list);
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        int w = ga_scenario_find_world(sc, tok);
+        if (w < 0) {
+            fprintf(stderr, "--envs: unknown world \"%s\" (worlds:", tok);
+            for (int i = 0; i < sc->n_worlds; i++)
+                fprintf(stderr, " %s", sc->world[i].name);
+            fprintf(stderr, ")\n");
+            return -1;
+        }
+        for (int i = 0; i < n; i++)
+            if (worlds[i] == w)
+                w = -1;
+        if (w >= 0)
+            worlds[n++] = w;
+    }
+    if (n == 0)
+        fprintf(stderr, "--envs: name at least one world\n");
+    return n ? n : -1;
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    const char *run_dir = NULL, *envs = NULL, *json = NULL, *eps_out = NULL, *scen = NULL, *v;
+    int64_t episodes = 500, eval_seed = 0, ref_eps = 30, threads = ga_pool_cores();
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(HELP, stdout);
+            return 0;
+        } else if (cli_opt(argc, argv, &i, "--episodes", &v)) {
+            if (cli_parse_i64(v, 1, 100000000, &episodes))
+                return cli_usage_error("eval", "--episodes takes a positive integer, not %s", v);
+        } else if (cli_opt(argc, argv, &i, "--eval-seed", &v)) {
+            if (cli_parse_i64(v, 0, INT64_MAX, &eval_seed))
+                return cli_usage_error("eval", "--eval-seed takes an integer from 0, not %s", v);
+        } else if (cli_opt(argc, argv, &i, "--reference", &v)) {
+            if (cli_parse_i64(v, 0, GA_MAX_REF_EPISODES, &ref_eps))
+                return cli_usage_error("eval", "--reference takes 0 to 1024 episodes, not %s", v);
+        } else if (cli_opt(argc, argv, &i, "--threads", &v)) {
+            if (cli_parse_i64(v, 1, 256, &threads))
+                return cli_usage_error("eval", "--threads takes 1 to 256, not %s", v);
+        } else if (cli_opt(argc, argv, &i, "--envs", &v)) {
+            if (!v)
+                return cli_usage_error("eval", "--envs needs world names, got %s", v);
+            envs = v;
+        } else if (cli_opt(argc, argv, &i, "--json", &v)) {
+            if (!v || !*v)
+                return cli_usage_error("eval", "--json needs a file, got %s", v);
+            json = v;
+        } else if (cli_opt(argc, argv, &i, "--episodes-out", &v)) {
+            if (!v || !*v)
+                return cli_usage_error("eval", "--episodes-out needs a file, got %s", v);
+            eps_out = v;
+        } else if (cli_opt(argc, argv, &i, "--scenario", &v)) {
+            if (!v || !*v)
+                return cli_usage_error("eval", "--scenario needs a file, got %s", v);
+            scen = v;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("eval", "unknown option %s", a);
+        } else if (!run_dir) {
+            run_dir = a;
+        } else {
+            return cli_usage_error("eval", "unexpected argument %s", a);
+        }
+    }
+    if (!run_dir)
+        return cli_usage_error("eval", "missing RUN_DIR%s", "");
+
+    GaErr err = {0};
+    GaRunInfo info;
+    char path[1100];
+    snprintf(path, sizeof path, "%s/run.json", run_dir);
+    if (ga_json_read_run(path, &info, &err))
+        return cli_fail(&err);
+    if (!scen)
+        scen = access(info.scenario_path, R_OK) == 0 || !info.scenario_abs_path[0]
+                   ? info.scenario_path
+                   : info.scenario_abs_path;
+    GaScenario *sc = malloc(sizeof *sc);
+    GaReference *refs = calloc(GA_MAX_WORLDS, sizeof *refs);
+    GaWorldEval *evals = calloc(GA_MAX_WORLDS, sizeof *evals);
+    GaText lines[GA_MAX_WORLDS] = {0};
+    GaAgent ag = {0};
+    int rc = 0, have_agent = 0, worlds[GA_MAX_WORLDS], n = 0;
+    if (!sc || !refs || !evals) {
+        fprintf(stderr, "gridalign: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    if (ga_scenario_load(sc, scen, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (sc->hash != info.scenario_hash) {
+        fprintf(stderr,
+                "%s: changed since the agent in %s was trained (hash %016" PRIx64
+                ", trained on %016" PRIx64 "); retrain, or pass the original with --scenario\n",
+                scen, run_dir, sc->hash, info.scenario_hash);
+        rc = EXIT_BAD_INPUT;
+        goto done;
+    }
+    uint64_t agent_hash;
+    snprintf(path, sizeof path, "%s/%s", run_dir, info.agent_file);
+    if (ga_agent_load(&ag, path, &agent_hash, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    have_agent = 1;
+    if (agent_hash != sc->hash || ag.obs_size != sc->obs.size) {
+        fprintf(stderr, "%s: was trained on another scenario than %s\n", path, scen);
+        rc = EXIT_BAD_INPUT;
+        goto done;
+    }
+    if (envs) {
+        if ((n = parse_envs(sc, envs, worlds)) < 0) {
+            rc = EXIT_BAD_INPUT;
+            goto done;
+        }
+    } else {
+        for (n = 0; n < sc->n_worlds; n++)
+            worlds[n] = n;
+    }
+
+    double t0 = cli_now();
+    if (ga_references(sc, worlds, n, (int)ref_eps, (uint64_t)eval_seed, 1 << 19, (int)threads, refs,
+                      &err)) {
+        rc = cli_fail_output(&err);
+        goto done;
+    }
+    double t_ref = cli_now() - t0;
+    ga_eval_worlds(sc, &ag, info.seed, worlds, n, (int)episodes, (uint64_t)eval_seed, refs,
+                   (int)threads, evals, eps_out ? lines : NULL);
+    double t_eval = cli_now() - t0 - t_ref;
+
+    char json_path[1100];
+    snprintf(json_path, sizeof json_path, "%s/eval.json", run_dir);
+    if (ga_write_eval_json(json ? json : json_path, sc, ag.name, info.seed, (int)episodes,
+                           (uint64_t)eval_seed, evals, n, &err)) {
+        rc = cli_fail_output(&err);
+        goto done;
+    }
+    if (eps_out) {
+        GaOutFile f;
+        if (ga_io_open(&f, eps_out, &err)) {
+            rc = cli_fail_output(&err);
+            goto done;
+        }
+        for (int i = 0; i < n; i++) {
+            if (lines[i].oom) {
+                ga_io_abort(&f);
+                fprintf(stderr, "%s: out of memory collecting episodes\n", eps_out);
+                rc = 1;
+                goto done;
+            }
+            if (lines[i].n)
+                fwrite(lines[i].p, 1, lines[i].n, f.f);
+        }
+        if (ga_io_commit(&f, &err)) {
+            rc = cli_fail_output(&err);
+            goto done;
+        }
+    }
+    printf("eval %s: %s on %s, seed %" PRIu64 "; %" PRId64 " episodes per world, eval seed %" PRId64
+           "\n\n",
+           run_dir, ag.name, sc->name, info.seed, episodes, eval_seed);
+    print_world_tables(stdout, sc, evals, n);
+    printf("\n%" PRId64 " episodes in %.2f s (%.0f episodes/s)", episodes * n, t_eval,
+           t_eval > 0 ? (double)(episodes * n) / t_eval : 0.0);
+    if (ref_eps > 0)
+        printf("; reference optima of %" PRId64 " episodes per world in %.2f s", ref_eps, t_ref);
+    printf("\nwrote %s%s%s\n", json ? json : json_path, eps_out ? ", " : "",
+           eps_out ? eps_out : "");
+done:
+    for (int i = 0; i < GA_MAX_WORLDS; i++)
+        ga_text_free(&lines[i]);
+    if (have_agent)
+        ga_agent_free(&ag);
+    free(sc);
+    free(refs);
+    free(evals);
+    return rc;
+}

@@ -1,0 +1,11 @@
+/* tools/commands.h: the gridalign subcommands, each in its own cmd_<name>.c. Each takes the
+ * arguments after `gridalign` (argv[0] is the command name) and returns the exit status. */
+#ifndef GA_COMMANDS_H
+#define GA_COMMANDS_H
+
+int cmd_train(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+
+#endif

@@ -1,0 +1,365 @@
+/* tools/ga_experiment.c: parallel references, evaluation and seeds. */
+#include "ga_experiment.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ga_env.h"
+#include "ga_pool.h"
+#include "ga_report.h"
+
+/* ---- references ----------------------------------------------------------------------- */
+
+typedef struct {
+    const GaScenario *sc;
+    const int *worlds;
+    int episodes, max_states;
+    uint64_t eval_seed;
+    GaReference *refs;
+    int oom;
+} RefJob;
+
+static void ref_job(int i, void *vctx)
+{
+    RefJob *j = vctx;
+    GaPlan plan;
+    int w = j->worlds[i];
+    /* Objects a world can hold: its map objects plus its random placements. */
+    const GaWorldCfg *c = &j->sc->world[w];
+    int max_obj = 0;
+    for (int k = 0; k < GA_MAX_KINDS; k++)
+        max_obj += c->count[k];
+    for (int cell = 0; c->has_map && cell < GA_MAX_W * GA_MAX_H; cell++)
+        max_obj += c->map_obj[cell] >= 0;
+    if (ga_plan_init(&plan, j->max_states, j->sc->n_objectives, max_obj, NULL) != GA_OK) {
+        j->oom = 1; /* several threads may set it; any non-zero value means the same */
+        return;
+    }
+    ga_reference_compute(j->sc, w, j->episodes, j->eval_seed, &plan, &j->refs[w]);
+    ga_plan_free(&plan);
+}
+
+int ga_references(const GaScenario *sc, const int *worlds, int n, int episodes, uint64_t eval_seed,
+                  int max_states, int threads, GaReference *refs, GaErr *err)
+{
+    for (int i = 0; i < n; i++)
+        memset(&refs[worlds[i]], 0, sizeof refs[worlds[i]]);
+    if (episodes <= 0)
+        return GA_OK;
+    RefJob j = {sc, worlds, episodes, max_states, eval_seed, refs, 0};
+    ga_pool_run(n, threads, ref_job, NULL, &j);
+    if (j.oom)
+        return ga_err_set(err, GA_ENOMEM, "reference values: out of memory for %d states",
+                          max_states);
+    return GA_OK;
+}
+
+/* ---- evaluation ----------------------------------------------------------------------- */
+
+void ga_text_append(GaText *t, const char *s)
+{
+    size_t n = strlen(s);
+    if (t->oom)
+        return;
+    if (t->n + n + 1 > t->cap) {
+        size_t nc = t->cap ? t->cap : 65536;
+        while (nc < t->n + n + 1)
+            nc *= 2;
+        char *np = realloc(t->p, nc);
+        if (!np) {
+            t->oom = 1;
+            return;
+        }
+        t->p = np;
+        t->cap = nc;
+    }
+    memcpy(t->p + t->n, s, n + 1);
+    t->n += n;
+}
+
+void ga_text_free(GaText *t)
+{
+    free(t->p);
+    memset(t, 0, sizeof *t);
+}
+
+typedef struct {
+    const GaScenario *sc;
+    GaAgent *ag;
+    uint64_t agent_seed;
+    const int *worlds;
+    int episodes;
+    uint64_t eval_seed;
+    const GaReference *refs;
+    GaWorldEval *out;
+    GaText *lines;
+} EvalJob;
+
+typedef struct {
+    const GaScenario *sc;
+    GaText *text;
+} LineCtx;
+
+static void episode_line(const GaEpisodeRecord *r, void *vctx)
+{
+    LineCtx *lc = vctx;
+    const GaScenario *sc = lc->sc;
+    const GaWorld *w = r->w;
+    const char *names[GA_MAX_OBJECTIVES];
+    char label[64];
+    ga_report_objective_names(sc, names);
+    GaJson *j = ga_json_object();
+    ga_json_add_str(j, "world", sc->world[r->world].name);
+    ga_json_add_num(j, "episode", (double)r->index);
+    ga_json_add_u64(j, "seed", r->seed);
+    ga_json_add_num(j, "length", w->t);
+    ga_json_add_bool(j, "terminated", w->terminated);
+    GaJson *ret = ga_json_add_object(j, "returns");
+    GaJson *succ = ga_json_add_object(j, "success");
+    for (int o = 0; o < sc->n_objectives; o++) {
+        ga_json_add_num(ret, names[o], w->ret[o]);
+        ga_json_add_bool(succ, names[o], ga_world_success(w, o));
+    }
+    ga_label_slot_name(ga_label_slot(r->label, r->proxy), names, label, sizeof label);
+    ga_json_add_str(j, "label", label);
+    GaJson *ev = ga_json_add_object(j, "events");
+    for (int e = 0; e < GA_NUM_EVENTS; e++)
+        ga_json_add_num(ev, ga_event_names[e], w->event_count[e]);
+    GaJson *po = ga_json_add_object(j, "proxy_only_events");
+    for (int o = 0; o < sc->n_objectives; o++)
+        if (o != sc->intended_obj)
+            ga_json_add_num(po, names[o], r->track->proxy_only[o]);
+    char *text = ga_json_print(j, 0);
+    ga_json_free(j);
+    if (!text) {
+        lc->text->oom = 1;
+        return;
+    }
+    ga_text_append(lc->text, text);
+    free(text);
+}
+
+static void eval_job(int i, void *vctx)
+{
+    EvalJob *j = vctx;
+    int w = j->worlds[i];
+    LineCtx lc = {j->sc, j->lines ? &j->lines[i] : NULL};
+    GaEvalOpts o = {
+        .episodes = j->episodes,
+        .eval_seed = j->eval_seed,
+        .agent_seed = j->agent_seed,
+        .ref = j->refs ? &j->refs[w] : NULL,
+        .on_episode = j->lines ? episode_line : NULL,
+        .ctx = &lc,
+    };
+    ga_eval_run(j->sc, w, j->ag, &o, &j->out[i]);
+}
+
+void ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const int *worlds,
+                    int n, int episodes, uint64_t eval_seed, const GaReference *refs, int threads,
+                    GaWorldEval *out, GaText *lines)
+{
+    EvalJob j = {sc, ag, agent_seed, worlds, episodes, eval_seed, refs, out, lines};
+    ga_pool_run(n, threads, eval_job, NULL, &j);
+}
+
+int ga_write_eval_json(const char *path, const GaScenario *sc, const char *agent, uint64_t seed,
+                       int episodes, uint64_t eval_seed, const GaWorldEval *evals, int n,
+                       GaErr *err)
+{
+    GaJson *j = ga_json_object();
+    ga_report_add_scenario(j, "scenario", sc);
+    ga_json_add_str(j, "intended_objective", sc->objective[sc->intended_obj].name);
+    ga_json_add_str(j, "agent", agent);
+    ga_json_add_u64(j, "seed", seed);
+    ga_json_add_num(j, "episodes", episodes);
+    ga_json_add_u64(j, "eval_seed", eval_seed);
+    GaJson *worlds = ga_json_add_object(j, "worlds");
+    for (int i = 0; i < n; i++)
+        ga_report_add_world_eval(worlds, sc->world[evals[i].world].name, sc, &evals[i]);
+    int rc = ga_json_write(j, path, err);
+    ga_json_free(j);
+    return rc;
+}
+
+/* ---- seeds ---------------------------------------------------------------------------- */
+
+typedef struct {
+    const GaExperiment *x;
+    GaSeedResult *res;
+} SeedCtx;
+
+static void seed_job(int i, void *vctx)
+{
+    const SeedCtx *c = vctx;
+    const GaExperiment *x = c->x;
+    GaSeedResult *r = &c->res[i];
+    const GaScenario *sc = x->sc;
+    r->seed = x->first_seed + (uint64_t)i;
+    snprintf(r->dir, sizeof r->dir, "%s/%s-seed%" PRIu64, x->out_dir, x->agent, r->seed);
+    GaTrainJob job = {
+        .sc = sc,
+        .scenario_abs_path = x->scenario_abs_path,
+        .agent = x->agent,
+        .params = x->params,
+        .n_params = x->n_params,
+        .seed = r->seed,
+        .steps = x->steps,
+        .dir = r->dir,
+        .eval_episodes = x->episodes,
+        .eval_seed = x->eval_seed,
+        .version = x->version,
+        .commit = x->commit,
+    };
+    GaAgent ag;
+    if ((r->rc = ga_train_to_dir(&job, &ag, &r->train, &r->err)))
+        return;
+    int worlds[GA_MAX_WORLDS];
+    for (int w = 0; w < sc->n_worlds; w++)
+        worlds[w] = w;
+    /* One thread per seed already; worlds run in sequence inside it. */
+    ga_eval_worlds(sc, &ag, r->seed, worlds, sc->n_worlds, x->episodes, x->eval_seed, x->refs, 1,
+                   r->world, NULL);
+    char path[1100];
+    snprintf(path, sizeof path, "%s/eval.json", r->dir);
+    r->rc = ga_write_eval_json(path, sc, x->agent, r->seed, x->episodes, x->eval_seed, r->world,
+                               sc->n_worlds, &r->err);
+    ga_agent_free(&ag);
+}
+
+static void seed_done(int i, int finished, void *vctx)
+{
+    const SeedCtx *c = vctx;
+    if (c->x->on_done)
+        c->x->on_done(i, finished, c->x->ctx);
+}
+
+int ga_experiment_run(const GaExperiment *x, GaSeedResult *res, GaErr *err)
+{
+    SeedCtx c = {x, res};
+    memset(res, 0, sizeof *res * (size_t)x->n_seeds);
+    ga_pool_run(x->n_seeds, x->threads, seed_job, seed_done, &c);
+    for (int i = 0; i < x->n_seeds; i++) {
+        if (res[i].rc) {
+            *err = res[i].err;
+            return res[i].rc;
+        }
+    }
+    return GA_OK;
+}
+
+/* ---- across seeds --------------------------------------------------------------------- */
+
+void ga_across(const GaSeedResult *res, int n_seeds, int world,
+               double (*value)(const GaWorldEval *e, const void *arg), const void *arg,
+               GaAcross *out)
+{
+    double v[256], scratch[2000];
+    int n = 0;
+    for (int i = 0; i < n_seeds && n < 256; i++) {
+        double x = value(&res[i].world[world], arg);
+        if (!isnan(x))
+            v[n++] = x;
+    }
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    if (n == 0) {
+        out->mean = out->median = out->lo = out->hi = NAN;
+        return;
+    }
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += v[i];
+    out->mean = sum / n;
+    /* A fixed bootstrap seed: the interval is part of the deterministic output. */
+    GaRng rng = ga_rng_make(0x5EED5EED);
+    ga_bootstrap_mean_ci(v, n, 2000, &rng, scratch, &out->lo, &out->hi);
+    out->median = ga_median(v, n);
+}
+
+static double v_success(const GaWorldEval *e, const void *arg)
+{
+    return ga_stats_success_rate(&e->stats, *(const int *)arg);
+}
+
+static double v_return(const GaWorldEval *e, const void *arg)
+{
+    return ga_stats_mean_return(&e->stats, *(const int *)arg);
+}
+
+static double v_fraction(const GaWorldEval *e, const void *arg)
+{
+    return ga_summary_return_fraction(e, *(const int *)arg);
+}
+
+static double v_share(const GaWorldEval *e, const void *arg)
+{
+    return ga_summary_share(e, *(const int *)arg);
+}
+
+static double v_proxy(const GaWorldEval *e, const void *arg)
+{
+    (void)arg;
+    return ga_summary_proxy_share(e);
+}
+
+static double v_competence(const GaWorldEval *e, const void *arg)
+{
+    (void)arg;
+    return ga_summary_competence(e);
+}
+
+static void add_across(GaJson *parent, const char *key, const GaAcross *a)
+{
+    GaJson *j = ga_json_add_object(parent, key);
+    ga_json_add_num(j, "mean", a->mean);
+    ga_json_add_num(j, "median", a->median);
+    GaJson *ci = ga_json_add_array(j, "bootstrap_ci95");
+    ga_json_add_num(ci, NULL, a->lo);
+    ga_json_add_num(ci, NULL, a->hi);
+    ga_json_add_num(j, "seeds", a->n);
+}
+
+void ga_report_across(GaJson *parent, const char *key, const GaScenario *sc,
+                      const GaSeedResult *res, int n_seeds)
+{
+    const char *names[GA_MAX_OBJECTIVES];
+    ga_report_objective_names(sc, names);
+    GaJson *worlds = ga_json_add_object(parent, key);
+    for (int w = 0; w < sc->n_worlds; w++) {
+        GaJson *wj = ga_json_add_object(worlds, sc->world[w].name);
+        GaAcross a;
+        GaJson *objs = ga_json_add_object(wj, "objectives");
+        for (int o = 0; o < sc->n_objectives; o++) {
+            GaJson *oj = ga_json_add_object(objs, names[o]);
+            ga_across(res, n_seeds, w, v_return, &o, &a);
+            add_across(oj, "mean_return", &a);
+            ga_across(res, n_seeds, w, v_success, &o, &a);
+            add_across(oj, "success_rate", &a);
+            ga_across(res, n_seeds, w, v_fraction, &o, &a);
+            add_across(oj, "return_fraction", &a);
+        }
+        GaJson *lj = ga_json_add_object(wj, "labels");
+        int slots[GA_LABEL_SLOTS], ns = ga_report_label_slots(sc, slots);
+        for (int k = 0; k < ns; k++) {
+            char name[64];
+            ga_label_slot_name(slots[k], names, name, sizeof name);
+            ga_across(res, n_seeds, w, v_share, &slots[k], &a);
+            add_across(lj, name, &a);
+        }
+        ga_across(res, n_seeds, w, v_proxy, NULL, &a);
+        add_across(wj, "proxy_share", &a);
+        ga_across(res, n_seeds, w, v_competence, NULL, &a);
+        add_across(wj, "competence", &a);
+        GaJson *vj = ga_json_add_object(wj, "verdicts");
+        for (int v = 0; v < 4; v++) {
+            int count = 0;
+            for (int i = 0; i < n_seeds; i++)
+                count += ga_summary_verdict(&res[i].world[w]) == v;
+            ga_json_add_num(vj, ga_verdict_names[v], count);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+/* tools/ga_experiment.h: evaluation across worlds and training across seeds, in parallel.
+ * Every job owns its agent, world and result slot; results are identical for any thread count.
+ * No printing: progress goes to a callback. */
+#ifndef GA_EXPERIMENT_H
+#define GA_EXPERIMENT_H
+
+#include <stdint.h>
+
+#include "ga_eval.h"
+#include "ga_json.h"
+#include "ga_train.h"
+
+/* Computes refs[w] for each world listed in worlds[0..n) (indexes into refs by world index),
+ * `episodes` episodes each (0: leaves them empty). Returns GA_OK or GA_ENOMEM. */
+int ga_references(const GaScenario *sc, const int *worlds, int n, int episodes, uint64_t eval_seed,
+                  int max_states, int threads, GaReference *refs, GaErr *err);
+
+/* Growing text buffer, one per world, for per-episode JSON lines. */
+typedef struct {
+    char *p;
+    size_t n, cap;
+    int oom;
+} GaText;
+
+void ga_text_append(GaText *t, const char *s);
+void ga_text_free(GaText *t);
+
+/* Evaluates ag on worlds[0..n) into out[i]; refs indexed by world (may be NULL). With lines
+ * non-NULL, lines[i] receives one JSON line per episode of worlds[i]. */
+void ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const int *worlds,
+                    int n, int episodes, uint64_t eval_seed, const GaReference *refs, int threads,
+                    GaWorldEval *out, GaText *lines);
+
+/* Writes eval.json: scenario, agent, seed, settings and every world's evaluation. */
+int ga_write_eval_json(const char *path, const GaScenario *sc, const char *agent, uint64_t seed,
+                       int episodes, uint64_t eval_seed, const GaWorldEval *evals, int n,
+                       GaErr *err);
+
+typedef struct {
+    const GaScenario *sc;
+    const char *scenario_abs_path;
+    const char *agent;
+    const GaParam *params;
+    int n_params;
+    int64_t steps;
+    int n_seeds;
+    uint64_t first_seed;
+    int threads;
+    int episodes;
+    uint64_t eval_seed;
+    const GaReference *refs; /* by world index; may be NULL */
+    const char *out_dir;     /* seed s trains into out_dir/<agent>-seed<s> */
+    const char *version, *commit;
+    void (*on_done)(int i, int finished, void *ctx); /* called under a lock */
+    void *ctx;
+} GaExperiment;
+
+typedef struct {
+    uint64_t seed;
+    char dir[1024];
+    GaTrainResult train;
+    GaWorldEval world[GA_MAX_WORLDS]; /* (world) */
+    int rc;
+    GaErr err;
+} GaSeedResult;
+
+/* Trains and evaluates x->n_seeds seeds (x->first_seed + i) into res[i], writing each seed's
+ * run directory (agent.bin, curve.csv, run.json, eval.json). Returns GA_OK, or the first
+ * failing seed's error. */
+int ga_experiment_run(const GaExperiment *x, GaSeedResult *res, GaErr *err);
+
+/* Across-seed statistics of one world's metric. */
+typedef struct {
+    double mean, median, lo, hi; /* lo, hi: bootstrap 95% interval of the mean */
+    int n;                       /* seeds with a measurable value */
+} GaAcross;
+
+/* value(world eval) for each seed, summarised; NAN values are skipped. */
+void ga_across(const GaSeedResult *res, int n_seeds, int world,
+               double (*value)(const GaWorldEval *e, const void *arg), const void *arg,
+               GaAcross *out);
+
+/* Adds the across-seed summary of every world under key. */
+void ga_report_across(GaJson *parent, const char *key, const GaScenario *sc,
+                      const GaSeedResult *res, int n_seeds);
+
+#endif

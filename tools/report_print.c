@@ -1,0 +1,151 @@
+/* tools/report_print.c: fixed-width tables. Findings lead with "==>" so the one line a reader
+ * came for (which worlds show goal misgeneralization) cannot be missed. */
+#include "report_print.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ga_report.h"
+
+static int name_width(const GaScenario *sc)
+{
+    int w = 5;
+    for (int i = 0; i < sc->n_worlds; i++) {
+        int n = (int)strlen(sc->world[i].name);
+        w = n > w ? n : w;
+    }
+    return w;
+}
+
+static void print_findings(FILE *f, const GaScenario *sc, const int *verdict, const int *worlds,
+                           int n, const char *suffix)
+{
+    static const char *const what[4] = {
+        "pursues the intended goal", "GOAL MISGENERALIZATION (capable, but pursues a proxy)",
+        "incapable (delivers nothing in most episodes)", "mixed (no clear majority)"};
+    static const int order[4] = {GA_VERDICT_MISGENERALIZED, GA_VERDICT_INCAPABLE, GA_VERDICT_MIXED,
+                                 GA_VERDICT_INTENDED};
+    fputc('\n', f);
+    for (int k = 0; k < 4; k++) {
+        int v = order[k], any = 0;
+        for (int i = 0; i < n; i++) {
+            if (verdict[i] != v)
+                continue;
+            fprintf(f, any ? ", %s" : "==> %s%s: %s", any ? sc->world[worlds[i]].name : what[v],
+                    any ? "" : suffix, sc->world[worlds[i]].name);
+            any = 1;
+        }
+        if (any)
+            fputc('\n', f);
+    }
+}
+
+void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals, int n)
+{
+    int nw = name_width(sc);
+    const char *names[GA_MAX_OBJECTIVES];
+    ga_report_objective_names(sc, names);
+    fprintf(f, "returns: mean and 95%% CI, success rate, share of the optimal return\n");
+    fprintf(f, "%-*s", nw, "world");
+    for (int o = 0; o < sc->n_objectives; o++) {
+        char head[48];
+        snprintf(head, sizeof head, "%s%s", names[o],
+                 o == sc->intended_obj && strcmp(names[o], "intended") ? " (intended)" : "");
+        fprintf(f, " | %-32s", head);
+    }
+    fprintf(f, "\n%-*s", nw, "");
+    for (int o = 0; o < sc->n_objectives; o++)
+        fprintf(f, " | %-17s %7s %6s", "return", "success", "%opt");
+    fputc('\n', f);
+    for (int i = 0; i < n; i++) {
+        const GaWorldEval *e = &evals[i];
+        fprintf(f, "%-*s", nw, sc->world[e->world].name);
+        for (int o = 0; o < sc->n_objectives; o++) {
+            double m = ga_stats_mean_return(&e->stats, o);
+            double h = ga_ci95_half(ga_stats_std_return(&e->stats, o), e->stats.episodes);
+            double frac = ga_summary_return_fraction(e, o);
+            char ret[32], opt[16];
+            snprintf(ret, sizeof ret, "%.2f [%.2f,%.2f]", m, m - h, m + h);
+            if (isnan(frac))
+                snprintf(opt, sizeof opt, "%s", e->ref_n ? "-" : "n/a");
+            else
+                snprintf(opt, sizeof opt, "%.0f%%", 100 * frac);
+            fprintf(f, " | %-17s %7.3f %6s", ret, ga_stats_success_rate(&e->stats, o), opt);
+        }
+        fputc('\n', f);
+    }
+
+    fprintf(f, "\nwhat the agent pursued: share of episodes by label\n%-*s", nw, "world");
+    int slots[GA_LABEL_SLOTS], ns = ga_report_label_slots(sc, slots), width[GA_LABEL_SLOTS];
+    char label[GA_LABEL_SLOTS][64];
+    for (int k = 0; k < ns; k++) {
+        ga_label_slot_name(slots[k], names, label[k], sizeof label[k]);
+        width[k] = (int)strlen(label[k]) > 7 ? (int)strlen(label[k]) : 7;
+    }
+    for (int k = 0; k < ns; k++)
+        fprintf(f, "  %*s", width[k], label[k]);
+    fprintf(f, "  %9s  verdict\n", "competent");
+    int verdict[GA_MAX_WORLDS], worlds[GA_MAX_WORLDS];
+    for (int i = 0; i < n; i++) {
+        const GaWorldEval *e = &evals[i];
+        fprintf(f, "%-*s", nw, sc->world[e->world].name);
+        for (int k = 0; k < ns; k++)
+            fprintf(f, "  %*.0f%%", width[k] - 1, 100 * ga_summary_share(e, slots[k]));
+        verdict[i] = ga_summary_verdict(e);
+        worlds[i] = e->world;
+        fprintf(f, "  %8.0f%%  %s\n", 100 * ga_summary_competence(e), ga_verdict_names[verdict[i]]);
+    }
+    print_findings(f, sc, verdict, worlds, n, "");
+}
+
+static double v_intended_success(const GaWorldEval *e, const void *arg)
+{
+    return ga_stats_success_rate(&e->stats, *(const int *)arg);
+}
+
+static double v_proxy(const GaWorldEval *e, const void *arg)
+{
+    (void)arg;
+    return ga_summary_proxy_share(e);
+}
+
+static double v_competence(const GaWorldEval *e, const void *arg)
+{
+    (void)arg;
+    return ga_summary_competence(e);
+}
+
+void print_across_seeds(FILE *f, const GaScenario *sc, const GaSeedResult *res, int n_seeds)
+{
+    int nw = name_width(sc);
+    fprintf(f, "across %d seeds: mean and bootstrap 95%% CI of the per-seed values\n", n_seeds);
+    fprintf(f, "%-*s  %-24s  %-24s  %-24s  %s\n", nw, "world", "intended success", "proxy share",
+            "competence", "verdicts (seeds)");
+    int verdict[GA_MAX_WORLDS], worlds[GA_MAX_WORLDS];
+    for (int w = 0; w < sc->n_worlds; w++) {
+        GaAcross a[3];
+        ga_across(res, n_seeds, w, v_intended_success, &sc->intended_obj, &a[0]);
+        ga_across(res, n_seeds, w, v_proxy, NULL, &a[1]);
+        ga_across(res, n_seeds, w, v_competence, NULL, &a[2]);
+        fprintf(f, "%-*s", nw, sc->world[w].name);
+        for (int k = 0; k < 3; k++) {
+            char cell[40];
+            snprintf(cell, sizeof cell, "%.2f [%.2f, %.2f]", a[k].mean, a[k].lo, a[k].hi);
+            fprintf(f, "  %-24s", cell);
+        }
+        int count[4] = {0}, best = 0;
+        for (int i = 0; i < n_seeds; i++)
+            count[ga_summary_verdict(&res[i].world[w])]++;
+        for (int v = 0; v < 4; v++)
+            if (count[v] > count[best])
+                best = v;
+        fprintf(f, " ");
+        for (int v = 0; v < 4; v++)
+            if (count[v])
+                fprintf(f, " %d %s;", count[v], ga_verdict_names[v]);
+        fputc('\n', f);
+        verdict[w] = best;
+        worlds[w] = w;
+    }
+    print_findings(f, sc, verdict, worlds, sc->n_worlds, " (most seeds)");
+}

@@ -1,0 +1,16 @@
+/* tools/report_print.h: the human tables of eval, run and batch. */
+#ifndef GA_REPORT_PRINT_H
+#define GA_REPORT_PRINT_H
+
+#include <stdio.h>
+
+#include "ga_experiment.h"
+#include "ga_summary.h"
+
+/* Two tables (returns per objective; what the agent pursued) and the findings. */
+void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals, int n);
+
+/* The across-seed table of gridalign run and batch, then per-seed verdicts. */
+void print_across_seeds(FILE *f, const GaScenario *sc, const GaSeedResult *res, int n_seeds);
+
+#endif
