@@ -537,8 +537,8 @@ int cmd_batch(int argc, char **argv)
     ga_json_add_num(jroot, "failed", failed);
     ga_json_add_num(jroot, "seeds", (double)s.seeds);
     ga_json_add_num(jroot, "wall_seconds", total);
-    printf("batch: %d passed, %d failed (%d scenarios, %" PRId64 " seeds each, %.1f s)\n",
-           n_vs - failed, failed, n_files, s.seeds, total);
+    printf("%d scenarios, %" PRId64 " seeds each, %.1f s\n", n_files, s.seeds, total);
+    printf("batch: %d passed, %d failed\n", n_vs - failed, failed);
     GaErr err = {0};
     if (json && ga_json_write(jroot, json, &err))
         rc = cli_fail_output(&err);

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# tests/cli_eval.sh GRIDALIGN: eval, run and batch as a user meets them: help, exit codes, the
+# verdict line, JSON and JSON Lines outputs, determinism across runs and thread counts, a
+# scenario that changed since training, and batch's PASS/FAIL with its JUnit report. Prints TAP.
+set -u
+bin=$(readlink -f "$1")
+root=$PWD
+tmp=$(mktemp -d /tmp/ga_cli_eval_XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+check() { # check DESC COMMAND...
+    local d=$1
+    shift
+    n=$((n + 1))
+    if "$@"; then echo "ok $n - $d"; else failed=1; echo "not ok $n - $d"; echo "# failed: $*"; fi
+}
+run() { # run EXPECTED_CODE ARGS...: output in $tmp/out and $tmp/err
+    local want=$1
+    shift
+    "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+    local code=$?
+    [[ $code -eq $want ]] || { echo "# exit $code, wanted $want: $*"; sed 's/^/# err: /' "$tmp/err"; return 1; }
+}
+has() { grep -q -- "$1" "$tmp/${2:-out}" || { echo "# no '$1' in $2"; return 1; }; }
+lines() { [[ $(wc -l <"$1") -eq $2 ]] || { echo "# $1 has $(wc -l <"$1") lines, want $2"; return 1; }; }
+
+tiny=$root/tests/data/cli_tiny.json
+cd "$tmp" || exit 1
+cp "$tiny" tiny.json
+
+for c in eval run batch; do
+    check "$c --help exits 0" run 0 $c --help
+done
+check "eval without RUN_DIR exits 2" run 2 eval
+check "eval of a missing directory exits 2" run 2 eval nowhere
+check "missing run.json is named" has "nowhere/run.json: cannot open" err
+
+check "train the tiny scenario" run 0 train tiny.json --out r --quiet
+check "eval exits 0" run 0 eval r --episodes 200
+check "eval prints the returns table" has "returns: mean and 95% CI"
+check "eval flags decoys as goal misgeneralization" has "==> GOAL MISGENERALIZATION (capable, but pursues a proxy): decoys"
+check "eval writes r/eval.json" test -s r/eval.json
+check "eval.json has the verdict" grep -qE '"verdict":[[:space:]]*"GOAL MISGENERALIZATION"' r/eval.json
+cp r/eval.json first.json
+check "eval with --episodes-out and --json" run 0 eval r --episodes 200 --episodes-out eps.jsonl --json second.json --threads 1
+check "one JSON line per episode and world" lines eps.jsonl 400
+check "episode lines carry label, seed and events" grep -q '"label":"proxy:red_into_shiny".*\|"seed":"[0-9]*"' eps.jsonl
+check "eval is deterministic across runs and thread counts" cmp -s first.json second.json
+check "eval --envs picks worlds" run 0 eval r --episodes 50 --envs decoys --json one.json
+check "only the chosen world is evaluated" bash -c "! grep -q '\"train\"' one.json && grep -q '\"decoys\"' one.json"
+check "eval --envs with an unknown world exits 2" run 2 eval r --envs nowhere
+check "unknown world is named" has 'unknown world "nowhere"' err
+check "bad --episodes exits 2" run 2 eval r --episodes 0
+
+sed -i 's/"max_steps": 30/"max_steps": 31/' tiny.json
+check "eval after the scenario changed exits 2" run 2 eval r
+check "the change is explained" has "changed since the agent in r was trained" err
+check "eval --scenario with the original file" run 0 eval r --scenario "$tiny" --episodes 20 --json x.json
+cp "$tiny" tiny.json
+
+check "run 2 seeds on 1 thread" run 0 run tiny.json --seeds 2 --threads 1 --out t1 --episodes 100 --quiet
+check "run 2 seeds on 2 threads" run 0 run tiny.json --seeds 2 --threads 2 --out t2 --episodes 100 --quiet
+check "run prints the across-seed table" has "across 2 seeds"
+check "run writes a summary" test -s t2/summary-qlearn.json
+check "seed run directories hold eval.json" test -s t2/qlearn-seed1/eval.json
+check "thread count does not change seed 0" cmp -s t1/qlearn-seed0/eval.json t2/qlearn-seed0/eval.json
+check "thread count does not change seed 1" cmp -s t1/qlearn-seed1/eval.json t2/qlearn-seed1/eval.json
+check "thread count does not change the agents" cmp -s t1/qlearn-seed1/agent.bin t2/qlearn-seed1/agent.bin
+check "a run seed directory evaluates like run did" run 0 eval t2/qlearn-seed1 --episodes 100 --json again.json
+check "eval reproduces run's evaluation" cmp -s again.json t2/qlearn-seed1/eval.json
+
+check "batch of a passing scenario exits 0" run 0 batch tiny.json --seeds 2 --out b --junit ok.xml --json ok.json --quiet
+check "batch prints PASS lines" has "^PASS tiny \[qlearn\]: decoys: share proxy:red_into_shiny >= 0.5"
+check "JUnit: 2 tests, 0 failures" grep -q 'tests="2" failures="0"' ok.xml
+check "batch JSON counts passes" grep -qE '"passed":[[:space:]]*2' ok.json
+sed 's/"metric": "success_rate", "objective": "intended", ">=": 0.8/"metric": "success_rate", "objective": "intended", ">": 1/' "$tiny" >fails.json
+check "batch with a failing expectation exits 1" run 1 batch fails.json --seeds 2 --out b --junit bad.xml --quiet
+check "batch prints the FAIL line with the measured value" has "^FAIL tiny \[qlearn\]: train: success_rate intended > 1  (median 0.9"
+check "JUnit records the failure" grep -q '<failure message="median' bad.xml
+check "JUnit: 1 failure" grep -q 'tests="2" failures="1"' bad.xml
+sed 's/"world": "decoys", "metric": "share"/"world": "decoy", "metric": "share"/' "$tiny" >badexp.json
+check "batch with a bad expectation exits 2" run 2 batch badexp.json --junit never.xml
+check "the bad expectation is named" has 'badexp.json: $.expectations\[1\].world: unknown world "decoy"' err
+check "nothing written on bad input" test ! -e never.xml
+check "batch with an unreadable scenario exits 2" run 2 batch nothing.json
+
+echo "1..$n"
+exit $failed
