@@ -47,7 +47,7 @@ int ga_io_open(GaOutFile *o, const char *path, GaErr *err)
 {
     memset(o, 0, sizeof *o);
     if (strlen(path) >= sizeof o->path)
-        return ga_err_set(err, GA_EIO, "%s: path too long", path);
+        return ga_err_set(err, GA_EIO, "%.200s...: path too long", path);
     snprintf(o->path, sizeof o->path, "%s", path);
     snprintf(o->tmp, sizeof o->tmp, "%s.tmp", path);
     o->f = fopen(o->tmp, "wb");
@@ -95,8 +95,10 @@ int ga_io_write_atomic(const char *path, const void *data, size_t len, GaErr *er
 int ga_io_mkdirs(const char *path, GaErr *err)
 {
     char buf[1024];
+    if (!path[0])
+        return ga_err_set(err, GA_EIO, "(empty path): cannot create a directory");
     if (strlen(path) >= sizeof buf)
-        return ga_err_set(err, GA_EIO, "%s: path too long", path);
+        return ga_err_set(err, GA_EIO, "%.200s...: path too long", path);
     snprintf(buf, sizeof buf, "%s", path);
     for (char *p = buf + 1;; p++) {
         if (*p == '/' || *p == '\0') {

@@ -140,16 +140,22 @@ static void add_seeds_json(GaJson *j, const GaScenario *sc, const GaSeedResult *
 
 static void print_per_seed(const GaScenario *sc, const GaSeedResult *res, int n)
 {
+    int width[GA_MAX_WORLDS];
     printf("per seed: intended success / proxy share on each world\n%-6s", "seed");
-    for (int w = 0; w < sc->n_worlds; w++)
-        printf(" %12.12s", sc->world[w].name);
+    for (int w = 0; w < sc->n_worlds; w++) {
+        int len = (int)strlen(sc->world[w].name);
+        width[w] = len > 9 ? len : 9;
+        printf("  %*s", width[w], sc->world[w].name);
+    }
     printf("\n");
     for (int i = 0; i < n; i++) {
         printf("%-6" PRIu64, res[i].seed);
         for (int w = 0; w < sc->n_worlds; w++) {
             const GaWorldEval *e = &res[i].world[w];
-            printf("    %.2f/%.2f", ga_stats_success_rate(&e->stats, sc->intended_obj),
-                   ga_summary_proxy_share(e));
+            char cell[32];
+            snprintf(cell, sizeof cell, "%.2f/%.2f",
+                     ga_stats_success_rate(&e->stats, sc->intended_obj), ga_summary_proxy_share(e));
+            printf("  %*s", width[w], cell);
         }
         printf("\n");
     }

@@ -1,0 +1,1040 @@
+/* tests/test_agent.c: agent construction and parameters (agents/ga_agent.c, engine/ga_param.c),
+ * the agent file (round trip, atomic save, every kind of damage refused with GA_EFORMAT) and
+ * the file helpers it stands on (engine/ga_io.c: atomic writes, abort, mkdir -p). */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ga_agent.h"
+#include "ga_io.h"
+#include "ga_param.h"
+#include "ga_scenario.h"
+
+Suite *ga_test_suite(void);
+
+#define OBS_N 51 /* the strawberry scenario's 7x7 view plus carry and facing */
+#define SC_HASH 0x0123456789ABCDEFull
+
+/* Byte offsets in the agent file (see ga_agent_save). */
+#define OFF_VERSION 8
+#define OFF_NAME 12
+#define OFF_HASH 44
+#define OFF_OBS 52
+#define OFF_NPARAMS 56
+#define OFF_PARAMS 60
+#define PARAM_BYTES (GA_PARAM_NAME_LEN + 8)
+#define ENTRY_BYTES (8 + GA_NUM_ACTIONS * 4)
+
+/* One temporary directory per test case, made and removed in the parent process (unchecked
+ * fixture) so it is cleaned up even when a forked test fails. */
+static char tmpdir[64];
+
+static void rm_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d))) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                    continue;
+                char sub[1024];
+                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+                rm_tree(sub);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static void tmp_setup(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/ga_test_XXXXXX");
+    if (!mkdtemp(tmpdir))
+        tmpdir[0] = '\0';
+}
+
+static void tmp_teardown(void)
+{
+    if (tmpdir[0])
+        rm_tree(tmpdir);
+}
+
+static void tmp_path(char *out, size_t n, const char *name)
+{
+    ck_assert_msg(tmpdir[0], "mkdtemp failed");
+    snprintf(out, n, "%s/%s", tmpdir, name);
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    char *data;
+    GaErr err;
+    int rc = ga_io_read_file(path, &data, len, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    return (unsigned char *)data;
+}
+
+static void spit(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    if (len)
+        ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Rewrites the trailing checksum so only a deliberate change in the body is left to catch. */
+static void reseal(unsigned char *data, size_t len)
+{
+    uint64_t sum = ga_hash_bytes(data, len - 8);
+    memcpy(data + len - 8, &sum, 8);
+}
+
+static void assert_contains(const char *msg, const char *part)
+{
+    ck_assert_msg(strstr(msg, part) != NULL, "message \"%s\" does not mention \"%s\"", msg, part);
+}
+
+/* ---- engine/ga_param.c ----------------------------------------------------------------- */
+
+START_TEST(test_param_parse_good)
+{
+    static const struct {
+        const char *text, *name;
+        double value;
+    } cases[] = {
+        {"alpha=0.5", "alpha", 0.5},
+        {"table_bits=12", "table_bits", 12},
+        {"q_init=-1e3", "q_init", -1000},
+        {"eps_end=0", "eps_end", 0},
+        {"x=.25", "x", 0.25},
+        {"a_name_of_thirty_one_characters=2", "a_name_of_thirty_one_characters", 2},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        GaParam p;
+        GaErr err = {0};
+        int rc = ga_param_parse(cases[i].text, &p, &err);
+        ck_assert_msg(rc == GA_OK, "%s: %s", cases[i].text, err.msg);
+        ck_assert_str_eq(p.name, cases[i].name);
+        ck_assert_double_eq(p.value, cases[i].value);
+    }
+}
+END_TEST
+
+START_TEST(test_param_parse_bad)
+{
+    static const char *const bad[] = {
+        "alpha",    "=1",        "alpha=",    "alpha=abc",
+        "alpha=1x", "alpha=nan", "alpha=inf", "alpha=-inf",
+        "alpha=1 ", "a=b=c",     "",          "a_name_of_thirty_two_characters_=2",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        GaParam p;
+        GaErr err = {0};
+        ck_assert_msg(ga_param_parse(bad[i], &p, &err) == GA_EINVAL, "\"%s\" accepted", bad[i]);
+        ck_assert_int_eq(err.code, GA_EINVAL);
+        assert_contains(err.msg, "--param");
+        assert_contains(err.msg, bad[i]);
+    }
+}
+END_TEST
+
+static const GaParamSpec SPEC[] = {
+    {"alpha", 0.1, 0.0, 1.0, 0, "step size"},
+    {"bits", 8, 4, 30, 1, "table bits"},
+    {"q", -2.0, -10.0, 10.0, 0, "initial value"},
+};
+
+START_TEST(test_param_resolve)
+{
+    GaParam out[3];
+    GaErr err = {0};
+    ck_assert_int_eq(ga_param_resolve(SPEC, 3, NULL, 0, "w", "ag", out, &err), GA_OK);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_str_eq(out[i].name, SPEC[i].name);
+        ck_assert_double_eq(out[i].value, SPEC[i].def);
+    }
+
+    /* Later entries win; untouched entries keep their defaults; output is in spec order. */
+    GaParam given[] = {{"q", 1.0}, {"alpha", 0.3}, {"q", 4.5}, {"alpha", 0.7}, {"bits", 30}};
+    ck_assert_int_eq(ga_param_resolve(SPEC, 3, given, 5, "w", "ag", out, &err), GA_OK);
+    ck_assert_double_eq(out[0].value, 0.7);
+    ck_assert_double_eq(out[1].value, 30);
+    ck_assert_double_eq(out[2].value, 4.5);
+    ck_assert_int_eq(ga_param_resolve(SPEC, 3, given, 2, "w", "ag", out, &err), GA_OK);
+    ck_assert_double_eq(out[0].value, 0.3);
+    ck_assert_double_eq(out[1].value, 8);
+    ck_assert_double_eq(out[2].value, 1.0);
+
+    /* Bounds are inclusive. */
+    GaParam edge[] = {{"alpha", 0.0}, {"alpha", 1.0}, {"bits", 4}, {"q", -10}};
+    ck_assert_int_eq(ga_param_resolve(SPEC, 3, edge, 4, "w", "ag", out, &err), GA_OK);
+}
+END_TEST
+
+START_TEST(test_param_resolve_bad)
+{
+    GaParam out[3];
+    GaErr err = {0};
+    GaParam unknown[] = {{"alpha", 0.5}, {"beta", 0.5}};
+    ck_assert_int_eq(
+        ga_param_resolve(SPEC, 3, unknown, 2, "x.json: $.agent.params", "ag", out, &err),
+        GA_EINVAL);
+    assert_contains(err.msg, "x.json: $.agent.params.beta");
+    assert_contains(err.msg, "ag");
+    assert_contains(err.msg, "alpha, bits, q"); /* the known names */
+
+    static const GaParam bad[] = {
+        {"alpha", 1.5}, {"alpha", -0.01}, {"bits", 3},    {"bits", 31},
+        {"bits", 8.5},  {"q", 11},        {"alpha", NAN}, {"q", INFINITY},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err.msg[0] = '\0';
+        ck_assert_int_eq(ga_param_resolve(SPEC, 3, &bad[i], 1, "--param", "ag", out, &err),
+                         GA_EINVAL);
+        char want[64];
+        snprintf(want, sizeof want, "--param.%s", bad[i].name);
+        assert_contains(err.msg, want);
+        assert_contains(err.msg, "out of range");
+    }
+    assert_contains(err.msg, "out of range");
+    ga_param_resolve(SPEC, 3, &bad[4], 1, "--param", "ag", out, &err);
+    assert_contains(err.msg, "not an integer");
+}
+END_TEST
+
+/* ---- engine/ga_io.c -------------------------------------------------------------------- */
+
+START_TEST(test_io_write_atomic)
+{
+    char path[256], tmp[300];
+    tmp_path(path, sizeof path, "atomic.bin");
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    GaErr err = {0};
+    unsigned char data[1000];
+    for (int i = 0; i < 1000; i++)
+        data[i] = (unsigned char)(i * 31); /* includes NUL bytes */
+    ck_assert_int_eq(ga_io_write_atomic(path, data, sizeof data, &err), GA_OK);
+    ck_assert(!exists(tmp));
+    size_t len;
+    unsigned char *got = slurp(path, &len);
+    ck_assert_uint_eq(len, sizeof data);
+    ck_assert_mem_eq(got, data, sizeof data);
+    ck_assert_int_eq(got[len], 0); /* read_file adds a NUL */
+    free(got);
+
+    /* Overwriting with less leaves exactly the new content. */
+    ck_assert_int_eq(ga_io_write_atomic(path, "abc", 3, &err), GA_OK);
+    got = slurp(path, &len);
+    ck_assert_uint_eq(len, 3);
+    ck_assert_mem_eq(got, "abc", 3);
+    free(got);
+    ck_assert(!exists(tmp));
+
+    /* An empty file. */
+    ck_assert_int_eq(ga_io_write_atomic(path, "", 0, &err), GA_OK);
+    got = slurp(path, &len);
+    ck_assert_uint_eq(len, 0);
+    free(got);
+
+    /* A directory that does not exist: GA_EIO naming the file, nothing created. */
+    char bad[256];
+    tmp_path(bad, sizeof bad, "no/such/dir/out.bin");
+    ck_assert_int_eq(ga_io_write_atomic(bad, "x", 1, &err), GA_EIO);
+    assert_contains(err.msg, "out.bin");
+    ck_assert(!exists(bad));
+}
+END_TEST
+
+START_TEST(test_io_abort)
+{
+    char path[256], tmp[300];
+    tmp_path(path, sizeof path, "aborted.txt");
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    GaErr err = {0};
+    GaOutFile o;
+    ck_assert_int_eq(ga_io_open(&o, path, &err), GA_OK);
+    ck_assert(exists(tmp));
+    ck_assert(!exists(path));
+    fputs("half a file", o.f);
+    ga_io_abort(&o);
+    ck_assert(!exists(tmp));
+    ck_assert(!exists(path));
+    ga_io_abort(&o); /* twice is harmless */
+
+    /* Aborting a rewrite leaves the old file as it was. */
+    ck_assert_int_eq(ga_io_write_atomic(path, "old", 3, &err), GA_OK);
+    ck_assert_int_eq(ga_io_open(&o, path, &err), GA_OK);
+    fputs("new content", o.f);
+    ga_io_abort(&o);
+    size_t len;
+    unsigned char *got = slurp(path, &len);
+    ck_assert_uint_eq(len, 3);
+    ck_assert_mem_eq(got, "old", 3);
+    free(got);
+    ck_assert(!exists(tmp));
+
+    /* Commit puts it in place. */
+    ck_assert_int_eq(ga_io_open(&o, path, &err), GA_OK);
+    fputs("committed", o.f);
+    ck_assert_int_eq(ga_io_commit(&o, &err), GA_OK);
+    got = slurp(path, &len);
+    ck_assert_uint_eq(len, 9);
+    ck_assert_mem_eq(got, "committed", 9);
+    free(got);
+    ck_assert(!exists(tmp));
+
+    /* Never opened (open failed): abort is safe. */
+    char bad[256];
+    tmp_path(bad, sizeof bad, "missing/x.txt");
+    ck_assert_int_eq(ga_io_open(&o, bad, &err), GA_EIO);
+    assert_contains(err.msg, "x.txt");
+    ga_io_abort(&o);
+    GaOutFile zero;
+    memset(&zero, 0, sizeof zero);
+    ga_io_abort(&zero);
+}
+END_TEST
+
+START_TEST(test_io_mkdirs)
+{
+    char path[256], deeper[300];
+    GaErr err = {0};
+    struct stat st;
+    tmp_path(path, sizeof path, "a/b/c/d");
+    ck_assert_int_eq(ga_io_mkdirs(path, &err), GA_OK);
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert(S_ISDIR(st.st_mode));
+    ck_assert_int_eq(ga_io_mkdirs(path, &err), GA_OK); /* already there */
+
+    snprintf(deeper, sizeof deeper, "%s/e/", path); /* trailing slash */
+    ck_assert_int_eq(ga_io_mkdirs(deeper, &err), GA_OK);
+    ck_assert_int_eq(stat(deeper, &st), 0);
+    ck_assert(S_ISDIR(st.st_mode));
+
+    /* A file in the way: the path itself, or a component of it. */
+    char file[256];
+    tmp_path(file, sizeof file, "a/plain");
+    spit(file, "x", 1);
+    err.msg[0] = '\0';
+    ck_assert_int_eq(ga_io_mkdirs(file, &err), GA_EIO);
+    assert_contains(err.msg, "plain");
+    snprintf(deeper, sizeof deeper, "%s/sub/dir", file);
+    err.msg[0] = '\0';
+    ck_assert_int_eq(ga_io_mkdirs(deeper, &err), GA_EIO);
+    assert_contains(err.msg, "plain");
+    ck_assert_int_eq(stat(file, &st), 0);
+    ck_assert(S_ISREG(st.st_mode)); /* left alone */
+
+    /* Degenerate paths: empty (nothing to create) and too long for the buffer. The empty one
+     * also runs under valgrind: see the report on reading past the copied string. */
+    err.msg[0] = '\0';
+    ck_assert_int_eq(ga_io_mkdirs("", &err), GA_EIO);
+    ck_assert_int_eq(err.code, GA_EIO);
+    char *lng = malloc(2000);
+    ck_assert_ptr_nonnull(lng);
+    memset(lng, 'x', 1999);
+    lng[0] = '/';
+    lng[1999] = '\0';
+    /* (The message starts with the path, so a path this long crowds out the reason.) */
+    ck_assert_int_eq(ga_io_mkdirs(lng, &err), GA_EIO);
+    ck_assert_int_eq(strncmp(err.msg, lng, 100), 0);
+    ck_assert_int_eq(ga_io_write_atomic(lng, "x", 1, &err), GA_EIO);
+    ck_assert_int_eq(strncmp(err.msg, lng, 100), 0);
+    free(lng);
+
+    /* A relative path, created under the temporary directory. */
+    char cwd[1024];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    ck_assert_int_eq(chdir(tmpdir), 0);
+    int rc = ga_io_mkdirs("rel/x", &err);
+    int ok = stat("rel/x", &st) == 0 && S_ISDIR(st.st_mode);
+    ck_assert_int_eq(chdir(cwd), 0);
+    ck_assert_int_eq(rc, GA_OK);
+    ck_assert(ok);
+}
+END_TEST
+
+START_TEST(test_io_read_missing)
+{
+    char path[256];
+    tmp_path(path, sizeof path, "nope.bin");
+    char *data = NULL;
+    size_t len = 0;
+    GaErr err = {0};
+    ck_assert_int_eq(ga_io_read_file(path, &data, &len, &err), GA_EIO);
+    assert_contains(err.msg, path);
+}
+END_TEST
+
+/* ---- agent construction ---------------------------------------------------------------- */
+
+static double get_param(const GaAgent *ag, const char *name)
+{
+    for (int i = 0; i < ag->n_params; i++)
+        if (strcmp(ag->param[i].name, name) == 0)
+            return ag->param[i].value;
+    ck_abort_msg("agent has no parameter %s", name);
+    return 0;
+}
+
+START_TEST(test_agent_names)
+{
+    ck_assert_str_eq(ga_agent_names[0], "qlearn");
+    ck_assert_ptr_null(ga_agent_names[1]);
+    int n = -1;
+    const GaParamSpec *spec = ga_agent_param_spec("qlearn", &n);
+    ck_assert_ptr_nonnull(spec);
+    ck_assert_int_eq(n, 7);
+    ck_assert_int_le(n, GA_MAX_AGENT_PARAMS);
+    ck_assert_ptr_null(ga_agent_param_spec("dqn", &n));
+    ck_assert_int_eq(n, 0);
+}
+END_TEST
+
+START_TEST(test_agent_init_defaults)
+{
+    GaAgent ag;
+    GaErr err = {0};
+    int rc = ga_agent_init(&ag, "qlearn", NULL, 0, "test", OBS_N, 1000, 1, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ck_assert_int_eq(ag.kind, GA_AGENT_QLEARN);
+    ck_assert_str_eq(ag.name, "qlearn");
+    ck_assert_int_eq(ag.obs_size, OBS_N);
+    int n;
+    const GaParamSpec *spec = ga_agent_param_spec("qlearn", &n);
+    ck_assert_int_eq(ag.n_params, n);
+    for (int i = 0; i < n; i++) {
+        ck_assert_str_eq(ag.param[i].name, spec[i].name);
+        ck_assert_double_eq(ag.param[i].value, spec[i].def);
+    }
+    ck_assert_double_eq(ag.ql.p.alpha, 0.1);
+    ck_assert_double_eq(ag.ql.p.gamma, 0.97);
+    ck_assert_double_eq(ag.ql.p.eps_start, 1.0);
+    ck_assert_double_eq(ag.ql.p.eps_end, 0.05);
+    ck_assert_double_eq(ag.ql.p.eps_decay, 0.5);
+    ck_assert_double_eq(ag.ql.p.q_init, 0.0);
+    ck_assert_int_eq(ag.ql.p.table_bits, 22);
+    ck_assert_uint_eq(ag.ql.cap, (uint64_t)1 << 22);
+    ck_assert_int_eq(ag.ql.total_steps, 1000);
+    ck_assert_int_eq(ag.ql.obs_size, OBS_N);
+    ck_assert_uint_eq(ag.ql.n, 0);
+    ga_agent_free(&ag);
+}
+END_TEST
+
+START_TEST(test_agent_init_overrides)
+{
+    GaParam pr[] = {
+        {"alpha", 0.3}, {"table_bits", 12}, {"gamma", 0.5}, {"alpha", 0.4}, {"q_init", -2.5}};
+    GaAgent ag;
+    GaErr err = {0};
+    int rc = ga_agent_init(&ag, "qlearn", pr, 5, "test", OBS_N, 500, 1, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ck_assert_double_eq(get_param(&ag, "alpha"), 0.4);
+    ck_assert_double_eq(get_param(&ag, "gamma"), 0.5);
+    ck_assert_double_eq(get_param(&ag, "table_bits"), 12);
+    ck_assert_double_eq(get_param(&ag, "eps_end"), 0.05);
+    ck_assert_double_eq(ag.ql.p.alpha, 0.4);
+    ck_assert_double_eq(ag.ql.p.gamma, 0.5);
+    ck_assert_double_eq(ag.ql.p.q_init, -2.5);
+    ck_assert_uint_eq(ag.ql.cap, 4096);
+
+    /* The seed sets the exploration stream. */
+    GaAgent b, c;
+    ck_assert_int_eq(ga_agent_init(&b, "qlearn", pr, 5, "test", OBS_N, 500, 1, &err), GA_OK);
+    ck_assert_int_eq(ga_agent_init(&c, "qlearn", pr, 5, "test", OBS_N, 500, 2, &err), GA_OK);
+    ck_assert_uint_eq(ag.rng.s, b.rng.s);
+    ck_assert_uint_ne(ag.rng.s, c.rng.s);
+    ga_agent_free(&ag);
+    ga_agent_free(&b);
+    ga_agent_free(&c);
+}
+END_TEST
+
+START_TEST(test_agent_init_bad)
+{
+    GaAgent ag;
+    GaErr err = {0};
+    GaParam unknown[] = {{"alpha", 0.2}, {"epsilon", 0.1}};
+    ck_assert_int_eq(
+        ga_agent_init(&ag, "qlearn", unknown, 2, "s.json: $.agent.params", OBS_N, 100, 1, &err),
+        GA_EINVAL);
+    assert_contains(err.msg, "s.json: $.agent.params.epsilon");
+    assert_contains(err.msg, "table_bits"); /* lists the known names */
+    ga_agent_free(&ag);
+
+    static const GaParam range[] = {{"alpha", 1.5},     {"gamma", -0.1},     {"table_bits", 3},
+                                    {"table_bits", 31}, {"table_bits", 9.5}, {"eps_end", 2},
+                                    {"q_init", 1e7}};
+    for (size_t i = 0; i < sizeof range / sizeof range[0]; i++) {
+        err.msg[0] = '\0';
+        ck_assert_int_eq(ga_agent_init(&ag, "qlearn", &range[i], 1, "--param", OBS_N, 100, 1, &err),
+                         GA_EINVAL);
+        char want[64];
+        snprintf(want, sizeof want, "--param.%s", range[i].name);
+        assert_contains(err.msg, want);
+        ga_agent_free(&ag);
+    }
+
+    err.msg[0] = '\0';
+    ck_assert_int_eq(ga_agent_init(&ag, "sarsa", NULL, 0, "--agent", OBS_N, 100, 1, &err),
+                     GA_EINVAL);
+    assert_contains(err.msg, "sarsa");
+    assert_contains(err.msg, "qlearn");
+    ga_agent_free(&ag);
+
+    /* ga_agent_check agrees and builds nothing. */
+    ck_assert_int_eq(ga_agent_check("qlearn", NULL, 0, "w", &err), GA_OK);
+    ck_assert_int_eq(ga_agent_check("qlearn", unknown, 2, "w", &err), GA_EINVAL);
+    assert_contains(err.msg, "w.epsilon");
+    ck_assert_int_eq(ga_agent_check("qlearn", &range[0], 1, "w", &err), GA_EINVAL);
+    assert_contains(err.msg, "w.alpha");
+    ck_assert_int_eq(ga_agent_check("sarsa", NULL, 0, "w", &err), GA_EINVAL);
+    assert_contains(err.msg, "sarsa");
+}
+END_TEST
+
+/* ---- the agent file -------------------------------------------------------------------- */
+
+/* An agent with some history: n_states observations, each updated a few times. */
+static void trained(GaAgent *ag, int n_states, uint8_t (*obs)[OBS_N])
+{
+    GaParam pr[] = {{"alpha", 0.3}, {"gamma", 0.9}, {"table_bits", 12}, {"q_init", 0.125}};
+    GaErr err = {0};
+    int rc = ga_agent_init(ag, "qlearn", pr, 4, "test", OBS_N, 5000, 3, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    GaRng r = ga_rng_make(17);
+    for (int i = 0; i < n_states; i++)
+        for (int k = 0; k < OBS_N; k++)
+            obs[i][k] = (uint8_t)ga_rng_below(&r, 6);
+    for (int u = 0; u < 4 * n_states; u++) {
+        int i = (int)ga_rng_below(&r, (uint32_t)n_states);
+        int j = (int)ga_rng_below(&r, (uint32_t)n_states);
+        float rew = (float)ga_rng_below(&r, 5) - 2.0f;
+        ga_agent_update(ag, obs[i], (int)ga_rng_below(&r, GA_NUM_ACTIONS), rew, obs[j],
+                        ga_rng_below(&r, 4) == 0);
+    }
+}
+
+static size_t file_size_for(const GaAgent *ag)
+{
+    return 8 + 4 + 32 + 8 + 4 + 4 + (size_t)ag->n_params * PARAM_BYTES + 8 + 8 +
+           (size_t)ag->ql.n * ENTRY_BYTES + 8;
+}
+
+START_TEST(test_file_round_trip)
+{
+    enum { N = 300 };
+    static uint8_t obs[N][OBS_N];
+    GaAgent a, b;
+    trained(&a, N, obs);
+    ck_assert_uint_gt(a.ql.n, 200);
+    char path[256];
+    tmp_path(path, sizeof path, "agent_rt.gagent");
+    GaErr err = {0};
+    ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
+
+    uint64_t hash = 0;
+    int rc = ga_agent_load(&b, path, &hash, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ck_assert_uint_eq(hash, SC_HASH);
+    ck_assert_int_eq(b.kind, a.kind);
+    ck_assert_str_eq(b.name, a.name);
+    ck_assert_int_eq(b.obs_size, a.obs_size);
+    ck_assert_int_eq(b.ql.obs_size, a.ql.obs_size);
+    ck_assert_int_eq(b.n_params, a.n_params);
+    for (int i = 0; i < a.n_params; i++) {
+        ck_assert_str_eq(b.param[i].name, a.param[i].name);
+        ck_assert_double_eq(b.param[i].value, a.param[i].value);
+    }
+    ck_assert_double_eq(b.ql.p.alpha, a.ql.p.alpha);
+    ck_assert_double_eq(b.ql.p.gamma, a.ql.p.gamma);
+    ck_assert_double_eq(b.ql.p.eps_start, a.ql.p.eps_start);
+    ck_assert_double_eq(b.ql.p.eps_end, a.ql.p.eps_end);
+    ck_assert_double_eq(b.ql.p.eps_decay, a.ql.p.eps_decay);
+    ck_assert_double_eq(b.ql.p.q_init, a.ql.p.q_init);
+    ck_assert_int_eq(b.ql.p.table_bits, a.ql.p.table_bits);
+    ck_assert_int_eq(b.ql.steps, a.ql.steps);
+    ck_assert_int_eq(b.ql.steps, 4 * N);
+    ck_assert_uint_eq(b.ql.n, a.ql.n);
+    ck_assert_uint_eq(b.ql.cap, a.ql.cap);
+
+    /* Same values and, with the same tie-breaking stream, the same greedy actions. */
+    GaRng ra = ga_rng_make(5), rb = ga_rng_make(5);
+    for (int i = 0; i < N; i++) {
+        float qa[GA_NUM_ACTIONS], qb[GA_NUM_ACTIONS];
+        int sa = ga_qlearn_values(&a.ql, obs[i], qa);
+        int sb = ga_qlearn_values(&b.ql, obs[i], qb);
+        ck_assert_int_eq(sa, sb);
+        ck_assert_mem_eq(qa, qb, sizeof qa);
+        for (int k = 0; k < 5; k++)
+            ck_assert_int_eq(ga_agent_act(&a, obs[i], 0, &ra), ga_agent_act(&b, obs[i], 0, &rb));
+    }
+    /* Unseen observations are unseen in both. */
+    uint8_t fresh[OBS_N];
+    memset(fresh, 200, sizeof fresh);
+    float q[GA_NUM_ACTIONS];
+    ck_assert_int_eq(ga_qlearn_values(&b.ql, fresh, q), 0);
+    ck_assert_float_eq(q[0], 0.125f);
+
+    /* Saving the loaded agent again gives the same bytes. */
+    char path2[256];
+    tmp_path(path2, sizeof path2, "agent_rt2.gagent");
+    ck_assert_int_eq(ga_agent_save(&b, path2, SC_HASH, &err), GA_OK);
+    size_t n1, n2;
+    unsigned char *d1 = slurp(path, &n1), *d2 = slurp(path2, &n2);
+    ck_assert_uint_eq(n1, n2);
+    ck_assert_mem_eq(d1, d2, n1);
+    free(d1);
+    free(d2);
+    ga_agent_free(&a);
+    ga_agent_free(&b);
+}
+END_TEST
+
+START_TEST(test_file_empty_agent)
+{
+    GaAgent a, b;
+    GaParam pr[] = {{"table_bits", 10}};
+    GaErr err = {0};
+    ck_assert_int_eq(ga_agent_init(&a, "qlearn", pr, 1, "t", 7, 10, 1, &err), GA_OK);
+    char path[256];
+    tmp_path(path, sizeof path, "agent_empty.gagent");
+    ck_assert_int_eq(ga_agent_save(&a, path, 0, &err), GA_OK);
+    uint64_t hash = 1;
+    int rc = ga_agent_load(&b, path, &hash, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ck_assert_uint_eq(hash, 0);
+    ck_assert_uint_eq(b.ql.n, 0);
+    ck_assert_int_eq(b.obs_size, 7);
+    ga_agent_free(&a);
+    ga_agent_free(&b);
+}
+END_TEST
+
+START_TEST(test_file_atomic)
+{
+    enum { N = 50 };
+    static uint8_t obs[N][OBS_N];
+    GaAgent a;
+    trained(&a, N, obs);
+    char path[256], tmp[300];
+    tmp_path(path, sizeof path, "agent_atomic.gagent");
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    GaErr err = {0};
+    spit(path, "an older file that is in the way", 32);
+    ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
+    ck_assert(!exists(tmp));
+    size_t len;
+    unsigned char *d = slurp(path, &len);
+    ck_assert_uint_eq(len, file_size_for(&a)); /* complete, old content gone */
+    ck_assert_mem_eq(d, GA_AGENT_MAGIC, 8);
+    uint64_t sum;
+    memcpy(&sum, d + len - 8, 8);
+    ck_assert_uint_eq(sum, ga_hash_bytes(d, len - 8));
+    free(d);
+
+    /* Unwritable destination: GA_EIO naming the file, no crash, nothing left behind. */
+    char bad[256];
+    tmp_path(bad, sizeof bad, "nodir/agent.gagent");
+    err.msg[0] = '\0';
+    ck_assert_int_eq(ga_agent_save(&a, bad, SC_HASH, &err), GA_EIO);
+    assert_contains(err.msg, "agent.gagent");
+    ga_agent_free(&a);
+}
+END_TEST
+
+/* Loads path and expects GA_EFORMAT with a message naming the file; the agent must be safe to
+ * free afterwards. */
+static void expect_format_error(const char *path, const char *what)
+{
+    GaAgent b;
+    GaErr err = {0};
+    uint64_t hash;
+    int rc = ga_agent_load(&b, path, &hash, &err);
+    ck_assert_msg(rc == GA_EFORMAT, "%s: load returned %d (%s)", what, rc, err.msg);
+    ck_assert_msg(strstr(err.msg, path) != NULL, "%s: message \"%s\" does not name the file", what,
+                  err.msg);
+    ga_agent_free(&b);
+}
+
+START_TEST(test_file_flipped_bytes)
+{
+    /* Small agent: every single byte flipped, one at a time. */
+    enum { N = 6 };
+    static uint8_t obs[N][OBS_N];
+    GaAgent a;
+    trained(&a, N, obs);
+    char path[256], bad[256];
+    tmp_path(path, sizeof path, "agent_flip.gagent");
+    tmp_path(bad, sizeof bad, "agent_flip_bad.gagent");
+    GaErr err = {0};
+    ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
+    size_t len;
+    unsigned char *d = slurp(path, &len);
+    ck_assert_uint_gt(a.ql.n, 0);
+    ck_assert_uint_eq(len, file_size_for(&a));
+    for (size_t off = 0; off < len; off++) {
+        static const unsigned char flips[] = {0x01, 0x80};
+        for (size_t f = 0; f < sizeof flips; f++) {
+            d[off] ^= flips[f];
+            spit(bad, d, len);
+            char what[64];
+            snprintf(what, sizeof what, "byte %zu ^ 0x%02x", off, flips[f]);
+            expect_format_error(bad, what);
+            d[off] ^= flips[f];
+        }
+    }
+    free(d);
+    ga_agent_free(&a);
+}
+END_TEST
+
+START_TEST(test_file_flipped_bytes_large)
+{
+    /* Bigger agent: chosen offsets in the header, the parameters, the table and the checksum. */
+    enum { N = 400 };
+    static uint8_t obs[N][OBS_N];
+    GaAgent a;
+    trained(&a, N, obs);
+    char path[256], bad[256];
+    tmp_path(path, sizeof path, "agent_flipl.gagent");
+    tmp_path(bad, sizeof bad, "agent_flipl_bad.gagent");
+    GaErr err = {0};
+    ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
+    size_t len;
+    unsigned char *d = slurp(path, &len);
+    size_t table = OFF_PARAMS + (size_t)a.n_params * PARAM_BYTES + 16;
+    size_t offs[] = {0,
+                     7,
+                     OFF_VERSION,
+                     OFF_VERSION + 3,
+                     OFF_NAME,
+                     OFF_NAME + 31,
+                     OFF_HASH,
+                     OFF_OBS,
+                     OFF_NPARAMS,
+                     OFF_PARAMS,
+                     OFF_PARAMS + 35,
+                     table - 16,
+                     table - 8,
+                     table,
+                     table + 7,
+                     table + 8,
+                     table + ENTRY_BYTES * 100 + 20,
+                     len / 2,
+                     len - 9,
+                     len - 8,
+                     len - 1};
+    for (size_t i = 0; i < sizeof offs / sizeof offs[0]; i++) {
+        ck_assert_uint_lt(offs[i], len);
+        d[offs[i]] ^= 0x10;
+        spit(bad, d, len);
+        char what[64];
+        snprintf(what, sizeof what, "byte %zu of %zu", offs[i], len);
+        expect_format_error(bad, what);
+        d[offs[i]] ^= 0x10;
+    }
+    free(d);
+    ga_agent_free(&a);
+}
+END_TEST
+
+START_TEST(test_file_truncated)
+{
+    enum { N = 20 };
+    static uint8_t obs[N][OBS_N];
+    GaAgent a;
+    trained(&a, N, obs);
+    char path[256], bad[256];
+    tmp_path(path, sizeof path, "agent_trunc.gagent");
+    tmp_path(bad, sizeof bad, "agent_trunc_bad.gagent");
+    GaErr err = {0};
+    ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
+    size_t len;
+    unsigned char *d = slurp(path, &len);
+    size_t cuts[] = {0,       1,       7,       8,      11, 12, 13,
+                     23,      24,      31,      44,     60, 80, OFF_PARAMS + 7 * PARAM_BYTES + 16,
+                     len / 2, len - 9, len - 8, len - 1};
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        spit(bad, d, cuts[i]);
+        char what[64];
+        snprintf(what, sizeof what, "truncated to %zu of %zu bytes", cuts[i], len);
+        expect_format_error(bad, what);
+    }
+    /* Every length, to be thorough: none crashes or loads. */
+    for (size_t n = 0; n < len; n++) {
+        spit(bad, d, n);
+        expect_format_error(bad, "truncated");
+    }
+    free(d);
+    ga_agent_free(&a);
+}
+END_TEST
+
+START_TEST(test_file_magic_version)
+{
+    enum { N = 10 };
+    static uint8_t obs[N][OBS_N];
+    GaAgent a;
+    trained(&a, N, obs);
+    char path[256], bad[256];
+    tmp_path(path, sizeof path, "agent_mv.gagent");
+    tmp_path(bad, sizeof bad, "agent_mv_bad.gagent");
+    GaErr err = {0};
+    ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
+    size_t len;
+    unsigned char *d = slurp(path, &len);
+
+    /* Wrong magic, even with a matching checksum. */
+    memcpy(d, "GRIDALGX", 8);
+    reseal(d, len);
+    spit(bad, d, len);
+    expect_format_error(bad, "wrong magic");
+    GaAgent b;
+    uint64_t hash;
+    ga_agent_load(&b, bad, &hash, &err);
+    assert_contains(err.msg, "magic");
+    memcpy(d, GA_AGENT_MAGIC, 8);
+
+    /* Another file type altogether. */
+    static const char json[] = "{\"format\": 1, \"name\": \"strawberry\"}\n";
+    spit(bad, json, sizeof json - 1);
+    expect_format_error(bad, "a JSON file");
+
+    /* Newer and older versions, with a matching checksum. */
+    static const uint32_t versions[] = {0, 2, GA_AGENT_VERSION + 100, 0xFFFFFFFFu};
+    for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
+        memcpy(d + OFF_VERSION, &versions[i], 4);
+        reseal(d, len);
+        spit(bad, d, len);
+        expect_format_error(bad, "wrong version");
+        ga_agent_load(&b, bad, &hash, &err);
+        assert_contains(err.msg, "version");
+    }
+    uint32_t v = GA_AGENT_VERSION;
+    memcpy(d + OFF_VERSION, &v, 4);
+    reseal(d, len);
+    spit(bad, d, len);
+    ck_assert_int_eq(ga_agent_load(&b, bad, &hash, &err), GA_OK); /* restored: loads again */
+    ga_agent_free(&b);
+    free(d);
+    ga_agent_free(&a);
+}
+END_TEST
+
+START_TEST(test_file_trailing_garbage)
+{
+    enum { N = 10 };
+    static uint8_t obs[N][OBS_N];
+    GaAgent a;
+    trained(&a, N, obs);
+    char path[256], bad[256];
+    tmp_path(path, sizeof path, "agent_tail.gagent");
+    tmp_path(bad, sizeof bad, "agent_tail_bad.gagent");
+    GaErr err = {0};
+    ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
+    size_t len;
+    unsigned char *d = slurp(path, &len);
+    unsigned char *big = malloc(len + 200);
+    ck_assert_ptr_nonnull(big);
+    memcpy(big, d, len);
+    static const size_t extra[] = {1, 7, 8, 36, 100};
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
+        memset(big + len, 0, extra[i]);
+        spit(bad, big, len + extra[i]);
+        expect_format_error(bad, "zero bytes appended");
+        memset(big + len, 0xA5, extra[i]);
+        spit(bad, big, len + extra[i]);
+        expect_format_error(bad, "garbage appended");
+    }
+    /* The same file twice in a row. */
+    memcpy(big, d, len);
+    unsigned char *twice = malloc(2 * len);
+    ck_assert_ptr_nonnull(twice);
+    memcpy(twice, d, len);
+    memcpy(twice + len, d, len);
+    spit(bad, twice, 2 * len);
+    expect_format_error(bad, "file repeated");
+    free(twice);
+
+    /* Overlong with a checksum that matches the longer body: the table size gives it away.
+     * (36 extra bytes look like exactly one more entry; 35 and 37 like a partial one.) */
+    static const size_t body_extra[] = {1, 35, 36, 37};
+    for (size_t i = 0; i < sizeof body_extra / sizeof body_extra[0]; i++) {
+        size_t n = len + body_extra[i];
+        memcpy(big, d, len - 8);
+        memset(big + len - 8, 0x5A, body_extra[i]);
+        reseal(big, n);
+        spit(bad, big, n);
+        expect_format_error(bad, "overlong with a valid checksum");
+    }
+    free(big);
+    free(d);
+    ga_agent_free(&a);
+}
+END_TEST
+
+START_TEST(test_file_bad_fields)
+{
+    /* Well-formed checksum around fields that make no sense: still GA_EFORMAT. */
+    enum { N = 10 };
+    static uint8_t obs[N][OBS_N];
+    GaAgent a;
+    trained(&a, N, obs);
+    char path[256], bad[256];
+    tmp_path(path, sizeof path, "agent_fields.gagent");
+    tmp_path(bad, sizeof bad, "agent_fields_bad.gagent");
+    GaErr err = {0};
+    ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
+    size_t len;
+    unsigned char *orig = slurp(path, &len);
+    unsigned char *d = malloc(len);
+    ck_assert_ptr_nonnull(d);
+    size_t table_n = OFF_PARAMS + (size_t)a.n_params * PARAM_BYTES + 8;
+
+#define CASE(what, edit)                                                                           \
+    do {                                                                                           \
+        memcpy(d, orig, len);                                                                      \
+        edit;                                                                                      \
+        reseal(d, len);                                                                            \
+        spit(bad, d, len);                                                                         \
+        expect_format_error(bad, what);                                                            \
+    } while (0)
+
+    uint32_t u;
+    uint64_t q;
+    double x;
+    CASE("unknown agent name", memcpy(d + OFF_NAME, "sarsa\0", 6));
+    CASE("agent name without NUL", memset(d + OFF_NAME, 'q', 32));
+    CASE("obs_size 0", (u = 0, memcpy(d + OFF_OBS, &u, 4)));
+    CASE("obs_size huge", (u = 0x7FFFFFFF, memcpy(d + OFF_OBS, &u, 4)));
+    CASE("obs_size negative", (u = 0xFFFFFFFF, memcpy(d + OFF_OBS, &u, 4)));
+    CASE("n_params over the maximum",
+         (u = GA_MAX_AGENT_PARAMS + 1, memcpy(d + OFF_NPARAMS, &u, 4)));
+    CASE("n_params huge", (u = 0xFFFFFFFF, memcpy(d + OFF_NPARAMS, &u, 4)));
+    CASE("n_params one less", (u = (uint32_t)a.n_params - 1, memcpy(d + OFF_NPARAMS, &u, 4)));
+    CASE("unknown parameter", memcpy(d + OFF_PARAMS, "zeta\0", 5));
+    CASE("alpha out of range", (x = 3.0, memcpy(d + OFF_PARAMS + GA_PARAM_NAME_LEN, &x, 8)));
+    CASE("alpha NaN", (x = NAN, memcpy(d + OFF_PARAMS + GA_PARAM_NAME_LEN, &x, 8)));
+    CASE("n one more", (q = a.ql.n + 1, memcpy(d + table_n, &q, 8)));
+    CASE("n one less", (q = a.ql.n - 1, memcpy(d + table_n, &q, 8)));
+    CASE("n huge", (q = UINT64_MAX, memcpy(d + table_n, &q, 8)));
+    /* (n + 2^62) * 36 = 36 n + 9 * 2^64: passes the size check, then the entries run out. */
+    CASE("n wraps", (q = a.ql.n + ((uint64_t)1 << 62), memcpy(d + table_n, &q, 8)));
+    CASE("key 0 in the table", (q = 0, memcpy(d + table_n + 8, &q, 8)));
+#undef CASE
+
+    /* More entries than the table it declares can hold: 20 states saved from a 2^12 table,
+     * then table_bits rewritten to 4 (room for 14). */
+    enum { M = 20 };
+    static uint8_t more[M][OBS_N];
+    GaAgent big;
+    trained(&big, M, more);
+    ck_assert_uint_gt(big.ql.n, 14);
+    char path2[256];
+    tmp_path(path2, sizeof path2, "agent_fields_big.gagent");
+    ck_assert_int_eq(ga_agent_save(&big, path2, 0, &err), GA_OK);
+    size_t len2;
+    unsigned char *e = slurp(path2, &len2);
+    int found = 0;
+    for (int i = 0; i < big.n_params; i++) {
+        if (strcmp(big.param[i].name, "table_bits") == 0) {
+            x = 4.0;
+            memcpy(e + OFF_PARAMS + (size_t)i * PARAM_BYTES + GA_PARAM_NAME_LEN, &x, 8);
+            found = 1;
+        }
+    }
+    ck_assert(found);
+    reseal(e, len2);
+    spit(bad, e, len2);
+    expect_format_error(bad, "more entries than the table holds");
+    free(e);
+    ga_agent_free(&big);
+    free(orig);
+    free(d);
+    ga_agent_free(&a);
+}
+END_TEST
+
+START_TEST(test_file_missing)
+{
+    char path[256];
+    tmp_path(path, sizeof path, "agent_absent.gagent");
+    GaAgent b;
+    GaErr err = {0};
+    uint64_t hash;
+    ck_assert_int_eq(ga_agent_load(&b, path, &hash, &err), GA_EIO);
+    assert_contains(err.msg, path);
+    ga_agent_free(&b);
+
+    /* A directory is not an agent file either. */
+    GaErr err2 = {0};
+    int rc = ga_agent_load(&b, tmpdir, &hash, &err2);
+    ck_assert_msg(rc == GA_EIO || rc == GA_EFORMAT, "loading a directory returned %d", rc);
+    assert_contains(err2.msg, tmpdir);
+    ga_agent_free(&b);
+}
+END_TEST
+
+Suite *ga_test_suite(void)
+{
+    Suite *s = suite_create("agent");
+    TCase *tc = tcase_create("param");
+    tcase_add_test(tc, test_param_parse_good);
+    tcase_add_test(tc, test_param_parse_bad);
+    tcase_add_test(tc, test_param_resolve);
+    tcase_add_test(tc, test_param_resolve_bad);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("io");
+    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_test(tc, test_io_write_atomic);
+    tcase_add_test(tc, test_io_abort);
+    tcase_add_test(tc, test_io_mkdirs);
+    tcase_add_test(tc, test_io_read_missing);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("init");
+    tcase_add_test(tc, test_agent_names);
+    tcase_add_test(tc, test_agent_init_defaults);
+    tcase_add_test(tc, test_agent_init_overrides);
+    tcase_add_test(tc, test_agent_init_bad);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("file");
+    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_file_round_trip);
+    tcase_add_test(tc, test_file_empty_agent);
+    tcase_add_test(tc, test_file_atomic);
+    tcase_add_test(tc, test_file_flipped_bytes);
+    tcase_add_test(tc, test_file_flipped_bytes_large);
+    tcase_add_test(tc, test_file_truncated);
+    tcase_add_test(tc, test_file_magic_version);
+    tcase_add_test(tc, test_file_trailing_garbage);
+    tcase_add_test(tc, test_file_bad_fields);
+    tcase_add_test(tc, test_file_missing);
+    suite_add_tcase(s, tc);
+    return s;
+}
