@@ -30,6 +30,10 @@ static int fail_at(Ctx *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* Keys and values from the file may hold escaped control characters: keep one line. */
+    for (char *p = msg; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
     return ga_err_set(c->err, GA_EPARSE, "%s: %s", c->file, msg);
 }
 
@@ -89,6 +93,15 @@ static int check_unique(Ctx *c, const cJSON *obj, const char *path)
         for (const cJSON *n = obj->child; n != m; n = n->next)
             if (strcmp(n->string, m->string) == 0)
                 return FAIL(c, "%s.%s: duplicate key", path, m->string);
+    return GA_OK;
+}
+
+/* "description" is free text wherever it is allowed. */
+static int check_description(Ctx *c, const cJSON *j, const char *path)
+{
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "description");
+    if (d && !cJSON_IsString(d))
+        return FAIL(c, "%s.description: expected a string, found %s", path, type_name(d));
     return GA_OK;
 }
 
@@ -211,10 +224,7 @@ static int parse_kind_attrs(Ctx *c, const cJSON *j, const char *path, GaKind *k)
         return rc;
     if (rc == GA_OK)
         k->container = (uint8_t)v;
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "description");
-    if (d && !cJSON_IsString(d))
-        return FAIL(c, "%s.description: expected a string, found %s", path, type_name(d));
-    return GA_OK;
+    return check_description(c, j, path);
 }
 
 static int parse_kinds(Ctx *c, const cJSON *root)
@@ -306,7 +316,7 @@ static const char *const RULE_KEYS[] = {"on", "item", "into", "reward", "descrip
 static int parse_rule(Ctx *c, const cJSON *j, const char *path, GaRule *r)
 {
     int rc = check_keys(c, j, path, RULE_KEYS);
-    if (rc)
+    if (rc || (rc = check_description(c, j, path)))
         return rc;
     if ((rc = get_vocab(c, j, "on", path, ga_event_names, GA_NUM_EVENTS, "event", &r->on)) < 0)
         return rc;
@@ -350,7 +360,7 @@ static const char *const OBJECTIVE_KEYS[] = {"rules", "success", "description", 
 static int parse_objective(Ctx *c, const cJSON *j, const char *path, GaObjective *ob)
 {
     int rc = check_keys(c, j, path, OBJECTIVE_KEYS);
-    if (rc)
+    if (rc || (rc = check_description(c, j, path)))
         return rc;
     char p[192];
     const cJSON *rules = cJSON_GetObjectItemCaseSensitive(j, "rules");
@@ -555,7 +565,7 @@ static int check_room(Ctx *c, const GaWorldCfg *w, const char *path)
 static int parse_world(Ctx *c, const cJSON *j, const char *path, GaWorldCfg *w, int is_test)
 {
     int rc = check_keys(c, j, path, WORLD_KEYS), v;
-    if (rc)
+    if (rc || (rc = check_description(c, j, path)))
         return rc;
     char p[192];
     if (!is_test) {
@@ -862,7 +872,7 @@ static int parse_expect(Ctx *c, const cJSON *j, const char *path, GaExpect *e)
 {
     GaScenario *sc = c->sc;
     int rc = check_keys(c, j, path, EXPECT_KEYS);
-    if (rc)
+    if (rc || (rc = check_description(c, j, path)))
         return rc;
     const char *s = NULL;
     if ((rc = get_string(c, j, "world", path, &s)) < 0)
@@ -918,7 +928,9 @@ static int parse_expect(Ctx *c, const cJSON *j, const char *path, GaExpect *e)
     if ((rc = get_string(c, j, "agent", path, &s)) < 0)
         return rc;
     if (rc == GA_OK) {
-        if ((rc = check_name(c, s, path)))
+        char ap[96];
+        snprintf(ap, sizeof ap, "%s.agent", path);
+        if ((rc = check_name(c, s, ap)))
             return rc;
         snprintf(e->agent, sizeof e->agent, "%s", s);
     }
@@ -927,9 +939,12 @@ static int parse_expect(Ctx *c, const cJSON *j, const char *path, GaExpect *e)
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, ga_op_names[op]);
         if (!v)
             continue;
-        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+        if (!cJSON_IsNumber(v))
             return FAIL(c, "%s.%s: expected a number, found %s", path, ga_op_names[op],
                         type_name(v));
+        if (!isfinite(v->valuedouble))
+            return FAIL(c, "%s.%s: expected a finite number, found an infinite one", path,
+                        ga_op_names[op]);
         e->op = op;
         e->value = v->valuedouble;
         n_ops++;
@@ -1008,9 +1023,8 @@ static int parse_root(Ctx *c, const cJSON *root)
     if ((rc = check_name(c, name, "$.name")))
         return rc;
     snprintf(sc->name, sizeof sc->name, "%s", name);
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(root, "description");
-    if (d && !cJSON_IsString(d))
-        return FAIL(c, "$.description: expected a string, found %s", type_name(d));
+    if ((rc = check_description(c, root, "$")))
+        return rc;
     if ((rc = parse_kinds(c, root)) || (rc = parse_objectives(c, root)))
         return rc;
     int full, vw, vh;
