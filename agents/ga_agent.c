@@ -204,11 +204,9 @@ int ga_agent_load(GaAgent *ag, const char *path, uint64_t *scenario_hash, GaErr 
     char magic[8];
     /* Magic, version and checksum at the least; shorter is truncated whatever it holds. */
     if (len < 8 + 4 + 8) {
+        int magic_ok = len >= 8 && memcmp(data, GA_AGENT_MAGIC, 8) == 0;
         free(data);
-        return corrupt(path, len >= 8 && memcmp(data, GA_AGENT_MAGIC, 8) == 0
-                                 ? "truncated"
-                                 : "wrong magic number",
-                       err);
+        return corrupt(path, magic_ok ? "truncated" : "wrong magic number", err);
     }
     get(&r, magic, 8);
     if (r.bad || memcmp(magic, GA_AGENT_MAGIC, 8) != 0) {
