@@ -30,22 +30,33 @@ void ga_qlearn_free(GaQLearn *ql)
     ql->q = NULL;
 }
 
+/* 64x64 -> 128-bit multiply folded to 64 bits: every input bit reaches every output bit,
+ * which a plain 64-bit multiply does not (high input bits only reach high output bits). */
+__extension__ typedef unsigned __int128 u128;
+
+static inline uint64_t mum(uint64_t a, uint64_t b)
+{
+    u128 p = (u128)a * b;
+    return (uint64_t)(p >> 64) ^ (uint64_t)p;
+}
+
+/* Pairs of 8-byte words, each pair mixed by its own multiply with its own constants, summed:
+ * the multiplies do not depend on one another and run in parallel (the structure of wyhash). */
 uint64_t ga_qlearn_hash(const uint8_t *obs, int n)
 {
-    uint64_t h = 0x243F6A8885A308D3ull ^ (uint64_t)n;
-    int i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t v;
-        memcpy(&v, obs + i, 8);
-        h = (h ^ v) * 0x9E3779B97F4A7C15ull;
-        h ^= h >> 29;
+    static const uint64_t K[4] = {0xA0761D6478BD642Full, 0xE7037ED1A0B428DBull,
+                                  0x8EBC6AF09C88C6E3ull, 0x589965CC75374CC3ull};
+    uint64_t h = mum((uint64_t)n ^ K[0], K[1]);
+    uint64_t w[2];
+    int i = 0, pair = 0;
+    for (; i + 16 <= n; i += 16, pair++) {
+        memcpy(w, obs + i, 16);
+        h += mum(w[0] ^ K[pair & 3] ^ (uint64_t)pair, w[1] ^ K[(pair + 1) & 3]);
     }
-    uint64_t v = 0;
-    memcpy(&v, obs + i, (size_t)(n - i));
-    h = (h ^ v) * 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 32;
-    h *= 0x94D049BB133111EBull;
-    h ^= h >> 29;
+    w[0] = w[1] = 0;
+    memcpy(w, obs + i, (size_t)(n - i));
+    h += mum(w[0] ^ K[pair & 3] ^ (uint64_t)pair, w[1] ^ K[(pair + 1) & 3]);
+    h = mum(h ^ K[2], h ^ K[3]);
     return h ? h : 1; /* 0 marks an empty slot */
 }
 
@@ -82,19 +93,24 @@ static int argmax(const float *q, GaRng *rng)
     return n == 1 ? best[0] : best[ga_rng_below(rng, (uint32_t)n)];
 }
 
-int ga_qlearn_act(const GaQLearn *ql, const uint8_t *obs, int explore, GaRng *rng)
+int ga_qlearn_act_key(const GaQLearn *ql, uint64_t key, int explore, GaRng *rng)
 {
     if (explore && ga_rng_uniform(rng) < ga_qlearn_epsilon(ql))
         return (int)ga_rng_below(rng, GA_NUM_ACTIONS);
-    uint64_t s = probe(ql, ga_qlearn_hash(obs, ql->obs_size));
+    uint64_t s = probe(ql, key);
     if (ql->keys[s] == 0)
         return (int)ga_rng_below(rng, GA_NUM_ACTIONS);
     return argmax(&ql->q[s * GA_NUM_ACTIONS], rng);
 }
 
-static float max_value(const GaQLearn *ql, const uint8_t *obs)
+int ga_qlearn_act(const GaQLearn *ql, const uint8_t *obs, int explore, GaRng *rng)
 {
-    uint64_t s = probe(ql, ga_qlearn_hash(obs, ql->obs_size));
+    return ga_qlearn_act_key(ql, ga_qlearn_hash(obs, ql->obs_size), explore, rng);
+}
+
+static float max_value(const GaQLearn *ql, uint64_t key)
+{
+    uint64_t s = probe(ql, key);
     if (ql->keys[s] == 0)
         return (float)ql->p.q_init;
     const float *q = &ql->q[s * GA_NUM_ACTIONS];
@@ -120,8 +136,14 @@ int ga_qlearn_put(GaQLearn *ql, uint64_t key, const float *values)
 void ga_qlearn_update(GaQLearn *ql, const uint8_t *obs, int a, float r, const uint8_t *next,
                       int terminated)
 {
+    ga_qlearn_update_key(ql, ga_qlearn_hash(obs, ql->obs_size), a, r,
+                         ga_qlearn_hash(next, ql->obs_size), terminated);
+}
+
+void ga_qlearn_update_key(GaQLearn *ql, uint64_t key, int a, float r, uint64_t next_key,
+                          int terminated)
+{
     ql->steps++;
-    uint64_t key = ga_qlearn_hash(obs, ql->obs_size);
     uint64_t s = probe(ql, key);
     if (ql->keys[s] == 0) {
         if (ql->n >= ql->cap - ql->cap / 8) {
@@ -135,7 +157,7 @@ void ga_qlearn_update(GaQLearn *ql, const uint8_t *obs, int a, float r, const ui
     }
     float target = r;
     if (!terminated)
-        target += (float)ql->p.gamma * max_value(ql, next);
+        target += (float)ql->p.gamma * max_value(ql, next_key);
     float *q = &ql->q[s * GA_NUM_ACTIONS + a];
     *q += (float)ql->p.alpha * (target - *q);
 }

@@ -562,6 +562,55 @@ START_TEST(test_solve_corridor)
 }
 END_TEST
 
+/* Distinct observations of random play on the strawberry world must hash apart: a collision
+ * silently merges two states' Q-values. (A hash built on plain 64-bit multiplies failed this
+ * with hundreds of collisions: high input bits never reached the low output bits.) */
+static int cmp_obs(const void *a, const void *b)
+{
+    return memcmp(a, b, 52);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+START_TEST(test_hash_no_collisions_in_play)
+{
+    GaScenario *sc = malloc(sizeof *sc);
+    GaErr err;
+    ck_assert_int_eq(ga_scenario_load(sc, "scenarios/strawberry.json", &err), GA_OK);
+    int n = sc->obs.size;
+    ck_assert_int_le(n, 52);
+    enum { STEPS = 200000 };
+    uint8_t(*obs)[52] = calloc(STEPS, 52);
+    uint64_t *keys = malloc(STEPS * sizeof *keys);
+    GaWorld w;
+    GaRng r = ga_rng_make(7);
+    int64_t ep = 0;
+    ga_env_reset(&w, &sc->world[0], 0);
+    for (int i = 0; i < STEPS; i++) {
+        ga_world_step(&w, &sc->world[0], (int)ga_rng_below(&r, GA_NUM_ACTIONS));
+        if (w.terminated || w.truncated)
+            ga_env_reset(&w, &sc->world[0], (uint64_t)++ep);
+        ga_obs_write(&w, &sc->world[0], &sc->obs, obs[i]);
+    }
+    qsort(obs, STEPS, 52, cmp_obs);
+    int distinct = 0;
+    for (int i = 0; i < STEPS; i++)
+        if (i == 0 || memcmp(obs[i], obs[i - 1], 52) != 0)
+            keys[distinct++] = ga_qlearn_hash(obs[i], n);
+    ck_assert_int_gt(distinct, 20000);
+    qsort(keys, (size_t)distinct, sizeof *keys, cmp_u64);
+    for (int i = 1; i < distinct; i++)
+        ck_assert_msg(keys[i] != keys[i - 1], "hash collision among %d observations", distinct);
+    free(obs);
+    free(keys);
+    free(sc);
+}
+END_TEST
+
 Suite *ga_test_suite(void)
 {
     Suite *s = suite_create("qlearn");
@@ -569,6 +618,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_hash_deterministic);
     tcase_add_test(tc, test_hash_one_byte);
     tcase_add_test(tc, test_hash_length);
+    tcase_add_test(tc, test_hash_no_collisions_in_play);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("update");

@@ -29,13 +29,25 @@ int64_t ga_train_run(const GaTrainOpts *o)
     double recent_sum = 0;
     int64_t ep = 0;
 
+    /* The tabular learner works on observation hashes: each observation is hashed once, when
+     * written, and used as `next` of one update and `obs` of the following step. */
+    GaQLearn *ql = ag->kind == GA_AGENT_QLEARN ? &ag->ql : NULL;
+    uint64_t key = 0;
     ga_env_reset(&w, c, ga_rng_derive(o->seed, GA_DOMAIN_TRAIN, 0));
     ga_obs_write(&w, c, spec, obs);
+    if (ql)
+        key = ga_qlearn_hash(obs, ql->obs_size);
     for (int64_t t = 1; t <= o->steps; t++) {
-        int a = ga_agent_act(ag, obs, 1, &ag->rng);
+        int a = ql ? ga_qlearn_act_key(ql, key, 1, &ag->rng) : ga_agent_act(ag, obs, 1, &ag->rng);
         float r = ga_world_step(&w, c, a);
         ga_obs_write(&w, c, spec, next);
-        ga_agent_update(ag, obs, a, r, next, w.terminated);
+        if (ql) {
+            uint64_t next_key = ga_qlearn_hash(next, ql->obs_size);
+            ga_qlearn_update_key(ql, key, a, r, next_key, w.terminated);
+            key = next_key;
+        } else {
+            ga_agent_update(ag, obs, a, r, next, w.terminated);
+        }
         uint8_t *tmp = obs;
         obs = next;
         next = tmp;
@@ -52,6 +64,8 @@ int64_t ga_train_run(const GaTrainOpts *o)
             ep++;
             ga_env_reset(&w, c, ga_rng_derive(o->seed, GA_DOMAIN_TRAIN, (uint64_t)ep));
             ga_obs_write(&w, c, spec, obs);
+            if (ql)
+                key = ga_qlearn_hash(obs, ql->obs_size);
         }
         if (o->on_progress && o->progress_every > 0 &&
             (t % o->progress_every == 0 || t == o->steps)) {
