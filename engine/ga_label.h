@@ -21,9 +21,9 @@ enum { GA_LABEL_INTENDED, GA_LABEL_BOTH, GA_LABEL_PROXY, GA_LABEL_PARTIAL, GA_LA
 #define GA_LABEL_SLOTS (4 + GA_MAX_OBJECTIVES)
 
 typedef struct {
-    uint16_t proxy_only[GA_MAX_OBJECTIVES]; /* (objective) proxy-only events this episode */
-    uint16_t intended_pos;                  /* events with positive intended reward */
-    uint16_t deliveries;                    /* deliver events of any kind */
+    uint32_t proxy_only[GA_MAX_OBJECTIVES]; /* (objective) proxy-only events this episode */
+    uint32_t intended_pos;                  /* events with positive intended reward */
+    uint32_t deliveries;                    /* deliver events of any kind */
 } GaTrack;
 
 void ga_track_reset(GaTrack *t);

@@ -29,7 +29,7 @@ tiny=$root/tests/data/cli_tiny.json
 cd "$tmp" || exit 1
 cp "$tiny" tiny.json
 
-for c in eval run batch; do
+for c in eval run batch bench; do
     check "$c --help exits 0" run 0 $c --help
 done
 check "eval without RUN_DIR exits 2" run 2 eval
@@ -67,6 +67,10 @@ check "seed run directories hold eval.json" test -s t2/qlearn-seed1/eval.json
 check "thread count does not change seed 0" cmp -s t1/qlearn-seed0/eval.json t2/qlearn-seed0/eval.json
 check "thread count does not change seed 1" cmp -s t1/qlearn-seed1/eval.json t2/qlearn-seed1/eval.json
 check "thread count does not change the agents" cmp -s t1/qlearn-seed1/agent.bin t2/qlearn-seed1/agent.bin
+check "batch on 1 thread" run 0 batch tiny.json --seeds 2 --threads 1 --out bt1 --quiet
+check "batch on 2 threads" run 0 batch tiny.json --seeds 2 --threads 2 --out bt2 --quiet
+check "thread count does not change batch's evaluations" cmp -s bt1/tiny/qlearn-seed1/eval.json bt2/tiny/qlearn-seed1/eval.json
+check "thread count does not change batch's curves" cmp -s bt1/tiny/qlearn-seed0/curve.csv bt2/tiny/qlearn-seed0/curve.csv
 check "a run seed directory evaluates like run did" run 0 eval t2/qlearn-seed1 --episodes 100 --json again.json
 check "eval reproduces run's evaluation" cmp -s again.json t2/qlearn-seed1/eval.json
 
@@ -84,6 +88,11 @@ check "batch with a bad expectation exits 2" run 2 batch badexp.json --junit nev
 check "the bad expectation is named" has 'badexp.json: $.expectations\[1\].world: unknown world "decoy"' err
 check "nothing written on bad input" test ! -e never.xml
 check "batch with an unreadable scenario exits 2" run 2 batch nothing.json
+
+check "bench rejects a bad --reps" run 2 bench --reps 0
+check "bench runs and writes JSON" run 0 bench tiny.json --reps 1 --seconds 0.05 --batch 8 --json bench.json
+check "bench reports every row" bash -c "for r in env_step env_step_batch qlearn_train eval_1t eval_2t run_1t run_2t; do grep -q \"^\$r \" $tmp/out || exit 1; done"
+check "bench JSON has the rows" grep -q '"env_step_batch"' bench.json
 
 echo "1..$n"
 exit $failed

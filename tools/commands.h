@@ -7,5 +7,6 @@ int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif

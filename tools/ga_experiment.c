@@ -199,7 +199,8 @@ static void seed_job(int i, void *vctx)
     GaSeedResult *r = &c->res[i];
     const GaScenario *sc = x->sc;
     r->seed = x->first_seed + (uint64_t)i;
-    snprintf(r->dir, sizeof r->dir, "%s/%s-seed%" PRIu64, x->out_dir, x->agent, r->seed);
+    if (x->out_dir)
+        snprintf(r->dir, sizeof r->dir, "%s/%s-seed%" PRIu64, x->out_dir, x->agent, r->seed);
     GaTrainJob job = {
         .sc = sc,
         .scenario_abs_path = x->scenario_abs_path,
@@ -208,7 +209,7 @@ static void seed_job(int i, void *vctx)
         .n_params = x->n_params,
         .seed = r->seed,
         .steps = x->steps,
-        .dir = r->dir,
+        .dir = x->out_dir ? r->dir : NULL,
         .eval_episodes = x->episodes,
         .eval_seed = x->eval_seed,
         .version = x->version,
@@ -223,10 +224,12 @@ static void seed_job(int i, void *vctx)
     /* One thread per seed already; worlds run in sequence inside it. */
     ga_eval_worlds(sc, &ag, r->seed, worlds, sc->n_worlds, x->episodes, x->eval_seed, x->refs, 1,
                    r->world, NULL);
-    char path[1100];
-    snprintf(path, sizeof path, "%s/eval.json", r->dir);
-    r->rc = ga_write_eval_json(path, sc, x->agent, r->seed, x->episodes, x->eval_seed, r->world,
-                               sc->n_worlds, &r->err);
+    if (x->out_dir) {
+        char path[1100];
+        snprintf(path, sizeof path, "%s/eval.json", r->dir);
+        r->rc = ga_write_eval_json(path, sc, x->agent, r->seed, x->episodes, x->eval_seed,
+                                   r->world, sc->n_worlds, &r->err);
+    }
     ga_agent_free(&ag);
 }
 

@@ -49,7 +49,7 @@ typedef struct {
     int episodes;
     uint64_t eval_seed;
     const GaReference *refs; /* by world index; may be NULL */
-    const char *out_dir;     /* seed s trains into out_dir/<agent>-seed<s> */
+    const char *out_dir;     /* seed s trains into out_dir/<agent>-seed<s>; NULL: no files */
     const char *version, *commit;
     void (*on_done)(int i, int finished, void *ctx); /* called under a lock */
     void *ctx;

@@ -119,15 +119,17 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
     snprintf(curve_path, sizeof curve_path, "%s/curve.csv", job->dir);
     snprintf(agent_path, sizeof agent_path, "%s/agent.bin", job->dir);
     snprintf(run_path, sizeof run_path, "%s/run.json", job->dir);
-    GaOutFile curve;
-    if ((rc = ga_io_mkdirs(job->dir, err)) || (rc = ga_io_open(&curve, curve_path, err))) {
-        ga_agent_free(ag);
-        return rc;
+    GaOutFile curve = {0};
+    if (job->dir) {
+        if ((rc = ga_io_mkdirs(job->dir, err)) || (rc = ga_io_open(&curve, curve_path, err))) {
+            ga_agent_free(ag);
+            return rc;
+        }
+        fprintf(curve.f, "episode,total_steps,length,terminated");
+        for (int o = 0; o < sc->n_objectives; o++)
+            fprintf(curve.f, ",return_%s", sc->objective[o].name);
+        fputc('\n', curve.f);
     }
-    fprintf(curve.f, "episode,total_steps,length,terminated");
-    for (int o = 0; o < sc->n_objectives; o++)
-        fprintf(curve.f, ",return_%s", sc->objective[o].name);
-    fputc('\n', curve.f);
     CurveCtx cc = {curve.f, sc->n_objectives};
     GaTrainOpts opts = {
         .sc = sc,
@@ -135,7 +137,7 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
         .agent = ag,
         .seed = job->seed,
         .steps = job->steps,
-        .on_episode = curve_row,
+        .on_episode = job->dir ? curve_row : NULL,
         .on_progress = job->on_progress,
         .progress_every = job->progress_every,
         .ctx = &cc,
@@ -164,8 +166,9 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
         .eval_seed = job->eval_seed,
         .eval_train = &res->eval_train,
     };
-    if ((rc = ga_agent_save(ag, agent_path, sc->hash, err)) || (rc = ga_io_commit(&curve, err)) ||
-        (rc = ga_report_write_run(run_path, &rep, err))) {
+    if (job->dir && ((rc = ga_agent_save(ag, agent_path, sc->hash, err)) ||
+                     (rc = ga_io_commit(&curve, err)) ||
+                     (rc = ga_report_write_run(run_path, &rep, err)))) {
         ga_io_abort(&curve);
         ga_agent_free(ag);
         return rc;

@@ -49,7 +49,7 @@ typedef struct {
     int n_params;
     uint64_t seed;
     int64_t steps;
-    const char *dir;
+    const char *dir; /* NULL: train and evaluate, write nothing */
     int eval_episodes;
     uint64_t eval_seed;
     const char *version, *commit;

@@ -20,6 +20,7 @@ static const char HELP[] =
     "  eval RUN_DIR          evaluate a trained agent on the training and every test world\n"
     "  run SCENARIO          train and evaluate several seeds; results across seeds\n"
     "  batch [SCENARIO...]   train, evaluate and check every scenario's expectations (CI)\n"
+    "  bench [SCENARIO]      speed figures: environment, training, evaluation, threads\n"
     "\n"
     "Run `gridalign COMMAND --help` for a command's options. `gridalign --version` prints\n"
     "the version and the git commit it was built from.\n";
@@ -32,6 +33,7 @@ static const struct {
     {"eval", cmd_eval},
     {"run", cmd_run},
     {"batch", cmd_batch},
+    {"bench", cmd_bench},
 };
 
 int main(int argc, char **argv)

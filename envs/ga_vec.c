@@ -1,0 +1,36 @@
+/* envs/ga_vec.c: the batch step. */
+#include "ga_vec.h"
+
+#include <stddef.h>
+
+#include "ga_env.h"
+
+uint64_t ga_vec_episode_seed(uint64_t seed, int i, int64_t e)
+{
+    return ga_rng_derive(ga_rng_derive(seed, GA_DOMAIN_TRAIN, (uint64_t)i), GA_DOMAIN_TRAIN,
+                         (uint64_t)e);
+}
+
+void ga_vec_reset(GaVec *v, uint8_t *obs)
+{
+    for (int i = 0; i < v->n; i++) {
+        v->episode[i] = 0;
+        ga_env_reset(&v->world[i], v->cfg, ga_vec_episode_seed(v->seed, i, 0));
+        ga_obs_write(&v->world[i], v->cfg, v->spec, obs + (size_t)i * v->spec->size);
+    }
+}
+
+void ga_vec_step(GaVec *v, const uint8_t *actions, uint8_t *obs, float *reward, uint8_t *terminated,
+                 uint8_t *truncated)
+{
+    const GaWorldCfg *c = v->cfg;
+    for (int i = 0; i < v->n; i++) {
+        GaWorld *w = &v->world[i];
+        reward[i] = ga_world_step(w, c, actions[i]);
+        terminated[i] = (uint8_t)w->terminated;
+        truncated[i] = (uint8_t)w->truncated;
+        if (w->terminated || w->truncated)
+            ga_env_reset(w, c, ga_vec_episode_seed(v->seed, i, ++v->episode[i]));
+        ga_obs_write(w, c, v->spec, obs + (size_t)i * v->spec->size);
+    }
+}
