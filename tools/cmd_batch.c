@@ -73,10 +73,12 @@ static void on_seed_done(int i, int finished, void *ctx)
     cli_progress(&p->prog, finished, p->total, NULL);
 }
 
-/* Trains and evaluates s->seeds seeds of `agent`; res has s->seeds slots. */
+/* Trains and evaluates s->seeds seeds of `agent`; res has s->seeds slots. With compute_refs,
+ * the reference optima are computed into refs alongside the training; otherwise refs are used
+ * as they are. */
 static int run_seeds(const CliSetup *cs, const char *agent, const GaParam *params, int n_params,
                      const Settings *s, const char *out_dir, const char *label, GaReference *refs,
-                     GaSeedResult *res, double *seconds)
+                     int compute_refs, GaSeedResult *res, double *seconds)
 {
     const GaScenario *sc = cs->sc;
     GaErr err = {0};
@@ -96,6 +98,8 @@ static int run_seeds(const CliSetup *cs, const char *agent, const GaParam *param
         .episodes = (int)s->episodes,
         .eval_seed = (uint64_t)s->eval_seed,
         .refs = refs,
+        .ref_episodes = compute_refs ? (int)s->ref_eps : 0,
+        .ref_max_states = 1 << 19,
         .out_dir = out_dir,
         .version = cli_version,
         .commit = cli_commit,
@@ -107,18 +111,6 @@ static int run_seeds(const CliSetup *cs, const char *agent, const GaParam *param
     *seconds = cli_now() - t0;
     if (rc)
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
-    return 0;
-}
-
-static int compute_refs(const GaScenario *sc, const Settings *s, GaReference *refs)
-{
-    int worlds[GA_MAX_WORLDS];
-    GaErr err = {0};
-    for (int w = 0; w < sc->n_worlds; w++)
-        worlds[w] = w;
-    if (ga_references(sc, worlds, sc->n_worlds, (int)s->ref_eps, (uint64_t)s->eval_seed, 1 << 19,
-                      (int)s->threads, refs, &err))
-        return cli_fail_output(&err);
     return 0;
 }
 
@@ -245,8 +237,7 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "run: %s on %s, %" PRId64 " seeds on %" PRId64 " threads\n", cs.agent,
                 sc->name, s.seeds, s.threads);
     double t0 = cli_now(), seconds;
-    if ((rc = compute_refs(sc, &s, refs)) ||
-        (rc = run_seeds(&cs, cs.agent, cs.params, cs.n_params, &s, out_dir, "run", refs, res,
+    if ((rc = run_seeds(&cs, cs.agent, cs.params, cs.n_params, &s, out_dir, "run", refs, 1, res,
                         &seconds)))
         goto done;
     GaJson *j = ga_json_object();
@@ -473,8 +464,7 @@ int cmd_batch(int argc, char **argv)
         double t_scen = cli_now();
         char dir[1100];
         snprintf(dir, sizeof dir, "%s/%s", out, sc->name);
-        if ((rc = compute_refs(sc, &s, refs)))
-            goto done_json;
+        int refs_ready = 0;
         /* Each agent the expectations name, in order of first mention. */
         for (int e = 0; e < sc->n_expect; e++) {
             const char *agent = sc->expect[e].agent;
@@ -488,8 +478,9 @@ int cmd_batch(int argc, char **argv)
             snprintf(label, sizeof label, "%s/%s", sc->name, agent);
             double seconds;
             if ((rc = run_seeds(cs, agent, own ? cs->params : NULL, own ? cs->n_params : 0, &s, dir,
-                                label, refs, res, &seconds)))
+                                label, refs, !refs_ready, res, &seconds)))
                 goto done_json;
+            refs_ready = 1;
             add_seeds_json(ga_json_add_object(jagents, agent), sc, res, (int)s.seeds);
             for (int k = e; k < sc->n_expect; k++) {
                 const GaExpect *x = &sc->expect[k];

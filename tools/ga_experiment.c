@@ -22,24 +22,35 @@ typedef struct {
     int oom;
 } RefJob;
 
+/* Objects a world can hold: its map objects plus its random placements. */
+static int world_max_objects(const GaWorldCfg *c)
+{
+    int n = 0;
+    for (int k = 0; k < GA_MAX_KINDS; k++)
+        n += c->count[k];
+    for (int cell = 0; c->has_map && cell < GA_MAX_W * GA_MAX_H; cell++)
+        n += c->map_obj[cell] >= 0;
+    return n;
+}
+
+/* Computes refs[w] with a planner of its own; 0, or -1 when the planner cannot be allocated. */
+static int reference_world(const GaScenario *sc, int w, int episodes, uint64_t eval_seed,
+                           int max_states, GaReference *refs)
+{
+    GaPlan plan;
+    if (ga_plan_init(&plan, max_states, sc->n_objectives, world_max_objects(&sc->world[w]), NULL) !=
+        GA_OK)
+        return -1;
+    ga_reference_compute(sc, w, episodes, eval_seed, &plan, &refs[w]);
+    ga_plan_free(&plan);
+    return 0;
+}
+
 static void ref_job(int i, void *vctx)
 {
     RefJob *j = vctx;
-    GaPlan plan;
-    int w = j->worlds[i];
-    /* Objects a world can hold: its map objects plus its random placements. */
-    const GaWorldCfg *c = &j->sc->world[w];
-    int max_obj = 0;
-    for (int k = 0; k < GA_MAX_KINDS; k++)
-        max_obj += c->count[k];
-    for (int cell = 0; c->has_map && cell < GA_MAX_W * GA_MAX_H; cell++)
-        max_obj += c->map_obj[cell] >= 0;
-    if (ga_plan_init(&plan, j->max_states, j->sc->n_objectives, max_obj, NULL) != GA_OK) {
+    if (reference_world(j->sc, j->worlds[i], j->episodes, j->eval_seed, j->max_states, j->refs))
         j->oom = 1; /* several threads may set it; any non-zero value means the same */
-        return;
-    }
-    ga_reference_compute(j->sc, w, j->episodes, j->eval_seed, &plan, &j->refs[w]);
-    ga_plan_free(&plan);
 }
 
 int ga_references(const GaScenario *sc, const int *worlds, int n, int episodes, uint64_t eval_seed,
@@ -185,20 +196,34 @@ int ga_write_eval_json(const char *path, const GaScenario *sc, const char *agent
     return rc;
 }
 
-/* ---- seeds ---------------------------------------------------------------------------- */
+/* ---- seeds ----------------------------------------------------------------------------
+ * Seeds go in chunks of a few per thread, so memory holds only a chunk's agents. Within a
+ * chunk, one queue holds the seeds' training and (with the first chunk) the reference worlds,
+ * longest jobs first; a second queue holds one evaluation per seed and world. Both queues keep
+ * every thread busy to the end, which separate phases per kind of work would not. */
 
 typedef struct {
     const GaExperiment *x;
-    GaSeedResult *res;
-} SeedCtx;
+    GaSeedResult *res; /* this chunk's results */
+    GaAgent *agents;   /* (chunk) */
+    int m;             /* seeds in this chunk */
+    int refs_todo;     /* reference worlds to compute with this chunk */
+    int ref_oom;
+    int trained; /* seeds trained so far, all chunks */
+} ChunkCtx;
 
-static void seed_job(int i, void *vctx)
+static void train_or_ref_job(int i, void *vctx)
 {
-    const SeedCtx *c = vctx;
+    ChunkCtx *c = vctx;
     const GaExperiment *x = c->x;
-    GaSeedResult *r = &c->res[i];
     const GaScenario *sc = x->sc;
-    r->seed = x->first_seed + (uint64_t)i;
+    if (i >= c->m) {
+        if (reference_world(sc, i - c->m, x->ref_episodes, x->eval_seed, x->ref_max_states,
+                            x->refs))
+            c->ref_oom = 1; /* several threads may set it; any non-zero value means the same */
+        return;
+    }
+    GaSeedResult *r = &c->res[i];
     if (x->out_dir)
         snprintf(r->dir, sizeof r->dir, "%s/%s-seed%" PRIu64, x->out_dir, x->agent, r->seed);
     GaTrainJob job = {
@@ -215,43 +240,81 @@ static void seed_job(int i, void *vctx)
         .version = x->version,
         .commit = x->commit,
     };
-    GaAgent ag;
-    if ((r->rc = ga_train_to_dir(&job, &ag, &r->train, &r->err)))
-        return;
-    int worlds[GA_MAX_WORLDS];
-    for (int w = 0; w < sc->n_worlds; w++)
-        worlds[w] = w;
-    /* One thread per seed already; worlds run in sequence inside it. */
-    ga_eval_worlds(sc, &ag, r->seed, worlds, sc->n_worlds, x->episodes, x->eval_seed, x->refs, 1,
-                   r->world, NULL);
-    if (x->out_dir) {
-        char path[1100];
-        snprintf(path, sizeof path, "%s/eval.json", r->dir);
-        r->rc = ga_write_eval_json(path, sc, x->agent, r->seed, x->episodes, x->eval_seed,
-                                   r->world, sc->n_worlds, &r->err);
-    }
-    ga_agent_free(&ag);
+    r->rc = ga_train_to_dir(&job, &c->agents[i], &r->train, &r->err);
 }
 
-static void seed_done(int i, int finished, void *vctx)
+static void train_done(int i, int finished, void *vctx)
 {
-    const SeedCtx *c = vctx;
-    if (c->x->on_done)
-        c->x->on_done(i, finished, c->x->ctx);
+    ChunkCtx *c = vctx;
+    (void)finished;
+    if (i < c->m && c->x->on_done)
+        c->x->on_done(i, ++c->trained, c->x->ctx);
+}
+
+static void eval_seed_world_job(int i, void *vctx)
+{
+    ChunkCtx *c = vctx;
+    const GaExperiment *x = c->x;
+    int nw = x->sc->n_worlds, k = i / nw, w = i % nw;
+    GaSeedResult *r = &c->res[k];
+    if (r->rc)
+        return;
+    GaEvalOpts o = {
+        .episodes = x->episodes,
+        .eval_seed = x->eval_seed,
+        .agent_seed = r->seed,
+        .ref = x->refs ? &x->refs[w] : NULL,
+    };
+    ga_eval_run(x->sc, w, &c->agents[k], &o, &r->world[w]);
 }
 
 int ga_experiment_run(const GaExperiment *x, GaSeedResult *res, GaErr *err)
 {
-    SeedCtx c = {x, res};
+    const GaScenario *sc = x->sc;
+    int threads = x->threads > 0 ? x->threads : 1;
+    int chunk = 4 * threads;
     memset(res, 0, sizeof *res * (size_t)x->n_seeds);
-    ga_pool_run(x->n_seeds, x->threads, seed_job, seed_done, &c);
-    for (int i = 0; i < x->n_seeds; i++) {
-        if (res[i].rc) {
-            *err = res[i].err;
-            return res[i].rc;
+    GaAgent *agents = calloc((size_t)chunk, sizeof *agents);
+    if (!agents)
+        return ga_err_set(err, GA_ENOMEM, "out of memory for %d agents", chunk);
+    ChunkCtx c = {x, NULL, agents, 0, 0, 0, 0};
+    c.refs_todo = x->refs && x->ref_episodes > 0 ? sc->n_worlds : 0;
+    int rc = GA_OK;
+    for (int first = 0; first < x->n_seeds && rc == GA_OK; first += chunk) {
+        c.res = res + first;
+        c.m = x->n_seeds - first < chunk ? x->n_seeds - first : chunk;
+        for (int k = 0; k < c.m; k++)
+            c.res[k].seed = x->first_seed + (uint64_t)(first + k);
+        ga_pool_run(c.m + c.refs_todo, threads, train_or_ref_job, train_done, &c);
+        c.refs_todo = 0;
+        if (c.ref_oom)
+            rc = ga_err_set(err, GA_ENOMEM, "reference values: out of memory for %d states",
+                            x->ref_max_states);
+        if (rc == GA_OK)
+            ga_pool_run(c.m * sc->n_worlds, threads, eval_seed_world_job, NULL, &c);
+        for (int k = 0; k < c.m; k++) {
+            GaSeedResult *r = &c.res[k];
+            if (r->rc) {
+                if (rc == GA_OK) {
+                    *err = r->err;
+                    rc = r->rc;
+                }
+                continue;
+            }
+            if (rc == GA_OK && x->out_dir) {
+                char path[1100];
+                snprintf(path, sizeof path, "%s/eval.json", r->dir);
+                if ((r->rc = ga_write_eval_json(path, sc, x->agent, r->seed, x->episodes,
+                                                x->eval_seed, r->world, sc->n_worlds, &r->err))) {
+                    *err = r->err;
+                    rc = r->rc;
+                }
+            }
+            ga_agent_free(&agents[k]);
         }
     }
-    return GA_OK;
+    free(agents);
+    return rc;
 }
 
 /* ---- across seeds --------------------------------------------------------------------- */

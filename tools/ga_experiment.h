@@ -48,8 +48,11 @@ typedef struct {
     int threads;
     int episodes;
     uint64_t eval_seed;
-    const GaReference *refs; /* by world index; may be NULL */
-    const char *out_dir;     /* seed s trains into out_dir/<agent>-seed<s>; NULL: no files */
+    GaReference *refs;   /* by world index; may be NULL */
+    int ref_episodes;    /* > 0: compute refs (alongside the first seeds' training); 0: use
+                            refs as they are */
+    int ref_max_states;  /* state cap of the reference planner */
+    const char *out_dir; /* seed s trains into out_dir/<agent>-seed<s>; NULL: no files */
     const char *version, *commit;
     void (*on_done)(int i, int finished, void *ctx); /* called under a lock */
     void *ctx;
