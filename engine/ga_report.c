@@ -57,6 +57,8 @@ int ga_report_write_run(const char *path, const GaRunReport *r, GaErr *err)
     ga_json_add_str(s, "name", sc->name);
     ga_json_add_str(s, "path", sc->path);
     ga_json_add_str(s, "abs_path", r->scenario_abs_path);
+    if (r->scenario_copy)
+        ga_json_add_str(s, "copy", r->scenario_copy);
     snprintf(hex, sizeof hex, "%016" PRIx64, sc->hash);
     ga_json_add_str(s, "hash", hex);
     ga_json_add_str(s, "train_objective", sc->objective[sc->train_obj].name);

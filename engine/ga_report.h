@@ -24,6 +24,7 @@ typedef struct {
     double wall_seconds;
     const char *version, *commit;
     const char *agent_file, *curve_file; /* names relative to the run directory */
+    const char *scenario_copy;           /* the scenario's copy in the run directory, or NULL */
     int64_t table_states, table_dropped; /* tabular agents; -1 when not applicable */
     uint64_t eval_seed;
     const GaStats *eval_train; /* greedy evaluation on the training world */

@@ -54,9 +54,12 @@ check "unknown world is named" has 'unknown world "nowhere"' err
 check "bad --episodes exits 2" run 2 eval r --episodes 0
 
 sed -i 's/"max_steps": 30/"max_steps": 31/' tiny.json
-check "eval after the scenario changed exits 2" run 2 eval r
+check "the run directory keeps the scenario it was trained on" cmp -s r/scenario.json "$tiny"
+check "eval after the original changed uses the copy" run 0 eval r --episodes 20 --json x.json
+check "eval --scenario with the changed file exits 2" run 2 eval r --scenario tiny.json
 check "the change is explained" has "changed since the agent in r was trained" err
-check "eval --scenario with the original file" run 0 eval r --scenario "$tiny" --episodes 20 --json x.json
+rm r/scenario.json
+check "without the copy, the changed original is refused" run 2 eval r
 cp "$tiny" tiny.json
 
 check "run 2 seeds on 1 thread" run 0 run tiny.json --seeds 2 --threads 1 --out t1 --episodes 100 --quiet

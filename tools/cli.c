@@ -2,12 +2,15 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "ga_io.h"
 
 double cli_now(void)
 {
@@ -119,6 +122,16 @@ void cli_progress(CliProgress *p, double done, double total, const char *extra)
     fflush(stderr);
 }
 
+void cli_warn_table(const char *who, const GaTrainResult *r, int64_t steps)
+{
+    if (r->table_dropped <= 0)
+        return;
+    fprintf(stderr,
+            "warning: %s: the Q-table filled up at %" PRId64 " states and %.1f%% of the updates "
+            "were dropped; raise table_bits (--param table_bits=N)\n",
+            who, r->table_states, 100.0 * (double)r->table_dropped / (double)steps);
+}
+
 int cli_param_flag(const char *cmd, const char *v, GaParam *flags, int *n_flags)
 {
     GaErr err;
@@ -142,7 +155,8 @@ int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaPara
         fprintf(stderr, "gridalign: out of memory\n");
         return 1;
     }
-    if (ga_scenario_load(s->sc, scenario, &err)) {
+    if (ga_io_read_file(scenario, &s->text, &s->len, &err) ||
+        ga_scenario_parse(s->sc, scenario, s->text, s->len, &err)) {
         cli_setup_free(s);
         return cli_fail(&err);
     }
@@ -179,5 +193,7 @@ int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaPara
 void cli_setup_free(CliSetup *s)
 {
     free(s->sc);
+    free(s->text);
     s->sc = NULL;
+    s->text = NULL;
 }

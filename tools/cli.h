@@ -9,6 +9,7 @@
 #include "ga_agent.h"
 #include "ga_err.h"
 #include "ga_scenario.h"
+#include "ga_train.h"
 
 #define EXIT_CHECK_FAILED 1
 #define EXIT_BAD_INPUT 2
@@ -44,6 +45,8 @@ void cli_progress(CliProgress *p, double done, double total, const char *extra);
 typedef struct {
     GaScenario *sc; /* heap */
     char abs_path[1024];
+    char *text; /* the file's bytes (heap), kept in each run directory */
+    size_t len;
     const char *agent;
     int n_params;
     GaParam params[2 * GA_MAX_PARAMS];
@@ -55,6 +58,10 @@ typedef struct {
 int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaParam *flags,
               int n_flags);
 void cli_setup_free(CliSetup *s);
+
+/* Warns on stderr when a tabular agent's table filled up and refused updates: the agent then
+ * learns nothing in the states it could not store, which looks like a failure to learn. */
+void cli_warn_table(const char *who, const GaTrainResult *r, int64_t steps);
 
 /* Collects a --param NAME=VALUE flag; returns 0 or an exit code. */
 int cli_param_flag(const char *cmd, const char *v, GaParam *flags, int *n_flags);

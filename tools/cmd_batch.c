@@ -88,6 +88,8 @@ static int run_seeds(const CliSetup *cs, const char *agent, const GaParam *param
     GaExperiment x = {
         .sc = sc,
         .scenario_abs_path = cs->abs_path,
+        .scenario_text = cs->text,
+        .scenario_len = cs->len,
         .agent = agent,
         .params = params,
         .n_params = n_params,
@@ -111,6 +113,11 @@ static int run_seeds(const CliSetup *cs, const char *agent, const GaParam *param
     *seconds = cli_now() - t0;
     if (rc)
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
+    for (int i = 0; i < s->seeds; i++) {
+        char who[1100];
+        snprintf(who, sizeof who, "%s seed %" PRIu64, label, res[i].seed);
+        cli_warn_table(who, &res[i].train, x.steps);
+    }
     return 0;
 }
 

@@ -32,7 +32,8 @@ static const char HELP[] =
     "  --eval-seed N         seed of the evaluation layouts (default 0)\n"
     "  --reference N         episodes per world whose optimum is computed by value\n"
     "                        iteration (default 30; 0 turns it off)\n"
-    "  --scenario FILE       the scenario file, if it moved since training\n"
+    "  --scenario FILE       the scenario file (default: RUN_DIR/scenario.json, the copy\n"
+    "                        taken at training time)\n"
     "  --threads N           worker threads (default: all cores)\n"
     "  -h, --help            this help\n";
 
@@ -116,10 +117,18 @@ int cmd_eval(int argc, char **argv)
     snprintf(path, sizeof path, "%s/run.json", run_dir);
     if (ga_json_read_run(path, &info, &err))
         return cli_fail(&err);
-    if (!scen)
-        scen = access(info.scenario_path, R_OK) == 0 || !info.scenario_abs_path[0]
-                   ? info.scenario_path
-                   : info.scenario_abs_path;
+    /* The run directory's own copy first: it is the file the agent was trained on, whatever
+     * happened to the original since. */
+    char copy[1100];
+    snprintf(copy, sizeof copy, "%s/scenario.json", run_dir);
+    if (!scen) {
+        if (access(copy, R_OK) == 0)
+            scen = copy;
+        else if (access(info.scenario_path, R_OK) == 0 || !info.scenario_abs_path[0])
+            scen = info.scenario_path;
+        else
+            scen = info.scenario_abs_path;
+    }
     GaScenario *sc = malloc(sizeof *sc);
     GaReference *refs = calloc(GA_MAX_WORLDS, sizeof *refs);
     GaWorldEval *evals = calloc(GA_MAX_WORLDS, sizeof *evals);

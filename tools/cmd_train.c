@@ -102,6 +102,8 @@ int cmd_train(int argc, char **argv)
     GaTrainJob job = {
         .sc = sc,
         .scenario_abs_path = s.abs_path,
+        .scenario_text = s.text,
+        .scenario_len = s.len,
         .agent = s.agent,
         .params = s.params,
         .n_params = s.n_params,
@@ -113,7 +115,10 @@ int cmd_train(int argc, char **argv)
         .version = cli_version,
         .commit = cli_commit,
         .on_progress = on_progress,
-        .progress_every = steps / 200 > 0 ? steps / 200 : 1,
+        /* Often enough for a live bar on long runs, rarely enough to cost nothing. */
+        .progress_every = steps / 200 > (1 << 20) ? (1 << 20)
+                          : steps / 200 > 0       ? steps / 200
+                                                  : 1,
         .ctx = &prog,
     };
     if (!quiet)
@@ -126,6 +131,7 @@ int cmd_train(int argc, char **argv)
         cli_setup_free(&s);
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
     }
+    cli_warn_table(dir, &res, steps);
     const GaStats *ev = &res.eval_train;
     char sps[16];
     cli_si(res.wall_seconds > 0 ? (double)steps / res.wall_seconds : 0, sps, sizeof sps);

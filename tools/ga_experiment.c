@@ -229,6 +229,8 @@ static void train_or_ref_job(int i, void *vctx)
     GaTrainJob job = {
         .sc = sc,
         .scenario_abs_path = x->scenario_abs_path,
+        .scenario_text = x->scenario_text,
+        .scenario_len = x->scenario_len,
         .agent = x->agent,
         .params = x->params,
         .n_params = x->n_params,

@@ -39,6 +39,8 @@ int ga_write_eval_json(const char *path, const GaScenario *sc, const char *agent
 typedef struct {
     const GaScenario *sc;
     const char *scenario_abs_path;
+    const char *scenario_text; /* kept in each run directory; may be NULL */
+    size_t scenario_len;
     const char *agent;
     const GaParam *params;
     int n_params;

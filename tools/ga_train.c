@@ -121,10 +121,13 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
     snprintf(run_path, sizeof run_path, "%s/run.json", job->dir);
     GaOutFile curve = {0};
     if (job->dir) {
+        char stale[1100];
+        snprintf(stale, sizeof stale, "%s/eval.json", job->dir);
         if ((rc = ga_io_mkdirs(job->dir, err)) || (rc = ga_io_open(&curve, curve_path, err))) {
             ga_agent_free(ag);
             return rc;
         }
+        remove(stale);
         fprintf(curve.f, "episode,total_steps,length,terminated");
         for (int o = 0; o < sc->n_objectives; o++)
             fprintf(curve.f, ",return_%s", sc->objective[o].name);
@@ -146,6 +149,8 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
     double t0 = now_seconds();
     res->episodes = ga_train_run(&opts);
     res->wall_seconds = now_seconds() - t0;
+    res->table_states = (int64_t)ag->ql.n;
+    res->table_dropped = (int64_t)ag->ql.dropped;
     ga_eval_world(sc, 0, ag, job->seed, job->eval_episodes, job->eval_seed, &res->eval_train);
     GaRunReport rep = {
         .sc = sc,
@@ -161,14 +166,19 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
         .commit = job->commit,
         .agent_file = "agent.bin",
         .curve_file = "curve.csv",
+        .scenario_copy = job->scenario_text ? "scenario.json" : NULL,
         .table_states = (int64_t)ag->ql.n,
         .table_dropped = (int64_t)ag->ql.dropped,
         .eval_seed = job->eval_seed,
         .eval_train = &res->eval_train,
     };
-    if (job->dir && ((rc = ga_agent_save(ag, agent_path, sc->hash, err)) ||
-                     (rc = ga_io_commit(&curve, err)) ||
-                     (rc = ga_report_write_run(run_path, &rep, err)))) {
+    char scen_path[1100];
+    snprintf(scen_path, sizeof scen_path, "%s/scenario.json", job->dir ? job->dir : ".");
+    if (job->dir &&
+        ((rc = ga_agent_save(ag, agent_path, sc->hash, err)) || (rc = ga_io_commit(&curve, err)) ||
+         (job->scenario_text &&
+          (rc = ga_io_write_atomic(scen_path, job->scenario_text, job->scenario_len, err))) ||
+         (rc = ga_report_write_run(run_path, &rep, err)))) {
         ga_io_abort(&curve);
         ga_agent_free(ag);
         return rc;

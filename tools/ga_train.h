@@ -40,10 +40,13 @@ typedef struct {
 int64_t ga_train_run(const GaTrainOpts *o);
 
 /* Everything `gridalign train` does for one seed: train, evaluate greedily on the training
- * world, and write dir/agent.bin, dir/curve.csv and dir/run.json (each atomically). */
+ * world, and write dir/agent.bin, dir/curve.csv, dir/run.json and dir/scenario.json (each
+ * atomically). A stale dir/eval.json, which would describe an earlier agent, is removed. */
 typedef struct {
     const GaScenario *sc;
     const char *scenario_abs_path; /* recorded in run.json; may be "" */
+    const char *scenario_text;     /* the file's bytes, kept as dir/scenario.json; may be NULL */
+    size_t scenario_len;
     const char *agent;
     const GaParam *params;
     int n_params;
@@ -61,6 +64,7 @@ typedef struct {
 typedef struct {
     int64_t episodes;
     double wall_seconds;
+    int64_t table_states, table_dropped; /* tabular agents: Q-table fill and refused updates */
     GaStats eval_train;
 } GaTrainResult;
 

@@ -29,11 +29,8 @@ static const struct {
     const char *name;
     int (*fn)(int, char **);
 } COMMANDS[] = {
-    {"train", cmd_train},
-    {"eval", cmd_eval},
-    {"run", cmd_run},
-    {"batch", cmd_batch},
-    {"bench", cmd_bench},
+    {"train", cmd_train}, {"eval", cmd_eval},   {"run", cmd_run},
+    {"batch", cmd_batch}, {"bench", cmd_bench},
 };
 
 int main(int argc, char **argv)
