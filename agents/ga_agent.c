@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ga_hash.h"
 #include "ga_io.h"
-#include "ga_scenario.h"
 
 const char *const ga_agent_names[] = {"qlearn", NULL};
 
@@ -20,6 +20,17 @@ static const GaParamSpec QLEARN_SPEC[] = {
     {"q_init", 0.0, -1e6, 1e6, 0, "value of unseen state-action pairs"},
     {"table_bits", 22, 4, 30, 1, "the Q-table holds 2^table_bits states"},
 };
+
+static int unknown_agent(const char *name, GaErr *err)
+{
+    char known[128] = "";
+    for (int i = 0; ga_agent_names[i]; i++) {
+        strncat(known, ga_agent_names[i], sizeof known - strlen(known) - 1);
+        if (ga_agent_names[i + 1])
+            strncat(known, ", ", sizeof known - strlen(known) - 1);
+    }
+    return ga_err_set(err, GA_EINVAL, "unknown agent \"%s\" (known: %s)", name, known);
+}
 
 const GaParamSpec *ga_agent_param_spec(const char *name, int *n)
 {
@@ -37,7 +48,7 @@ int ga_agent_check(const char *name, const GaParam *given, int n_given, const ch
     int n;
     const GaParamSpec *spec = ga_agent_param_spec(name, &n);
     if (!spec)
-        return ga_err_set(err, GA_EINVAL, "unknown agent \"%s\" (known: qlearn)", name);
+        return unknown_agent(name, err);
     GaParam tmp[GA_MAX_AGENT_PARAMS];
     return ga_param_resolve(spec, n, given, n_given, where, name, tmp, err);
 }
@@ -71,7 +82,7 @@ int ga_agent_init(GaAgent *ag, const char *name, const GaParam *given, int n_giv
     int n;
     const GaParamSpec *spec = ga_agent_param_spec(name, &n);
     if (!spec)
-        return ga_err_set(err, GA_EINVAL, "unknown agent \"%s\" (known: qlearn)", name);
+        return unknown_agent(name, err);
     int rc = ga_param_resolve(spec, n, given, n_given, where, name, ag->param, err);
     if (rc)
         return rc;

@@ -1,6 +1,6 @@
 /* agents/ga_agent.h: the learners behind one interface (act, update, save, load) and the
  * versioned agent file. Only the tabular Q-learner exists so far; a new learner adds a
- * GaParamSpec table, a case in each switch and a payload format. */
+ * GaParamSpec table, a `kind`, dispatch in the functions below and a payload format. */
 #ifndef GA_AGENT_H
 #define GA_AGENT_H
 
@@ -12,7 +12,9 @@
 #include "ga_rng.h"
 
 #define GA_AGENT_MAGIC "GRIDALGN"
-#define GA_AGENT_VERSION 1
+/* 2: observation hashes changed (wyhash-style mixing); a version-1 table would load and then
+ * match no observation at all, so it is refused instead. */
+#define GA_AGENT_VERSION 2
 #define GA_MAX_AGENT_PARAMS GA_MAX_PARAMS
 
 enum { GA_AGENT_QLEARN = 1 };

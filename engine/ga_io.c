@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int ga_io_read_file(const char *path, char **data, size_t *len, GaErr *err)
 {
@@ -49,10 +50,22 @@ int ga_io_open(GaOutFile *o, const char *path, GaErr *err)
     if (strlen(path) >= sizeof o->path)
         return ga_err_set(err, GA_EIO, "%.200s...: path too long", path);
     snprintf(o->path, sizeof o->path, "%s", path);
-    snprintf(o->tmp, sizeof o->tmp, "%s.tmp", path);
-    o->f = fopen(o->tmp, "wb");
-    if (!o->f)
-        return ga_err_set(err, GA_EIO, "%s: cannot create: %s", o->tmp, strerror(errno));
+    /* A unique name: two processes writing one target never share a temporary. */
+    snprintf(o->tmp, sizeof o->tmp, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0 || !(o->f = fdopen(fd, "wb"))) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            remove(o->tmp);
+        }
+        o->f = NULL;
+        return ga_err_set(err, GA_EIO, "%s: cannot create: %s", path, strerror(e));
+    }
+    /* mkstemp creates 0600; results are ordinary files, readable as the umask allows. */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
     return GA_OK;
 }
 
@@ -80,6 +93,15 @@ void ga_io_abort(GaOutFile *o)
         o->f = NULL;
         remove(o->tmp);
     }
+}
+
+int ga_io_check_writable(const char *path, GaErr *err)
+{
+    GaOutFile o;
+    int rc = ga_io_open(&o, path, err);
+    if (rc == GA_OK)
+        ga_io_abort(&o);
+    return rc;
 }
 
 int ga_io_write_atomic(const char *path, const void *data, size_t len, GaErr *err)

@@ -11,14 +11,14 @@
 /* Reads the whole file into a malloc'd buffer (*data, caller frees) of *len bytes, plus a NUL. */
 int ga_io_read_file(const char *path, char **data, size_t *len, GaErr *err);
 
-/* Writes len bytes to path through path.tmp and rename(2). */
+/* Writes len bytes to path through a temporary path.tmp.XXXXXX and rename(2). */
 int ga_io_write_atomic(const char *path, const void *data, size_t len, GaErr *err);
 
 /* A file written under a temporary name until ga_io_commit renames it into place. */
 typedef struct {
     FILE *f;
     char path[1024];
-    char tmp[1040];
+    char tmp[1050];
 } GaOutFile;
 
 int ga_io_open(GaOutFile *o, const char *path, GaErr *err);
@@ -26,6 +26,10 @@ int ga_io_open(GaOutFile *o, const char *path, GaErr *err);
 int ga_io_commit(GaOutFile *o, GaErr *err);
 /* Closes and removes the temporary. Safe to call on a file that was never opened. */
 void ga_io_abort(GaOutFile *o);
+
+/* Whether path can be written (as ga_io_open would): creates and removes its temporary.
+ * For commands that would otherwise find out only after long work. */
+int ga_io_check_writable(const char *path, GaErr *err);
 
 /* mkdir -p. */
 int ga_io_mkdirs(const char *path, GaErr *err);

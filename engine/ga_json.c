@@ -2,6 +2,7 @@
 #include "ga_json.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -154,11 +155,16 @@ int ga_json_read_run(const char *path, GaRunInfo *info, GaErr *err)
         return ga_err_set(err, GA_EPARSE, "%s: $.scenario.hash: not a hexadecimal hash", path);
     }
     if (cJSON_IsString(sj)) {
+        /* Digits only: strtoull alone would take "-1" as 2^64-1 and " 5" as 5. */
         snprintf(seed, sizeof seed, "%s", sj->valuestring);
-        info->seed = strtoull(seed, &end, 10);
-        rc = *end || !seed[0];
-    } else if (cJSON_IsNumber(sj) && sj->valuedouble >= 0) {
-        info->seed = (uint64_t)sj->valuedouble;
+        rc = !seed[0] || strspn(seed, "0123456789") != strlen(seed);
+        errno = 0;
+        info->seed = rc ? 0 : strtoull(seed, &end, 10);
+        rc |= errno == ERANGE;
+    } else if (cJSON_IsNumber(sj)) {
+        double v = sj->valuedouble;
+        rc = !(v >= 0 && v < 18446744073709551616.0 && v == floor(v));
+        info->seed = rc ? 0 : (uint64_t)v;
     } else {
         rc = 1;
     }

@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+#include "ga_err.h"
+
 typedef struct GaJson GaJson;
 
 GaJson *ga_json_object(void);
@@ -28,7 +30,6 @@ void ga_json_add_u64(GaJson *obj, const char *key, uint64_t v);
 char *ga_json_print(const GaJson *j, int pretty);
 
 /* Writes the tree to path atomically, pretty-printed. */
-#include "ga_err.h"
 int ga_json_write(const GaJson *j, const char *path, GaErr *err);
 
 /* What gridalign eval needs from a run directory's run.json. */

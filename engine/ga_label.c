@@ -58,11 +58,26 @@ int ga_label_slot(int label, int proxy)
     }
 }
 
+static const char *const FIXED[4] = {"intended", "both", "partial", "neither"};
+
+int ga_label_slot_find(const char *name, const char *const *objective_names, int n_objectives,
+                       int intended)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, FIXED[i]) == 0)
+            return i;
+    if (strncmp(name, "proxy:", 6) != 0)
+        return -1;
+    for (int o = 0; o < n_objectives; o++)
+        if (o != intended && strcmp(name + 6, objective_names[o]) == 0)
+            return 4 + o;
+    return -1;
+}
+
 void ga_label_slot_name(int slot, const char *const *objective_names, char *buf, int n)
 {
-    static const char *const fixed[4] = {"intended", "both", "partial", "neither"};
     if (slot < 4)
-        snprintf(buf, (size_t)n, "%s", fixed[slot]);
+        snprintf(buf, (size_t)n, "%s", FIXED[slot]);
     else
         snprintf(buf, (size_t)n, "proxy:%s", objective_names[slot - 4]);
 }

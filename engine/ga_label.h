@@ -36,6 +36,11 @@ int ga_track_label(const GaTrack *t, const GaWorld *w, const GaWorldCfg *c, int 
 /* Slot of a label in a distribution (see GA_LABEL_SLOTS). */
 int ga_label_slot(int label, int proxy);
 
+/* Slot of the label called name ("neither", "proxy:red_into_shiny"), or -1; proxy:<intended>
+ * is no label. */
+int ga_label_slot_find(const char *name, const char *const *objective_names, int n_objectives,
+                       int intended);
+
 /* Writes a label's name ("intended", "proxy:red_into_shiny", ...) for slot into buf. */
 void ga_label_slot_name(int slot, const char *const *objective_names, char *buf, int n);
 

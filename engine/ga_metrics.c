@@ -98,10 +98,10 @@ void ga_bootstrap_mean_ci(const double *x, int n, int b, GaRng *rng, double *scr
         scratch[i] = sum / n;
     }
     qsort(scratch, (size_t)b, sizeof *scratch, cmp_double);
-    /* Percentile ends at 2.5% and 97.5%, by the nearest-rank rule. */
-    int ilo = (int)(0.025 * b), ihi = (int)(0.975 * b);
-    if (ihi >= b)
-        ihi = b - 1;
+    /* Percentile ends at 2.5% and 97.5% by the nearest-rank rule: the ceil(q b)-th smallest. */
+    int ilo = (int)ceil(0.025 * b) - 1, ihi = (int)ceil(0.975 * b) - 1;
+    if (ilo < 0)
+        ilo = 0;
     *lo = scratch[ilo];
     *hi = scratch[ihi];
 }

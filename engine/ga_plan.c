@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ga_scenario.h"
+#include "ga_hash.h"
 
 int ga_plan_init(GaPlan *p, int max_states, int n_objectives, int max_objects, GaErr *err)
 {

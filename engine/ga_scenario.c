@@ -3,6 +3,7 @@
  * file and the JSON path. Agent parameters are passed through unchecked; the agent checks them. */
 #include "ga_scenario.h"
 
+#include "ga_io.h"
 #include "ga_label.h"
 
 #include <cjson/cJSON.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct {
     const char *file;
@@ -37,15 +39,6 @@ static int fail_at(Ctx *c, const char *fmt, ...)
     return ga_err_set(c->err, GA_EPARSE, "%s: %s", c->file, msg);
 }
 
-uint64_t ga_hash_bytes(const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
-    return h;
-}
-
 static const char *type_name(const cJSON *j)
 {
     if (cJSON_IsObject(j))
@@ -68,6 +61,15 @@ static int want_object(Ctx *c, const cJSON *j, const char *path)
     return GA_OK;
 }
 
+static int check_unique(Ctx *c, const cJSON *obj, const char *path)
+{
+    for (const cJSON *m = obj->child; m; m = m->next)
+        for (const cJSON *n = obj->child; n != m; n = n->next)
+            if (strcmp(n->string, m->string) == 0)
+                return FAIL(c, "%s.%s: duplicate key", path, m->string);
+    return GA_OK;
+}
+
 /* Every member of obj must be named in allowed (NULL-terminated) and appear once. */
 static int check_keys(Ctx *c, const cJSON *obj, const char *path, const char *const *allowed)
 {
@@ -80,20 +82,8 @@ static int check_keys(Ctx *c, const cJSON *obj, const char *path, const char *co
             ok = strcmp(*a, m->string) == 0;
         if (!ok)
             return FAIL(c, "%s.%s: unknown key", path, m->string);
-        for (const cJSON *n = obj->child; n != m; n = n->next)
-            if (strcmp(n->string, m->string) == 0)
-                return FAIL(c, "%s.%s: duplicate key", path, m->string);
     }
-    return GA_OK;
-}
-
-static int check_unique(Ctx *c, const cJSON *obj, const char *path)
-{
-    for (const cJSON *m = obj->child; m; m = m->next)
-        for (const cJSON *n = obj->child; n != m; n = n->next)
-            if (strcmp(n->string, m->string) == 0)
-                return FAIL(c, "%s.%s: duplicate key", path, m->string);
-    return GA_OK;
+    return check_unique(c, obj, path);
 }
 
 /* "description" is free text wherever it is allowed. */
@@ -564,7 +554,7 @@ static int check_room(Ctx *c, const GaWorldCfg *w, const char *path)
 
 static int parse_world(Ctx *c, const cJSON *j, const char *path, GaWorldCfg *w, int is_test)
 {
-    int rc = check_keys(c, j, path, WORLD_KEYS), v;
+    int rc = check_keys(c, j, path, WORLD_KEYS);
     if (rc || (rc = check_description(c, j, path)))
         return rc;
     char p[192];
@@ -639,7 +629,6 @@ static int parse_world(Ctx *c, const cJSON *j, const char *path, GaWorldCfg *w, 
             w->count[k] = (uint8_t)n;
         }
     }
-    (void)v;
     if (w->end_when_empty) {
         int loose = 0;
         for (int k = 0; k < GA_MAX_KINDS; k++)
@@ -655,7 +644,7 @@ static int parse_world(Ctx *c, const cJSON *j, const char *path, GaWorldCfg *w, 
     return check_room(c, w, path);
 }
 
-static int compile_world(GaScenario *sc, GaWorldCfg *w)
+static void compile_world(GaScenario *sc, GaWorldCfg *w)
 {
     w->n_objectives = sc->n_objectives;
     w->train_obj = sc->train_obj;
@@ -696,7 +685,6 @@ static int compile_world(GaScenario *sc, GaWorldCfg *w)
         }
         s->exclusive = (uint8_t)ob->succ_exclusive;
     }
-    return GA_OK;
 }
 
 /* Whether some kind in some world matches m and has the flags the role needs. */
@@ -879,8 +867,15 @@ static int parse_expect(Ctx *c, const cJSON *j, const char *path, GaExpect *e)
         return rc;
     if (rc == 1)
         return FAIL(c, "%s.world: missing", path);
-    if ((e->world = ga_scenario_find_world(sc, s)) < 0)
-        return FAIL(c, "%s.world: unknown world \"%s\"", path, s);
+    if ((e->world = ga_scenario_find_world(sc, s)) < 0) {
+        char known[400] = "";
+        for (int w = 0; w < sc->n_worlds; w++) {
+            strncat(known, sc->world[w].name, sizeof known - strlen(known) - 1);
+            if (w + 1 < sc->n_worlds)
+                strncat(known, ", ", sizeof known - strlen(known) - 1);
+        }
+        return FAIL(c, "%s.world: unknown world \"%s\" (worlds: %s)", path, s, known);
+    }
     if ((rc = get_vocab(c, j, "metric", path, ga_metric_names, GA_NUM_METRICS, "metric",
                         &e->metric)) < 0)
         return rc;
@@ -907,20 +902,20 @@ static int parse_expect(Ctx *c, const cJSON *j, const char *path, GaExpect *e)
     if (rc == GA_OK) {
         if (e->metric != GA_METRIC_SHARE)
             return FAIL(c, "%s.label: only metric share takes a label", path);
-        static const char *const fixed[] = {"intended", "both", "partial", "neither"};
-        for (int i = 0; i < 4; i++)
-            if (strcmp(s, fixed[i]) == 0)
-                e->label_slot = i;
-        if (e->label_slot < 0 && strncmp(s, "proxy:", 6) == 0) {
-            int o = ga_scenario_find_objective(sc, s + 6);
-            if (o >= 0 && o != sc->intended_obj)
-                e->label_slot = 4 + o;
+        const char *names[GA_MAX_OBJECTIVES];
+        for (int o = 0; o < sc->n_objectives; o++)
+            names[o] = sc->objective[o].name;
+        e->label_slot = ga_label_slot_find(s, names, sc->n_objectives, sc->intended_obj);
+        if (e->label_slot < 0) {
+            char known[400] = "intended, both, partial, neither";
+            for (int o = 0; o < sc->n_objectives; o++) {
+                if (o == sc->intended_obj)
+                    continue;
+                strncat(known, ", proxy:", sizeof known - strlen(known) - 1);
+                strncat(known, names[o], sizeof known - strlen(known) - 1);
+            }
+            return FAIL(c, "%s.label: unknown label \"%s\" (labels: %s)", path, s, known);
         }
-        if (e->label_slot < 0)
-            return FAIL(c,
-                        "%s.label: unknown label \"%s\" (intended, both, partial, neither, or "
-                        "proxy:<objective other than the intended one>)",
-                        path, s);
     } else if (e->metric == GA_METRIC_SHARE) {
         return FAIL(c, "%s.label: metric share needs a label", path);
     }
@@ -948,6 +943,10 @@ static int parse_expect(Ctx *c, const cJSON *j, const char *path, GaExpect *e)
         e->op = op;
         e->value = v->valuedouble;
         n_ops++;
+        if (e->metric != GA_METRIC_MEAN_RETURN && e->metric != GA_METRIC_RETURN_FRACTION &&
+            (e->value < 0 || e->value > 1))
+            return FAIL(c, "%s.%s: %g is not a fraction; %s runs from 0 to 1", path,
+                        ga_op_names[op], e->value, ga_metric_names[e->metric]);
     }
     if (n_ops != 1)
         return FAIL(c, "%s: give exactly one comparison: \">=\", \"<=\", \">\" or \"<\"", path);
@@ -1120,40 +1119,20 @@ int ga_scenario_parse(GaScenario *sc, const char *path, const char *text, size_t
 
 int ga_scenario_load(GaScenario *sc, const char *path, GaErr *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ga_err_set(err, GA_EIO, "%s: cannot open: %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            if (cap >= ((size_t)64 << 20)) {
-                free(buf);
-                fclose(f);
-                return ga_err_set(err, GA_EPARSE, "%s: larger than 64 MiB; not a scenario", path);
-            }
-            cap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return ga_err_set(err, GA_ENOMEM, "%s: out of memory reading the file", path);
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return ga_err_set(err, GA_EIO, "%s: read error", path);
-    }
-    int rc = ga_scenario_parse(sc, path, buf, len, err);
-    free(buf);
+    /* Looked at before reading: a directory or a huge file given by mistake is named as such
+     * rather than read into memory. */
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return ga_err_set(err, GA_EIO, "%s: is a directory, not a scenario file", path);
+    if (stat(path, &st) == 0 && st.st_size > ((off_t)64 << 20))
+        return ga_err_set(err, GA_EPARSE, "%s: larger than 64 MiB; not a scenario", path);
+    char *text;
+    size_t len;
+    int rc = ga_io_read_file(path, &text, &len, err);
+    if (rc)
+        return rc;
+    rc = ga_scenario_parse(sc, path, text, len, err);
+    free(text);
     return rc;
 }
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "ga_err.h"
+#include "ga_hash.h"
 #include "ga_obs.h"
 #include "ga_param.h"
 #include "ga_world.h"
@@ -93,8 +94,6 @@ int ga_scenario_parse(GaScenario *sc, const char *path, const char *text, size_t
 /* Index of the world or objective with this name, or -1. */
 int ga_scenario_find_world(const GaScenario *sc, const char *name);
 int ga_scenario_find_objective(const GaScenario *sc, const char *name);
-
-uint64_t ga_hash_bytes(const void *data, size_t n);
 
 /* 1 when `measured` satisfies the expectation. */
 int ga_expect_holds(const GaExpect *e, double measured);

@@ -37,7 +37,9 @@ int ga_summary_verdict(const GaWorldEval *e)
 
 double ga_summary_return_fraction(const GaWorldEval *e, int o)
 {
-    if (e->ref_n == 0 || e->ref_opt[o] == 0)
+    /* A share of the optimum only means something for a positive optimum: with step costs an
+     * optimum at or below 0 would turn the ratio upside down (the worst agent scoring most). */
+    if (e->ref_n == 0 || !(e->ref_opt[o] > 0))
         return NAN;
     return e->ref_agent[o] / e->ref_opt[o];
 }

@@ -73,7 +73,7 @@ d=runs/strawberry/qlearn-seed0
 check "default run directory holds agent.bin" test -s $d/agent.bin
 check "curve.csv written" test -s $d/curve.csv
 check "run.json written" test -s $d/run.json
-check "no temporary files left" test -z "$(find runs -name '*.tmp')"
+check "no temporary files left" test -z "$(find runs -name '*.tmp*')"
 check "curve.csv header" grep -qx "episode,total_steps,length,terminated,return_intended,return_red_into_shiny" $d/curve.csv
 check "run.json has the evaluation" grep -q '"success_rate"' $d/run.json
 check "run.json has the scenario hash" grep -qE '"hash":[[:space:]]*"[0-9a-f]{16}"' $d/run.json

@@ -22,7 +22,7 @@ run() { # run EXPECTED_CODE ARGS...: output in $tmp/out and $tmp/err
     local code=$?
     [[ $code -eq $want ]] || { echo "# exit $code, wanted $want: $*"; sed 's/^/# err: /' "$tmp/err"; return 1; }
 }
-has() { grep -q -- "$1" "$tmp/${2:-out}" || { echo "# no '$1' in $2"; return 1; }; }
+has() { grep -q -- "$1" "$tmp/${2:-out}" || { echo "# no '$1' in ${2:-out}"; return 1; }; }
 lines() { [[ $(wc -l <"$1") -eq $2 ]] || { echo "# $1 has $(wc -l <"$1") lines, want $2"; return 1; }; }
 
 tiny=$root/tests/data/cli_tiny.json
@@ -39,7 +39,7 @@ check "missing run.json is named" has "nowhere/run.json: cannot open" err
 check "train the tiny scenario" run 0 train tiny.json --out r --quiet
 check "eval exits 0" run 0 eval r --episodes 200
 check "eval prints the returns table" has "returns: mean and 95% CI"
-check "eval flags decoys as goal misgeneralization" has "==> GOAL MISGENERALIZATION (capable, but pursues a proxy): decoys"
+check "eval flags decoys as goal misgeneralization" has "==> GOAL MISGENERALIZATION, capable but pursuing a proxy: decoys"
 check "eval writes r/eval.json" test -s r/eval.json
 check "eval.json has the verdict" grep -qE '"verdict":[[:space:]]*"GOAL MISGENERALIZATION"' r/eval.json
 cp r/eval.json first.json

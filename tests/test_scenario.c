@@ -197,7 +197,7 @@ START_TEST(test_load_unreadable)
     int rc = ga_scenario_load(sc, "tests/data", &err);
     ck_assert_int_eq(rc, GA_EIO);
     ck_assert_int_eq(err.code, GA_EIO);
-    ck_assert_str_eq(err.msg, "tests/data: read error");
+    ck_assert_str_eq(err.msg, "tests/data: is a directory, not a scenario file");
 }
 END_TEST
 
@@ -1412,7 +1412,7 @@ END_TEST
 
 #define EXP0 "$.expectations[0]"
 #define LABELS                                                                                     \
-    "(intended, both, partial, neither, or proxy:<objective other than the intended one>)"
+    "(labels: intended, both, partial, neither, proxy:proxy)"
 
 /* BASE with an "expectations" value. */
 static const char *expectations(const char *e)
@@ -1443,7 +1443,7 @@ START_TEST(test_expect_errors)
     ERR(expectations("[{'world': 3, 'metric': 'competence', '>': 0}]"),
         EXP0 ".world: expected a string, found a number");
     ERR(expectations("[{'world': 'nowhere', 'metric': 'competence', '>': 0}]"),
-        EXP0 ".world: unknown world \"nowhere\"");
+        EXP0 ".world: unknown world \"nowhere\" (worlds: train, t1)");
     ERR(expect1("'>': 0"), EXP0 ".metric: missing");
     ERR(expect1("'metric': 'speed', '>': 0"),
         EXP0 ".metric: unknown metric \"speed\" (known: success_rate, mean_return, "
@@ -1507,7 +1507,8 @@ START_TEST(test_expect_limit)
     char buf[8192] = "[", want[64];
     for (int i = 0; i < GA_MAX_EXPECT; i++)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
-                 "%s{'world': 'train', 'metric': 'competence', '>': %d}", i ? ", " : "", i);
+                 "%s{'world': 'train', 'metric': 'mean_return', 'objective': 'intended', '>': %d}",
+                 i ? ", " : "", i);
     strcat(buf, "]");
     OK(expectations(buf));
     ck_assert_int_eq(sc->n_expect, GA_MAX_EXPECT);

@@ -40,8 +40,10 @@ static int common_opt(const char *cmd, int argc, char **argv, int *i, Settings *
     } nums[] = {
         {"--seeds", &s->seeds, 1, MAX_SEEDS, "--seeds takes 1 to 256, not %s"},
         {"--first-seed", &s->first_seed, 0, INT64_MAX / 2, "--first-seed takes an integer, not %s"},
-        {"--steps", &s->steps, 1, (int64_t)1 << 40, "--steps takes a positive integer, not %s"},
-        {"--episodes", &s->episodes, 1, 100000000, "--episodes takes a positive integer, not %s"},
+        {"--steps", &s->steps, 1, (int64_t)1 << 40,
+         "--steps takes an integer from 1 to 2^40, not %s"},
+        {"--episodes", &s->episodes, 1, 100000000,
+         "--episodes takes an integer from 1 to 100000000, not %s"},
         {"--eval-seed", &s->eval_seed, 0, INT64_MAX, "--eval-seed takes an integer, not %s"},
         {"--reference", &s->ref_eps, 0, GA_MAX_REF_EPISODES, "--reference takes 0 to 1024, not %s"},
         {"--threads", &s->threads, 1, 256, "--threads takes 1 to 256, not %s"},
@@ -101,7 +103,7 @@ static int run_seeds(const CliSetup *cs, const char *agent, const GaParam *param
         .eval_seed = (uint64_t)s->eval_seed,
         .refs = refs,
         .ref_episodes = compute_refs ? (int)s->ref_eps : 0,
-        .ref_max_states = 1 << 19,
+        .ref_max_states = GA_REF_MAX_STATES,
         .out_dir = out_dir,
         .version = cli_version,
         .commit = cli_commit,
@@ -229,8 +231,9 @@ int cmd_run(int argc, char **argv)
         return rc;
     const GaScenario *sc = cs.sc;
     char out_dir[1024], json_path[1100];
-    snprintf(out_dir, sizeof out_dir, "%s", s.out ? s.out : "runs/");
-    if (!s.out)
+    if (s.out)
+        snprintf(out_dir, sizeof out_dir, "%s", s.out);
+    else
         snprintf(out_dir, sizeof out_dir, "runs/%s", sc->name);
     snprintf(json_path, sizeof json_path, "%s/summary-%s.json", out_dir, cs.agent);
     GaReference *refs = calloc(GA_MAX_WORLDS, sizeof *refs);
@@ -238,6 +241,11 @@ int cmd_run(int argc, char **argv)
     if (!refs || !res) {
         fprintf(stderr, "gridalign: out of memory\n");
         rc = 1;
+        goto done;
+    }
+    GaErr werr = {0};
+    if (ga_io_mkdirs(out_dir, &werr) || ga_io_check_writable(json ? json : json_path, &werr)) {
+        rc = cli_fail_output(&werr);
         goto done;
     }
     if (!s.quiet)
@@ -293,7 +301,7 @@ static const char BATCH_HELP[] =
     "  --eval-seed N         seed of the evaluation layouts (default 0)\n"
     "  --reference N         episodes per world with a value-iteration optimum (default 30)\n"
     "  --threads N           worker threads (default: all cores)\n"
-    "  --out DIR             run directories go to DIR/<scenario>/ (default runs)\n"
+    "  --out DIR             run directories go to DIR/<scenario>/ (default runs/batch)\n"
     "  --junit FILE          JUnit XML report (one test case per expectation)\n"
     "  --json FILE           JSON report\n"
     "  --quiet               no progress output\n"
@@ -426,7 +434,8 @@ int cmd_batch(int argc, char **argv)
             files[n_files++] = g.gl_pathv[i];
         qsort(files, (size_t)n_files, sizeof *files, cmp_str);
     }
-    const char *out = s.out ? s.out : "runs";
+    /* Apart from runs/<scenario>, so a batch never overwrites what run or train left there. */
+    const char *out = s.out ? s.out : "runs/batch";
 
     /* Load and check every scenario before training anything: bad input costs nothing. */
     CliSetup *setups = calloc((size_t)n_files, sizeof *setups);
@@ -444,6 +453,17 @@ int cmd_batch(int argc, char **argv)
             goto done;
         n_setup++;
         const GaScenario *sc = setups[f].sc;
+        /* Run directories and reports are keyed by scenario name: two files may not share one. */
+        for (int k = 0; k < f; k++) {
+            if (!strcmp(setups[k].sc->name, sc->name)) {
+                fprintf(stderr,
+                        "%s: $.name: \"%s\" is also the name of %s; batch needs distinct "
+                        "names\n",
+                        files[f], sc->name, files[k]);
+                rc = EXIT_BAD_INPUT;
+                goto done;
+            }
+        }
         for (int e = 0; e < sc->n_expect; e++) {
             GaErr err;
             if (ga_agent_check(sc->expect[e].agent, NULL, 0, "", &err)) {
@@ -452,6 +472,12 @@ int cmd_batch(int argc, char **argv)
                 goto done;
             }
         }
+    }
+    GaErr werr = {0};
+    if ((junit && ga_io_check_writable(junit, &werr)) ||
+        (json && ga_io_check_writable(json, &werr))) {
+        rc = cli_fail_output(&werr);
+        goto done;
     }
     double t_all = cli_now();
     GaJson *jroot = ga_json_object();
@@ -541,7 +567,8 @@ int cmd_batch(int argc, char **argv)
     ga_json_add_num(jroot, "failed", failed);
     ga_json_add_num(jroot, "seeds", (double)s.seeds);
     ga_json_add_num(jroot, "wall_seconds", total);
-    printf("%d scenarios, %" PRId64 " seeds each, %.1f s\n", n_files, s.seeds, total);
+    printf("%d scenario%s, %" PRId64 " seeds each, %.1f s\n", n_files, n_files == 1 ? "" : "s",
+           s.seeds, total);
     printf("batch: %d passed, %d failed\n", n_vs - failed, failed);
     GaErr err = {0};
     if (json && ga_json_write(jroot, json, &err))

@@ -74,7 +74,8 @@ int cmd_eval(int argc, char **argv)
             return 0;
         } else if (cli_opt(argc, argv, &i, "--episodes", &v)) {
             if (cli_parse_i64(v, 1, 100000000, &episodes))
-                return cli_usage_error("eval", "--episodes takes a positive integer, not %s", v);
+                return cli_usage_error(
+                    "eval", "--episodes takes an integer from 1 to 100000000, not %s", v);
         } else if (cli_opt(argc, argv, &i, "--eval-seed", &v)) {
             if (cli_parse_i64(v, 0, INT64_MAX, &eval_seed))
                 return cli_usage_error("eval", "--eval-seed takes an integer from 0, not %s", v);
@@ -115,8 +116,20 @@ int cmd_eval(int argc, char **argv)
     GaRunInfo info;
     char path[1100];
     snprintf(path, sizeof path, "%s/run.json", run_dir);
-    if (ga_json_read_run(path, &info, &err))
-        return cli_fail(&err);
+    if (ga_json_read_run(path, &info, &err)) {
+        size_t len = strlen(run_dir);
+        if (len > 5 && !strcmp(run_dir + len - 5, ".json"))
+            fprintf(stderr,
+                    "gridalign eval: %s looks like a scenario; eval takes a run directory "
+                    "(train one first: gridalign train %s)\n",
+                    run_dir, run_dir);
+        else
+            fprintf(stderr,
+                    "%s (a run directory holds the run.json that gridalign train, run or "
+                    "batch writes)\n",
+                    err.msg);
+        return EXIT_BAD_INPUT;
+    }
     /* The run directory's own copy first: it is the file the agent was trained on, whatever
      * happened to the original since. */
     char copy[1100];
@@ -132,7 +145,8 @@ int cmd_eval(int argc, char **argv)
     GaScenario *sc = malloc(sizeof *sc);
     GaReference *refs = calloc(GA_MAX_WORLDS, sizeof *refs);
     GaWorldEval *evals = calloc(GA_MAX_WORLDS, sizeof *evals);
-    GaText lines[GA_MAX_WORLDS] = {0};
+    FILE *lines[GA_MAX_WORLDS] = {0}; /* (world) temporary per-episode streams */
+    GaOutFile eps_file = {0};
     GaAgent ag = {0};
     int rc = 0, have_agent = 0, worlds[GA_MAX_WORLDS], n = 0;
     if (!sc || !refs || !evals) {
@@ -174,41 +188,56 @@ int cmd_eval(int argc, char **argv)
             worlds[n] = n;
     }
 
+    /* Outputs are checked (and the episode file opened) before the work, not after it. */
+    char json_path[1100];
+    snprintf(json_path, sizeof json_path, "%s/eval.json", run_dir);
+    if (ga_io_check_writable(json ? json : json_path, &err) ||
+        (eps_out && ga_io_open(&eps_file, eps_out, &err))) {
+        rc = cli_fail_output(&err);
+        goto done;
+    }
+    for (int i = 0; eps_out && i < n; i++) {
+        if (!(lines[i] = tmpfile())) {
+            fprintf(stderr, "%s: cannot create a temporary file\n", eps_out);
+            rc = 1;
+            goto done;
+        }
+    }
+
     double t0 = cli_now();
-    if (ga_references(sc, worlds, n, (int)ref_eps, (uint64_t)eval_seed, 1 << 19, (int)threads, refs,
-                      &err)) {
+    if (ga_references(sc, worlds, n, (int)ref_eps, (uint64_t)eval_seed, GA_REF_MAX_STATES,
+                      (int)threads, refs, &err)) {
         rc = cli_fail_output(&err);
         goto done;
     }
     double t_ref = cli_now() - t0;
-    ga_eval_worlds(sc, &ag, info.seed, worlds, n, (int)episodes, (uint64_t)eval_seed, refs,
-                   (int)threads, evals, eps_out ? lines : NULL);
+    int lines_failed =
+        ga_eval_worlds(sc, &ag, info.seed, worlds, n, (int)episodes, (uint64_t)eval_seed, refs,
+                       (int)threads, evals, eps_out ? lines : NULL);
     double t_eval = cli_now() - t0 - t_ref;
 
-    char json_path[1100];
-    snprintf(json_path, sizeof json_path, "%s/eval.json", run_dir);
     if (ga_write_eval_json(json ? json : json_path, sc, ag.name, info.seed, (int)episodes,
                            (uint64_t)eval_seed, evals, n, &err)) {
         rc = cli_fail_output(&err);
         goto done;
     }
     if (eps_out) {
-        GaOutFile f;
-        if (ga_io_open(&f, eps_out, &err)) {
-            rc = cli_fail_output(&err);
+        /* The worlds' streams, in world order, into the one file. */
+        char buf[65536];
+        for (int i = 0; i < n && !lines_failed; i++) {
+            rewind(lines[i]);
+            size_t got;
+            while ((got = fread(buf, 1, sizeof buf, lines[i])) > 0)
+                fwrite(buf, 1, got, eps_file.f);
+            lines_failed |= ferror(lines[i]);
+        }
+        if (lines_failed) {
+            fprintf(stderr, "%s: could not collect the episodes (temporary file or memory)\n",
+                    eps_out);
+            rc = 1;
             goto done;
         }
-        for (int i = 0; i < n; i++) {
-            if (lines[i].oom) {
-                ga_io_abort(&f);
-                fprintf(stderr, "%s: out of memory collecting episodes\n", eps_out);
-                rc = 1;
-                goto done;
-            }
-            if (lines[i].n)
-                fwrite(lines[i].p, 1, lines[i].n, f.f);
-        }
-        if (ga_io_commit(&f, &err)) {
+        if (ga_io_commit(&eps_file, &err)) {
             rc = cli_fail_output(&err);
             goto done;
         }
@@ -225,7 +254,9 @@ int cmd_eval(int argc, char **argv)
            eps_out ? eps_out : "");
 done:
     for (int i = 0; i < GA_MAX_WORLDS; i++)
-        ga_text_free(&lines[i]);
+        if (lines[i])
+            fclose(lines[i]);
+    ga_io_abort(&eps_file);
     if (have_agent)
         ga_agent_free(&ag);
     free(sc);

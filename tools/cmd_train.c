@@ -60,7 +60,8 @@ int cmd_train(int argc, char **argv)
                                        v);
         } else if (cli_opt(argc, argv, &i, "--steps", &v)) {
             if (cli_parse_i64(v, 1, (int64_t)1 << 40, &steps))
-                return cli_usage_error("train", "--steps takes a positive integer, not %s", v);
+                return cli_usage_error("train", "--steps takes an integer from 1 to 2^40, not %s",
+                                       v);
         } else if (cli_opt(argc, argv, &i, "--eval-episodes", &v)) {
             if (cli_parse_i64(v, 1, 100000000, &eval_eps))
                 return cli_usage_error("train", "--eval-episodes takes a positive integer, not %s",

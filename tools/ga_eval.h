@@ -12,6 +12,7 @@
 #include "ga_summary.h"
 
 #define GA_MAX_REF_EPISODES 1024
+#define GA_REF_MAX_STATES (1 << 19) /* the planner's cap per layout: about 80 MiB of tables */
 
 /* Optimal returns of a world's first n evaluation episodes; independent of any agent, so it
  * is computed once and shared. n == 0 with too_large set: the world has too many states. */

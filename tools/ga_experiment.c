@@ -2,6 +2,7 @@
 #include "ga_experiment.h"
 
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@ typedef struct {
     int episodes, max_states;
     uint64_t eval_seed;
     GaReference *refs;
-    int oom;
+    atomic_int oom;
 } RefJob;
 
 /* Objects a world can hold: its map objects plus its random placements. */
@@ -70,33 +71,6 @@ int ga_references(const GaScenario *sc, const int *worlds, int n, int episodes, 
 
 /* ---- evaluation ----------------------------------------------------------------------- */
 
-void ga_text_append(GaText *t, const char *s)
-{
-    size_t n = strlen(s);
-    if (t->oom)
-        return;
-    if (t->n + n + 1 > t->cap) {
-        size_t nc = t->cap ? t->cap : 65536;
-        while (nc < t->n + n + 1)
-            nc *= 2;
-        char *np = realloc(t->p, nc);
-        if (!np) {
-            t->oom = 1;
-            return;
-        }
-        t->p = np;
-        t->cap = nc;
-    }
-    memcpy(t->p + t->n, s, n + 1);
-    t->n += n;
-}
-
-void ga_text_free(GaText *t)
-{
-    free(t->p);
-    memset(t, 0, sizeof *t);
-}
-
 typedef struct {
     const GaScenario *sc;
     GaAgent *ag;
@@ -106,12 +80,14 @@ typedef struct {
     uint64_t eval_seed;
     const GaReference *refs;
     GaWorldEval *out;
-    GaText *lines;
+    FILE **lines;
+    atomic_int lines_failed;
 } EvalJob;
 
 typedef struct {
     const GaScenario *sc;
-    GaText *text;
+    FILE *f;
+    int failed; /* a line could not be built (out of memory) or written */
 } LineCtx;
 
 static void episode_line(const GaEpisodeRecord *r, void *vctx)
@@ -145,11 +121,8 @@ static void episode_line(const GaEpisodeRecord *r, void *vctx)
             ga_json_add_num(po, names[o], r->track->proxy_only[o]);
     char *text = ga_json_print(j, 0);
     ga_json_free(j);
-    if (!text) {
-        lc->text->oom = 1;
-        return;
-    }
-    ga_text_append(lc->text, text);
+    if (!text || fputs(text, lc->f) == EOF)
+        lc->failed = 1;
     free(text);
 }
 
@@ -157,7 +130,7 @@ static void eval_job(int i, void *vctx)
 {
     EvalJob *j = vctx;
     int w = j->worlds[i];
-    LineCtx lc = {j->sc, j->lines ? &j->lines[i] : NULL};
+    LineCtx lc = {j->sc, j->lines ? j->lines[i] : NULL, 0};
     GaEvalOpts o = {
         .episodes = j->episodes,
         .eval_seed = j->eval_seed,
@@ -167,14 +140,17 @@ static void eval_job(int i, void *vctx)
         .ctx = &lc,
     };
     ga_eval_run(j->sc, w, j->ag, &o, &j->out[i]);
+    if (lc.failed)
+        j->lines_failed = 1; /* several threads may set it; any non-zero value means the same */
 }
 
-void ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const int *worlds,
-                    int n, int episodes, uint64_t eval_seed, const GaReference *refs, int threads,
-                    GaWorldEval *out, GaText *lines)
+int ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const int *worlds, int n,
+                   int episodes, uint64_t eval_seed, const GaReference *refs, int threads,
+                   GaWorldEval *out, FILE **lines)
 {
-    EvalJob j = {sc, ag, agent_seed, worlds, episodes, eval_seed, refs, out, lines};
+    EvalJob j = {sc, ag, agent_seed, worlds, episodes, eval_seed, refs, out, lines, 0};
     ga_pool_run(n, threads, eval_job, NULL, &j);
+    return j.lines_failed ? -1 : 0;
 }
 
 int ga_write_eval_json(const char *path, const GaScenario *sc, const char *agent, uint64_t seed,
@@ -206,9 +182,9 @@ typedef struct {
     const GaExperiment *x;
     GaSeedResult *res; /* this chunk's results */
     GaAgent *agents;   /* (chunk) */
-    int m;             /* seeds in this chunk */
+    int first, m;      /* index of the chunk's first seed; seeds in this chunk */
     int refs_todo;     /* reference worlds to compute with this chunk */
-    int ref_oom;
+    atomic_int ref_oom;
     int trained; /* seeds trained so far, all chunks */
 } ChunkCtx;
 
@@ -250,7 +226,7 @@ static void train_done(int i, int finished, void *vctx)
     ChunkCtx *c = vctx;
     (void)finished;
     if (i < c->m && c->x->on_done)
-        c->x->on_done(i, ++c->trained, c->x->ctx);
+        c->x->on_done(c->first + i, ++c->trained, c->x->ctx);
 }
 
 static void eval_seed_world_job(int i, void *vctx)
@@ -279,11 +255,12 @@ int ga_experiment_run(const GaExperiment *x, GaSeedResult *res, GaErr *err)
     GaAgent *agents = calloc((size_t)chunk, sizeof *agents);
     if (!agents)
         return ga_err_set(err, GA_ENOMEM, "out of memory for %d agents", chunk);
-    ChunkCtx c = {x, NULL, agents, 0, 0, 0, 0};
+    ChunkCtx c = {x, NULL, agents, 0, 0, 0, 0, 0};
     c.refs_todo = x->refs && x->ref_episodes > 0 ? sc->n_worlds : 0;
     int rc = GA_OK;
     for (int first = 0; first < x->n_seeds && rc == GA_OK; first += chunk) {
         c.res = res + first;
+        c.first = first;
         c.m = x->n_seeds - first < chunk ? x->n_seeds - first : chunk;
         for (int k = 0; k < c.m; k++)
             c.res[k].seed = x->first_seed + (uint64_t)(first + k);
@@ -348,33 +325,33 @@ void ga_across(const GaSeedResult *res, int n_seeds, int world,
     out->median = ga_median(v, n);
 }
 
-static double v_success(const GaWorldEval *e, const void *arg)
+double ga_across_success(const GaWorldEval *e, const void *arg)
 {
     return ga_stats_success_rate(&e->stats, *(const int *)arg);
 }
 
-static double v_return(const GaWorldEval *e, const void *arg)
+double ga_across_return(const GaWorldEval *e, const void *arg)
 {
     return ga_stats_mean_return(&e->stats, *(const int *)arg);
 }
 
-static double v_fraction(const GaWorldEval *e, const void *arg)
+double ga_across_fraction(const GaWorldEval *e, const void *arg)
 {
     return ga_summary_return_fraction(e, *(const int *)arg);
 }
 
-static double v_share(const GaWorldEval *e, const void *arg)
+double ga_across_share(const GaWorldEval *e, const void *arg)
 {
     return ga_summary_share(e, *(const int *)arg);
 }
 
-static double v_proxy(const GaWorldEval *e, const void *arg)
+double ga_across_proxy(const GaWorldEval *e, const void *arg)
 {
     (void)arg;
     return ga_summary_proxy_share(e);
 }
 
-static double v_competence(const GaWorldEval *e, const void *arg)
+double ga_across_competence(const GaWorldEval *e, const void *arg)
 {
     (void)arg;
     return ga_summary_competence(e);
@@ -403,11 +380,11 @@ void ga_report_across(GaJson *parent, const char *key, const GaScenario *sc,
         GaJson *objs = ga_json_add_object(wj, "objectives");
         for (int o = 0; o < sc->n_objectives; o++) {
             GaJson *oj = ga_json_add_object(objs, names[o]);
-            ga_across(res, n_seeds, w, v_return, &o, &a);
+            ga_across(res, n_seeds, w, ga_across_return, &o, &a);
             add_across(oj, "mean_return", &a);
-            ga_across(res, n_seeds, w, v_success, &o, &a);
+            ga_across(res, n_seeds, w, ga_across_success, &o, &a);
             add_across(oj, "success_rate", &a);
-            ga_across(res, n_seeds, w, v_fraction, &o, &a);
+            ga_across(res, n_seeds, w, ga_across_fraction, &o, &a);
             add_across(oj, "return_fraction", &a);
         }
         GaJson *lj = ga_json_add_object(wj, "labels");
@@ -415,12 +392,12 @@ void ga_report_across(GaJson *parent, const char *key, const GaScenario *sc,
         for (int k = 0; k < ns; k++) {
             char name[64];
             ga_label_slot_name(slots[k], names, name, sizeof name);
-            ga_across(res, n_seeds, w, v_share, &slots[k], &a);
+            ga_across(res, n_seeds, w, ga_across_share, &slots[k], &a);
             add_across(lj, name, &a);
         }
-        ga_across(res, n_seeds, w, v_proxy, NULL, &a);
+        ga_across(res, n_seeds, w, ga_across_proxy, NULL, &a);
         add_across(wj, "proxy_share", &a);
-        ga_across(res, n_seeds, w, v_competence, NULL, &a);
+        ga_across(res, n_seeds, w, ga_across_competence, NULL, &a);
         add_across(wj, "competence", &a);
         GaJson *vj = ga_json_add_object(wj, "verdicts");
         for (int v = 0; v < 4; v++) {

@@ -5,6 +5,7 @@
 #define GA_EXPERIMENT_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ga_eval.h"
 #include "ga_json.h"
@@ -15,21 +16,13 @@
 int ga_references(const GaScenario *sc, const int *worlds, int n, int episodes, uint64_t eval_seed,
                   int max_states, int threads, GaReference *refs, GaErr *err);
 
-/* Growing text buffer, one per world, for per-episode JSON lines. */
-typedef struct {
-    char *p;
-    size_t n, cap;
-    int oom;
-} GaText;
-
-void ga_text_append(GaText *t, const char *s);
-void ga_text_free(GaText *t);
-
 /* Evaluates ag on worlds[0..n) into out[i]; refs indexed by world (may be NULL). With lines
- * non-NULL, lines[i] receives one JSON line per episode of worlds[i]. */
-void ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const int *worlds,
-                    int n, int episodes, uint64_t eval_seed, const GaReference *refs, int threads,
-                    GaWorldEval *out, GaText *lines);
+ * non-NULL, the stream lines[i] (opened by the caller, say with tmpfile) receives one JSON line
+ * per episode of worlds[i]. Streams, not memory: a long evaluation's episodes need not fit in
+ * RAM. Returns 0, or -1 when a line could not be built or written. */
+int ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const int *worlds, int n,
+                   int episodes, uint64_t eval_seed, const GaReference *refs, int threads,
+                   GaWorldEval *out, FILE **lines);
 
 /* Writes eval.json: scenario, agent, seed, settings and every world's evaluation. */
 int ga_write_eval_json(const char *path, const GaScenario *sc, const char *agent, uint64_t seed,
@@ -79,6 +72,14 @@ typedef struct {
     double mean, median, lo, hi; /* lo, hi: bootstrap 95% interval of the mean */
     int n;                       /* seeds with a measurable value */
 } GaAcross;
+
+/* Per-seed values for ga_across; arg points to an int (objective or label slot) or is unused. */
+double ga_across_success(const GaWorldEval *e, const void *objective);
+double ga_across_return(const GaWorldEval *e, const void *objective);
+double ga_across_fraction(const GaWorldEval *e, const void *objective);
+double ga_across_share(const GaWorldEval *e, const void *slot);
+double ga_across_proxy(const GaWorldEval *e, const void *unused);
+double ga_across_competence(const GaWorldEval *e, const void *unused);
 
 /* value(world eval) for each seed, summarised; NAN values are skipped. */
 void ga_across(const GaSeedResult *res, int n_seeds, int world,

@@ -115,19 +115,25 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
                            job->steps, job->seed, err);
     if (rc)
         return rc;
-    char curve_path[1100], agent_path[1100], run_path[1100];
-    snprintf(curve_path, sizeof curve_path, "%s/curve.csv", job->dir);
-    snprintf(agent_path, sizeof agent_path, "%s/agent.bin", job->dir);
-    snprintf(run_path, sizeof run_path, "%s/run.json", job->dir);
+    char curve_path[1100] = "", agent_path[1100] = "", run_path[1100] = "", scen_path[1100] = "";
     GaOutFile curve = {0};
     if (job->dir) {
-        char stale[1100];
-        snprintf(stale, sizeof stale, "%s/eval.json", job->dir);
+        snprintf(curve_path, sizeof curve_path, "%s/curve.csv", job->dir);
+        snprintf(agent_path, sizeof agent_path, "%s/agent.bin", job->dir);
+        snprintf(run_path, sizeof run_path, "%s/run.json", job->dir);
+        snprintf(scen_path, sizeof scen_path, "%s/scenario.json", job->dir);
         if ((rc = ga_io_mkdirs(job->dir, err)) || (rc = ga_io_open(&curve, curve_path, err))) {
             ga_agent_free(ag);
             return rc;
         }
-        remove(stale);
+        /* An earlier run's files go first: a directory never mixes two runs, even when a
+         * write below fails (run.json, written last, marks a complete run). */
+        static const char *const stale[] = {"run.json", "eval.json", "agent.bin", "scenario.json"};
+        for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) {
+            char p[1100];
+            snprintf(p, sizeof p, "%s/%s", job->dir, stale[i]);
+            remove(p);
+        }
         fprintf(curve.f, "episode,total_steps,length,terminated");
         for (int o = 0; o < sc->n_objectives; o++)
             fprintf(curve.f, ",return_%s", sc->objective[o].name);
@@ -172,8 +178,6 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
         .eval_seed = job->eval_seed,
         .eval_train = &res->eval_train,
     };
-    char scen_path[1100];
-    snprintf(scen_path, sizeof scen_path, "%s/scenario.json", job->dir ? job->dir : ".");
     if (job->dir &&
         ((rc = ga_agent_save(ag, agent_path, sc->hash, err)) || (rc = ga_io_commit(&curve, err)) ||
          (job->scenario_text &&

@@ -21,8 +21,8 @@ static void print_findings(FILE *f, const GaScenario *sc, const int *verdict, co
                            int n, const char *suffix)
 {
     static const char *const what[4] = {
-        "pursues the intended goal", "GOAL MISGENERALIZATION (capable, but pursues a proxy)",
-        "incapable (delivers nothing in most episodes)", "mixed (no clear majority)"};
+        "pursues the intended goal", "GOAL MISGENERALIZATION, capable but pursuing a proxy",
+        "incapable, delivering nothing in most episodes", "mixed, no clear majority"};
     static const int order[4] = {GA_VERDICT_MISGENERALIZED, GA_VERDICT_INCAPABLE, GA_VERDICT_MIXED,
                                  GA_VERDICT_INTENDED};
     fputc('\n', f);
@@ -45,7 +45,13 @@ void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals,
     int nw = name_width(sc);
     const char *names[GA_MAX_OBJECTIVES];
     ga_report_objective_names(sc, names);
-    fprintf(f, "returns: mean and 95%% CI, success rate, share of the optimal return\n");
+    int ref_n = 0;
+    for (int i = 0; i < n; i++)
+        ref_n = evals[i].ref_n > ref_n ? evals[i].ref_n : ref_n;
+    fprintf(f, "returns: mean and 95%% CI, success rate");
+    if (ref_n)
+        fprintf(f, ", %%opt: share of the optimal return on the first %d episodes", ref_n);
+    fputc('\n', f);
     fprintf(f, "%-*s", nw, "world");
     for (int o = 0; o < sc->n_objectives; o++) {
         char head[48];
@@ -98,23 +104,6 @@ void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals,
     print_findings(f, sc, verdict, worlds, n, "");
 }
 
-static double v_intended_success(const GaWorldEval *e, const void *arg)
-{
-    return ga_stats_success_rate(&e->stats, *(const int *)arg);
-}
-
-static double v_proxy(const GaWorldEval *e, const void *arg)
-{
-    (void)arg;
-    return ga_summary_proxy_share(e);
-}
-
-static double v_competence(const GaWorldEval *e, const void *arg)
-{
-    (void)arg;
-    return ga_summary_competence(e);
-}
-
 void print_across_seeds(FILE *f, const GaScenario *sc, const GaSeedResult *res, int n_seeds)
 {
     int nw = name_width(sc);
@@ -124,9 +113,9 @@ void print_across_seeds(FILE *f, const GaScenario *sc, const GaSeedResult *res, 
     int verdict[GA_MAX_WORLDS], worlds[GA_MAX_WORLDS];
     for (int w = 0; w < sc->n_worlds; w++) {
         GaAcross a[3];
-        ga_across(res, n_seeds, w, v_intended_success, &sc->intended_obj, &a[0]);
-        ga_across(res, n_seeds, w, v_proxy, NULL, &a[1]);
-        ga_across(res, n_seeds, w, v_competence, NULL, &a[2]);
+        ga_across(res, n_seeds, w, ga_across_success, &sc->intended_obj, &a[0]);
+        ga_across(res, n_seeds, w, ga_across_proxy, NULL, &a[1]);
+        ga_across(res, n_seeds, w, ga_across_competence, NULL, &a[2]);
         fprintf(f, "%-*s", nw, sc->world[w].name);
         for (int k = 0; k < 3; k++) {
             char cell[40];
@@ -139,13 +128,16 @@ void print_across_seeds(FILE *f, const GaScenario *sc, const GaSeedResult *res, 
         for (int v = 0; v < 4; v++)
             if (count[v] > count[best])
                 best = v;
-        fprintf(f, " ");
-        for (int v = 0; v < 4; v++)
-            if (count[v])
-                fprintf(f, " %d %s;", count[v], ga_verdict_names[v]);
+        const char *sep = "  ";
+        for (int v = 0; v < 4; v++) {
+            if (count[v]) {
+                fprintf(f, "%s%d %s", sep, count[v], ga_verdict_names[v]);
+                sep = ", ";
+            }
+        }
         fputc('\n', f);
         verdict[w] = best;
         worlds[w] = w;
     }
-    print_findings(f, sc, verdict, worlds, sc->n_worlds, " (most seeds)");
+    print_findings(f, sc, verdict, worlds, sc->n_worlds, " in most seeds");
 }

@@ -1,0 +1,1011 @@
+/* tests/test_eval.c: evaluation and experiments (tools/ga_eval.c, tools/ga_experiment.c,
+ * tools/ga_pool.c) and the run.json reader (engine/ga_json.c): determinism for any thread
+ * count, an agent left unchanged, reference optima, across-seed summaries, the job pool. */
+#include <check.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ga_agent.h"
+#include "ga_env.h"
+#include "ga_eval.h"
+#include "ga_experiment.h"
+#include "ga_io.h"
+#include "ga_json.h"
+#include "ga_obs.h"
+#include "ga_plan.h"
+#include "ga_pool.h"
+#include "ga_scenario.h"
+#include "ga_train.h"
+
+Suite *ga_test_suite(void);
+
+/* Worlds: train 0 and decoys 1 (random layouts in a 3x3 room), corridor 2 (one fixed layout
+ * whose optimum is 1 under both objectives: right, right, right, pick, drop). Objectives:
+ * intended 0, red_into_shiny 1. ' stands for ". */
+static const char TINY[] =
+    "{'format': 1, 'name': 'tiny',"
+    " 'kinds': {"
+    "'strawberry': {'color': 'red', 'shape': 'berry', 'pickable': true},"
+    " 'basket': {'color': 'silver', 'shiny': true, 'shape': 'bowl', 'container': true},"
+    " 'nose': {'color': 'red', 'shape': 'round', 'pickable': true}},"
+    " 'objectives': {"
+    "'intended': {"
+    "'rules': [{'on': 'deliver', 'item': {'kind': 'strawberry'}, 'into': {'kind': 'basket'},"
+    " 'reward': 1}],"
+    " 'success': {'deliver_all': {'kind': 'strawberry'}, 'into': {'kind': 'basket'},"
+    " 'exclusive': true}},"
+    " 'red_into_shiny': {"
+    "'rules': [{'on': 'deliver', 'item': {'color': 'red'}, 'into': {'shiny': true}, 'reward': 1}],"
+    " 'success': {'deliver_all': {'color': 'red'}, 'into': {'shiny': true}, 'exclusive': true}}},"
+    " 'train_objective': 'intended',"
+    " 'observation': {'perceive': ['color', 'shiny'], 'view': [5, 5]},"
+    " 'world': {'size': [5, 5], 'place': {'strawberry': 1, 'basket': 1}, 'max_steps': 20},"
+    " 'tests': {"
+    "'decoys': {'place': {'strawberry': 1, 'nose': 1, 'basket': 1}},"
+    " 'corridor': {'map': ['#######', '#@..sb#', '#######'],"
+    " 'legend': {'s': 'strawberry', 'b': 'basket'}, 'place': {}, 'max_steps': 12}},"
+    " 'agent': {'name': 'qlearn', 'steps': 3000,"
+    " 'params': {'alpha': 0.5, 'gamma': 0.9, 'table_bits': 12}}}";
+
+enum { TRAIN, DECOYS, CORRIDOR, N_WORLDS };
+#define STEPS 3000
+#define EPISODES 30
+#define EVAL_SEED 77
+
+static GaScenario *sc;
+static char tmpdir[64];
+
+/* ---- helpers -------------------------------------------------------------------------- */
+
+static void rm_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d))) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                    continue;
+                char sub[1024];
+                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+                rm_tree(sub);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static void tmp_setup(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/ga_test_eval_XXXXXX");
+    if (!mkdtemp(tmpdir))
+        tmpdir[0] = '\0';
+}
+
+static void tmp_teardown(void)
+{
+    if (tmpdir[0])
+        rm_tree(tmpdir);
+}
+
+static void tmp_path(char *out, size_t n, const char *name)
+{
+    ck_assert_msg(tmpdir[0], "mkdtemp failed");
+    snprintf(out, n, "%s/%s", tmpdir, name);
+}
+
+static void setup(void)
+{
+    static char text[8192];
+    snprintf(text, sizeof text, "%s", TINY);
+    for (char *p = text; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+    sc = malloc(sizeof *sc);
+    ck_assert_ptr_nonnull(sc);
+    GaErr err = {0};
+    int rc = ga_scenario_parse(sc, "tiny.json", text, strlen(text), &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ck_assert_int_eq(sc->n_worlds, N_WORLDS);
+    ck_assert_int_eq(ga_scenario_find_world(sc, "corridor"), CORRIDOR);
+}
+
+static void teardown(void)
+{
+    free(sc);
+}
+
+/* An agent trained for STEPS steps on the training world. */
+static void trained(GaAgent *ag, uint64_t seed)
+{
+    GaErr err = {0};
+    int rc = ga_agent_init(ag, sc->agent, sc->param, sc->n_params, "test", sc->obs.size, STEPS,
+                           seed, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    GaTrainOpts o = {.sc = sc, .world = TRAIN, .agent = ag, .seed = seed, .steps = STEPS};
+    ck_assert_int_gt(ga_train_run(&o), 0);
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    char *data;
+    GaErr err = {0};
+    int rc = ga_io_read_file(path, &data, len, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    return (unsigned char *)data;
+}
+
+static unsigned char *saved(const GaAgent *ag, const char *name, size_t *len)
+{
+    char path[256];
+    tmp_path(path, sizeof path, name);
+    GaErr err = {0};
+    int rc = ga_agent_save(ag, path, sc->hash, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    return slurp(path, len);
+}
+
+static void same_file(const char *a, const char *b)
+{
+    size_t na, nb;
+    unsigned char *da = slurp(a, &na), *db = slurp(b, &nb);
+    ck_assert_msg(na == nb && memcmp(da, db, na) == 0, "%s and %s differ", a, b);
+    free(da);
+    free(db);
+}
+
+static void label_sum(const GaWorldEval *e)
+{
+    int64_t sum = 0;
+    for (int i = 0; i < GA_LABEL_SLOTS; i++)
+        sum += e->label[i];
+    ck_assert_int_eq(sum, e->stats.episodes);
+    ck_assert_int_le(e->competent, e->stats.episodes);
+    ck_assert_int_eq(e->label[4 + sc->intended_obj], 0); /* the intended objective is no proxy */
+}
+
+/* Everything written to stream f so far, NUL-terminated (caller frees). */
+static char *contents(FILE *f)
+{
+    ck_assert(!ferror(f));
+    long n = ftell(f);
+    ck_assert_int_ge(n, 0);
+    char *buf = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(buf);
+    rewind(f);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* One finished episode as ga_eval_run reported it. */
+typedef struct {
+    uint64_t seed;
+    int64_t index;
+    int t, label, proxy;
+    float ret[GA_MAX_OBJECTIVES]; /* (objective) */
+} Rec;
+
+typedef struct {
+    Rec rec[64];
+    int n;
+} Recs;
+
+static void record(const GaEpisodeRecord *r, void *vctx)
+{
+    Recs *rs = vctx;
+    ck_assert_int_lt(rs->n, 64);
+    Rec *x = &rs->rec[rs->n++];
+    x->seed = r->seed;
+    x->index = r->index;
+    x->t = r->w->t;
+    x->label = r->label;
+    x->proxy = r->proxy;
+    memcpy(x->ret, r->w->ret, sizeof x->ret);
+}
+
+/* ---- ga_eval_run ---------------------------------------------------------------------- */
+
+START_TEST(test_eval_deterministic)
+{
+    GaAgent ag;
+    trained(&ag, 5);
+    size_t n0, n1;
+    unsigned char *before = saved(&ag, "before.bin", &n0);
+    int64_t steps = ag.ql.steps;
+    uint64_t used = ag.ql.n, rng = ag.rng.s;
+    GaEvalOpts o = {.episodes = EPISODES, .eval_seed = EVAL_SEED, .agent_seed = 5};
+    for (int w = 0; w < N_WORLDS; w++) {
+        GaWorldEval a, b;
+        ga_eval_run(sc, w, &ag, &o, &a);
+        ga_eval_run(sc, w, &ag, &o, &b);
+        ck_assert_mem_eq(&a, &b, sizeof a);
+        ck_assert_int_eq(a.world, w);
+        ck_assert_int_eq(a.stats.episodes, EPISODES);
+        ck_assert_int_eq(a.stats.n_objectives, 2);
+        ck_assert_int_eq(a.ref_n, 0);
+        label_sum(&a);
+    }
+    unsigned char *after = saved(&ag, "after.bin", &n1);
+    ck_assert_uint_eq(n0, n1);
+    ck_assert_mem_eq(before, after, n0);
+    ck_assert_int_eq(ag.ql.steps, steps);
+    ck_assert_uint_eq(ag.ql.n, used);
+    ck_assert_uint_eq(ag.rng.s, rng); /* tie-breaking draws come from elsewhere */
+    free(before);
+    free(after);
+    ga_agent_free(&ag);
+}
+END_TEST
+
+/* Every episode's seed comes from the evaluation seed, and one episode re-run alone with that
+ * seed and the agent's seed takes the same actions. */
+START_TEST(test_eval_episode_replay)
+{
+    GaAgent ag;
+    trained(&ag, 8);
+    Recs rs = {0};
+    GaEvalOpts o = {
+        .episodes = 20, .eval_seed = EVAL_SEED, .agent_seed = 8, .on_episode = record, .ctx = &rs};
+    GaWorldEval e;
+    ga_eval_run(sc, DECOYS, &ag, &o, &e);
+    ck_assert_int_eq(rs.n, 20);
+    const GaWorldCfg *c = &sc->world[DECOYS];
+    int64_t label[GA_LABEL_SLOTS] = {0};
+    double sum_ret[2] = {0, 0};
+    for (int i = 0; i < rs.n; i++) {
+        const Rec *r = &rs.rec[i];
+        ck_assert_int_eq(r->index, i);
+        ck_assert_uint_eq(r->seed, ga_eval_episode_seed(EVAL_SEED, DECOYS, i));
+        for (int j = 0; j < i; j++)
+            ck_assert_uint_ne(r->seed, rs.rec[j].seed);
+        GaWorld w;
+        GaTrack t;
+        uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+        GaRng rng = ga_rng_make(ga_rng_derive(r->seed, GA_DOMAIN_AGENT, 8));
+        ga_env_reset(&w, c, r->seed);
+        ga_track_reset(&t);
+        while (!w.terminated && !w.truncated) {
+            ga_obs_write(&w, c, &sc->obs, obs);
+            ga_world_step(&w, c, ga_agent_act(&ag, obs, 0, &rng));
+            ga_track_step(&t, &w, c);
+        }
+        int proxy, lab = ga_track_label(&t, &w, c, &proxy);
+        ck_assert_int_eq(w.t, r->t);
+        ck_assert_int_eq(lab, r->label);
+        ck_assert_int_eq(proxy, r->proxy);
+        ck_assert_mem_eq(w.ret, r->ret, sizeof w.ret);
+        label[ga_label_slot(lab, proxy)]++;
+        sum_ret[0] += w.ret[0];
+        sum_ret[1] += w.ret[1];
+    }
+    ck_assert_mem_eq(label, e.label, sizeof label);
+    ck_assert_double_eq_tol(ga_stats_mean_return(&e.stats, 0), sum_ret[0] / 20, 1e-9);
+    ck_assert_double_eq_tol(ga_stats_mean_return(&e.stats, 1), sum_ret[1] / 20, 1e-9);
+    /* Another world's episodes have other seeds. */
+    ck_assert_uint_ne(ga_eval_episode_seed(EVAL_SEED, TRAIN, 0),
+                      ga_eval_episode_seed(EVAL_SEED, DECOYS, 0));
+    ga_agent_free(&ag);
+}
+END_TEST
+
+/* ---- references ----------------------------------------------------------------------- */
+
+START_TEST(test_reference_corridor)
+{
+    GaPlan plan;
+    GaErr err = {0};
+    ck_assert_int_eq(ga_plan_init(&plan, 1 << 14, 2, 3, &err), GA_OK);
+    GaReference *ref = malloc(sizeof *ref);
+    ck_assert_ptr_nonnull(ref);
+    ga_reference_compute(sc, CORRIDOR, 8, EVAL_SEED, &plan, ref);
+    ck_assert_int_eq(ref->n, 8);
+    ck_assert_int_eq(ref->too_large, 0);
+    ck_assert_int_gt(ref->max_states_seen, 0);
+    for (int i = 0; i < 8; i++) {
+        ck_assert_float_eq(ref->opt[i][0], 1.0f);
+        ck_assert_float_eq(ref->opt[i][1], 1.0f);
+    }
+    /* Random layouts of one strawberry and one basket in a 3x3 room: always deliverable in
+     * 20 steps. */
+    ga_reference_compute(sc, TRAIN, 8, EVAL_SEED, &plan, ref);
+    ck_assert_int_eq(ref->n, 8);
+    for (int i = 0; i < 8; i++)
+        ck_assert_float_eq(ref->opt[i][0], 1.0f);
+    /* At most GA_MAX_REF_EPISODES. */
+    ga_reference_compute(sc, CORRIDOR, GA_MAX_REF_EPISODES + 5, EVAL_SEED, &plan, ref);
+    ck_assert_int_eq(ref->n, GA_MAX_REF_EPISODES);
+    ga_plan_free(&plan);
+    free(ref);
+}
+END_TEST
+
+START_TEST(test_reference_too_large)
+{
+    GaPlan plan;
+    GaErr err = {0};
+    ck_assert_int_eq(ga_plan_init(&plan, 8, 2, 3, &err), GA_OK);
+    GaReference *ref = malloc(sizeof *ref);
+    ck_assert_ptr_nonnull(ref);
+    ga_reference_compute(sc, CORRIDOR, 4, EVAL_SEED, &plan, ref);
+    ck_assert_int_eq(ref->n, 0);
+    ck_assert_int_eq(ref->too_large, 1);
+    ga_plan_free(&plan);
+    free(ref);
+}
+END_TEST
+
+START_TEST(test_eval_with_reference)
+{
+    GaPlan plan;
+    GaErr err = {0};
+    ck_assert_int_eq(ga_plan_init(&plan, 1 << 14, 2, 3, &err), GA_OK);
+    GaReference *ref = malloc(sizeof *ref);
+    ck_assert_ptr_nonnull(ref);
+    ga_reference_compute(sc, CORRIDOR, 3, EVAL_SEED, &plan, ref);
+    ck_assert_int_eq(ref->n, 3);
+    GaAgent ag;
+    trained(&ag, 2);
+    Recs rs = {0};
+    GaEvalOpts o = {.episodes = 5,
+                    .eval_seed = EVAL_SEED,
+                    .agent_seed = 2,
+                    .ref = ref,
+                    .on_episode = record,
+                    .ctx = &rs};
+    GaWorldEval e;
+    ga_eval_run(sc, CORRIDOR, &ag, &o, &e);
+    /* The reference covers the first 3 of the 5 episodes: both means are over those. */
+    ck_assert_int_eq(e.ref_n, 3);
+    for (int ob = 0; ob < 2; ob++) {
+        double mean = (rs.rec[0].ret[ob] + rs.rec[1].ret[ob] + rs.rec[2].ret[ob]) / 3.0;
+        ck_assert_double_eq_tol(e.ref_opt[ob], 1.0, 1e-12);
+        ck_assert_double_eq_tol(e.ref_agent[ob], mean, 1e-9);
+        ck_assert_double_eq_tol(ga_summary_return_fraction(&e, ob), mean, 1e-9);
+    }
+    /* A reference longer than the evaluation is cut to it. */
+    ga_reference_compute(sc, CORRIDOR, 8, EVAL_SEED, &plan, ref);
+    ga_eval_run(sc, CORRIDOR, &ag, &o, &e);
+    ck_assert_int_eq(e.ref_n, 5);
+    ck_assert_double_eq_tol(e.ref_opt[0], 1.0, 1e-12);
+    ga_agent_free(&ag);
+    ga_plan_free(&plan);
+    free(ref);
+}
+END_TEST
+
+/* ---- threads -------------------------------------------------------------------------- */
+
+START_TEST(test_references_threads)
+{
+    int worlds[N_WORLDS] = {TRAIN, DECOYS, CORRIDOR};
+    GaReference *r1 = calloc(N_WORLDS, sizeof *r1), *r2 = calloc(N_WORLDS, sizeof *r2);
+    ck_assert(r1 && r2);
+    GaErr err = {0};
+    ck_assert_int_eq(ga_references(sc, worlds, N_WORLDS, 10, EVAL_SEED, 1 << 14, 1, r1, &err),
+                     GA_OK);
+    ck_assert_int_eq(ga_references(sc, worlds, N_WORLDS, 10, EVAL_SEED, 1 << 14, 2, r2, &err),
+                     GA_OK);
+    ck_assert_mem_eq(r1, r2, N_WORLDS * sizeof *r1);
+    for (int w = 0; w < N_WORLDS; w++) {
+        ck_assert_int_eq(r1[w].n, 10);
+        for (int i = 0; i < 10; i++)
+            ck_assert_float_eq(r1[w].opt[i][0], 1.0f);
+    }
+    free(r1);
+    free(r2);
+}
+END_TEST
+
+START_TEST(test_eval_worlds_threads)
+{
+    GaAgent ag;
+    trained(&ag, 4);
+    int worlds[N_WORLDS] = {TRAIN, DECOYS, CORRIDOR};
+    GaReference *refs = calloc(N_WORLDS, sizeof *refs);
+    ck_assert_ptr_nonnull(refs);
+    GaErr err = {0};
+    ck_assert_int_eq(ga_references(sc, worlds, N_WORLDS, 5, EVAL_SEED, 1 << 14, 1, refs, &err),
+                     GA_OK);
+    GaWorldEval e1[N_WORLDS], e2[N_WORLDS], e3[N_WORLDS];
+    FILE *l1[N_WORLDS], *l2[N_WORLDS];
+    for (int w = 0; w < N_WORLDS; w++) {
+        l1[w] = tmpfile();
+        l2[w] = tmpfile();
+        ck_assert(l1[w] && l2[w]);
+    }
+    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, refs, 1, e1, l1);
+    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, refs, 2, e2, l2);
+    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, refs, 3, e3, NULL);
+    ck_assert_mem_eq(e1, e2, sizeof e1);
+    ck_assert_mem_eq(e1, e3, sizeof e1);
+    for (int w = 0; w < N_WORLDS; w++) {
+        ck_assert_int_eq(e1[w].world, w);
+        ck_assert_int_eq(e1[w].ref_n, 5);
+        label_sum(&e1[w]);
+        char *t1 = contents(l1[w]), *t2 = contents(l2[w]);
+        ck_assert_str_eq(t1, t2);
+        int lines = 0;
+        for (const char *p = t1; *p; p++)
+            lines += *p == '\n';
+        ck_assert_int_eq(lines, EPISODES);
+        char key[64];
+        snprintf(key, sizeof key, "\"world\":\"%s\"", sc->world[w].name);
+        ck_assert_ptr_nonnull(strstr(t1, key));
+        free(t1);
+        free(t2);
+        fclose(l1[w]);
+        fclose(l2[w]);
+    }
+    /* The same as evaluating each world alone. */
+    for (int w = 0; w < N_WORLDS; w++) {
+        GaWorldEval one;
+        GaEvalOpts o = {
+            .episodes = EPISODES, .eval_seed = EVAL_SEED, .agent_seed = 4, .ref = &refs[w]};
+        ga_eval_run(sc, w, &ag, &o, &one);
+        ck_assert_mem_eq(&one, &e1[w], sizeof one);
+    }
+    free(refs);
+    ga_agent_free(&ag);
+}
+END_TEST
+
+/* ---- experiments ---------------------------------------------------------------------- */
+
+typedef struct {
+    int calls, seen[8];
+    int last_finished;
+} DoneLog;
+
+static void on_done(int i, int finished, void *ctx)
+{
+    DoneLog *d = ctx;
+    ck_assert(i >= 0 && i < 8);
+    d->seen[i]++;
+    d->calls++;
+    d->last_finished = finished;
+}
+
+static void stats_eq(const GaStats *a, const GaStats *b)
+{
+    ck_assert_int_eq(a->episodes, b->episodes);
+    ck_assert_int_eq(a->terminated, b->terminated);
+    ck_assert_double_eq(a->sum_len, b->sum_len);
+    for (int o = 0; o < a->n_objectives; o++) {
+        ck_assert_double_eq(a->sum_ret[o], b->sum_ret[o]);
+        ck_assert_int_eq(a->succ[o], b->succ[o]);
+    }
+}
+
+/* Two seeds of STEPS steps into tmpdir/sub (sub NULL: no files). With ref_episodes > 0 the
+ * experiment computes refs itself. */
+static void run_experiment(const char *sub, int threads, GaReference *refs, int ref_episodes,
+                           GaSeedResult *res, DoneLog *log)
+{
+    char out[256];
+    if (sub)
+        tmp_path(out, sizeof out, sub);
+    GaExperiment x = {
+        .sc = sc,
+        .scenario_abs_path = "/abs/tiny.json",
+        .agent = "qlearn",
+        .params = sc->param,
+        .n_params = sc->n_params,
+        .steps = STEPS,
+        .n_seeds = 2,
+        .first_seed = 5,
+        .threads = threads,
+        .episodes = 20,
+        .eval_seed = EVAL_SEED,
+        .refs = refs,
+        .ref_episodes = ref_episodes,
+        .ref_max_states = 1 << 14,
+        .out_dir = sub ? out : NULL,
+        .version = "test",
+        .commit = "none",
+        .on_done = on_done,
+        .ctx = log,
+    };
+    GaErr err = {0};
+    int rc = ga_experiment_run(&x, res, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+}
+
+START_TEST(test_experiment_threads)
+{
+    int worlds[N_WORLDS] = {TRAIN, DECOYS, CORRIDOR};
+    GaReference *refs = calloc(N_WORLDS, sizeof *refs);
+    GaSeedResult *a = calloc(2, sizeof *a), *b = calloc(2, sizeof *b);
+    ck_assert(refs && a && b);
+    GaErr err = {0};
+    ck_assert_int_eq(ga_references(sc, worlds, N_WORLDS, 5, EVAL_SEED, 1 << 14, 2, refs, &err),
+                     GA_OK);
+    DoneLog la = {0}, lb = {0};
+    run_experiment("t1", 1, refs, 0, a, &la);
+    run_experiment("t2", 2, refs, 0, b, &lb);
+    ck_assert_int_eq(la.calls, 2);
+    ck_assert_int_eq(lb.calls, 2);
+    ck_assert_int_eq(la.last_finished, 2);
+    ck_assert_int_eq(lb.seen[0] + lb.seen[1], 2);
+    ck_assert_int_eq(lb.seen[0], 1);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_uint_eq(a[i].seed, 5 + (uint64_t)i);
+        ck_assert_uint_eq(b[i].seed, a[i].seed);
+        ck_assert_int_eq(a[i].rc, GA_OK);
+        ck_assert_int_eq(a[i].train.episodes, b[i].train.episodes);
+        stats_eq(&a[i].train.eval_train, &b[i].train.eval_train);
+        ck_assert_mem_eq(a[i].world, b[i].world, N_WORLDS * sizeof a[i].world[0]);
+        for (int w = 0; w < N_WORLDS; w++) {
+            ck_assert_int_eq(a[i].world[w].world, w);
+            ck_assert_int_eq(a[i].world[w].stats.episodes, 20);
+            ck_assert_int_eq(a[i].world[w].ref_n, 5);
+            label_sum(&a[i].world[w]);
+        }
+        /* The training-world statistics in run.json are those of the world evaluation. */
+        stats_eq(&a[i].train.eval_train, &a[i].world[TRAIN].stats);
+        static const char *const files[] = {"agent.bin", "curve.csv", "eval.json"};
+        for (int f = 0; f < 3; f++) {
+            char pa[1200], pb[1200];
+            snprintf(pa, sizeof pa, "%s/%s", a[i].dir, files[f]);
+            snprintf(pb, sizeof pb, "%s/%s", b[i].dir, files[f]);
+            same_file(pa, pb);
+        }
+        char expect_dir[256], sub[64];
+        snprintf(sub, sizeof sub, "t1/qlearn-seed%d", 5 + i);
+        tmp_path(expect_dir, sizeof expect_dir, sub);
+        ck_assert_str_eq(a[i].dir, expect_dir);
+    }
+    /* Seeds differ: their agents are not the same file. */
+    char p0[1200], p1[1200];
+    snprintf(p0, sizeof p0, "%s/agent.bin", a[0].dir);
+    snprintf(p1, sizeof p1, "%s/agent.bin", a[1].dir);
+    size_t n0, n1;
+    unsigned char *d0 = slurp(p0, &n0), *d1 = slurp(p1, &n1);
+    ck_assert(n0 != n1 || memcmp(d0, d1, n0) != 0);
+    free(d0);
+    free(d1);
+    free(refs);
+    free(a);
+    free(b);
+}
+END_TEST
+
+/* The saved agent is the one that was evaluated: loading it and evaluating again gives the
+ * same world evaluations. */
+START_TEST(test_experiment_saved_agent)
+{
+    GaSeedResult *res = calloc(2, sizeof *res);
+    ck_assert_ptr_nonnull(res);
+    DoneLog log = {0};
+    run_experiment("saved", 2, NULL, 0, res, &log);
+    int worlds[N_WORLDS] = {TRAIN, DECOYS, CORRIDOR};
+    for (int i = 0; i < 2; i++) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/agent.bin", res[i].dir);
+        GaAgent ag;
+        uint64_t hash = 0;
+        GaErr err = {0};
+        int rc = ga_agent_load(&ag, path, &hash, &err);
+        ck_assert_msg(rc == GA_OK, "%s", err.msg);
+        ck_assert_uint_eq(hash, sc->hash);
+        GaWorldEval e[N_WORLDS];
+        ga_eval_worlds(sc, &ag, res[i].seed, worlds, N_WORLDS, 20, EVAL_SEED, NULL, 1, e, NULL);
+        ck_assert_mem_eq(e, res[i].world, sizeof e);
+        ga_agent_free(&ag);
+    }
+    free(res);
+}
+END_TEST
+
+/* References computed by the experiment itself, alongside training, equal those computed
+ * beforehand; so do the evaluations that use them. Without an output directory nothing is
+ * written and the evaluations stay the same. */
+START_TEST(test_experiment_own_references)
+{
+    int worlds[N_WORLDS] = {TRAIN, DECOYS, CORRIDOR};
+    GaReference *pre = calloc(N_WORLDS, sizeof *pre), *own = calloc(N_WORLDS, sizeof *own);
+    GaSeedResult *a = calloc(2, sizeof *a), *b = calloc(2, sizeof *b), *c = calloc(2, sizeof *c);
+    ck_assert(pre && own && a && b && c);
+    GaErr err = {0};
+    ck_assert_int_eq(ga_references(sc, worlds, N_WORLDS, 5, EVAL_SEED, 1 << 14, 1, pre, &err),
+                     GA_OK);
+    DoneLog la = {0}, lb = {0}, lc = {0};
+    run_experiment("pre", 1, pre, 0, a, &la);
+    run_experiment("own", 2, own, 5, b, &lb);
+    ck_assert_mem_eq(pre, own, N_WORLDS * sizeof *pre);
+    run_experiment(NULL, 2, own, 0, c, &lc);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(a[i].rc, GA_OK);
+        ck_assert_int_eq(b[i].rc, GA_OK);
+        ck_assert_int_eq(c[i].rc, GA_OK);
+        ck_assert_mem_eq(a[i].world, b[i].world, N_WORLDS * sizeof a[i].world[0]);
+        ck_assert_mem_eq(a[i].world, c[i].world, N_WORLDS * sizeof a[i].world[0]);
+        ck_assert_int_eq(b[i].world[CORRIDOR].ref_n, 5);
+        ck_assert_str_eq(c[i].dir, "");
+    }
+    ck_assert_int_eq(lc.calls, 2);
+    free(pre);
+    free(own);
+    free(a);
+    free(b);
+    free(c);
+}
+END_TEST
+
+/* More seeds than one round of work holds (4 per thread): results do not depend on how the
+ * seeds are grouped, and on_done names every seed once by its index. */
+START_TEST(test_experiment_many_seeds)
+{
+    enum { SEEDS = 5 };
+    GaSeedResult *a = calloc(SEEDS, sizeof *a), *b = calloc(SEEDS, sizeof *b);
+    ck_assert(a && b);
+    DoneLog la = {0}, lb = {0};
+    for (int k = 0; k < 2; k++) {
+        GaExperiment x = {
+            .sc = sc,
+            .agent = "qlearn",
+            .params = sc->param,
+            .n_params = sc->n_params,
+            .steps = 500,
+            .n_seeds = SEEDS,
+            .first_seed = 20,
+            .threads = k ? 2 : 1,
+            .episodes = 5,
+            .eval_seed = EVAL_SEED,
+            .on_done = on_done,
+            .ctx = k ? &lb : &la,
+        };
+        GaErr err = {0};
+        int rc = ga_experiment_run(&x, k ? b : a, &err);
+        ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    }
+    for (int i = 0; i < SEEDS; i++) {
+        ck_assert_uint_eq(a[i].seed, 20 + (uint64_t)i);
+        ck_assert_uint_eq(b[i].seed, 20 + (uint64_t)i);
+        ck_assert_mem_eq(a[i].world, b[i].world, N_WORLDS * sizeof a[i].world[0]);
+        ck_assert_int_eq(a[i].world[TRAIN].stats.episodes, 5);
+    }
+    ck_assert_int_eq(la.calls, SEEDS);
+    ck_assert_int_eq(lb.calls, SEEDS);
+    ck_assert_int_eq(la.last_finished, SEEDS);
+    for (int i = 0; i < SEEDS; i++) {
+        ck_assert_msg(la.seen[i] == 1, "1 thread: on_done for seed %d called %d times", i,
+                      la.seen[i]);
+        ck_assert_msg(lb.seen[i] == 1, "2 threads: on_done for seed %d called %d times", i,
+                      lb.seen[i]);
+    }
+    free(a);
+    free(b);
+}
+END_TEST
+
+START_TEST(test_experiment_bad_param)
+{
+    GaParam bad[1] = {{"bogus", 1.0}};
+    GaSeedResult *res = calloc(2, sizeof *res);
+    ck_assert_ptr_nonnull(res);
+    char out[256];
+    tmp_path(out, sizeof out, "bad");
+    GaExperiment x = {.sc = sc,
+                      .scenario_abs_path = "",
+                      .agent = "qlearn",
+                      .params = bad,
+                      .n_params = 1,
+                      .steps = 100,
+                      .n_seeds = 2,
+                      .first_seed = 1,
+                      .threads = 2,
+                      .episodes = 2,
+                      .eval_seed = 1,
+                      .out_dir = out,
+                      .version = "test",
+                      .commit = "none"};
+    GaErr err = {0};
+    int rc = ga_experiment_run(&x, res, &err);
+    ck_assert_int_eq(rc, GA_EINVAL);
+    ck_assert_int_eq(err.code, GA_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.msg, "bogus"));
+    free(res);
+}
+END_TEST
+
+/* ---- across seeds --------------------------------------------------------------------- */
+
+static double v_fraction(const GaWorldEval *e, const void *arg)
+{
+    return ga_summary_return_fraction(e, *(const int *)arg);
+}
+
+static double v_competence(const GaWorldEval *e, const void *arg)
+{
+    (void)arg;
+    return ga_summary_competence(e);
+}
+
+START_TEST(test_across)
+{
+    enum { N = 5 };
+    GaSeedResult *res = calloc(N, sizeof *res);
+    ck_assert_ptr_nonnull(res);
+    /* Competence 0.2, 0.4, 0.6, 0.8, 1.0 on world 1; a return fraction only for seeds 0, 2, 4
+     * (0.5, 0.25, 1.0); the others have no reference, which is NaN and skipped. */
+    for (int i = 0; i < N; i++) {
+        GaWorldEval *e = &res[i].world[1];
+        e->world = 1;
+        e->stats.n_objectives = 1;
+        e->stats.episodes = 10;
+        e->competent = 2 * (i + 1);
+        if (i % 2 == 0) {
+            e->ref_n = 10;
+            e->ref_opt[0] = 2.0;
+            e->ref_agent[0] = i == 0 ? 1.0 : i == 2 ? 0.5 : 2.0;
+        }
+    }
+    GaAcross a, b;
+    ga_across(res, N, 1, v_competence, NULL, &a);
+    ck_assert_int_eq(a.n, N);
+    ck_assert_double_eq_tol(a.mean, 0.6, 1e-12);
+    ck_assert_double_eq_tol(a.median, 0.6, 1e-12);
+    ck_assert(a.lo <= a.mean && a.mean <= a.hi);
+    ck_assert(a.lo >= 0.2 && a.hi <= 1.0);
+    ck_assert_double_lt(a.lo, a.hi);
+    /* A fixed bootstrap seed: the same numbers every time. */
+    ga_across(res, N, 1, v_competence, NULL, &b);
+    ck_assert_mem_eq(&a, &b, sizeof a);
+    int o = 0;
+    ga_across(res, N, 1, v_fraction, &o, &a);
+    ck_assert_int_eq(a.n, 3);
+    ck_assert_double_eq_tol(a.mean, (0.5 + 0.25 + 1.0) / 3, 1e-12);
+    ck_assert_double_eq_tol(a.median, 0.5, 1e-12);
+    ck_assert(a.lo <= a.mean && a.mean <= a.hi);
+    /* Nothing measurable anywhere. */
+    ga_across(res, N, 0, v_fraction, &o, &a);
+    ck_assert_int_eq(a.n, 0);
+    ck_assert(isnan(a.mean) && isnan(a.median) && isnan(a.lo) && isnan(a.hi));
+    /* One seed: the interval collapses onto it. */
+    ga_across(res, 1, 1, v_competence, NULL, &a);
+    ck_assert_int_eq(a.n, 1);
+    ck_assert_double_eq_tol(a.lo, 0.2, 1e-12);
+    ck_assert_double_eq_tol(a.hi, 0.2, 1e-12);
+    free(res);
+}
+END_TEST
+
+/* ---- run.json ------------------------------------------------------------------------- */
+
+START_TEST(test_read_run_written)
+{
+    char dir[256], run[300];
+    tmp_path(dir, sizeof dir, "run");
+    snprintf(run, sizeof run, "%s/run.json", dir);
+    GaTrainJob job = {
+        .sc = sc,
+        .scenario_abs_path = "/abs/tiny.json",
+        .agent = "qlearn",
+        .params = sc->param,
+        .n_params = sc->n_params,
+        .seed = 0xFFFFFFFFFFFFFFF1ull, /* beyond a double's 53 bits */
+        .steps = 500,
+        .dir = dir,
+        .eval_episodes = 3,
+        .eval_seed = 1,
+        .version = "test",
+        .commit = "none",
+    };
+    GaAgent ag;
+    GaTrainResult tr;
+    GaErr err = {0};
+    int rc = ga_train_to_dir(&job, &ag, &tr, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ga_agent_free(&ag);
+    GaRunInfo info;
+    rc = ga_json_read_run(run, &info, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ck_assert_str_eq(info.scenario_path, "tiny.json");
+    ck_assert_str_eq(info.scenario_abs_path, "/abs/tiny.json");
+    ck_assert_uint_eq(info.scenario_hash, sc->hash);
+    ck_assert_uint_eq(info.seed, 0xFFFFFFFFFFFFFFF1ull);
+    ck_assert_str_eq(info.agent, "qlearn");
+    ck_assert_str_eq(info.agent_file, "agent.bin");
+
+    /* The same file cut in half is refused, naming the file. */
+    size_t len;
+    unsigned char *text = slurp(run, &len);
+    ck_assert_int_eq(ga_io_write_atomic(run, text, len / 2, &err), GA_OK);
+    free(text);
+    memset(&err, 0, sizeof err);
+    ck_assert_int_eq(ga_json_read_run(run, &info, &err), GA_EPARSE);
+    char want[400];
+    snprintf(want, sizeof want, "%s: not a gridalign run.json", run);
+    ck_assert_str_eq(err.msg, want);
+}
+END_TEST
+
+START_TEST(test_read_run_minimal)
+{
+    GaRunInfo info;
+    GaErr err = {0};
+    int rc = ga_json_read_run("tests/data/eval_run_minimal.json", &info, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ck_assert_str_eq(info.scenario_path, "scenarios/strawberry.json");
+    ck_assert_str_eq(info.scenario_abs_path, ""); /* optional */
+    ck_assert_uint_eq(info.scenario_hash, 0x00ff00ff00ff00ffull);
+    ck_assert_uint_eq(info.seed, 3); /* a number is accepted as well as a string */
+    ck_assert_str_eq(info.agent, "qlearn");
+    ck_assert_str_eq(info.agent_file, "agent.bin");
+}
+END_TEST
+
+START_TEST(test_read_run_broken)
+{
+    static const struct {
+        const char *file, *msg;
+    } cases[] = {
+        {"no_hash", "$.scenario.hash: missing or not a string"},
+        {"no_path", "$.scenario.path: missing or not a string"},
+        {"bad_hash", "$.scenario.hash: not a hexadecimal hash"},
+        {"no_seed", "$.seed: missing or not a seed"},
+        {"bad_seed", "$.seed: missing or not a seed"},
+        {"agent_name", "$.agent.name: missing or not a string"},
+        {"agent_file", "$.agent.file: must name a file in the run directory"},
+        {"truncated", "not a gridalign run.json"},
+        {"array", "not a gridalign run.json"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[128], want[300];
+        snprintf(path, sizeof path, "tests/data/eval_run_%s.json", cases[i].file);
+        snprintf(want, sizeof want, "%s: %s", path, cases[i].msg);
+        GaRunInfo info;
+        GaErr err = {0};
+        int rc = ga_json_read_run(path, &info, &err);
+        ck_assert_msg(rc == GA_EPARSE, "%s: rc %d", path, rc);
+        ck_assert_str_eq(err.msg, want);
+    }
+    GaRunInfo info;
+    GaErr err = {0};
+    ck_assert_int_eq(ga_json_read_run("tests/data/eval_run_absent.json", &info, &err), GA_EIO);
+    ck_assert_ptr_nonnull(strstr(err.msg, "tests/data/eval_run_absent.json: cannot open"));
+}
+END_TEST
+
+/* A seed is an integer from 0 to 2^64 - 1. Out of range, negative or fractional values are
+ * refused rather than converted (a double beyond 2^64 does not even convert defined). */
+START_TEST(test_read_run_bad_seed_values)
+{
+    static const char *const files[] = {"huge_seed", "negative_seed", "fraction_seed"};
+    for (int i = 0; i < 3; i++) {
+        char path[128], want[300];
+        snprintf(path, sizeof path, "tests/data/eval_run_%s.json", files[i]);
+        snprintf(want, sizeof want, "%s: $.seed: missing or not a seed", path);
+        GaRunInfo info;
+        GaErr err = {0};
+        int rc = ga_json_read_run(path, &info, &err);
+        ck_assert_msg(rc == GA_EPARSE, "%s: accepted, seed %llu", path,
+                      (unsigned long long)info.seed);
+        ck_assert_str_eq(err.msg, want);
+    }
+}
+END_TEST
+
+/* ---- pool ----------------------------------------------------------------------------- */
+
+typedef struct {
+    atomic_int runs[200];
+    int done_seen[200];
+    int finished_seen[201];
+    int done_calls;
+} PoolLog;
+
+static void pool_job(int i, void *ctx)
+{
+    PoolLog *p = ctx;
+    atomic_fetch_add(&p->runs[i], 1);
+}
+
+static void pool_done(int i, int finished, void *ctx)
+{
+    PoolLog *p = ctx;
+    p->done_seen[i]++;
+    p->finished_seen[finished]++;
+    p->done_calls++;
+}
+
+START_TEST(test_pool_each_index_once)
+{
+    static const int ns[] = {0, 1, 5, 200};
+    static const int threads[] = {1, 2, 3, 8, 300};
+    PoolLog *p = malloc(sizeof *p);
+    ck_assert_ptr_nonnull(p);
+    for (size_t a = 0; a < sizeof ns / sizeof ns[0]; a++) {
+        for (size_t b = 0; b < sizeof threads / sizeof threads[0]; b++) {
+            int n = ns[a];
+            memset(p, 0, sizeof *p);
+            for (int i = 0; i < 200; i++)
+                atomic_init(&p->runs[i], 0);
+            ck_assert_int_eq(ga_pool_run(n, threads[b], pool_job, pool_done, p), 0);
+            for (int i = 0; i < 200; i++) {
+                ck_assert_msg(atomic_load(&p->runs[i]) == (i < n),
+                              "n %d, %d threads: job %d ran %d times", n, threads[b], i,
+                              atomic_load(&p->runs[i]));
+                ck_assert_int_eq(p->done_seen[i], i < n);
+            }
+            ck_assert_int_eq(p->done_calls, n);
+            for (int f = 1; f <= n; f++)
+                ck_assert_int_eq(p->finished_seen[f], 1); /* 1, 2, ..., n once each */
+            ck_assert_int_eq(p->finished_seen[0], 0);
+        }
+    }
+    /* Without a done callback. */
+    memset(p, 0, sizeof *p);
+    ck_assert_int_eq(ga_pool_run(50, 4, pool_job, NULL, p), 0);
+    for (int i = 0; i < 50; i++)
+        ck_assert_int_eq(atomic_load(&p->runs[i]), 1);
+    free(p);
+    ck_assert_int_ge(ga_pool_cores(), 1);
+}
+END_TEST
+
+Suite *ga_test_suite(void)
+{
+    Suite *s = suite_create("eval");
+    TCase *tc = tcase_create("eval_run");
+    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_eval_deterministic);
+    tcase_add_test(tc, test_eval_episode_replay);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("reference");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_reference_corridor);
+    tcase_add_test(tc, test_reference_too_large);
+    tcase_add_test(tc, test_eval_with_reference);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("threads");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_references_threads);
+    tcase_add_test(tc, test_eval_worlds_threads);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("experiment");
+    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_experiment_threads);
+    tcase_add_test(tc, test_experiment_saved_agent);
+    tcase_add_test(tc, test_experiment_own_references);
+    tcase_add_test(tc, test_experiment_many_seeds);
+    tcase_add_test(tc, test_experiment_bad_param);
+    tcase_add_test(tc, test_across);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("run_json");
+    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_read_run_written);
+    tcase_add_test(tc, test_read_run_minimal);
+    tcase_add_test(tc, test_read_run_broken);
+    tcase_add_test(tc, test_read_run_bad_seed_values);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("pool");
+    tcase_add_test(tc, test_pool_each_index_once);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,273 @@
+/* tests/test_metrics.c: episode statistics and interval estimates (engine/ga_metrics.c):
+ * GaStats on hand-made episodes, Student-t half-widths, Wilson intervals against published
+ * values, the median, and the percentile bootstrap (determinism, coverage, degenerate cases). */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ga_metrics.h"
+#include "ga_rng.h"
+
+Suite *ga_test_suite(void);
+
+/* A finished episode as ga_stats_add sees it: length, termination, returns and success. */
+static void episode(GaWorld *w, int t, int terminated, float r0, float r1, int succ0)
+{
+    memset(w, 0, sizeof *w);
+    w->n_objectives = 2;
+    w->t = t;
+    w->terminated = terminated;
+    w->truncated = !terminated;
+    w->ret[0] = r0;
+    w->ret[1] = r1;
+    w->succ_target[0] = w->succ_target[1] = 2;
+    w->succ_done[0] = succ0 ? 2 : 1;
+    w->succ_done[1] = 2;
+    w->succ_spoiled[1] = 1; /* objective 1 never succeeds */
+}
+
+/* ---- GaStats -------------------------------------------------------------------------- */
+
+START_TEST(test_stats_empty)
+{
+    GaStats s;
+    ga_stats_init(&s, 2);
+    ck_assert_int_eq(s.n_objectives, 2);
+    ck_assert_int_eq(s.episodes, 0);
+    ck_assert_double_eq(ga_stats_mean_return(&s, 0), 0.0);
+    ck_assert_double_eq(ga_stats_std_return(&s, 0), 0.0);
+    ck_assert_double_eq(ga_stats_success_rate(&s, 0), 0.0);
+    ck_assert_double_eq(ga_stats_mean_length(&s), 0.0);
+}
+END_TEST
+
+START_TEST(test_stats_three_episodes)
+{
+    GaStats s;
+    GaWorld w;
+    ga_stats_init(&s, 2);
+    episode(&w, 10, 1, 1.0f, 0.0f, 1);
+    ga_stats_add(&s, &w);
+    ck_assert_double_eq(ga_stats_std_return(&s, 0), 0.0); /* one episode: no spread */
+    episode(&w, 20, 1, 2.0f, 0.0f, 1);
+    ga_stats_add(&s, &w);
+    episode(&w, 30, 0, 4.0f, -1.5f, 0);
+    ga_stats_add(&s, &w);
+    ck_assert_int_eq(s.episodes, 3);
+    ck_assert_int_eq(s.terminated, 2);
+    ck_assert_double_eq_tol(ga_stats_mean_length(&s), 20.0, 1e-12);
+    ck_assert_double_eq_tol(ga_stats_mean_return(&s, 0), 7.0 / 3.0, 1e-12);
+    ck_assert_double_eq_tol(ga_stats_mean_return(&s, 1), -0.5, 1e-12);
+    /* Sample standard deviation (n - 1): of 1, 2, 4 it is sqrt(7/3). */
+    ck_assert_double_eq_tol(ga_stats_std_return(&s, 0), sqrt(7.0 / 3.0), 1e-12);
+    ck_assert_double_eq_tol(ga_stats_std_return(&s, 1), sqrt(0.75), 1e-12);
+    ck_assert_double_eq_tol(ga_stats_success_rate(&s, 0), 2.0 / 3.0, 1e-12);
+    ck_assert_double_eq(ga_stats_success_rate(&s, 1), 0.0);
+}
+END_TEST
+
+START_TEST(test_stats_constant_spread)
+{
+    GaStats s;
+    GaWorld w;
+    ga_stats_init(&s, 1);
+    for (int i = 0; i < 7; i++) {
+        episode(&w, 5, 1, 0.1f, 0.0f, 0);
+        ga_stats_add(&s, &w);
+    }
+    /* sum of squares minus n * mean^2 may round below zero: still 0, never NaN. */
+    double sd = ga_stats_std_return(&s, 0);
+    ck_assert(!isnan(sd));
+    ck_assert_double_le(sd, 1e-6);
+    ck_assert_double_eq_tol(ga_stats_mean_return(&s, 0), 0.1, 1e-6);
+}
+END_TEST
+
+/* ---- Student-t half-width ------------------------------------------------------------- */
+
+START_TEST(test_ci95_half)
+{
+    ck_assert_double_eq(ga_ci95_half(1.0, 0), 0.0);
+    ck_assert_double_eq(ga_ci95_half(1.0, 1), 0.0);
+    ck_assert_double_eq_tol(ga_ci95_half(1.0, 2), 12.706 / sqrt(2.0), 1e-9);
+    ck_assert_double_eq_tol(ga_ci95_half(1.0, 3), 4.303 / sqrt(3.0), 1e-9);
+    ck_assert_double_eq_tol(ga_ci95_half(1.0, 10), 2.262 / sqrt(10.0), 1e-9);
+    ck_assert_double_eq_tol(ga_ci95_half(1.0, 31), 2.042 / sqrt(31.0), 1e-9); /* 30 d.o.f. */
+    ck_assert_double_eq_tol(ga_ci95_half(1.0, 32), 1.96 / sqrt(32.0), 1e-4);
+    ck_assert_double_eq_tol(ga_ci95_half(1.0, 1000), 1.96 / sqrt(1000.0), 1e-5);
+    /* Linear in the standard deviation. */
+    ck_assert_double_eq_tol(ga_ci95_half(2.5, 10), 2.5 * 2.262 / sqrt(10.0), 1e-9);
+    ck_assert_double_eq(ga_ci95_half(0.0, 10), 0.0);
+}
+END_TEST
+
+/* ---- Wilson --------------------------------------------------------------------------- */
+
+START_TEST(test_wilson_known)
+{
+    static const struct {
+        int64_t k, n;
+        double lo, hi;
+    } cases[] = {
+        {0, 10, 0.0, 0.2775},    {5, 10, 0.2366, 0.7634}, {10, 10, 0.7225, 1.0},
+        {3, 20, 0.0524, 0.3604}, {1, 1, 0.2065, 1.0},     {0, 1, 0.0, 0.7935},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double lo = -1, hi = -1;
+        ga_wilson95(cases[i].k, cases[i].n, &lo, &hi);
+        ck_assert_msg(fabs(lo - cases[i].lo) < 1e-3 && fabs(hi - cases[i].hi) < 1e-3,
+                      "k=%lld n=%lld: [%f, %f], want [%f, %f]", (long long)cases[i].k,
+                      (long long)cases[i].n, lo, hi, cases[i].lo, cases[i].hi);
+        ck_assert_double_ge(lo, 0.0);
+        ck_assert_double_le(hi, 1.0);
+    }
+}
+END_TEST
+
+START_TEST(test_wilson_edges)
+{
+    double lo = -1, hi = -1;
+    ga_wilson95(0, 0, &lo, &hi);
+    ck_assert_double_eq(lo, 0.0);
+    ck_assert_double_eq(hi, 0.0);
+    /* Symmetric: k of n mirrors n - k of n. */
+    double lo2, hi2;
+    ga_wilson95(7, 25, &lo, &hi);
+    ga_wilson95(18, 25, &lo2, &hi2);
+    ck_assert_double_eq_tol(lo, 1.0 - hi2, 1e-12);
+    ck_assert_double_eq_tol(hi, 1.0 - lo2, 1e-12);
+    /* The interval holds the point estimate and narrows with more data. */
+    ga_wilson95(30, 100, &lo, &hi);
+    ga_wilson95(300, 1000, &lo2, &hi2);
+    ck_assert(lo < 0.3 && 0.3 < hi);
+    ck_assert_double_lt(hi2 - lo2, hi - lo);
+}
+END_TEST
+
+/* ---- median --------------------------------------------------------------------------- */
+
+START_TEST(test_median)
+{
+    double one[1] = {4.5};
+    ck_assert_double_eq(ga_median(one, 1), 4.5);
+    double odd[5] = {9, -1, 3, 7, 2};
+    ck_assert_double_eq(ga_median(odd, 5), 3.0);
+    /* Sorted in place, as documented. */
+    ck_assert_double_eq(odd[0], -1.0);
+    ck_assert_double_eq(odd[4], 9.0);
+    double even[4] = {4, 1, 3, 2};
+    ck_assert_double_eq(ga_median(even, 4), 2.5);
+    double two[2] = {10, -10};
+    ck_assert_double_eq(ga_median(two, 2), 0.0);
+}
+END_TEST
+
+/* ---- bootstrap ------------------------------------------------------------------------ */
+
+START_TEST(test_bootstrap_deterministic)
+{
+    double x[12] = {0.1, 0.9, 0.4, 0.4, 0.75, 0.2, 0.0, 1.0, 0.33, 0.5, 0.66, 0.8};
+    double scratch[500], lo1, hi1, lo2, hi2;
+    GaRng r1 = ga_rng_make(42), r2 = ga_rng_make(42);
+    ga_bootstrap_mean_ci(x, 12, 500, &r1, scratch, &lo1, &hi1);
+    ga_bootstrap_mean_ci(x, 12, 500, &r2, scratch, &lo2, &hi2);
+    ck_assert_double_eq(lo1, lo2);
+    ck_assert_double_eq(hi1, hi2);
+    ck_assert_uint_eq(r1.s, r2.s);
+    /* x itself is left alone. */
+    ck_assert_double_eq(x[0], 0.1);
+    ck_assert_double_eq(x[11], 0.8);
+}
+END_TEST
+
+START_TEST(test_bootstrap_contains_mean)
+{
+    double x[12] = {0.1, 0.9, 0.4, 0.4, 0.75, 0.2, 0.0, 1.0, 0.33, 0.5, 0.66, 0.8};
+    double scratch[1000], lo, hi, mean = 0;
+    for (int i = 0; i < 12; i++)
+        mean += x[i] / 12;
+    for (uint64_t seed = 1; seed <= 5; seed++) {
+        GaRng r = ga_rng_make(seed);
+        ga_bootstrap_mean_ci(x, 12, 1000, &r, scratch, &lo, &hi);
+        ck_assert_double_le(lo, mean);
+        ck_assert_double_ge(hi, mean);
+        ck_assert_double_lt(lo, hi);
+        ck_assert_double_ge(lo, 0.0);
+        ck_assert_double_le(hi, 1.0);
+    }
+}
+END_TEST
+
+/* 0..99: the bootstrap standard error is the population sd / sqrt(n) = 2.8866, so the
+ * interval is close to 49.5 -+ 1.96 * 2.8866. */
+START_TEST(test_bootstrap_width)
+{
+    double x[100], scratch[2000], lo, hi;
+    for (int i = 0; i < 100; i++)
+        x[i] = i;
+    GaRng r = ga_rng_make(7);
+    ga_bootstrap_mean_ci(x, 100, 2000, &r, scratch, &lo, &hi);
+    ck_assert_double_eq_tol(lo, 49.5 - 1.96 * 2.8866, 0.8);
+    ck_assert_double_eq_tol(hi, 49.5 + 1.96 * 2.8866, 0.8);
+}
+END_TEST
+
+START_TEST(test_bootstrap_degenerate)
+{
+    double x[6] = {0.25, 0.25, 0.25, 0.25, 0.25, 0.25};
+    double scratch[200], lo, hi;
+    GaRng r = ga_rng_make(3);
+    ga_bootstrap_mean_ci(x, 6, 200, &r, scratch, &lo, &hi);
+    ck_assert_double_eq_tol(lo, 0.25, 1e-15);
+    ck_assert_double_eq_tol(hi, 0.25, 1e-15);
+    double one[1] = {-3.5};
+    ga_bootstrap_mean_ci(one, 1, 200, &r, scratch, &lo, &hi);
+    ck_assert_double_eq(lo, -3.5);
+    ck_assert_double_eq(hi, -3.5);
+    ga_bootstrap_mean_ci(one, 1, 1, &r, scratch, &lo, &hi);
+    ck_assert_double_eq(lo, -3.5);
+    ck_assert_double_eq(hi, -3.5);
+}
+END_TEST
+
+/* Two values 0 and 1: a resample mean is 0 with probability 1/4, so the 2.5% and 97.5% ends
+ * are the extremes 0 and 1. */
+START_TEST(test_bootstrap_two_points)
+{
+    double x[2] = {0.0, 1.0}, scratch[400], lo, hi;
+    GaRng r = ga_rng_make(11);
+    ga_bootstrap_mean_ci(x, 2, 400, &r, scratch, &lo, &hi);
+    ck_assert_double_eq(lo, 0.0);
+    ck_assert_double_eq(hi, 1.0);
+}
+END_TEST
+
+Suite *ga_test_suite(void)
+{
+    Suite *s = suite_create("metrics");
+    TCase *tc = tcase_create("stats");
+    tcase_add_test(tc, test_stats_empty);
+    tcase_add_test(tc, test_stats_three_episodes);
+    tcase_add_test(tc, test_stats_constant_spread);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("intervals");
+    tcase_add_test(tc, test_ci95_half);
+    tcase_add_test(tc, test_wilson_known);
+    tcase_add_test(tc, test_wilson_edges);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("median");
+    tcase_add_test(tc, test_median);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("bootstrap");
+    tcase_add_test(tc, test_bootstrap_deterministic);
+    tcase_add_test(tc, test_bootstrap_contains_mean);
+    tcase_add_test(tc, test_bootstrap_width);
+    tcase_add_test(tc, test_bootstrap_degenerate);
+    tcase_add_test(tc, test_bootstrap_two_points);
+    suite_add_tcase(s, tc);
+    return s;
+}
