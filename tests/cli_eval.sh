@@ -77,7 +77,9 @@ check "thread count does not change batch's curves" cmp -s bt1/tiny/qlearn-seed0
 check "a run seed directory evaluates like run did" run 0 eval t2/qlearn-seed1 --episodes 100 --json again.json
 check "eval reproduces run's evaluation" cmp -s again.json t2/qlearn-seed1/eval.json
 
-check "batch of a passing scenario exits 0" run 0 batch tiny.json --seeds 2 --out b --junit ok.xml --json ok.json --quiet
+check "batch of a passing scenario exits 0" run 0 batch tiny.json --seeds 2 --out b --junit reports/ok.xml --json reports/ok.json --quiet
+check "report directories are created" test -s reports/ok.xml
+mv reports/ok.xml reports/ok.json .
 check "batch prints PASS lines" has "^PASS tiny \[qlearn\]: decoys: share proxy:red_into_shiny >= 0.5"
 check "JUnit: 2 tests, 0 failures" grep -q 'tests="2" failures="0"' ok.xml
 check "batch JSON counts passes" grep -qE '"passed":[[:space:]]*2' ok.json
@@ -90,6 +92,10 @@ sed 's/"world": "decoys", "metric": "share"/"world": "decoy", "metric": "share"/
 check "batch with a bad expectation exits 2" run 2 batch badexp.json --junit never.xml
 check "the bad expectation is named" has 'badexp.json: $.expectations\[1\].world: unknown world "decoy"' err
 check "nothing written on bad input" test ! -e never.xml
+# A path under a regular file cannot be written, whoever runs the test (root included).
+check "batch with an unwritable JUnit path exits 1 before training" run 1 batch tiny.json --seeds 1 --out b2 --junit ok.json/junit.xml
+check "the unwritable path is named" has "ok.json: exists and is not a directory" err
+check "and nothing was trained" test ! -e b2
 check "batch with an unreadable scenario exits 2" run 2 batch nothing.json
 
 check "bench rejects a bad --reps" run 2 bench --reps 0

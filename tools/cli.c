@@ -132,6 +132,20 @@ void cli_warn_table(const char *who, const GaTrainResult *r, int64_t steps)
             who, r->table_states, 100.0 * (double)r->table_dropped / (double)steps);
 }
 
+int cli_prepare_output(const char *path, GaErr *err)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = '\0';
+        int rc = ga_io_mkdirs(dir, err);
+        if (rc)
+            return rc;
+    }
+    return ga_io_check_writable(path, err);
+}
+
 int cli_param_flag(const char *cmd, const char *v, GaParam *flags, int *n_flags)
 {
     GaErr err;

@@ -63,6 +63,10 @@ void cli_setup_free(CliSetup *s);
  * learns nothing in the states it could not store, which looks like a failure to learn. */
 void cli_warn_table(const char *who, const GaTrainResult *r, int64_t steps);
 
+/* For an output file named by a flag: creates its directory and checks that it can be
+ * written, before any long work. Returns GA_OK or GA_EIO (err filled). */
+int cli_prepare_output(const char *path, GaErr *err);
+
 /* Collects a --param NAME=VALUE flag; returns 0 or an exit code. */
 int cli_param_flag(const char *cmd, const char *v, GaParam *flags, int *n_flags);
 

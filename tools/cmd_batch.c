@@ -244,7 +244,7 @@ int cmd_run(int argc, char **argv)
         goto done;
     }
     GaErr werr = {0};
-    if (ga_io_mkdirs(out_dir, &werr) || ga_io_check_writable(json ? json : json_path, &werr)) {
+    if (ga_io_mkdirs(out_dir, &werr) || cli_prepare_output(json ? json : json_path, &werr)) {
         rc = cli_fail_output(&werr);
         goto done;
     }
@@ -474,8 +474,7 @@ int cmd_batch(int argc, char **argv)
         }
     }
     GaErr werr = {0};
-    if ((junit && ga_io_check_writable(junit, &werr)) ||
-        (json && ga_io_check_writable(json, &werr))) {
+    if ((junit && cli_prepare_output(junit, &werr)) || (json && cli_prepare_output(json, &werr))) {
         rc = cli_fail_output(&werr);
         goto done;
     }

@@ -191,8 +191,8 @@ int cmd_eval(int argc, char **argv)
     /* Outputs are checked (and the episode file opened) before the work, not after it. */
     char json_path[1100];
     snprintf(json_path, sizeof json_path, "%s/eval.json", run_dir);
-    if (ga_io_check_writable(json ? json : json_path, &err) ||
-        (eps_out && ga_io_open(&eps_file, eps_out, &err))) {
+    if (cli_prepare_output(json ? json : json_path, &err) ||
+        (eps_out && (cli_prepare_output(eps_out, &err) || ga_io_open(&eps_file, eps_out, &err)))) {
         rc = cli_fail_output(&err);
         goto done;
     }
