@@ -75,8 +75,10 @@ void cli_si(double v, char *buf, int n)
         snprintf(buf, (size_t)n, "%.2fM", v / 1e6);
     else if (v >= 1e4)
         snprintf(buf, (size_t)n, "%.1fk", v / 1e3);
-    else
+    else if (v >= 100)
         snprintf(buf, (size_t)n, "%.0f", v);
+    else
+        snprintf(buf, (size_t)n, "%.2f", v);
 }
 
 void cli_progress_init(CliProgress *p, const char *what, const char *unit, int quiet)
