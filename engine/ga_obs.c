@@ -73,6 +73,51 @@ static void cell_features(uint8_t code, float *f)
         f[3 + GA_NUM_COLORS + shape] = 1.0f;
 }
 
+/* Active features of one cell code, relative to the cell's first feature; at most 4 (object,
+ * colour, shiny, shape). */
+static int cell_active(uint8_t code, int32_t *idx)
+{
+    if (code == GA_LOOK_FLOOR)
+        return 0;
+    if (code == GA_LOOK_WALL) {
+        idx[0] = 0;
+        return 1;
+    }
+    int a = code - GA_LOOK_OBJECT, n = 0;
+    int shape = a % GA_NUM_SHAPES, shiny = (a / GA_NUM_SHAPES) % 2, color = a / GA_NUM_SHAPES / 2;
+    idx[n++] = 1;
+    if (color)
+        idx[n++] = 2 + color;
+    if (shiny)
+        idx[n++] = 2 + GA_NUM_COLORS;
+    if (shape)
+        idx[n++] = 3 + GA_NUM_COLORS + shape;
+    return n;
+}
+
+int ga_obs_max_active(const GaObsSpec *spec)
+{
+    return (spec->vw * spec->vh + 1) * 4 + 1 + (spec->full ? 2 : 0);
+}
+
+int ga_obs_active(const GaObsSpec *spec, const uint8_t *obs, int32_t *idx)
+{
+    int cells = spec->vw * spec->vh, n = 0;
+    for (int i = 0; i <= cells; i++) {
+        int32_t rel[4];
+        int k = cell_active(obs[i], rel);
+        for (int j = 0; j < k; j++)
+            idx[n++] = i * GA_OBS_CELL_FEATURES + rel[j];
+    }
+    int tail = (cells + 1) * GA_OBS_CELL_FEATURES;
+    idx[n++] = tail + (obs[cells + 1] & 3);
+    if (spec->full) {
+        idx[n++] = tail + 4 + obs[cells + 2];
+        idx[n++] = tail + 4 + spec->vw + obs[cells + 3];
+    }
+    return n;
+}
+
 void ga_obs_features(const GaObsSpec *spec, const uint8_t *obs, float *out)
 {
     int cells = spec->vw * spec->vh;

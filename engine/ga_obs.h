@@ -33,4 +33,10 @@ int ga_obs_feature_size(const GaObsSpec *spec);
  * a one-hot of 4; x, y in full mode are one-hots of vw and vh). */
 void ga_obs_features(const GaObsSpec *spec, const uint8_t *obs, float *out);
 
+/* The same features as a sparse list: writes the indices of the features that are 1 into idx
+ * (ascending) and returns their count, at most ga_obs_max_active(spec). Every feature is 0 or
+ * 1, so the list is the whole observation. Never allocates. */
+int ga_obs_active(const GaObsSpec *spec, const uint8_t *obs, int32_t *idx);
+int ga_obs_max_active(const GaObsSpec *spec);
+
 #endif

@@ -25,6 +25,8 @@ static const char HELP[] =
     "  eval_1t, eval_2t   greedy evaluation episodes/s over every world, 1 and 2 threads\n"
     "  run_1t, run_2t     gridalign run's work (4 seeds: train and evaluate), 1 and 2 threads,\n"
     "                     in seeds/s, and the speed-up between them\n"
+    "  dqn_train          DQN training steps/s (64-64, batch 32, an update every 4 steps),\n"
+    "                     environment included, and its ratio to Stable-Baselines3's DQN\n"
     "Prints the median of --reps repetitions of each.\n"
     "\n"
     "options:\n"
@@ -158,6 +160,7 @@ int cmd_bench(int argc, char **argv)
         {"eval_2t", "episodes/s", "greedy evaluation, 2 threads", {0}, 0},
         {"run_1t", "seeds/s", "run: 4 seeds trained+evaluated, 1 thread", {0}, 0},
         {"run_2t", "seeds/s", "run: 4 seeds trained+evaluated, 2 threads", {0}, 0},
+        {"dqn_train", "steps/s", "DQN training, 64-64, batch 32, update every 4", {0}, 0},
     };
     int n_rows = (int)(sizeof rows / sizeof rows[0]);
     char batch_what[64];
@@ -202,8 +205,8 @@ int cmd_bench(int argc, char **argv)
             goto done;
         }
         GaAgent fresh;
-        if ((rc = ga_agent_init(&fresh, cs.agent, cs.params, cs.n_params, "--param", sc->obs.size,
-                                train_steps, (uint64_t)k, &err))) {
+        if ((rc = ga_agent_create(&fresh, cs.agent, cs.params, cs.n_params, "--param", &sc->obs,
+                                  train_steps, (uint64_t)k, &err))) {
             rc = cli_fail(&err);
             ga_agent_free(&ag);
             goto done;
@@ -237,6 +240,21 @@ int cmd_bench(int argc, char **argv)
             }
             rows[4 + t].reps[k] = 4.0 / (cli_now() - t0);
         }
+        /* DQN at the settings of the Stable-Baselines3 comparison in ../shared/peers.md: the
+         * learner's defaults (64-64, batch 32, train_freq 4, learning_starts 1000). */
+        GaAgent dqn;
+        int64_t dqn_steps = 100000;
+        if ((rc = ga_agent_create(&dqn, "dqn", NULL, 0, "--param", &sc->obs, dqn_steps, (uint64_t)k,
+                                  &err))) {
+            rc = cli_fail(&err);
+            ga_agent_free(&ag);
+            goto done;
+        }
+        GaTrainOpts dq = {.sc = sc, .agent = &dqn, .seed = (uint64_t)k, .steps = dqn_steps};
+        t0 = cli_now();
+        ga_train_run(&dq);
+        rows[7].reps[k] = (double)dqn_steps / (cli_now() - t0);
+        ga_agent_free(&dqn);
         fprintf(stderr, "bench: repetition %" PRId64 "/%" PRId64 " done\n", (int64_t)k + 1, reps);
     }
     ga_agent_free(&ag);
@@ -253,6 +271,11 @@ int cmd_bench(int argc, char **argv)
         printf("%-16s %-44s %12s  %s\n", rows[i].name, rows[i].what, val, rows[i].unit);
     }
     printf("run speed-up, 2 threads over 1: %.2fx\n", speedup);
+    /* Stable-Baselines3 DQN, PyTorch on one CPU thread, same network and settings, measured on
+     * this kind of machine (../shared/peers.md, SB3_DQN_SPS_1T). */
+    const double sb3 = 2340.0;
+    printf("dqn_train vs Stable-Baselines3 DQN (%.0f steps/s, ../shared/peers.md): %.1fx\n", sb3,
+           rows[7].median / sb3);
     if (json) {
         GaJson *j = ga_json_object();
         ga_report_add_scenario(j, "scenario", sc);
@@ -273,6 +296,7 @@ int cmd_bench(int argc, char **argv)
                 ga_json_add_num(a, NULL, rows[i].reps[k]);
         }
         ga_json_add_num(j, "run_speedup_2t", speedup);
+        ga_json_add_num(j, "dqn_vs_sb3", rows[7].median / sb3);
         rc = ga_json_write(j, json, &err);
         ga_json_free(j);
         if (rc)

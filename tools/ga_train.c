@@ -111,7 +111,7 @@ static void curve_row(const GaEpisodeInfo *e, void *vctx)
 int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaErr *err)
 {
     const GaScenario *sc = job->sc;
-    int rc = ga_agent_init(ag, job->agent, job->params, job->n_params, "--param", sc->obs.size,
+    int rc = ga_agent_create(ag, job->agent, job->params, job->n_params, "--param", &sc->obs,
                            job->steps, job->seed, err);
     if (rc)
         return rc;

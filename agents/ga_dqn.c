@@ -1,0 +1,244 @@
+/* agents/ga_dqn.c: the DQN learner. The per-update work is three batched forward passes
+ * (online on obs and next, target on next), one backward pass and an Adam step that visits
+ * only the first-layer rows the batch used. */
+#include "ga_dqn.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Active features of obs as ga_obs_active lists them (tests check the two agree), through the
+ * per-code table: no decoding of codes in the loop that runs for every sampled transition. */
+static int features(const GaDqn *d, const uint8_t *obs, int32_t *idx)
+{
+    const GaObsSpec *s = &d->spec;
+    int cells = s->vw * s->vh, n = 0;
+    for (int i = 0; i <= cells; i++) {
+        int c = obs[i], base = i * GA_OBS_CELL_FEATURES;
+        for (int k = 0; k < d->code_n[c]; k++)
+            idx[n++] = base + d->code_idx[c][k];
+    }
+    int tail = (cells + 1) * GA_OBS_CELL_FEATURES;
+    idx[n++] = tail + (obs[cells + 1] & 3);
+    if (s->full) {
+        idx[n++] = tail + 4 + obs[cells + 2];
+        idx[n++] = tail + 4 + s->vw + obs[cells + 3];
+    }
+    return n;
+}
+
+int ga_dqn_init(GaDqn *d, const GaDqnParams *p, const GaObsSpec *spec, int64_t total_steps,
+                uint64_t seed, GaErr *err)
+{
+    memset(d, 0, sizeof *d);
+    d->p = *p;
+    d->spec = *spec;
+    d->total_steps = total_steps;
+    if (spec->vw < 1)
+        return ga_err_set(err, GA_EINVAL, "dqn: needs the observation layout of a scenario");
+    int sizes[GA_MLP_MAX_LAYERS + 1], nl = 0;
+    sizes[nl++] = ga_obs_feature_size(spec);
+    for (int i = 0; i < GA_MLP_MAX_LAYERS - 1 && p->hidden[i] > 0; i++)
+        sizes[nl++] = p->hidden[i];
+    sizes[nl] = GA_NUM_ACTIONS;
+    if (ga_mlp_init(&d->net, sizes, nl))
+        return ga_err_set(err, GA_EINVAL, "dqn: hidden layers must have 1 to %d units",
+                          GA_MLP_MAX_WIDTH);
+    size_t np = d->net.n_params, B = (size_t)p->batch, obs = (size_t)spec->size;
+    size_t na = (size_t)ga_obs_max_active(spec), aw = (size_t)d->net.act_width;
+    int width = 1;
+    for (int l = 1; l < d->net.n_layers; l++)
+        width = d->net.size[l] > width ? d->net.size[l] : width;
+    d->cap = p->buffer;
+    d->block = calloc(5 * np, sizeof *d->block);
+    d->r_obs = malloc((size_t)d->cap * obs);
+    d->r_next = malloc((size_t)d->cap * obs);
+    d->r_act = malloc((size_t)d->cap);
+    d->r_term = malloc((size_t)d->cap);
+    d->r_rew = malloc((size_t)d->cap * sizeof *d->r_rew);
+    d->idx = malloc(B * na * sizeof *d->idx);
+    d->idx2 = malloc(B * na * sizeof *d->idx2);
+    d->off = malloc((B + 1) * sizeof *d->off);
+    d->off2 = malloc((B + 1) * sizeof *d->off2);
+    d->act_s = malloc(B * aw * sizeof(float));
+    d->act_n = malloc(B * aw * sizeof(float));
+    d->act_t = malloc(B * aw * sizeof(float));
+    d->dout = malloc(B * GA_NUM_ACTIONS * sizeof(float));
+    d->delta = malloc(2 * (size_t)width * sizeof(float));
+    d->rows = malloc(B * na * sizeof *d->rows);
+    d->stamp = calloc((size_t)sizes[0], sizeof *d->stamp);
+    if (!d->block || !d->r_obs || !d->r_next || !d->r_act || !d->r_term || !d->r_rew || !d->idx ||
+        !d->idx2 || !d->off || !d->off2 || !d->act_s || !d->act_n || !d->act_t || !d->dout ||
+        !d->delta || !d->rows || !d->stamp) {
+        ga_dqn_free(d);
+        return ga_err_set(err, GA_ENOMEM, "dqn: out of memory for a %d-transition buffer",
+                          p->buffer);
+    }
+    d->params = d->block;
+    d->target = d->block + np;
+    d->grad = d->block + 2 * np;
+    d->mom1 = d->block + 3 * np;
+    d->mom2 = d->block + 4 * np;
+    GaRng init = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, 1));
+    ga_mlp_init_params(&d->net, d->params, &init);
+    memcpy(d->target, d->params, np * sizeof *d->params);
+    d->rng = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, 2));
+    /* The table, from ga_obs_active itself on a one-cell observation of each code. */
+    GaObsSpec one;
+    ga_obs_spec_init(&one, 0, 1, 1);
+    for (int c = 0; c < 256; c++) {
+        uint8_t o[3] = {(uint8_t)c, GA_LOOK_FLOOR, 0};
+        int32_t idx[8];
+        int n = ga_obs_active(&one, o, idx) - 1; /* less the facing feature */
+        d->code_n[c] = (uint8_t)n;
+        for (int k = 0; k < n; k++)
+            d->code_idx[c][k] = (uint8_t)idx[k];
+    }
+    return GA_OK;
+}
+
+void ga_dqn_free(GaDqn *d)
+{
+    free(d->block);
+    free(d->r_obs);
+    free(d->r_next);
+    free(d->r_act);
+    free(d->r_term);
+    free(d->r_rew);
+    free(d->idx);
+    free(d->idx2);
+    free(d->off);
+    free(d->off2);
+    free(d->act_s);
+    free(d->act_n);
+    free(d->act_t);
+    free(d->dout);
+    free(d->delta);
+    free(d->rows);
+    free(d->stamp);
+    memset(d, 0, sizeof *d);
+}
+
+double ga_dqn_epsilon(const GaDqn *d)
+{
+    double span = d->p.eps_decay * (double)d->total_steps;
+    double frac = span > 0 ? 1.0 - (double)d->steps / span : 0.0;
+    if (frac < 0)
+        frac = 0;
+    return d->p.eps_end + (d->p.eps_start - d->p.eps_end) * frac;
+}
+
+/* Largest observation and activation row one sample can need (checked in ga_dqn_init's
+ * shapes: widths <= GA_MLP_MAX_WIDTH, layers <= GA_MLP_MAX_LAYERS). */
+#define MAX_ACTIVE ((GA_MAX_W * GA_MAX_H + 1) * 4 + 3)
+#define MAX_ACT (GA_MLP_MAX_LAYERS * GA_MLP_MAX_WIDTH)
+
+void ga_dqn_values(const GaDqn *d, const uint8_t *obs, float *q)
+{
+    int32_t idx[MAX_ACTIVE], off[2] = {0, 0};
+    float act[MAX_ACT];
+    off[1] = features(d, obs, idx);
+    const float *out = ga_mlp_forward(&d->net, d->params, 1, idx, off, act);
+    memcpy(q, out, GA_NUM_ACTIONS * sizeof *q);
+}
+
+static int argmax(const float *q, GaRng *rng)
+{
+    int best[GA_NUM_ACTIONS], n = 0;
+    float m = q[0];
+    for (int a = 0; a < GA_NUM_ACTIONS; a++) {
+        if (q[a] > m) {
+            m = q[a];
+            n = 0;
+        }
+        if (q[a] == m)
+            best[n++] = a;
+    }
+    return n == 1 ? best[0] : best[ga_rng_below(rng, (uint32_t)n)];
+}
+
+int ga_dqn_act(const GaDqn *d, const uint8_t *obs, int explore, GaRng *rng)
+{
+    if (explore && ga_rng_uniform(rng) < ga_dqn_epsilon(d))
+        return (int)ga_rng_below(rng, GA_NUM_ACTIONS);
+    float q[GA_NUM_ACTIONS];
+    ga_dqn_values(d, obs, q);
+    return argmax(q, rng);
+}
+
+float ga_dqn_learn(GaDqn *d, const int *pick, int n)
+{
+    const GaMlp *net = &d->net;
+    size_t obs = (size_t)d->spec.size;
+    int na = GA_NUM_ACTIONS, aw = net->act_width, last = net->off_act[net->n_layers - 1];
+    uint32_t stamp = (uint32_t)(d->updates + 1);
+    int n_rows = 0;
+    d->off[0] = d->off2[0] = 0;
+    for (int b = 0; b < n; b++) {
+        int k = pick[b];
+        int c1 = features(d, d->r_obs + (size_t)k * obs, d->idx + d->off[b]);
+        int c2 = features(d, d->r_next + (size_t)k * obs, d->idx2 + d->off2[b]);
+        for (int j = d->off[b]; j < d->off[b] + c1; j++) {
+            int32_t row = d->idx[j];
+            if (d->stamp[row] != stamp) {
+                d->stamp[row] = stamp;
+                d->rows[n_rows++] = row;
+            }
+        }
+        d->off[b + 1] = d->off[b] + c1;
+        d->off2[b + 1] = d->off2[b] + c2;
+    }
+    ga_mlp_forward(net, d->params, n, d->idx, d->off, d->act_s);
+    ga_mlp_forward(net, d->params, n, d->idx2, d->off2, d->act_n);
+    ga_mlp_forward(net, d->target, n, d->idx2, d->off2, d->act_t);
+    float loss = 0;
+    for (int b = 0; b < n; b++) {
+        int k = pick[b];
+        const float *qs = d->act_s + (size_t)b * aw + last;
+        const float *qn = d->act_n + (size_t)b * aw + last;
+        const float *qt = d->act_t + (size_t)b * aw + last;
+        /* Double DQN: the online network picks the next action, the target network values it
+         * (first maximum, so no random draw is spent here). */
+        int best = 0;
+        for (int a = 1; a < na; a++)
+            best = qn[a] > qn[best] ? a : best;
+        float y = d->r_rew[k] + (d->r_term[k] ? 0.0f : (float)d->p.gamma * qt[best]);
+        float td = qs[d->r_act[k]] - y;
+        float *g = d->dout + (size_t)b * na;
+        memset(g, 0, (size_t)na * sizeof *g);
+        /* Huber loss with threshold 1: quadratic inside, linear outside; mean over the batch. */
+        float at = td < 0 ? -td : td;
+        loss += at <= 1.0f ? 0.5f * td * td : at - 0.5f;
+        g[d->r_act[k]] = (td > 1.0f ? 1.0f : td < -1.0f ? -1.0f : td) / (float)n;
+    }
+    ga_mlp_backward(net, d->params, n, d->idx, d->off, d->act_s, d->dout, d->delta, d->grad);
+    if (d->p.max_grad_norm > 0)
+        ga_mlp_clip(net, d->grad, d->rows, n_rows, (float)d->p.max_grad_norm);
+    GaAdam o = {(float)d->p.lr, 0.9f, 0.999f, 1e-8f};
+    d->updates++;
+    ga_mlp_adam(net, &o, d->updates, d->params, d->grad, d->mom1, d->mom2, d->rows, n_rows);
+    return loss / (float)n;
+}
+
+void ga_dqn_update(GaDqn *d, const uint8_t *obs, int a, float r, const uint8_t *next,
+                   int terminated)
+{
+    size_t sz = (size_t)d->spec.size;
+    int k = d->head;
+    memcpy(d->r_obs + (size_t)k * sz, obs, sz);
+    memcpy(d->r_next + (size_t)k * sz, next, sz);
+    d->r_act[k] = (uint8_t)a;
+    d->r_rew[k] = r;
+    d->r_term[k] = (uint8_t)(terminated != 0);
+    d->head = (d->head + 1) % d->cap;
+    d->size += d->size < d->cap;
+    d->steps++;
+    if (d->steps >= d->p.learning_starts && d->steps % d->p.train_freq == 0) {
+        int pick[1024];
+        int n = d->p.batch;
+        for (int b = 0; b < n; b++)
+            pick[b] = (int)ga_rng_below(&d->rng, (uint32_t)d->size);
+        ga_dqn_learn(d, pick, n);
+    }
+    if (d->steps % d->p.target_update == 0)
+        memcpy(d->target, d->params, d->net.n_params * sizeof *d->params);
+}

@@ -1,0 +1,68 @@
+/* agents/ga_dqn.h: DQN on the MLP of ga_mlp.h: a replay ring of compact observations, a
+ * target network, double-DQN targets, the Huber loss, Adam, gradient-norm clipping and an
+ * epsilon schedule. `terminated` cuts the bootstrap; a truncated step bootstraps from the next
+ * observation. Observations become sparse one-hot features (ga_obs_active), so the first layer
+ * costs what the active features cost. Everything is allocated once, in ga_dqn_init. */
+#ifndef GA_DQN_H
+#define GA_DQN_H
+
+#include <stdint.h>
+
+#include "ga_err.h"
+#include "ga_mlp.h"
+#include "ga_obs.h"
+#include "ga_rng.h"
+
+typedef struct {
+    int hidden[GA_MLP_MAX_LAYERS - 1]; /* hidden widths; 0 ends the list */
+    double lr, gamma, eps_start, eps_end, eps_decay, max_grad_norm;
+    int batch, buffer, learning_starts, train_freq, target_update;
+} GaDqnParams;
+
+typedef struct {
+    GaDqnParams p;
+    GaObsSpec spec;
+    GaMlp net;
+    int64_t total_steps, steps, updates;
+    float *block;                 /* one allocation: the five parameter-shaped arrays below */
+    float *params, *target;       /* (n_params) online and target networks */
+    float *grad, *mom1, *mom2;    /* (n_params) gradient and Adam moments */
+    int cap, size, head;          /* replay ring */
+    uint8_t *r_obs, *r_next;      /* (cap, obs_size) */
+    uint8_t *r_act, *r_term;      /* (cap) */
+    float *r_rew;                 /* (cap) */
+    int32_t *idx, *off;           /* (batch, max_active), (batch + 1): features of obs */
+    int32_t *idx2, *off2;         /* the same for next */
+    float *act_s, *act_n, *act_t; /* (batch, act_width): online(obs), online(next), target(next) */
+    float *dout, *delta;          /* (batch, actions), (2, widest hidden) */
+    int32_t *rows;                /* (batch * max_active) first-layer rows the batch used */
+    uint32_t *stamp;              /* (inputs) last update that listed the row */
+    uint8_t code_n[256];          /* (cell code) active features of a cell with that code */
+    uint8_t code_idx[256][4];     /* (cell code, k) their offsets within the cell's features */
+    GaRng rng;                    /* replay sampling */
+} GaDqn;
+
+/* Allocates and initialises from rng. Returns GA_OK, GA_EINVAL (bad shape) or GA_ENOMEM. */
+int ga_dqn_init(GaDqn *d, const GaDqnParams *p, const GaObsSpec *spec, int64_t total_steps,
+                uint64_t seed, GaErr *err);
+void ga_dqn_free(GaDqn *d);
+
+double ga_dqn_epsilon(const GaDqn *d);
+
+/* Q-values of obs into q (GA_NUM_ACTIONS floats). Reentrant: stack scratch only, so several
+ * evaluation threads may share one agent. */
+void ga_dqn_values(const GaDqn *d, const uint8_t *obs, float *q);
+
+/* Epsilon-greedy (explore) or greedy action, ties broken at random; draws from rng. */
+int ga_dqn_act(const GaDqn *d, const uint8_t *obs, int explore, GaRng *rng);
+
+/* Stores the transition and, every train_freq steps once learning_starts have passed, learns
+ * from one sampled batch; copies the online network to the target every target_update steps. */
+void ga_dqn_update(GaDqn *d, const uint8_t *obs, int a, float r, const uint8_t *next,
+                   int terminated);
+
+/* One learning step on the transitions at ring positions pick[0..n), n <= batch. Returns the
+ * mean Huber loss before the step. (ga_dqn_update calls it with a random sample.) */
+float ga_dqn_learn(GaDqn *d, const int *pick, int n);
+
+#endif

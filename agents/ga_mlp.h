@@ -1,0 +1,64 @@
+/* agents/ga_mlp.h: a small multilayer perceptron in plain C: dense layers with ReLU between
+ * them and a linear output, forward and backward over a batch, and Adam. The first layer takes
+ * sparse binary inputs (lists of active one-hot features), so its cost scales with the active
+ * features, not the input width. Weights are stored input-major, (in, out) per layer, so every
+ * inner loop runs over contiguous output units and vectorises.
+ * The model holds shapes and offsets only; parameter blocks (weights, target copy, gradients,
+ * Adam moments) are flat float arrays of ga_mlp_n_params floats owned by the caller. */
+#ifndef GA_MLP_H
+#define GA_MLP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ga_rng.h"
+
+#define GA_MLP_MAX_LAYERS 4   /* weight layers */
+#define GA_MLP_MAX_WIDTH 1024 /* hidden and output units per layer */
+
+typedef struct {
+    int n_layers;                    /* weight layers, 1..GA_MLP_MAX_LAYERS */
+    int size[GA_MLP_MAX_LAYERS + 1]; /* size[0] inputs, size[n_layers] outputs */
+    size_t off_w[GA_MLP_MAX_LAYERS]; /* (layer) offset of W, (size[l], size[l+1]) */
+    size_t off_b[GA_MLP_MAX_LAYERS]; /* (layer) offset of b, (size[l+1]) */
+    size_t n_params;
+    size_t off_act[GA_MLP_MAX_LAYERS]; /* (layer) offset of its outputs in an activation buffer */
+    int act_width;                     /* floats per sample in an activation buffer */
+} GaMlp;
+
+/* Shapes: sizes[0] inputs, sizes[1..n_layers-1] hidden, sizes[n_layers] outputs. Returns 0, or
+ * -1 when a size is out of range. */
+int ga_mlp_init(GaMlp *m, const int *sizes, int n_layers);
+
+/* PyTorch's default initialisation: every weight and bias uniform in +-1/sqrt(fan_in). */
+void ga_mlp_init_params(const GaMlp *m, float *p, GaRng *rng);
+
+/* Forward pass of `batch` samples. Sample b's active inputs are idx[off[b] .. off[b+1]).
+ * act: (batch, act_width) floats, receives every layer's output (post-ReLU for hidden layers),
+ * kept for ga_mlp_backward. Returns the outputs, (batch, size[n_layers]), inside act. */
+float *ga_mlp_forward(const GaMlp *m, const float *p, int batch, const int32_t *idx,
+                      const int32_t *off, float *act);
+
+/* Backward pass for the forward pass that filled act. dout: (batch, size[n_layers]) dLoss/
+ * dOutput. delta: scratch of 2 x the widest hidden layer. Adds the gradients to g (a
+ * parameter-shaped block), of the first layer's weights only the rows of active inputs. */
+void ga_mlp_backward(const GaMlp *m, const float *p, int batch, const int32_t *idx,
+                     const int32_t *off, const float *act, const float *dout, float *delta,
+                     float *g);
+
+/* Adam, applied to every parameter except the first layer's weight rows, of which only rows[0
+ * .. n_rows) are updated (lazy, as PyTorch's SparseAdam: a row's moments decay only when it
+ * is used). Those rows of g and every other gradient are zeroed afterwards, ready for the next
+ * batch. t: the step count after this step (>= 1), for bias correction. */
+typedef struct {
+    float lr, beta1, beta2, eps;
+} GaAdam;
+
+void ga_mlp_adam(const GaMlp *m, const GaAdam *o, int64_t t, float *p, float *g, float *mom1,
+                 float *mom2, const int32_t *rows, int n_rows);
+
+/* Scales every gradient the batch touched (all but the first layer's unused rows) so that their
+ * joint L2 norm is at most max_norm; returns the norm before scaling. */
+float ga_mlp_clip(const GaMlp *m, float *g, const int32_t *rows, int n_rows, float max_norm);
+
+#endif
