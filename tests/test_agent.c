@@ -421,13 +421,18 @@ static double get_param(const GaAgent *ag, const char *name)
 START_TEST(test_agent_names)
 {
     ck_assert_str_eq(ga_agent_names[0], "qlearn");
-    ck_assert_ptr_null(ga_agent_names[1]);
+    ck_assert_str_eq(ga_agent_names[1], "dqn");
+    ck_assert_ptr_null(ga_agent_names[2]);
     int n = -1;
     const GaParamSpec *spec = ga_agent_param_spec("qlearn", &n);
     ck_assert_ptr_nonnull(spec);
     ck_assert_int_eq(n, 7);
     ck_assert_int_le(n, GA_MAX_AGENT_PARAMS);
-    ck_assert_ptr_null(ga_agent_param_spec("dqn", &n));
+    spec = ga_agent_param_spec("dqn", &n);
+    ck_assert_ptr_nonnull(spec);
+    ck_assert_int_eq(n, 14);
+    ck_assert_int_le(n, GA_MAX_AGENT_PARAMS);
+    ck_assert_ptr_null(ga_agent_param_spec("sarsa", &n));
     ck_assert_int_eq(n, 0);
 }
 END_TEST
