@@ -77,6 +77,7 @@ int ga_report_write_run(const char *path, const GaRunReport *r, GaErr *err)
     GaJson *t = ga_json_add_object(j, "training");
     ga_json_add_num(t, "steps", (double)r->steps);
     ga_json_add_num(t, "episodes", (double)r->episodes);
+    ga_json_add_num(t, "diversity", r->diversity);
     ga_json_add_num(t, "wall_seconds", r->wall_seconds);
     ga_json_add_num(t, "steps_per_second",
                     r->wall_seconds > 0 ? (double)r->steps / r->wall_seconds : 0.0);

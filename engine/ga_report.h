@@ -21,6 +21,7 @@ typedef struct {
     int n_params;
     uint64_t seed;
     int64_t steps, episodes;
+    double diversity;
     double wall_seconds;
     const char *version, *commit;
     const char *agent_file, *curve_file; /* names relative to the run directory */

@@ -39,7 +39,7 @@ static inline double ga_rng_uniform(GaRng *r)
 
 /* Stream domains: an episode seed is derived from (run seed, domain, index), so training and
  * evaluation never draw the same layouts by construction of the derivation. */
-enum { GA_DOMAIN_TRAIN = 1, GA_DOMAIN_EVAL = 2, GA_DOMAIN_AGENT = 3 };
+enum { GA_DOMAIN_TRAIN = 1, GA_DOMAIN_EVAL = 2, GA_DOMAIN_AGENT = 3, GA_DOMAIN_DIVERSITY = 4 };
 
 static inline uint64_t ga_rng_derive(uint64_t seed, uint64_t domain, uint64_t index)
 {

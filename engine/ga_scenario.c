@@ -787,50 +787,105 @@ static int parse_observation(Ctx *c, const cJSON *root, int *full, int *vw, int 
 }
 
 static const char *const AGENT_KEYS[] = {"name", "steps", "params", NULL};
+static const char *const AGENTS_KEYS[] = {"steps", "params", NULL};
+
+/* One learner's settings at path; `name` only in the default agent's object. */
+static int parse_agent_cfg(Ctx *c, const cJSON *j, const char *path, int with_name, GaAgentCfg *a)
+{
+    int rc = check_keys(c, j, path, with_name ? AGENT_KEYS : AGENTS_KEYS);
+    if (rc)
+        return rc;
+    char p[128];
+    const char *name = NULL;
+    if (with_name) {
+        if ((rc = get_string(c, j, "name", path, &name)) < 0)
+            return rc;
+        if (rc == GA_OK) {
+            snprintf(p, sizeof p, "%s.name", path);
+            if ((rc = check_name(c, name, p)))
+                return rc;
+            snprintf(a->name, sizeof a->name, "%s", name);
+        }
+    }
+    int64_t n;
+    if ((rc = get_int(c, j, "steps", path, 1, (int64_t)1 << 40, &n)) < 0)
+        return rc;
+    if (rc == GA_OK)
+        a->steps = n;
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(j, "params");
+    if (!params)
+        return GA_OK;
+    snprintf(p, sizeof p, "%s.params", path);
+    if ((rc = want_object(c, params, p)) || (rc = check_unique(c, params, p)))
+        return rc;
+    for (const cJSON *m = params->child; m; m = m->next) {
+        if (a->n_params == GA_MAX_PARAMS)
+            return FAIL(c, "%s: more than %d parameters", p, GA_MAX_PARAMS);
+        if (!cJSON_IsNumber(m) || !isfinite(m->valuedouble))
+            return FAIL(c, "%s.%s: expected a number, found %s", p, m->string, type_name(m));
+        if (strlen(m->string) >= GA_NAME_LEN)
+            return FAIL(c, "%s.%s: name too long", p, m->string);
+        GaParam *q = &a->param[a->n_params++];
+        snprintf(q->name, sizeof q->name, "%s", m->string);
+        q->value = m->valuedouble;
+    }
+    return GA_OK;
+}
 
 static int parse_agent(Ctx *c, const cJSON *root)
 {
     GaScenario *sc = c->sc;
-    snprintf(sc->agent, sizeof sc->agent, "qlearn");
-    sc->steps = 1000000;
+    GaAgentCfg def = {.name = "qlearn", .steps = 1000000};
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(root, "agent");
-    if (!j)
+    int rc;
+    if (j && (rc = parse_agent_cfg(c, j, "$.agent", 1, &def)))
+        return rc;
+    snprintf(sc->agent, sizeof sc->agent, "%s", def.name);
+    sc->steps = def.steps;
+    sc->n_params = def.n_params;
+    memcpy(sc->param, def.param, sizeof def.param);
+    const cJSON *others = cJSON_GetObjectItemCaseSensitive(root, "agents");
+    if (!others)
         return GA_OK;
-    int rc = check_keys(c, j, "$.agent", AGENT_KEYS);
-    if (rc)
+    if ((rc = want_object(c, others, "$.agents")) || (rc = check_unique(c, others, "$.agents")))
         return rc;
-    const char *name = NULL;
-    if ((rc = get_string(c, j, "name", "$.agent", &name)) < 0)
-        return rc;
-    if (rc == GA_OK) {
-        if ((rc = check_name(c, name, "$.agent.name")))
+    for (const cJSON *m = others->child; m; m = m->next) {
+        char path[96];
+        snprintf(path, sizeof path, "$.agents.%s", m->string);
+        if ((rc = check_name(c, m->string, path)))
             return rc;
-        snprintf(sc->agent, sizeof sc->agent, "%s", name);
-    }
-    int64_t n;
-    if ((rc = get_int(c, j, "steps", "$.agent", 1, (int64_t)1 << 40, &n)) < 0)
-        return rc;
-    if (rc == GA_OK)
-        sc->steps = n;
-    const cJSON *params = cJSON_GetObjectItemCaseSensitive(j, "params");
-    if (params) {
-        if ((rc = want_object(c, params, "$.agent.params")) ||
-            (rc = check_unique(c, params, "$.agent.params")))
+        if (strcmp(m->string, sc->agent) == 0)
+            return FAIL(c, "%s: the default agent's settings belong in $.agent", path);
+        if (sc->n_agent_cfgs == GA_MAX_AGENT_CFGS)
+            return FAIL(c, "%s: more than %d agents", path, GA_MAX_AGENT_CFGS);
+        GaAgentCfg *a = &sc->agent_cfg[sc->n_agent_cfgs++];
+        memset(a, 0, sizeof *a);
+        snprintf(a->name, sizeof a->name, "%s", m->string);
+        a->steps = sc->steps;
+        if ((rc = parse_agent_cfg(c, m, path, 0, a)))
             return rc;
-        for (const cJSON *m = params->child; m; m = m->next) {
-            if (sc->n_params == GA_MAX_PARAMS)
-                return FAIL(c, "$.agent.params: more than %d parameters", GA_MAX_PARAMS);
-            if (!cJSON_IsNumber(m) || !isfinite(m->valuedouble))
-                return FAIL(c, "$.agent.params.%s: expected a number, found %s", m->string,
-                            type_name(m));
-            if (strlen(m->string) >= GA_NAME_LEN)
-                return FAIL(c, "$.agent.params.%s: name too long", m->string);
-            GaParam *p = &sc->param[sc->n_params++];
-            snprintf(p->name, sizeof p->name, "%s", m->string);
-            p->value = m->valuedouble;
-        }
     }
     return GA_OK;
+}
+
+void ga_scenario_agent(const GaScenario *sc, const char *name, int64_t *steps,
+                       const GaParam **params, int *n_params)
+{
+    *steps = sc->steps;
+    *params = NULL;
+    *n_params = 0;
+    if (strcmp(name, sc->agent) == 0) {
+        *params = sc->param;
+        *n_params = sc->n_params;
+        return;
+    }
+    for (int i = 0; i < sc->n_agent_cfgs; i++) {
+        if (strcmp(name, sc->agent_cfg[i].name) == 0) {
+            *steps = sc->agent_cfg[i].steps;
+            *params = sc->agent_cfg[i].param;
+            *n_params = sc->agent_cfg[i].n_params;
+        }
+    }
 }
 
 /* ---- expectations --------------------------------------------------------------------- */
@@ -997,6 +1052,8 @@ static const char *const TOP_KEYS[] = {"format",
                                        "world",
                                        "tests",
                                        "agent",
+                                       "agents",
+                                       "diversity",
                                        "expectations",
                                        NULL};
 
@@ -1059,6 +1116,17 @@ static int parse_root(Ctx *c, const cJSON *root)
             sc->n_worlds++;
         }
     }
+    const cJSON *div = cJSON_GetObjectItemCaseSensitive(root, "diversity");
+    if (div) {
+        memcpy(&sc->diverse, &sc->world[0], sizeof sc->diverse);
+        if ((rc = parse_world(c, div, "$.diversity", &sc->diverse, 1)))
+            return rc;
+        snprintf(sc->diverse.name, GA_NAME_LEN, "diverse");
+        sc->has_diverse = 1;
+        if (sc->diverse.w != sc->world[0].w || sc->diverse.h != sc->world[0].h)
+            return FAIL(c, "$.diversity: must keep the training world's size (%dx%d)",
+                        sc->world[0].w, sc->world[0].h);
+    }
     if (full) {
         vw = vh = 1;
         for (int i = 0; i < sc->n_worlds; i++) {
@@ -1070,6 +1138,8 @@ static int parse_root(Ctx *c, const cJSON *root)
         return FAIL(c, "$.observation.view: unsupported size %dx%d", vw, vh);
     for (int i = 0; i < sc->n_worlds; i++)
         compile_world(sc, &sc->world[i]);
+    if (sc->has_diverse)
+        compile_world(sc, &sc->diverse);
     if ((rc = check_objectives_match(c)) || (rc = parse_agent(c, root)))
         return rc;
     return parse_expectations(c, root);

@@ -18,6 +18,16 @@
 #define GA_MAX_WORLDS 16 /* the training world and up to 15 test worlds */
 #define GA_MAX_RULES 16
 #define GA_MAX_EXPECT 32
+#define GA_MAX_AGENT_CFGS 4
+
+/* Training settings of one learner: the scenario's default agent, or another one listed under
+ * "agents" (a learner not listed trains with the default steps and its own defaults). */
+typedef struct {
+    char name[GA_NAME_LEN];
+    int64_t steps;
+    int n_params;
+    GaParam param[GA_MAX_PARAMS];
+} GaAgentCfg;
 
 /* Metrics an expectation can judge, per world. */
 enum {
@@ -81,6 +91,10 @@ typedef struct {
     GaParam param[GA_MAX_PARAMS];
     int n_expect;
     GaExpect expect[GA_MAX_EXPECT];
+    int n_agent_cfgs;
+    GaAgentCfg agent_cfg[GA_MAX_AGENT_CFGS]; /* learners other than the default, by name */
+    int has_diverse;
+    GaWorldCfg diverse; /* the training world variant that breaks correlations ("diversity") */
 } GaScenario;
 
 /* Reads and compiles the file at path into *sc (about 1 MiB: allocate it on the heap).
@@ -90,6 +104,11 @@ int ga_scenario_load(GaScenario *sc, const char *path, GaErr *err);
 
 /* The same from memory; path only names the source in messages. */
 int ga_scenario_parse(GaScenario *sc, const char *path, const char *text, size_t len, GaErr *err);
+
+/* The settings for training learner `name`: steps and parameters (*params may be NULL with
+ * *n_params 0). */
+void ga_scenario_agent(const GaScenario *sc, const char *name, int64_t *steps,
+                       const GaParam **params, int *n_params);
 
 /* Index of the world or objective with this name, or -1. */
 int ga_scenario_find_world(const GaScenario *sc, const char *name);

@@ -103,5 +103,30 @@ check "bench runs and writes JSON" run 0 bench tiny.json --reps 1 --seconds 0.05
 check "bench reports every row" bash -c "for r in env_step env_step_batch qlearn_train eval_1t eval_2t run_1t run_2t; do grep -q \"^\$r \" $tmp/out || exit 1; done"
 check "bench JSON has the rows" grep -q '"env_step_batch"' bench.json
 
+check "dqn trains with the scenario's dqn settings" run 0 train tiny.json --agent dqn --out d --quiet
+check "dqn run.json records its parameters" grep -qE '"hidden1":[[:space:]]*16' d/run.json
+check "dqn run.json records the steps from \$.agents.dqn" grep -qE '"steps":[[:space:]]*4000' d/run.json
+check "eval loads and evaluates the dqn agent" run 0 eval d --episodes 50 --json d1.json --threads 1
+check "dqn evaluation is the same on 2 threads" run 0 eval d --episodes 50 --json d2.json --threads 2
+check "dqn eval is deterministic across thread counts" cmp -s d1.json d2.json
+check "two dqn runs with the same seed give the same agent" run 0 train tiny.json --agent dqn --out d2 --quiet
+check "identical dqn agent files" cmp -s d/agent.bin d2/agent.bin
+check "an unknown dqn parameter is refused" run 2 train tiny.json --agent dqn --param hiden1=8
+check "the dqn parameter error names it" has "--param.hiden1: unknown parameter of agent dqn" err
+check "train --diversity records the share" run 0 train tiny.json --diversity 0.5 --steps 5000 --out dv --quiet
+check "run.json has training.diversity" grep -qE '"diversity":[[:space:]]*0.5' dv/run.json
+check "--diversity out of range exits 2" run 2 train tiny.json --diversity 1.5
+grep -v '"diversity"' "$tiny" >nodiv.json
+check "--diversity without a diversity world exits 2" run 2 train nodiv.json --diversity 0.1
+check "sweep --help" run 0 sweep --help
+check "sweep without a diversity world exits 2" run 2 sweep nodiv.json
+check "sweep runs" run 0 sweep tiny.json --diversity 0,0.5 --seeds 2 --steps 20000 --episodes 50 --out sw --quiet
+check "sweep.csv: a row per level, seed and world" lines sw/sweep.csv 5
+check "summary.csv: a row per level" lines sw/summary.csv 3
+check "sweep.json written" grep -q '"proxy_share"' sw/sweep.json
+check "gnuplot script written" test -s sw/sweep.gp
+check "plot drawn" test -s sw/sweep.png
+check "sweep with a bad level exits 2" run 2 sweep tiny.json --diversity 0,2
+
 echo "1..$n"
 exit $failed

@@ -67,6 +67,18 @@ int cli_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
     return 0;
 }
 
+int cli_parse_share(const char *s, double *out)
+{
+    if (!s || !*s)
+        return -1;
+    char *end;
+    double v = strtod(s, &end);
+    if (*end || !(v >= 0 && v <= 1))
+        return -1;
+    *out = v;
+    return 0;
+}
+
 void cli_si(double v, char *buf, int n)
 {
     if (v >= 1e9)
@@ -191,16 +203,20 @@ int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaPara
         return EXIT_BAD_INPUT;
     }
     char where[1100];
-    snprintf(where, sizeof where, "%s: $.agent.params", scenario);
-    int use_file = strcmp(s->agent, sc->agent) == 0;
-    if ((use_file && ga_agent_check(s->agent, sc->param, sc->n_params, where, &err)) ||
+    if (strcmp(s->agent, sc->agent) == 0)
+        snprintf(where, sizeof where, "%s: $.agent.params", scenario);
+    else
+        snprintf(where, sizeof where, "%s: $.agents.%s.params", scenario, s->agent);
+    const GaParam *file;
+    int n_file;
+    ga_scenario_agent(sc, s->agent, &s->steps, &file, &n_file);
+    if (ga_agent_check(s->agent, file, n_file, where, &err) ||
         ga_agent_check(s->agent, flags, n_flags, "--param", &err)) {
         cli_setup_free(s);
         return cli_fail(&err);
     }
-    if (use_file)
-        for (int i = 0; i < sc->n_params; i++)
-            s->params[s->n_params++] = sc->param[i];
+    for (int i = 0; i < n_file; i++)
+        s->params[s->n_params++] = file[i];
     for (int i = 0; i < n_flags; i++)
         s->params[s->n_params++] = flags[i];
     return 0;

@@ -26,6 +26,8 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
  * the value is missing. */
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
 int cli_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out);
+/* A number in [0, 1]; 0 or -1. */
+int cli_parse_share(const char *s, double *out);
 /* 1234567 -> "1.23M" */
 void cli_si(double v, char *buf, int n);
 
@@ -48,13 +50,14 @@ typedef struct {
     char *text; /* the file's bytes (heap), kept in each run directory */
     size_t len;
     const char *agent;
+    int64_t steps; /* the agent's training steps from the scenario */
     int n_params;
     GaParam params[2 * GA_MAX_PARAMS];
 } CliSetup;
 
 /* Loads the scenario and checks agent name and parameters (file first, then flags). agent may
- * be NULL for the scenario's default. Scenario parameters apply only to the scenario's own
- * agent. Returns 0 or an exit code (the error is printed). */
+ * be NULL for the scenario's default. The file's settings for that agent ($.agent, or
+ * $.agents.<name>) come first. Returns 0 or an exit code (the error is printed). */
 int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaParam *flags,
               int n_flags);
 void cli_setup_free(CliSetup *s);

@@ -23,6 +23,7 @@ typedef struct {
     int64_t seeds, first_seed, steps, episodes, eval_seed, ref_eps, threads;
     int quiet;
     const char *out;
+    double diversity;
 } Settings;
 
 /* Options both commands take. Returns 1 when argv[*i] was one, 0 when not, or -(exit code). */
@@ -79,8 +80,8 @@ static void on_seed_done(int i, int finished, void *ctx)
  * the reference optima are computed into refs alongside the training; otherwise refs are used
  * as they are. */
 static int run_seeds(const CliSetup *cs, const char *agent, const GaParam *params, int n_params,
-                     const Settings *s, const char *out_dir, const char *label, GaReference *refs,
-                     int compute_refs, GaSeedResult *res, double *seconds)
+                     int64_t steps, const Settings *s, const char *out_dir, const char *label,
+                     GaReference *refs, int compute_refs, GaSeedResult *res, double *seconds)
 {
     const GaScenario *sc = cs->sc;
     GaErr err = {0};
@@ -95,7 +96,8 @@ static int run_seeds(const CliSetup *cs, const char *agent, const GaParam *param
         .agent = agent,
         .params = params,
         .n_params = n_params,
-        .steps = s->steps > 0 ? s->steps : sc->steps,
+        .steps = s->steps > 0 ? s->steps : steps,
+        .diversity = s->diversity,
         .n_seeds = (int)s->seeds,
         .first_seed = (uint64_t)s->first_seed,
         .threads = (int)s->threads,
@@ -179,6 +181,7 @@ static const char RUN_HELP[] =
     "  --agent NAME          learner (default: the scenario's)\n"
     "  --steps N             training steps per seed (default: the scenario's)\n"
     "  --param NAME=VALUE    override a hyper-parameter; repeatable\n"
+    "  --diversity P         share of training episodes from the diversity world (default 0)\n"
     "  --episodes N          evaluation episodes per world (default 500)\n"
     "  --eval-seed N         seed of the evaluation layouts (default 0)\n"
     "  --reference N         episodes per world with a value-iteration optimum (default 30)\n"
@@ -190,7 +193,7 @@ static const char RUN_HELP[] =
 
 int cmd_run(int argc, char **argv)
 {
-    Settings s = {5, 0, -1, 500, 0, 30, ga_pool_cores(), 0, NULL};
+    Settings s = {5, 0, -1, 500, 0, 30, ga_pool_cores(), 0, NULL, 0};
     const char *scenario = NULL, *agent = NULL, *json = NULL, *v;
     GaParam flags[GA_MAX_PARAMS];
     int n_flags = 0, rc;
@@ -212,6 +215,9 @@ int cmd_run(int argc, char **argv)
         } else if (cli_opt(argc, argv, &i, "--param", &v)) {
             if ((rc = cli_param_flag("run", v, flags, &n_flags)))
                 return rc;
+        } else if (cli_opt(argc, argv, &i, "--diversity", &v)) {
+            if (cli_parse_share(v, &s.diversity))
+                return cli_usage_error("run", "--diversity takes a share from 0 to 1, not %s", v);
         } else if (cli_opt(argc, argv, &i, "--json", &v)) {
             if (!v || !*v)
                 return cli_usage_error("run", "--json needs a file, got %s", v);
@@ -230,6 +236,11 @@ int cmd_run(int argc, char **argv)
     if ((rc = cli_setup(&cs, scenario, agent, flags, n_flags)))
         return rc;
     const GaScenario *sc = cs.sc;
+    if (s.diversity > 0 && !sc->has_diverse) {
+        fprintf(stderr, "--diversity: %s has no \"diversity\" world to draw from\n", scenario);
+        cli_setup_free(&cs);
+        return EXIT_BAD_INPUT;
+    }
     char out_dir[1024], json_path[1100];
     if (s.out)
         snprintf(out_dir, sizeof out_dir, "%s", s.out);
@@ -252,8 +263,8 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "run: %s on %s, %" PRId64 " seeds on %" PRId64 " threads\n", cs.agent,
                 sc->name, s.seeds, s.threads);
     double t0 = cli_now(), seconds;
-    if ((rc = run_seeds(&cs, cs.agent, cs.params, cs.n_params, &s, out_dir, "run", refs, 1, res,
-                        &seconds)))
+    if ((rc = run_seeds(&cs, cs.agent, cs.params, cs.n_params, cs.steps, &s, out_dir, "run", refs,
+                        1, res, &seconds)))
         goto done;
     GaJson *j = ga_json_object();
     ga_report_add_scenario(j, "scenario", sc);
@@ -392,7 +403,7 @@ static int cmp_str(const void *a, const void *b)
 
 int cmd_batch(int argc, char **argv)
 {
-    Settings s = {5, 0, -1, 500, 0, 30, ga_pool_cores(), 0, NULL};
+    Settings s = {5, 0, -1, 500, 0, 30, ga_pool_cores(), 0, NULL, 0};
     const char *junit = NULL, *json = NULL, *v;
     const char *files[MAX_SCENARIOS];
     int n_files = 0, rc = 0;
@@ -466,9 +477,20 @@ int cmd_batch(int argc, char **argv)
         }
         for (int e = 0; e < sc->n_expect; e++) {
             GaErr err;
-            if (ga_agent_check(sc->expect[e].agent, NULL, 0, "", &err)) {
+            const char *agent = sc->expect[e].agent;
+            if (ga_agent_check(agent, NULL, 0, "", &err)) {
                 fprintf(stderr, "%s: $.expectations[%d].agent: %s\n", files[f], e, err.msg);
                 rc = EXIT_BAD_INPUT;
+                goto done;
+            }
+            int64_t steps;
+            const GaParam *params;
+            int n_params;
+            char where[1200];
+            snprintf(where, sizeof where, "%s: $.agents.%s.params", files[f], agent);
+            ga_scenario_agent(sc, agent, &steps, &params, &n_params);
+            if (strcmp(agent, sc->agent) && ga_agent_check(agent, params, n_params, where, &err)) {
+                rc = cli_fail(&err);
                 goto done;
             }
         }
@@ -505,12 +527,15 @@ int cmd_batch(int argc, char **argv)
                 seen |= !strcmp(sc->expect[k].agent, agent);
             if (seen)
                 continue;
-            int own = !strcmp(agent, sc->agent);
             char label[96];
             snprintf(label, sizeof label, "%s/%s", sc->name, agent);
             double seconds;
-            if ((rc = run_seeds(cs, agent, own ? cs->params : NULL, own ? cs->n_params : 0, &s, dir,
-                                label, refs, !refs_ready, res, &seconds)))
+            int64_t steps;
+            const GaParam *params;
+            int n_params;
+            ga_scenario_agent(sc, agent, &steps, &params, &n_params);
+            if ((rc = run_seeds(cs, agent, params, n_params, steps, &s, dir, label, refs,
+                                !refs_ready, res, &seconds)))
                 goto done_json;
             refs_ready = 1;
             add_seeds_json(ga_json_add_object(jagents, agent), sc, res, (int)s.seeds);

@@ -22,6 +22,8 @@ static const char HELP[] =
     "  --steps N             training steps (default: the scenario's agent.steps)\n"
     "  --out DIR             run directory (default runs/<scenario>/<agent>-seed<N>)\n"
     "  --param NAME=VALUE    override a hyper-parameter; repeatable\n"
+    "  --diversity P         draw a share P of training episodes from the scenario's\n"
+    "                        diversity world, which breaks its correlations (default 0)\n"
     "  --eval-episodes N     episodes of the final greedy evaluation (default 1000)\n"
     "  --eval-seed N         seed of the evaluation layouts (default 0)\n"
     "  --quiet               no progress output\n"
@@ -42,6 +44,7 @@ int cmd_train(int argc, char **argv)
     const char *scenario = NULL, *agent = NULL, *out = NULL, *v;
     int64_t seed = 0, steps = -1, eval_eps = 1000, eval_seed = 0;
     int quiet = 0, n_flags = 0, rc;
+    double diversity = 0;
     GaParam flags[GA_MAX_PARAMS];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -73,6 +76,9 @@ int cmd_train(int argc, char **argv)
             if (!v || !*v)
                 return cli_usage_error("train", "--out needs a directory, got %s", v);
             out = v;
+        } else if (cli_opt(argc, argv, &i, "--diversity", &v)) {
+            if (cli_parse_share(v, &diversity))
+                return cli_usage_error("train", "--diversity takes a share from 0 to 1, not %s", v);
         } else if (cli_opt(argc, argv, &i, "--param", &v)) {
             if ((rc = cli_param_flag("train", v, flags, &n_flags)))
                 return rc;
@@ -91,7 +97,12 @@ int cmd_train(int argc, char **argv)
         return rc;
     GaScenario *sc = s.sc;
     if (steps < 0)
-        steps = sc->steps;
+        steps = s.steps;
+    if (diversity > 0 && !sc->has_diverse) {
+        fprintf(stderr, "--diversity: %s has no \"diversity\" world to draw from\n", scenario);
+        cli_setup_free(&s);
+        return EXIT_BAD_INPUT;
+    }
     char dir[1024];
     if (out)
         snprintf(dir, sizeof dir, "%s", out);
@@ -110,6 +121,7 @@ int cmd_train(int argc, char **argv)
         .n_params = s.n_params,
         .seed = (uint64_t)seed,
         .steps = steps,
+        .diversity = diversity,
         .dir = dir,
         .eval_episodes = (int)eval_eps,
         .eval_seed = (uint64_t)eval_seed,

@@ -212,6 +212,7 @@ static void train_or_ref_job(int i, void *vctx)
         .n_params = x->n_params,
         .seed = r->seed,
         .steps = x->steps,
+        .diversity = x->diversity,
         .dir = x->out_dir ? r->dir : NULL,
         .eval_episodes = x->episodes,
         .eval_seed = x->eval_seed,

@@ -38,6 +38,7 @@ typedef struct {
     const GaParam *params;
     int n_params;
     int64_t steps;
+    double diversity; /* share of training episodes from the scenario's diversity world */
     int n_seeds;
     uint64_t first_seed;
     int threads;

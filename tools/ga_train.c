@@ -16,10 +16,22 @@
 #define MAX_OBS (GA_MAX_W * GA_MAX_H + 4)
 #define RECENT 100
 
+/* The world of training episode ep: with probability o->diversity the scenario's diversity
+ * world, decided by a draw of the episode's own, so the choice does not depend on the agent. */
+static const GaWorldCfg *episode_world(const GaTrainOpts *o, int64_t ep)
+{
+    if (o->diversity > 0 && o->sc->has_diverse) {
+        GaRng r = ga_rng_make(ga_rng_derive(o->seed, GA_DOMAIN_DIVERSITY, (uint64_t)ep));
+        if (ga_rng_uniform(&r) < o->diversity)
+            return &o->sc->diverse;
+    }
+    return &o->sc->world[o->world];
+}
+
 int64_t ga_train_run(const GaTrainOpts *o)
 {
     const GaScenario *sc = o->sc;
-    const GaWorldCfg *c = &sc->world[o->world];
+    const GaWorldCfg *c = episode_world(o, 0);
     const GaObsSpec *spec = &sc->obs;
     GaAgent *ag = o->agent;
     GaWorld w;
@@ -62,6 +74,7 @@ int64_t ga_train_run(const GaTrainOpts *o)
                 o->on_episode(&e, o->ctx);
             }
             ep++;
+            c = episode_world(o, ep);
             ga_env_reset(&w, c, ga_rng_derive(o->seed, GA_DOMAIN_TRAIN, (uint64_t)ep));
             ga_obs_write(&w, c, spec, obs);
             if (ql)
@@ -112,7 +125,7 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
 {
     const GaScenario *sc = job->sc;
     int rc = ga_agent_create(ag, job->agent, job->params, job->n_params, "--param", &sc->obs,
-                           job->steps, job->seed, err);
+                             job->steps, job->seed, err);
     if (rc)
         return rc;
     char curve_path[1100] = "", agent_path[1100] = "", run_path[1100] = "", scen_path[1100] = "";
@@ -146,6 +159,7 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
         .agent = ag,
         .seed = job->seed,
         .steps = job->steps,
+        .diversity = job->diversity,
         .on_episode = job->dir ? curve_row : NULL,
         .on_progress = job->on_progress,
         .progress_every = job->progress_every,
@@ -167,6 +181,7 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
         .seed = job->seed,
         .steps = job->steps,
         .episodes = res->episodes,
+        .diversity = job->diversity,
         .wall_seconds = res->wall_seconds,
         .version = job->version,
         .commit = job->commit,

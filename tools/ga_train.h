@@ -24,7 +24,8 @@ typedef struct {
 
 typedef struct {
     const GaScenario *sc;
-    int world; /* index into sc->world; 0 is the training world */
+    int world;        /* index into sc->world; 0 is the training world */
+    double diversity; /* share of episodes drawn from sc->diverse instead (0: none) */
     GaAgent *agent;
     uint64_t seed;
     int64_t steps;
@@ -52,7 +53,8 @@ typedef struct {
     int n_params;
     uint64_t seed;
     int64_t steps;
-    const char *dir; /* NULL: train and evaluate, write nothing */
+    const char *dir;  /* NULL: train and evaluate, write nothing */
+    double diversity; /* share of training episodes from the scenario's diversity world */
     int eval_episodes;
     uint64_t eval_seed;
     const char *version, *commit;

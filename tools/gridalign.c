@@ -21,6 +21,7 @@ static const char HELP[] =
     "  run SCENARIO          train and evaluate several seeds; results across seeds\n"
     "  batch [SCENARIO...]   train, evaluate and check every scenario's expectations (CI)\n"
     "  bench [SCENARIO]      speed figures: environment, training, evaluation, threads\n"
+    "  sweep SCENARIO        goal misgeneralization against training diversity, with a plot\n"
     "\n"
     "Run `gridalign COMMAND --help` for a command's options. `gridalign --version` prints\n"
     "the version and the git commit it was built from.\n";
@@ -30,7 +31,7 @@ static const struct {
     int (*fn)(int, char **);
 } COMMANDS[] = {
     {"train", cmd_train}, {"eval", cmd_eval},   {"run", cmd_run},
-    {"batch", cmd_batch}, {"bench", cmd_bench},
+    {"batch", cmd_batch}, {"bench", cmd_bench}, {"sweep", cmd_sweep},
 };
 
 int main(int argc, char **argv)

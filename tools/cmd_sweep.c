@@ -1,0 +1,353 @@
+/* tools/cmd_sweep.c: `gridalign sweep`: the training-diversity experiment. For each share p
+ * of training episodes drawn from the scenario's diversity world (which breaks the training
+ * correlations), trains K seeds, evaluates them on the shifted worlds, and reports the proxy
+ * share and the intended success rate against p with bootstrap bands across seeds: a CSV, a
+ * JSON summary, and a plot drawn by gnuplot when it is installed. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "ga_experiment.h"
+#include "ga_io.h"
+#include "ga_pool.h"
+#include "ga_report.h"
+
+#define MAX_LEVELS 32
+#define MAX_SEEDS 256
+
+static const char HELP[] =
+    "usage: gridalign sweep SCENARIO [options]\n"
+    "\n"
+    "Trains --seeds agents at each training diversity p (the share of training episodes drawn\n"
+    "from the scenario's \"diversity\" world, where a red thing is not a strawberry and a shiny\n"
+    "thing is not a basket), evaluates each on the shifted worlds, and writes, in the output\n"
+    "directory: sweep.csv (one row per p, seed and world), summary.csv (per p: mean and\n"
+    "bootstrap 95% interval across seeds), sweep.json, and sweep.png with sweep.gp (the plot,\n"
+    "drawn by gnuplot; run `gnuplot sweep.gp` to redraw it).\n"
+    "\n"
+    "options:\n"
+    "  --diversity LIST      shares p, comma-separated (default 0,0.01,0.02,0.05,0.1,0.2)\n"
+    "  --seeds K             seeds per p (default 5)\n"
+    "  --agent NAME          learner (default: the scenario's)\n"
+    "  --steps N             training steps (default: the scenario's for that learner)\n"
+    "  --param NAME=VALUE    override a hyper-parameter; repeatable\n"
+    "  --envs A,B            the worlds to average over (default: every test world)\n"
+    "  --episodes N          evaluation episodes per world (default 300)\n"
+    "  --threads N           worker threads (default: all cores)\n"
+    "  --out DIR             output directory (default runs/<scenario>/sweep-<agent>)\n"
+    "  --quiet               no progress output\n"
+    "  -h, --help            this help\n";
+
+typedef struct {
+    CliProgress prog;
+    int done, total;
+} Progress;
+
+static void on_seed(int i, int finished, void *ctx)
+{
+    Progress *p = ctx;
+    (void)i;
+    (void)finished;
+    cli_progress(&p->prog, ++p->done, p->total, NULL);
+}
+
+/* The seed's mean, over the chosen worlds, of intended success, proxy share and competence. */
+static void seed_means(const GaScenario *sc, const GaSeedResult *r, const int *worlds, int n,
+                       double *out)
+{
+    out[0] = out[1] = out[2] = 0;
+    for (int i = 0; i < n; i++) {
+        const GaWorldEval *e = &r->world[worlds[i]];
+        out[0] += ga_stats_success_rate(&e->stats, sc->intended_obj) / n;
+        out[1] += ga_summary_proxy_share(e) / n;
+        out[2] += ga_summary_competence(e) / n;
+    }
+}
+
+static int write_plot(const char *dir, const char *agent, const char *scenario, GaErr *err)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/sweep.gp", dir);
+    GaOutFile f;
+    int rc = ga_io_open(&f, path, err);
+    if (rc)
+        return rc;
+    fprintf(f.f,
+            "# Redraw with: gnuplot sweep.gp (in this directory). Columns of summary.csv: p,\n"
+            "# then mean, low and high of intended success, proxy share and competence.\n"
+            "set terminal pngcairo size 900,560 font ',11'\n"
+            "set output 'sweep.png'\n"
+            "set datafile separator ','\n"
+            "set title '%s on %s: goal misgeneralization against training diversity'\n"
+            "set xlabel 'training diversity p (share of training episodes that break the "
+            "correlation)'\n"
+            "set ylabel 'share of evaluation episodes, shifted worlds'\n"
+            "set yrange [0:1]\n"
+            "set key outside right top\n"
+            "set grid\n"
+            "plot 'summary.csv' skip 1 using 1:6:7 with filledcurves lc rgb '#d62728' "
+            "fs transparent solid 0.2 notitle, \\\n"
+            "     '' skip 1 using 1:5 with linespoints lw 2 pt 7 lc rgb '#d62728' "
+            "title 'proxy share', \\\n"
+            "     '' skip 1 using 1:3:4 with filledcurves lc rgb '#1f77b4' "
+            "fs transparent solid 0.2 notitle, \\\n"
+            "     '' skip 1 using 1:2 with linespoints lw 2 pt 5 lc rgb '#1f77b4' "
+            "title 'intended success'\n",
+            agent, scenario);
+    return ga_io_commit(&f, err);
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    const char *scenario = NULL, *agent = NULL, *out = NULL, *envs = NULL, *v;
+    const char *levels_text = "0,0.01,0.02,0.05,0.1,0.2";
+    int64_t seeds = 5, steps = -1, episodes = 300, threads = ga_pool_cores();
+    int quiet = 0, n_flags = 0, rc;
+    GaParam flags[GA_MAX_PARAMS];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(HELP, stdout);
+            return 0;
+        } else if (!strcmp(a, "--quiet")) {
+            quiet = 1;
+        } else if (cli_opt(argc, argv, &i, "--diversity", &v)) {
+            if (!v || !*v)
+                return cli_usage_error("sweep", "--diversity needs a list of shares, got %s", v);
+            levels_text = v;
+        } else if (cli_opt(argc, argv, &i, "--seeds", &v)) {
+            if (cli_parse_i64(v, 1, MAX_SEEDS, &seeds))
+                return cli_usage_error("sweep", "--seeds takes 1 to 256, not %s", v);
+        } else if (cli_opt(argc, argv, &i, "--steps", &v)) {
+            if (cli_parse_i64(v, 1, (int64_t)1 << 40, &steps))
+                return cli_usage_error("sweep", "--steps takes an integer from 1 to 2^40, not %s",
+                                       v);
+        } else if (cli_opt(argc, argv, &i, "--episodes", &v)) {
+            if (cli_parse_i64(v, 1, 100000000, &episodes))
+                return cli_usage_error(
+                    "sweep", "--episodes takes an integer from 1 to 100000000, not %s", v);
+        } else if (cli_opt(argc, argv, &i, "--threads", &v)) {
+            if (cli_parse_i64(v, 1, 256, &threads))
+                return cli_usage_error("sweep", "--threads takes 1 to 256, not %s", v);
+        } else if (cli_opt(argc, argv, &i, "--agent", &v)) {
+            if (!v)
+                return cli_usage_error("sweep", "--agent needs a name, got %s", v);
+            agent = v;
+        } else if (cli_opt(argc, argv, &i, "--envs", &v)) {
+            if (!v)
+                return cli_usage_error("sweep", "--envs needs world names, got %s", v);
+            envs = v;
+        } else if (cli_opt(argc, argv, &i, "--out", &v)) {
+            if (!v || !*v)
+                return cli_usage_error("sweep", "--out needs a directory, got %s", v);
+            out = v;
+        } else if (cli_opt(argc, argv, &i, "--param", &v)) {
+            if ((rc = cli_param_flag("sweep", v, flags, &n_flags)))
+                return rc;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("sweep", "unknown option %s", a);
+        } else if (!scenario) {
+            scenario = a;
+        } else {
+            return cli_usage_error("sweep", "unexpected argument %s", a);
+        }
+    }
+    if (!scenario)
+        return cli_usage_error("sweep", "missing SCENARIO%s", "");
+
+    double level[MAX_LEVELS];
+    int n_levels = 0;
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", levels_text);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (n_levels == MAX_LEVELS || cli_parse_share(tok, &level[n_levels]))
+            return cli_usage_error("sweep", "--diversity takes up to 32 shares from 0 to 1, not %s",
+                                   tok);
+        n_levels++;
+    }
+    if (n_levels == 0)
+        return cli_usage_error("sweep", "--diversity needs at least one share%s", "");
+
+    CliSetup cs;
+    if ((rc = cli_setup(&cs, scenario, agent, flags, n_flags)))
+        return rc;
+    const GaScenario *sc = cs.sc;
+    if (!sc->has_diverse) {
+        fprintf(stderr, "%s: $.diversity: missing; a sweep draws training episodes from it\n",
+                scenario);
+        cli_setup_free(&cs);
+        return EXIT_BAD_INPUT;
+    }
+    int worlds[GA_MAX_WORLDS], n_worlds = 0;
+    if (envs) {
+        char eb[1024];
+        snprintf(eb, sizeof eb, "%s", envs);
+        for (char *save = NULL, *tok = strtok_r(eb, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
+            int w = ga_scenario_find_world(sc, tok);
+            if (w < 0) {
+                fprintf(stderr, "--envs: unknown world \"%s\"\n", tok);
+                cli_setup_free(&cs);
+                return EXIT_BAD_INPUT;
+            }
+            worlds[n_worlds++] = w;
+        }
+    } else {
+        for (int w = 1; w < sc->n_worlds; w++)
+            worlds[n_worlds++] = w;
+    }
+    if (n_worlds == 0) {
+        fprintf(stderr, "%s: no test worlds to evaluate on (name some with --envs)\n", scenario);
+        cli_setup_free(&cs);
+        return EXIT_BAD_INPUT;
+    }
+    char dir[1024];
+    if (out)
+        snprintf(dir, sizeof dir, "%s", out);
+    else
+        snprintf(dir, sizeof dir, "runs/%s/sweep-%s", sc->name, cs.agent);
+    char csv_path[1100], sum_path[1100], json_path[1100];
+    snprintf(csv_path, sizeof csv_path, "%s/sweep.csv", dir);
+    snprintf(sum_path, sizeof sum_path, "%s/summary.csv", dir);
+    snprintf(json_path, sizeof json_path, "%s/sweep.json", dir);
+    GaErr err = {0};
+    GaOutFile csv = {0}, sum = {0};
+    GaSeedResult *res = calloc((size_t)(n_levels * seeds), sizeof *res);
+    GaJson *j = NULL;
+    if (!res) {
+        fprintf(stderr, "gridalign: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    if (ga_io_mkdirs(dir, &err) || ga_io_open(&csv, csv_path, &err) ||
+        ga_io_open(&sum, sum_path, &err)) {
+        rc = cli_fail_output(&err);
+        goto done;
+    }
+    Progress pr;
+    cli_progress_init(&pr.prog, "sweep", "seeds", quiet);
+    pr.done = 0;
+    pr.total = (int)(n_levels * seeds);
+    if (!quiet)
+        fprintf(stderr, "sweep: %s on %s, %d diversity levels x %" PRId64 " seeds\n", cs.agent,
+                sc->name, n_levels, seeds);
+    double t0 = cli_now();
+    for (int l = 0; l < n_levels; l++) {
+        char sub[1100];
+        snprintf(sub, sizeof sub, "%s/p%g", dir, level[l]);
+        GaExperiment x = {
+            .sc = sc,
+            .scenario_abs_path = cs.abs_path,
+            .scenario_text = cs.text,
+            .scenario_len = cs.len,
+            .agent = cs.agent,
+            .params = cs.params,
+            .n_params = cs.n_params,
+            .steps = steps > 0 ? steps : cs.steps,
+            .diversity = level[l],
+            .n_seeds = (int)seeds,
+            .first_seed = 0,
+            .threads = (int)threads,
+            .episodes = (int)episodes,
+            .out_dir = sub,
+            .version = cli_version,
+            .commit = cli_commit,
+            .on_done = on_seed,
+            .ctx = &pr,
+        };
+        if ((rc = ga_experiment_run(&x, res + l * seeds, &err))) {
+            rc = rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
+            goto done;
+        }
+    }
+    double wall = cli_now() - t0;
+
+    fprintf(csv.f, "p,seed,world,intended_success,proxy_share,competence\n");
+    fprintf(sum.f, "p,intended_success,intended_success_lo,intended_success_hi,proxy_share,"
+                   "proxy_share_lo,proxy_share_hi,competence,competence_lo,competence_hi\n");
+    j = ga_json_object();
+    ga_report_add_scenario(j, "scenario", sc);
+    ga_json_add_str(j, "agent", cs.agent);
+    ga_json_add_num(j, "seeds", (double)seeds);
+    ga_json_add_num(j, "episodes_per_world", (double)episodes);
+    GaJson *jw = ga_json_add_array(j, "worlds");
+    for (int i = 0; i < n_worlds; i++)
+        ga_json_add_str(jw, NULL, sc->world[worlds[i]].name);
+    GaJson *jl = ga_json_add_array(j, "levels");
+    printf("sweep: %s on %s, %" PRId64 " seeds per level, averaged over %d shifted worlds (%.1f s)"
+           "\n\n%-8s  %-24s  %-24s  %s\n",
+           cs.agent, sc->name, seeds, n_worlds, wall, "p", "intended success", "proxy share",
+           "competence");
+    for (int l = 0; l < n_levels; l++) {
+        double per_seed[3][MAX_SEEDS], scratch[2000];
+        for (int s = 0; s < seeds; s++) {
+            const GaSeedResult *r = &res[l * seeds + s];
+            double m[3];
+            seed_means(sc, r, worlds, n_worlds, m);
+            for (int k = 0; k < 3; k++)
+                per_seed[k][s] = m[k];
+            for (int i = 0; i < n_worlds; i++) {
+                const GaWorldEval *e = &r->world[worlds[i]];
+                fprintf(csv.f, "%g,%" PRIu64 ",%s,%.6g,%.6g,%.6g\n", level[l], r->seed,
+                        sc->world[worlds[i]].name,
+                        ga_stats_success_rate(&e->stats, sc->intended_obj),
+                        ga_summary_proxy_share(e), ga_summary_competence(e));
+            }
+        }
+        GaJson *lj = ga_json_add_object(jl, NULL);
+        ga_json_add_num(lj, "p", level[l]);
+        fprintf(sum.f, "%g", level[l]);
+        printf("%-8g", level[l]);
+        static const char *const names[3] = {"intended_success", "proxy_share", "competence"};
+        for (int k = 0; k < 3; k++) {
+            double mean = 0, lo, hi;
+            for (int s = 0; s < seeds; s++)
+                mean += per_seed[k][s] / (double)seeds;
+            /* A fixed bootstrap seed: the bands are part of the deterministic output. */
+            GaRng rng = ga_rng_make(0x5EED5EED);
+            ga_bootstrap_mean_ci(per_seed[k], (int)seeds, 2000, &rng, scratch, &lo, &hi);
+            fprintf(sum.f, ",%.6g,%.6g,%.6g", mean, lo, hi);
+            char cell[48];
+            snprintf(cell, sizeof cell, "%.2f [%.2f, %.2f]", mean, lo, hi);
+            printf("  %-24s", cell);
+            GaJson *mj = ga_json_add_object(lj, names[k]);
+            ga_json_add_num(mj, "mean", mean);
+            GaJson *ci = ga_json_add_array(mj, "bootstrap_ci95");
+            ga_json_add_num(ci, NULL, lo);
+            ga_json_add_num(ci, NULL, hi);
+            GaJson *ps = ga_json_add_array(mj, "per_seed");
+            for (int s = 0; s < seeds; s++)
+                ga_json_add_num(ps, NULL, per_seed[k][s]);
+        }
+        fputc('\n', sum.f);
+        printf("\n");
+    }
+    ga_json_add_num(j, "wall_seconds", wall);
+    if (ga_io_commit(&csv, &err) || ga_io_commit(&sum, &err) || ga_json_write(j, json_path, &err) ||
+        write_plot(dir, cs.agent, sc->name, &err)) {
+        rc = cli_fail_output(&err);
+        goto done;
+    }
+    /* The plot is drawn by gnuplot, a separate program: its absence costs the picture, not the
+     * results. */
+    char cmd[2300];
+    snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot sweep.gp 2>/dev/null", dir);
+    int drew = strchr(dir, '\'') == NULL && system(cmd) == 0;
+    printf("\nwrote %s/{sweep.csv,summary.csv,sweep.json,sweep.gp%s} and the run directories\n",
+           dir, drew ? ",sweep.png" : "");
+    if (!drew)
+        fprintf(stderr, "sweep: gnuplot did not draw sweep.png (is gnuplot installed?); the data "
+                        "and sweep.gp are written\n");
+done:
+    ga_io_abort(&csv);
+    ga_io_abort(&sum);
+    ga_json_free(j);
+    free(res);
+    cli_setup_free(&cs);
+    return rc;
+}
