@@ -128,5 +128,13 @@ check "gnuplot script written" test -s sw/sweep.gp
 check "plot drawn" test -s sw/sweep.png
 check "sweep with a bad level exits 2" run 2 sweep tiny.json --diversity 0,2
 
+check "probe --help" run 0 probe --help
+check "probe a dqn run" run 0 probe d --episodes 20 --swap basket.shiny=false --swap strawberry.shape=round --json probe.json
+check "probe prints each change" has "basket.shiny=false"
+check "probe JSON has the changes" grep -q '"action_changed"' probe.json
+check "probe with the default changes" run 0 probe r --episodes 10
+check "a bad --swap exits 2" run 2 probe d --swap basket.color=plaid
+check "the bad swap is named" has "--swap basket.color=plaid" err
+
 echo "1..$n"
 exit $failed

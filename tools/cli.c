@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +88,7 @@ void cli_si(double v, char *buf, int n)
         snprintf(buf, (size_t)n, "%.2fM", v / 1e6);
     else if (v >= 1e4)
         snprintf(buf, (size_t)n, "%.1fk", v / 1e3);
-    else if (v >= 100)
+    else if (v >= 100 || v == floor(v))
         snprintf(buf, (size_t)n, "%.0f", v);
     else
         snprintf(buf, (size_t)n, "%.2f", v);
@@ -134,6 +135,72 @@ void cli_progress(CliProgress *p, double done, double total, const char *extra)
         }
     }
     fflush(stderr);
+}
+
+int cli_load_run(const char *cmd, const char *run_dir, const char *scen, GaRunInfo *info,
+                 GaScenario **out_sc, GaAgent *ag)
+{
+    GaErr err = {0};
+    char path[1100];
+    *out_sc = NULL;
+    snprintf(path, sizeof path, "%s/run.json", run_dir);
+    if (ga_json_read_run(path, info, &err)) {
+        size_t len = strlen(run_dir);
+        if (len > 5 && !strcmp(run_dir + len - 5, ".json"))
+            fprintf(stderr,
+                    "gridalign %s: %s looks like a scenario; %s takes a run directory (train one "
+                    "first: gridalign train %s)\n",
+                    cmd, run_dir, cmd, run_dir);
+        else
+            fprintf(stderr,
+                    "%s (a run directory holds the run.json that gridalign train, run or batch "
+                    "writes)\n",
+                    err.msg);
+        return EXIT_BAD_INPUT;
+    }
+    /* The run directory's own copy first: it is the file the agent was trained on, whatever
+     * happened to the original since. */
+    char copy[1100];
+    snprintf(copy, sizeof copy, "%s/scenario.json", run_dir);
+    if (!scen) {
+        if (access(copy, R_OK) == 0)
+            scen = copy;
+        else if (access(info->scenario_path, R_OK) == 0 || !info->scenario_abs_path[0])
+            scen = info->scenario_path;
+        else
+            scen = info->scenario_abs_path;
+    }
+    GaScenario *sc = malloc(sizeof *sc);
+    if (!sc) {
+        fprintf(stderr, "gridalign: out of memory\n");
+        return 1;
+    }
+    if (ga_scenario_load(sc, scen, &err)) {
+        free(sc);
+        return cli_fail(&err);
+    }
+    if (sc->hash != info->scenario_hash) {
+        fprintf(stderr,
+                "%s: changed since the agent in %s was trained (hash %016" PRIx64
+                ", trained on %016" PRIx64 "); retrain, or pass the original with --scenario\n",
+                scen, run_dir, sc->hash, info->scenario_hash);
+        free(sc);
+        return EXIT_BAD_INPUT;
+    }
+    uint64_t agent_hash;
+    snprintf(path, sizeof path, "%s/%s", run_dir, info->agent_file);
+    if (ga_agent_load(ag, path, &agent_hash, &err)) {
+        free(sc);
+        return cli_fail(&err);
+    }
+    if (agent_hash != sc->hash || ag->obs_size != sc->obs.size) {
+        fprintf(stderr, "%s: was trained on another scenario than %s\n", path, scen);
+        ga_agent_free(ag);
+        free(sc);
+        return EXIT_BAD_INPUT;
+    }
+    *out_sc = sc;
+    return 0;
 }
 
 void cli_warn_table(const char *who, const GaTrainResult *r, int64_t steps)

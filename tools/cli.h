@@ -8,6 +8,7 @@
 
 #include "ga_agent.h"
 #include "ga_err.h"
+#include "ga_json.h"
 #include "ga_scenario.h"
 #include "ga_train.h"
 
@@ -61,6 +62,14 @@ typedef struct {
 int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaParam *flags,
               int n_flags);
 void cli_setup_free(CliSetup *s);
+
+/* A run directory's agent with the scenario it was trained on: run.json names them; the
+ * scenario is the directory's copy (scenario.json) unless scen is given, else the path recorded
+ * at training time. Checks both against the agent's scenario hash. On success *sc (heap) and
+ * *ag belong to the caller (free sc, ga_agent_free ag) and *info is filled. Returns 0 or an
+ * exit code (the error is printed). cmd names the command in messages. */
+int cli_load_run(const char *cmd, const char *run_dir, const char *scen, GaRunInfo *info,
+                 GaScenario **sc, GaAgent *ag);
 
 /* Warns on stderr when a tabular agent's table filled up and refused updates: the agent then
  * learns nothing in the states it could not store, which looks like a failure to learn. */

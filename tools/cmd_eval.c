@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -114,68 +113,19 @@ int cmd_eval(int argc, char **argv)
 
     GaErr err = {0};
     GaRunInfo info;
-    char path[1100];
-    snprintf(path, sizeof path, "%s/run.json", run_dir);
-    if (ga_json_read_run(path, &info, &err)) {
-        size_t len = strlen(run_dir);
-        if (len > 5 && !strcmp(run_dir + len - 5, ".json"))
-            fprintf(stderr,
-                    "gridalign eval: %s looks like a scenario; eval takes a run directory "
-                    "(train one first: gridalign train %s)\n",
-                    run_dir, run_dir);
-        else
-            fprintf(stderr,
-                    "%s (a run directory holds the run.json that gridalign train, run or "
-                    "batch writes)\n",
-                    err.msg);
-        return EXIT_BAD_INPUT;
-    }
-    /* The run directory's own copy first: it is the file the agent was trained on, whatever
-     * happened to the original since. */
-    char copy[1100];
-    snprintf(copy, sizeof copy, "%s/scenario.json", run_dir);
-    if (!scen) {
-        if (access(copy, R_OK) == 0)
-            scen = copy;
-        else if (access(info.scenario_path, R_OK) == 0 || !info.scenario_abs_path[0])
-            scen = info.scenario_path;
-        else
-            scen = info.scenario_abs_path;
-    }
-    GaScenario *sc = malloc(sizeof *sc);
+    GaScenario *sc = NULL;
+    GaAgent ag = {0};
+    int rc = cli_load_run("eval", run_dir, scen, &info, &sc, &ag);
+    if (rc)
+        return rc;
+    int worlds[GA_MAX_WORLDS], n = 0;
     GaReference *refs = calloc(GA_MAX_WORLDS, sizeof *refs);
     GaWorldEval *evals = calloc(GA_MAX_WORLDS, sizeof *evals);
     FILE *lines[GA_MAX_WORLDS] = {0}; /* (world) temporary per-episode streams */
     GaOutFile eps_file = {0};
-    GaAgent ag = {0};
-    int rc = 0, have_agent = 0, worlds[GA_MAX_WORLDS], n = 0;
-    if (!sc || !refs || !evals) {
+    if (!refs || !evals) {
         fprintf(stderr, "gridalign: out of memory\n");
         rc = 1;
-        goto done;
-    }
-    if (ga_scenario_load(sc, scen, &err)) {
-        rc = cli_fail(&err);
-        goto done;
-    }
-    if (sc->hash != info.scenario_hash) {
-        fprintf(stderr,
-                "%s: changed since the agent in %s was trained (hash %016" PRIx64
-                ", trained on %016" PRIx64 "); retrain, or pass the original with --scenario\n",
-                scen, run_dir, sc->hash, info.scenario_hash);
-        rc = EXIT_BAD_INPUT;
-        goto done;
-    }
-    uint64_t agent_hash;
-    snprintf(path, sizeof path, "%s/%s", run_dir, info.agent_file);
-    if (ga_agent_load(&ag, path, &agent_hash, &err)) {
-        rc = cli_fail(&err);
-        goto done;
-    }
-    have_agent = 1;
-    if (agent_hash != sc->hash || ag.obs_size != sc->obs.size) {
-        fprintf(stderr, "%s: was trained on another scenario than %s\n", path, scen);
-        rc = EXIT_BAD_INPUT;
         goto done;
     }
     if (envs) {
@@ -257,8 +207,7 @@ done:
         if (lines[i])
             fclose(lines[i]);
     ga_io_abort(&eps_file);
-    if (have_agent)
-        ga_agent_free(&ag);
+    ga_agent_free(&ag);
     free(sc);
     free(refs);
     free(evals);

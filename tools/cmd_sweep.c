@@ -79,7 +79,7 @@ static int write_plot(const char *dir, const char *agent, const char *scenario, 
     fprintf(f.f,
             "# Redraw with: gnuplot sweep.gp (in this directory). Columns of summary.csv: p,\n"
             "# then mean, low and high of intended success, proxy share and competence.\n"
-            "set terminal pngcairo size 900,560 font ',11'\n"
+            "set terminal pngcairo noenhanced size 900,560 font ',11'\n"
             "set output 'sweep.png'\n"
             "set datafile separator ','\n"
             "set title '%s on %s: goal misgeneralization against training diversity'\n"
@@ -96,7 +96,9 @@ static int write_plot(const char *dir, const char *agent, const char *scenario, 
             "     '' skip 1 using 1:3:4 with filledcurves lc rgb '#1f77b4' "
             "fs transparent solid 0.2 notitle, \\\n"
             "     '' skip 1 using 1:2 with linespoints lw 2 pt 5 lc rgb '#1f77b4' "
-            "title 'intended success'\n",
+            "title 'intended success', \\\n"
+            "     '' skip 1 using 1:8 with lines lw 1 dt 2 lc rgb '#555555' "
+            "title 'competence'\n",
             agent, scenario);
     return ga_io_commit(&f, err);
 }

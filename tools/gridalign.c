@@ -22,6 +22,7 @@ static const char HELP[] =
     "  batch [SCENARIO...]   train, evaluate and check every scenario's expectations (CI)\n"
     "  bench [SCENARIO]      speed figures: environment, training, evaluation, threads\n"
     "  sweep SCENARIO        goal misgeneralization against training diversity, with a plot\n"
+    "  probe RUN_DIR         which perceived features the agent's choices rest on\n"
     "\n"
     "Run `gridalign COMMAND --help` for a command's options. `gridalign --version` prints\n"
     "the version and the git commit it was built from.\n";
@@ -30,8 +31,8 @@ static const struct {
     const char *name;
     int (*fn)(int, char **);
 } COMMANDS[] = {
-    {"train", cmd_train}, {"eval", cmd_eval},   {"run", cmd_run},
-    {"batch", cmd_batch}, {"bench", cmd_bench}, {"sweep", cmd_sweep},
+    {"train", cmd_train}, {"eval", cmd_eval},   {"run", cmd_run},     {"batch", cmd_batch},
+    {"bench", cmd_bench}, {"sweep", cmd_sweep}, {"probe", cmd_probe},
 };
 
 int main(int argc, char **argv)
