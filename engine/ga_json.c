@@ -51,6 +51,18 @@ GaJson *ga_json_add_array(GaJson *obj, const char *key)
     return add(obj, key, cJSON_CreateArray());
 }
 
+GaJson *ga_json_get_or_add_object(GaJson *obj, const char *key)
+{
+    cJSON *j = cJSON_GetObjectItemCaseSensitive(C(obj), key);
+    return cJSON_IsObject(j) ? (GaJson *)j : ga_json_add_object(obj, key);
+}
+
+GaJson *ga_json_get_or_add_array(GaJson *obj, const char *key)
+{
+    cJSON *j = cJSON_GetObjectItemCaseSensitive(C(obj), key);
+    return cJSON_IsArray(j) ? (GaJson *)j : ga_json_add_array(obj, key);
+}
+
 void ga_json_add_num(GaJson *obj, const char *key, double v)
 {
     add(obj, key, isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());

@@ -25,6 +25,10 @@ void ga_json_add_null(GaJson *obj, const char *key);
 /* A 64-bit integer, as a decimal string: JSON numbers are doubles and would round it. */
 void ga_json_add_u64(GaJson *obj, const char *key, uint64_t v);
 
+/* The member key of obj if it is an object (array), else a new one added under key. */
+GaJson *ga_json_get_or_add_object(GaJson *obj, const char *key);
+GaJson *ga_json_get_or_add_array(GaJson *obj, const char *key);
+
 /* Malloc'd text (caller frees) ending in a newline; pretty != 0 for indented output.
  * NULL when out of memory. */
 char *ga_json_print(const GaJson *j, int pretty);

@@ -67,13 +67,15 @@ static int common_opt(const char *cmd, int argc, char **argv, int *i, Settings *
 
 typedef struct {
     CliProgress prog;
-    int total;
+    int done, total; /* over every experiment that reports here */
 } SeedProgress;
 
 static void on_seed_done(int i, int finished, void *ctx)
 {
     SeedProgress *p = ctx;
-    cli_progress(&p->prog, finished, p->total, NULL);
+    (void)i;
+    (void)finished;
+    cli_progress(&p->prog, ++p->done, p->total, NULL);
 }
 
 /* Trains and evaluates s->seeds seeds of `agent`; res has s->seeds slots. With compute_refs,
@@ -88,6 +90,7 @@ static int run_seeds(const CliSetup *cs, const char *agent, const GaParam *param
     SeedProgress sp;
     cli_progress_init(&sp.prog, label, "seeds", s->quiet);
     sp.total = (int)s->seeds;
+    sp.done = 0;
     GaExperiment x = {
         .sc = sc,
         .scenario_abs_path = cs->abs_path,
@@ -450,11 +453,9 @@ int cmd_batch(int argc, char **argv)
 
     /* Load and check every scenario before training anything: bad input costs nothing. */
     CliSetup *setups = calloc((size_t)n_files, sizeof *setups);
-    GaReference *refs = calloc(GA_MAX_WORLDS, sizeof *refs);
-    GaSeedResult *res = calloc((size_t)s.seeds, sizeof *res);
     Verdict *vs = calloc((size_t)n_files * GA_MAX_EXPECT, sizeof *vs);
     int n_setup = 0, n_vs = 0;
-    if (!setups || !refs || !res || !vs) {
+    if (!setups || !vs) {
         fprintf(stderr, "gridalign: out of memory\n");
         rc = 1;
         goto done;
@@ -503,23 +504,33 @@ int cmd_batch(int argc, char **argv)
     double t_all = cli_now();
     GaJson *jroot = ga_json_object();
     GaJson *jscen = ga_json_add_array(jroot, "scenarios");
+    /* One experiment per (scenario, agent) the expectations name, in order of first mention;
+     * all run together, so that short jobs fill the gaps long ones leave on the threads. */
+    int max_x = n_files * GA_MAX_EXPECT, n_x = 0, total_seeds = 0;
+    GaExperiment *xs = calloc((size_t)max_x, sizeof *xs);
+    GaSeedResult **resv = calloc((size_t)max_x, sizeof *resv);
+    int *x_file = calloc((size_t)max_x, sizeof *x_file);
+    GaReference *all_refs = calloc((size_t)n_files * GA_MAX_WORLDS, sizeof *all_refs);
+    char(*dirs)[1100] = calloc((size_t)n_files, sizeof *dirs);
+    GaJson **js = calloc((size_t)n_files, sizeof *js);
+    if (!xs || !resv || !x_file || !all_refs || !dirs || !js) {
+        fprintf(stderr, "gridalign: out of memory\n");
+        rc = 1;
+        goto done_x;
+    }
+    SeedProgress sp;
+    cli_progress_init(&sp.prog, "batch", "seeds", s.quiet);
     for (int f = 0; f < n_files; f++) {
-        CliSetup *cs = &setups[f];
-        const GaScenario *sc = cs->sc;
-        GaJson *js = ga_json_add_object(jscen, NULL);
-        ga_json_add_str(js, "file", files[f]);
-        ga_report_add_scenario(js, "scenario", sc);
-        GaJson *jagents = ga_json_add_object(js, "agents");
-        GaJson *jexp = ga_json_add_array(js, "expectations");
+        const GaScenario *sc = setups[f].sc;
+        js[f] = ga_json_add_object(jscen, NULL);
+        ga_json_add_str(js[f], "file", files[f]);
+        ga_report_add_scenario(js[f], "scenario", sc);
         if (sc->n_expect == 0) {
             printf("SKIP %s: no expectations\n", sc->name);
             continue;
         }
-        double t_scen = cli_now();
-        char dir[1100];
-        snprintf(dir, sizeof dir, "%s/%s", out, sc->name);
-        int refs_ready = 0;
-        /* Each agent the expectations name, in order of first mention. */
+        snprintf(dirs[f], sizeof dirs[f], "%s/%s", out, sc->name);
+        int first_of_scenario = 1;
         for (int e = 0; e < sc->n_expect; e++) {
             const char *agent = sc->expect[e].agent;
             int seen = 0;
@@ -527,66 +538,106 @@ int cmd_batch(int argc, char **argv)
                 seen |= !strcmp(sc->expect[k].agent, agent);
             if (seen)
                 continue;
-            char label[96];
-            snprintf(label, sizeof label, "%s/%s", sc->name, agent);
-            double seconds;
             int64_t steps;
             const GaParam *params;
             int n_params;
             ga_scenario_agent(sc, agent, &steps, &params, &n_params);
-            if ((rc = run_seeds(cs, agent, params, n_params, steps, &s, dir, label, refs,
-                                !refs_ready, res, &seconds)))
-                goto done_json;
-            refs_ready = 1;
-            add_seeds_json(ga_json_add_object(jagents, agent), sc, res, (int)s.seeds);
-            for (int k = e; k < sc->n_expect; k++) {
-                const GaExpect *x = &sc->expect[k];
-                if (strcmp(x->agent, agent))
-                    continue;
-                Verdict *vd = &vs[n_vs++];
-                snprintf(vd->scenario, sizeof vd->scenario, "%s", sc->name);
-                snprintf(vd->file, sizeof vd->file, "%s", files[f]);
-                snprintf(vd->agent, sizeof vd->agent, "%s", agent);
-                snprintf(vd->text, sizeof vd->text, "%s", x->text);
-                double tmp[MAX_SEEDS];
-                int m = 0;
-                for (int i = 0; i < s.seeds; i++) {
-                    double val = ga_summary_metric(&res[i].world[x->world], x);
-                    vd->values[i] = val;
-                    if (!isnan(val))
-                        tmp[m++] = val;
-                }
-                vd->n = (int)s.seeds;
-                vd->median = m == (int)s.seeds ? ga_median(tmp, m) : NAN;
-                vd->pass = !isnan(vd->median) && ga_expect_holds(x, vd->median);
-                printf("%s %s [%s]: %s  (median %.3f over %d seeds:", vd->pass ? "PASS" : "FAIL",
-                       sc->name, agent, x->text, vd->median, vd->n);
-                for (int i = 0; i < vd->n; i++)
-                    printf(" %.3f", vd->values[i]);
-                printf(")\n");
-                fflush(stdout);
-                GaJson *je = ga_json_add_object(jexp, NULL);
-                ga_json_add_str(je, "expectation", x->text);
-                ga_json_add_str(je, "agent", agent);
-                ga_json_add_str(je, "world", sc->world[x->world].name);
-                ga_json_add_str(je, "metric", ga_metric_names[x->metric]);
-                ga_json_add_num(je, "median", vd->median);
-                GaJson *jv = ga_json_add_array(je, "per_seed");
-                for (int i = 0; i < vd->n; i++)
-                    ga_json_add_num(jv, NULL, vd->values[i]);
-                ga_json_add_bool(je, "pass", vd->pass);
+            if (!(resv[n_x] = calloc((size_t)s.seeds, sizeof *resv[n_x]))) {
+                fprintf(stderr, "gridalign: out of memory\n");
+                rc = 1;
+                goto done_x;
             }
+            x_file[n_x] = f;
+            xs[n_x++] = (GaExperiment){
+                .sc = sc,
+                .scenario_abs_path = setups[f].abs_path,
+                .scenario_text = setups[f].text,
+                .scenario_len = setups[f].len,
+                .agent = agent,
+                .params = params,
+                .n_params = n_params,
+                .steps = s.steps > 0 ? s.steps : steps,
+                .n_seeds = (int)s.seeds,
+                .first_seed = (uint64_t)s.first_seed,
+                .threads = (int)s.threads,
+                .episodes = (int)s.episodes,
+                .eval_seed = (uint64_t)s.eval_seed,
+                .refs = all_refs + (size_t)f * GA_MAX_WORLDS,
+                .ref_episodes = first_of_scenario ? (int)s.ref_eps : 0,
+                .ref_max_states = GA_REF_MAX_STATES,
+                .out_dir = dirs[f],
+                .version = cli_version,
+                .commit = cli_commit,
+                .on_done = on_seed_done,
+                .ctx = &sp,
+            };
+            first_of_scenario = 0;
+            total_seeds += (int)s.seeds;
         }
-        double dt = cli_now() - t_scen;
-        for (int k = 0; k < n_vs; k++)
-            if (!strcmp(vs[k].scenario, sc->name))
-                vs[k].seconds = dt;
-        ga_json_add_num(js, "wall_seconds", dt);
+    }
+    sp.total = total_seeds;
+    sp.done = 0;
+    GaErr xerr = {0};
+    if (n_x && (rc = ga_experiments_run(xs, n_x, resv, &xerr))) {
+        rc = rc == GA_EIO ? cli_fail_output(&xerr) : cli_fail(&xerr);
+        goto done_x;
+    }
+    double total = cli_now() - t_all;
+    for (int xi = 0; xi < n_x; xi++) {
+        const GaScenario *sc = xs[xi].sc;
+        const char *agent = xs[xi].agent;
+        GaSeedResult *res_x = resv[xi];
+        int f = x_file[xi];
+        for (int i = 0; i < s.seeds; i++) {
+            char who[256];
+            snprintf(who, sizeof who, "%s/%s seed %" PRIu64, sc->name, agent, res_x[i].seed);
+            cli_warn_table(who, &res_x[i].train, xs[xi].steps);
+        }
+        GaJson *jagents = ga_json_get_or_add_object(js[f], "agents");
+        GaJson *jexp = ga_json_get_or_add_array(js[f], "expectations");
+        add_seeds_json(ga_json_add_object(jagents, agent), sc, res_x, (int)s.seeds);
+        for (int k = 0; k < sc->n_expect; k++) {
+            const GaExpect *x = &sc->expect[k];
+            if (strcmp(x->agent, agent))
+                continue;
+            Verdict *vd = &vs[n_vs++];
+            snprintf(vd->scenario, sizeof vd->scenario, "%s", sc->name);
+            snprintf(vd->file, sizeof vd->file, "%s", files[f]);
+            snprintf(vd->agent, sizeof vd->agent, "%s", agent);
+            snprintf(vd->text, sizeof vd->text, "%s", x->text);
+            /* The scenarios ran together, so each suite's time is the whole batch's. */
+            vd->seconds = total;
+            double tmp[MAX_SEEDS];
+            int m = 0;
+            for (int i = 0; i < s.seeds; i++) {
+                double val = ga_summary_metric(&res_x[i].world[x->world], x);
+                vd->values[i] = val;
+                if (!isnan(val))
+                    tmp[m++] = val;
+            }
+            vd->n = (int)s.seeds;
+            vd->median = m == (int)s.seeds ? ga_median(tmp, m) : NAN;
+            vd->pass = !isnan(vd->median) && ga_expect_holds(x, vd->median);
+            printf("%s %s [%s]: %s  (median %.3f over %d seeds:", vd->pass ? "PASS" : "FAIL",
+                   sc->name, agent, x->text, vd->median, vd->n);
+            for (int i = 0; i < vd->n; i++)
+                printf(" %.3f", vd->values[i]);
+            printf(")\n");
+            GaJson *je = ga_json_add_object(jexp, NULL);
+            ga_json_add_str(je, "expectation", x->text);
+            ga_json_add_str(je, "agent", agent);
+            ga_json_add_str(je, "world", sc->world[x->world].name);
+            ga_json_add_str(je, "metric", ga_metric_names[x->metric]);
+            ga_json_add_num(je, "median", vd->median);
+            GaJson *jv = ga_json_add_array(je, "per_seed");
+            for (int i = 0; i < vd->n; i++)
+                ga_json_add_num(jv, NULL, vd->values[i]);
+            ga_json_add_bool(je, "pass", vd->pass);
+        }
     }
     int failed = 0;
     for (int k = 0; k < n_vs; k++)
         failed += !vs[k].pass;
-    double total = cli_now() - t_all;
     ga_json_add_num(jroot, "passed", n_vs - failed);
     ga_json_add_num(jroot, "failed", failed);
     ga_json_add_num(jroot, "seeds", (double)s.seeds);
@@ -601,14 +652,20 @@ int cmd_batch(int argc, char **argv)
         rc = write_junit(junit, vs, n_vs, total);
     if (!rc && failed)
         rc = EXIT_CHECK_FAILED;
-done_json:
+done_x:
+    for (int xi = 0; resv && xi < n_x; xi++)
+        free(resv[xi]);
+    free(xs);
+    free(resv);
+    free(x_file);
+    free(all_refs);
+    free(dirs);
+    free(js);
     ga_json_free(jroot);
 done:
     for (int f = 0; f < n_setup; f++)
         cli_setup_free(&setups[f]);
     free(setups);
-    free(refs);
-    free(res);
     free(vs);
     globfree(&g);
     return rc;

@@ -173,37 +173,63 @@ int ga_write_eval_json(const char *path, const GaScenario *sc, const char *agent
 }
 
 /* ---- seeds ----------------------------------------------------------------------------
- * Seeds go in chunks of a few per thread, so memory holds only a chunk's agents. Within a
- * chunk, one queue holds the seeds' training and (with the first chunk) the reference worlds,
- * longest jobs first; a second queue holds one evaluation per seed and world. Both queues keep
- * every thread busy to the end, which separate phases per kind of work would not. */
+ * One or several experiments run as one: all their seeds' training and all their reference
+ * worlds share one job queue, longest jobs first, and then all evaluations (one per seed and
+ * world) a second queue. Short jobs fill the gaps the long ones leave, so threads stay busy to
+ * the end, which running each experiment, or each kind of work, as its own phase would not.
+ * Seeds go in chunks, so memory holds only a chunk's agents. */
+
+#define CHUNK_MIN 32
 
 typedef struct {
-    const GaExperiment *x;
-    GaSeedResult *res; /* this chunk's results */
-    GaAgent *agents;   /* (chunk) */
-    int first, m;      /* index of the chunk's first seed; seeds in this chunk */
-    int refs_todo;     /* reference worlds to compute with this chunk */
+    int e, s;    /* experiment, seed within it */
+    double cost; /* estimated training time, for ordering */
+} SeedJob;
+
+typedef struct {
+    const GaExperiment *xs;
+    GaSeedResult *const *res;
+    SeedJob *jobs;   /* this chunk's seeds */
+    GaAgent *agents; /* (chunk) */
+    int m;           /* seeds in this chunk */
+    int *refs;       /* (n_refs) experiment * GA_MAX_WORLDS + world, computed with this chunk */
+    int n_refs;
     atomic_int ref_oom;
-    int trained; /* seeds trained so far, all chunks */
+    int *trained;  /* (experiment) seeds trained so far */
+    int *eval_off; /* (m + 1) first evaluation job of each seed in this chunk */
 } ChunkCtx;
+
+/* Relative cost of a training step: a DQN step (forward, and every 4 steps a batched update)
+ * costs about 200 times a tabular one. Only the order of jobs depends on it, never a result. */
+static double job_cost(const GaExperiment *x)
+{
+    return (double)x->steps * (strcmp(x->agent, "dqn") == 0 ? 200.0 : 1.0);
+}
+
+static int cmp_cost(const void *a, const void *b)
+{
+    const SeedJob *x = a, *y = b;
+    if (x->cost != y->cost)
+        return x->cost < y->cost ? 1 : -1;
+    return x->e != y->e ? x->e - y->e : x->s - y->s;
+}
 
 static void train_or_ref_job(int i, void *vctx)
 {
     ChunkCtx *c = vctx;
-    const GaExperiment *x = c->x;
-    const GaScenario *sc = x->sc;
     if (i >= c->m) {
-        if (reference_world(sc, i - c->m, x->ref_episodes, x->eval_seed, x->ref_max_states,
-                            x->refs))
+        int e = c->refs[i - c->m] / GA_MAX_WORLDS, w = c->refs[i - c->m] % GA_MAX_WORLDS;
+        const GaExperiment *x = &c->xs[e];
+        if (reference_world(x->sc, w, x->ref_episodes, x->eval_seed, x->ref_max_states, x->refs))
             c->ref_oom = 1; /* several threads may set it; any non-zero value means the same */
         return;
     }
-    GaSeedResult *r = &c->res[i];
+    const GaExperiment *x = &c->xs[c->jobs[i].e];
+    GaSeedResult *r = &c->res[c->jobs[i].e][c->jobs[i].s];
     if (x->out_dir)
         snprintf(r->dir, sizeof r->dir, "%s/%s-seed%" PRIu64, x->out_dir, x->agent, r->seed);
     GaTrainJob job = {
-        .sc = sc,
+        .sc = x->sc,
         .scenario_abs_path = x->scenario_abs_path,
         .scenario_text = x->scenario_text,
         .scenario_len = x->scenario_len,
@@ -226,16 +252,23 @@ static void train_done(int i, int finished, void *vctx)
 {
     ChunkCtx *c = vctx;
     (void)finished;
-    if (i < c->m && c->x->on_done)
-        c->x->on_done(c->first + i, ++c->trained, c->x->ctx);
+    if (i >= c->m)
+        return;
+    const GaExperiment *x = &c->xs[c->jobs[i].e];
+    int done = ++c->trained[c->jobs[i].e];
+    if (x->on_done)
+        x->on_done(c->jobs[i].s, done, x->ctx);
 }
 
 static void eval_seed_world_job(int i, void *vctx)
 {
     ChunkCtx *c = vctx;
-    const GaExperiment *x = c->x;
-    int nw = x->sc->n_worlds, k = i / nw, w = i % nw;
-    GaSeedResult *r = &c->res[k];
+    int k = 0;
+    while (c->eval_off[k + 1] <= i)
+        k++;
+    int w = i - c->eval_off[k];
+    const GaExperiment *x = &c->xs[c->jobs[k].e];
+    GaSeedResult *r = &c->res[c->jobs[k].e][c->jobs[k].s];
     if (r->rc)
         return;
     GaEvalOpts o = {
@@ -247,33 +280,60 @@ static void eval_seed_world_job(int i, void *vctx)
     ga_eval_run(x->sc, w, &c->agents[k], &o, &r->world[w]);
 }
 
-int ga_experiment_run(const GaExperiment *x, GaSeedResult *res, GaErr *err)
+int ga_experiments_run(const GaExperiment *xs, int n_x, GaSeedResult *const *res, GaErr *err)
 {
-    const GaScenario *sc = x->sc;
-    int threads = x->threads > 0 ? x->threads : 1;
-    int chunk = 4 * threads;
-    memset(res, 0, sizeof *res * (size_t)x->n_seeds);
+    int total = 0, n_refs = 0, threads = 1;
+    for (int e = 0; e < n_x; e++) {
+        total += xs[e].n_seeds;
+        threads = xs[e].threads > threads ? xs[e].threads : threads;
+        if (xs[e].refs && xs[e].ref_episodes > 0)
+            n_refs += xs[e].sc->n_worlds;
+        memset(res[e], 0, sizeof *res[e] * (size_t)xs[e].n_seeds);
+        for (int s = 0; s < xs[e].n_seeds; s++)
+            res[e][s].seed = xs[e].first_seed + (uint64_t)s;
+    }
+    int chunk = 4 * threads > CHUNK_MIN ? 4 * threads : CHUNK_MIN;
+    SeedJob *jobs = malloc((size_t)(total > 0 ? total : 1) * sizeof *jobs);
     GaAgent *agents = calloc((size_t)chunk, sizeof *agents);
-    if (!agents)
-        return ga_err_set(err, GA_ENOMEM, "out of memory for %d agents", chunk);
-    ChunkCtx c = {x, NULL, agents, 0, 0, 0, 0, 0};
-    c.refs_todo = x->refs && x->ref_episodes > 0 ? sc->n_worlds : 0;
+    int *refs = malloc((size_t)(n_refs > 0 ? n_refs : 1) * sizeof *refs);
+    int *trained = calloc((size_t)(n_x > 0 ? n_x : 1), sizeof *trained);
+    int *eval_off = malloc((size_t)(chunk + 1) * sizeof *eval_off);
+    if (!jobs || !agents || !refs || !trained || !eval_off) {
+        free(jobs);
+        free(agents);
+        free(refs);
+        free(trained);
+        free(eval_off);
+        return ga_err_set(err, GA_ENOMEM, "out of memory for %d seeds", total);
+    }
+    int n = 0;
+    n_refs = 0;
+    for (int e = 0; e < n_x; e++) {
+        for (int s = 0; s < xs[e].n_seeds; s++)
+            jobs[n++] = (SeedJob){e, s, job_cost(&xs[e])};
+        for (int w = 0; xs[e].refs && xs[e].ref_episodes > 0 && w < xs[e].sc->n_worlds; w++)
+            refs[n_refs++] = e * GA_MAX_WORLDS + w;
+    }
+    qsort(jobs, (size_t)total, sizeof *jobs, cmp_cost);
+    ChunkCtx c = {xs, res, NULL, agents, 0, refs, n_refs, 0, trained, eval_off};
     int rc = GA_OK;
-    for (int first = 0; first < x->n_seeds && rc == GA_OK; first += chunk) {
-        c.res = res + first;
-        c.first = first;
-        c.m = x->n_seeds - first < chunk ? x->n_seeds - first : chunk;
-        for (int k = 0; k < c.m; k++)
-            c.res[k].seed = x->first_seed + (uint64_t)(first + k);
-        ga_pool_run(c.m + c.refs_todo, threads, train_or_ref_job, train_done, &c);
-        c.refs_todo = 0;
+    for (int first = 0; first < total && rc == GA_OK; first += chunk) {
+        c.jobs = jobs + first;
+        c.m = total - first < chunk ? total - first : chunk;
+        /* Every reference world goes with the first chunk: evaluations of any chunk read them. */
+        ga_pool_run(c.m + c.n_refs, threads, train_or_ref_job, train_done, &c);
+        c.n_refs = 0;
         if (c.ref_oom)
             rc = ga_err_set(err, GA_ENOMEM, "reference values: out of memory for %d states",
-                            x->ref_max_states);
+                            xs[0].ref_max_states);
+        eval_off[0] = 0;
+        for (int k = 0; k < c.m; k++)
+            eval_off[k + 1] = eval_off[k] + xs[c.jobs[k].e].sc->n_worlds;
         if (rc == GA_OK)
-            ga_pool_run(c.m * sc->n_worlds, threads, eval_seed_world_job, NULL, &c);
+            ga_pool_run(eval_off[c.m], threads, eval_seed_world_job, NULL, &c);
         for (int k = 0; k < c.m; k++) {
-            GaSeedResult *r = &c.res[k];
+            const GaExperiment *x = &xs[c.jobs[k].e];
+            GaSeedResult *r = &res[c.jobs[k].e][c.jobs[k].s];
             if (r->rc) {
                 if (rc == GA_OK) {
                     *err = r->err;
@@ -284,8 +344,9 @@ int ga_experiment_run(const GaExperiment *x, GaSeedResult *res, GaErr *err)
             if (rc == GA_OK && x->out_dir) {
                 char path[1100];
                 snprintf(path, sizeof path, "%s/eval.json", r->dir);
-                if ((r->rc = ga_write_eval_json(path, sc, x->agent, r->seed, x->episodes,
-                                                x->eval_seed, r->world, sc->n_worlds, &r->err))) {
+                if ((r->rc =
+                         ga_write_eval_json(path, x->sc, x->agent, r->seed, x->episodes,
+                                            x->eval_seed, r->world, x->sc->n_worlds, &r->err))) {
                     *err = r->err;
                     rc = r->rc;
                 }
@@ -293,8 +354,18 @@ int ga_experiment_run(const GaExperiment *x, GaSeedResult *res, GaErr *err)
             ga_agent_free(&agents[k]);
         }
     }
+    free(jobs);
     free(agents);
+    free(refs);
+    free(trained);
+    free(eval_off);
     return rc;
+}
+
+int ga_experiment_run(const GaExperiment *x, GaSeedResult *res, GaErr *err)
+{
+    GaSeedResult *const all[1] = {res};
+    return ga_experiments_run(x, 1, all, err);
 }
 
 /* ---- across seeds --------------------------------------------------------------------- */

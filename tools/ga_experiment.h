@@ -68,6 +68,12 @@ typedef struct {
  * failing seed's error. */
 int ga_experiment_run(const GaExperiment *x, GaSeedResult *res, GaErr *err);
 
+/* Several experiments as one, sharing the threads (the largest `threads` among them): every
+ * seed's training and every reference world in one queue, longest first, then every
+ * evaluation. res[e] has xs[e].n_seeds slots. Experiments that share refs must ask for them
+ * (ref_episodes > 0) only once. Results are those of running each alone. */
+int ga_experiments_run(const GaExperiment *xs, int n_x, GaSeedResult *const *res, GaErr *err);
+
 /* Across-seed statistics of one world's metric. */
 typedef struct {
     double mean, median, lo, hi; /* lo, hi: bootstrap 95% interval of the mean */
