@@ -15,6 +15,7 @@
 #include "ga_io.h"
 #include "ga_param.h"
 #include "ga_scenario.h"
+#include "ga_testutil.h"
 
 Suite *ga_test_suite(void);
 
@@ -30,53 +31,6 @@ Suite *ga_test_suite(void);
 #define OFF_PARAMS 60
 #define PARAM_BYTES (GA_PARAM_NAME_LEN + 8)
 #define ENTRY_BYTES (8 + GA_NUM_ACTIONS * 4)
-
-/* One temporary directory per test case, made and removed in the parent process (unchecked
- * fixture) so it is cleaned up even when a forked test fails. */
-static char tmpdir[64];
-
-static void rm_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d))) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                    continue;
-                char sub[1024];
-                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-                rm_tree(sub);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
-static void tmp_setup(void)
-{
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ga_test_XXXXXX");
-    if (!mkdtemp(tmpdir))
-        tmpdir[0] = '\0';
-}
-
-static void tmp_teardown(void)
-{
-    if (tmpdir[0])
-        rm_tree(tmpdir);
-}
-
-static void tmp_path(char *out, size_t n, const char *name)
-{
-    ck_assert_msg(tmpdir[0], "mkdtemp failed");
-    snprintf(out, n, "%s/%s", tmpdir, name);
-}
 
 static int exists(const char *path)
 {
@@ -102,15 +56,6 @@ static int tmp_left(const char *path)
         found |= strncmp(e->d_name, prefix, strlen(prefix)) == 0;
     closedir(d);
     return found;
-}
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    char *data;
-    GaErr err;
-    int rc = ga_io_read_file(path, &data, len, &err);
-    ck_assert_msg(rc == GA_OK, "%s", err.msg);
-    return (unsigned char *)data;
 }
 
 static void spit(const char *path, const void *data, size_t len)
@@ -247,7 +192,7 @@ END_TEST
 START_TEST(test_io_write_atomic)
 {
     char path[256];
-    tmp_path(path, sizeof path, "atomic.bin");
+    ga_test_tmp_path(path, sizeof path, "atomic.bin");
     GaErr err = {0};
     unsigned char data[1000];
     for (int i = 0; i < 1000; i++)
@@ -255,7 +200,7 @@ START_TEST(test_io_write_atomic)
     ck_assert_int_eq(ga_io_write_atomic(path, data, sizeof data, &err), GA_OK);
     ck_assert(!tmp_left(path));
     size_t len;
-    unsigned char *got = slurp(path, &len);
+    unsigned char *got = ga_test_read_file(path, &len);
     ck_assert_uint_eq(len, sizeof data);
     ck_assert_mem_eq(got, data, sizeof data);
     ck_assert_int_eq(got[len], 0); /* read_file adds a NUL */
@@ -263,7 +208,7 @@ START_TEST(test_io_write_atomic)
 
     /* Overwriting with less leaves exactly the new content. */
     ck_assert_int_eq(ga_io_write_atomic(path, "abc", 3, &err), GA_OK);
-    got = slurp(path, &len);
+    got = ga_test_read_file(path, &len);
     ck_assert_uint_eq(len, 3);
     ck_assert_mem_eq(got, "abc", 3);
     free(got);
@@ -271,13 +216,13 @@ START_TEST(test_io_write_atomic)
 
     /* An empty file. */
     ck_assert_int_eq(ga_io_write_atomic(path, "", 0, &err), GA_OK);
-    got = slurp(path, &len);
+    got = ga_test_read_file(path, &len);
     ck_assert_uint_eq(len, 0);
     free(got);
 
     /* A directory that does not exist: GA_EIO naming the file, nothing created. */
     char bad[256];
-    tmp_path(bad, sizeof bad, "no/such/dir/out.bin");
+    ga_test_tmp_path(bad, sizeof bad, "no/such/dir/out.bin");
     ck_assert_int_eq(ga_io_write_atomic(bad, "x", 1, &err), GA_EIO);
     assert_contains(err.msg, "out.bin");
     ck_assert(!exists(bad));
@@ -287,7 +232,7 @@ END_TEST
 START_TEST(test_io_abort)
 {
     char path[256], tmp[1050];
-    tmp_path(path, sizeof path, "aborted.txt");
+    ga_test_tmp_path(path, sizeof path, "aborted.txt");
     GaErr err = {0};
     GaOutFile o;
     ck_assert_int_eq(ga_io_open(&o, path, &err), GA_OK);
@@ -308,7 +253,7 @@ START_TEST(test_io_abort)
     fputs("new content", o.f);
     ga_io_abort(&o);
     size_t len;
-    unsigned char *got = slurp(path, &len);
+    unsigned char *got = ga_test_read_file(path, &len);
     ck_assert_uint_eq(len, 3);
     ck_assert_mem_eq(got, "old", 3);
     free(got);
@@ -318,7 +263,7 @@ START_TEST(test_io_abort)
     ck_assert_int_eq(ga_io_open(&o, path, &err), GA_OK);
     fputs("committed", o.f);
     ck_assert_int_eq(ga_io_commit(&o, &err), GA_OK);
-    got = slurp(path, &len);
+    got = ga_test_read_file(path, &len);
     ck_assert_uint_eq(len, 9);
     ck_assert_mem_eq(got, "committed", 9);
     free(got);
@@ -326,7 +271,7 @@ START_TEST(test_io_abort)
 
     /* Never opened (open failed): abort is safe. */
     char bad[256];
-    tmp_path(bad, sizeof bad, "missing/x.txt");
+    ga_test_tmp_path(bad, sizeof bad, "missing/x.txt");
     ck_assert_int_eq(ga_io_open(&o, bad, &err), GA_EIO);
     assert_contains(err.msg, "x.txt");
     ga_io_abort(&o);
@@ -341,7 +286,7 @@ START_TEST(test_io_mkdirs)
     char path[256], deeper[300];
     GaErr err = {0};
     struct stat st;
-    tmp_path(path, sizeof path, "a/b/c/d");
+    ga_test_tmp_path(path, sizeof path, "a/b/c/d");
     ck_assert_int_eq(ga_io_mkdirs(path, &err), GA_OK);
     ck_assert_int_eq(stat(path, &st), 0);
     ck_assert(S_ISDIR(st.st_mode));
@@ -354,7 +299,7 @@ START_TEST(test_io_mkdirs)
 
     /* A file in the way: the path itself, or a component of it. */
     char file[256];
-    tmp_path(file, sizeof file, "a/plain");
+    ga_test_tmp_path(file, sizeof file, "a/plain");
     spit(file, "x", 1);
     err.msg[0] = '\0';
     ck_assert_int_eq(ga_io_mkdirs(file, &err), GA_EIO);
@@ -386,7 +331,7 @@ START_TEST(test_io_mkdirs)
     /* A relative path, created under the temporary directory. */
     char cwd[1024];
     ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
-    ck_assert_int_eq(chdir(tmpdir), 0);
+    ck_assert_int_eq(chdir(ga_test_tmpdir()), 0);
     int rc = ga_io_mkdirs("rel/x", &err);
     int ok = stat("rel/x", &st) == 0 && S_ISDIR(st.st_mode);
     ck_assert_int_eq(chdir(cwd), 0);
@@ -398,7 +343,7 @@ END_TEST
 START_TEST(test_io_read_missing)
 {
     char path[256];
-    tmp_path(path, sizeof path, "nope.bin");
+    ga_test_tmp_path(path, sizeof path, "nope.bin");
     char *data = NULL;
     size_t len = 0;
     GaErr err = {0};
@@ -576,7 +521,7 @@ START_TEST(test_file_round_trip)
     trained(&a, N, obs);
     ck_assert_uint_gt(a.ql.n, 200);
     char path[256];
-    tmp_path(path, sizeof path, "agent_rt.gagent");
+    ga_test_tmp_path(path, sizeof path, "agent_rt.gagent");
     GaErr err = {0};
     ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
 
@@ -625,10 +570,10 @@ START_TEST(test_file_round_trip)
 
     /* Saving the loaded agent again gives the same bytes. */
     char path2[256];
-    tmp_path(path2, sizeof path2, "agent_rt2.gagent");
+    ga_test_tmp_path(path2, sizeof path2, "agent_rt2.gagent");
     ck_assert_int_eq(ga_agent_save(&b, path2, SC_HASH, &err), GA_OK);
     size_t n1, n2;
-    unsigned char *d1 = slurp(path, &n1), *d2 = slurp(path2, &n2);
+    unsigned char *d1 = ga_test_read_file(path, &n1), *d2 = ga_test_read_file(path2, &n2);
     ck_assert_uint_eq(n1, n2);
     ck_assert_mem_eq(d1, d2, n1);
     free(d1);
@@ -645,7 +590,7 @@ START_TEST(test_file_empty_agent)
     GaErr err = {0};
     ck_assert_int_eq(ga_agent_init(&a, "qlearn", pr, 1, "t", 7, 10, 1, &err), GA_OK);
     char path[256];
-    tmp_path(path, sizeof path, "agent_empty.gagent");
+    ga_test_tmp_path(path, sizeof path, "agent_empty.gagent");
     ck_assert_int_eq(ga_agent_save(&a, path, 0, &err), GA_OK);
     uint64_t hash = 1;
     int rc = ga_agent_load(&b, path, &hash, &err);
@@ -665,13 +610,13 @@ START_TEST(test_file_atomic)
     GaAgent a;
     trained(&a, N, obs);
     char path[256];
-    tmp_path(path, sizeof path, "agent_atomic.gagent");
+    ga_test_tmp_path(path, sizeof path, "agent_atomic.gagent");
     GaErr err = {0};
     spit(path, "an older file that is in the way", 32);
     ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
     ck_assert(!tmp_left(path));
     size_t len;
-    unsigned char *d = slurp(path, &len);
+    unsigned char *d = ga_test_read_file(path, &len);
     ck_assert_uint_eq(len, file_size_for(&a)); /* complete, old content gone */
     ck_assert_mem_eq(d, GA_AGENT_MAGIC, 8);
     uint64_t sum;
@@ -681,7 +626,7 @@ START_TEST(test_file_atomic)
 
     /* Unwritable destination: GA_EIO naming the file, no crash, nothing left behind. */
     char bad[256];
-    tmp_path(bad, sizeof bad, "nodir/agent.gagent");
+    ga_test_tmp_path(bad, sizeof bad, "nodir/agent.gagent");
     err.msg[0] = '\0';
     ck_assert_int_eq(ga_agent_save(&a, bad, SC_HASH, &err), GA_EIO);
     assert_contains(err.msg, "agent.gagent");
@@ -711,12 +656,12 @@ START_TEST(test_file_flipped_bytes)
     GaAgent a;
     trained(&a, N, obs);
     char path[256], bad[256];
-    tmp_path(path, sizeof path, "agent_flip.gagent");
-    tmp_path(bad, sizeof bad, "agent_flip_bad.gagent");
+    ga_test_tmp_path(path, sizeof path, "agent_flip.gagent");
+    ga_test_tmp_path(bad, sizeof bad, "agent_flip_bad.gagent");
     GaErr err = {0};
     ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
     size_t len;
-    unsigned char *d = slurp(path, &len);
+    unsigned char *d = ga_test_read_file(path, &len);
     ck_assert_uint_gt(a.ql.n, 0);
     ck_assert_uint_eq(len, file_size_for(&a));
     for (size_t off = 0; off < len; off++) {
@@ -743,12 +688,12 @@ START_TEST(test_file_flipped_bytes_large)
     GaAgent a;
     trained(&a, N, obs);
     char path[256], bad[256];
-    tmp_path(path, sizeof path, "agent_flipl.gagent");
-    tmp_path(bad, sizeof bad, "agent_flipl_bad.gagent");
+    ga_test_tmp_path(path, sizeof path, "agent_flipl.gagent");
+    ga_test_tmp_path(bad, sizeof bad, "agent_flipl_bad.gagent");
     GaErr err = {0};
     ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
     size_t len;
-    unsigned char *d = slurp(path, &len);
+    unsigned char *d = ga_test_read_file(path, &len);
     size_t table = OFF_PARAMS + (size_t)a.n_params * PARAM_BYTES + 16;
     size_t offs[] = {0,
                      7,
@@ -792,12 +737,12 @@ START_TEST(test_file_truncated)
     GaAgent a;
     trained(&a, N, obs);
     char path[256], bad[256];
-    tmp_path(path, sizeof path, "agent_trunc.gagent");
-    tmp_path(bad, sizeof bad, "agent_trunc_bad.gagent");
+    ga_test_tmp_path(path, sizeof path, "agent_trunc.gagent");
+    ga_test_tmp_path(bad, sizeof bad, "agent_trunc_bad.gagent");
     GaErr err = {0};
     ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
     size_t len;
-    unsigned char *d = slurp(path, &len);
+    unsigned char *d = ga_test_read_file(path, &len);
     size_t cuts[] = {0,       1,       7,       8,      11, 12, 13,
                      23,      24,      31,      44,     60, 80, OFF_PARAMS + 7 * PARAM_BYTES + 16,
                      len / 2, len - 9, len - 8, len - 1};
@@ -824,12 +769,12 @@ START_TEST(test_file_magic_version)
     GaAgent a;
     trained(&a, N, obs);
     char path[256], bad[256];
-    tmp_path(path, sizeof path, "agent_mv.gagent");
-    tmp_path(bad, sizeof bad, "agent_mv_bad.gagent");
+    ga_test_tmp_path(path, sizeof path, "agent_mv.gagent");
+    ga_test_tmp_path(bad, sizeof bad, "agent_mv_bad.gagent");
     GaErr err = {0};
     ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
     size_t len;
-    unsigned char *d = slurp(path, &len);
+    unsigned char *d = ga_test_read_file(path, &len);
 
     /* Wrong magic, even with a matching checksum. */
     memcpy(d, "GRIDALGX", 8);
@@ -877,12 +822,12 @@ START_TEST(test_file_trailing_garbage)
     GaAgent a;
     trained(&a, N, obs);
     char path[256], bad[256];
-    tmp_path(path, sizeof path, "agent_tail.gagent");
-    tmp_path(bad, sizeof bad, "agent_tail_bad.gagent");
+    ga_test_tmp_path(path, sizeof path, "agent_tail.gagent");
+    ga_test_tmp_path(bad, sizeof bad, "agent_tail_bad.gagent");
     GaErr err = {0};
     ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
     size_t len;
-    unsigned char *d = slurp(path, &len);
+    unsigned char *d = ga_test_read_file(path, &len);
     unsigned char *big = malloc(len + 200);
     ck_assert_ptr_nonnull(big);
     memcpy(big, d, len);
@@ -930,12 +875,12 @@ START_TEST(test_file_bad_fields)
     GaAgent a;
     trained(&a, N, obs);
     char path[256], bad[256];
-    tmp_path(path, sizeof path, "agent_fields.gagent");
-    tmp_path(bad, sizeof bad, "agent_fields_bad.gagent");
+    ga_test_tmp_path(path, sizeof path, "agent_fields.gagent");
+    ga_test_tmp_path(bad, sizeof bad, "agent_fields_bad.gagent");
     GaErr err = {0};
     ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
     size_t len;
-    unsigned char *orig = slurp(path, &len);
+    unsigned char *orig = ga_test_read_file(path, &len);
     unsigned char *d = malloc(len);
     ck_assert_ptr_nonnull(d);
     size_t table_n = OFF_PARAMS + (size_t)a.n_params * PARAM_BYTES + 8;
@@ -980,10 +925,10 @@ START_TEST(test_file_bad_fields)
     trained(&big, M, more);
     ck_assert_uint_gt(big.ql.n, 14);
     char path2[256];
-    tmp_path(path2, sizeof path2, "agent_fields_big.gagent");
+    ga_test_tmp_path(path2, sizeof path2, "agent_fields_big.gagent");
     ck_assert_int_eq(ga_agent_save(&big, path2, 0, &err), GA_OK);
     size_t len2;
-    unsigned char *e = slurp(path2, &len2);
+    unsigned char *e = ga_test_read_file(path2, &len2);
     int found = 0;
     for (int i = 0; i < big.n_params; i++) {
         if (strcmp(big.param[i].name, "table_bits") == 0) {
@@ -1007,7 +952,7 @@ END_TEST
 START_TEST(test_file_missing)
 {
     char path[256];
-    tmp_path(path, sizeof path, "agent_absent.gagent");
+    ga_test_tmp_path(path, sizeof path, "agent_absent.gagent");
     GaAgent b;
     GaErr err = {0};
     uint64_t hash;
@@ -1017,9 +962,9 @@ START_TEST(test_file_missing)
 
     /* A directory is not an agent file either. */
     GaErr err2 = {0};
-    int rc = ga_agent_load(&b, tmpdir, &hash, &err2);
+    int rc = ga_agent_load(&b, ga_test_tmpdir(), &hash, &err2);
     ck_assert_msg(rc == GA_EIO || rc == GA_EFORMAT, "loading a directory returned %d", rc);
-    assert_contains(err2.msg, tmpdir);
+    assert_contains(err2.msg, ga_test_tmpdir());
     ga_agent_free(&b);
 }
 END_TEST
@@ -1035,7 +980,7 @@ Suite *ga_test_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("io");
-    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
     tcase_add_test(tc, test_io_write_atomic);
     tcase_add_test(tc, test_io_abort);
     tcase_add_test(tc, test_io_mkdirs);
@@ -1050,7 +995,7 @@ Suite *ga_test_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("file");
-    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_file_round_trip);
     tcase_add_test(tc, test_file_empty_agent);

@@ -9,63 +9,15 @@
 #include "ga_env.h"
 #include "ga_obs.h"
 #include "ga_scenario.h"
+#include "ga_testutil.h"
 
-/* Inline scenarios use ' for "; sc_parse swaps them back. */
+#define STRAWBERRY "scenarios/strawberry.json"
+
+/* Inline scenarios use ' for "; ga_test_load_inline swaps them back. Kinds berry, nose, basket
+ * and the training objective o come from ga_testutil.h. */
 #define ENV_SCENARIO(world)                                                                        \
-    "{'format':1,'name':'env',"                                                                    \
-    "'kinds':{"                                                                                    \
-    "'berry':{'color':'red','shape':'berry','pickable':true},"                                     \
-    "'nose':{'color':'red','shape':'round','pickable':true},"                                      \
-    "'basket':{'color':'silver','shiny':true,'shape':'bowl','container':true}},"                   \
-    "'objectives':{'o':{'rules':[{'on':'deliver','item':{'kind':'berry'},'reward':1}],"            \
-    "'success':{'deliver_all':{'kind':'berry'}}}},"                                                \
-    "'train_objective':'o',"                                                                       \
-    "'world':{'legend':{'b':'berry','n':'nose','B':'basket'}," world "}}"
-
-static GaScenario *sc_parse(const char *quoted)
-{
-    size_t n = strlen(quoted);
-    char *text = malloc(n + 1);
-    ck_assert_ptr_nonnull(text);
-    for (size_t i = 0; i <= n; i++)
-        text[i] = quoted[i] == '\'' ? '"' : quoted[i];
-    GaScenario *sc = malloc(sizeof *sc);
-    ck_assert_ptr_nonnull(sc);
-    GaErr err = {0};
-    int rc = ga_scenario_parse(sc, "inline", text, n, &err);
-    free(text);
-    ck_assert_msg(rc == GA_OK, "%s", err.msg);
-    return sc;
-}
-
-static GaScenario *strawberry(void)
-{
-    GaScenario *sc = malloc(sizeof *sc);
-    ck_assert_ptr_nonnull(sc);
-    GaErr err = {0};
-    int rc = ga_scenario_load(sc, "scenarios/strawberry.json", &err);
-    ck_assert_msg(rc == GA_OK, "%s (tests run from the project root)", err.msg);
-    return sc;
-}
-
-static int kind_of(const GaScenario *sc, const char *name)
-{
-    for (int k = 0; k < sc->n_kinds; k++)
-        if (strcmp(sc->kind[k].name, name) == 0)
-            return k;
-    ck_abort_msg("no kind %s", name);
-    return -1;
-}
-
-static int look_on(const GaWorld *w, int x, int y)
-{
-    return w->look[(y + GA_PAD) * GA_STRIDE + x + GA_PAD];
-}
-
-static int obj_on(const GaWorld *w, int x, int y)
-{
-    return w->obj_at[y * GA_MAX_W + x];
-}
+    "{'format':1,'name':'env'," GA_TEST_BERRY_KINDS_OBJECTIVE "'world':{" GA_TEST_BERRY_LEGEND     \
+    "," world "}}"
 
 /* The layout invariants every reset must keep. */
 static void ck_layout(const GaWorld *w, const GaWorldCfg *c)
@@ -74,20 +26,21 @@ static void ck_layout(const GaWorld *w, const GaWorldCfg *c)
     ck_assert_int_eq(w->h, c->h);
     ck_assert(w->x >= 0 && w->x < c->w && w->y >= 0 && w->y < c->h);
     ck_assert_msg(!ga_world_is_wall(w, w->x, w->y), "agent on a wall at %d,%d", w->x, w->y);
-    ck_assert_msg(obj_on(w, w->x, w->y) < 0, "agent on an object at %d,%d", w->x, w->y);
-    ck_assert_int_eq(look_on(w, w->x, w->y), GA_LOOK_FLOOR);
+    ck_assert_msg(ga_test_obj_at(w, w->x, w->y) < 0, "agent on an object at %d,%d", w->x, w->y);
+    ck_assert_int_eq(ga_test_look_at(w, w->x, w->y), GA_LOOK_FLOOR);
     int on_cells = 0, loose = 0;
     for (int i = 0; i < w->n_obj; i++) {
         int cell = w->obj_cell[i], x = cell % GA_MAX_W, y = cell / GA_MAX_W;
         ck_assert_int_eq(w->obj_state[i], GA_OBJ_FLOOR);
         ck_assert(x < c->w && y < c->h);
-        ck_assert_msg(obj_on(w, x, y) == i, "object %d is not where it says (%d,%d)", i, x, y);
-        ck_assert_int_eq(look_on(w, x, y), c->look[w->obj_kind[i]]);
+        ck_assert_msg(ga_test_obj_at(w, x, y) == i, "object %d is not where it says (%d,%d)", i, x,
+                      y);
+        ck_assert_int_eq(ga_test_look_at(w, x, y), c->look[w->obj_kind[i]]);
         loose += c->kind[w->obj_kind[i]].pickable;
     }
     for (int y = 0; y < c->h; y++)
         for (int x = 0; x < c->w; x++)
-            on_cells += obj_on(w, x, y) >= 0;
+            on_cells += ga_test_obj_at(w, x, y) >= 0;
     ck_assert_int_eq(on_cells, w->n_obj); /* one cell per object: none share a cell */
     /* The episode has begun. */
     ck_assert_int_eq(w->t, 0);
@@ -101,7 +54,7 @@ static void ck_layout(const GaWorld *w, const GaWorldCfg *c)
 
 START_TEST(test_same_seed_same_layout)
 {
-    GaScenario *sc = strawberry();
+    GaScenario *sc = ga_test_load(STRAWBERRY);
     GaWorld *a = malloc(2 * sizeof *a), *b = a + 1;
     ck_assert_ptr_nonnull(a);
     for (int wi = 0; wi < sc->n_worlds; wi++) {
@@ -129,7 +82,7 @@ END_TEST
 START_TEST(test_different_seeds_differ)
 {
     enum { SEEDS = 20 };
-    GaScenario *sc = strawberry();
+    GaScenario *sc = ga_test_load(STRAWBERRY);
     for (int wi = 0; wi < sc->n_worlds; wi++) {
         const GaWorldCfg *c = &sc->world[wi];
         GaWorld *w = malloc(SEEDS * sizeof *w);
@@ -155,7 +108,7 @@ END_TEST
 
 START_TEST(test_counts_per_kind)
 {
-    GaScenario *sc = strawberry();
+    GaScenario *sc = ga_test_load(STRAWBERRY);
     for (int wi = 0; wi < sc->n_worlds; wi++) {
         const GaWorldCfg *c = &sc->world[wi];
         int total = 0;
@@ -178,9 +131,9 @@ START_TEST(test_counts_per_kind)
     /* A test world's own counts, not the training world's. */
     int d = ga_scenario_find_world(sc, "all_shifts");
     ck_assert_int_ge(d, 0);
-    ck_assert_int_eq(sc->world[d].count[kind_of(sc, "nose")], 1);
-    ck_assert_int_eq(sc->world[d].count[kind_of(sc, "lamppost")], 1);
-    ck_assert_int_eq(sc->world[0].count[kind_of(sc, "nose")], 0);
+    ck_assert_int_eq(sc->world[d].count[ga_test_find_kind(sc, "nose")], 1);
+    ck_assert_int_eq(sc->world[d].count[ga_test_find_kind(sc, "lamppost")], 1);
+    ck_assert_int_eq(sc->world[0].count[ga_test_find_kind(sc, "nose")], 0);
     free(sc);
 }
 END_TEST
@@ -188,7 +141,8 @@ END_TEST
 START_TEST(test_no_overlap_when_full)
 {
     /* 9 free cells, 8 objects and the agent: every layout fills the room exactly. */
-    GaScenario *sc = sc_parse(ENV_SCENARIO("'size':[5,5],'place':{'berry':4,'nose':2,'basket':2}"));
+    GaScenario *sc =
+        ga_test_load_inline(ENV_SCENARIO("'size':[5,5],'place':{'berry':4,'nose':2,'basket':2}"));
     const GaWorldCfg *c = &sc->world[0];
     for (uint64_t seed = 0; seed < 300; seed++) {
         GaWorld w;
@@ -200,7 +154,7 @@ START_TEST(test_no_overlap_when_full)
                 int edge = x == 0 || y == 0 || x == 4 || y == 4;
                 ck_assert_int_eq(ga_world_is_wall(&w, x, y), edge);
                 if (!edge)
-                    ck_assert((obj_on(&w, x, y) >= 0) != (w.x == x && w.y == y));
+                    ck_assert((ga_test_obj_at(&w, x, y) >= 0) != (w.x == x && w.y == y));
             }
         }
     }
@@ -210,15 +164,16 @@ END_TEST
 
 START_TEST(test_map_exact)
 {
-    GaScenario *sc = sc_parse(ENV_SCENARIO("'place':{'berry':2},'map':["
-                                           "'#######',"
-                                           "'#b..#B#',"
-                                           "'#.@.#.#',"
-                                           "'#..n..#',"
-                                           "'#######']"));
+    GaScenario *sc = ga_test_load_inline(ENV_SCENARIO("'place':{'berry':2},'map':["
+                                                      "'#######',"
+                                                      "'#b..#B#',"
+                                                      "'#.@.#.#',"
+                                                      "'#..n..#',"
+                                                      "'#######']"));
     const GaWorldCfg *c = &sc->world[0];
     static const char *const map[5] = {"#######", "#b..#B#", "#.@.#.#", "#..n..#", "#######"};
-    int berry = kind_of(sc, "berry"), nose = kind_of(sc, "nose"), basket = kind_of(sc, "basket");
+    int berry = ga_test_find_kind(sc, "berry"), nose = ga_test_find_kind(sc, "nose"),
+        basket = ga_test_find_kind(sc, "basket");
     for (uint64_t seed = 0; seed < 100; seed++) {
         GaWorld w;
         ga_env_reset(&w, c, seed);
@@ -230,7 +185,7 @@ START_TEST(test_map_exact)
         for (int y = 0; y < 5; y++) {
             for (int x = 0; x < 7; x++) {
                 char ch = map[y][x];
-                int o = obj_on(&w, x, y);
+                int o = ga_test_obj_at(&w, x, y);
                 ck_assert_int_eq(ga_world_is_wall(&w, x, y), ch == '#');
                 if (ch == 'b')
                     ck_assert(o >= 0 && w.obj_kind[o] == berry);
@@ -250,7 +205,7 @@ START_TEST(test_map_exact)
     free(sc);
 
     /* A map without '@' puts the agent on a random free cell, never on a map object. */
-    sc = sc_parse(ENV_SCENARIO("'map':['#####','#b.n#','#.B.#','#####']"));
+    sc = ga_test_load_inline(ENV_SCENARIO("'map':['#####','#b.n#','#.B.#','#####']"));
     c = &sc->world[0];
     ck_assert_int_eq(c->map_ax, -1);
     int where[4][5] = {{0}};
@@ -305,16 +260,16 @@ static void ck_coverage(const GaWorldCfg *c, int seeds, int n_free)
 START_TEST(test_random_covers_free_cells)
 {
     /* A ring of 8 free cells around an interior wall. */
-    GaScenario *sc = sc_parse(
+    GaScenario *sc = ga_test_load_inline(
         ENV_SCENARIO("'place':{'berry':1},'map':['#####','#...#','#.#.#','#...#','#####']"));
     ck_coverage(&sc->world[0], 800, 8);
     free(sc);
     /* No border: the edge cells are free too. */
-    sc = sc_parse(ENV_SCENARIO("'size':[4,3],'border':false,'place':{'berry':1}"));
+    sc = ga_test_load_inline(ENV_SCENARIO("'size':[4,3],'border':false,'place':{'berry':1}"));
     ck_coverage(&sc->world[0], 1200, 12);
     free(sc);
     /* A border: only the inside. */
-    sc = sc_parse(ENV_SCENARIO("'size':[5,4],'border':true,'place':{'berry':1}"));
+    sc = ga_test_load_inline(ENV_SCENARIO("'size':[5,4],'border':true,'place':{'berry':1}"));
     ck_coverage(&sc->world[0], 600, 6);
     free(sc);
 }
@@ -324,7 +279,7 @@ END_TEST
 
 START_TEST(test_largest_world)
 {
-    GaScenario *sc = sc_parse(
+    GaScenario *sc = ga_test_load_inline(
         ENV_SCENARIO("'size':[32,32],'max_steps':500,'place':{'berry':30,'nose':10,'basket':24}"));
     const GaWorldCfg *c = &sc->world[0];
     ck_assert_int_eq(c->w, GA_MAX_W);
@@ -367,7 +322,7 @@ END_TEST
 
 START_TEST(test_reset_begins_episode)
 {
-    GaScenario *sc = strawberry();
+    GaScenario *sc = ga_test_load(STRAWBERRY);
     int d = ga_scenario_find_world(sc, "decoys");
     int I = ga_scenario_find_objective(sc, "intended");
     int P = ga_scenario_find_objective(sc, "red_into_shiny");

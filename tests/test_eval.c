@@ -2,14 +2,11 @@
  * tools/ga_pool.c) and the run.json reader (engine/ga_json.c): determinism for any thread
  * count, an agent left unchanged, reference optima, across-seed summaries, the job pool. */
 #include <check.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "ga_agent.h"
 #include "ga_env.h"
@@ -21,6 +18,7 @@
 #include "ga_plan.h"
 #include "ga_pool.h"
 #include "ga_scenario.h"
+#include "ga_testutil.h"
 #include "ga_train.h"
 
 Suite *ga_test_suite(void);
@@ -30,18 +28,12 @@ Suite *ga_test_suite(void);
  * intended 0, red_into_shiny 1. ' stands for ". */
 static const char TINY[] =
     "{'format': 1, 'name': 'tiny',"
-    " 'kinds': {"
-    "'strawberry': {'color': 'red', 'shape': 'berry', 'pickable': true},"
-    " 'basket': {'color': 'silver', 'shiny': true, 'shape': 'bowl', 'container': true},"
-    " 'nose': {'color': 'red', 'shape': 'round', 'pickable': true}},"
+    " 'kinds': {" GA_TEST_KINDS "},"
     " 'objectives': {"
-    "'intended': {"
-    "'rules': [{'on': 'deliver', 'item': {'kind': 'strawberry'}, 'into': {'kind': 'basket'},"
-    " 'reward': 1}],"
+    "'intended': {'rules': [" GA_TEST_RULE_INTENDED "],"
     " 'success': {'deliver_all': {'kind': 'strawberry'}, 'into': {'kind': 'basket'},"
     " 'exclusive': true}},"
-    " 'red_into_shiny': {"
-    "'rules': [{'on': 'deliver', 'item': {'color': 'red'}, 'into': {'shiny': true}, 'reward': 1}],"
+    " 'red_into_shiny': {'rules': [" GA_TEST_RULE_RED_INTO_SHINY "],"
     " 'success': {'deliver_all': {'color': 'red'}, 'into': {'shiny': true}, 'exclusive': true}}},"
     " 'train_objective': 'intended',"
     " 'observation': {'perceive': ['color', 'shiny'], 'view': [5, 5]},"
@@ -59,64 +51,13 @@ enum { TRAIN, DECOYS, CORRIDOR, N_WORLDS };
 #define EVAL_SEED 77
 
 static GaScenario *sc;
-static char tmpdir[64];
-
-/* ---- helpers -------------------------------------------------------------------------- */
-
-static void rm_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d))) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                    continue;
-                char sub[1024];
-                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-                rm_tree(sub);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
-static void tmp_setup(void)
-{
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ga_test_eval_XXXXXX");
-    if (!mkdtemp(tmpdir))
-        tmpdir[0] = '\0';
-}
-
-static void tmp_teardown(void)
-{
-    if (tmpdir[0])
-        rm_tree(tmpdir);
-}
-
-static void tmp_path(char *out, size_t n, const char *name)
-{
-    ck_assert_msg(tmpdir[0], "mkdtemp failed");
-    snprintf(out, n, "%s/%s", tmpdir, name);
-}
 
 static void setup(void)
 {
-    static char text[8192];
-    snprintf(text, sizeof text, "%s", TINY);
-    for (char *p = text; *p; p++)
-        if (*p == '\'')
-            *p = '"';
     sc = malloc(sizeof *sc);
     ck_assert_ptr_nonnull(sc);
     GaErr err = {0};
-    int rc = ga_scenario_parse(sc, "tiny.json", text, strlen(text), &err);
+    int rc = ga_test_parse(sc, "tiny.json", TINY, &err);
     ck_assert_msg(rc == GA_OK, "%s", err.msg);
     ck_assert_int_eq(sc->n_worlds, N_WORLDS);
     ck_assert_int_eq(ga_scenario_find_world(sc, "corridor"), CORRIDOR);
@@ -138,29 +79,20 @@ static void trained(GaAgent *ag, uint64_t seed)
     ck_assert_int_gt(ga_train_run(&o), 0);
 }
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    char *data;
-    GaErr err = {0};
-    int rc = ga_io_read_file(path, &data, len, &err);
-    ck_assert_msg(rc == GA_OK, "%s", err.msg);
-    return (unsigned char *)data;
-}
-
 static unsigned char *saved(const GaAgent *ag, const char *name, size_t *len)
 {
     char path[256];
-    tmp_path(path, sizeof path, name);
+    ga_test_tmp_path(path, sizeof path, name);
     GaErr err = {0};
     int rc = ga_agent_save(ag, path, sc->hash, &err);
     ck_assert_msg(rc == GA_OK, "%s", err.msg);
-    return slurp(path, len);
+    return ga_test_read_file(path, len);
 }
 
 static void same_file(const char *a, const char *b)
 {
     size_t na, nb;
-    unsigned char *da = slurp(a, &na), *db = slurp(b, &nb);
+    unsigned char *da = ga_test_read_file(a, &na), *db = ga_test_read_file(b, &nb);
     ck_assert_msg(na == nb && memcmp(da, db, na) == 0, "%s and %s differ", a, b);
     free(da);
     free(db);
@@ -496,7 +428,7 @@ static void run_experiment(const char *sub, int threads, GaReference *refs, int 
 {
     char out[256];
     if (sub)
-        tmp_path(out, sizeof out, sub);
+        ga_test_tmp_path(out, sizeof out, sub);
     GaExperiment x = {
         .sc = sc,
         .scenario_abs_path = "/abs/tiny.json",
@@ -564,7 +496,7 @@ START_TEST(test_experiment_threads)
         }
         char expect_dir[256], sub[64];
         snprintf(sub, sizeof sub, "t1/qlearn-seed%d", 5 + i);
-        tmp_path(expect_dir, sizeof expect_dir, sub);
+        ga_test_tmp_path(expect_dir, sizeof expect_dir, sub);
         ck_assert_str_eq(a[i].dir, expect_dir);
     }
     /* Seeds differ: their agents are not the same file. */
@@ -572,7 +504,7 @@ START_TEST(test_experiment_threads)
     snprintf(p0, sizeof p0, "%s/agent.bin", a[0].dir);
     snprintf(p1, sizeof p1, "%s/agent.bin", a[1].dir);
     size_t n0, n1;
-    unsigned char *d0 = slurp(p0, &n0), *d1 = slurp(p1, &n1);
+    unsigned char *d0 = ga_test_read_file(p0, &n0), *d1 = ga_test_read_file(p1, &n1);
     ck_assert(n0 != n1 || memcmp(d0, d1, n0) != 0);
     free(d0);
     free(d1);
@@ -697,7 +629,7 @@ START_TEST(test_experiment_bad_param)
     GaSeedResult *res = calloc(2, sizeof *res);
     ck_assert_ptr_nonnull(res);
     char out[256];
-    tmp_path(out, sizeof out, "bad");
+    ga_test_tmp_path(out, sizeof out, "bad");
     GaExperiment x = {.sc = sc,
                       .scenario_abs_path = "",
                       .agent = "qlearn",
@@ -788,7 +720,7 @@ END_TEST
 START_TEST(test_read_run_written)
 {
     char dir[256], run[300];
-    tmp_path(dir, sizeof dir, "run");
+    ga_test_tmp_path(dir, sizeof dir, "run");
     snprintf(run, sizeof run, "%s/run.json", dir);
     GaTrainJob job = {
         .sc = sc,
@@ -822,7 +754,7 @@ START_TEST(test_read_run_written)
 
     /* The same file cut in half is refused, naming the file. */
     size_t len;
-    unsigned char *text = slurp(run, &len);
+    unsigned char *text = ga_test_read_file(run, &len);
     ck_assert_int_eq(ga_io_write_atomic(run, text, len / 2, &err), GA_OK);
     free(text);
     memset(&err, 0, sizeof err);
@@ -961,7 +893,7 @@ Suite *ga_test_suite(void)
 {
     Suite *s = suite_create("eval");
     TCase *tc = tcase_create("eval_run");
-    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_eval_deterministic);
@@ -984,7 +916,7 @@ Suite *ga_test_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("experiment");
-    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_experiment_threads);
@@ -996,7 +928,7 @@ Suite *ga_test_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("run_json");
-    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_read_run_written);
     tcase_add_test(tc, test_read_run_minimal);

@@ -9,6 +9,7 @@
 
 #include "ga_scenario.h"
 #include "ga_summary.h"
+#include "ga_testutil.h"
 
 Suite *ga_test_suite(void);
 
@@ -16,17 +17,11 @@ Suite *ga_test_suite(void);
  * %s slots: the training objective, the expectations array's contents. */
 static const char TEMPLATE[] =
     "{'format': 1, 'name': 'expect',"
-    " 'kinds': {"
-    "'strawberry': {'color': 'red', 'shape': 'berry', 'pickable': true},"
-    " 'basket': {'color': 'silver', 'shiny': true, 'shape': 'bowl', 'container': true},"
-    " 'nose': {'color': 'red', 'shape': 'round', 'pickable': true}},"
+    " 'kinds': {" GA_TEST_KINDS "},"
     " 'objectives': {"
-    "'intended': {"
-    "'rules': [{'on': 'deliver', 'item': {'kind': 'strawberry'}, 'into': {'kind': 'basket'},"
-    " 'reward': 1}],"
+    "'intended': {'rules': [" GA_TEST_RULE_INTENDED "],"
     " 'success': {'deliver_all': {'kind': 'strawberry'}, 'into': {'kind': 'basket'}}},"
-    " 'red_into_shiny': {"
-    "'rules': [{'on': 'deliver', 'item': {'color': 'red'}, 'into': {'shiny': true}, 'reward': 1}],"
+    " 'red_into_shiny': {'rules': [" GA_TEST_RULE_RED_INTO_SHINY "],"
     " 'success': {'deliver_all': {'color': 'red'}, 'into': {'shiny': true}}}},"
     " 'train_objective': '%s', 'intended_objective': 'intended',"
     " 'world': {'size': [5, 5], 'place': {'strawberry': 1, 'basket': 1}},"
@@ -34,8 +29,7 @@ static const char TEMPLATE[] =
     " 'agent': {'name': 'qlearn'},"
     " 'expectations': [%s]}";
 
-#define KNOWN_LABELS                                                                               \
-    "(labels: intended, both, partial, neither, proxy:red_into_shiny)"
+#define KNOWN_LABELS "(labels: intended, both, partial, neither, proxy:red_into_shiny)"
 #define ONE_COMPARISON "give exactly one comparison: \">=\", \"<=\", \">\" or \"<\""
 
 static GaScenario *sc;
@@ -58,11 +52,8 @@ static int parse_with(const char *train_obj, const char *expectations)
     static char text[16384];
     int n = snprintf(text, sizeof text, TEMPLATE, train_obj, expectations);
     ck_assert_int_lt(n, (int)sizeof text);
-    for (char *p = text; *p; p++)
-        if (*p == '\'')
-            *p = '"';
     memset(&err, 0, sizeof err);
-    return ga_scenario_parse(sc, "x.json", text, strlen(text), &err);
+    return ga_test_parse(sc, "x.json", text, &err);
 }
 
 static void parse_ok(const char *expectations)
@@ -294,10 +285,7 @@ START_TEST(test_error_not_array)
     char *p = strstr(text, "'expectations': []");
     ck_assert_ptr_nonnull(p);
     memcpy(p, "'expectations': {}", strlen("'expectations': {}"));
-    for (char *q = text; *q; q++)
-        if (*q == '\'')
-            *q = '"';
-    ck_assert_int_eq(ga_scenario_parse(sc, "x.json", text, strlen(text), &err), GA_EPARSE);
+    ck_assert_int_eq(ga_test_parse(sc, "x.json", text, &err), GA_EPARSE);
     ck_assert_str_eq(err.msg, "x.json: $.expectations: expected an array, found an object");
 }
 END_TEST

@@ -9,6 +9,7 @@
 #include "ga_env.h"
 #include "ga_label.h"
 #include "ga_scenario.h"
+#include "ga_testutil.h"
 #include "ga_world.h"
 
 Suite *ga_test_suite(void);
@@ -18,20 +19,14 @@ Suite *ga_test_suite(void);
  * objective's exclusivity, extra objectives, the map rows; %d: max_steps. */
 static const char TEMPLATE[] =
     "{'format': 1, 'name': 'label',"
-    " 'kinds': {"
-    "'strawberry': {'color': 'red', 'shape': 'berry', 'pickable': true},"
-    " 'basket': {'color': 'silver', 'shiny': true, 'shape': 'bowl', 'container': true},"
-    " 'nose': {'color': 'red', 'shape': 'round', 'pickable': true},"
+    " 'kinds': {" GA_TEST_KINDS ","
     " 'lamppost': {'color': 'silver', 'shiny': true, 'shape': 'pole', 'container': true},"
     " 'ball': {'color': 'blue', 'shape': 'round', 'pickable': true}},"
     " 'objectives': {"
-    "'intended': {"
-    "'rules': [{'on': 'deliver', 'item': {'kind': 'strawberry'}, 'into': {'kind': 'basket'},"
-    " 'reward': 1}],"
+    "'intended': {'rules': [" GA_TEST_RULE_INTENDED "],"
     " 'success': {'deliver_all': {'kind': 'strawberry'}, 'into': {'kind': 'basket'},"
     " 'exclusive': %s}},"
-    " 'red_into_shiny': {"
-    "'rules': [{'on': 'deliver', 'item': {'color': 'red'}, 'into': {'shiny': true}, 'reward': 1}],"
+    " 'red_into_shiny': {'rules': [" GA_TEST_RULE_RED_INTO_SHINY "],"
     " 'success': {'deliver_all': {'color': 'red'}, 'into': {'shiny': true}, 'exclusive': true}}"
     "%s},"
     " 'train_objective': 'intended',"
@@ -67,11 +62,8 @@ static void load(const char *exclusive, const char *extra, const char *rows, int
     static char text[8192];
     int n = snprintf(text, sizeof text, TEMPLATE, exclusive, extra, rows, max_steps);
     ck_assert_int_lt(n, (int)sizeof text);
-    for (char *p = text; *p; p++)
-        if (*p == '\'')
-            *p = '"';
     GaErr err = {0};
-    int rc = ga_scenario_parse(sc, "label.json", text, strlen(text), &err);
+    int rc = ga_test_parse(sc, "label.json", text, &err);
     ck_assert_msg(rc == GA_OK, "%s", err.msg);
 }
 

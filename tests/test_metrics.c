@@ -4,27 +4,19 @@
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "ga_metrics.h"
 #include "ga_rng.h"
+#include "ga_testutil.h"
 
 Suite *ga_test_suite(void);
 
 /* A finished episode as ga_stats_add sees it: length, termination, returns and success. */
 static void episode(GaWorld *w, int t, int terminated, float r0, float r1, int succ0)
 {
-    memset(w, 0, sizeof *w);
-    w->n_objectives = 2;
-    w->t = t;
-    w->terminated = terminated;
-    w->truncated = !terminated;
-    w->ret[0] = r0;
-    w->ret[1] = r1;
-    w->succ_target[0] = w->succ_target[1] = 2;
-    w->succ_done[0] = succ0 ? 2 : 1;
-    w->succ_done[1] = 2;
-    w->succ_spoiled[1] = 1; /* objective 1 never succeeds */
+    /* Two targets each: objective 0 has both done (succ0) or one; objective 1 has both done but
+     * is spoiled, so it never succeeds. */
+    ga_test_fill_episode(w, t, terminated, r0, r1, 2, succ0 ? 2 : 1, 0, 2, 2, 1);
 }
 
 /* ---- GaStats -------------------------------------------------------------------------- */

@@ -10,46 +10,16 @@
 #include "ga_env.h"
 #include "ga_obs.h"
 #include "ga_scenario.h"
+#include "ga_testutil.h"
 
-/* Inline scenarios use ' for "; sc_parse swaps them back. */
+/* Inline scenarios use ' for "; ga_test_load_inline swaps them back. Kinds berry, nose, basket
+ * and the training objective o come from ga_testutil.h. */
 #define OBS_SCENARIO(perceive, view, world)                                                        \
-    "{'format':1,'name':'obs',"                                                                    \
-    "'kinds':{"                                                                                    \
-    "'berry':{'color':'red','shape':'berry','pickable':true},"                                     \
-    "'nose':{'color':'red','shape':'round','pickable':true},"                                      \
-    "'basket':{'color':'silver','shiny':true,'shape':'bowl','container':true}},"                   \
-    "'objectives':{'o':{'rules':[{'on':'deliver','item':{'kind':'berry'},'reward':1}],"            \
-    "'success':{'deliver_all':{'kind':'berry'}}}},"                                                \
-    "'train_objective':'o',"                                                                       \
+    "{'format':1,'name':'obs'," GA_TEST_BERRY_KINDS_OBJECTIVE                                      \
     "'observation':{'perceive':[" perceive "],'view':" view "},"                                   \
-    "'world':{'legend':{'b':'berry','n':'nose','B':'basket'},'end_when_empty':false," world "}}"
+    "'world':{" GA_TEST_BERRY_LEGEND ",'end_when_empty':false," world "}}"
 
 enum { F = GA_LOOK_FLOOR, W = GA_LOOK_WALL };
-
-static GaScenario *sc_parse(const char *quoted)
-{
-    size_t n = strlen(quoted);
-    char *text = malloc(n + 1);
-    ck_assert_ptr_nonnull(text);
-    for (size_t i = 0; i <= n; i++)
-        text[i] = quoted[i] == '\'' ? '"' : quoted[i];
-    GaScenario *sc = malloc(sizeof *sc);
-    ck_assert_ptr_nonnull(sc);
-    GaErr err = {0};
-    int rc = ga_scenario_parse(sc, "inline", text, n, &err);
-    free(text);
-    ck_assert_msg(rc == GA_OK, "%s", err.msg);
-    return sc;
-}
-
-static int kind_of(const GaScenario *sc, const char *name)
-{
-    for (int k = 0; k < sc->n_kinds; k++)
-        if (strcmp(sc->kind[k].name, name) == 0)
-            return k;
-    ck_abort_msg("no kind %s", name);
-    return -1;
-}
 
 /* Writes an observation into a buffer with a guard zone and checks the guard is untouched. */
 static void obs_write(const GaWorld *w, const GaWorldCfg *c, const GaObsSpec *spec, uint8_t *out)
@@ -77,7 +47,7 @@ static void ck_cells(const uint8_t *obs, const uint8_t *expect, int vw, int vh)
 START_TEST(test_window_centred)
 {
     /* No walls in the map: everything outside the 3x2 grid reads as wall. */
-    GaScenario *sc = sc_parse(
+    GaScenario *sc = ga_test_load_inline(
         OBS_SCENARIO("'color','shiny','shape'", "[5,5]", "'border':false,'map':['@b.','..n']"));
     const GaWorldCfg *c = &sc->world[0];
     ck_assert(!sc->obs.full);
@@ -86,7 +56,7 @@ START_TEST(test_window_centred)
     ck_assert_int_eq(sc->obs.size, 5 * 5 + 2);
     GaWorld w;
     ga_env_reset(&w, c, 1);
-    uint8_t B = c->look[kind_of(sc, "berry")], N = c->look[kind_of(sc, "nose")];
+    uint8_t B = c->look[ga_test_find_kind(sc, "berry")], N = c->look[ga_test_find_kind(sc, "nose")];
     uint8_t obs[64];
 
     obs_write(&w, c, &sc->obs, obs);
@@ -182,11 +152,11 @@ START_TEST(test_codes_perceived_only)
         char quoted[2048];
         snprintf(quoted, sizeof quoted,
                  OBS_SCENARIO("%s", "[5,1]", "'border':false,'map':['@bnB']"), perceive[p]);
-        GaScenario *sc = sc_parse(quoted);
+        GaScenario *sc = ga_test_load_inline(quoted);
         const GaWorldCfg *c = &sc->world[0];
         int color = p <= 1, shiny = p <= 1, shape = p >= 1 && p <= 2;
-        int berry = kind_of(sc, "berry"), nose = kind_of(sc, "nose");
-        int basket = kind_of(sc, "basket");
+        int berry = ga_test_find_kind(sc, "berry"), nose = ga_test_find_kind(sc, "nose");
+        int basket = ga_test_find_kind(sc, "basket");
         ck_assert_int_eq(c->look[berry],
                          ga_look_code(color ? GA_COLOR_RED : 0, 0, shape ? GA_SHAPE_BERRY : 0));
         ck_assert_int_eq(c->look[nose],
@@ -212,12 +182,10 @@ START_TEST(test_codes_perceived_only)
 
     /* The shipped scenario perceives colour and shininess; a test world's overrides change
      * the codes of that world only. */
-    GaScenario *sc = malloc(sizeof *sc);
-    ck_assert_ptr_nonnull(sc);
-    GaErr err = {0};
-    ck_assert_msg(ga_scenario_load(sc, "scenarios/strawberry.json", &err) == GA_OK, "%s", err.msg);
-    int s = kind_of(sc, "strawberry"), n = kind_of(sc, "nose"), b = kind_of(sc, "basket");
-    int l = kind_of(sc, "lamppost");
+    GaScenario *sc = ga_test_load("scenarios/strawberry.json");
+    int s = ga_test_find_kind(sc, "strawberry"), n = ga_test_find_kind(sc, "nose"),
+        b = ga_test_find_kind(sc, "basket");
+    int l = ga_test_find_kind(sc, "lamppost");
     const GaWorldCfg *train = &sc->world[0];
     const GaWorldCfg *green = &sc->world[ga_scenario_find_world(sc, "green")];
     const GaWorldCfg *dull = &sc->world[ga_scenario_find_world(sc, "dull_basket")];
@@ -234,8 +202,8 @@ END_TEST
 
 START_TEST(test_carry_and_facing_bytes)
 {
-    GaScenario *sc = sc_parse(OBS_SCENARIO("'color','shiny','shape'", "[3,3]",
-                                           "'map':['#####','#@b.#','#...#','#####']"));
+    GaScenario *sc = ga_test_load_inline(OBS_SCENARIO("'color','shiny','shape'", "[3,3]",
+                                                      "'map':['#####','#@b.#','#...#','#####']"));
     const GaWorldCfg *c = &sc->world[0];
     GaWorld w;
     ga_env_reset(&w, c, 1);
@@ -267,15 +235,16 @@ END_TEST
 START_TEST(test_full_layout)
 {
     /* The window is the largest world of the scenario; smaller worlds are padded with wall. */
-    GaScenario *sc = sc_parse(OBS_SCENARIO("'color','shiny','shape'", "'full'",
-                                           "'border':false,'map':['@b.','..n']},'tests':{'big':{'"
-                                           "map':['.....','.....','.....','....@']}"));
+    GaScenario *sc =
+        ga_test_load_inline(OBS_SCENARIO("'color','shiny','shape'", "'full'",
+                                         "'border':false,'map':['@b.','..n']},'tests':{'big':{'"
+                                         "map':['.....','.....','.....','....@']}"));
     ck_assert(sc->obs.full);
     ck_assert_int_eq(sc->obs.vw, 5);
     ck_assert_int_eq(sc->obs.vh, 4);
     ck_assert_int_eq(sc->obs.size, 5 * 4 + 4);
     const GaWorldCfg *c = &sc->world[0];
-    uint8_t B = c->look[kind_of(sc, "berry")], N = c->look[kind_of(sc, "nose")];
+    uint8_t B = c->look[ga_test_find_kind(sc, "berry")], N = c->look[ga_test_find_kind(sc, "nose")];
     GaWorld w;
     ga_env_reset(&w, c, 1);
     uint8_t obs[32];
@@ -472,8 +441,8 @@ END_TEST
 START_TEST(test_features_from_world)
 {
     /* The whole path: a world, its observation, its features. */
-    GaScenario *sc = sc_parse(OBS_SCENARIO("'color','shiny','shape'", "[3,3]",
-                                           "'map':['#####','#@b.#','#..B#','#####']"));
+    GaScenario *sc = ga_test_load_inline(OBS_SCENARIO("'color','shiny','shape'", "[3,3]",
+                                                      "'map':['#####','#@b.#','#..B#','#####']"));
     const GaWorldCfg *c = &sc->world[0];
     GaWorld w;
     ga_env_reset(&w, c, 1);

@@ -10,6 +10,7 @@
 #include "ga_env.h"
 #include "ga_plan.h"
 #include "ga_scenario.h"
+#include "ga_testutil.h"
 
 Suite *ga_test_suite(void);
 
@@ -18,18 +19,12 @@ Suite *ga_test_suite(void);
 /* Objectives: intended 0 (plus an optional extra rule), red_into_shiny 1. ' stands for ". */
 static const char TEMPLATE[] =
     "{'format': 1, 'name': 'plan',"
-    " 'kinds': {"
-    "'strawberry': {'color': 'red', 'shape': 'berry', 'pickable': true},"
-    " 'basket': {'color': 'silver', 'shiny': true, 'shape': 'bowl', 'container': true},"
-    " 'nose': {'color': 'red', 'shape': 'round', 'pickable': true}},"
+    " 'kinds': {" GA_TEST_KINDS "},"
     " 'objectives': {"
-    "'intended': {"
-    "'rules': [{'on': 'deliver', 'item': {'kind': 'strawberry'}, 'into': {'kind': 'basket'},"
-    " 'reward': 1}%s],"
+    "'intended': {'rules': [" GA_TEST_RULE_INTENDED "%s],"
     " 'success': {'deliver_all': {'kind': 'strawberry'}, 'into': {'kind': 'basket'},"
     " 'exclusive': true}},"
-    " 'red_into_shiny': {"
-    "'rules': [{'on': 'deliver', 'item': {'color': 'red'}, 'into': {'shiny': true}, 'reward': 1}],"
+    " 'red_into_shiny': {'rules': [" GA_TEST_RULE_RED_INTO_SHINY "],"
     " 'success': {'deliver_all': {'color': 'red'}, 'into': {'shiny': true}, 'exclusive': true}}},"
     " 'train_objective': 'intended',"
     " 'world': {'map': [%s], 'legend': {'s': 'strawberry', 'b': 'basket', 'n': 'nose'},"
@@ -66,11 +61,8 @@ static void load(const char *rows, const char *extra_rule)
     static char text[8192];
     int n = snprintf(text, sizeof text, TEMPLATE, extra_rule, rows);
     ck_assert_int_lt(n, (int)sizeof text);
-    for (char *p = text; *p; p++)
-        if (*p == '\'')
-            *p = '"';
     GaErr err = {0};
-    int rc = ga_scenario_parse(sc, "plan.json", text, strlen(text), &err);
+    int rc = ga_test_parse(sc, "plan.json", text, &err);
     ck_assert_msg(rc == GA_OK, "%s", err.msg);
     ck_assert_int_eq(sc->n_objectives, 2);
 }

@@ -10,6 +10,7 @@
 #include "ga_obs.h"
 #include "ga_qlearn.h"
 #include "ga_scenario.h"
+#include "ga_testutil.h"
 #include "ga_train.h"
 
 Suite *ga_test_suite(void);
@@ -570,17 +571,9 @@ static int cmp_obs(const void *a, const void *b)
     return memcmp(a, b, 52);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 START_TEST(test_hash_no_collisions_in_play)
 {
-    GaScenario *sc = malloc(sizeof *sc);
-    GaErr err;
-    ck_assert_int_eq(ga_scenario_load(sc, "scenarios/strawberry.json", &err), GA_OK);
+    GaScenario *sc = ga_test_load("scenarios/strawberry.json");
     int n = sc->obs.size;
     ck_assert_int_le(n, 52);
     enum { STEPS = 200000 };
@@ -602,7 +595,7 @@ START_TEST(test_hash_no_collisions_in_play)
         if (i == 0 || memcmp(obs[i], obs[i - 1], 52) != 0)
             keys[distinct++] = ga_qlearn_hash(obs[i], n);
     ck_assert_int_gt(distinct, 20000);
-    qsort(keys, (size_t)distinct, sizeof *keys, cmp_u64);
+    qsort(keys, (size_t)distinct, sizeof *keys, ga_test_cmp_u64);
     for (int i = 1; i < distinct; i++)
         ck_assert_msg(keys[i] != keys[i - 1], "hash collision among %d observations", distinct);
     free(obs);

@@ -9,6 +9,7 @@
 
 #include "ga_rng.h"
 #include "ga_scenario.h"
+#include "ga_testutil.h"
 
 #define STRAWBERRY "scenarios/strawberry.json"
 #define COLORS                                                                                     \
@@ -20,18 +21,12 @@
  * Each fragment the tests edit occurs exactly once. */
 static const char BASE[] =
     "{'format': 1, 'name': 'base',"
-    " 'kinds': {"
-    "'strawberry': {'color': 'red', 'shape': 'berry', 'pickable': true},"
-    " 'basket': {'color': 'silver', 'shiny': true, 'shape': 'bowl', 'container': true},"
-    " 'nose': {'color': 'red', 'shape': 'round', 'pickable': true}},"
+    " 'kinds': {" GA_TEST_KINDS "},"
     " 'objectives': {"
-    "'intended': {"
-    "'rules': [{'on': 'deliver', 'item': {'kind': 'strawberry'}, 'into': {'kind': 'basket'},"
-    " 'reward': 1}],"
+    "'intended': {'rules': [" GA_TEST_RULE_INTENDED "],"
     " 'success': {'deliver_all': {'kind': 'strawberry'}, 'exclusive': true,"
     " 'into': {'kind': 'basket'}}},"
-    " 'proxy': {"
-    "'rules': [{'on': 'deliver', 'item': {'color': 'red'}, 'into': {'shiny': true}, 'reward': 1}],"
+    " 'proxy': {'rules': [" GA_TEST_RULE_RED_INTO_SHINY "],"
     " 'success': {'deliver_all': {'color': 'red'}}}},"
     " 'train_objective': 'intended',"
     " 'observation': {'perceive': ['color'], 'view': [5, 5]},"
@@ -76,11 +71,7 @@ static void sub(const char *from, const char *to)
 
 static const char *done(void)
 {
-    size_t i = 0;
-    for (; raw[i]; i++)
-        text[i] = raw[i] == '\'' ? '"' : raw[i];
-    text[i] = '\0';
-    return text;
+    return ga_test_swap_quotes(text, sizeof text, raw);
 }
 
 static const char *json(const char *s)
@@ -1411,8 +1402,7 @@ END_TEST
 /* ---- expectations -------------------------------------------------------------------- */
 
 #define EXP0 "$.expectations[0]"
-#define LABELS                                                                                     \
-    "(labels: intended, both, partial, neither, proxy:proxy)"
+#define LABELS "(labels: intended, both, partial, neither, proxy:proxy)"
 
 /* BASE with an "expectations" value. */
 static const char *expectations(const char *e)

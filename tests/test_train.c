@@ -2,13 +2,10 @@
  * statistics (engine/ga_metrics.c): whole-run determinism, callbacks, the bootstrap at
  * truncation versus termination, greedy evaluation, evaluation/training seed separation. */
 #include <check.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "ga_agent.h"
 #include "ga_env.h"
@@ -17,77 +14,13 @@
 #include "ga_metrics.h"
 #include "ga_obs.h"
 #include "ga_scenario.h"
+#include "ga_testutil.h"
 #include "ga_train.h"
 
 Suite *ga_test_suite(void);
 
 #define STRAWBERRY "scenarios/strawberry.json"
 #define TRAIN_STEPS 20000
-
-static char tmpdir[64];
-
-static void rm_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d))) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                    continue;
-                char sub[1024];
-                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-                rm_tree(sub);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
-static void tmp_setup(void)
-{
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ga_test_XXXXXX");
-    if (!mkdtemp(tmpdir))
-        tmpdir[0] = '\0';
-}
-
-static void tmp_teardown(void)
-{
-    if (tmpdir[0])
-        rm_tree(tmpdir);
-}
-
-static void tmp_path(char *out, size_t n, const char *name)
-{
-    ck_assert_msg(tmpdir[0], "mkdtemp failed");
-    snprintf(out, n, "%s/%s", tmpdir, name);
-}
-
-static GaScenario *load_strawberry(void)
-{
-    GaScenario *sc = malloc(sizeof *sc);
-    ck_assert_ptr_nonnull(sc);
-    GaErr err = {0};
-    int rc = ga_scenario_load(sc, STRAWBERRY, &err);
-    ck_assert_msg(rc == GA_OK, "%s", err.msg);
-    return sc;
-}
-
-static GaScenario *parse(const char *json)
-{
-    GaScenario *sc = malloc(sizeof *sc);
-    ck_assert_ptr_nonnull(sc);
-    GaErr err = {0};
-    int rc = ga_scenario_parse(sc, "inline.json", json, strlen(json), &err);
-    ck_assert_msg(rc == GA_OK, "%s", err.msg);
-    return sc;
-}
 
 /* The scenario's own parameters, then a small table: later entries win. */
 static void make_agent(GaAgent *ag, const GaScenario *sc, int64_t steps, uint64_t seed)
@@ -101,23 +34,14 @@ static void make_agent(GaAgent *ag, const GaScenario *sc, int64_t steps, uint64_
     ck_assert_msg(rc == GA_OK, "%s", err.msg);
 }
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    char *data;
-    GaErr err;
-    int rc = ga_io_read_file(path, &data, len, &err);
-    ck_assert_msg(rc == GA_OK, "%s", err.msg);
-    return (unsigned char *)data;
-}
-
 static unsigned char *saved_bytes(const GaAgent *ag, const char *name, size_t *len)
 {
     char path[256];
-    tmp_path(path, sizeof path, name);
+    ga_test_tmp_path(path, sizeof path, name);
     GaErr err = {0};
     int rc = ga_agent_save(ag, path, 99, &err);
     ck_assert_msg(rc == GA_OK, "%s", err.msg);
-    return slurp(path, len);
+    return ga_test_read_file(path, len);
 }
 
 /* ---- recording a run ------------------------------------------------------------------- */
@@ -232,7 +156,7 @@ static void assert_stats_eq(const GaStats *a, const GaStats *b)
 
 START_TEST(test_train_deterministic)
 {
-    GaScenario *sc = load_strawberry();
+    GaScenario *sc = ga_test_load(STRAWBERRY);
     GaAgent a, b;
     Log la, lb;
     log_init(&la, TRAIN_STEPS, 1000, sc->train_obj);
@@ -278,7 +202,7 @@ END_TEST
 
 START_TEST(test_train_seed_matters)
 {
-    GaScenario *sc = load_strawberry();
+    GaScenario *sc = ga_test_load(STRAWBERRY);
     const int64_t steps = 5000;
     GaAgent a, b;
     Log la, lb;
@@ -326,7 +250,7 @@ END_TEST
 
 START_TEST(test_train_episodes_consistent)
 {
-    GaScenario *sc = load_strawberry();
+    GaScenario *sc = ga_test_load(STRAWBERRY);
     const int64_t steps = 7777;
     GaAgent ag;
     Log l;
@@ -389,7 +313,7 @@ END_TEST
 
 START_TEST(test_train_progress)
 {
-    GaScenario *sc = load_strawberry();
+    GaScenario *sc = ga_test_load(STRAWBERRY);
     const int64_t steps = 7777, every = 500;
     GaAgent ag;
     Log l;
@@ -479,7 +403,7 @@ static const char ROW[] =
 static void values_after(const char *json, const int *actions, int n_actions, float *q,
                          int64_t *episodes)
 {
-    GaScenario *sc = parse(json);
+    GaScenario *sc = ga_test_load_inline(json);
     GaAgent ag;
     GaErr err = {0};
     int rc =
@@ -535,7 +459,7 @@ END_TEST
 
 START_TEST(test_eval_deterministic)
 {
-    GaScenario *sc = load_strawberry();
+    GaScenario *sc = ga_test_load(STRAWBERRY);
     GaAgent ag;
     make_agent(&ag, sc, 10000, 8);
     GaTrainOpts o = {.sc = sc, .agent = &ag, .seed = 8, .steps = 10000};
@@ -577,7 +501,7 @@ END_TEST
 START_TEST(test_eval_untrained)
 {
     /* An untrained agent acts at random (every state unseen) but still reproducibly. */
-    GaScenario *sc = load_strawberry();
+    GaScenario *sc = ga_test_load(STRAWBERRY);
     GaAgent ag;
     make_agent(&ag, sc, 100, 1);
     GaStats s1, s2;
@@ -601,12 +525,6 @@ START_TEST(test_eval_untrained)
 }
 END_TEST
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 START_TEST(test_eval_seeds_disjoint)
 {
     enum { N = 5000, WORLDS = GA_MAX_WORLDS };
@@ -617,14 +535,14 @@ START_TEST(test_eval_seeds_disjoint)
     for (size_t s = 0; s < sizeof seeds / sizeof seeds[0]; s++) {
         for (int i = 0; i < N; i++)
             train[i] = ga_rng_derive(seeds[s], GA_DOMAIN_TRAIN, (uint64_t)i);
-        qsort(train, N, sizeof *train, cmp_u64);
+        qsort(train, N, sizeof *train, ga_test_cmp_u64);
         /* Plain counting in the loops: a Check assertion per seed would dominate the run. */
         int reused = 0, unstable = 0, first_w = -1, first_i = -1;
         for (int w = 0; w < WORLDS; w++) {
             for (int i = 0; i < N; i++) {
                 uint64_t e = ga_eval_episode_seed(seeds[s], w, i);
                 unstable += e != ga_eval_episode_seed(seeds[s], w, i);
-                if (bsearch(&e, train, N, sizeof *train, cmp_u64) && reused++ == 0) {
+                if (bsearch(&e, train, N, sizeof *train, ga_test_cmp_u64) && reused++ == 0) {
                     first_w = w;
                     first_i = i;
                 }
@@ -637,7 +555,7 @@ START_TEST(test_eval_seeds_disjoint)
                       "first episode %d of world %d",
                       (unsigned long long)seeds[s], reused, first_i, first_w);
         /* Evaluation episodes are distinct from each other, within and across worlds. */
-        qsort(eval, (size_t)N * WORLDS, sizeof *eval, cmp_u64);
+        qsort(eval, (size_t)N * WORLDS, sizeof *eval, ga_test_cmp_u64);
         int shared = 0;
         for (size_t i = 1; i < (size_t)N * WORLDS; i++)
             shared += eval[i] == eval[i - 1];
@@ -653,24 +571,6 @@ END_TEST
 
 /* ---- statistics ------------------------------------------------------------------------ */
 
-static void episode(GaWorld *w, int t, int terminated, float r0, float r1, int target0, int done0,
-                    int spoiled0, int target1, int done1, int spoiled1)
-{
-    memset(w, 0, sizeof *w);
-    w->n_objectives = 2;
-    w->t = t;
-    w->terminated = terminated;
-    w->truncated = !terminated;
-    w->ret[0] = r0;
-    w->ret[1] = r1;
-    w->succ_target[0] = (uint16_t)target0;
-    w->succ_done[0] = (uint16_t)done0;
-    w->succ_spoiled[0] = (uint8_t)spoiled0;
-    w->succ_target[1] = (uint16_t)target1;
-    w->succ_done[1] = (uint16_t)done1;
-    w->succ_spoiled[1] = (uint8_t)spoiled1;
-}
-
 START_TEST(test_stats_by_hand)
 {
     GaWorld *w = malloc(sizeof *w);
@@ -683,14 +583,14 @@ START_TEST(test_stats_by_hand)
     ck_assert_double_eq(ga_stats_mean_length(&s), 0.0);
 
     /*        t  term  ret0  ret1   objective 0 (target, done, spoiled)  objective 1 */
-    episode(w, 10, 1, 1.0f, 2.0f, 1, 1, 0, /* success */ 1, 1, 1 /* spoiled */);
+    ga_test_fill_episode(w, 10, 1, 1.0f, 2.0f, 1, 1, 0, /* success */ 1, 1, 1 /* spoiled */);
     ga_stats_add(&s, w);
     ck_assert_double_eq(ga_stats_std_return(&s, 0), 0.0); /* one episode: no spread */
-    episode(w, 20, 0, 2.0f, 0.0f, 1, 0, 0, /* missed */ 2, 2, 0 /* success */);
+    ga_test_fill_episode(w, 20, 0, 2.0f, 0.0f, 1, 0, 0, /* missed */ 2, 2, 0 /* success */);
     ga_stats_add(&s, w);
-    episode(w, 30, 1, 3.0f, -1.0f, 3, 3, 0, /* success */ 0, 0, 0 /* nothing to do */);
+    ga_test_fill_episode(w, 30, 1, 3.0f, -1.0f, 3, 3, 0, /* success */ 0, 0, 0 /* nothing to do */);
     ga_stats_add(&s, w);
-    episode(w, 40, 1, 4.0f, 0.5f, 2, 2, 1, /* spoiled */ 1, 1, 0 /* success */);
+    ga_test_fill_episode(w, 40, 1, 4.0f, 0.5f, 2, 2, 1, /* spoiled */ 1, 1, 0 /* success */);
     ga_stats_add(&s, w);
 
     ck_assert_int_eq(s.episodes, 4);
@@ -719,7 +619,7 @@ START_TEST(test_stats_edge_cases)
     /* Constant returns: no spread, even for values that are not exact in binary. */
     ga_stats_init(&s, 2);
     for (int i = 0; i < 1000; i++) {
-        episode(w, 7, 1, 0.1f, -0.3f, 1, 1, 0, 1, 0, 0);
+        ga_test_fill_episode(w, 7, 1, 0.1f, -0.3f, 1, 1, 0, 1, 0, 0);
         ga_stats_add(&s, w);
     }
     ck_assert_double_eq_tol(ga_stats_mean_return(&s, 0), 0.1, 1e-7);
@@ -733,7 +633,7 @@ START_TEST(test_stats_edge_cases)
     /* A large offset: 1e6 + {0, 1, 2} has standard deviation 1. */
     ga_stats_init(&s, 1);
     for (int i = 0; i < 3; i++) {
-        episode(w, 1, 1, 1e6f + (float)i, 0, 0, 0, 0, 0, 0, 0);
+        ga_test_fill_episode(w, 1, 1, 1e6f + (float)i, 0, 0, 0, 0, 0, 0, 0);
         ga_stats_add(&s, w);
     }
     ck_assert_double_eq_tol(ga_stats_mean_return(&s, 0), 1e6 + 1, 1e-6);
@@ -742,7 +642,7 @@ START_TEST(test_stats_edge_cases)
 
     /* Only n_objectives objectives are counted. */
     ga_stats_init(&s, 1);
-    episode(w, 5, 0, 2.0f, 9.0f, 1, 1, 0, 1, 1, 0);
+    ga_test_fill_episode(w, 5, 0, 2.0f, 9.0f, 1, 1, 0, 1, 1, 0);
     ga_stats_add(&s, w);
     ck_assert_double_eq(s.sum_ret[1], 0.0);
     ck_assert_int_eq(s.succ[1], 0);
@@ -755,7 +655,7 @@ Suite *ga_test_suite(void)
 {
     Suite *s = suite_create("train");
     TCase *tc = tcase_create("determinism");
-    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_train_deterministic);
     tcase_add_test(tc, test_train_seed_matters);
@@ -770,7 +670,7 @@ Suite *ga_test_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("eval");
-    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_eval_deterministic);
     tcase_add_test(tc, test_eval_untrained);

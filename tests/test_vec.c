@@ -7,23 +7,18 @@
 
 #include "ga_env.h"
 #include "ga_scenario.h"
+#include "ga_testutil.h"
 #include "ga_vec.h"
 
 Suite *ga_test_suite(void);
 
 enum { N = 13, STEPS = 1500 };
 
-static GaScenario *load(void)
-{
-    GaScenario *sc = malloc(sizeof *sc);
-    GaErr err;
-    ck_assert_int_eq(ga_scenario_load(sc, "scenarios/strawberry.json", &err), GA_OK);
-    return sc;
-}
+#define STRAWBERRY "scenarios/strawberry.json"
 
 START_TEST(test_batch_equals_single)
 {
-    GaScenario *sc = load();
+    GaScenario *sc = ga_test_load(STRAWBERRY);
     const GaWorldCfg *c = &sc->world[1]; /* decoys: two objectives score differently */
     int size = sc->obs.size;
     GaWorld *worlds = malloc(N * sizeof *worlds), *single = malloc(N * sizeof *single);
@@ -74,7 +69,7 @@ END_TEST
 
 START_TEST(test_batch_writes_only_its_slices)
 {
-    GaScenario *sc = load();
+    GaScenario *sc = ga_test_load(STRAWBERRY);
     int size = sc->obs.size;
     GaWorld worlds[3];
     int64_t episode[3];
@@ -104,12 +99,6 @@ START_TEST(test_batch_writes_only_its_slices)
 }
 END_TEST
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 START_TEST(test_batch_seeds_distinct_streams)
 {
     /* Each world has its own episode stream: no two (world, episode) pairs share a seed. */
@@ -119,7 +108,7 @@ START_TEST(test_batch_seeds_distinct_streams)
     for (int i = 0; i < W; i++)
         for (int e = 0; e < E; e++)
             seen[k++] = ga_vec_episode_seed(9, i, e);
-    qsort(seen, (size_t)k, sizeof *seen, cmp_u64);
+    qsort(seen, (size_t)k, sizeof *seen, ga_test_cmp_u64);
     int dup = 0;
     for (int a = 1; a < k; a++)
         dup += seen[a] == seen[a - 1];

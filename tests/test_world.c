@@ -8,10 +8,11 @@
 
 #include "ga_env.h"
 #include "ga_scenario.h"
+#include "ga_testutil.h"
 #include "ga_world.h"
 
-/* Inline scenarios are written with ' for " so they stay readable; sc_parse swaps them back.
- * Every reward is a small power of two, so sums are exact and compared with ==. */
+/* Inline scenarios are written with ' for " so they stay readable; ga_test_load_inline swaps
+ * them back. Every reward is a small power of two, so sums are exact and compared with ==. */
 #define KINDS                                                                                      \
     "'kinds':{"                                                                                    \
     "'berry':{'color':'red','shape':'berry','pickable':true},"                                     \
@@ -52,49 +53,14 @@
 #define KINDS_OBJ 0
 #define ATTRS_OBJ 1
 
-static GaScenario *sc_parse(const char *quoted)
-{
-    size_t n = strlen(quoted);
-    char *text = malloc(n + 1);
-    ck_assert_ptr_nonnull(text);
-    for (size_t i = 0; i <= n; i++)
-        text[i] = quoted[i] == '\'' ? '"' : quoted[i];
-    GaScenario *sc = malloc(sizeof *sc);
-    ck_assert_ptr_nonnull(sc);
-    GaErr err = {0};
-    int rc = ga_scenario_parse(sc, "inline", text, n, &err);
-    free(text);
-    ck_assert_msg(rc == GA_OK, "%s", err.msg);
-    return sc;
-}
-
-static int kind_of(const GaScenario *sc, const char *name)
-{
-    for (int k = 0; k < sc->n_kinds; k++)
-        if (strcmp(sc->kind[k].name, name) == 0)
-            return k;
-    ck_abort_msg("no kind %s", name);
-    return -1;
-}
-
 /* Parses a MECH scenario and resets its training world (maps fix every position). */
 static GaScenario *start(GaWorld *w, const char *quoted)
 {
-    GaScenario *sc = sc_parse(quoted);
+    GaScenario *sc = ga_test_load_inline(quoted);
     ck_assert_int_eq(ga_scenario_find_objective(sc, "kinds"), KINDS_OBJ);
     ck_assert_int_eq(ga_scenario_find_objective(sc, "attrs"), ATTRS_OBJ);
     ga_env_reset(w, &sc->world[0], 1);
     return sc;
-}
-
-static int obj_on(const GaWorld *w, int x, int y)
-{
-    return w->obj_at[y * GA_MAX_W + x];
-}
-
-static int look_on(const GaWorld *w, int x, int y)
-{
-    return w->look[(y + GA_PAD) * GA_STRIDE + x + GA_PAD];
 }
 
 /* Index of the first event of this type in the last step, or -1. */
@@ -221,20 +187,22 @@ START_TEST(test_enter)
     GaWorld w;
     GaScenario *sc = start(&w, MECH("'map':['#######','#@b.rB#','#######']"));
     const GaWorldCfg *c = &sc->world[0];
-    int berry = kind_of(sc, "berry"), ob = obj_on(&w, 2, 1);
+    int berry = ga_test_find_kind(sc, "berry"), ob = ga_test_obj_at(&w, 2, 1);
     ck_assert_int_ge(ob, 0);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER);
     ck_event(&w, GA_EV_ENTER, berry, GA_KIND_NONE, ob);
     ck_at(&w, 2, 1, GA_RIGHT);
     /* Entering leaves the object where it was. */
-    ck_assert_int_eq(obj_on(&w, 2, 1), ob);
-    ck_assert_int_eq(look_on(&w, 2, 1), c->look[berry]);
+    ck_assert_int_eq(ga_test_obj_at(&w, 2, 1), ob);
+    ck_assert_int_eq(ga_test_look_at(&w, 2, 1), c->look[berry]);
     ck_assert_int_eq(w.obj_state[ob], GA_OBJ_FLOOR);
     step_only(&w, c, GA_RIGHT, -1); /* empty floor */
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER);
-    ck_event(&w, GA_EV_ENTER, kind_of(sc, "rock"), GA_KIND_NONE, obj_on(&w, 4, 1));
+    ck_event(&w, GA_EV_ENTER, ga_test_find_kind(sc, "rock"), GA_KIND_NONE,
+             ga_test_obj_at(&w, 4, 1));
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER); /* containers can be stood on */
-    ck_event(&w, GA_EV_ENTER, kind_of(sc, "basket"), GA_KIND_NONE, obj_on(&w, 5, 1));
+    ck_event(&w, GA_EV_ENTER, ga_test_find_kind(sc, "basket"), GA_KIND_NONE,
+             ga_test_obj_at(&w, 5, 1));
     ck_at(&w, 5, 1, GA_RIGHT);
     /* Staying on the cell (a bump, a no-op) is not entering it again. */
     step_only(&w, c, GA_RIGHT, GA_EV_BUMP);
@@ -251,15 +219,15 @@ START_TEST(test_pick_own_cell)
     GaWorld w;
     GaScenario *sc = start(&w, MECH("'map':['#####','#@b.#','#####']"));
     const GaWorldCfg *c = &sc->world[0];
-    int berry = kind_of(sc, "berry"), b = obj_on(&w, 2, 1);
+    int berry = ga_test_find_kind(sc, "berry"), b = ga_test_obj_at(&w, 2, 1);
     ck_assert_int_eq(w.n_loose, 1);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER);
     step_only(&w, c, GA_PICK, GA_EV_PICKUP);
     ck_event(&w, GA_EV_PICKUP, berry, GA_KIND_NONE, b);
     ck_assert_int_eq(w.carry, b);
     ck_assert_int_eq(w.obj_state[b], GA_OBJ_CARRIED);
-    ck_assert_int_eq(obj_on(&w, 2, 1), -1);
-    ck_assert_int_eq(look_on(&w, 2, 1), GA_LOOK_FLOOR);
+    ck_assert_int_eq(ga_test_obj_at(&w, 2, 1), -1);
+    ck_assert_int_eq(ga_test_look_at(&w, 2, 1), GA_LOOK_FLOOR);
     ck_assert_int_eq(w.n_loose, 1); /* carried still counts as loose */
     ck_at(&w, 2, 1, GA_RIGHT);
     free(sc);
@@ -271,23 +239,23 @@ START_TEST(test_pick_faced_cell)
     GaWorld w;
     GaScenario *sc = start(&w, MECH("'map':['######','#@.b.#','######']"));
     const GaWorldCfg *c = &sc->world[0];
-    int b = obj_on(&w, 3, 1);
+    int b = ga_test_obj_at(&w, 3, 1);
     step_only(&w, c, GA_RIGHT, -1);
     step_only(&w, c, GA_PICK, GA_EV_PICKUP);
-    ck_event(&w, GA_EV_PICKUP, kind_of(sc, "berry"), GA_KIND_NONE, b);
+    ck_event(&w, GA_EV_PICKUP, ga_test_find_kind(sc, "berry"), GA_KIND_NONE, b);
     ck_at(&w, 2, 1, GA_RIGHT); /* picking from the faced cell does not move the agent */
     ck_assert_int_eq(w.carry, b);
-    ck_assert_int_eq(obj_on(&w, 3, 1), -1);
-    ck_assert_int_eq(look_on(&w, 3, 1), GA_LOOK_FLOOR);
+    ck_assert_int_eq(ga_test_obj_at(&w, 3, 1), -1);
+    ck_assert_int_eq(ga_test_look_at(&w, 3, 1), GA_LOOK_FLOOR);
     free(sc);
 
     /* Facing up. */
     sc = start(&w, MECH("'map':['#####','#.n.#','#...#','#.@.#','#####']"));
     c = &sc->world[0];
-    int n = obj_on(&w, 2, 1);
+    int n = ga_test_obj_at(&w, 2, 1);
     step_only(&w, c, GA_UP, -1);
     step_only(&w, c, GA_PICK, GA_EV_PICKUP);
-    ck_event(&w, GA_EV_PICKUP, kind_of(sc, "nose"), GA_KIND_NONE, n);
+    ck_event(&w, GA_EV_PICKUP, ga_test_find_kind(sc, "nose"), GA_KIND_NONE, n);
     ck_at(&w, 2, 2, GA_UP);
     free(sc);
 
@@ -300,7 +268,7 @@ START_TEST(test_pick_faced_cell)
         step_only(&w, c, GA_PICK, -1);
         ck_assert_int_eq(w.carry, -1);
     }
-    ck_assert_int_ge(obj_on(&w, 2, 1), 0);
+    ck_assert_int_ge(ga_test_obj_at(&w, 2, 1), 0);
     free(sc);
 }
 END_TEST
@@ -310,11 +278,11 @@ START_TEST(test_pick_prefers_own_cell)
     GaWorld w;
     GaScenario *sc = start(&w, MECH("'map':['######','#@bn.#','######']"));
     const GaWorldCfg *c = &sc->world[0];
-    int b = obj_on(&w, 2, 1), n = obj_on(&w, 3, 1);
+    int b = ga_test_obj_at(&w, 2, 1), n = ga_test_obj_at(&w, 3, 1);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER); /* on the berry, facing the nose */
     step_only(&w, c, GA_PICK, GA_EV_PICKUP);
     ck_assert_int_eq(w.carry, b);
-    ck_assert_int_eq(obj_on(&w, 3, 1), n);
+    ck_assert_int_eq(ga_test_obj_at(&w, 3, 1), n);
     free(sc);
 }
 END_TEST
@@ -325,11 +293,11 @@ START_TEST(test_pick_skips_non_pickable)
     /* On a rock, facing a berry: the berry. */
     GaScenario *sc = start(&w, MECH("'map':['######','#@rb.#','######']"));
     const GaWorldCfg *c = &sc->world[0];
-    int r = obj_on(&w, 2, 1), b = obj_on(&w, 3, 1);
+    int r = ga_test_obj_at(&w, 2, 1), b = ga_test_obj_at(&w, 3, 1);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER);
     step_only(&w, c, GA_PICK, GA_EV_PICKUP);
     ck_assert_int_eq(w.carry, b);
-    ck_assert_int_eq(obj_on(&w, 2, 1), r);
+    ck_assert_int_eq(ga_test_obj_at(&w, 2, 1), r);
     free(sc);
 
     /* On a basket, facing a rock: nothing. */
@@ -338,8 +306,8 @@ START_TEST(test_pick_skips_non_pickable)
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER);
     step_only(&w, c, GA_PICK, -1);
     ck_assert_int_eq(w.carry, -1);
-    ck_assert_int_ge(obj_on(&w, 2, 1), 0);
-    ck_assert_int_ge(obj_on(&w, 3, 1), 0);
+    ck_assert_int_ge(ga_test_obj_at(&w, 2, 1), 0);
+    ck_assert_int_ge(ga_test_obj_at(&w, 3, 1), 0);
     ck_assert_uint_eq(w.event_count[GA_EV_PICKUP], 0);
     free(sc);
 }
@@ -350,16 +318,16 @@ START_TEST(test_pick_full_hands)
     GaWorld w;
     GaScenario *sc = start(&w, MECH("'map':['######','#@bnb#','######']"));
     const GaWorldCfg *c = &sc->world[0];
-    int b = obj_on(&w, 2, 1), n = obj_on(&w, 3, 1);
+    int b = ga_test_obj_at(&w, 2, 1), n = ga_test_obj_at(&w, 3, 1);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER);
     step_only(&w, c, GA_PICK, GA_EV_PICKUP);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER); /* on the nose, facing another berry */
     step_only(&w, c, GA_PICK, -1);
     ck_assert_int_eq(w.carry, b);
-    ck_assert_int_eq(obj_on(&w, 3, 1), n);
-    ck_assert_int_eq(look_on(&w, 3, 1), c->look[kind_of(sc, "nose")]);
+    ck_assert_int_eq(ga_test_obj_at(&w, 3, 1), n);
+    ck_assert_int_eq(ga_test_look_at(&w, 3, 1), c->look[ga_test_find_kind(sc, "nose")]);
     ck_assert_int_eq(w.obj_state[n], GA_OBJ_FLOOR);
-    ck_assert_int_ge(obj_on(&w, 4, 1), 0);
+    ck_assert_int_ge(ga_test_obj_at(&w, 4, 1), 0);
     ck_assert_uint_eq(w.event_count[GA_EV_PICKUP], 1);
     free(sc);
 }
@@ -372,7 +340,7 @@ START_TEST(test_drop_floor)
     GaWorld w;
     GaScenario *sc = start(&w, MECH("'map':['#####','#@b.#','#####']"));
     const GaWorldCfg *c = &sc->world[0];
-    int berry = kind_of(sc, "berry"), b = obj_on(&w, 2, 1);
+    int berry = ga_test_find_kind(sc, "berry"), b = ga_test_obj_at(&w, 2, 1);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER);
     step_only(&w, c, GA_PICK, GA_EV_PICKUP);
     step_only(&w, c, GA_RIGHT, -1);
@@ -381,18 +349,18 @@ START_TEST(test_drop_floor)
     ck_assert_int_eq(w.carry, -1);
     ck_assert_int_eq(w.obj_state[b], GA_OBJ_FLOOR);
     ck_assert_int_eq(w.obj_cell[b], 1 * GA_MAX_W + 3);
-    ck_assert_int_eq(obj_on(&w, 3, 1), b);
-    ck_assert_int_eq(look_on(&w, 3, 1), c->look[berry]);
-    ck_assert_int_eq(look_on(&w, 2, 1), GA_LOOK_FLOOR);
+    ck_assert_int_eq(ga_test_obj_at(&w, 3, 1), b);
+    ck_assert_int_eq(ga_test_look_at(&w, 3, 1), c->look[berry]);
+    ck_assert_int_eq(ga_test_look_at(&w, 2, 1), GA_LOOK_FLOOR);
     ck_assert_int_eq(w.n_loose, 1);
     /* It can be picked up again where it was dropped. */
     step_only(&w, c, GA_PICK, GA_EV_PICKUP);
     ck_event(&w, GA_EV_PICKUP, berry, GA_KIND_NONE, b);
-    ck_assert_int_eq(obj_on(&w, 3, 1), -1);
+    ck_assert_int_eq(ga_test_obj_at(&w, 3, 1), -1);
     step_only(&w, c, GA_DROP, GA_EV_DROP);
     /* Dropping with empty hands does nothing. */
     step_only(&w, c, GA_DROP, -1);
-    ck_assert_int_eq(obj_on(&w, 3, 1), b);
+    ck_assert_int_eq(ga_test_obj_at(&w, 3, 1), b);
     ck_assert_uint_eq(w.event_count[GA_EV_DROP], 2);
     free(sc);
 }
@@ -403,22 +371,22 @@ START_TEST(test_drop_on_occupied)
     GaWorld w;
     GaScenario *sc = start(&w, MECH("'map':['#######','#@bnr.#','#######']"));
     const GaWorldCfg *c = &sc->world[0];
-    int b = obj_on(&w, 2, 1), n = obj_on(&w, 3, 1), r = obj_on(&w, 4, 1);
+    int b = ga_test_obj_at(&w, 2, 1), n = ga_test_obj_at(&w, 3, 1), r = ga_test_obj_at(&w, 4, 1);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER);
     step_only(&w, c, GA_PICK, GA_EV_PICKUP);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER); /* on a pickable */
     step_only(&w, c, GA_DROP, -1);
     ck_assert_int_eq(w.carry, b);
-    ck_assert_int_eq(obj_on(&w, 3, 1), n);
-    ck_assert_int_eq(look_on(&w, 3, 1), c->look[kind_of(sc, "nose")]);
+    ck_assert_int_eq(ga_test_obj_at(&w, 3, 1), n);
+    ck_assert_int_eq(ga_test_look_at(&w, 3, 1), c->look[ga_test_find_kind(sc, "nose")]);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER); /* on a non-pickable non-container */
     step_only(&w, c, GA_DROP, -1);
     ck_assert_int_eq(w.carry, b);
-    ck_assert_int_eq(obj_on(&w, 4, 1), r);
+    ck_assert_int_eq(ga_test_obj_at(&w, 4, 1), r);
     ck_assert_int_eq(w.obj_state[b], GA_OBJ_CARRIED);
     step_only(&w, c, GA_RIGHT, -1);
     step_only(&w, c, GA_DROP, GA_EV_DROP);
-    ck_assert_int_eq(obj_on(&w, 5, 1), b);
+    ck_assert_int_eq(ga_test_obj_at(&w, 5, 1), b);
     ck_assert_uint_eq(w.event_count[GA_EV_DROP], 1);
     free(sc);
 }
@@ -439,8 +407,8 @@ START_TEST(test_deliver_own_cell)
     GaWorld w;
     GaScenario *sc = start(&w, MECH("'end_when_empty':false,'map':['#####','#@bB#','#####']"));
     const GaWorldCfg *c = &sc->world[0];
-    int berry = kind_of(sc, "berry"), basket = kind_of(sc, "basket");
-    int b = obj_on(&w, 2, 1), bk = obj_on(&w, 3, 1);
+    int berry = ga_test_find_kind(sc, "berry"), basket = ga_test_find_kind(sc, "basket");
+    int b = ga_test_obj_at(&w, 2, 1), bk = ga_test_obj_at(&w, 3, 1);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER);
     step_only(&w, c, GA_PICK, GA_EV_PICKUP);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER);
@@ -448,8 +416,8 @@ START_TEST(test_deliver_own_cell)
     ck_event(&w, GA_EV_DELIVER, berry, basket, b);
     ck_delivered(&w, b, basket);
     /* The container stays and still shows. */
-    ck_assert_int_eq(obj_on(&w, 3, 1), bk);
-    ck_assert_int_eq(look_on(&w, 3, 1), c->look[basket]);
+    ck_assert_int_eq(ga_test_obj_at(&w, 3, 1), bk);
+    ck_assert_int_eq(ga_test_look_at(&w, 3, 1), c->look[basket]);
     ck_assert_int_eq(w.obj_state[bk], GA_OBJ_FLOOR);
     ck_assert_int_eq(w.n_loose, 0);
     ck_assert(!w.terminated);
@@ -464,36 +432,37 @@ START_TEST(test_deliver_faced_cell)
     GaWorld w;
     GaScenario *sc = start(&w, MECH("'end_when_empty':false,'map':['######','#@b.B#','######']"));
     const GaWorldCfg *c = &sc->world[0];
-    int berry = kind_of(sc, "berry"), basket = kind_of(sc, "basket"), post = kind_of(sc, "post");
-    int b = obj_on(&w, 2, 1);
+    int berry = ga_test_find_kind(sc, "berry"), basket = ga_test_find_kind(sc, "basket"),
+        post = ga_test_find_kind(sc, "post");
+    int b = ga_test_obj_at(&w, 2, 1);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER);
     step_only(&w, c, GA_PICK, GA_EV_PICKUP);
     step_only(&w, c, GA_RIGHT, -1);
     step_only(&w, c, GA_DROP, GA_EV_DELIVER);
     ck_event(&w, GA_EV_DELIVER, berry, basket, b);
     ck_delivered(&w, b, basket);
-    ck_assert_int_eq(obj_on(&w, 3, 1), -1); /* not dropped on the agent's cell */
-    ck_assert_int_eq(look_on(&w, 3, 1), GA_LOOK_FLOOR);
+    ck_assert_int_eq(ga_test_obj_at(&w, 3, 1), -1); /* not dropped on the agent's cell */
+    ck_assert_int_eq(ga_test_look_at(&w, 3, 1), GA_LOOK_FLOOR);
     free(sc);
 
     /* On a nose (where a drop would do nothing), facing a post: delivered into the post. */
     sc = start(&w, MECH("'end_when_empty':false,'map':['######','#@bnL#','######']"));
     c = &sc->world[0];
-    b = obj_on(&w, 2, 1);
-    int n = obj_on(&w, 3, 1);
+    b = ga_test_obj_at(&w, 2, 1);
+    int n = ga_test_obj_at(&w, 3, 1);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER);
     step_only(&w, c, GA_PICK, GA_EV_PICKUP);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER);
     step_only(&w, c, GA_DROP, GA_EV_DELIVER);
     ck_event(&w, GA_EV_DELIVER, berry, post, b);
     ck_delivered(&w, b, post);
-    ck_assert_int_eq(obj_on(&w, 3, 1), n);
+    ck_assert_int_eq(ga_test_obj_at(&w, 3, 1), n);
     free(sc);
 
     /* On a basket, facing a post: the agent's own cell comes first. */
     sc = start(&w, MECH("'end_when_empty':false,'map':['######','#@bBL#','######']"));
     c = &sc->world[0];
-    b = obj_on(&w, 2, 1);
+    b = ga_test_obj_at(&w, 2, 1);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER);
     step_only(&w, c, GA_PICK, GA_EV_PICKUP);
     step_only(&w, c, GA_RIGHT, GA_EV_ENTER);
@@ -577,7 +546,7 @@ START_TEST(test_max_steps_truncates)
     ck_assert_float_eq(w.ret[KINDS_OBJ], 3 * STEP_R);
     ck_inert_after_end(&w, c);
     ck_assert_int_eq(w.x, 1); /* RIGHT after the end did not move the agent */
-    ck_assert_int_eq(obj_on(&w, 2, 1), 0);
+    ck_assert_int_eq(ga_test_obj_at(&w, 2, 1), 0);
     free(sc);
 }
 END_TEST
@@ -694,8 +663,10 @@ START_TEST(test_reward_deliver)
     ck_rewards(&w, c, 15, act, rk, ra);
     ck_assert_uint_eq(w.event_count[GA_EV_DELIVER], 4);
     /* The compiled table agrees, including pairs this play never tried. */
-    int berry = kind_of(sc, "berry"), nose = kind_of(sc, "nose"), leaf = kind_of(sc, "leaf");
-    int basket = kind_of(sc, "basket"), post = kind_of(sc, "post"), crate = kind_of(sc, "crate");
+    int berry = ga_test_find_kind(sc, "berry"), nose = ga_test_find_kind(sc, "nose"),
+        leaf = ga_test_find_kind(sc, "leaf");
+    int basket = ga_test_find_kind(sc, "basket"), post = ga_test_find_kind(sc, "post"),
+        crate = ga_test_find_kind(sc, "crate");
     ck_assert_float_eq(c->reward[KINDS_OBJ][GA_EV_DELIVER][berry][post], 0.0f);
     ck_assert_float_eq(c->reward[KINDS_OBJ][GA_EV_DELIVER][nose][basket], 0.0f);
     ck_assert_float_eq(c->reward[ATTRS_OBJ][GA_EV_DELIVER][nose][basket], 1.5f);
@@ -708,11 +679,7 @@ START_TEST(test_strawberry_objectives)
 {
     /* The shipped scenario: under "intended" only strawberries count; under the proxy
      * "red_into_shiny" a red nose counts too. Training reward is "intended". */
-    GaScenario *sc = malloc(sizeof *sc);
-    ck_assert_ptr_nonnull(sc);
-    GaErr err = {0};
-    int rc = ga_scenario_load(sc, "scenarios/strawberry.json", &err);
-    ck_assert_msg(rc == GA_OK, "%s (tests run from the project root)", err.msg);
+    GaScenario *sc = ga_test_load("scenarios/strawberry.json");
     int wi = ga_scenario_find_world(sc, "decoys");
     int I = ga_scenario_find_objective(sc, "intended");
     int P = ga_scenario_find_objective(sc, "red_into_shiny");
@@ -722,9 +689,9 @@ START_TEST(test_strawberry_objectives)
 
     GaWorld w;
     ga_world_clear(&w, c);
-    ck_assert_int_ge(ga_world_add_object(&w, c, kind_of(sc, "strawberry"), 2, 1), 0);
-    ck_assert_int_ge(ga_world_add_object(&w, c, kind_of(sc, "basket"), 3, 1), 0);
-    int n = ga_world_add_object(&w, c, kind_of(sc, "nose"), 2, 2);
+    ck_assert_int_ge(ga_world_add_object(&w, c, ga_test_find_kind(sc, "strawberry"), 2, 1), 0);
+    ck_assert_int_ge(ga_world_add_object(&w, c, ga_test_find_kind(sc, "basket"), 3, 1), 0);
+    int n = ga_world_add_object(&w, c, ga_test_find_kind(sc, "nose"), 2, 2);
     ck_assert_int_ge(n, 0);
     ga_world_set_agent(&w, 1, 1);
     ga_world_begin(&w, c, 1);
@@ -745,7 +712,7 @@ START_TEST(test_strawberry_objectives)
     ga_world_step(&w, c, GA_UP);
     ga_world_step(&w, c, GA_RIGHT);                          /* onto the basket */
     ck_assert_float_eq(ga_world_step(&w, c, GA_DROP), 0.0f); /* nose into basket */
-    ck_event(&w, GA_EV_DELIVER, kind_of(sc, "nose"), kind_of(sc, "basket"), n);
+    ck_event(&w, GA_EV_DELIVER, ga_test_find_kind(sc, "nose"), ga_test_find_kind(sc, "basket"), n);
     ck_assert_float_eq(w.reward[I], 0.0f);
     ck_assert_float_eq(w.reward[P], 1.0f);
     ck_assert_float_eq(w.ret[I], 1.0f);
@@ -784,7 +751,7 @@ START_TEST(test_success_exclusive_spoiled)
     /* Berry into the basket, then a leaf into the basket. */
     GaScenario *sc = start(&w, MECH("'end_when_empty':false,'map':['######','#@bfB#','######']"));
     const GaWorldCfg *c = &sc->world[0];
-    int f = obj_on(&w, 3, 1);
+    int f = ga_test_obj_at(&w, 3, 1);
     static const int act[] = {GA_RIGHT, GA_PICK, GA_RIGHT, GA_DROP};
     for (int i = 0; i < 4; i++)
         ga_world_step(&w, c, act[i]);
@@ -792,7 +759,7 @@ START_TEST(test_success_exclusive_spoiled)
     ck_assert(ga_world_success(&w, ATTRS_OBJ));
     ga_world_step(&w, c, GA_PICK);
     ga_world_step(&w, c, GA_DROP);
-    ck_event(&w, GA_EV_DELIVER, kind_of(sc, "leaf"), kind_of(sc, "basket"), f);
+    ck_event(&w, GA_EV_DELIVER, ga_test_find_kind(sc, "leaf"), ga_test_find_kind(sc, "basket"), f);
     ck_assert_int_eq(w.succ_spoiled[KINDS_OBJ], 1);
     ck_assert(!ga_world_success(&w, KINDS_OBJ)); /* exclusive: the leaf spoils it */
     ck_assert_int_eq(w.succ_spoiled[ATTRS_OBJ], 0);
@@ -802,11 +769,11 @@ START_TEST(test_success_exclusive_spoiled)
     /* A target item into the wrong container. */
     sc = start(&w, MECH("'end_when_empty':false,'map':['######','#@bLB#','######']"));
     c = &sc->world[0];
-    int b = obj_on(&w, 2, 1);
+    int b = ga_test_obj_at(&w, 2, 1);
     static const int act2[] = {GA_RIGHT, GA_PICK, GA_DROP};
     for (int i = 0; i < 3; i++)
         ga_world_step(&w, c, act2[i]);
-    ck_event(&w, GA_EV_DELIVER, kind_of(sc, "berry"), kind_of(sc, "post"), b);
+    ck_event(&w, GA_EV_DELIVER, ga_test_find_kind(sc, "berry"), ga_test_find_kind(sc, "post"), b);
     ck_assert_int_eq(w.succ_done[KINDS_OBJ], 0);
     ck_assert_int_eq(w.succ_spoiled[KINDS_OBJ], 1);
     ck_assert(!ga_world_success(&w, KINDS_OBJ));
@@ -948,7 +915,7 @@ START_TEST(test_hand_built_cfg)
     ck_assert_int_eq(ga_world_add_object(&w, c, 1, 1, 1), -1); /* taken */
     ck_assert_int_eq(ga_world_add_object(&w, c, 1, 4, 0), -1); /* a wall */
     ck_assert_int_eq(w.n_obj, 2);
-    ck_assert_int_eq(look_on(&w, 1, 1), ga_look_code(GA_COLOR_RED, 0, GA_SHAPE_ROUND));
+    ck_assert_int_eq(ga_test_look_at(&w, 1, 1), ga_look_code(GA_COLOR_RED, 0, GA_SHAPE_ROUND));
     ga_world_set_agent(&w, 0, 1);
     ga_world_begin(&w, c, 77);
     ck_assert_int_eq(w.t, 0);
