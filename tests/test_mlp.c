@@ -1,0 +1,635 @@
+/* tests/test_mlp.c: the MLP (agents/ga_mlp.c): shapes and offsets, initialisation bounds, the
+ * forward pass against hand-computed and double-precision references, every layer's gradient
+ * against central finite differences, and Adam and gradient clipping against their formulas. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ga_mlp.h"
+#include "ga_rng.h"
+
+Suite *ga_test_suite(void);
+
+static float *falloc(size_t n)
+{
+    float *p = calloc(n ? n : 1, sizeof *p);
+    ck_assert_ptr_nonnull(p);
+    return p;
+}
+
+static void make(GaMlp *m, const int *sizes, int n_layers)
+{
+    ck_assert_int_eq(ga_mlp_init(m, sizes, n_layers), 0);
+}
+
+/* ---- shapes ---------------------------------------------------------------------------- */
+
+START_TEST(test_init_offsets)
+{
+    GaMlp m;
+    int s[] = {5, 4, 3};
+    make(&m, s, 2);
+    ck_assert_int_eq(m.n_layers, 2);
+    ck_assert_int_eq(m.size[0], 5);
+    ck_assert_int_eq(m.size[1], 4);
+    ck_assert_int_eq(m.size[2], 3);
+    ck_assert_uint_eq(m.off_w[0], 0);
+    ck_assert_uint_eq(m.off_b[0], 20);
+    ck_assert_uint_eq(m.off_w[1], 24);
+    ck_assert_uint_eq(m.off_b[1], 36);
+    ck_assert_uint_eq(m.n_params, 39);
+    ck_assert_uint_eq(m.off_act[0], 0);
+    ck_assert_uint_eq(m.off_act[1], 4);
+    ck_assert_int_eq(m.act_width, 7);
+
+    /* One layer: a linear map. */
+    int one[] = {7, 2};
+    make(&m, one, 1);
+    ck_assert_uint_eq(m.off_b[0], 14);
+    ck_assert_uint_eq(m.n_params, 16);
+    ck_assert_int_eq(m.act_width, 2);
+
+    /* The most layers and the widest units; the input may be wider (it is sparse). */
+    int big[] = {5000, GA_MLP_MAX_WIDTH, 3, GA_MLP_MAX_WIDTH, 1};
+    make(&m, big, GA_MLP_MAX_LAYERS);
+    size_t want = 0;
+    for (int l = 0; l < GA_MLP_MAX_LAYERS; l++) {
+        ck_assert_uint_eq(m.off_w[l], want);
+        want += (size_t)big[l] * (size_t)big[l + 1];
+        ck_assert_uint_eq(m.off_b[l], want);
+        want += (size_t)big[l + 1];
+    }
+    ck_assert_uint_eq(m.n_params, want);
+    ck_assert_int_eq(m.act_width, GA_MLP_MAX_WIDTH + 3 + GA_MLP_MAX_WIDTH + 1);
+    ck_assert_uint_eq(m.off_act[3], GA_MLP_MAX_WIDTH + 3 + GA_MLP_MAX_WIDTH);
+}
+END_TEST
+
+START_TEST(test_init_rejects)
+{
+    GaMlp m;
+    int s[GA_MLP_MAX_LAYERS + 2] = {4, 4, 4, 4, 4, 4};
+    ck_assert_int_eq(ga_mlp_init(&m, s, 0), -1);
+    ck_assert_int_eq(ga_mlp_init(&m, s, -1), -1);
+    ck_assert_int_eq(ga_mlp_init(&m, s, GA_MLP_MAX_LAYERS + 1), -1);
+    ck_assert_int_eq(ga_mlp_init(&m, s, GA_MLP_MAX_LAYERS), 0);
+
+    /* A size of 0 (or less) anywhere, and a hidden or output layer wider than the maximum. */
+    for (int l = 0; l <= 3; l++) {
+        int t[4] = {6, 5, 4, 3};
+        t[l] = 0;
+        ck_assert_msg(ga_mlp_init(&m, t, 3) == -1, "size[%d] = 0 accepted", l);
+        t[l] = -2;
+        ck_assert_msg(ga_mlp_init(&m, t, 3) == -1, "size[%d] = -2 accepted", l);
+        if (l > 0) {
+            t[l] = GA_MLP_MAX_WIDTH + 1;
+            ck_assert_msg(ga_mlp_init(&m, t, 3) == -1, "size[%d] = %d accepted", l,
+                          GA_MLP_MAX_WIDTH + 1);
+            t[l] = GA_MLP_MAX_WIDTH;
+            ck_assert_msg(ga_mlp_init(&m, t, 3) == 0, "size[%d] = %d refused", l, GA_MLP_MAX_WIDTH);
+        }
+    }
+}
+END_TEST
+
+/* ---- initialisation -------------------------------------------------------------------- */
+
+START_TEST(test_init_params_bounds)
+{
+    GaMlp m;
+    int s[] = {30, 40, 9, 4};
+    make(&m, s, 3);
+    float *p = falloc(m.n_params), *q = falloc(m.n_params);
+    for (size_t i = 0; i < m.n_params; i++)
+        p[i] = NAN; /* every parameter must be written */
+    GaRng r = ga_rng_make(17);
+    ga_mlp_init_params(&m, p, &r);
+    ck_assert_uint_ne(r.s, 17); /* it drew from the generator */
+
+    int bad = 0;
+    for (int l = 0; l < m.n_layers; l++) {
+        double bound = 1.0 / sqrt((double)s[l]);
+        size_t n = (size_t)s[l] * (size_t)s[l + 1] + (size_t)s[l + 1];
+        float lo = INFINITY, hi = -INFINITY;
+        for (size_t i = m.off_w[l]; i < m.off_w[l] + n; i++) {
+            if (!(fabsf(p[i]) <= bound))
+                bad++;
+            lo = p[i] < lo ? p[i] : lo;
+            hi = p[i] > hi ? p[i] : hi;
+        }
+        ck_assert_int_eq(bad, 0);
+        /* Uniform over the whole interval, not a constant or a corner of it. */
+        ck_assert_msg(lo < -0.5 * bound && hi > 0.5 * bound, "layer %d spans [%g, %g] of +-%g", l,
+                      lo, hi, bound);
+        /* The biases are drawn too. */
+        float b0 = p[m.off_b[l]];
+        int same = 1;
+        for (int j = 1; j < s[l + 1]; j++)
+            same &= p[m.off_b[l] + (size_t)j] == b0;
+        ck_assert_msg(!same, "layer %d: all biases equal", l);
+    }
+
+    /* Deterministic for a fixed generator state, different for another. */
+    GaRng r2 = ga_rng_make(17);
+    ga_mlp_init_params(&m, q, &r2);
+    ck_assert_int_eq(memcmp(p, q, m.n_params * sizeof *p), 0);
+    ck_assert_uint_eq(r.s, r2.s);
+    GaRng r3 = ga_rng_make(18);
+    ga_mlp_init_params(&m, q, &r3);
+    ck_assert_int_ne(memcmp(p, q, m.n_params * sizeof *p), 0);
+    free(p);
+    free(q);
+}
+END_TEST
+
+/* ---- forward --------------------------------------------------------------------------- */
+
+/* Sizes [3, 2, 1]; W0 is (in, out) = (3, 2). */
+static const float TINY[] = {
+    1.0f,  -1.0f,  /* W0 row of input 0 */
+    2.0f,  0.5f,   /* input 1 */
+    -3.0f, 1.0f,   /* input 2 */
+    0.5f,  -0.25f, /* b0 */
+    2.0f,  -1.0f,  /* W1 (2, 1) */
+    0.1f,          /* b1 */
+};
+
+START_TEST(test_forward_tiny)
+{
+    GaMlp m;
+    int s[] = {3, 2, 1};
+    make(&m, s, 2);
+    ck_assert_uint_eq(m.n_params, sizeof TINY / sizeof TINY[0]);
+    /* Sample 0: inputs {0, 1}: h = relu(0.5 + 1 + 2, -0.25 - 1 + 0.5) = (3.5, 0); out = 0.1 + 7.
+     * Sample 1: {2}: h = relu(-2.5, 0.75) = (0, 0.75); out = 0.1 - 0.75.
+     * Sample 2: no input: h = relu(0.5, -0.25) = (0.5, 0); out = 0.1 + 1.
+     * Sample 3: {0, 1, 2}: h = (0.5, 0.25); out = 0.1 + 1 - 0.25. */
+    int32_t idx[] = {0, 1, 2, 0, 1, 2};
+    int32_t off[] = {0, 2, 3, 3, 6};
+    float act[4 * 3];
+    float *out = ga_mlp_forward(&m, TINY, 4, idx, off, act);
+    ck_assert_ptr_eq(out, act + 2);
+    const float h[4][2] = {{3.5f, 0}, {0, 0.75f}, {0.5f, 0}, {0.5f, 0.25f}};
+    const float want[4] = {7.1f, -0.65f, 1.1f, 0.85f};
+    for (int b = 0; b < 4; b++) {
+        ck_assert_float_eq_tol(act[b * 3 + 0], h[b][0], 1e-6);
+        ck_assert_float_eq_tol(act[b * 3 + 1], h[b][1], 1e-6);
+        ck_assert_float_eq_tol(out[b * 3], want[b], 1e-6);
+    }
+
+    /* Backward of dLoss/dout = 1 for sample 0 alone: db1 = 1, dW1 = h = (3.5, 0), and through
+     * the one active ReLU db0 = (2, 0) and rows 0 and 1 of W0 get (2, 0); row 2 nothing. */
+    float g[11] = {0}, delta[4], dout[1] = {1.0f};
+    ga_mlp_forward(&m, TINY, 1, idx, off, act);
+    ga_mlp_backward(&m, TINY, 1, idx, off, act, dout, delta, g);
+    const float gw[11] = {2, 0, 2, 0, 0, 0, 2, 0, 3.5f, 0, 1};
+    for (int i = 0; i < 11; i++)
+        ck_assert_msg(fabsf(g[i] - gw[i]) < 1e-6f, "g[%d] = %g, want %g", i, g[i], gw[i]);
+}
+END_TEST
+
+/* Double-precision forward pass written from the definition. */
+static void ref_forward(const GaMlp *m, const float *p, int n_act, const int32_t *act_idx,
+                        double *out)
+{
+    double x[GA_MLP_MAX_WIDTH], y[GA_MLP_MAX_WIDTH];
+    for (int l = 0; l < m->n_layers; l++) {
+        int in = m->size[l], o = m->size[l + 1];
+        const float *w = p + m->off_w[l], *bias = p + m->off_b[l];
+        for (int j = 0; j < o; j++) {
+            double z = bias[j];
+            if (l == 0)
+                for (int k = 0; k < n_act; k++)
+                    z += w[(size_t)act_idx[k] * o + j];
+            else
+                for (int i = 0; i < in; i++)
+                    z += x[i] * w[(size_t)i * o + j];
+            y[j] = l < m->n_layers - 1 && z < 0 ? 0 : z;
+        }
+        memcpy(x, y, (size_t)o * sizeof *x);
+    }
+    memcpy(out, x, (size_t)m->size[m->n_layers] * sizeof *out);
+}
+
+/* A batch of sparse inputs: every sample but #2 (empty) lists row 1 and a random subset of
+ * rows below n_used; rows from n_used on appear in no sample. */
+typedef struct {
+    int batch;
+    int32_t idx[64], off[9];
+} Batch;
+
+static void make_batch(Batch *bt, int n_used, int batch, GaRng *r)
+{
+    ck_assert_int_le(batch, 8);
+    ck_assert_int_le(n_used * batch, 64);
+    bt->batch = batch;
+    bt->off[0] = 0;
+    int n = 0;
+    for (int b = 0; b < batch; b++) {
+        if (b != 2) {
+            bt->idx[n++] = 1;
+            for (int i = 0; i < n_used; i++)
+                if (i != 1 && ga_rng_below(r, 2))
+                    bt->idx[n++] = i;
+        }
+        bt->off[b + 1] = n;
+    }
+}
+
+/* Loss = sum_b sum_j c[b, j] * out[b, j], in double. Also reports whether the on/off pattern
+ * of the hidden ReLUs differs from `pattern` (then the loss is not linear in between). */
+static double loss_of(const GaMlp *m, const float *p, const Batch *bt, const double *c, float *act,
+                      const uint8_t *pattern, int *kink)
+{
+    const float *out = ga_mlp_forward(m, p, bt->batch, bt->idx, bt->off, act);
+    int no = m->size[m->n_layers], hid = m->act_width - no;
+    double s = 0;
+    for (int b = 0; b < bt->batch; b++) {
+        for (int j = 0; j < no; j++)
+            s += c[b * no + j] * out[(size_t)b * m->act_width + j];
+        for (int j = 0; j < hid; j++)
+            *kink |= (act[(size_t)b * m->act_width + j] > 0.0f) != pattern[b * hid + j];
+    }
+    return s;
+}
+
+/* Checks ga_mlp_backward on net `sizes` against central differences of the loss for every
+ * parameter. Rows of W0 that no sample lists must get exactly no gradient and keep what g held
+ * there. A parameter whose step of +-h switches a ReLU is skipped (a kink between the two
+ * points); at most a few may be. */
+static void check_gradients(const int *sizes, int n_layers, int batch, uint64_t seed)
+{
+    GaMlp m;
+    make(&m, sizes, n_layers);
+    const int inputs = sizes[0], n_used = inputs - 3, no = sizes[n_layers], out0 = sizes[1];
+    const int hid = m.act_width - no;
+    size_t np = m.n_params;
+    float *p = falloc(np), *g = falloc(np), *act = falloc((size_t)batch * (size_t)m.act_width);
+    float *delta = falloc(2 * GA_MLP_MAX_WIDTH), *dout = falloc((size_t)(batch * no));
+    double *c = calloc((size_t)(batch * no), sizeof *c);
+    uint8_t *pattern = calloc((size_t)(batch * hid) + 1, 1);
+    ck_assert(c && pattern);
+    GaRng r = ga_rng_make(seed);
+    ga_mlp_init_params(&m, p, &r);
+    Batch bt;
+    make_batch(&bt, n_used, batch, &r);
+    for (int i = 0; i < batch * no; i++) {
+        c[i] = 2.0 * ga_rng_uniform(&r) - 1.0;
+        dout[i] = (float)c[i];
+    }
+
+    /* The forward pass agrees with the reference; some ReLUs are off and some on. */
+    const float *out = ga_mlp_forward(&m, p, batch, bt.idx, bt.off, act);
+    double worst = 0, ref[GA_MLP_MAX_WIDTH];
+    int inactive = 0, active = 0;
+    for (int b = 0; b < batch; b++) {
+        ref_forward(&m, p, bt.off[b + 1] - bt.off[b], bt.idx + bt.off[b], ref);
+        for (int j = 0; j < no; j++) {
+            double e = fabs(out[(size_t)b * m.act_width + j] - ref[j]) / (1.0 + fabs(ref[j]));
+            worst = e > worst ? e : worst;
+        }
+        for (int j = 0; j < hid; j++) {
+            float v = act[(size_t)b * m.act_width + j];
+            pattern[b * hid + j] = v > 0.0f;
+            inactive += v == 0.0f;
+            active += v > 0.0f;
+        }
+    }
+    ck_assert_msg(worst < 1e-5, "forward differs from the reference by %g", worst);
+    if (n_layers > 1)
+        ck_assert_msg(inactive > 0 && active > 0, "%d ReLUs off, %d on", inactive, active);
+
+    /* Analytic gradient; unused rows of W0 hold a marker that must survive. */
+    const float MARK = 12345.0f;
+    for (int i = n_used; i < inputs; i++)
+        for (int j = 0; j < out0; j++)
+            g[m.off_w[0] + (size_t)i * out0 + j] = MARK;
+    ga_mlp_forward(&m, p, batch, bt.idx, bt.off, act);
+    ga_mlp_backward(&m, p, batch, bt.idx, bt.off, act, dout, delta, g);
+
+    int fails = 0, marks_lost = 0, checked = 0, skipped = 0, nonzero = 0;
+    double worst_err = 0;
+    char first[256] = "";
+    for (size_t k = 0; k < np; k++) {
+        int row = k < m.off_b[0] ? (int)(k / (size_t)out0) : -1;
+        float keep = p[k];
+        const float h = 1e-3f;
+        int kink = 0;
+        p[k] = keep + h;
+        float up = p[k];
+        double lp = loss_of(&m, p, &bt, c, act, pattern, &kink);
+        p[k] = keep - h;
+        float dn = p[k];
+        double lm = loss_of(&m, p, &bt, c, act, pattern, &kink);
+        p[k] = keep;
+        double fd = (lp - lm) / ((double)up - (double)dn);
+        if (row >= n_used) {
+            /* An input no sample lists: no effect on the loss, no gradient, g untouched. */
+            marks_lost += g[k] != MARK;
+            if (fd != 0.0 && !first[0])
+                snprintf(first, sizeof first, "unused row %d: finite difference %g", row, fd);
+            fails += fd != 0.0;
+            continue;
+        }
+        if (kink) {
+            skipped++;
+            continue;
+        }
+        checked++;
+        nonzero += g[k] != 0.0f;
+        double err = fabs(g[k] - fd);
+        worst_err = err > worst_err ? err : worst_err;
+        if (err > 1e-3 + 1e-2 * fabs(fd)) {
+            if (!first[0])
+                for (int l = n_layers - 1; l >= 0; l--)
+                    if (k >= m.off_w[l]) {
+                        snprintf(first, sizeof first,
+                                 "layer %d %s, parameter %zu (W0 row %d): backward %g, finite "
+                                 "difference %g",
+                                 l, k >= m.off_b[l] ? "bias" : "weight", k, row, (double)g[k], fd);
+                        break;
+                    }
+            fails++;
+        }
+    }
+    ck_assert_msg(marks_lost == 0, "%d gradients of unused W0 rows were written", marks_lost);
+    ck_assert_msg(fails == 0,
+                  "sizes[1]=%d, %d layers: %d of %zu gradients wrong (worst error %g); first: %s",
+                  out0, n_layers, fails, np, worst_err, first);
+    ck_assert_msg(skipped * 20 <= checked, "%d parameters skipped at a kink, %d checked", skipped,
+                  checked);
+    ck_assert_int_eq(checked + skipped, (int)np - 3 * out0);
+    ck_assert_msg(nonzero * 3 > checked, "only %d of %d gradients are nonzero", nonzero, checked);
+
+    /* The gradient is accumulated: a second backward pass adds the same amount. */
+    float *g2 = falloc(np);
+    memcpy(g2, g, np * sizeof *g);
+    ga_mlp_backward(&m, p, batch, bt.idx, bt.off, act, dout, delta, g2);
+    int not_doubled = 0;
+    for (size_t k = 0; k < np; k++) {
+        int unused = k < m.off_b[0] && (int)(k / (size_t)out0) >= n_used;
+        float want = unused ? MARK : 2.0f * g[k];
+        not_doubled += fabsf(g2[k] - want) > 1e-5f * (1.0f + fabsf(want));
+    }
+    ck_assert_int_eq(not_doubled, 0);
+
+    free(g2);
+    free(pattern);
+    free(c);
+    free(dout);
+    free(delta);
+    free(act);
+    free(g);
+    free(p);
+}
+
+START_TEST(test_grad_one_layer)
+{
+    int s[] = {9, 5};
+    check_gradients(s, 1, 3, 1);
+    int w[] = {11, 37}; /* a vector block of 32 outputs plus a tail of 5 */
+    check_gradients(w, 1, 4, 2);
+}
+END_TEST
+
+START_TEST(test_grad_two_layers)
+{
+    int s[] = {10, 6, 4};
+    check_gradients(s, 2, 3, 3);
+    int w[] = {12, 40, 5};
+    check_gradients(w, 2, 4, 4);
+}
+END_TEST
+
+START_TEST(test_grad_three_layers)
+{
+    int s[] = {10, 7, 9, 3};
+    check_gradients(s, 3, 4, 5);
+    int w[] = {12, 40, 37, 5};
+    check_gradients(w, 3, 5, 6);
+}
+END_TEST
+
+START_TEST(test_grad_four_layers)
+{
+    int s[] = {9, 8, 33, 7, 3};
+    check_gradients(s, 4, 3, 7);
+}
+END_TEST
+
+/* ---- Adam ------------------------------------------------------------------------------ */
+
+/* Sizes [4, 2, 1]: W0 (4, 2) at 0, b0 at 8, W1 (2, 1) at 10, b1 at 12; 13 parameters. */
+#define AN 13
+
+/* One Adam step in double on the parameters in `mask`, the formula of Kingma and Ba with the
+ * bias corrections of step t. */
+static void adam_ref(const GaAdam *o, int t, double *p, const double *g, double *m1, double *m2,
+                     const int *mask)
+{
+    double c1 = 1.0 - pow(o->beta1, t), c2 = 1.0 - pow(o->beta2, t);
+    for (int i = 0; i < AN; i++) {
+        if (!mask[i])
+            continue;
+        m1[i] = o->beta1 * m1[i] + (1.0 - o->beta1) * g[i];
+        m2[i] = o->beta2 * m2[i] + (1.0 - o->beta2) * g[i] * g[i];
+        p[i] -= o->lr * (m1[i] / c1) / (sqrt(m2[i] / c2) + o->eps);
+    }
+}
+
+START_TEST(test_adam_steps)
+{
+    GaMlp m;
+    int s[] = {4, 2, 1};
+    make(&m, s, 2);
+    ck_assert_uint_eq(m.n_params, AN);
+    GaAdam o = {0.01f, 0.9f, 0.999f, 1e-8f};
+    float p[AN], g[AN], m1[AN] = {0}, m2[AN] = {0};
+    double pd[AN], m1d[AN] = {0}, m2d[AN] = {0};
+    for (int i = 0; i < AN; i++)
+        pd[i] = p[i] = 0.1f * (float)(i - 6);
+    /* Three steps with rows {1, 3}, then {3} (row 1 rests), then {0, 1}; row 2 never. */
+    static const int32_t rows[3][2] = {{1, 3}, {3, 0}, {0, 1}};
+    static const int n_rows[3] = {2, 1, 2};
+    static const float grads[3][AN] = {
+        {0, 0, 0.5f, -2.0f, 0, 0, 1e-3f, 3.0f, 0.25f, -0.75f, 1.5f, 0.0f, -1.0f},
+        {0, 0, 0, 0, 0, 0, -0.5f, 0.0f, -0.25f, 0.5f, 1.0f, 2.0f, 0.5f},
+        {4.0f, -4.0f, 0.0f, 1.0f, 0, 0, 0, 0, 0.1f, 0.2f, -0.3f, 0.4f, 0.0f},
+    };
+    for (int t = 1; t <= 3; t++) {
+        int mask[AN] = {0};
+        for (int r = 0; r < n_rows[t - 1]; r++)
+            mask[rows[t - 1][r] * 2] = mask[rows[t - 1][r] * 2 + 1] = 1;
+        for (int i = 8; i < AN; i++)
+            mask[i] = 1;
+        double gd[AN];
+        for (int i = 0; i < AN; i++) {
+            /* Rows not listed hold a marker gradient that Adam must neither use nor clear. */
+            g[i] = mask[i] ? grads[t - 1][i] : 99.0f;
+            gd[i] = g[i];
+        }
+        float p0[AN], m10[AN], m20[AN], g0[AN];
+        memcpy(p0, p, sizeof p);
+        memcpy(g0, g, sizeof g);
+        memcpy(m10, m1, sizeof m1);
+        memcpy(m20, m2, sizeof m2);
+        adam_ref(&o, t, pd, gd, m1d, m2d, mask);
+        ga_mlp_adam(&m, &o, t, p, g, m1, m2, rows[t - 1], n_rows[t - 1]);
+        for (int i = 0; i < AN; i++) {
+            if (!mask[i]) {
+                ck_assert_msg(p[i] == p0[i] && m1[i] == m10[i] && m2[i] == m20[i] && g[i] == 99.0f,
+                              "step %d: parameter %d of an unlisted row was touched", t, i);
+                continue;
+            }
+            ck_assert_msg(g[i] == 0.0f, "step %d: gradient %d not cleared", t, i);
+            ck_assert_msg(fabs(m1[i] - m1d[i]) <= 1e-5 * fabs(m1d[i]) + 1e-15,
+                          "step %d: m1[%d] = %.9g, want %.9g", t, i, m1[i], m1d[i]);
+            ck_assert_msg(fabs(m2[i] - m2d[i]) <= 1e-5 * fabs(m2d[i]) + 1e-15,
+                          "step %d: m2[%d] = %.9g, want %.9g", t, i, m2[i], m2d[i]);
+            ck_assert_msg(fabs(p[i] - pd[i]) <= 2e-6, "step %d: p[%d] = %.9g, want %.9g", t, i,
+                          p[i], pd[i]);
+            /* The first step moves a parameter by lr against the sign of its gradient. */
+            float sign = g0[i] > 0 ? 1.0f : g0[i] < 0 ? -1.0f : 0.0f;
+            if (t == 1)
+                ck_assert_msg(fabsf(p[i] - (p0[i] - sign * o.lr)) < 1e-5f,
+                              "step 1: p[%d] moved from %g to %g with gradient %g", i, p0[i], p[i],
+                              g0[i]);
+        }
+    }
+    /* Row 2 never moved. */
+    ck_assert_float_eq(p[4], 0.1f * (4 - 6));
+    ck_assert_float_eq(p[5], 0.1f * (5 - 6));
+    ck_assert_float_eq(m1[4], 0.0f);
+    ck_assert_float_eq(m2[5], 0.0f);
+    /* Row 1 rested at step 2: its moments decayed twice (steps 1 and 3), not three times. */
+    ck_assert_double_eq_tol(m1[3], 0.9 * 0.1 * -2.0 + 0.1 * 1.0, 1e-7);
+}
+END_TEST
+
+START_TEST(test_adam_no_rows)
+{
+    /* No rows listed: the whole first-layer weight block is left; the rest is stepped. */
+    GaMlp m;
+    int s[] = {3, 33, 2};
+    make(&m, s, 2);
+    size_t np = m.n_params;
+    float *p = falloc(np), *g = falloc(np), *m1 = falloc(np), *m2 = falloc(np);
+    float *p0 = falloc(np);
+    GaRng r = ga_rng_make(4);
+    ga_mlp_init_params(&m, p, &r);
+    for (size_t i = 0; i < np; i++)
+        g[i] = 1.0f;
+    memcpy(p0, p, np * sizeof *p);
+    GaAdam o = {0.5f, 0.9f, 0.999f, 1e-8f};
+    ga_mlp_adam(&m, &o, 1, p, g, m1, m2, NULL, 0);
+    int bad = 0;
+    for (size_t i = 0; i < np; i++) {
+        if (i < m.off_b[0])
+            bad += p[i] != p0[i] || g[i] != 1.0f || m1[i] != 0.0f || m2[i] != 0.0f;
+        else /* the first step is lr * g / |g| */
+            bad += fabsf(p[i] - (p0[i] - 0.5f)) > 1e-6f || g[i] != 0.0f;
+    }
+    ck_assert_int_eq(bad, 0);
+    free(p0);
+    free(m2);
+    free(m1);
+    free(g);
+    free(p);
+}
+END_TEST
+
+/* ---- clipping -------------------------------------------------------------------------- */
+
+START_TEST(test_clip)
+{
+    GaMlp m;
+    int s[] = {6, 19, 5}; /* rows of 19: a vector block of 8 plus a tail */
+    make(&m, s, 2);
+    size_t np = m.n_params, from = m.off_b[0];
+    ck_assert_uint_eq(from, 6 * 19);
+    float *g = falloc(np), *g0 = falloc(np);
+    GaRng r = ga_rng_make(8);
+    for (size_t i = 0; i < np; i++)
+        g[i] = (float)(2.0 * ga_rng_uniform(&r) - 1.0);
+    /* Unlisted rows are large: they must count for nothing. */
+    const int32_t rows[] = {4, 0, 2};
+    for (int i = 0; i < 6; i++)
+        if (i == 1 || i == 3 || i == 5)
+            for (int j = 0; j < 19; j++)
+                g[(size_t)i * 19 + (size_t)j] = 100.0f;
+    double ss = 0;
+    for (int k = 0; k < 3; k++)
+        for (int j = 0; j < 19; j++) {
+            double v = g[(size_t)rows[k] * 19 + (size_t)j];
+            ss += v * v;
+        }
+    for (size_t i = from; i < np; i++)
+        ss += (double)g[i] * g[i];
+    double norm = sqrt(ss);
+    memcpy(g0, g, np * sizeof *g);
+
+    /* Below the limit: the norm is reported and nothing changes. */
+    float got = ga_mlp_clip(&m, g, rows, 3, (float)(norm * 1.5));
+    ck_assert_double_eq_tol(got, norm, 1e-5 * norm);
+    ck_assert_int_eq(memcmp(g, g0, np * sizeof *g), 0);
+
+    /* Above it: listed rows and later parameters scale by max/norm, other rows stay. */
+    float lim = (float)(norm / 4.0);
+    got = ga_mlp_clip(&m, g, rows, 3, lim);
+    ck_assert_double_eq_tol(got, norm, 1e-5 * norm);
+    int bad = 0;
+    double after = 0;
+    for (size_t i = 0; i < np; i++) {
+        int row = i < from ? (int)(i / 19) : -1;
+        int listed = row < 0 || row == 0 || row == 2 || row == 4;
+        if (!listed) {
+            bad += g[i] != 100.0f;
+            continue;
+        }
+        bad += fabs(g[i] - g0[i] * (double)lim / norm) > 1e-6;
+        after += (double)g[i] * g[i];
+    }
+    ck_assert_int_eq(bad, 0);
+    ck_assert_double_eq_tol(sqrt(after), lim, 1e-5 * lim);
+
+    /* A zero gradient: norm 0, no division by it. */
+    memset(g, 0, np * sizeof *g);
+    ck_assert_float_eq(ga_mlp_clip(&m, g, rows, 3, 1.0f), 0.0f);
+    for (size_t i = 0; i < np; i++)
+        bad += g[i] != 0.0f;
+    ck_assert_int_eq(bad, 0);
+    free(g0);
+    free(g);
+}
+END_TEST
+
+Suite *ga_test_suite(void)
+{
+    Suite *s = suite_create("mlp");
+    TCase *tc = tcase_create("shape");
+    tcase_add_test(tc, test_init_offsets);
+    tcase_add_test(tc, test_init_rejects);
+    tcase_add_test(tc, test_init_params_bounds);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("forward");
+    tcase_add_test(tc, test_forward_tiny);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("gradient");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_grad_one_layer);
+    tcase_add_test(tc, test_grad_two_layers);
+    tcase_add_test(tc, test_grad_three_layers);
+    tcase_add_test(tc, test_grad_four_layers);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("optimiser");
+    tcase_add_test(tc, test_adam_steps);
+    tcase_add_test(tc, test_adam_no_rows);
+    tcase_add_test(tc, test_clip);
+    suite_add_tcase(s, tc);
+    return s;
+}
