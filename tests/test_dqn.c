@@ -2,12 +2,10 @@
  * ring, double-DQN targets and Huber loss by hand, epsilon, solving a tiny corridor, determinism,
  * save/load and damaged files refused, and evaluation that leaves the agent unchanged. */
 #include <check.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ga_agent.h"
@@ -19,6 +17,7 @@
 #include "ga_obs.h"
 #include "ga_scenario.h"
 #include "ga_train.h"
+#include "ga_testutil.h"
 
 Suite *ga_test_suite(void);
 
@@ -29,50 +28,6 @@ Suite *ga_test_suite(void);
 
 /* One temporary directory per test case, made and removed in the parent process (unchecked
  * fixture) so it is cleaned up even when a forked test fails. */
-static char tmpdir[64];
-
-static void rm_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d))) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                    continue;
-                char sub[1024];
-                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-                rm_tree(sub);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
-static void tmp_setup(void)
-{
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ga_dqn_XXXXXX");
-    if (!mkdtemp(tmpdir))
-        tmpdir[0] = '\0';
-}
-
-static void tmp_teardown(void)
-{
-    if (tmpdir[0])
-        rm_tree(tmpdir);
-}
-
-static void tmp_path(char *out, size_t n, const char *name)
-{
-    ck_assert_msg(tmpdir[0], "mkdtemp failed");
-    snprintf(out, n, "%s/%s", tmpdir, name);
-}
 
 static unsigned char *slurp(const char *path, size_t *len)
 {
@@ -791,9 +746,9 @@ START_TEST(test_train_deterministic)
 {
     GaScenario *sc = parse_scenario("corridor.json", CORRIDOR);
     char path[3][256];
-    tmp_path(path[0], sizeof path[0], "a.bin");
-    tmp_path(path[1], sizeof path[1], "b.bin");
-    tmp_path(path[2], sizeof path[2], "c.bin");
+    ga_test_tmp_path(path[0], sizeof path[0], "a.bin");
+    ga_test_tmp_path(path[1], sizeof path[1], "b.bin");
+    ga_test_tmp_path(path[2], sizeof path[2], "c.bin");
     static const uint64_t seeds[3] = {7, 7, 8};
     for (int k = 0; k < 3; k++) {
         GaAgent ag;
@@ -834,7 +789,7 @@ START_TEST(test_save_load_round_trip)
     GaAgent ag, back;
     train(&ag, sc, 1500, 3);
     char path[256];
-    tmp_path(path, sizeof path, "agent.bin");
+    ga_test_tmp_path(path, sizeof path, "agent.bin");
     GaErr err = {0};
     ck_assert_int_eq(ga_agent_save(&ag, path, sc->hash, &err), GA_OK);
     size_t len;
@@ -894,7 +849,7 @@ START_TEST(test_save_load_round_trip)
 
     /* A loaded agent saves to the same bytes. */
     char again[256];
-    tmp_path(again, sizeof again, "again.bin");
+    ga_test_tmp_path(again, sizeof again, "again.bin");
     ck_assert_int_eq(ga_agent_save(&back, again, hash, &err), GA_OK);
     size_t l1, l2;
     unsigned char *d1 = slurp(path, &l1), *d2 = slurp(again, &l2);
@@ -928,8 +883,8 @@ START_TEST(test_load_refuses_damage)
     GaParam pr[] = {{"hidden1", 6}, {"hidden2", 5}, {"buffer", 10}};
     ck_assert_int_eq(ga_agent_create(&ag, "dqn", pr, 3, "test", &sc->obs, 1000, 1, &err), GA_OK);
     char good[256], bad[256];
-    tmp_path(good, sizeof good, "good.bin");
-    tmp_path(bad, sizeof bad, "bad.bin");
+    ga_test_tmp_path(good, sizeof good, "good.bin");
+    ga_test_tmp_path(bad, sizeof bad, "bad.bin");
     ck_assert_int_eq(ga_agent_save(&ag, good, sc->hash, &err), GA_OK);
     size_t len;
     unsigned char *data = slurp(good, &len);
@@ -1135,7 +1090,7 @@ Suite *ga_test_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("file");
-    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_agent_needs_layout);
     tcase_add_test(tc, test_save_load_round_trip);
@@ -1143,7 +1098,7 @@ Suite *ga_test_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("train");
-    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_solve_corridor);
     tcase_add_test(tc, test_train_deterministic);
