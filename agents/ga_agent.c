@@ -44,11 +44,11 @@ static const GaParamSpec DQN_SPEC[] = {
     {"eps_start", 1.0, 0.0, 1.0, 0, "exploration rate at the start"},
     {"eps_end", 0.05, 0.0, 1.0, 0, "exploration rate after the decay"},
     {"eps_decay", 0.3, 0.0, 1.0, 0, "fraction of training over which epsilon decays"},
-    {"batch", 32, 1, 1024, 1, "transitions per update"},
+    {"batch", 32, 1, GA_DQN_MAX_BATCH, 1, "transitions per update"},
     {"buffer", 100000, 1, 1e8, 1, "replay buffer capacity, transitions"},
-    {"learning_starts", 1000, 1, 1e12, 1, "steps before the first update"},
+    {"learning_starts", 1000, 1, 2e9, 1, "steps before the first update"},
     {"train_freq", 4, 1, 1e6, 1, "environment steps per update"},
-    {"target_update", 1000, 1, 1e12, 1, "steps between target-network copies"},
+    {"target_update", 1000, 1, 2e9, 1, "steps between target-network copies"},
     {"max_grad_norm", 10, 0, 1e6, 0, "gradient-norm clip (0: none)"},
 };
 
@@ -151,6 +151,12 @@ void ga_agent_free(GaAgent *ag)
 {
     ga_qlearn_free(&ag->ql);
     ga_dqn_free(&ag->dqn);
+}
+
+void ga_agent_release_training(GaAgent *ag)
+{
+    if (ag->kind == GA_AGENT_DQN)
+        ga_dqn_release_training(&ag->dqn);
 }
 
 void ga_agent_values(const GaAgent *ag, const uint8_t *obs, float *q)
@@ -351,6 +357,8 @@ int ga_agent_load(GaAgent *ag, const char *path, uint64_t *scenario_hash, GaErr 
     if (rc) {
         free(data);
         ga_agent_free(ag);
+        if (rc == GA_ENOMEM) /* the file is fine; the machine is short of memory */
+            return ga_err_set(err, GA_ENOMEM, "%s: %s", path, perr.msg);
         return corrupt(path, perr.msg, err);
     }
     if (is_dqn) {

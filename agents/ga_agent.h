@@ -73,6 +73,10 @@ static inline void ga_agent_update(GaAgent *ag, const uint8_t *obs, int a, float
         ga_qlearn_update(&ag->ql, obs, a, r, next, terminated);
 }
 
+/* Frees what only training needs (the DQN's replay ring and optimiser state; nothing for the
+ * table), for agents that will only act, be evaluated or be saved from now on. */
+void ga_agent_release_training(GaAgent *ag);
+
 /* The agent's value estimates for obs (GA_NUM_ACTIONS floats), for probes and viewers. */
 void ga_agent_values(const GaAgent *ag, const uint8_t *obs, float *q);
 

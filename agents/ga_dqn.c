@@ -3,6 +3,7 @@
  * only the first-layer rows the batch used. */
 #include "ga_dqn.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +97,38 @@ int ga_dqn_init(GaDqn *d, const GaDqnParams *p, const GaObsSpec *spec, int64_t t
     return GA_OK;
 }
 
+void ga_dqn_release_training(GaDqn *d)
+{
+    /* params come first in the block: shrinking it keeps them. */
+    float *p = realloc(d->block, d->net.n_params * sizeof *d->block);
+    if (p)
+        d->block = p;
+    d->params = d->block;
+    d->target = d->grad = d->mom1 = d->mom2 = NULL;
+    free(d->r_obs);
+    free(d->r_next);
+    free(d->r_act);
+    free(d->r_term);
+    free(d->r_rew);
+    free(d->idx);
+    free(d->idx2);
+    free(d->off);
+    free(d->off2);
+    free(d->act_s);
+    free(d->act_n);
+    free(d->act_t);
+    free(d->dout);
+    free(d->delta);
+    free(d->rows);
+    free(d->stamp);
+    d->r_obs = d->r_next = d->r_act = d->r_term = NULL;
+    d->r_rew = NULL;
+    d->idx = d->idx2 = d->off = d->off2 = d->rows = NULL;
+    d->act_s = d->act_n = d->act_t = d->dout = d->delta = NULL;
+    d->stamp = NULL;
+    d->cap = d->size = d->head = 0;
+}
+
 void ga_dqn_free(GaDqn *d)
 {
     free(d->block);
@@ -170,7 +203,8 @@ float ga_dqn_learn(GaDqn *d, const int *pick, int n)
     const GaMlp *net = &d->net;
     size_t obs = (size_t)d->spec.size;
     int na = GA_NUM_ACTIONS, aw = net->act_width, last = net->off_act[net->n_layers - 1];
-    uint32_t stamp = (uint32_t)(d->updates + 1);
+    assert(n >= 1 && n <= d->p.batch && d->r_obs);
+    uint64_t stamp = (uint64_t)d->updates + 1; /* 64 bits: never wraps back to a stale stamp */
     int n_rows = 0;
     d->off[0] = d->off2[0] = 0;
     for (int b = 0; b < n; b++) {
@@ -222,6 +256,7 @@ float ga_dqn_learn(GaDqn *d, const int *pick, int n)
 void ga_dqn_update(GaDqn *d, const uint8_t *obs, int a, float r, const uint8_t *next,
                    int terminated)
 {
+    assert(d->r_obs); /* not after ga_dqn_release_training */
     size_t sz = (size_t)d->spec.size;
     int k = d->head;
     memcpy(d->r_obs + (size_t)k * sz, obs, sz);
@@ -233,7 +268,7 @@ void ga_dqn_update(GaDqn *d, const uint8_t *obs, int a, float r, const uint8_t *
     d->size += d->size < d->cap;
     d->steps++;
     if (d->steps >= d->p.learning_starts && d->steps % d->p.train_freq == 0) {
-        int pick[1024];
+        int pick[GA_DQN_MAX_BATCH];
         int n = d->p.batch;
         for (int b = 0; b < n; b++)
             pick[b] = (int)ga_rng_below(&d->rng, (uint32_t)d->size);

@@ -13,6 +13,8 @@
 #include "ga_obs.h"
 #include "ga_rng.h"
 
+#define GA_DQN_MAX_BATCH 1024
+
 typedef struct {
     int hidden[GA_MLP_MAX_LAYERS - 1]; /* hidden widths; 0 ends the list */
     double lr, gamma, eps_start, eps_end, eps_decay, max_grad_norm;
@@ -36,7 +38,7 @@ typedef struct {
     float *act_s, *act_n, *act_t; /* (batch, act_width): online(obs), online(next), target(next) */
     float *dout, *delta;          /* (batch, actions), (2, widest hidden) */
     int32_t *rows;                /* (batch * max_active) first-layer rows the batch used */
-    uint32_t *stamp;              /* (inputs) last update that listed the row */
+    uint64_t *stamp;             /* (inputs) last update that listed the row */
     uint8_t code_n[256];          /* (cell code) active features of a cell with that code */
     uint8_t code_idx[256][4];     /* (cell code, k) their offsets within the cell's features */
     GaRng rng;                    /* replay sampling */
@@ -64,5 +66,10 @@ void ga_dqn_update(GaDqn *d, const uint8_t *obs, int a, float r, const uint8_t *
 /* One learning step on the transitions at ring positions pick[0..n), n <= batch. Returns the
  * mean Huber loss before the step. (ga_dqn_update calls it with a random sample.) */
 float ga_dqn_learn(GaDqn *d, const int *pick, int n);
+
+/* Frees what only training needs (replay ring, target network, gradients, Adam moments,
+ * batch buffers), keeping the network for acting, valuing and saving. After it, only
+ * ga_dqn_act, ga_dqn_values and saving are allowed. */
+void ga_dqn_release_training(GaDqn *d);
 
 #endif

@@ -253,6 +253,13 @@ float ga_mlp_clip(const GaMlp *m, float *g, const int32_t *rows, int n_rows, flo
     }
     s += dot((int)(m->n_params - from), g + from, g + from);
     float norm = (float)sqrt(s);
+    /* A non-finite norm would carry NaN into every weight: the batch's gradient is dropped. */
+    if (!isfinite(norm)) {
+        for (int r = 0; r < n_rows; r++)
+            memset(g + m->off_w[0] + (size_t)rows[r] * out0, 0, (size_t)out0 * sizeof *g);
+        memset(g + from, 0, (m->n_params - from) * sizeof *g);
+        return norm;
+    }
     if (norm > max_norm && norm > 0) {
         float k = max_norm / norm;
         for (int r = 0; r < n_rows; r++) {

@@ -129,12 +129,23 @@ check "plot drawn" test -s sw/sweep.png
 check "sweep with a bad level exits 2" run 2 sweep tiny.json --diversity 0,2
 
 check "probe --help" run 0 probe --help
-check "probe a dqn run" run 0 probe d --episodes 20 --swap basket.shiny=false --swap strawberry.shape=round --json probe.json
+check "probe a dqn run" run 0 probe d --episodes 20 --swap basket.shiny=false --swap strawberry.color=green --json probe.json
 check "probe prints each change" has "basket.shiny=false"
 check "probe JSON has the changes" grep -q '"action_changed"' probe.json
 check "probe with the default changes" run 0 probe r --episodes 10
 check "a bad --swap exits 2" run 2 probe d --swap basket.color=plaid
 check "the bad swap is named" has "--swap basket.color=plaid" err
+
+check "a swap that changes nothing is refused" run 2 probe d --swap basket.shape=bowl
+check "sweep with a repeated world exits 2" run 2 sweep tiny.json --envs decoys,decoys
+check "the repeated world is named" has 'repeated world "decoys"' err
+check "sweep with a repeated share exits 2" run 2 sweep tiny.json --diversity 0.1,0.10
+sed 's/"agents": {"dqn"/"agents": {"dqnn"/' "$tiny" >badagents.json
+check "an unknown learner under \$.agents exits 2" run 2 train badagents.json --steps 10
+check "it is named with its JSON path" has 'badagents.json: $.agents.dqnn: unknown agent "dqnn"' err
+sed 's/"hidden1": 16/"hiden1": 16/' "$tiny" >badparams.json
+check "a bad parameter of an unused learner exits 2" run 2 train badparams.json --steps 10
+check "its JSON path is named" has 'badparams.json: $.agents.dqn.params.hiden1: unknown parameter' err
 
 echo "1..$n"
 exit $failed

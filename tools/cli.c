@@ -284,6 +284,22 @@ int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaPara
     }
     for (int i = 0; i < n_file; i++)
         s->params[s->n_params++] = file[i];
+    /* Every learner the file configures, not only the one in use: a typo there would
+     * otherwise wait silently for the day that learner runs. */
+    for (int i = 0; i < sc->n_agent_cfgs; i++) {
+        const GaAgentCfg *a = &sc->agent_cfg[i];
+        snprintf(where, sizeof where, "%s: $.agents.%s", scenario, a->name);
+        if (ga_agent_check(a->name, NULL, 0, "", &err)) {
+            fprintf(stderr, "%s: %s\n", where, err.msg);
+            cli_setup_free(s);
+            return EXIT_BAD_INPUT;
+        }
+        snprintf(where, sizeof where, "%s: $.agents.%s.params", scenario, a->name);
+        if (ga_agent_check(a->name, a->param, a->n_params, where, &err)) {
+            cli_setup_free(s);
+            return cli_fail(&err);
+        }
+    }
     for (int i = 0; i < n_flags; i++)
         s->params[s->n_params++] = flags[i];
     return 0;

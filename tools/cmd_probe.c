@@ -32,6 +32,9 @@ static const char HELP[] =
     "scenario has.\n"
     "\n"
     "options:\n"
+    "Only objects of that kind change, not look-alikes of other kinds. Decisions are greedy\n"
+    "(first maximum).\n"
+    "\n"
     "  --swap KIND.ATTR=VALUE   a change to measure (repeatable), e.g. basket.shape=pole,\n"
     "                           basket.shiny=false, strawberry.color=green\n"
     "  --episodes N             training-world episodes to probe (default 200)\n"
@@ -103,6 +106,36 @@ static uint8_t swapped_code(const GaScenario *sc, const GaWorldCfg *c, const Swa
                         sc->perceive_shape ? shape : 0);
 }
 
+/* alt = obs with the cells that hold an object of the swap's kind (found through the world's
+ * objects, so a look-alike of another kind is left alone), and the carried item if it is of
+ * that kind, given the swapped appearance. Returns whether anything changed. */
+static int swap_kind(const GaWorld *w, const GaWorldCfg *c, const GaScenario *sc, const Swap *s,
+                     const uint8_t *obs, uint8_t *alt)
+{
+    const GaObsSpec *spec = &sc->obs;
+    uint8_t to = swapped_code(sc, c, s);
+    int hit = 0, x0 = spec->full ? 0 : w->x - spec->vw / 2,
+        y0 = spec->full ? 0 : w->y - spec->vh / 2;
+    memcpy(alt, obs, (size_t)spec->size);
+    for (int r = 0; r < spec->vh; r++) {
+        for (int col = 0; col < spec->vw; col++) {
+            int x = x0 + col, y = y0 + r;
+            if (x < 0 || y < 0 || x >= w->w || y >= w->h)
+                continue;
+            int o = w->obj_at[y * GA_MAX_W + x];
+            if (o >= 0 && w->obj_kind[o] == s->kind) {
+                alt[r * spec->vw + col] = to;
+                hit = 1;
+            }
+        }
+    }
+    if (w->carry >= 0 && w->obj_kind[w->carry] == s->kind) {
+        alt[spec->vw * spec->vh] = to;
+        hit = 1;
+    }
+    return hit;
+}
+
 static int argmax(const float *q)
 {
     int b = 0;
@@ -167,14 +200,32 @@ int cmd_probe(int argc, char **argv)
             free(sc);
             return EXIT_BAD_INPUT;
         }
+        if (swapped_code(sc, c, &swaps[n]) == c->look[swaps[n].kind]) {
+            fprintf(stderr,
+                    "--swap %s: changes nothing the agent perceives (the same value, or "
+                    "an attribute the scenario does not let it see)\n",
+                    swap_args[i]);
+            ga_agent_free(&ag);
+            free(sc);
+            return EXIT_BAD_INPUT;
+        }
         n++;
     }
+    if (ag.kind == GA_AGENT_QLEARN)
+        fprintf(stderr, "probe: a tabular agent has no values for a view it never saw, so any "
+                        "change moves it; this measures novelty, not reliance\n");
     if (n == 0) {
         /* Each perceived attribute of each kind the training world holds, changed to the
          * first different value another kind has. */
         int perceived[3] = {sc->perceive_color, sc->perceive_shiny, sc->perceive_shape};
+        int present[GA_MAX_KINDS] = {0};
+        for (int k = 0; k < sc->n_kinds; k++)
+            present[k] = c->count[k] > 0;
+        for (int cell = 0; c->has_map && cell < GA_MAX_W * GA_MAX_H; cell++)
+            if (c->map_obj[cell] >= 0)
+                present[c->map_obj[cell]] = 1;
         for (int k = 0; k < sc->n_kinds; k++) {
-            if (!c->count[k])
+            if (!present[k])
                 continue;
             for (int at = 0; at < 3; at++) {
                 if (!perceived[at])
@@ -204,13 +255,7 @@ int cmd_probe(int argc, char **argv)
             int a = argmax(q);
             decisions++;
             for (int s = 0; s < n; s++) {
-                uint8_t from = c->look[swaps[s].kind], to = swapped_code(sc, c, &swaps[s]);
-                int hit = 0;
-                for (int i = 0; i < sc->obs.size; i++) {
-                    /* Cells and the carried item hold codes; facing and x, y do not. */
-                    int is_code = i <= sc->obs.vw * sc->obs.vh;
-                    alt[i] = is_code && obs[i] == from ? (hit = 1, to) : obs[i];
-                }
+                int hit = swap_kind(&w, c, sc, &swaps[s], obs, alt);
                 if (!hit)
                     continue;
                 ga_agent_values(&ag, alt, q2);

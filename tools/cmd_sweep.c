@@ -170,6 +170,9 @@ int cmd_sweep(int argc, char **argv)
         if (n_levels == MAX_LEVELS || cli_parse_share(tok, &level[n_levels]))
             return cli_usage_error("sweep", "--diversity takes up to 32 shares from 0 to 1, not %s",
                                    tok);
+        for (int k = 0; k < n_levels; k++)
+            if (level[k] == level[n_levels])
+                return cli_usage_error("sweep", "--diversity names the share %s twice", tok);
         n_levels++;
     }
     if (n_levels == 0)
@@ -192,12 +195,15 @@ int cmd_sweep(int argc, char **argv)
         for (char *save = NULL, *tok = strtok_r(eb, ",", &save); tok;
              tok = strtok_r(NULL, ",", &save)) {
             int w = ga_scenario_find_world(sc, tok);
+            for (int k = 0; k < n_worlds && w >= 0; k++)
+                if (worlds[k] == w)
+                    w = -2;
             if (w < 0) {
-                fprintf(stderr, "--envs: unknown world \"%s\"\n", tok);
+                fprintf(stderr, "--envs: %s world \"%s\"\n", w == -1 ? "unknown" : "repeated", tok);
                 cli_setup_free(&cs);
                 return EXIT_BAD_INPUT;
             }
-            worlds[n_worlds++] = w;
+            worlds[n_worlds++] = w; /* distinct worlds of the scenario: at most GA_MAX_WORLDS */
         }
     } else {
         for (int w = 1; w < sc->n_worlds; w++)
@@ -239,10 +245,14 @@ int cmd_sweep(int argc, char **argv)
         fprintf(stderr, "sweep: %s on %s, %d diversity levels x %" PRId64 " seeds\n", cs.agent,
                 sc->name, n_levels, seeds);
     double t0 = cli_now();
+    /* Every level's seeds in one job queue: no thread waits at the end of each level. */
+    GaExperiment xs[MAX_LEVELS];
+    GaSeedResult *resv[MAX_LEVELS];
+    char subs[MAX_LEVELS][1100];
     for (int l = 0; l < n_levels; l++) {
-        char sub[1100];
-        snprintf(sub, sizeof sub, "%s/p%g", dir, level[l]);
-        GaExperiment x = {
+        snprintf(subs[l], sizeof subs[l], "%s/p%g", dir, level[l]);
+        resv[l] = res + l * seeds;
+        xs[l] = (GaExperiment){
             .sc = sc,
             .scenario_abs_path = cs.abs_path,
             .scenario_text = cs.text,
@@ -256,16 +266,16 @@ int cmd_sweep(int argc, char **argv)
             .first_seed = 0,
             .threads = (int)threads,
             .episodes = (int)episodes,
-            .out_dir = sub,
+            .out_dir = subs[l],
             .version = cli_version,
             .commit = cli_commit,
             .on_done = on_seed,
             .ctx = &pr,
         };
-        if ((rc = ga_experiment_run(&x, res + l * seeds, &err))) {
-            rc = rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
-            goto done;
-        }
+    }
+    if ((rc = ga_experiments_run(xs, n_levels, resv, &err))) {
+        rc = rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
+        goto done;
     }
     double wall = cli_now() - t0;
 

@@ -15,9 +15,10 @@ static const char HELP[] =
     "  agent.bin   the trained agent (versioned, tied to the scenario's hash)\n"
     "  curve.csv   one row per training episode: returns under every objective\n"
     "  run.json    scenario, seed, agent and parameters, version, timing, evaluation\n"
+    "  scenario.json  a copy of the scenario file, which eval uses\n"
     "\n"
     "options:\n"
-    "  --agent NAME          learner (default: the scenario's; known: qlearn)\n"
+    "  --agent NAME          learner (default: the scenario's; known: qlearn, dqn)\n"
     "  --seed N              run seed, 0 to 2^63-1 (default 0)\n"
     "  --steps N             training steps (default: the scenario's agent.steps)\n"
     "  --out DIR             run directory (default runs/<scenario>/<agent>-seed<N>)\n"
@@ -161,7 +162,7 @@ int cmd_train(int argc, char **argv)
         printf("  %-32s %12.3f %9.3f\n", label, ga_stats_mean_return(ev, o),
                ga_stats_success_rate(ev, o));
     }
-    printf("wrote %s/{agent.bin,curve.csv,run.json}\n", dir);
+    printf("wrote %s/{agent.bin,curve.csv,run.json,scenario.json}\n", dir);
     ga_agent_free(&ag);
     cli_setup_free(&s);
     return 0;

@@ -317,39 +317,32 @@ int ga_experiments_run(const GaExperiment *xs, int n_x, GaSeedResult *const *res
     qsort(jobs, (size_t)total, sizeof *jobs, cmp_cost);
     ChunkCtx c = {xs, res, NULL, agents, 0, refs, n_refs, 0, trained, eval_off};
     int rc = GA_OK;
-    for (int first = 0; first < total && rc == GA_OK; first += chunk) {
+    /* Every chunk runs even after a failure, so every seed that trained gets its evaluation and
+     * its eval.json whatever the chunking; the first error is returned at the end. */
+    for (int first = 0; first < total; first += chunk) {
         c.jobs = jobs + first;
         c.m = total - first < chunk ? total - first : chunk;
         /* Every reference world goes with the first chunk: evaluations of any chunk read them. */
         ga_pool_run(c.m + c.n_refs, threads, train_or_ref_job, train_done, &c);
         c.n_refs = 0;
-        if (c.ref_oom)
-            rc = ga_err_set(err, GA_ENOMEM, "reference values: out of memory for %d states",
-                            xs[0].ref_max_states);
+        if (c.ref_oom && rc == GA_OK)
+            rc = ga_err_set(err, GA_ENOMEM, "reference values: out of memory for the planner");
         eval_off[0] = 0;
         for (int k = 0; k < c.m; k++)
             eval_off[k + 1] = eval_off[k] + xs[c.jobs[k].e].sc->n_worlds;
-        if (rc == GA_OK)
-            ga_pool_run(eval_off[c.m], threads, eval_seed_world_job, NULL, &c);
+        ga_pool_run(eval_off[c.m], threads, eval_seed_world_job, NULL, &c);
         for (int k = 0; k < c.m; k++) {
             const GaExperiment *x = &xs[c.jobs[k].e];
             GaSeedResult *r = &res[c.jobs[k].e][c.jobs[k].s];
-            if (r->rc) {
-                if (rc == GA_OK) {
-                    *err = r->err;
-                    rc = r->rc;
-                }
-                continue;
-            }
-            if (rc == GA_OK && x->out_dir) {
+            if (!r->rc && x->out_dir) {
                 char path[1100];
                 snprintf(path, sizeof path, "%s/eval.json", r->dir);
-                if ((r->rc =
-                         ga_write_eval_json(path, x->sc, x->agent, r->seed, x->episodes,
-                                            x->eval_seed, r->world, x->sc->n_worlds, &r->err))) {
-                    *err = r->err;
-                    rc = r->rc;
-                }
+                r->rc = ga_write_eval_json(path, x->sc, x->agent, r->seed, x->episodes,
+                                           x->eval_seed, r->world, x->sc->n_worlds, &r->err);
+            }
+            if (r->rc && rc == GA_OK) {
+                *err = r->err;
+                rc = r->rc;
             }
             ga_agent_free(&agents[k]);
         }

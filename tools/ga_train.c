@@ -202,5 +202,7 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
         ga_agent_free(ag);
         return rc;
     }
+    /* Callers evaluate and keep the agent, often many at once: drop the training state. */
+    ga_agent_release_training(ag);
     return GA_OK;
 }

@@ -70,8 +70,9 @@ typedef struct {
     GaStats eval_train;
 } GaTrainResult;
 
-/* On success *ag holds the trained agent (free it with ga_agent_free). Returns GA_OK, an input
- * error from the agent's parameters, or GA_EIO when an output could not be written. */
+/* On success *ag holds the trained agent, ready to act but not to train further (its training
+ * state is released; free it with ga_agent_free). Returns GA_OK, an input error from the
+ * agent's parameters, or GA_EIO when an output could not be written. */
 int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaErr *err);
 
 /* Greedy evaluation: `episodes` fresh episodes of world `world`, seeds from the evaluation
