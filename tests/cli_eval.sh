@@ -147,5 +147,24 @@ sed 's/"hidden1": 16/"hiden1": 16/' "$tiny" >badparams.json
 check "a bad parameter of an unused learner exits 2" run 2 train badparams.json --steps 10
 check "its JSON path is named" has 'badparams.json: $.agents.dqn.params.hiden1: unknown parameter' err
 
+check "eval --record writes a trajectory file" run 0 eval t2/qlearn-seed1 --episodes 30 --record traj/t.jsonl --json x.json
+check "a header line and one line per episode" lines traj/t.jsonl 61
+check "episode lines carry Minari's fields" grep -q '"actions":\[.*"rewards":\[.*"terminations":\[.*"truncations":\[' traj/t.jsonl
+check "verify re-simulates them" run 0 verify traj/t.jsonl
+check "verify reports the count" has "verified 60 episodes"
+sed '3s/"rewards":\[0/"rewards":[5/' traj/t.jsonl >traj/reward.jsonl
+check "a changed reward fails verification" run 1 verify traj/reward.jsonl
+check "the divergence names line, episode and step" has 'traj/reward.jsonl:3: episode 1 (world train), step 0: reward 5 recorded, 0 re-simulated' err
+sed '4s/"label":"[a-z:_]*"/"label":"neither"/' traj/t.jsonl >traj/label.jsonl
+check "a changed label fails verification" run 1 verify traj/label.jsonl
+sed '2s/"actions":\[/"actions":[x/' traj/t.jsonl >traj/broken.jsonl
+check "a broken line exits 2" run 2 verify traj/broken.jsonl
+check "the broken line is named" has "traj/broken.jsonl:2: not a JSON object" err
+check "verify against another run's agent exits 2" run 2 verify traj/t.jsonl --run t2/qlearn-seed0
+check "the mismatch is explained" has "recorded with another scenario or agent" err
+echo '{"x": 1}' >traj/nohead.jsonl
+check "a file without a header exits 2" run 2 verify traj/nohead.jsonl
+check "verify --help" run 0 verify --help
+
 echo "1..$n"
 exit $failed

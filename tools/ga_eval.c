@@ -34,8 +34,11 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
         ga_track_reset(&track);
         while (!w.terminated && !w.truncated) {
             ga_obs_write(&w, c, &sc->obs, obs);
-            ga_world_step(&w, c, ga_agent_act(ag, obs, 0, &rng));
+            int a = ga_agent_act(ag, obs, 0, &rng);
+            ga_world_step(&w, c, a);
             ga_track_step(&track, &w, c);
+            if (o->on_step)
+                o->on_step(&w, a, o->ctx);
         }
         ga_stats_add(&out->stats, &w);
         int proxy, label = ga_track_label(&track, &w, c, &proxy);

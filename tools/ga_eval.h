@@ -39,6 +39,8 @@ typedef struct {
     uint64_t agent_seed;    /* the agent's training seed: salts its tie-breaking draws */
     const GaReference *ref; /* may be NULL */
     void (*on_episode)(const GaEpisodeRecord *r, void *ctx);
+    /* Called after every step with the action taken (for trajectory files); may be NULL. */
+    void (*on_step)(const GaWorld *w, int action, void *ctx);
     void *ctx;
 } GaEvalOpts;
 

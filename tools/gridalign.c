@@ -23,6 +23,7 @@ static const char HELP[] =
     "  bench [SCENARIO]      speed figures: environment, training, evaluation, threads\n"
     "  sweep SCENARIO        goal misgeneralization against training diversity, with a plot\n"
     "  probe RUN_DIR         which perceived features the agent's choices rest on\n"
+    "  verify FILE           re-simulate a trajectory file from eval --record, exactly\n"
     "\n"
     "Run `gridalign COMMAND --help` for a command's options. `gridalign --version` prints\n"
     "the version and the git commit it was built from.\n";
@@ -32,7 +33,7 @@ static const struct {
     int (*fn)(int, char **);
 } COMMANDS[] = {
     {"train", cmd_train}, {"eval", cmd_eval},   {"run", cmd_run},     {"batch", cmd_batch},
-    {"bench", cmd_bench}, {"sweep", cmd_sweep}, {"probe", cmd_probe},
+    {"bench", cmd_bench}, {"sweep", cmd_sweep}, {"probe", cmd_probe}, {"verify", cmd_verify},
 };
 
 int main(int argc, char **argv)
