@@ -66,6 +66,22 @@ const GaParamSpec *ga_agent_param_spec(const char *name, int *n)
     return NULL;
 }
 
+static double param(const GaAgent *ag, const char *name);
+
+/* Settings each in range that do not fit together. */
+static int cross_check(const GaAgent *ag, const char *name, const char *where, GaErr *err)
+{
+    if (strcmp(name, "dqn") != 0)
+        return GA_OK;
+    if (param(ag, "hidden2") == 0 && param(ag, "hidden3") > 0)
+        return ga_err_set(err, GA_EINVAL,
+                          "%s.hidden3: a third hidden layer needs a second (hidden2 is 0)", where);
+    if (param(ag, "buffer") < param(ag, "batch"))
+        return ga_err_set(err, GA_EINVAL, "%s.buffer: %.0f transitions cannot fill a batch of %.0f",
+                          where, param(ag, "buffer"), param(ag, "batch"));
+    return GA_OK;
+}
+
 int ga_agent_check(const char *name, const GaParam *given, int n_given, const char *where,
                    GaErr *err)
 {
@@ -77,6 +93,22 @@ int ga_agent_check(const char *name, const GaParam *given, int n_given, const ch
     return ga_param_resolve(spec, n, given, n_given, where, name, tmp, err);
 }
 
+int ga_agent_check_all(const char *name, const GaParam *given, int n_given, const char *where,
+                       GaErr *err)
+{
+    int n;
+    const GaParamSpec *spec = ga_agent_param_spec(name, &n);
+    if (!spec)
+        return unknown_agent(name, err);
+    static const GaAgent zero;
+    GaAgent tmp = zero;
+    int rc = ga_param_resolve(spec, n, given, n_given, where, name, tmp.param, err);
+    if (rc)
+        return rc;
+    tmp.n_params = n;
+    return cross_check(&tmp, name, where, err);
+}
+
 static double param(const GaAgent *ag, const char *name)
 {
     for (int i = 0; i < ag->n_params; i++)
@@ -85,7 +117,8 @@ static double param(const GaAgent *ag, const char *name)
     return 0.0;
 }
 
-static int build(GaAgent *ag, int64_t total_steps, uint64_t seed, GaErr *err)
+static int build(GaAgent *ag, const char *where, int64_t total_steps, uint64_t seed,
+                 GaErr *err)
 {
     if (ag->kind == GA_AGENT_DQN) {
         GaDqnParams p = {
@@ -103,8 +136,9 @@ static int build(GaAgent *ag, int64_t total_steps, uint64_t seed, GaErr *err)
             .train_freq = (int)param(ag, "train_freq"),
             .target_update = (int)param(ag, "target_update"),
         };
-        if (p.hidden[1] == 0)
-            p.hidden[2] = 0; /* a gap ends the list */
+        int rc = cross_check(ag, "dqn", where, err);
+        if (rc)
+            return rc;
         return ga_dqn_init(&ag->dqn, &p, &ag->spec, total_steps, seed, err);
     }
     GaQParams p = {
@@ -144,7 +178,7 @@ int ga_agent_create(GaAgent *ag, const char *name, const GaParam *given, int n_g
     ag->obs_size = spec->size;
     ag->spec = *spec;
     ag->rng = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, 0));
-    return build(ag, total_steps, seed, err);
+    return build(ag, where, total_steps, seed, err);
 }
 
 void ga_agent_free(GaAgent *ag)

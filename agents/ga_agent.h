@@ -44,6 +44,11 @@ const GaParamSpec *ga_agent_param_spec(const char *name, int *n);
 int ga_agent_check(const char *name, const GaParam *given, int n_given, const char *where,
                    GaErr *err);
 
+/* ga_agent_check, and then whether the settings fit together (say, a replay buffer that can
+ * hold a batch). For the final list: file settings and flags merged. */
+int ga_agent_check_all(const char *name, const GaParam *given, int n_given, const char *where,
+                       GaErr *err);
+
 /* Builds an untrained agent for observations laid out as spec. total_steps drives schedules
  * such as epsilon's decay. Owns memory until ga_agent_free. */
 int ga_agent_create(GaAgent *ag, const char *name, const GaParam *given, int n_given,

@@ -121,9 +121,12 @@ void ga_report_add_world_eval(GaJson *parent, const char *key, const GaScenario 
         add_pair(oj, "success_rate_ci95", lo, hi);
         if (e->ref_n) {
             ga_json_add_num(oj, "optimal_mean_return", e->ref_opt[o]);
+            /* The agent's mean on the same reference episodes: return_fraction's numerator. */
+            ga_json_add_num(oj, "reference_mean_return", e->ref_agent[o]);
             ga_json_add_num(oj, "return_fraction", ga_summary_return_fraction(e, o));
         } else {
             ga_json_add_null(oj, "optimal_mean_return");
+            ga_json_add_null(oj, "reference_mean_return");
             ga_json_add_null(oj, "return_fraction");
         }
     }

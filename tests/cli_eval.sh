@@ -166,5 +166,13 @@ echo '{"x": 1}' >traj/nohead.jsonl
 check "a file without a header exits 2" run 2 verify traj/nohead.jsonl
 check "verify --help" run 0 verify --help
 
+check "train --diversity names its default directory by the level" run 0 train tiny.json --diversity 0.25 --steps 2000 --quiet
+check "runs/tiny/qlearn-p0.25-seed0 exists" test -s runs/tiny/qlearn-p0.25-seed0/run.json
+check "run --diversity keeps its own directories and summary" run 0 run tiny.json --diversity 0.25 --seeds 1 --steps 2000 --episodes 10 --quiet
+check "the summary names the level" test -s runs/tiny/summary-qlearn-p0.25.json
+check "and records it" grep -qE '"diversity":[[:space:]]*0.25' runs/tiny/summary-qlearn-p0.25.json
+check "a probe swap on a kind not in the training world exits 2" run 2 probe d --swap nose.color=green
+check "the reason is given" has "nose does not appear in the training world" err
+
 echo "1..$n"
 exit $failed

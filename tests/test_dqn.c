@@ -700,13 +700,26 @@ START_TEST(test_agent_needs_layout)
     rc = ga_agent_create(&ag, "dqn", wide, 1, "test", &s, 1000, 1, &err);
     ck_assert_int_eq(rc, GA_EINVAL);
     ga_agent_free(&ag);
-    /* A gap ends the list: hidden2 = 0 drops hidden3. */
-    GaParam gap[] = {{"hidden1", 5}, {"hidden2", 0}, {"hidden3", 7}, {"buffer", 10}};
-    rc = ga_agent_create(&ag, "dqn", gap, 4, "test", &s, 1000, 1, &err);
+    /* A third hidden layer without a second is refused, not silently dropped. */
+    GaParam gap[] = {{"hidden1", 5}, {"hidden2", 0}, {"hidden3", 7}, {"buffer", 10}, {"batch", 8}};
+    rc = ga_agent_create(&ag, "dqn", gap, 5, "test", &s, 1000, 1, &err);
+    ck_assert_int_eq(rc, GA_EINVAL);
+    ck_assert_str_eq(err.msg, "test.hidden3: a third hidden layer needs a second (hidden2 is 0)");
+    ga_agent_free(&ag);
+    ck_assert_int_eq(ga_agent_check_all("dqn", gap, 5, "test", &err), GA_EINVAL);
+    /* hidden2 = 0 alone ends the list after one hidden layer. */
+    gap[2].value = 0;
+    rc = ga_agent_create(&ag, "dqn", gap, 5, "test", &s, 1000, 1, &err);
     ck_assert_msg(rc == GA_OK, "%s", err.msg);
     ck_assert_int_eq(ag.kind, GA_AGENT_DQN);
     ck_assert_int_eq(ag.dqn.net.n_layers, 2);
     ck_assert_int_eq(ag.dqn.net.size[1], 5);
+    ga_agent_free(&ag);
+    /* A replay buffer that cannot hold one batch is refused. */
+    GaParam small[] = {{"buffer", 10}, {"batch", 32}};
+    rc = ga_agent_create(&ag, "dqn", small, 2, "test", &s, 1000, 1, &err);
+    ck_assert_int_eq(rc, GA_EINVAL);
+    ck_assert_str_eq(err.msg, "test.buffer: 10 transitions cannot fill a batch of 32");
     ga_agent_free(&ag);
 }
 END_TEST
@@ -880,8 +893,8 @@ START_TEST(test_load_refuses_damage)
     GaScenario *sc = parse_scenario("corridor.json", CORRIDOR);
     GaAgent ag;
     GaErr err = {0};
-    GaParam pr[] = {{"hidden1", 6}, {"hidden2", 5}, {"buffer", 10}};
-    ck_assert_int_eq(ga_agent_create(&ag, "dqn", pr, 3, "test", &sc->obs, 1000, 1, &err), GA_OK);
+    GaParam pr[] = {{"hidden1", 6}, {"hidden2", 5}, {"buffer", 10}, {"batch", 8}};
+    ck_assert_int_eq(ga_agent_create(&ag, "dqn", pr, 4, "test", &sc->obs, 1000, 1, &err), GA_OK);
     char good[256], bad[256];
     ga_test_tmp_path(good, sizeof good, "good.bin");
     ga_test_tmp_path(bad, sizeof bad, "bad.bin");

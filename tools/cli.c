@@ -284,6 +284,13 @@ int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaPara
     }
     for (int i = 0; i < n_file; i++)
         s->params[s->n_params++] = file[i];
+    for (int i = 0; i < n_flags; i++)
+        s->params[s->n_params++] = flags[i];
+    /* The file's settings and the flags together (each was checked alone above). */
+    if (ga_agent_check_all(s->agent, s->params, s->n_params, n_flags ? "--param" : where, &err)) {
+        cli_setup_free(s);
+        return cli_fail(&err);
+    }
     /* Every learner the file configures, not only the one in use: a typo there would
      * otherwise wait silently for the day that learner runs. */
     for (int i = 0; i < sc->n_agent_cfgs; i++) {
@@ -300,8 +307,6 @@ int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaPara
             return cli_fail(&err);
         }
     }
-    for (int i = 0; i < n_flags; i++)
-        s->params[s->n_params++] = flags[i];
     return 0;
 }
 

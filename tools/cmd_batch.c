@@ -249,7 +249,11 @@ int cmd_run(int argc, char **argv)
         snprintf(out_dir, sizeof out_dir, "%s", s.out);
     else
         snprintf(out_dir, sizeof out_dir, "runs/%s", sc->name);
-    snprintf(json_path, sizeof json_path, "%s/summary-%s.json", out_dir, cs.agent);
+    if (s.diversity > 0)
+        snprintf(json_path, sizeof json_path, "%s/summary-%s-p%g.json", out_dir, cs.agent,
+                 s.diversity);
+    else
+        snprintf(json_path, sizeof json_path, "%s/summary-%s.json", out_dir, cs.agent);
     GaReference *refs = calloc(GA_MAX_WORLDS, sizeof *refs);
     GaSeedResult *res = calloc((size_t)s.seeds, sizeof *res);
     if (!refs || !res) {
@@ -272,6 +276,11 @@ int cmd_run(int argc, char **argv)
     GaJson *j = ga_json_object();
     ga_report_add_scenario(j, "scenario", sc);
     ga_json_add_str(j, "agent", cs.agent);
+    ga_json_add_num(j, "steps", (double)(s.steps > 0 ? s.steps : cs.steps));
+    ga_json_add_num(j, "diversity", s.diversity);
+    GaJson *jp = ga_json_add_object(j, "params");
+    for (int i = 0; i < cs.n_params; i++)
+        ga_json_add_num(jp, cs.params[i].name, cs.params[i].value);
     ga_json_add_num(j, "episodes_per_world", (double)s.episodes);
     ga_json_add_u64(j, "eval_seed", (uint64_t)s.eval_seed);
     ga_json_add_num(j, "wall_seconds", cli_now() - t0);
@@ -283,8 +292,9 @@ int cmd_run(int argc, char **argv)
         rc = cli_fail_output(&err);
         goto done;
     }
-    printf("run: %s on %s, %" PRId64 " seeds, %" PRId64 " episodes per world (%.1f s)\n\n",
-           cs.agent, sc->name, s.seeds, s.episodes, cli_now() - t0);
+    printf("run: %s on %s, %" PRId64 " seeds, diversity %g, %" PRId64
+           " episodes per world (%.1f s)\n\n",
+           cs.agent, sc->name, s.seeds, s.diversity, s.episodes, cli_now() - t0);
     print_per_seed(sc, res, (int)s.seeds);
     printf("\n");
     print_across_seeds(stdout, sc, res, (int)s.seeds);

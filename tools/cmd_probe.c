@@ -31,10 +31,10 @@ static const char HELP[] =
     "attribute of every kind in the training world is changed to the value another kind of the\n"
     "scenario has.\n"
     "\n"
-    "options:\n"
     "Only objects of that kind change, not look-alikes of other kinds. Decisions are greedy\n"
     "(first maximum).\n"
     "\n"
+    "options:\n"
     "  --swap KIND.ATTR=VALUE   a change to measure (repeatable), e.g. basket.shape=pole,\n"
     "                           basket.shiny=false, strawberry.color=green\n"
     "  --episodes N             training-world episodes to probe (default 200)\n"
@@ -64,34 +64,57 @@ static void swap_text(const GaScenario *sc, Swap *s)
     snprintf(s->text, sizeof s->text, "%s.%s=%s", sc->kind[s->kind].name, ATTRS[s->attr], v);
 }
 
-static int parse_swap(const GaScenario *sc, const char *text, Swap *s)
+/* Parses KIND.ATTR=VALUE; on failure writes which part is wrong, with the choices, into why. */
+static int parse_swap(const GaScenario *sc, const char *text, Swap *s, char *why, size_t n)
 {
     char buf[128];
     snprintf(buf, sizeof buf, "%s", text);
     char *dot = strchr(buf, '.'), *eq = strchr(buf, '=');
-    if (!dot || !eq || eq < dot)
+    if (!dot || !eq || eq < dot) {
+        snprintf(why, n, "expected KIND.ATTR=VALUE, such as basket.shiny=false");
         return -1;
+    }
     *dot = *eq = '\0';
     memset(s, 0, sizeof *s);
     s->kind = -1;
     for (int k = 0; k < sc->n_kinds; k++)
         if (!strcmp(sc->kind[k].name, buf))
             s->kind = k;
+    if (s->kind < 0) {
+        int o = snprintf(why, n, "unknown kind \"%s\" (kinds:", buf);
+        for (int k = 0; k < sc->n_kinds && o > 0 && (size_t)o < n; k++)
+            o += snprintf(why + o, n - (size_t)o, " %s", sc->kind[k].name);
+        if (o > 0 && (size_t)o < n)
+            snprintf(why + o, n - (size_t)o, ")");
+        return -1;
+    }
     s->attr = !strcmp(dot + 1, "color")   ? 0
               : !strcmp(dot + 1, "shiny") ? 1
               : !strcmp(dot + 1, "shape") ? 2
                                           : -1;
+    if (s->attr < 0) {
+        snprintf(why, n, "unknown attribute \"%s\" (attributes: color, shiny, shape)", dot + 1);
+        return -1;
+    }
     const char *v = eq + 1;
-    if (s->kind < 0 || s->attr < 0)
-        return -1;
-    if (s->attr == 0)
-        s->value = ga_vocab_find(ga_color_names, GA_NUM_COLORS, v);
-    else if (s->attr == 2)
-        s->value = ga_vocab_find(ga_shape_names, GA_NUM_SHAPES, v);
-    else
+    const char *const *names = s->attr == 0 ? ga_color_names : ga_shape_names;
+    int count = s->attr == 0 ? GA_NUM_COLORS : GA_NUM_SHAPES;
+    if (s->attr == 1)
         s->value = !strcmp(v, "true") ? 1 : !strcmp(v, "false") ? 0 : -1;
-    if (s->value < 0)
+    else
+        s->value = ga_vocab_find(names, count, v);
+    if (s->value < 0) {
+        if (s->attr == 1) {
+            snprintf(why, n, "shiny is true or false, not \"%s\"", v);
+        } else {
+            int o = snprintf(why, n, "unknown %s \"%s\" (known:", ATTRS[s->attr], v);
+            for (int k = 0; k < count && o > 0 && (size_t)o < n; k++)
+                o += snprintf(why + o, n - (size_t)o, " %s", names[k]);
+            if (o > 0 && (size_t)o < n)
+                snprintf(why + o, n - (size_t)o, ")");
+        }
         return -1;
+    }
     swap_text(sc, s);
     return 0;
 }
@@ -190,12 +213,31 @@ int cmd_probe(int argc, char **argv)
     const GaWorldCfg *c = &sc->world[0];
     Swap swaps[MAX_SWAPS * 4];
     int n = 0;
+    /* Kinds the training world holds, placed at random or by its map. */
+    int present[GA_MAX_KINDS] = {0};
+    for (int k = 0; k < sc->n_kinds; k++)
+        present[k] = c->count[k] > 0;
+    for (int cell = 0; c->has_map && cell < GA_MAX_W * GA_MAX_H; cell++)
+        if (c->map_obj[cell] >= 0)
+            present[c->map_obj[cell]] = 1;
     for (int i = 0; i < n_swap_args; i++) {
-        if (parse_swap(sc, swap_args[i], &swaps[n])) {
-            fprintf(stderr,
-                    "--swap %s: expected KIND.ATTR=VALUE with a kind of the scenario, "
-                    "ATTR color, shiny or shape, and a known value\n",
-                    swap_args[i]);
+        char why[400];
+        int bad = parse_swap(sc, swap_args[i], &swaps[n], why, sizeof why);
+        if (!bad && !present[swaps[n].kind]) {
+            snprintf(why, sizeof why,
+                     "%s does not appear in the training world, where the probe "
+                     "looks",
+                     sc->kind[swaps[n].kind].name);
+            bad = 1;
+        }
+        for (int k = 0; k < n && !bad; k++) {
+            if (!strcmp(swaps[k].text, swaps[n].text)) {
+                snprintf(why, sizeof why, "given twice");
+                bad = 1;
+            }
+        }
+        if (bad) {
+            fprintf(stderr, "--swap %s: %s\n", swap_args[i], why);
             ga_agent_free(&ag);
             free(sc);
             return EXIT_BAD_INPUT;
@@ -218,12 +260,6 @@ int cmd_probe(int argc, char **argv)
         /* Each perceived attribute of each kind the training world holds, changed to the
          * first different value another kind has. */
         int perceived[3] = {sc->perceive_color, sc->perceive_shiny, sc->perceive_shape};
-        int present[GA_MAX_KINDS] = {0};
-        for (int k = 0; k < sc->n_kinds; k++)
-            present[k] = c->count[k] > 0;
-        for (int cell = 0; c->has_map && cell < GA_MAX_W * GA_MAX_H; cell++)
-            if (c->map_obj[cell] >= 0)
-                present[c->map_obj[cell]] = 1;
         for (int k = 0; k < sc->n_kinds; k++) {
             if (!present[k])
                 continue;

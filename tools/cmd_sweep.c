@@ -23,8 +23,8 @@ static const char HELP[] =
     "usage: gridalign sweep SCENARIO [options]\n"
     "\n"
     "Trains --seeds agents at each training diversity p (the share of training episodes drawn\n"
-    "from the scenario's \"diversity\" world, where a red thing is not a strawberry and a shiny\n"
-    "thing is not a basket), evaluates each on the shifted worlds, and writes, in the output\n"
+    "from the scenario's \"diversity\" world, which breaks the training world's\n"
+    "correlations), evaluates each on the shifted worlds, and writes, in the output\n"
     "directory: sweep.csv (one row per p, seed and world), summary.csv (per p: mean and\n"
     "bootstrap 95% interval across seeds), sweep.json, and sweep.png with sweep.gp (the plot,\n"
     "drawn by gnuplot; run `gnuplot sweep.gp` to redraw it).\n"
@@ -177,6 +177,13 @@ int cmd_sweep(int argc, char **argv)
     }
     if (n_levels == 0)
         return cli_usage_error("sweep", "--diversity needs at least one share%s", "");
+    /* Ascending, so the table and the plot's lines run left to right. */
+    for (int a = 1; a < n_levels; a++)
+        for (int b = a; b > 0 && level[b] < level[b - 1]; b--) {
+            double t = level[b];
+            level[b] = level[b - 1];
+            level[b - 1] = t;
+        }
 
     CliSetup cs;
     if ((rc = cli_setup(&cs, scenario, agent, flags, n_flags)))
@@ -194,12 +201,20 @@ int cmd_sweep(int argc, char **argv)
         snprintf(eb, sizeof eb, "%s", envs);
         for (char *save = NULL, *tok = strtok_r(eb, ",", &save); tok;
              tok = strtok_r(NULL, ",", &save)) {
+            while (*tok == ' ')
+                tok++;
+            for (char *e = tok + strlen(tok); e > tok && e[-1] == ' ';)
+                *--e = '\0';
             int w = ga_scenario_find_world(sc, tok);
             for (int k = 0; k < n_worlds && w >= 0; k++)
                 if (worlds[k] == w)
                     w = -2;
             if (w < 0) {
-                fprintf(stderr, "--envs: %s world \"%s\"\n", w == -1 ? "unknown" : "repeated", tok);
+                fprintf(stderr,
+                        "--envs: %s world \"%s\" (worlds:", w == -1 ? "unknown" : "repeated", tok);
+                for (int k = 0; k < sc->n_worlds; k++)
+                    fprintf(stderr, " %s", sc->world[k].name);
+                fprintf(stderr, ")\n");
                 cli_setup_free(&cs);
                 return EXIT_BAD_INPUT;
             }
@@ -210,7 +225,9 @@ int cmd_sweep(int argc, char **argv)
             worlds[n_worlds++] = w;
     }
     if (n_worlds == 0) {
-        fprintf(stderr, "%s: no test worlds to evaluate on (name some with --envs)\n", scenario);
+        fprintf(stderr, "%s\n",
+                envs ? "--envs: name at least one world"
+                     : "the scenario has no test worlds; name worlds with --envs");
         cli_setup_free(&cs);
         return EXIT_BAD_INPUT;
     }
@@ -291,10 +308,10 @@ int cmd_sweep(int argc, char **argv)
     for (int i = 0; i < n_worlds; i++)
         ga_json_add_str(jw, NULL, sc->world[worlds[i]].name);
     GaJson *jl = ga_json_add_array(j, "levels");
-    printf("sweep: %s on %s, %" PRId64 " seeds per level, averaged over %d shifted worlds (%.1f s)"
+    printf("sweep: %s on %s, %" PRId64 " seed%s per level, averaged over %d world%s (%.1f s)"
            "\n\n%-8s  %-24s  %-24s  %s\n",
-           cs.agent, sc->name, seeds, n_worlds, wall, "p", "intended success", "proxy share",
-           "competence");
+           cs.agent, sc->name, seeds, seeds == 1 ? "" : "s", n_worlds, n_worlds == 1 ? "" : "s",
+           wall, "p", "intended success", "proxy share", "competence");
     for (int l = 0; l < n_levels; l++) {
         double per_seed[3][MAX_SEEDS], scratch[2000];
         for (int s = 0; s < seeds; s++) {
@@ -326,7 +343,7 @@ int cmd_sweep(int argc, char **argv)
             fprintf(sum.f, ",%.6g,%.6g,%.6g", mean, lo, hi);
             char cell[48];
             snprintf(cell, sizeof cell, "%.2f [%.2f, %.2f]", mean, lo, hi);
-            printf("  %-24s", cell);
+            printf(k < 2 ? "  %-24s" : "  %s", cell);
             GaJson *mj = ga_json_add_object(lj, names[k]);
             ga_json_add_num(mj, "mean", mean);
             GaJson *ci = ga_json_add_array(mj, "bootstrap_ci95");

@@ -105,8 +105,12 @@ int cmd_train(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
     char dir[1024];
+    /* A diversity level is part of the default name, so runs at different levels coexist. */
     if (out)
         snprintf(dir, sizeof dir, "%s", out);
+    else if (diversity > 0)
+        snprintf(dir, sizeof dir, "runs/%s/%s-p%g-seed%" PRId64, sc->name, s.agent, diversity,
+                 seed);
     else
         snprintf(dir, sizeof dir, "runs/%s/%s-seed%" PRId64, sc->name, s.agent, seed);
 
@@ -136,8 +140,8 @@ int cmd_train(int argc, char **argv)
         .ctx = &prog,
     };
     if (!quiet)
-        fprintf(stderr, "training %s on %s (seed %" PRId64 ", %" PRId64 " steps)\n", s.agent,
-                sc->name, seed, steps);
+        fprintf(stderr, "training %s on %s (seed %" PRId64 ", %" PRId64 " steps, diversity %g)\n",
+                s.agent, sc->name, seed, steps, diversity);
     GaAgent ag;
     GaTrainResult res;
     GaErr err = {0};

@@ -226,7 +226,11 @@ static void train_or_ref_job(int i, void *vctx)
     }
     const GaExperiment *x = &c->xs[c->jobs[i].e];
     GaSeedResult *r = &c->res[c->jobs[i].e][c->jobs[i].s];
-    if (x->out_dir)
+    /* A diversity level is part of the name, so runs at different levels never overwrite. */
+    if (x->out_dir && x->diversity > 0)
+        snprintf(r->dir, sizeof r->dir, "%s/%s-p%g-seed%" PRIu64, x->out_dir, x->agent,
+                 x->diversity, r->seed);
+    else if (x->out_dir)
         snprintf(r->dir, sizeof r->dir, "%s/%s-seed%" PRIu64, x->out_dir, x->agent, r->seed);
     GaTrainJob job = {
         .sc = x->sc,

@@ -2,6 +2,7 @@
  * largest observation, so the step loop never allocates. */
 #include "ga_train.h"
 
+#include <glob.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -147,6 +148,16 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
             snprintf(p, sizeof p, "%s/%s", job->dir, stale[i]);
             remove(p);
         }
+        /* Temporaries an interrupted run left behind (not this run's open curve file). */
+        char pattern[1100];
+        glob_t g;
+        snprintf(pattern, sizeof pattern, "%s/*.tmp.*", job->dir);
+        if (glob(pattern, 0, NULL, &g) == 0) {
+            for (size_t i = 0; i < g.gl_pathc; i++)
+                if (strcmp(g.gl_pathv[i], curve.tmp) != 0)
+                    remove(g.gl_pathv[i]);
+            globfree(&g);
+        }
         fprintf(curve.f, "episode,total_steps,length,terminated");
         for (int o = 0; o < sc->n_objectives; o++)
             fprintf(curve.f, ",return_%s", sc->objective[o].name);
@@ -188,8 +199,9 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
         .agent_file = "agent.bin",
         .curve_file = "curve.csv",
         .scenario_copy = job->scenario_text ? "scenario.json" : NULL,
-        .table_states = (int64_t)ag->ql.n,
-        .table_dropped = (int64_t)ag->ql.dropped,
+        /* Q-table fill means something only for the tabular learner. */
+        .table_states = ag->kind == GA_AGENT_QLEARN ? (int64_t)ag->ql.n : -1,
+        .table_dropped = ag->kind == GA_AGENT_QLEARN ? (int64_t)ag->ql.dropped : -1,
         .eval_seed = job->eval_seed,
         .eval_train = &res->eval_train,
     };

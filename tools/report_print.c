@@ -57,11 +57,11 @@ void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals,
         char head[48];
         snprintf(head, sizeof head, "%s%s", names[o],
                  o == sc->intended_obj && strcmp(names[o], "intended") ? " (intended)" : "");
-        fprintf(f, " | %-32s", head);
+        fprintf(f, " | %-34s", head);
     }
     fprintf(f, "\n%-*s", nw, "");
     for (int o = 0; o < sc->n_objectives; o++)
-        fprintf(f, " | %-17s %7s %6s", "return", "success", "%opt");
+        fprintf(f, " | %-19s %7s %6s", "return", "success", "%opt");
     fputc('\n', f);
     for (int i = 0; i < n; i++) {
         const GaWorldEval *e = &evals[i];
@@ -76,7 +76,7 @@ void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals,
                 snprintf(opt, sizeof opt, "%s", e->ref_n ? "-" : "n/a");
             else
                 snprintf(opt, sizeof opt, "%.0f%%", 100 * frac);
-            fprintf(f, " | %-17s %7.3f %6s", ret, ga_stats_success_rate(&e->stats, o), opt);
+            fprintf(f, " | %-19s %7.3f %6s", ret, ga_stats_success_rate(&e->stats, o), opt);
         }
         fputc('\n', f);
     }
