@@ -117,8 +117,7 @@ static double param(const GaAgent *ag, const char *name)
     return 0.0;
 }
 
-static int build(GaAgent *ag, const char *where, int64_t total_steps, uint64_t seed,
-                 GaErr *err)
+static int build(GaAgent *ag, const char *where, int64_t total_steps, uint64_t seed, GaErr *err)
 {
     if (ag->kind == GA_AGENT_DQN) {
         GaDqnParams p = {

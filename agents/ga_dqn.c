@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ga_qlearn.h"
+
 /* Active features of obs as ga_obs_active lists them (tests check the two agree), through the
  * per-code table: no decoding of codes in the loop that runs for every sampled transition. */
 static int features(const GaDqn *d, const uint8_t *obs, int32_t *idx)
@@ -99,10 +101,13 @@ int ga_dqn_init(GaDqn *d, const GaDqnParams *p, const GaObsSpec *spec, int64_t t
 
 void ga_dqn_release_training(GaDqn *d)
 {
-    /* params come first in the block: shrinking it keeps them. */
-    float *p = realloc(d->block, d->net.n_params * sizeof *d->block);
-    if (p)
-        d->block = p;
+    /* params come first in the block: shrinking it keeps them. (Not after a failed init: no
+     * block, or no network shape yet.) */
+    if (d->block && d->net.n_params > 0) {
+        float *p = realloc(d->block, d->net.n_params * sizeof *d->block);
+        if (p)
+            d->block = p;
+    }
     d->params = d->block;
     d->target = d->grad = d->mom1 = d->mom2 = NULL;
     free(d->r_obs);
@@ -131,23 +136,8 @@ void ga_dqn_release_training(GaDqn *d)
 
 void ga_dqn_free(GaDqn *d)
 {
+    ga_dqn_release_training(d);
     free(d->block);
-    free(d->r_obs);
-    free(d->r_next);
-    free(d->r_act);
-    free(d->r_term);
-    free(d->r_rew);
-    free(d->idx);
-    free(d->idx2);
-    free(d->off);
-    free(d->off2);
-    free(d->act_s);
-    free(d->act_n);
-    free(d->act_t);
-    free(d->dout);
-    free(d->delta);
-    free(d->rows);
-    free(d->stamp);
     memset(d, 0, sizeof *d);
 }
 
@@ -174,28 +164,13 @@ void ga_dqn_values(const GaDqn *d, const uint8_t *obs, float *q)
     memcpy(q, out, GA_NUM_ACTIONS * sizeof *q);
 }
 
-static int argmax(const float *q, GaRng *rng)
-{
-    int best[GA_NUM_ACTIONS], n = 0;
-    float m = q[0];
-    for (int a = 0; a < GA_NUM_ACTIONS; a++) {
-        if (q[a] > m) {
-            m = q[a];
-            n = 0;
-        }
-        if (q[a] == m)
-            best[n++] = a;
-    }
-    return n == 1 ? best[0] : best[ga_rng_below(rng, (uint32_t)n)];
-}
-
 int ga_dqn_act(const GaDqn *d, const uint8_t *obs, int explore, GaRng *rng)
 {
     if (explore && ga_rng_uniform(rng) < ga_dqn_epsilon(d))
         return (int)ga_rng_below(rng, GA_NUM_ACTIONS);
     float q[GA_NUM_ACTIONS];
     ga_dqn_values(d, obs, q);
-    return argmax(q, rng);
+    return ga_qlearn_argmax(q, rng);
 }
 
 float ga_dqn_learn(GaDqn *d, const int *pick, int n)

@@ -38,7 +38,7 @@ typedef struct {
     float *act_s, *act_n, *act_t; /* (batch, act_width): online(obs), online(next), target(next) */
     float *dout, *delta;          /* (batch, actions), (2, widest hidden) */
     int32_t *rows;                /* (batch * max_active) first-layer rows the batch used */
-    uint64_t *stamp;             /* (inputs) last update that listed the row */
+    uint64_t *stamp;              /* (inputs) last update that listed the row */
     uint8_t code_n[256];          /* (cell code) active features of a cell with that code */
     uint8_t code_idx[256][4];     /* (cell code, k) their offsets within the cell's features */
     GaRng rng;                    /* replay sampling */

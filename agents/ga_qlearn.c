@@ -78,21 +78,6 @@ double ga_qlearn_epsilon(const GaQLearn *ql)
     return ql->p.eps_end + (ql->p.eps_start - ql->p.eps_end) * frac;
 }
 
-static int argmax(const float *q, GaRng *rng)
-{
-    int best[GA_NUM_ACTIONS], n = 0;
-    float m = q[0];
-    for (int a = 0; a < GA_NUM_ACTIONS; a++) {
-        if (q[a] > m) {
-            m = q[a];
-            n = 0;
-        }
-        if (q[a] == m)
-            best[n++] = a;
-    }
-    return n == 1 ? best[0] : best[ga_rng_below(rng, (uint32_t)n)];
-}
-
 int ga_qlearn_act_key(const GaQLearn *ql, uint64_t key, int explore, GaRng *rng)
 {
     if (explore && ga_rng_uniform(rng) < ga_qlearn_epsilon(ql))
@@ -100,7 +85,7 @@ int ga_qlearn_act_key(const GaQLearn *ql, uint64_t key, int explore, GaRng *rng)
     uint64_t s = probe(ql, key);
     if (ql->keys[s] == 0)
         return (int)ga_rng_below(rng, GA_NUM_ACTIONS);
-    return argmax(&ql->q[s * GA_NUM_ACTIONS], rng);
+    return ga_qlearn_argmax(&ql->q[s * GA_NUM_ACTIONS], rng);
 }
 
 int ga_qlearn_act(const GaQLearn *ql, const uint8_t *obs, int explore, GaRng *rng)

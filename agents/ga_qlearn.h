@@ -38,6 +38,23 @@ void ga_qlearn_free(GaQLearn *ql);
 uint64_t ga_qlearn_hash(const uint8_t *obs, int n);
 double ga_qlearn_epsilon(const GaQLearn *ql);
 
+/* The action of largest value, ties broken uniformly at random (one draw from rng, only when
+ * there is a tie). Shared by every value-based learner. */
+static inline int ga_qlearn_argmax(const float *q, GaRng *rng)
+{
+    int best[GA_NUM_ACTIONS], n = 0;
+    float m = q[0];
+    for (int a = 0; a < GA_NUM_ACTIONS; a++) {
+        if (q[a] > m) {
+            m = q[a];
+            n = 0;
+        }
+        if (q[a] == m)
+            best[n++] = a;
+    }
+    return n == 1 ? best[0] : best[ga_rng_below(rng, (uint32_t)n)];
+}
+
 /* Greedy action with random tie-breaking, or with probability epsilon (when explore is set) a
  * uniformly random one. Draws from rng. */
 int ga_qlearn_act(const GaQLearn *ql, const uint8_t *obs, int explore, GaRng *rng);
