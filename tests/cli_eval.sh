@@ -174,5 +174,15 @@ check "and records it" grep -qE '"diversity":[[:space:]]*0.25' runs/tiny/summary
 check "a probe swap on a kind not in the training world exits 2" run 2 probe d --swap nose.color=green
 check "the reason is given" has "nose does not appear in the training world" err
 
+check "replay --help" run 0 replay --help
+check "replay without --png or --gif exits 2" run 2 replay r
+check "and says the window is not built yet" has "interactive window is not built yet" err
+check "replay draws PNG frames and a GIF" run 0 replay r --env decoys --episodes 2 --png frames --gif pics/ep.gif --tile 16
+check "frames are PNG files" bash -c "head -c 8 frames/frame-00000.png | grep -q PNG"
+check "the GIF is an animated GIF89a" bash -c "head -c 6 pics/ep.gif | grep -q GIF89a"
+check "one PNG per frame as reported" bash -c "[[ \$(ls frames | wc -l) -eq \$(grep -o '[0-9]* frames' $tmp/out | cut -d' ' -f1) ]]"
+check "replay with an unknown world exits 2" run 2 replay r --env nowhere --gif x.gif
+check "a bad --tile exits 2" run 2 replay r --gif x.gif --tile 4
+
 echo "1..$n"
 exit $failed
