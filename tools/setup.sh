@@ -21,7 +21,9 @@ ga_missing_packages()
 {
     command -v dpkg-query >/dev/null 2>&1 || return 0 # not Debian: meson will name what is missing
     local have p
-    have=$'\n'$(dpkg-query -W -f='${Package} ${Status}\n' "${GA_DEB_PACKAGES[@]}" 2>/dev/null)$'\n'
+    # dpkg-query exits 1 when it knows nothing of a package (never installed): that is the
+    # answer we are after, not a failure, and under `set -e` it must not end the function.
+    have=$'\n'$(dpkg-query -W -f='${Package} ${Status}\n' "${GA_DEB_PACKAGES[@]}" 2>/dev/null || true)$'\n'
     for p in "${GA_DEB_PACKAGES[@]}"; do
         [[ $have == *$'\n'"$p install ok installed"$'\n'* ]] || printf '%s\n' "$p"
     done
