@@ -184,5 +184,12 @@ check "one PNG per frame as reported" bash -c "[[ \$(ls frames | wc -l) -eq \$(g
 check "replay with an unknown world exits 2" run 2 replay r --env nowhere --gif x.gif
 check "a bad --tile exits 2" run 2 replay r --gif x.gif --tile 4
 
+check "record decoys episodes" run 0 eval r --episodes 3 --envs decoys --record traj/dec.jsonl --json x.json
+check "replay --trajectory draws them" run 0 replay --trajectory traj/dec.jsonl --env decoys --episodes 3 --gif traj/from_file.gif
+check "replaying the agent draws the same" run 0 replay r --env decoys --episodes 3 --gif traj/from_agent.gif
+check "the two GIFs are identical" cmp -s traj/from_file.gif traj/from_agent.gif
+check "a world the file lacks exits 2" run 2 replay --trajectory traj/dec.jsonl --env train --gif traj/none.gif
+check "and says so" has "no episode of world train" err
+
 echo "1..$n"
 exit $failed

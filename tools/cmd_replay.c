@@ -14,15 +14,19 @@
 #include "ga_io.h"
 #include "ga_obs.h"
 #include "ga_render.h"
+#include "ga_traj.h"
 
 #define MAX_FRAMES 20000
 
 static const char HELP[] =
     "usage: gridalign replay RUN_DIR (--png DIR | --gif FILE) [options]\n"
+    "       gridalign replay --trajectory FILE (--png DIR | --gif FILE) [options]\n"
     "\n"
     "Replays the run's agent greedily on a world, on the evaluation layouts of --seed (the\n"
     "episodes gridalign eval measures), and draws every step: --png writes DIR/frame-NNNNN.png,\n"
-    "--gif one animated GIF. (The interactive window is not built yet.)\n"
+    "--gif one animated GIF. With --trajectory, draws recorded episodes (eval --record) from\n"
+    "their actions instead, without the agent; --env picks their world (default train).\n"
+    "(The interactive window is not built yet.)\n"
     "\n"
     "options:\n"
     "  --env NAME      the world (default train; any test world of the scenario)\n"
@@ -32,11 +36,12 @@ static const char HELP[] =
     "  --gif FILE      an animated GIF of all frames\n"
     "  --tile PX       pixels per cell, 8 to 64 (default 32)\n"
     "  --delay CS      hundredths of a second per GIF frame (default 20)\n"
+    "  --trajectory F  a trajectory file to draw (its header names the run directory)\n"
     "  -h, --help      this help\n";
 
 int cmd_replay(int argc, char **argv)
 {
-    const char *run_dir = NULL, *env = "train", *png = NULL, *gif = NULL, *v;
+    const char *run_dir = NULL, *env = NULL, *png = NULL, *gif = NULL, *traj = NULL, *v;
     int64_t episodes = 1, seed = 0, tile = 32, delay = 20;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -59,6 +64,10 @@ int cmd_replay(int argc, char **argv)
         } else if (cli_opt(argc, argv, &i, "--delay", &v)) {
             if (cli_parse_i64(v, 1, 6000, &delay))
                 return cli_usage_error("replay", "--delay takes 1 to 6000 hundredths, not %s", v);
+        } else if (cli_opt(argc, argv, &i, "--trajectory", &v)) {
+            if (!v || !*v)
+                return cli_usage_error("replay", "--trajectory needs a file, got %s", v);
+            traj = v;
         } else if (cli_opt(argc, argv, &i, "--png", &v)) {
             if (!v || !*v)
                 return cli_usage_error("replay", "--png needs a directory, got %s", v);
@@ -75,6 +84,32 @@ int cmd_replay(int argc, char **argv)
             return cli_usage_error("replay", "unexpected argument %s", a);
         }
     }
+    GaErr err = {0};
+    FILE *tf = NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    GaTrajHeader th;
+    GaTrajEpisode ep = {0};
+    int have_ep = 0;
+    int64_t lineno = 1;
+    if (traj) {
+        /* The header names the run; the first episode of the chosen world sets the picture. */
+        if (!(tf = fopen(traj, "r"))) {
+            fprintf(stderr, "%s: cannot open\n", traj);
+            return EXIT_BAD_INPUT;
+        }
+        if (getline(&line, &cap, tf) < 0 || ga_traj_parse_header(line, traj, &th, &err)) {
+            if (!err.msg[0])
+                ga_err_set(&err, GA_EPARSE, "%s: empty, not a trajectory file", traj);
+            free(line);
+            fclose(tf);
+            return cli_fail(&err);
+        }
+        if (!run_dir)
+            run_dir = th.run_dir;
+    }
+    if (!env)
+        env = "train";
     if (!run_dir)
         return cli_usage_error("replay", "missing RUN_DIR%s", "");
     if (!png && !gif) {
@@ -86,10 +121,18 @@ int cmd_replay(int argc, char **argv)
     GaScenario *sc;
     GaAgent ag;
     int rc = cli_load_run("replay", run_dir, NULL, &info, &sc, &ag);
-    if (rc)
+    if (rc) {
+        free(line);
+        if (tf)
+            fclose(tf);
         return rc;
-    GaErr err = {0};
+    }
     uint8_t *frames = NULL;
+    if (tf && sc->hash != th.scenario_hash) {
+        fprintf(stderr, "%s: recorded on another scenario than %s holds\n", traj, run_dir);
+        rc = EXIT_BAD_INPUT;
+        goto done;
+    }
     int world = ga_scenario_find_world(sc, env);
     if (world < 0) {
         fprintf(stderr, "--env: unknown world \"%s\" (worlds:", env);
@@ -119,7 +162,37 @@ int cmd_replay(int argc, char **argv)
     int n = 0;
     GaWorld w;
     uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
-    for (int64_t e = 0; e < episodes && n < max_frames; e++) {
+    for (int64_t e = 0; tf && e < episodes && n < max_frames;) {
+        /* Recorded episodes of the world, drawn from their actions (verify checks them). */
+        if (getline(&line, &cap, tf) < 0)
+            break;
+        lineno++;
+        if (line[0] == '\n')
+            continue;
+        if (have_ep)
+            ga_traj_free(&ep);
+        have_ep = 0;
+        if (ga_traj_parse_episode(line, traj, lineno, &ep, &err)) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+        have_ep = 1;
+        if (strcmp(ep.world, c->name))
+            continue;
+        ga_env_reset(&w, c, ep.seed);
+        ga_render_world(&w, c, &l, frames + (size_t)n++ * frame_bytes, l.width);
+        for (int t = 0; t < ep.n && n < max_frames; t++) {
+            ga_world_step(&w, c, ep.actions[t]);
+            ga_render_world(&w, c, &l, frames + (size_t)n++ * frame_bytes, l.width);
+        }
+        e++;
+    }
+    if (tf && n == 0) {
+        fprintf(stderr, "%s: no episode of world %s\n", traj, c->name);
+        rc = EXIT_BAD_INPUT;
+        goto done;
+    }
+    for (int64_t e = 0; !tf && e < episodes && n < max_frames; e++) {
         /* The layout and tie-breaking stream of evaluation episode e: what eval measured. */
         uint64_t s = ga_eval_episode_seed((uint64_t)seed, world, e);
         GaRng rng = ga_rng_make(ga_rng_derive(s, GA_DOMAIN_AGENT, info.seed));
@@ -152,6 +225,11 @@ int cmd_replay(int argc, char **argv)
            ag.name, env, episodes, episodes == 1 ? "" : "s", n, l.width, l.height,
            png ? "; wrote " : "", png ? png : "", gif ? "; wrote " : "", gif ? gif : "");
 done:
+    if (have_ep)
+        ga_traj_free(&ep);
+    free(line);
+    if (tf)
+        fclose(tf);
     free(frames);
     ga_agent_free(&ag);
     free(sc);
