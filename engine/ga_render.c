@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "ga_text.h"
+
 enum { FLOOR, GRID, WALL, AGENT, AGENT_FACE, SHINE, LEAF, N_FIXED };
 
 /* Fixed colours, then the attribute colours in the order of ga_color_names. */
@@ -64,6 +66,23 @@ static void put(uint8_t *px, const uint8_t *rgb)
     px[1] = rgb[1];
     px[2] = rgb[2];
     px[3] = 255;
+}
+
+int ga_render_hud_height(int n_lines, int px)
+{
+    return n_lines * (px + 3) + 4;
+}
+
+void ga_render_hud(GaFont *font, int px, const char *const *lines, int n_lines, int y0,
+                   uint8_t *rgba, int w, int stride)
+{
+    int h = ga_render_hud_height(n_lines, px);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            put(rgba + ((size_t)(y0 + y) * stride + x) * 4, FIXED[WALL]);
+    for (int i = 0; i < n_lines; i++)
+        ga_font_draw(font, lines[i], 4, y0 + 3 + i * (px + 3), FIXED[SHINE], rgba, w, y0 + h,
+                     stride);
 }
 
 /* Whether tile-relative point (u, v), both in [0, 1), lies inside shape s. */

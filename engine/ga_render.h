@@ -26,6 +26,15 @@ int ga_render_layout(const GaWorldCfg *c, int tile, GaRenderLayout *l);
 void ga_render_world(const GaWorld *w, const GaWorldCfg *c, const GaRenderLayout *l, uint8_t *rgba,
                      int stride);
 
+/* The heads-up strip: n_lines lines of text at px pixels each. */
+int ga_render_hud_height(int n_lines, int px);
+
+/* Fills rows [y0, y0 + ga_render_hud_height) of rgba (w pixels wide) with the wall colour and
+ * writes lines[] in white with font (ga_text.h), one per row of text. */
+struct GaFont;
+void ga_render_hud(struct GaFont *font, int px, const char *const *lines, int n_lines, int y0,
+                   uint8_t *rgba, int w, int stride);
+
 /* Every colour the renderer draws with, RGBA, so an indexed format (GIF) can use them as its
  * palette. Returns the count (at most 64). */
 int ga_render_palette(uint8_t (*rgba)[4]);

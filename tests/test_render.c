@@ -11,6 +11,7 @@
 #include "ga_hash.h"
 #include "ga_image.h"
 #include "ga_render.h"
+#include "ga_text.h"
 #include "ga_testutil.h"
 
 Suite *ga_test_suite(void);
@@ -106,6 +107,42 @@ START_TEST(test_golden_frame)
 }
 END_TEST
 
+START_TEST(test_hud)
+{
+    /* The heads-up strip: the wall colour with white text, and still only palette colours. */
+    GaFont *font;
+    GaErr err;
+    ck_assert_int_eq(ga_font_open(&font, GA_FONT_DEFAULT, 11, &err), GA_OK);
+    int width = 120, h = ga_render_hud_height(2, 11);
+    ck_assert_int_eq(h, 2 * 14 + 4);
+    uint8_t *rgba = calloc((size_t)width * (h + 5), 4);
+    const char *lines[2] = {"decoys  step 3", "proxy:red"};
+    ga_render_hud(font, 11, lines, 2, 5, rgba, width, width);
+    uint8_t pal[64][4];
+    int n = ga_render_palette(pal), white = 0, stray = 0, untouched = 0;
+    const uint8_t white_rgb[3] = {255, 255, 255};
+    for (int i = 0; i < width * (h + 5); i++) {
+        int k = 0;
+        while (k < n && memcmp(pal[k], rgba + 4 * i, 4) != 0)
+            k++;
+        if (i < 5 * width)
+            untouched += rgba[4 * i + 3] == 0; /* rows above y0 are left alone */
+        else
+            stray += k == n;
+        white += memcmp(rgba + 4 * i, white_rgb, 3) == 0;
+    }
+    ck_assert_int_eq(untouched, 5 * width);
+    ck_assert_int_eq(stray, 0);
+    ck_assert_int_gt(white, 40); /* the glyphs are there */
+    GaFont *missing;
+    ck_assert_int_eq(ga_font_open(&missing, "/nonexistent.ttf", 11, &err), GA_EIO);
+    ck_assert_ptr_null(missing);
+    ck_assert_ptr_nonnull(strstr(err.msg, "/nonexistent.ttf"));
+    free(rgba);
+    ga_font_close(font);
+}
+END_TEST
+
 START_TEST(test_png_round_trip)
 {
     GaRenderLayout l;
@@ -181,6 +218,7 @@ Suite *ga_test_suite(void)
     tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
     tcase_add_test(tc, test_pixels);
     tcase_add_test(tc, test_golden_frame);
+    tcase_add_test(tc, test_hud);
     tcase_add_test(tc, test_png_round_trip);
     tcase_add_test(tc, test_gif_round_trip);
     suite_add_tcase(s, tc);

@@ -13,7 +13,10 @@
 #include "ga_image.h"
 #include "ga_io.h"
 #include "ga_obs.h"
+#include "ga_label.h"
 #include "ga_render.h"
+#include "ga_report.h"
+#include "ga_text.h"
 #include "ga_traj.h"
 
 #define MAX_FRAMES 20000
@@ -38,6 +41,33 @@ static const char HELP[] =
     "  --delay CS      hundredths of a second per GIF frame (default 20)\n"
     "  --trajectory F  a trajectory file to draw (its header names the run directory)\n"
     "  -h, --help      this help\n";
+
+/* One frame: the world, then the heads-up lines (if a font is open). */
+static void draw_frame(const GaWorld *w, const GaWorldCfg *c, const GaScenario *sc,
+                       const GaTrack *track, const GaRenderLayout *l, GaFont *font, int px,
+                       int n_lines, uint8_t *rgba)
+{
+    ga_render_world(w, c, l, rgba, l->width);
+    if (!font)
+        return;
+    char text[2 + GA_MAX_OBJECTIVES][96];
+    const char *lines[2 + GA_MAX_OBJECTIVES];
+    const char *names[GA_MAX_OBJECTIVES];
+    ga_report_objective_names(sc, names);
+    snprintf(text[0], sizeof text[0], "%s  step %d/%d%s", c->name, w->t, c->max_steps,
+             w->terminated  ? "  done"
+             : w->truncated ? "  time"
+                            : "");
+    for (int o = 0; o < sc->n_objectives; o++)
+        snprintf(text[1 + o], sizeof text[1 + o], "%s %.2f", names[o], (double)w->ret[o]);
+    int proxy, label = ga_track_label(track, w, c, &proxy);
+    char slot[64];
+    ga_label_slot_name(ga_label_slot(label, proxy), names, slot, sizeof slot);
+    snprintf(text[1 + sc->n_objectives], sizeof text[0], "%s", slot);
+    for (int i = 0; i < n_lines; i++)
+        lines[i] = text[i];
+    ga_render_hud(font, px, lines, n_lines, l->height, rgba, l->width, l->width);
+}
 
 int cmd_replay(int argc, char **argv)
 {
@@ -149,7 +179,17 @@ int cmd_replay(int argc, char **argv)
         rc = cli_fail_output(&err);
         goto done;
     }
-    size_t frame_bytes = (size_t)l.width * (size_t)l.height * 4;
+    /* Below the grid, the heads-up lines: world and step, each objective's return, the label so
+     * far. Without the font (fonts-dejavu-core) the frames go without them. */
+    enum { HUD_PX = 11 };
+    GaFont *font = NULL;
+    GaErr ferr;
+    if (ga_font_open(&font, GA_FONT_DEFAULT, HUD_PX, &ferr))
+        fprintf(stderr, "replay: %s; frames without the heads-up lines\n", ferr.msg);
+    int hud_lines = font ? 2 + sc->n_objectives : 0;
+    int hud_h = font ? ga_render_hud_height(hud_lines, HUD_PX) : 0;
+    int frame_h = l.height + hud_h;
+    size_t frame_bytes = (size_t)l.width * (size_t)frame_h * 4;
     int max_frames = (int)(episodes * (c->max_steps + 1));
     if (max_frames > MAX_FRAMES)
         max_frames = MAX_FRAMES;
@@ -161,6 +201,7 @@ int cmd_replay(int argc, char **argv)
     }
     int n = 0;
     GaWorld w;
+    GaTrack track;
     uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
     for (int64_t e = 0; tf && e < episodes && n < max_frames;) {
         /* Recorded episodes of the world, drawn from their actions (verify checks them). */
@@ -180,10 +221,14 @@ int cmd_replay(int argc, char **argv)
         if (strcmp(ep.world, c->name))
             continue;
         ga_env_reset(&w, c, ep.seed);
-        ga_render_world(&w, c, &l, frames + (size_t)n++ * frame_bytes, l.width);
+        ga_track_reset(&track);
+        draw_frame(&w, c, sc, &track, &l, font, HUD_PX, hud_lines,
+                   frames + (size_t)n++ * frame_bytes);
         for (int t = 0; t < ep.n && n < max_frames; t++) {
             ga_world_step(&w, c, ep.actions[t]);
-            ga_render_world(&w, c, &l, frames + (size_t)n++ * frame_bytes, l.width);
+            ga_track_step(&track, &w, c);
+            draw_frame(&w, c, sc, &track, &l, font, HUD_PX, hud_lines,
+                       frames + (size_t)n++ * frame_bytes);
         }
         e++;
     }
@@ -197,17 +242,21 @@ int cmd_replay(int argc, char **argv)
         uint64_t s = ga_eval_episode_seed((uint64_t)seed, world, e);
         GaRng rng = ga_rng_make(ga_rng_derive(s, GA_DOMAIN_AGENT, info.seed));
         ga_env_reset(&w, c, s);
-        ga_render_world(&w, c, &l, frames + (size_t)n++ * frame_bytes, l.width);
+        ga_track_reset(&track);
+        draw_frame(&w, c, sc, &track, &l, font, HUD_PX, hud_lines,
+                   frames + (size_t)n++ * frame_bytes);
         while (!w.terminated && !w.truncated && n < max_frames) {
             ga_obs_write(&w, c, &sc->obs, obs);
             ga_world_step(&w, c, ga_agent_act(&ag, obs, 0, &rng));
-            ga_render_world(&w, c, &l, frames + (size_t)n++ * frame_bytes, l.width);
+            ga_track_step(&track, &w, c);
+            draw_frame(&w, c, sc, &track, &l, font, HUD_PX, hud_lines,
+                       frames + (size_t)n++ * frame_bytes);
         }
     }
     for (int f = 0; png && f < n; f++) {
         char path[1100];
         snprintf(path, sizeof path, "%s/frame-%05d.png", png, f);
-        if (ga_image_write_png(path, frames + (size_t)f * frame_bytes, l.width, l.height, &err)) {
+        if (ga_image_write_png(path, frames + (size_t)f * frame_bytes, l.width, frame_h, &err)) {
             rc = cli_fail_output(&err);
             goto done;
         }
@@ -215,16 +264,17 @@ int cmd_replay(int argc, char **argv)
     if (gif) {
         uint8_t pal[64][4];
         int n_pal = ga_render_palette(pal);
-        if (ga_image_write_gif(gif, frames, n, l.width, l.height, (const uint8_t(*)[4])pal, n_pal,
+        if (ga_image_write_gif(gif, frames, n, l.width, frame_h, (const uint8_t(*)[4])pal, n_pal,
                                (int)delay, &err)) {
             rc = cli_fail_output(&err);
             goto done;
         }
     }
     printf("replay %s: %s on %s, %" PRId64 " episode%s, %d frames of %dx%d%s%s%s%s\n", run_dir,
-           ag.name, env, episodes, episodes == 1 ? "" : "s", n, l.width, l.height,
+           ag.name, env, episodes, episodes == 1 ? "" : "s", n, l.width, frame_h,
            png ? "; wrote " : "", png ? png : "", gif ? "; wrote " : "", gif ? gif : "");
 done:
+    ga_font_close(font);
     if (have_ep)
         ga_traj_free(&ep);
     free(line);

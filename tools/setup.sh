@@ -5,7 +5,7 @@
 
 # Everything the build, the viewer, the tests and the plots need. Extend this list, and only with
 # real package names: dpkg-query never reports a virtual package as installed.
-GA_DEB_PACKAGES=(meson ninja-build pkg-config gcc libsdl2-dev libcjson-dev check gnuplot-nox libpng-dev libgif-dev)
+GA_DEB_PACKAGES=(meson ninja-build pkg-config gcc libsdl2-dev libcjson-dev check gnuplot-nox libpng-dev libgif-dev libfreetype-dev fonts-dejavu-core)
 
 # readlink -f so a symlink to tools/gridalign (say in ~/bin) still finds the repo.
 GA_ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd -P)
