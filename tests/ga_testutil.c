@@ -10,6 +10,7 @@
 
 #include <check.h>
 
+#include "ga_hash.h"
 #include "ga_io.h"
 #include "ga_testutil.h"
 
@@ -159,4 +160,19 @@ unsigned char *ga_test_read_file(const char *path, size_t *len)
     int rc = ga_io_read_file(path, &data, len, &err);
     ck_assert_msg(rc == GA_OK, "%s", err.msg);
     return (unsigned char *)data;
+}
+
+void ga_test_write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    if (len)
+        ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+void ga_test_reseal(unsigned char *data, size_t len)
+{
+    uint64_t sum = ga_hash_bytes(data, len - 8);
+    memcpy(data + len - 8, &sum, 8);
 }

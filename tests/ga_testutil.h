@@ -82,4 +82,11 @@ void ga_test_tmp_path(char *out, size_t n, const char *name);
 /* The whole file at path, which must read; the caller frees it. */
 unsigned char *ga_test_read_file(const char *path, size_t *len);
 
+/* Writes len bytes of data to path, which must succeed. */
+void ga_test_write_file(const char *path, const void *data, size_t len);
+
+/* Rewrites the trailing 8-byte checksum of a saved agent file (ga_hash_bytes of the rest) so
+ * only a deliberate change in the body is left to catch. */
+void ga_test_reseal(unsigned char *data, size_t len);
+
 #endif

@@ -58,22 +58,6 @@ static int tmp_left(const char *path)
     return found;
 }
 
-static void spit(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    if (len)
-        ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-    ck_assert_int_eq(fclose(f), 0);
-}
-
-/* Rewrites the trailing checksum so only a deliberate change in the body is left to catch. */
-static void reseal(unsigned char *data, size_t len)
-{
-    uint64_t sum = ga_hash_bytes(data, len - 8);
-    memcpy(data + len - 8, &sum, 8);
-}
-
 static void assert_contains(const char *msg, const char *part)
 {
     ck_assert_msg(strstr(msg, part) != NULL, "message \"%s\" does not mention \"%s\"", msg, part);
@@ -300,7 +284,7 @@ START_TEST(test_io_mkdirs)
     /* A file in the way: the path itself, or a component of it. */
     char file[256];
     ga_test_tmp_path(file, sizeof file, "a/plain");
-    spit(file, "x", 1);
+    ga_test_write_file(file, "x", 1);
     err.msg[0] = '\0';
     ck_assert_int_eq(ga_io_mkdirs(file, &err), GA_EIO);
     assert_contains(err.msg, "plain");
@@ -612,7 +596,7 @@ START_TEST(test_file_atomic)
     char path[256];
     ga_test_tmp_path(path, sizeof path, "agent_atomic.gagent");
     GaErr err = {0};
-    spit(path, "an older file that is in the way", 32);
+    ga_test_write_file(path, "an older file that is in the way", 32);
     ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
     ck_assert(!tmp_left(path));
     size_t len;
@@ -668,7 +652,7 @@ START_TEST(test_file_flipped_bytes)
         static const unsigned char flips[] = {0x01, 0x80};
         for (size_t f = 0; f < sizeof flips; f++) {
             d[off] ^= flips[f];
-            spit(bad, d, len);
+            ga_test_write_file(bad, d, len);
             char what[64];
             snprintf(what, sizeof what, "byte %zu ^ 0x%02x", off, flips[f]);
             expect_format_error(bad, what);
@@ -719,7 +703,7 @@ START_TEST(test_file_flipped_bytes_large)
     for (size_t i = 0; i < sizeof offs / sizeof offs[0]; i++) {
         ck_assert_uint_lt(offs[i], len);
         d[offs[i]] ^= 0x10;
-        spit(bad, d, len);
+        ga_test_write_file(bad, d, len);
         char what[64];
         snprintf(what, sizeof what, "byte %zu of %zu", offs[i], len);
         expect_format_error(bad, what);
@@ -747,14 +731,14 @@ START_TEST(test_file_truncated)
                      23,      24,      31,      44,     60, 80, OFF_PARAMS + 7 * PARAM_BYTES + 16,
                      len / 2, len - 9, len - 8, len - 1};
     for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
-        spit(bad, d, cuts[i]);
+        ga_test_write_file(bad, d, cuts[i]);
         char what[64];
         snprintf(what, sizeof what, "truncated to %zu of %zu bytes", cuts[i], len);
         expect_format_error(bad, what);
     }
     /* Every length, to be thorough: none crashes or loads. */
     for (size_t n = 0; n < len; n++) {
-        spit(bad, d, n);
+        ga_test_write_file(bad, d, n);
         expect_format_error(bad, "truncated");
     }
     free(d);
@@ -778,8 +762,8 @@ START_TEST(test_file_magic_version)
 
     /* Wrong magic, even with a matching checksum. */
     memcpy(d, "GRIDALGX", 8);
-    reseal(d, len);
-    spit(bad, d, len);
+    ga_test_reseal(d, len);
+    ga_test_write_file(bad, d, len);
     expect_format_error(bad, "wrong magic");
     GaAgent b;
     uint64_t hash;
@@ -789,7 +773,7 @@ START_TEST(test_file_magic_version)
 
     /* Another file type altogether. */
     static const char json[] = "{\"format\": 1, \"name\": \"strawberry\"}\n";
-    spit(bad, json, sizeof json - 1);
+    ga_test_write_file(bad, json, sizeof json - 1);
     expect_format_error(bad, "a JSON file");
 
     /* Newer and older versions, with a matching checksum. */
@@ -798,16 +782,16 @@ START_TEST(test_file_magic_version)
                                         0xFFFFFFFFu};
     for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
         memcpy(d + OFF_VERSION, &versions[i], 4);
-        reseal(d, len);
-        spit(bad, d, len);
+        ga_test_reseal(d, len);
+        ga_test_write_file(bad, d, len);
         expect_format_error(bad, "wrong version");
         ga_agent_load(&b, bad, &hash, &err);
         assert_contains(err.msg, "version");
     }
     uint32_t v = GA_AGENT_VERSION;
     memcpy(d + OFF_VERSION, &v, 4);
-    reseal(d, len);
-    spit(bad, d, len);
+    ga_test_reseal(d, len);
+    ga_test_write_file(bad, d, len);
     ck_assert_int_eq(ga_agent_load(&b, bad, &hash, &err), GA_OK); /* restored: loads again */
     ga_agent_free(&b);
     free(d);
@@ -834,10 +818,10 @@ START_TEST(test_file_trailing_garbage)
     static const size_t extra[] = {1, 7, 8, 36, 100};
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
         memset(big + len, 0, extra[i]);
-        spit(bad, big, len + extra[i]);
+        ga_test_write_file(bad, big, len + extra[i]);
         expect_format_error(bad, "zero bytes appended");
         memset(big + len, 0xA5, extra[i]);
-        spit(bad, big, len + extra[i]);
+        ga_test_write_file(bad, big, len + extra[i]);
         expect_format_error(bad, "garbage appended");
     }
     /* The same file twice in a row. */
@@ -846,7 +830,7 @@ START_TEST(test_file_trailing_garbage)
     ck_assert_ptr_nonnull(twice);
     memcpy(twice, d, len);
     memcpy(twice + len, d, len);
-    spit(bad, twice, 2 * len);
+    ga_test_write_file(bad, twice, 2 * len);
     expect_format_error(bad, "file repeated");
     free(twice);
 
@@ -857,8 +841,8 @@ START_TEST(test_file_trailing_garbage)
         size_t n = len + body_extra[i];
         memcpy(big, d, len - 8);
         memset(big + len - 8, 0x5A, body_extra[i]);
-        reseal(big, n);
-        spit(bad, big, n);
+        ga_test_reseal(big, n);
+        ga_test_write_file(bad, big, n);
         expect_format_error(bad, "overlong with a valid checksum");
     }
     free(big);
@@ -889,8 +873,8 @@ START_TEST(test_file_bad_fields)
     do {                                                                                           \
         memcpy(d, orig, len);                                                                      \
         edit;                                                                                      \
-        reseal(d, len);                                                                            \
-        spit(bad, d, len);                                                                         \
+        ga_test_reseal(d, len);                                                                    \
+        ga_test_write_file(bad, d, len);                                                           \
         expect_format_error(bad, what);                                                            \
     } while (0)
 
@@ -938,8 +922,8 @@ START_TEST(test_file_bad_fields)
         }
     }
     ck_assert(found);
-    reseal(e, len2);
-    spit(bad, e, len2);
+    ga_test_reseal(e, len2);
+    ga_test_write_file(bad, e, len2);
     expect_format_error(bad, "more entries than the table holds");
     free(e);
     ga_agent_free(&big);

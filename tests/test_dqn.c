@@ -29,31 +29,6 @@ Suite *ga_test_suite(void);
 /* One temporary directory per test case, made and removed in the parent process (unchecked
  * fixture) so it is cleaned up even when a forked test fails. */
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    char *data;
-    GaErr err;
-    int rc = ga_io_read_file(path, &data, len, &err);
-    ck_assert_msg(rc == GA_OK, "%s", err.msg);
-    return (unsigned char *)data;
-}
-
-static void spit(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    if (len)
-        ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-    ck_assert_int_eq(fclose(f), 0);
-}
-
-/* Rewrites the trailing checksum so only a deliberate change in the body is left to catch. */
-static void reseal(unsigned char *data, size_t len)
-{
-    uint64_t sum = ga_hash_bytes(data, len - 8);
-    memcpy(data + len - 8, &sum, 8);
-}
-
 static GaScenario *load_scenario(const char *path)
 {
     GaScenario *sc = malloc(sizeof *sc);
@@ -773,7 +748,8 @@ START_TEST(test_train_deterministic)
         ga_agent_free(&ag);
     }
     size_t n0, n1, n2;
-    unsigned char *a = slurp(path[0], &n0), *b = slurp(path[1], &n1), *c = slurp(path[2], &n2);
+    unsigned char *a = ga_test_read_file(path[0], &n0), *b = ga_test_read_file(path[1], &n1),
+                  *c = ga_test_read_file(path[2], &n2);
     ck_assert_uint_eq(n0, n1);
     ck_assert_msg(memcmp(a, b, n0) == 0, "same seed, different agent files");
     ck_assert_uint_eq(n0, n2);
@@ -806,7 +782,7 @@ START_TEST(test_save_load_round_trip)
     GaErr err = {0};
     ck_assert_int_eq(ga_agent_save(&ag, path, sc->hash, &err), GA_OK);
     size_t len;
-    unsigned char *data = slurp(path, &len);
+    unsigned char *data = ga_test_read_file(path, &len);
     size_t np = ag.dqn.net.n_params, at = off_netsize(&ag);
     ck_assert_uint_eq(len, at + 8 + np * sizeof(float) + 8);
     uint64_t n_field;
@@ -865,7 +841,7 @@ START_TEST(test_save_load_round_trip)
     ga_test_tmp_path(again, sizeof again, "again.bin");
     ck_assert_int_eq(ga_agent_save(&back, again, hash, &err), GA_OK);
     size_t l1, l2;
-    unsigned char *d1 = slurp(path, &l1), *d2 = slurp(again, &l2);
+    unsigned char *d1 = ga_test_read_file(path, &l1), *d2 = ga_test_read_file(again, &l2);
     ck_assert_uint_eq(l1, l2);
     ck_assert_int_eq(memcmp(d1, d2, l1), 0);
     free(d1);
@@ -900,7 +876,7 @@ START_TEST(test_load_refuses_damage)
     ga_test_tmp_path(bad, sizeof bad, "bad.bin");
     ck_assert_int_eq(ga_agent_save(&ag, good, sc->hash, &err), GA_OK);
     size_t len;
-    unsigned char *data = slurp(good, &len);
+    unsigned char *data = ga_test_read_file(good, &len);
     unsigned char *buf = malloc(len + 16);
     size_t np = ag.dqn.net.n_params, at = off_netsize(&ag), wts = at + 8;
     ck_assert_uint_eq(len, wts + np * sizeof(float) + 8);
@@ -908,30 +884,30 @@ START_TEST(test_load_refuses_damage)
     /* A flipped bit in the weights, the checksum left as it was. */
     memcpy(buf, data, len);
     buf[wts + 5] ^= 0x10;
-    spit(bad, buf, len);
+    ga_test_write_file(bad, buf, len);
     assert_refused(bad, "flipped weight bit");
 
     /* Truncated anywhere: inside the header, the parameters, the weights, the checksum. */
     static const size_t cuts[] = {0, 5, 8, 19, 23, 40, 60, 100};
     for (size_t k = 0; k < sizeof cuts / sizeof cuts[0]; k++) {
-        spit(bad, data, cuts[k]);
+        ga_test_write_file(bad, data, cuts[k]);
         assert_refused(bad, "truncated header");
     }
     size_t tail_cuts[] = {at + 4, wts, wts + 3, len - 9, len - 8, len - 1};
     for (size_t k = 0; k < sizeof tail_cuts / sizeof tail_cuts[0]; k++) {
-        spit(bad, data, tail_cuts[k]);
+        ga_test_write_file(bad, data, tail_cuts[k]);
         assert_refused(bad, "truncated body");
     }
 
     /* Resealed (a valid checksum), so only the layout can tell: one float short, one extra. */
     memcpy(buf, data, len - 12);
-    reseal(buf, len - 4);
-    spit(bad, buf, len - 4);
+    ga_test_reseal(buf, len - 4);
+    ga_test_write_file(bad, buf, len - 4);
     assert_refused(bad, "one weight missing");
     memcpy(buf, data, len - 8);
     memset(buf + len - 8, 0, 4);
-    reseal(buf, len + 4);
-    spit(bad, buf, len + 4);
+    ga_test_reseal(buf, len + 4);
+    ga_test_write_file(bad, buf, len + 4);
     assert_refused(bad, "one weight too many");
 
     /* The network-size field disagrees with the weights that follow (and with the net). */
@@ -940,16 +916,16 @@ START_TEST(test_load_refuses_damage)
         memcpy(buf, data, len);
         uint64_t n = np + (uint64_t)delta[k];
         memcpy(buf + at, &n, 8);
-        reseal(buf, len);
-        spit(bad, buf, len);
+        ga_test_reseal(buf, len);
+        ga_test_write_file(bad, buf, len);
         assert_refused(bad, "network size field");
     }
     /* A huge size whose byte count wraps around: still refused, no crash. */
     memcpy(buf, data, len);
     uint64_t huge = ((uint64_t)1 << 62) + np;
     memcpy(buf + at, &huge, 8);
-    reseal(buf, len);
-    spit(bad, buf, len);
+    ga_test_reseal(buf, len);
+    ga_test_write_file(bad, buf, len);
     assert_refused(bad, "wrapping network size field");
 
     /* The size field and weights agree with each other but not with the hidden widths the
@@ -968,8 +944,8 @@ START_TEST(test_load_refuses_damage)
         }
     }
     ck_assert(found);
-    reseal(buf, len);
-    spit(bad, buf, len);
+    ga_test_reseal(buf, len);
+    ga_test_write_file(bad, buf, len);
     assert_refused(bad, "hidden width");
 
     /* An observation layout that is not the one the file was made for: full, vw, vh sit 12, 8
@@ -989,8 +965,8 @@ START_TEST(test_load_refuses_damage)
         memcpy(&was, buf + at - layouts[k].back, 4);
         ck_assert_uint_ne(was, layouts[k].value);
         memcpy(buf + at - layouts[k].back, &layouts[k].value, 4);
-        reseal(buf, len);
-        spit(bad, buf, len);
+        ga_test_reseal(buf, len);
+        ga_test_write_file(bad, buf, len);
         assert_refused(bad, layouts[k].what);
     }
 
