@@ -11,9 +11,8 @@
 #include "ga_experiment.h"
 #include "ga_io.h"
 #include "ga_pool.h"
-#include "ga_hash.h"
+#include "ga_record.h"
 #include "ga_report.h"
-#include "ga_traj.h"
 #include "report_print.h"
 
 static const char HELP[] =
@@ -41,75 +40,6 @@ static const char HELP[] =
     "  -h, --help            this help\n";
 
 /* Finds world names from a comma list; returns the count, or prints and returns -1. */
-/* Trajectory recording: the steps of the current episode, then one JSON line per episode. */
-typedef struct {
-    const GaScenario *sc;
-    FILE *f;
-    int64_t next_id;
-    int n, cap, failed;
-    uint8_t *act, *term, *trunc; /* (cap) */
-    float *rew;                  /* (cap) */
-} Recorder;
-
-static void rec_step(const GaWorld *w, int a, void *vctx)
-{
-    Recorder *r = vctx;
-    if (r->failed)
-        return;
-    if (r->n == r->cap) {
-        int nc = r->cap ? 2 * r->cap : 256;
-        uint8_t *na = realloc(r->act, (size_t)nc), *nt = realloc(r->term, (size_t)nc);
-        uint8_t *nu = realloc(r->trunc, (size_t)nc);
-        float *nr = realloc(r->rew, (size_t)nc * sizeof *nr);
-        r->act = na ? na : r->act;
-        r->term = nt ? nt : r->term;
-        r->trunc = nu ? nu : r->trunc;
-        r->rew = nr ? nr : r->rew;
-        if (!na || !nt || !nu || !nr) {
-            r->failed = 1;
-            return;
-        }
-        r->cap = nc;
-    }
-    r->act[r->n] = (uint8_t)a;
-    r->rew[r->n] = w->reward[r->sc->train_obj];
-    r->term[r->n] = (uint8_t)w->terminated;
-    r->trunc[r->n] = (uint8_t)w->truncated;
-    r->n++;
-}
-
-static void rec_episode(const GaEpisodeRecord *e, void *vctx)
-{
-    Recorder *r = vctx;
-    const GaScenario *sc = r->sc;
-    const char *names[GA_MAX_OBJECTIVES];
-    char label[64];
-    ga_report_objective_names(sc, names);
-    GaJson *j = ga_json_object();
-    ga_json_add_num(j, "id", (double)r->next_id++);
-    ga_json_add_str(j, "world", sc->world[e->world].name);
-    ga_json_add_u64(j, "seed", e->seed);
-    GaJson *a = ga_json_add_array(j, "actions"), *rw = ga_json_add_array(j, "rewards");
-    GaJson *te = ga_json_add_array(j, "terminations"), *tr = ga_json_add_array(j, "truncations");
-    for (int t = 0; t < r->n; t++) {
-        ga_json_add_num(a, NULL, r->act[t]);
-        ga_json_add_num(rw, NULL, r->rew[t]);
-        ga_json_add_bool(te, NULL, r->term[t]);
-        ga_json_add_bool(tr, NULL, r->trunc[t]);
-    }
-    GaJson *ret = ga_json_add_object(j, "returns");
-    for (int o = 0; o < sc->n_objectives; o++)
-        ga_json_add_num(ret, names[o], e->w->ret[o]);
-    ga_label_slot_name(ga_label_slot(e->label, e->proxy), names, label, sizeof label);
-    ga_json_add_str(j, "label", label);
-    char *text = ga_json_print(j, 0);
-    ga_json_free(j);
-    if (!text || fputs(text, r->f) == EOF)
-        r->failed = 1;
-    free(text);
-    r->n = 0;
-}
-
 static int parse_envs(const GaScenario *sc, const char *list, int *worlds)
 {
     int n = 0;
@@ -200,8 +130,7 @@ int cmd_eval(int argc, char **argv)
     GaReference *refs = calloc(GA_MAX_WORLDS, sizeof *refs);
     GaWorldEval *evals = calloc(GA_MAX_WORLDS, sizeof *evals);
     FILE *lines[GA_MAX_WORLDS] = {0}; /* (world) temporary per-episode streams */
-    GaOutFile eps_file = {0}, rec_file = {0};
-    Recorder rec = {0};
+    GaOutFile eps_file = {0};
     if (!refs || !evals) {
         fprintf(stderr, "gridalign: out of memory\n");
         rc = 1;
@@ -222,7 +151,7 @@ int cmd_eval(int argc, char **argv)
     snprintf(json_path, sizeof json_path, "%s/eval.json", run_dir);
     if (cli_prepare_output(json ? json : json_path, &err) ||
         (eps_out && (cli_prepare_output(eps_out, &err) || ga_io_open(&eps_file, eps_out, &err))) ||
-        (record && (cli_prepare_output(record, &err) || ga_io_open(&rec_file, record, &err)))) {
+        (record && cli_prepare_output(record, &err))) {
         rc = cli_fail_output(&err);
         goto done;
     }
@@ -251,54 +180,12 @@ int cmd_eval(int argc, char **argv)
         rc = cli_fail_output(&err);
         goto done;
     }
-    if (record) {
-        /* A second, sequential pass: evaluation is deterministic, so these are the same
-         * episodes, and the file comes out in world order with ids counting up. */
-        char agent_path[1100], hex[32];
-        char *bytes;
-        size_t len;
-        snprintf(agent_path, sizeof agent_path, "%s/%s", run_dir, info.agent_file);
-        if (ga_io_read_file(agent_path, &bytes, &len, &err)) {
-            rc = cli_fail(&err);
-            goto done;
-        }
-        GaJson *hj = ga_json_object();
-        ga_json_add_num(hj, "gridalign_trajectories", GA_TRAJ_FORMAT);
-        ga_json_add_str(hj, "run_dir", run_dir);
-        ga_json_add_str(hj, "scenario", sc->name);
-        snprintf(hex, sizeof hex, "%016" PRIx64, sc->hash);
-        ga_json_add_str(hj, "scenario_hash", hex);
-        ga_json_add_str(hj, "agent", ag.name);
-        snprintf(hex, sizeof hex, "%016" PRIx64, ga_hash_bytes(bytes, len));
-        free(bytes);
-        ga_json_add_str(hj, "agent_hash", hex);
-        ga_json_add_u64(hj, "agent_seed", info.seed);
-        ga_json_add_u64(hj, "eval_seed", (uint64_t)eval_seed);
-        char *head = ga_json_print(hj, 0);
-        ga_json_free(hj);
-        rec.sc = sc;
-        rec.f = rec_file.f;
-        rec.failed = !head || fputs(head, rec_file.f) == EOF;
-        free(head);
-        for (int i = 0; i < n && !rec.failed; i++) {
-            GaEvalOpts o = {.episodes = (int)episodes,
-                            .eval_seed = (uint64_t)eval_seed,
-                            .agent_seed = info.seed,
-                            .on_episode = rec_episode,
-                            .on_step = rec_step,
-                            .ctx = &rec};
-            GaWorldEval scratch;
-            ga_eval_run(sc, worlds[i], &ag, &o, &scratch);
-        }
-        if (rec.failed) {
-            fprintf(stderr, "%s: could not record the episodes (memory or disk)\n", record);
-            rc = 1;
-            goto done;
-        }
-        if (ga_io_commit(&rec_file, &err)) {
-            rc = cli_fail_output(&err);
-            goto done;
-        }
+    /* A second, sequential pass: evaluation is deterministic, so these are the same episodes,
+     * and the file comes out in world order with ids counting up. */
+    if (record && ga_record_write(record, run_dir, &info, sc, &ag, worlds, n, (int)episodes,
+                                  (uint64_t)eval_seed, &err)) {
+        rc = cli_fail_output(&err);
+        goto done;
     }
     if (eps_out) {
         /* The worlds' streams, in world order, into the one file. */
@@ -336,11 +223,6 @@ done:
         if (lines[i])
             fclose(lines[i]);
     ga_io_abort(&eps_file);
-    ga_io_abort(&rec_file);
-    free(rec.act);
-    free(rec.term);
-    free(rec.trunc);
-    free(rec.rew);
     ga_agent_free(&ag);
     free(sc);
     free(refs);

@@ -1,0 +1,134 @@
+/* tools/ga_record.c: trajectory files, write side. The episodes come from ga_eval_run with
+ * step and episode callbacks; one episode's steps are buffered, then written as one line. */
+#include "ga_record.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ga_eval.h"
+#include "ga_hash.h"
+#include "ga_io.h"
+#include "ga_report.h"
+#include "ga_traj.h"
+
+typedef struct {
+    const GaScenario *sc;
+    FILE *f;
+    int64_t next_id;
+    int n, cap, failed;
+    uint8_t *act, *term, *trunc; /* (cap) */
+    float *rew;                  /* (cap) */
+} Recorder;
+
+static void rec_step(const GaWorld *w, int a, void *vctx)
+{
+    Recorder *r = vctx;
+    if (r->failed)
+        return;
+    if (r->n == r->cap) {
+        int nc = r->cap ? 2 * r->cap : 256;
+        uint8_t *na = realloc(r->act, (size_t)nc), *nt = realloc(r->term, (size_t)nc);
+        uint8_t *nu = realloc(r->trunc, (size_t)nc);
+        float *nr = realloc(r->rew, (size_t)nc * sizeof *nr);
+        r->act = na ? na : r->act;
+        r->term = nt ? nt : r->term;
+        r->trunc = nu ? nu : r->trunc;
+        r->rew = nr ? nr : r->rew;
+        if (!na || !nt || !nu || !nr) {
+            r->failed = 1;
+            return;
+        }
+        r->cap = nc;
+    }
+    r->act[r->n] = (uint8_t)a;
+    r->rew[r->n] = w->reward[r->sc->train_obj];
+    r->term[r->n] = (uint8_t)w->terminated;
+    r->trunc[r->n] = (uint8_t)w->truncated;
+    r->n++;
+}
+
+static void rec_episode(const GaEpisodeRecord *e, void *vctx)
+{
+    Recorder *r = vctx;
+    const GaScenario *sc = r->sc;
+    const char *names[GA_MAX_OBJECTIVES];
+    char label[64];
+    ga_report_objective_names(sc, names);
+    GaJson *j = ga_json_object();
+    ga_json_add_num(j, "id", (double)r->next_id++);
+    ga_json_add_str(j, "world", sc->world[e->world].name);
+    ga_json_add_u64(j, "seed", e->seed);
+    GaJson *a = ga_json_add_array(j, "actions"), *rw = ga_json_add_array(j, "rewards");
+    GaJson *te = ga_json_add_array(j, "terminations"), *tr = ga_json_add_array(j, "truncations");
+    for (int t = 0; t < r->n; t++) {
+        ga_json_add_num(a, NULL, r->act[t]);
+        ga_json_add_num(rw, NULL, r->rew[t]);
+        ga_json_add_bool(te, NULL, r->term[t]);
+        ga_json_add_bool(tr, NULL, r->trunc[t]);
+    }
+    GaJson *ret = ga_json_add_object(j, "returns");
+    for (int o = 0; o < sc->n_objectives; o++)
+        ga_json_add_num(ret, names[o], e->w->ret[o]);
+    ga_label_slot_name(ga_label_slot(e->label, e->proxy), names, label, sizeof label);
+    ga_json_add_str(j, "label", label);
+    char *text = ga_json_print(j, 0);
+    ga_json_free(j);
+    if (!text || fputs(text, r->f) == EOF)
+        r->failed = 1;
+    free(text);
+    r->n = 0;
+}
+
+int ga_record_write(const char *path, const char *run_dir, const GaRunInfo *info,
+                    const GaScenario *sc, GaAgent *ag, const int *worlds, int n_worlds,
+                    int episodes, uint64_t eval_seed, GaErr *err)
+{
+    char agent_path[1100], hex[32];
+    char *bytes;
+    size_t len;
+    snprintf(agent_path, sizeof agent_path, "%s/%s", run_dir, info->agent_file);
+    int rc = ga_io_read_file(agent_path, &bytes, &len, err);
+    if (rc)
+        return rc;
+    uint64_t agent_hash = ga_hash_bytes(bytes, len);
+    free(bytes);
+    GaOutFile out = {0};
+    if ((rc = ga_io_open(&out, path, err)))
+        return rc;
+    GaJson *hj = ga_json_object();
+    ga_json_add_num(hj, "gridalign_trajectories", GA_TRAJ_FORMAT);
+    ga_json_add_str(hj, "run_dir", run_dir);
+    ga_json_add_str(hj, "scenario", sc->name);
+    snprintf(hex, sizeof hex, "%016" PRIx64, sc->hash);
+    ga_json_add_str(hj, "scenario_hash", hex);
+    ga_json_add_str(hj, "agent", ag->name);
+    snprintf(hex, sizeof hex, "%016" PRIx64, agent_hash);
+    ga_json_add_str(hj, "agent_hash", hex);
+    ga_json_add_u64(hj, "agent_seed", info->seed);
+    ga_json_add_u64(hj, "eval_seed", eval_seed);
+    char *head = ga_json_print(hj, 0);
+    ga_json_free(hj);
+    Recorder r = {.sc = sc, .f = out.f};
+    r.failed = !head || fputs(head, out.f) == EOF;
+    free(head);
+    for (int i = 0; i < n_worlds && !r.failed; i++) {
+        GaEvalOpts o = {.episodes = episodes,
+                        .eval_seed = eval_seed,
+                        .agent_seed = info->seed,
+                        .on_episode = rec_episode,
+                        .on_step = rec_step,
+                        .ctx = &r};
+        GaWorldEval scratch;
+        ga_eval_run(sc, worlds[i], ag, &o, &scratch);
+    }
+    free(r.act);
+    free(r.term);
+    free(r.trunc);
+    free(r.rew);
+    if (r.failed) {
+        ga_io_abort(&out);
+        return ga_err_set(err, GA_EIO, "%s: could not record the episodes (memory or disk)", path);
+    }
+    return ga_io_commit(&out, err);
+}

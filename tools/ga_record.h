@@ -1,0 +1,23 @@
+/* tools/ga_record.h: the write side of trajectory files (engine/ga_traj.h reads them): a header
+ * naming the run and the hashes of its scenario and agent file, then one JSON line per greedy
+ * evaluation episode. Shared by `eval --record` and `replay --record`, so both write the same
+ * episodes for the same world, index and evaluation seed. */
+#ifndef GA_RECORD_H
+#define GA_RECORD_H
+
+#include <stdint.h>
+
+#include "ga_agent.h"
+#include "ga_err.h"
+#include "ga_json.h"
+#include "ga_scenario.h"
+
+/* Writes path atomically: the header, then episodes 0 .. episodes-1 of each world in
+ * worlds[0 .. n_worlds-1], in that order, ids counting up from 0. run_dir/info->agent_file is
+ * read for its hash. Returns GA_OK, or GA_EIO / GA_ENOMEM with err naming the file; on failure
+ * nothing appears at path. */
+int ga_record_write(const char *path, const char *run_dir, const GaRunInfo *info,
+                    const GaScenario *sc, GaAgent *ag, const int *worlds, int n_worlds,
+                    int episodes, uint64_t eval_seed, GaErr *err);
+
+#endif
