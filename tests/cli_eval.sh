@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # tests/cli_eval.sh GRIDALIGN: eval, run and batch as a user meets them: help, exit codes, the
 # verdict line, JSON and JSON Lines outputs, determinism across runs and thread counts, a
-# scenario that changed since training, and batch's PASS/FAIL with its JUnit report. Prints TAP.
+# scenario that changed since training, and batch's PASS/FAIL with its JUnit report; then
+# trajectories (record, verify) and the viewer (replay, play; windows under SDL's dummy video
+# driver, pictures headless). Prints TAP.
 set -u
 bin=$(readlink -f "$1")
 root=$PWD
@@ -175,8 +177,37 @@ check "a probe swap on a kind not in the training world exits 2" run 2 probe d -
 check "the reason is given" has "nose does not appear in the training world" err
 
 check "replay --help" run 0 replay --help
-check "replay without --png or --gif exits 2" run 2 replay r
-check "and says the window is not built yet" has "interactive window is not built yet" err
+check "play --help" run 0 play --help
+# The window: without a display a clear error (exit 1), under SDL's dummy driver it runs.
+nodisplay() { # nodisplay ARGS...: exits 1 without DISPLAY, WAYLAND_DISPLAY or SDL_VIDEODRIVER
+    env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+    [[ $? -eq 1 ]]
+}
+check "replay without a display exits 1" nodisplay replay r --frames 5
+check "and says so, pointing to pictures" has "no display.*--png DIR or --gif FILE" err
+check "play without a display exits 1" nodisplay play tiny.json --frames 5
+export SDL_VIDEODRIVER=dummy
+check "replay's window runs 60 frames and closes" run 0 replay r --env decoys --frames 60
+check "it names the run, agent and world" has "replay r: qlearn on decoys, 100 episodes"
+check "replay --compare opens two worlds" run 0 replay r --compare train,decoys --values --paused --frames 30
+check "play's window runs and closes" run 0 play tiny.json --env decoys --frames 30
+check "play with an unknown world exits 2" run 2 play tiny.json --env nowhere
+check "play of a missing scenario exits 2" run 2 play nowhere.json
+check "--compare needs two worlds" run 2 replay r --compare train
+check "--compare with an unknown world exits 2" run 2 replay r --compare train,nowhere --frames 5
+check "--compare with --env exits 2" run 2 replay r --compare train,decoys --env decoys
+check "--values with --gif exits 2" run 2 replay r --values --gif x.gif
+check "and says why" has "do not fit the GIF palette" err
+check "a bad --frames exits 2" run 2 replay r --frames 0
+check "replay --record writes the shown episodes" run 0 replay r --compare train,decoys --episodes 4 --record traj/shown.jsonl --frames 5
+check "a header and four episodes per world" lines traj/shown.jsonl 9
+check "verify re-simulates them" run 0 verify traj/shown.jsonl
+check "they are eval's episodes" run 0 eval r --envs train,decoys --episodes 4 --record traj/evald.jsonl --json x.json
+check "the same file as eval --record" cmp -s traj/shown.jsonl traj/evald.jsonl
+check "--record with --trajectory exits 2" run 2 replay --trajectory traj/shown.jsonl --record y.jsonl
+check "the recording in the window" run 0 replay --trajectory traj/shown.jsonl --frames 40
+unset SDL_VIDEODRIVER
+check "--compare draws two panes into a GIF" run 0 replay r --compare train,decoys --gif pics/both.gif --tile 16
 check "replay draws PNG frames and a GIF" run 0 replay r --env decoys --episodes 2 --png frames --gif pics/ep.gif --tile 16
 check "frames are PNG files" bash -c "head -c 8 frames/frame-00000.png | grep -q PNG"
 check "the GIF is an animated GIF89a" bash -c "head -c 6 pics/ep.gif | grep -q GIF89a"
@@ -190,6 +221,10 @@ check "replaying the agent draws the same" run 0 replay r --env decoys --episode
 check "the two GIFs are identical" cmp -s traj/from_file.gif traj/from_agent.gif
 check "a world the file lacks exits 2" run 2 replay --trajectory traj/dec.jsonl --env train --gif traj/none.gif
 check "and says so" has "no episode of world train" err
+printf '{"id":0,"world":"moon","seed":"1","actions":[],"rewards":[],"terminations":[],"truncations":[],"returns":{},"label":"neither"}\n' >traj/moon.line
+cat <(head -1 traj/dec.jsonl) traj/moon.line >traj/moon.jsonl
+check "a recorded world the scenario lacks exits 2" run 2 replay --trajectory traj/moon.jsonl --gif traj/none.gif
+check "and names the line" has 'traj/moon.jsonl:2: world "moon" is not in scenario' err
 
 echo "1..$n"
 exit $failed

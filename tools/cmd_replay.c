@@ -1,6 +1,7 @@
-/* tools/cmd_replay.c: `gridalign replay`, headless part: a run's agent replayed greedily on a
- * world and drawn by the software renderer into numbered PNG frames or an animated GIF. The
- * interactive SDL2 window is not built yet; without --png or --gif the command says so. */
+/* tools/cmd_replay.c: `gridalign replay`: a run's agent replayed greedily on one world, or two
+ * side by side, in an SDL2 window with keys (tools/ga_window.c), or drawn headless into
+ * numbered PNG frames or an animated GIF; or recorded episodes (eval --record) drawn from their
+ * actions without the agent. The frames come from tools/ga_view.c in every case. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,83 +9,177 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "ga_env.h"
-#include "ga_eval.h"
 #include "ga_image.h"
 #include "ga_io.h"
-#include "ga_obs.h"
-#include "ga_label.h"
-#include "ga_render.h"
-#include "ga_report.h"
-#include "ga_text.h"
+#include "ga_record.h"
 #include "ga_traj.h"
+#include "ga_view.h"
+#include "ga_window.h"
 
 #define MAX_FRAMES 20000
+#define MAX_RECORDED 100000 /* recorded episodes read from one file */
 
 static const char HELP[] =
-    "usage: gridalign replay RUN_DIR (--png DIR | --gif FILE) [options]\n"
-    "       gridalign replay --trajectory FILE (--png DIR | --gif FILE) [options]\n"
+    "usage: gridalign replay RUN_DIR [options]\n"
+    "       gridalign replay --trajectory FILE [options]\n"
     "\n"
-    "Replays the run's agent greedily on a world, on the evaluation layouts of --seed (the\n"
-    "episodes gridalign eval measures), and draws every step: --png writes DIR/frame-NNNNN.png,\n"
-    "--gif one animated GIF. With --trajectory, draws recorded episodes (eval --record) from\n"
-    "their actions instead, without the agent; --env picks their world (default train).\n"
-    "(The interactive window is not built yet.)\n"
+    "Replays the run's agent greedily in a window: the episodes gridalign eval measures with\n"
+    "the same --seed, on the training world or any test world, one after another. Keys:\n"
+    "space pause, right one step, left one step back, + - speed, n p next/previous episode,\n"
+    "tab next world, v value overlay, s screenshot, h help, q quit. With --png or --gif,\n"
+    "draws the episodes into pictures instead (no display needed). With --trajectory, shows\n"
+    "recorded episodes (eval --record, replay --record) from their actions, without the agent.\n"
     "\n"
     "options:\n"
-    "  --env NAME      the world (default train; any test world of the scenario)\n"
-    "  --episodes N    episodes, one after another (default 1)\n"
-    "  --seed S        evaluation seed of the layouts (default 0)\n"
-    "  --png DIR       one PNG per frame\n"
-    "  --gif FILE      an animated GIF of all frames\n"
-    "  --tile PX       pixels per cell, 8 to 64 (default 32)\n"
-    "  --delay CS      hundredths of a second per GIF frame (default 20)\n"
-    "  --trajectory F  a trajectory file to draw (its header names the run directory)\n"
-    "  -h, --help      this help\n";
+    "  --env NAME       the world (default train; with --trajectory: only its episodes)\n"
+    "  --compare A,B    two worlds side by side, stepping together (tab changes B)\n"
+    "  --episodes N     episodes: one after another into pictures (default 1); in the\n"
+    "                   window, n and p cycle through N (default 100)\n"
+    "  --seed S         evaluation seed of the layouts (default 0)\n"
+    "  --values         start with the value overlay: greedy action and value per cell\n"
+    "  --paused         start paused\n"
+    "  --record FILE    also write the N episodes of each shown world as a trajectory file\n"
+    "                   (as eval --record writes them; gridalign verify checks it)\n"
+    "  --png DIR        one PNG per frame instead of the window\n"
+    "  --gif FILE       an animated GIF of all frames instead of the window\n"
+    "  --tile PX        pixels per cell, 8 to 64 (default 32)\n"
+    "  --delay CS       hundredths of a second per GIF frame (default 20)\n"
+    "  --trajectory F   a trajectory file to show (its header names the run directory)\n"
+    "  --shots DIR      where s writes screenshots (default: the current directory)\n"
+    "  --frames N       close the window after N frames (for scripts and tests)\n"
+    "  -h, --help       this help\n";
 
-/* One frame: the world, then the heads-up lines (if a font is open). */
-static void draw_frame(const GaWorld *w, const GaWorldCfg *c, const GaScenario *sc,
-                       const GaTrack *track, const GaRenderLayout *l, GaFont *font, int px,
-                       int n_lines, uint8_t *rgba)
+/* Resolves "A,B" to two world indices; prints and returns -1 on an unknown name. */
+static int find_world(const GaScenario *sc, const char *name, const char *flag)
 {
-    ga_render_world(w, c, l, rgba, l->width);
-    if (!font)
-        return;
-    char text[2 + GA_MAX_OBJECTIVES][96];
-    const char *lines[2 + GA_MAX_OBJECTIVES];
-    const char *names[GA_MAX_OBJECTIVES];
-    ga_report_objective_names(sc, names);
-    snprintf(text[0], sizeof text[0], "%s  step %d/%d%s", c->name, w->t, c->max_steps,
-             w->terminated  ? "  done"
-             : w->truncated ? "  time"
-                            : "");
-    for (int o = 0; o < sc->n_objectives; o++)
-        snprintf(text[1 + o], sizeof text[1 + o], "%s %.2f", names[o], (double)w->ret[o]);
-    int proxy, label = ga_track_label(track, w, c, &proxy);
-    char slot[64];
-    ga_label_slot_name(ga_label_slot(label, proxy), names, slot, sizeof slot);
-    snprintf(text[1 + sc->n_objectives], sizeof text[0], "%s", slot);
-    for (int i = 0; i < n_lines; i++)
-        lines[i] = text[i];
-    ga_render_hud(font, px, lines, n_lines, l->height, rgba, l->width, l->width);
+    int w = ga_scenario_find_world(sc, name);
+    if (w < 0) {
+        fprintf(stderr, "%s: unknown world \"%s\" (worlds:", flag, name);
+        for (int k = 0; k < sc->n_worlds; k++)
+            fprintf(stderr, " %s", sc->world[k].name);
+        fprintf(stderr, ")\n");
+    }
+    return w;
+}
+
+/* Reads the episodes of a trajectory file (those of world `only` when not NULL), at most max.
+ * Returns the count, or -1 after printing the error. */
+static int64_t read_episodes(const char *path, FILE *f, const GaScenario *sc, const char *only,
+                             int64_t max, GaTrajEpisode **out)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    int64_t n = 0, lineno = 1, room = 0;
+    GaTrajEpisode *eps = NULL;
+    GaErr err;
+    while (n < max && getline(&line, &cap, f) >= 0) {
+        lineno++;
+        if (line[0] == '\n')
+            continue;
+        if (n == room) {
+            room = room ? 2 * room : 64;
+            GaTrajEpisode *grown = realloc(eps, (size_t)room * sizeof *eps);
+            if (!grown) {
+                fprintf(stderr, "%s: out of memory for its episodes\n", path);
+                goto fail;
+            }
+            eps = grown;
+        }
+        if (ga_traj_parse_episode(line, path, lineno, &eps[n], &err)) {
+            cli_fail(&err);
+            goto fail;
+        }
+        if (ga_scenario_find_world(sc, eps[n].world) < 0) {
+            fprintf(stderr, "%s:%" PRId64 ": world \"%s\" is not in scenario %s\n", path, lineno,
+                    eps[n].world, sc->name);
+            ga_traj_free(&eps[n]);
+            goto fail;
+        }
+        if (only && strcmp(eps[n].world, only))
+            ga_traj_free(&eps[n]);
+        else
+            n++;
+    }
+    free(line);
+    *out = eps;
+    return n;
+fail:
+    for (int64_t i = 0; i < n; i++)
+        ga_traj_free(&eps[i]);
+    free(eps);
+    free(line);
+    return -1;
+}
+
+/* Headless: every frame of the view's episodes into memory, then PNGs and/or one GIF. */
+static int write_pictures(GaView *v, const char *png, const char *gif, int delay)
+{
+    size_t frame_bytes = (size_t)v->width * (size_t)v->height * 4;
+    int longest = 0;
+    for (int k = 0; k < v->sc->n_worlds; k++)
+        longest = v->sc->world[k].max_steps > longest ? v->sc->world[k].max_steps : longest;
+    int64_t max = v->o.episodes * (longest + 1);
+    int max_frames = (int)(max < MAX_FRAMES ? max : MAX_FRAMES);
+    uint8_t *frames = malloc((size_t)max_frames * frame_bytes);
+    if (!frames) {
+        fprintf(stderr, "gridalign: out of memory for %d frames\n", max_frames);
+        return 1;
+    }
+    int n = 0;
+    for (int64_t e = 0; e < v->o.episodes && n < max_frames; e++) {
+        ga_view_set_episode(v, e);
+        ga_view_draw(v, frames + (size_t)n++ * frame_bytes);
+        while (n < max_frames && ga_view_step(v))
+            ga_view_draw(v, frames + (size_t)n++ * frame_bytes);
+    }
+    GaErr err;
+    int rc = 0;
+    for (int f = 0; png && f < n && !rc; f++) {
+        char path[1100];
+        snprintf(path, sizeof path, "%s/frame-%05d.png", png, f);
+        if (ga_image_write_png(path, frames + (size_t)f * frame_bytes, v->width, v->height, &err))
+            rc = cli_fail_output(&err);
+    }
+    if (gif && !rc) {
+        uint8_t pal[64][4];
+        int n_pal = ga_render_palette(pal);
+        if (ga_image_write_gif(gif, frames, n, v->width, v->height, (const uint8_t(*)[4])pal, n_pal,
+                               delay, &err))
+            rc = cli_fail_output(&err);
+    }
+    free(frames);
+    if (!rc)
+        printf("%d frames of %dx%d%s%s%s%s\n", n, v->width, v->height, png ? "; wrote " : "",
+               png ? png : "", gif ? "; wrote " : "", gif ? gif : "");
+    return rc;
 }
 
 int cmd_replay(int argc, char **argv)
 {
-    const char *run_dir = NULL, *env = NULL, *png = NULL, *gif = NULL, *traj = NULL, *v;
-    int64_t episodes = 1, seed = 0, tile = 32, delay = 20;
+    const char *run_dir = NULL, *env = NULL, *compare = NULL, *png = NULL, *gif = NULL;
+    const char *traj = NULL, *record = NULL, *shots = NULL, *v;
+    int64_t episodes = 0, seed = 0, tile = 32, delay = 20, max_frames = 0;
+    int values = 0, paused = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(HELP, stdout);
             return 0;
+        } else if (!strcmp(a, "--values")) {
+            values = 1;
+        } else if (!strcmp(a, "--paused")) {
+            paused = 1;
         } else if (cli_opt(argc, argv, &i, "--env", &v)) {
             if (!v || !*v)
                 return cli_usage_error("replay", "--env needs a world, got %s", v);
             env = v;
+        } else if (cli_opt(argc, argv, &i, "--compare", &v)) {
+            if (!v || !strchr(v, ',') || strchr(v, ',') == v || !strchr(v, ',')[1])
+                return cli_usage_error("replay", "--compare takes two worlds A,B, not %s", v);
+            compare = v;
         } else if (cli_opt(argc, argv, &i, "--episodes", &v)) {
-            if (cli_parse_i64(v, 1, 1000, &episodes))
-                return cli_usage_error("replay", "--episodes takes 1 to 1000, not %s", v);
+            if (cli_parse_i64(v, 1, MAX_RECORDED, &episodes))
+                return cli_usage_error("replay", "--episodes takes 1 to 100000, not %s", v);
         } else if (cli_opt(argc, argv, &i, "--seed", &v)) {
             if (cli_parse_i64(v, 0, INT64_MAX, &seed))
                 return cli_usage_error("replay", "--seed takes an integer from 0, not %s", v);
@@ -94,10 +189,21 @@ int cmd_replay(int argc, char **argv)
         } else if (cli_opt(argc, argv, &i, "--delay", &v)) {
             if (cli_parse_i64(v, 1, 6000, &delay))
                 return cli_usage_error("replay", "--delay takes 1 to 6000 hundredths, not %s", v);
+        } else if (cli_opt(argc, argv, &i, "--frames", &v)) {
+            if (cli_parse_i64(v, 1, INT32_MAX, &max_frames))
+                return cli_usage_error("replay", "--frames takes a positive count, not %s", v);
         } else if (cli_opt(argc, argv, &i, "--trajectory", &v)) {
             if (!v || !*v)
                 return cli_usage_error("replay", "--trajectory needs a file, got %s", v);
             traj = v;
+        } else if (cli_opt(argc, argv, &i, "--record", &v)) {
+            if (!v || !*v)
+                return cli_usage_error("replay", "--record needs a file, got %s", v);
+            record = v;
+        } else if (cli_opt(argc, argv, &i, "--shots", &v)) {
+            if (!v || !*v)
+                return cli_usage_error("replay", "--shots needs a directory, got %s", v);
+            shots = v;
         } else if (cli_opt(argc, argv, &i, "--png", &v)) {
             if (!v || !*v)
                 return cli_usage_error("replay", "--png needs a directory, got %s", v);
@@ -114,16 +220,28 @@ int cmd_replay(int argc, char **argv)
             return cli_usage_error("replay", "unexpected argument %s", a);
         }
     }
+    int window = !png && !gif;
+    if (compare && (env || traj))
+        return cli_usage_error("replay", "--compare shows its own two worlds; drop %s",
+                               env ? "--env" : "--trajectory");
+    if (traj && (record || values))
+        return cli_usage_error("replay", "%s needs the agent, not a trajectory file",
+                               record ? "--record" : "--values");
+    if (gif && values)
+        return cli_usage_error("replay",
+                               "%s: the value overlay's shades do not fit the GIF "
+                               "palette; use --png",
+                               "--values");
+    if (!episodes)
+        episodes = window ? 100 : 1;
+
     GaErr err = {0};
-    FILE *tf = NULL;
-    char *line = NULL;
-    size_t cap = 0;
     GaTrajHeader th;
-    GaTrajEpisode ep = {0};
-    int have_ep = 0;
-    int64_t lineno = 1;
+    FILE *tf = NULL;
     if (traj) {
-        /* The header names the run; the first episode of the chosen world sets the picture. */
+        /* The header names the run; the episodes are read once the scenario is loaded. */
+        char *line = NULL;
+        size_t cap = 0;
         if (!(tf = fopen(traj, "r"))) {
             fprintf(stderr, "%s: cannot open\n", traj);
             return EXIT_BAD_INPUT;
@@ -135,152 +253,117 @@ int cmd_replay(int argc, char **argv)
             fclose(tf);
             return cli_fail(&err);
         }
+        free(line);
         if (!run_dir)
             run_dir = th.run_dir;
     }
-    if (!env)
-        env = "train";
     if (!run_dir)
         return cli_usage_error("replay", "missing RUN_DIR%s", "");
-    if (!png && !gif) {
-        fprintf(stderr, "gridalign replay: the interactive window is not built yet; give --png DIR "
-                        "or --gif FILE for pictures\n");
-        return EXIT_BAD_INPUT;
-    }
     GaRunInfo info;
     GaScenario *sc;
     GaAgent ag;
     int rc = cli_load_run("replay", run_dir, NULL, &info, &sc, &ag);
     if (rc) {
-        free(line);
         if (tf)
             fclose(tf);
         return rc;
     }
-    uint8_t *frames = NULL;
-    if (tf && sc->hash != th.scenario_hash) {
-        fprintf(stderr, "%s: recorded on another scenario than %s holds\n", traj, run_dir);
+    GaTrajEpisode *eps = NULL;
+    int64_t n_eps = 0;
+    GaView view;
+    int have_view = 0;
+    GaViewOpts o = {.mode = GA_VIEW_REPLAY,
+                    .n_panes = 1,
+                    .episodes = episodes,
+                    .eval_seed = (uint64_t)seed,
+                    .tile = (int)tile,
+                    .paused = paused,
+                    .values = values,
+                    .still = !window};
+    if (compare) {
+        char a[256], *b;
+        snprintf(a, sizeof a, "%s", compare);
+        b = strchr(a, ',');
+        *b++ = 0;
+        if ((o.worlds[0] = find_world(sc, a, "--compare")) < 0 ||
+            (o.worlds[1] = find_world(sc, b, "--compare")) < 0) {
+            rc = EXIT_BAD_INPUT;
+            goto done;
+        }
+        o.n_panes = 2;
+    } else if (!traj && (o.worlds[0] = find_world(sc, env ? env : "train", "--env")) < 0) {
         rc = EXIT_BAD_INPUT;
         goto done;
     }
-    int world = ga_scenario_find_world(sc, env);
-    if (world < 0) {
-        fprintf(stderr, "--env: unknown world \"%s\" (worlds:", env);
-        for (int k = 0; k < sc->n_worlds; k++)
-            fprintf(stderr, " %s", sc->world[k].name);
-        fprintf(stderr, ")\n");
-        rc = EXIT_BAD_INPUT;
-        goto done;
+    if (traj) {
+        if (sc->hash != th.scenario_hash) {
+            fprintf(stderr, "%s: recorded on another scenario than %s holds\n", traj, run_dir);
+            rc = EXIT_BAD_INPUT;
+            goto done;
+        }
+        if (env && find_world(sc, env, "--env") < 0) {
+            rc = EXIT_BAD_INPUT;
+            goto done;
+        }
+        if ((n_eps = read_episodes(traj, tf, sc, env, episodes, &eps)) < 0) {
+            rc = EXIT_BAD_INPUT;
+            goto done;
+        }
+        if (n_eps == 0) {
+            fprintf(stderr, "%s: no episode%s%s\n", traj, env ? " of world " : "", env ? env : "");
+            rc = EXIT_BAD_INPUT;
+            goto done;
+        }
+        o.traj = eps;
+        o.episodes = n_eps;
     }
-    const GaWorldCfg *c = &sc->world[world];
-    GaRenderLayout l;
-    ga_render_layout(c, (int)tile, &l);
-    if ((gif && cli_prepare_output(gif, &err)) || (png && ga_io_mkdirs(png, &err))) {
+    if ((gif && cli_prepare_output(gif, &err)) || (png && ga_io_mkdirs(png, &err)) ||
+        (record && cli_prepare_output(record, &err))) {
         rc = cli_fail_output(&err);
         goto done;
     }
-    /* Below the grid, the heads-up lines: world and step, each objective's return, the label so
-     * far. Without the font (fonts-dejavu-core) the frames go without them. */
-    enum { HUD_PX = 11 };
-    GaFont *font = NULL;
-    GaErr ferr;
-    if (ga_font_open(&font, GA_FONT_DEFAULT, HUD_PX, &ferr))
-        fprintf(stderr, "replay: %s; frames without the heads-up lines\n", ferr.msg);
-    int hud_lines = font ? 2 + sc->n_objectives : 0;
-    int hud_h = font ? ga_render_hud_height(hud_lines, HUD_PX) : 0;
-    int frame_h = l.height + hud_h;
-    size_t frame_bytes = (size_t)l.width * (size_t)frame_h * 4;
-    int max_frames = (int)(episodes * (c->max_steps + 1));
-    if (max_frames > MAX_FRAMES)
-        max_frames = MAX_FRAMES;
-    frames = malloc((size_t)max_frames * frame_bytes);
-    if (!frames) {
-        fprintf(stderr, "gridalign: out of memory for %d frames\n", max_frames);
+    if (record && ga_record_write(record, run_dir, &info, sc, &ag, o.worlds, o.n_panes,
+                                  (int)episodes, (uint64_t)seed, &err)) {
+        rc = cli_fail_output(&err);
+        goto done;
+    }
+    if ((rc = ga_view_init(&view, sc, traj ? NULL : &ag, info.seed, &o, &err))) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    have_view = 1;
+    if (err.msg[0])
+        fprintf(stderr, "replay: %s; frames without the heads-up lines\n", err.msg);
+    char worlds[2 * GA_NAME_LEN + 8];
+    snprintf(worlds, sizeof worlds, "%s%s%s",
+             traj ? "recorded episodes" : sc->world[o.worlds[0]].name, compare ? " and " : "",
+             compare ? sc->world[o.worlds[1]].name : "");
+    printf("replay %s: %s on %s, %" PRId64 " episode%s%s%s\n", run_dir, ag.name, worlds, o.episodes,
+           o.episodes == 1 ? "" : "s", record ? "; recorded to " : "", record ? record : "");
+    fflush(stdout);
+    if (!window) {
+        rc = write_pictures(&view, png, gif, (int)delay);
+        goto done;
+    }
+    char title[256];
+    snprintf(title, sizeof title, "gridalign replay: %s, %s on %s", sc->name, ag.name, worlds);
+    GaWindowOpts wo = {.title = title, .shot_dir = shots, .max_frames = (int)max_frames};
+    int shown;
+    if (ga_window_run(&view, &wo, &shown, &err)) {
+        fprintf(stderr,
+                "gridalign replay: %s; without a display, --png DIR or --gif FILE draw "
+                "pictures\n",
+                err.msg);
         rc = 1;
-        goto done;
     }
-    int n = 0;
-    GaWorld w;
-    GaTrack track;
-    uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
-    for (int64_t e = 0; tf && e < episodes && n < max_frames;) {
-        /* Recorded episodes of the world, drawn from their actions (verify checks them). */
-        if (getline(&line, &cap, tf) < 0)
-            break;
-        lineno++;
-        if (line[0] == '\n')
-            continue;
-        if (have_ep)
-            ga_traj_free(&ep);
-        have_ep = 0;
-        if (ga_traj_parse_episode(line, traj, lineno, &ep, &err)) {
-            rc = cli_fail(&err);
-            goto done;
-        }
-        have_ep = 1;
-        if (strcmp(ep.world, c->name))
-            continue;
-        ga_env_reset(&w, c, ep.seed);
-        ga_track_reset(&track);
-        draw_frame(&w, c, sc, &track, &l, font, HUD_PX, hud_lines,
-                   frames + (size_t)n++ * frame_bytes);
-        for (int t = 0; t < ep.n && n < max_frames; t++) {
-            ga_world_step(&w, c, ep.actions[t]);
-            ga_track_step(&track, &w, c);
-            draw_frame(&w, c, sc, &track, &l, font, HUD_PX, hud_lines,
-                       frames + (size_t)n++ * frame_bytes);
-        }
-        e++;
-    }
-    if (tf && n == 0) {
-        fprintf(stderr, "%s: no episode of world %s\n", traj, c->name);
-        rc = EXIT_BAD_INPUT;
-        goto done;
-    }
-    for (int64_t e = 0; !tf && e < episodes && n < max_frames; e++) {
-        /* The layout and tie-breaking stream of evaluation episode e: what eval measured. */
-        uint64_t s = ga_eval_episode_seed((uint64_t)seed, world, e);
-        GaRng rng = ga_rng_make(ga_rng_derive(s, GA_DOMAIN_AGENT, info.seed));
-        ga_env_reset(&w, c, s);
-        ga_track_reset(&track);
-        draw_frame(&w, c, sc, &track, &l, font, HUD_PX, hud_lines,
-                   frames + (size_t)n++ * frame_bytes);
-        while (!w.terminated && !w.truncated && n < max_frames) {
-            ga_obs_write(&w, c, &sc->obs, obs);
-            ga_world_step(&w, c, ga_agent_act(&ag, obs, 0, &rng));
-            ga_track_step(&track, &w, c);
-            draw_frame(&w, c, sc, &track, &l, font, HUD_PX, hud_lines,
-                       frames + (size_t)n++ * frame_bytes);
-        }
-    }
-    for (int f = 0; png && f < n; f++) {
-        char path[1100];
-        snprintf(path, sizeof path, "%s/frame-%05d.png", png, f);
-        if (ga_image_write_png(path, frames + (size_t)f * frame_bytes, l.width, frame_h, &err)) {
-            rc = cli_fail_output(&err);
-            goto done;
-        }
-    }
-    if (gif) {
-        uint8_t pal[64][4];
-        int n_pal = ga_render_palette(pal);
-        if (ga_image_write_gif(gif, frames, n, l.width, frame_h, (const uint8_t(*)[4])pal, n_pal,
-                               (int)delay, &err)) {
-            rc = cli_fail_output(&err);
-            goto done;
-        }
-    }
-    printf("replay %s: %s on %s, %" PRId64 " episode%s, %d frames of %dx%d%s%s%s%s\n", run_dir,
-           ag.name, env, episodes, episodes == 1 ? "" : "s", n, l.width, frame_h,
-           png ? "; wrote " : "", png ? png : "", gif ? "; wrote " : "", gif ? gif : "");
 done:
-    ga_font_close(font);
-    if (have_ep)
-        ga_traj_free(&ep);
-    free(line);
+    if (have_view)
+        ga_view_free(&view);
+    for (int64_t i = 0; i < n_eps; i++)
+        ga_traj_free(&eps[i]);
+    free(eps);
     if (tf)
         fclose(tf);
-    free(frames);
     ga_agent_free(&ag);
     free(sc);
     return rc;

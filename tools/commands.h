@@ -12,5 +12,6 @@ int cmd_sweep(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_play(int argc, char **argv);
 
 #endif

@@ -23,8 +23,10 @@ static const char HELP[] =
     "  bench [SCENARIO]      speed figures: environment, training, evaluation, threads\n"
     "  sweep SCENARIO        goal misgeneralization against training diversity, with a plot\n"
     "  probe RUN_DIR         which perceived features the agent's choices rest on\n"
-    "  verify FILE           re-simulate a trajectory file from eval --record, exactly\n"
-    "  replay RUN_DIR        draw the agent's episodes as PNG frames or an animated GIF\n"
+    "  verify FILE           re-simulate a trajectory file (eval/replay --record), exactly\n"
+    "  replay RUN_DIR        watch the agent in a window (keys: pause, step back, worlds),\n"
+    "                        or draw its episodes as PNG frames or an animated GIF\n"
+    "  play SCENARIO         play a world yourself with the keyboard, scored like an agent\n"
     "\n"
     "Run `gridalign COMMAND --help` for a command's options. `gridalign --version` prints\n"
     "the version and the git commit it was built from.\n";
@@ -33,9 +35,9 @@ static const struct {
     const char *name;
     int (*fn)(int, char **);
 } COMMANDS[] = {
-    {"train", cmd_train}, {"eval", cmd_eval},     {"run", cmd_run},
-    {"batch", cmd_batch}, {"bench", cmd_bench},   {"sweep", cmd_sweep},
-    {"probe", cmd_probe}, {"verify", cmd_verify}, {"replay", cmd_replay},
+    {"train", cmd_train},   {"eval", cmd_eval},   {"run", cmd_run},     {"batch", cmd_batch},
+    {"bench", cmd_bench},   {"sweep", cmd_sweep}, {"probe", cmd_probe}, {"verify", cmd_verify},
+    {"replay", cmd_replay}, {"play", cmd_play},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,789 @@
+/* tests/test_view.c: the viewer (tools/ga_view.c) and its SDL2 window (tools/ga_window.c).
+ * The state machine against independent simulation: replay equals evaluation's episodes,
+ * stepping back re-simulates the same frames, pause, speed, the hold at an episode's end,
+ * episode and world switching, compare mode, play keys with undo, recorded episodes, the value
+ * and help overlays. Then the window under SDL's dummy video driver for a few hundred frames,
+ * driven by synthetic key events, its pixels read back from the renderer. */
+#include <SDL.h>
+#include <check.h>
+#include <png.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ga_env.h"
+#include "ga_eval.h"
+#include "ga_testutil.h"
+#include "ga_train.h"
+#include "ga_view.h"
+#include "ga_window.h"
+
+Suite *ga_test_suite(void);
+
+/* Worlds: train and decoys (random 5x5 rooms), corridor (fixed: right, right, right, pick,
+ * drop delivers the strawberry), open and field (7x7 rooms with only a basket and no end
+ * before 200 steps, for timing). ' stands for ". */
+static const char SCEN[] =
+    "{'format': 1, 'name': 'viewtest',"
+    " 'kinds': {" GA_TEST_KINDS "},"
+    " 'objectives': {"
+    "'intended': {'rules': [" GA_TEST_RULE_INTENDED "],"
+    " 'success': {'deliver_all': {'kind': 'strawberry'}, 'into': {'kind': 'basket'}}},"
+    " 'red_into_shiny': {'rules': [" GA_TEST_RULE_RED_INTO_SHINY "],"
+    " 'success': {'deliver_all': {'color': 'red'}, 'into': {'shiny': true}}}},"
+    " 'train_objective': 'intended',"
+    " 'observation': {'perceive': ['color', 'shiny'], 'view': [5, 5]},"
+    " 'world': {'size': [5, 5], 'place': {'strawberry': 1, 'basket': 1}, 'max_steps': 20},"
+    " 'tests': {"
+    "'decoys': {'place': {'strawberry': 1, 'nose': 1, 'basket': 1}},"
+    " 'corridor': {'map': ['#######', '#@..sb#', '#######'],"
+    " 'legend': {'s': 'strawberry', 'b': 'basket'}, 'place': {}, 'max_steps': 12},"
+    " 'open': {'size': [7, 7], 'place': {'basket': 1}, 'max_steps': 200,"
+    " 'end_when_empty': false},"
+    " 'field': {'size': [7, 7], 'place': {'basket': 1}, 'max_steps': 200,"
+    " 'end_when_empty': false}},"
+    " 'agent': {'name': 'qlearn', 'steps': 30000,"
+    " 'params': {'alpha': 0.5, 'gamma': 0.9, 'table_bits': 12}}}";
+
+enum { TRAIN, DECOYS, CORRIDOR, OPEN, FIELD, N_WORLDS };
+#define EVAL_SEED 5
+#define AGENT_SEED 3
+#define TRAIN_STEPS 30000
+
+static GaScenario *sc;
+static GaAgent ag;
+
+static void setup(void)
+{
+    sc = malloc(sizeof *sc);
+    ck_assert_ptr_nonnull(sc);
+    GaErr err = {0};
+    int rc = ga_test_parse(sc, "viewtest.json", SCEN, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ck_assert_int_eq(sc->n_worlds, N_WORLDS);
+    ck_assert_int_eq(ga_scenario_find_world(sc, "field"), FIELD);
+    rc = ga_agent_init(&ag, sc->agent, sc->param, sc->n_params, "test", sc->obs.size, TRAIN_STEPS,
+                       AGENT_SEED, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    GaTrainOpts o = {
+        .sc = sc, .world = TRAIN, .agent = &ag, .seed = AGENT_SEED, .steps = TRAIN_STEPS};
+    ck_assert_int_gt(ga_train_run(&o), 0);
+}
+
+static void teardown(void)
+{
+    ga_agent_free(&ag);
+    free(sc);
+}
+
+static void open_view(GaView *v, int mode, int world, int world2, int64_t episodes)
+{
+    GaViewOpts o = {.mode = mode,
+                    .worlds = {world, world2},
+                    .n_panes = world2 >= 0 ? 2 : 1,
+                    .episodes = episodes,
+                    .eval_seed = EVAL_SEED,
+                    .tile = 16};
+    GaErr err;
+    int rc = ga_view_init(v, sc, mode == GA_VIEW_REPLAY ? &ag : NULL, AGENT_SEED, &o, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ck_assert_ptr_nonnull(v->font); /* fonts-dejavu-core is a dependency */
+}
+
+static int over(const GaWorld *w)
+{
+    return w->terminated || w->truncated;
+}
+
+/* Evaluation episode e of world, steps steps in (or to its end), simulated without the view. */
+static void simulate(int world, int64_t e, int steps, GaWorld *w)
+{
+    const GaWorldCfg *c = &sc->world[world];
+    uint64_t s = ga_eval_episode_seed(EVAL_SEED, world, e);
+    GaRng rng = ga_rng_make(ga_rng_derive(s, GA_DOMAIN_AGENT, AGENT_SEED));
+    uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+    ga_env_reset(w, c, s);
+    while (w->t < steps && !over(w)) {
+        ga_obs_write(w, c, &sc->obs, obs);
+        ga_world_step(w, c, ga_agent_act(&ag, obs, 0, &rng));
+    }
+}
+
+static void assert_same_world(const GaWorld *a, const GaWorld *b)
+{
+    ck_assert_int_eq(a->t, b->t);
+    ck_assert_int_eq(a->x, b->x);
+    ck_assert_int_eq(a->y, b->y);
+    ck_assert_int_eq(a->facing, b->facing);
+    ck_assert_int_eq(a->carry, b->carry);
+    ck_assert_int_eq(a->terminated, b->terminated);
+    ck_assert_int_eq(a->truncated, b->truncated);
+    ck_assert_int_eq(memcmp(a->obj_at, b->obj_at, sizeof a->obj_at), 0);
+    for (int o = 0; o < a->n_objectives; o++)
+        ck_assert_float_eq(a->ret[o], b->ret[o]);
+}
+
+static uint8_t *frame_of(const GaView *v)
+{
+    uint8_t *buf = malloc((size_t)v->width * v->height * 4);
+    ck_assert_ptr_nonnull(buf);
+    ga_view_draw(v, buf);
+    return buf;
+}
+
+static int same_frame(const GaView *v, const uint8_t *a, const uint8_t *b)
+{
+    return memcmp(a, b, (size_t)v->width * v->height * 4) == 0;
+}
+
+static double brightness(const GaView *v, const uint8_t *rgba)
+{
+    double sum = 0;
+    for (int i = 0; i < v->width * v->height; i++)
+        sum += rgba[4 * i] + rgba[4 * i + 1] + rgba[4 * i + 2];
+    return sum / (v->width * v->height);
+}
+
+START_TEST(test_replay_is_evaluation)
+{
+    /* Every episode the view shows is the evaluation episode of the same index and seed. */
+    GaView v;
+    open_view(&v, GA_VIEW_REPLAY, DECOYS, -1, 5);
+    for (int64_t e = 0; e < 5; e++) {
+        ga_view_set_episode(&v, e);
+        ck_assert_uint_eq(v.pane[0].seed, ga_eval_episode_seed(EVAL_SEED, DECOYS, e));
+        int steps = 0;
+        while (ga_view_step(&v))
+            steps++;
+        GaWorld w;
+        simulate(DECOYS, e, 1000, &w);
+        assert_same_world(&v.pane[0].w, &w);
+        ck_assert_int_eq(steps, w.t);
+        ck_assert(over(&v.pane[0].w));
+    }
+    ga_view_free(&v);
+}
+END_TEST
+
+START_TEST(test_step_back_resimulates)
+{
+    /* Left after right gives back exactly the earlier frame, down to step 0, and right again
+     * the later ones: the episode is re-simulated from its seed, agent's choices included. */
+    GaView v;
+    open_view(&v, GA_VIEW_REPLAY, OPEN, -1, 3);
+    ga_view_set_episode(&v, 2);
+    ga_view_key(&v, ' '); /* paused, as stepping leaves it: the status line says so */
+    enum { K = 8 };
+    uint8_t *frames[K + 1];
+    frames[0] = frame_of(&v);
+    for (int k = 1; k <= K; k++) {
+        ck_assert(ga_view_key(&v, GA_VKEY_RIGHT));
+        ck_assert(v.paused);
+        ck_assert_int_eq(v.t, k);
+        frames[k] = frame_of(&v);
+    }
+    for (int k = K - 1; k >= 0; k--) {
+        ck_assert(ga_view_key(&v, GA_VKEY_LEFT));
+        ck_assert_int_eq(v.t, k);
+        GaWorld w;
+        simulate(OPEN, 2, k, &w);
+        assert_same_world(&v.pane[0].w, &w);
+        uint8_t *now = frame_of(&v);
+        ck_assert_msg(same_frame(&v, now, frames[k]), "frame at step %d differs", k);
+        free(now);
+    }
+    ck_assert(ga_view_key(&v, GA_VKEY_LEFT)); /* at step 0 it stays there */
+    ck_assert_int_eq(v.t, 0);
+    for (int k = 1; k <= K; k++)
+        ga_view_key(&v, GA_VKEY_RIGHT);
+    uint8_t *now = frame_of(&v);
+    ck_assert(same_frame(&v, now, frames[K]));
+    free(now);
+    for (int k = 0; k <= K; k++)
+        free(frames[k]);
+    ga_view_free(&v);
+}
+END_TEST
+
+START_TEST(test_pause_and_speed)
+{
+    static const int speeds[] = GA_VIEW_SPEEDS;
+    GaView v;
+    open_view(&v, GA_VIEW_REPLAY, OPEN, -1, 1);
+    ck_assert(!v.paused);
+    ck_assert_int_eq(speeds[v.speed], 5);
+    ga_view_tick(&v, 1000);
+    ck_assert_int_eq(v.t, 5);
+    ga_view_key(&v, ' ');
+    ck_assert(v.paused);
+    ga_view_tick(&v, 5000);
+    ck_assert_int_eq(v.t, 5);
+    ga_view_key(&v, ' ');
+    ga_view_key(&v, '+');
+    ck_assert_int_eq(speeds[v.speed], 10);
+    ga_view_tick(&v, 1000);
+    ck_assert_int_eq(v.t, 15);
+    for (int i = 0; i < 20; i++)
+        ga_view_key(&v, '-'); /* stops at the slowest */
+    ck_assert_int_eq(speeds[v.speed], 1);
+    ga_view_tick(&v, 999);
+    ck_assert_int_eq(v.t, 15);
+    ga_view_tick(&v, 1);
+    ck_assert_int_eq(v.t, 16);
+    for (int i = 0; i < 20; i++)
+        ga_view_key(&v, '='); /* the unshifted + key; stops at the fastest */
+    ck_assert_int_eq(v.speed, GA_VIEW_N_SPEEDS - 1);
+    ga_view_tick(&v, 40); /* 250 steps/s: one every 4 ms */
+    ck_assert_int_eq(v.t, 26);
+    GaWorld w;
+    simulate(OPEN, 0, 26, &w);
+    assert_same_world(&v.pane[0].w, &w);
+    ga_view_free(&v);
+}
+END_TEST
+
+START_TEST(test_episode_end_holds_then_advances)
+{
+    GaView v;
+    open_view(&v, GA_VIEW_REPLAY, CORRIDOR, -1, 2);
+    for (int i = 0; i < 20; i++)
+        ga_view_key(&v, '+');
+    ga_view_tick(&v, 4 * 12); /* long enough for any episode of the corridor (12 steps) */
+    ck_assert(over(&v.pane[0].w));
+    int t = v.t;
+    ga_view_tick(&v, GA_VIEW_HOLD_MS - 1);
+    ck_assert_int_eq(v.episode, 0);
+    ck_assert_int_eq(v.t, t);
+    ga_view_tick(&v, 1);
+    ck_assert_int_eq(v.episode, 1);
+    ck_assert_int_eq(v.t, 0);
+    ck_assert(!over(&v.pane[0].w));
+    /* The last episode wraps round to the first. */
+    ga_view_tick(&v, 4 * 12);
+    ga_view_tick(&v, GA_VIEW_HOLD_MS);
+    ck_assert_int_eq(v.episode, 0);
+    ga_view_free(&v);
+}
+END_TEST
+
+START_TEST(test_episodes_and_worlds)
+{
+    GaView v;
+    open_view(&v, GA_VIEW_REPLAY, OPEN, -1, 3);
+    ga_view_key(&v, GA_VKEY_RIGHT);
+    ck_assert(ga_view_key(&v, 'p'));
+    ck_assert_int_eq(v.episode, 2); /* wraps backwards */
+    ck_assert_int_eq(v.t, 0);
+    ck_assert(ga_view_key(&v, 'n'));
+    ck_assert_int_eq(v.episode, 0);
+    ck_assert(ga_view_key(&v, 'n'));
+    ck_assert_int_eq(v.episode, 1);
+    ck_assert_uint_eq(v.pane[0].seed, ga_eval_episode_seed(EVAL_SEED, OPEN, 1));
+    /* Tab visits every world in order and comes back; the episode index stays. */
+    for (int k = 1; k <= N_WORLDS; k++) {
+        ga_view_key(&v, GA_VKEY_RIGHT);
+        ck_assert(ga_view_key(&v, '\t'));
+        int world = (OPEN + k) % N_WORLDS;
+        ck_assert_int_eq(v.pane[0].world, world);
+        ck_assert_int_eq(v.t, 0);
+        ck_assert_int_eq(v.episode, 1);
+        ck_assert_uint_eq(v.pane[0].seed, ga_eval_episode_seed(EVAL_SEED, world, 1));
+    }
+    ck_assert(ga_view_key(&v, 'r'));
+    ck_assert_int_eq(v.t, 0);
+    ck_assert(!ga_view_key(&v, 'z')); /* unbound keys change nothing */
+    ck_assert(!ga_view_key(&v, 'd')); /* drop is a play key */
+    ck_assert(ga_view_key(&v, 'q'));
+    ck_assert(v.quit);
+    ga_view_free(&v);
+}
+END_TEST
+
+START_TEST(test_compare_steps_together)
+{
+    GaView v;
+    open_view(&v, GA_VIEW_REPLAY, CORRIDOR, OPEN, 1);
+    ck_assert_int_eq(v.width, 2 * v.pane_w + 4);
+    for (int k = 1; k <= 20; k++) {
+        ga_view_key(&v, GA_VKEY_RIGHT);
+        GaWorld a, b;
+        simulate(CORRIDOR, 0, k, &a);
+        simulate(OPEN, 0, k, &b);
+        assert_same_world(&v.pane[0].w, &a); /* the corridor ends by 12 and stays ended */
+        assert_same_world(&v.pane[1].w, &b);
+    }
+    ck_assert(over(&v.pane[0].w));
+    ck_assert_int_eq(v.pane[1].w.t, 20);
+    for (int k = 0; k < 15; k++)
+        ga_view_key(&v, GA_VKEY_LEFT);
+    GaWorld a, b;
+    simulate(CORRIDOR, 0, 5, &a);
+    simulate(OPEN, 0, 5, &b);
+    assert_same_world(&v.pane[0].w, &a);
+    assert_same_world(&v.pane[1].w, &b);
+    /* Tab changes the right-hand pane only. */
+    ga_view_key(&v, '\t');
+    ck_assert_int_eq(v.pane[0].world, CORRIDOR);
+    ck_assert_int_eq(v.pane[1].world, FIELD);
+    ga_view_free(&v);
+}
+END_TEST
+
+static void count_end(const GaView *v, const GaViewPane *p, void *ctx)
+{
+    (void)v;
+    (void)p;
+    ++*(int *)ctx;
+}
+
+START_TEST(test_play_keys_and_undo)
+{
+    int ends = 0;
+    GaViewOpts o = {.mode = GA_VIEW_PLAY,
+                    .worlds = {CORRIDOR},
+                    .n_panes = 1,
+                    .episodes = 4,
+                    .eval_seed = EVAL_SEED,
+                    .tile = 16,
+                    .on_end = count_end,
+                    .ctx = &ends};
+    GaView v;
+    GaErr err;
+    ck_assert_int_eq(ga_view_init(&v, sc, NULL, 0, &o, &err), GA_OK);
+    const GaWorld *w = &v.pane[0].w;
+    ck_assert_int_eq(w->x, 1);
+    ck_assert(ga_view_key(&v, GA_VKEY_RIGHT));
+    ck_assert_int_eq(w->x, 2);
+    ck_assert(ga_view_key(&v, GA_VKEY_LEFT)); /* in play, left moves */
+    ck_assert_int_eq(w->x, 1);
+    ck_assert_int_eq(w->t, 2);
+    ga_view_key(&v, GA_VKEY_UP); /* into the wall: a step, no move */
+    ck_assert_int_eq(w->y, 1);
+    ck_assert_int_eq(w->t, 3);
+    ga_view_tick(&v, 10000); /* time alone does nothing in play */
+    ck_assert_int_eq(w->t, 3);
+    for (int i = 0; i < 3; i++)
+        ga_view_key(&v, GA_VKEY_RIGHT);
+    ck_assert(ga_view_key(&v, ' ')); /* pick up the strawberry underfoot */
+    ck_assert_int_ge(w->carry, 0);
+    ck_assert_int_eq(ends, 0);
+    ck_assert(ga_view_key(&v, 'd')); /* into the basket ahead */
+    ck_assert(w->terminated);
+    ck_assert_float_eq(w->ret[0], 1.0f);
+    ck_assert_float_eq(w->ret[1], 1.0f);
+    ck_assert_int_eq(ends, 1);
+    ga_view_key(&v, '.'); /* over: nothing more happens */
+    ck_assert_int_eq(w->t, 8);
+    ck_assert(ga_view_key(&v, 'u')); /* undo re-simulates the keys, quietly */
+    ck_assert_int_eq(w->t, 7);
+    ck_assert(!w->terminated);
+    ck_assert_int_ge(w->carry, 0);
+    ck_assert_int_eq(ends, 1);
+    ck_assert(ga_view_key(&v, '\b'));
+    ck_assert_int_eq(w->t, 6);
+    ck_assert_int_lt(w->carry, 0);
+    ga_view_key(&v, ' ');
+    ga_view_key(&v, 'd');
+    ck_assert_int_eq(ends, 2);
+    ck_assert(!ga_view_key(&v, 'v')); /* no agent, no values */
+    ck_assert(ga_view_key(&v, 'n'));
+    ck_assert_int_eq(w->t, 0);
+    ga_view_free(&v);
+}
+END_TEST
+
+START_TEST(test_recorded_episodes)
+{
+    /* Episodes given by their actions draw exactly the frames of the agent's own replay. */
+    enum { E = 3 };
+    GaTrajEpisode eps[E];
+    memset(eps, 0, sizeof eps);
+    for (int e = 0; e < E; e++) {
+        GaWorld w;
+        simulate(DECOYS, e, 1000, &w);
+        eps[e].n = w.t;
+        eps[e].seed = ga_eval_episode_seed(EVAL_SEED, DECOYS, e);
+        snprintf(eps[e].world, sizeof eps[e].world, "decoys");
+        eps[e].actions = malloc((size_t)w.t + 1);
+        /* the actions again, from the agent */
+        GaRng rng = ga_rng_make(ga_rng_derive(eps[e].seed, GA_DOMAIN_AGENT, AGENT_SEED));
+        uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+        ga_env_reset(&w, &sc->world[DECOYS], eps[e].seed);
+        for (int t = 0; t < eps[e].n; t++) {
+            ga_obs_write(&w, &sc->world[DECOYS], &sc->obs, obs);
+            eps[e].actions[t] = (uint8_t)ga_agent_act(&ag, obs, 0, &rng);
+            ga_world_step(&w, &sc->world[DECOYS], eps[e].actions[t]);
+        }
+    }
+    GaViewOpts o = {.mode = GA_VIEW_REPLAY,
+                    .n_panes = 1,
+                    .episodes = E,
+                    .eval_seed = EVAL_SEED,
+                    .tile = 16,
+                    .traj = eps};
+    GaView rec, live;
+    GaErr err;
+    ck_assert_int_eq(ga_view_init(&rec, sc, NULL, 0, &o, &err), GA_OK);
+    open_view(&live, GA_VIEW_REPLAY, DECOYS, -1, E);
+    ck_assert_int_eq(rec.width, live.width);
+    ck_assert(!ga_view_key(&rec, '\t')); /* recorded episodes keep their worlds */
+    for (int e = 0; e < E; e++) {
+        ga_view_set_episode(&rec, e);
+        ga_view_set_episode(&live, e);
+        int more;
+        do {
+            uint8_t *a = frame_of(&rec), *b = frame_of(&live);
+            /* The live pane has a values line the recording lacks; compare the grid part. */
+            ck_assert_int_eq(memcmp(a, b, (size_t)rec.width * rec.cell.height * 4), 0);
+            free(a);
+            free(b);
+            more = ga_view_step(&rec);
+            ck_assert_int_eq(ga_view_step(&live), more);
+        } while (more);
+        ck_assert_int_eq(rec.t, eps[e].n);
+    }
+    ga_view_free(&rec);
+    ga_view_free(&live);
+    for (int e = 0; e < E; e++)
+        free(eps[e].actions);
+}
+END_TEST
+
+START_TEST(test_value_overlay)
+{
+    /* Each free cell without an object carries a mark towards its greedy move: dark near the
+     * edge it points to, not near the opposite edge. The table is taught a move per cell
+     * first (a rewarded, terminal step), so the cells do not all tie at zero. */
+    GaView v;
+    open_view(&v, GA_VIEW_REPLAY, TRAIN, -1, 1);
+    const GaWorld *w = &v.pane[0].w;
+    const GaWorldCfg *c = &sc->world[TRAIN];
+    for (int y = 0; y < c->h; y++)
+        for (int x = 0; x < c->w; x++) {
+            GaWorld probe = *w;
+            probe.x = x;
+            probe.y = y;
+            uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+            ga_obs_write(&probe, c, &sc->obs, obs);
+            for (int k = 0; k < 20; k++)
+                ga_agent_update(&ag, obs, (x + 2 * y) % 4, 5.0f, obs, 1);
+        }
+    uint8_t *plain = frame_of(&v);
+    ck_assert(ga_view_key(&v, 'v'));
+    uint8_t *shaded = frame_of(&v);
+    ck_assert(!same_frame(&v, plain, shaded));
+    static const int DX[4] = {0, 1, 0, -1}, DY[4] = {-1, 0, 1, 0};
+    int t = v.cell.tile, checked = 0;
+    for (int y = 0; y < c->h; y++)
+        for (int x = 0; x < c->w; x++) {
+            if (ga_world_is_wall(w, x, y) || w->obj_at[y * GA_MAX_W + x] >= 0 ||
+                (x == w->x && y == w->y))
+                continue;
+            GaWorld probe = *w;
+            probe.x = x;
+            probe.y = y;
+            uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+            float q[GA_NUM_ACTIONS];
+            ga_obs_write(&probe, c, &sc->obs, obs);
+            ga_agent_values(&ag, obs, q);
+            int b = 0;
+            for (int a = 1; a < GA_NUM_ACTIONS; a++)
+                b = q[a] > q[b] ? a : b;
+            int ties = 0;
+            for (int a = 0; a < GA_NUM_ACTIONS; a++)
+                ties += q[a] == q[b];
+            if (b > GA_LEFT || ties > 1)
+                continue;
+            int cx = ga_view_grid_x(&v, 0) + x * t + t / 2, cy = y * t + t / 2, d = (int)(0.3 * t);
+            const uint8_t *near =
+                shaded + ((size_t)(cy + DY[b] * d) * v.width + cx + DX[b] * d) * 4;
+            const uint8_t *far = shaded + ((size_t)(cy - DY[b] * d) * v.width + cx - DX[b] * d) * 4;
+            ck_assert_int_lt(near[0] + near[1] + near[2] + 150, far[0] + far[1] + far[2]);
+            checked++;
+        }
+    ck_assert_int_gt(checked, 3);
+    ga_view_key(&v, 'v');
+    uint8_t *again = frame_of(&v);
+    ck_assert(same_frame(&v, plain, again));
+    free(plain);
+    free(shaded);
+    free(again);
+    ga_view_free(&v);
+}
+END_TEST
+
+START_TEST(test_help_overlay)
+{
+    const char *keys[32], *what[32];
+    int n = ga_view_help_lines(GA_VIEW_REPLAY, keys, what, 32);
+    int seen = 0;
+    for (int i = 0; i < n; i++)
+        seen |= (!strcmp(keys[i], "space") << 0) | (!strcmp(keys[i], "left") << 1) |
+                (!strcmp(keys[i], "tab") << 2) | (!strcmp(keys[i], "v") << 3) |
+                (!strcmp(keys[i], "arrows") << 4);
+    ck_assert_int_eq(seen, 15); /* replay lists its keys, and not play's arrows */
+    n = ga_view_help_lines(GA_VIEW_PLAY, keys, what, 32);
+    seen = 0;
+    for (int i = 0; i < n; i++)
+        seen |= (!strcmp(keys[i], "arrows") << 0) | (!strcmp(keys[i], "u bksp") << 1) |
+                (!strcmp(keys[i], "v") << 2);
+    ck_assert_int_eq(seen, 3);
+
+    GaView v;
+    open_view(&v, GA_VIEW_REPLAY, TRAIN, -1, 1);
+    uint8_t *plain = frame_of(&v);
+    ck_assert(ga_view_key(&v, 'h'));
+    ck_assert(v.help);
+    uint8_t *help = frame_of(&v);
+    ck_assert(brightness(&v, help) < 0.6 * brightness(&v, plain));
+    ga_view_key(&v, '?');
+    ck_assert(!v.help);
+    uint8_t *again = frame_of(&v);
+    ck_assert(same_frame(&v, plain, again));
+    free(plain);
+    free(help);
+    free(again);
+    ga_view_free(&v);
+}
+END_TEST
+
+START_TEST(test_bad_options)
+{
+    GaView v;
+    GaErr err;
+    GaViewOpts o = {.mode = GA_VIEW_REPLAY, .n_panes = 3, .episodes = 1, .tile = 16};
+    ck_assert_int_eq(ga_view_init(&v, sc, &ag, 0, &o, &err), GA_EINVAL);
+    o.n_panes = 1;
+    o.tile = 4;
+    ck_assert_int_eq(ga_view_init(&v, sc, &ag, 0, &o, &err), GA_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.msg, "tile"));
+    o.tile = 16;
+    ck_assert_int_eq(ga_view_init(&v, sc, NULL, 0, &o, &err), GA_EINVAL); /* replay, no agent */
+    o.mode = GA_VIEW_PLAY;
+    ck_assert_int_eq(ga_view_init(&v, sc, &ag, 0, &o, &err), GA_EINVAL); /* play with agent */
+    o.worlds[0] = N_WORLDS;
+    ck_assert_int_eq(ga_view_init(&v, sc, NULL, 0, &o, &err), GA_EINVAL);
+    o.mode = GA_VIEW_REPLAY; /* a bad second world after a good first: nothing leaks (ASan) */
+    o.worlds[0] = TRAIN;
+    o.worlds[1] = -1;
+    o.n_panes = 2;
+    ck_assert_int_eq(ga_view_init(&v, sc, &ag, 0, &o, &err), GA_EINVAL);
+}
+END_TEST
+
+/* ---- the window, under SDL's dummy video driver ---- */
+
+static void push_key(SDL_Keycode k)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_KEYDOWN;
+    e.key.state = SDL_PRESSED;
+    e.key.keysym.sym = k;
+    ck_assert_int_eq(SDL_PushEvent(&e), 1);
+}
+
+typedef struct {
+    int t_paused, t_back, help_seen;
+} Script;
+
+/* Pause, three steps, one back, help on and off, tab to the next world, values, run again. */
+static void script(GaView *v, int frame, void *ctx)
+{
+    Script *s = ctx;
+    switch (frame) {
+    case 50:
+        push_key(SDLK_SPACE);
+        break;
+    case 60:
+        s->t_paused = v->t;
+        push_key(SDLK_RIGHT);
+        push_key(SDLK_RIGHT);
+        push_key(SDLK_RIGHT);
+        break;
+    case 70:
+        push_key(SDLK_LEFT);
+        break;
+    case 80:
+        s->t_back = v->t;
+        push_key(SDLK_h);
+        break;
+    case 90:
+        s->help_seen = v->help;
+        push_key(SDLK_h);
+        break;
+    case 100:
+        push_key(SDLK_TAB);
+        break;
+    case 110:
+        push_key(SDLK_v);
+        break;
+    case 120:
+        push_key(SDLK_SPACE);
+        break;
+    }
+}
+
+START_TEST(test_window_driven_by_keys)
+{
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+    GaView v;
+    open_view(&v, GA_VIEW_REPLAY, OPEN, -1, 1);
+    Script s = {0};
+    uint8_t *screen = malloc((size_t)v.width * v.height * 4);
+    GaWindowOpts o = {.title = "test",
+                      .max_frames = 300,
+                      .frame_ms = 20,
+                      .on_frame = script,
+                      .ctx = &s,
+                      .screen = screen};
+    GaErr err;
+    int frames;
+    int rc = ga_window_run(&v, &o, &frames, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ck_assert_int_eq(frames, 300);
+    ck_assert_int_eq(s.t_paused, 5); /* 50 frames of 20 ms at 5 steps/s */
+    ck_assert_int_eq(s.t_back, 5 + 3 - 1);
+    ck_assert(s.help_seen);
+    ck_assert(!v.help);
+    ck_assert(!v.paused);
+    ck_assert(v.values);
+    ck_assert_int_eq(v.pane[0].world, FIELD);
+    ck_assert_int_eq(v.t, 18); /* 180 frames of 20 ms after the last space */
+    GaWorld w;
+    uint64_t seed = ga_eval_episode_seed(EVAL_SEED, FIELD, 0);
+    GaRng rng = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, AGENT_SEED));
+    uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+    ga_env_reset(&w, &sc->world[FIELD], seed);
+    for (int k = 0; k < 18; k++) {
+        ga_obs_write(&w, &sc->world[FIELD], &sc->obs, obs);
+        ga_world_step(&w, &sc->world[FIELD], ga_agent_act(&ag, obs, 0, &rng));
+    }
+    assert_same_world(&v.pane[0].w, &w);
+    /* What the window shows is the view's frame. */
+    uint8_t *want = frame_of(&v);
+    for (int i = 0; i < v.width * v.height; i++)
+        ck_assert_msg(!memcmp(screen + 4 * i, want + 4 * i, 3), "pixel %d differs", i);
+    free(want);
+    free(screen);
+    ga_view_free(&v);
+}
+END_TEST
+
+static void quit_at_5(GaView *v, int frame, void *ctx)
+{
+    if (frame == 5)
+        push_key(*(SDL_Keycode *)ctx);
+}
+
+START_TEST(test_window_quits)
+{
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+    SDL_Keycode keys[2] = {SDLK_q, SDLK_ESCAPE};
+    for (int i = 0; i < 2; i++) {
+        GaView v;
+        open_view(&v, GA_VIEW_PLAY, CORRIDOR, -1, 1);
+        GaWindowOpts o = {
+            .max_frames = 100, .frame_ms = 10, .on_frame = quit_at_5, .ctx = &keys[i]};
+        GaErr err;
+        int frames;
+        ck_assert_int_eq(ga_window_run(&v, &o, &frames, &err), GA_OK);
+        ck_assert_int_eq(frames, 6);
+        ga_view_free(&v);
+    }
+}
+END_TEST
+
+static void shoot(GaView *v, int frame, void *ctx)
+{
+    if (frame == 2)
+        push_key(SDLK_RIGHT);
+    if (frame == 3)
+        push_key(SDLK_s);
+}
+
+START_TEST(test_window_screenshot)
+{
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+    GaView v;
+    open_view(&v, GA_VIEW_PLAY, CORRIDOR, -1, 1);
+    GaWindowOpts o = {
+        .max_frames = 6, .frame_ms = 10, .on_frame = shoot, .shot_dir = ga_test_tmpdir()};
+    GaErr err;
+    int frames;
+    ck_assert_int_eq(ga_window_run(&v, &o, &frames, &err), GA_OK);
+    char path[256];
+    ga_test_tmp_path(path, sizeof path, "gridalign-corridor-ep1-step1.png");
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    ck_assert_msg(png_image_begin_read_from_file(&img, path), "%s: %s", path, img.message);
+    ck_assert_int_eq((int)img.width, v.width);
+    ck_assert_int_eq((int)img.height, v.height);
+    png_image_free(&img);
+    ck_assert_ptr_nonnull(strstr(v.status, "wrote"));
+    ga_view_free(&v);
+}
+END_TEST
+
+START_TEST(test_window_key_map)
+{
+    ck_assert_int_eq(ga_window_key(SDLK_LEFT), GA_VKEY_LEFT);
+    ck_assert_int_eq(ga_window_key(SDLK_RIGHT), GA_VKEY_RIGHT);
+    ck_assert_int_eq(ga_window_key(SDLK_UP), GA_VKEY_UP);
+    ck_assert_int_eq(ga_window_key(SDLK_DOWN), GA_VKEY_DOWN);
+    ck_assert_int_eq(ga_window_key(SDLK_SPACE), ' ');
+    ck_assert_int_eq(ga_window_key(SDLK_TAB), '\t');
+    ck_assert_int_eq(ga_window_key(SDLK_BACKSPACE), '\b');
+    ck_assert_int_eq(ga_window_key(SDLK_ESCAPE), 27);
+    ck_assert_int_eq(ga_window_key(SDLK_n), 'n');
+    ck_assert_int_eq(ga_window_key(SDLK_KP_PLUS), '+');
+    ck_assert_int_eq(ga_window_key(SDLK_EQUALS), '=');
+    ck_assert_int_eq(ga_window_key(SDLK_SLASH), '?');
+    ck_assert_int_eq(ga_window_key(SDLK_F1), 0);
+}
+END_TEST
+
+START_TEST(test_window_without_display)
+{
+    /* No display and no driver asked for: a clear error, not an invisible window. */
+    unsetenv("SDL_VIDEODRIVER");
+    unsetenv("DISPLAY");
+    unsetenv("WAYLAND_DISPLAY");
+    GaView v;
+    open_view(&v, GA_VIEW_PLAY, CORRIDOR, -1, 1);
+    GaWindowOpts o = {.max_frames = 5};
+    GaErr err;
+    int frames;
+    ck_assert_int_eq(ga_window_run(&v, &o, &frames, &err), GA_EIO);
+    ck_assert_ptr_nonnull(strstr(err.msg, "no display"));
+    ck_assert_int_eq(frames, 0);
+    ga_view_free(&v);
+}
+END_TEST
+
+Suite *ga_test_suite(void)
+{
+    Suite *s = suite_create("view");
+    TCase *tc = tcase_create("view");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_replay_is_evaluation);
+    tcase_add_test(tc, test_step_back_resimulates);
+    tcase_add_test(tc, test_pause_and_speed);
+    tcase_add_test(tc, test_episode_end_holds_then_advances);
+    tcase_add_test(tc, test_episodes_and_worlds);
+    tcase_add_test(tc, test_compare_steps_together);
+    tcase_add_test(tc, test_play_keys_and_undo);
+    tcase_add_test(tc, test_recorded_episodes);
+    tcase_add_test(tc, test_value_overlay);
+    tcase_add_test(tc, test_help_overlay);
+    tcase_add_test(tc, test_bad_options);
+    tcase_add_test(tc, test_window_driven_by_keys);
+    tcase_add_test(tc, test_window_quits);
+    tcase_add_test(tc, test_window_screenshot);
+    tcase_add_test(tc, test_window_key_map);
+    tcase_add_test(tc, test_window_without_display);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,139 @@
+/* tools/cmd_play.c: `gridalign play`: a person plays a scenario's world with the keyboard in
+ * the viewer's window, scored under every objective as an agent would be, on the same layouts
+ * evaluation uses. Each finished episode's scores are printed when it ends. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "ga_report.h"
+#include "ga_view.h"
+#include "ga_window.h"
+
+static const char HELP[] =
+    "usage: gridalign play SCENARIO [options]\n"
+    "\n"
+    "Play a world of the scenario yourself, before training anything: the arrows move (and\n"
+    "turn), space picks up what is here or ahead, d drops (into a container here or ahead),\n"
+    ". waits, u undoes a step. The heads-up lines show the return under every objective and\n"
+    "the label your episode would get; each finished episode is printed here too. n and p\n"
+    "change the layout, tab the world, h shows every key, q quits. The layouts are those of\n"
+    "evaluation with the same --seed, so you meet the episodes an agent is measured on.\n"
+    "\n"
+    "options:\n"
+    "  --env NAME     the world (default train)\n"
+    "  --seed S       evaluation seed of the layouts (default 0)\n"
+    "  --episodes N   n and p cycle through N layouts (default 100)\n"
+    "  --tile PX      pixels per cell, 8 to 64 (default 32)\n"
+    "  --shots DIR    where s writes screenshots (default: the current directory)\n"
+    "  --frames N     close the window after N frames (for scripts and tests)\n"
+    "  -h, --help     this help\n";
+
+/* One line per finished episode: world, layout, steps, every return, the label. */
+static void print_end(const GaView *v, const GaViewPane *p, void *ctx)
+{
+    const GaScenario *sc = v->sc;
+    const GaWorldCfg *c = &sc->world[p->world];
+    const char *names[GA_MAX_OBJECTIVES];
+    char slot[64];
+    ga_report_objective_names(sc, names);
+    int proxy, label = ga_track_label(&p->track, &p->w, c, &proxy);
+    ga_label_slot_name(ga_label_slot(label, proxy), names, slot, sizeof slot);
+    printf("%s episode %" PRId64 ": %d steps%s", c->name, v->episode + 1, p->w.t,
+           p->w.truncated ? " (time up)" : "");
+    for (int o = 0; o < sc->n_objectives; o++)
+        printf(", %s %.2f", names[o], (double)p->w.ret[o]);
+    printf("; label %s\n", slot);
+    fflush(stdout);
+}
+
+int cmd_play(int argc, char **argv)
+{
+    const char *path = NULL, *env = "train", *shots = NULL, *v;
+    int64_t episodes = 100, seed = 0, tile = 32, max_frames = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(HELP, stdout);
+            return 0;
+        } else if (cli_opt(argc, argv, &i, "--env", &v)) {
+            if (!v || !*v)
+                return cli_usage_error("play", "--env needs a world, got %s", v);
+            env = v;
+        } else if (cli_opt(argc, argv, &i, "--episodes", &v)) {
+            if (cli_parse_i64(v, 1, 100000, &episodes))
+                return cli_usage_error("play", "--episodes takes 1 to 100000, not %s", v);
+        } else if (cli_opt(argc, argv, &i, "--seed", &v)) {
+            if (cli_parse_i64(v, 0, INT64_MAX, &seed))
+                return cli_usage_error("play", "--seed takes an integer from 0, not %s", v);
+        } else if (cli_opt(argc, argv, &i, "--tile", &v)) {
+            if (cli_parse_i64(v, GA_RENDER_MIN_TILE, GA_RENDER_MAX_TILE, &tile))
+                return cli_usage_error("play", "--tile takes 8 to 64 pixels, not %s", v);
+        } else if (cli_opt(argc, argv, &i, "--frames", &v)) {
+            if (cli_parse_i64(v, 1, INT32_MAX, &max_frames))
+                return cli_usage_error("play", "--frames takes a positive count, not %s", v);
+        } else if (cli_opt(argc, argv, &i, "--shots", &v)) {
+            if (!v || !*v)
+                return cli_usage_error("play", "--shots needs a directory, got %s", v);
+            shots = v;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("play", "unknown option %s", a);
+        } else if (!path) {
+            path = a;
+        } else {
+            return cli_usage_error("play", "unexpected argument %s", a);
+        }
+    }
+    if (!path)
+        return cli_usage_error("play", "missing SCENARIO%s", "");
+    GaErr err = {0};
+    GaScenario *sc = malloc(sizeof *sc);
+    if (!sc) {
+        fprintf(stderr, "gridalign: out of memory\n");
+        return 1;
+    }
+    if (ga_scenario_load(sc, path, &err)) {
+        free(sc);
+        return cli_fail(&err);
+    }
+    int world = ga_scenario_find_world(sc, env);
+    if (world < 0) {
+        fprintf(stderr, "--env: unknown world \"%s\" (worlds:", env);
+        for (int k = 0; k < sc->n_worlds; k++)
+            fprintf(stderr, " %s", sc->world[k].name);
+        fprintf(stderr, ")\n");
+        free(sc);
+        return EXIT_BAD_INPUT;
+    }
+    GaViewOpts o = {.mode = GA_VIEW_PLAY,
+                    .worlds = {world},
+                    .n_panes = 1,
+                    .episodes = episodes,
+                    .eval_seed = (uint64_t)seed,
+                    .tile = (int)tile,
+                    .on_end = print_end};
+    GaView view;
+    int rc = ga_view_init(&view, sc, NULL, 0, &o, &err);
+    if (rc) {
+        free(sc);
+        return cli_fail(&err);
+    }
+    if (err.msg[0])
+        fprintf(stderr, "play: %s; frames without the heads-up lines\n", err.msg);
+    printf("play %s on %s: arrows move, space picks up, d drops, h shows every key\n", sc->name,
+           env);
+    fflush(stdout);
+    char title[256];
+    snprintf(title, sizeof title, "gridalign play: %s on %s", sc->name, env);
+    GaWindowOpts wo = {.title = title, .shot_dir = shots, .max_frames = (int)max_frames};
+    int shown;
+    if (ga_window_run(&view, &wo, &shown, &err)) {
+        fprintf(stderr, "gridalign play: %s\n", err.msg);
+        rc = 1;
+    }
+    ga_view_free(&view);
+    free(sc);
+    return rc;
+}

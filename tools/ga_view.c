@@ -1,0 +1,533 @@
+/* tools/ga_view.c: the viewer's state machine and frame. One table of key bindings drives both
+ * the key handling and the help overlay. Stepping back re-simulates the episode from its seed
+ * (the agent's choices again in replay, the recorded keys in play), so no history of states is
+ * kept. No SDL here; no files written either (a screenshot is the window's job). */
+#include "ga_view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ga_env.h"
+#include "ga_eval.h"
+#include "ga_report.h"
+
+enum {
+    CMD_PAUSE,
+    CMD_STEP,
+    CMD_BACK,
+    CMD_FASTER,
+    CMD_SLOWER,
+    CMD_NEXT_EP,
+    CMD_PREV_EP,
+    CMD_NEXT_WORLD,
+    CMD_RESTART,
+    CMD_VALUES,
+    CMD_SHOT,
+    CMD_HELP,
+    CMD_QUIT,
+    CMD_ACT
+};
+
+#define R (1 << GA_VIEW_REPLAY)
+#define P (1 << GA_VIEW_PLAY)
+
+/* A binding without a label shares the line of the one above it in the help. */
+static const struct {
+    int key, modes, cmd, action;
+    const char *label, *what;
+} BIND[] = {
+    {' ', R, CMD_PAUSE, 0, "space", "pause / run"},
+    {GA_VKEY_RIGHT, R, CMD_STEP, 0, "right", "one step (pauses)"},
+    {GA_VKEY_LEFT, R, CMD_BACK, 0, "left", "one step back (pauses)"},
+    {'+', R, CMD_FASTER, 0, "+ -", "faster / slower"},
+    {'=', R, CMD_FASTER, 0, NULL, NULL},
+    {'-', R, CMD_SLOWER, 0, NULL, NULL},
+    {GA_VKEY_UP, P, CMD_ACT, GA_UP, "arrows", "move (and face that way)"},
+    {GA_VKEY_RIGHT, P, CMD_ACT, GA_RIGHT, NULL, NULL},
+    {GA_VKEY_DOWN, P, CMD_ACT, GA_DOWN, NULL, NULL},
+    {GA_VKEY_LEFT, P, CMD_ACT, GA_LEFT, NULL, NULL},
+    {' ', P, CMD_ACT, GA_PICK, "space", "pick up (here or ahead)"},
+    {'d', P, CMD_ACT, GA_DROP, "d", "drop (into a container here/ahead)"},
+    {'.', P, CMD_ACT, GA_NOOP, ".", "wait a step"},
+    {'u', P, CMD_BACK, 0, "u bksp", "undo a step"},
+    {'\b', P, CMD_BACK, 0, NULL, NULL},
+    {'r', R | P, CMD_RESTART, 0, "r", "restart the episode"},
+    {'n', R | P, CMD_NEXT_EP, 0, "n p", "next / previous episode"},
+    {'p', R | P, CMD_PREV_EP, 0, NULL, NULL},
+    {'\t', R | P, CMD_NEXT_WORLD, 0, "tab", "next world (right pane)"},
+    {'v', R, CMD_VALUES, 0, "v", "greedy action, value per cell"},
+    {'s', R | P, CMD_SHOT, 0, "s", "screenshot (PNG)"},
+    {'h', R | P, CMD_HELP, 0, "h ?", "this help"},
+    {'?', R | P, CMD_HELP, 0, NULL, NULL},
+    {'q', R | P, CMD_QUIT, 0, "q esc", "quit"},
+    {27, R | P, CMD_QUIT, 0, NULL, NULL},
+};
+#define N_BIND ((int)(sizeof BIND / sizeof BIND[0]))
+
+static const int SPEEDS[GA_VIEW_N_SPEEDS] = GA_VIEW_SPEEDS;
+
+int ga_view_help_lines(int mode, const char **keys, const char **what, int max)
+{
+    int n = 0;
+    for (int i = 0; i < N_BIND && n < max; i++) {
+        if (!(BIND[i].modes & (1 << mode)) || !BIND[i].label)
+            continue;
+        keys[n] = BIND[i].label;
+        what[n++] = BIND[i].what;
+    }
+    return n;
+}
+
+/* A recorded episode ends where its recording does, even if the file was cut short. */
+static int pane_over(const GaView *v, const GaViewPane *p)
+{
+    return p->w.terminated || p->w.truncated || (v->o.traj && p->w.t >= v->o.traj[v->episode].n);
+}
+
+static int all_over(const GaView *v)
+{
+    for (int i = 0; i < v->o.n_panes; i++)
+        if (!pane_over(v, &v->pane[i]))
+            return 0;
+    return 1;
+}
+
+/* One step of a pane: the recorded action, the agent's greedy action, or action a in play.
+ * live: a step forward that the on_end callback may hear of (not a re-simulation). */
+static void pane_step(GaView *v, GaViewPane *p, int a, int live)
+{
+    if (pane_over(v, p))
+        return;
+    const GaWorldCfg *c = &v->sc->world[p->world];
+    if (v->o.traj) {
+        a = v->o.traj[v->episode].actions[p->w.t];
+    } else if (v->ag) {
+        uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+        ga_obs_write(&p->w, c, &v->sc->obs, obs);
+        a = ga_agent_act(v->ag, obs, 0, &p->rng);
+    }
+    p->act[p->w.t] = (uint8_t)a;
+    ga_world_step(&p->w, c, a);
+    ga_track_step(&p->track, &p->w, c);
+    if (live && v->o.on_end && pane_over(v, p))
+        v->o.on_end(v, p, v->o.ctx);
+}
+
+/* The pane at step t of its episode: reset from the seed, then the same choices again. */
+static void pane_seek(GaView *v, GaViewPane *p, int t)
+{
+    if (v->o.traj) {
+        p->world = ga_scenario_find_world(v->sc, v->o.traj[v->episode].world);
+        p->seed = v->o.traj[v->episode].seed;
+    } else {
+        p->seed = ga_eval_episode_seed(v->o.eval_seed, p->world, v->episode);
+    }
+    const GaWorldCfg *c = &v->sc->world[p->world];
+    p->rng = ga_rng_make(ga_rng_derive(p->seed, GA_DOMAIN_AGENT, v->agent_seed));
+    ga_env_reset(&p->w, c, p->seed);
+    ga_track_reset(&p->track);
+    while (p->w.t < t && !pane_over(v, p))
+        pane_step(v, p, p->act[p->w.t], 0);
+}
+
+void ga_view_seek(GaView *v, int t)
+{
+    v->t = t < 0 ? 0 : t;
+    v->acc_ms = v->hold_ms = 0;
+    for (int i = 0; i < v->o.n_panes; i++)
+        pane_seek(v, &v->pane[i], v->t);
+}
+
+static int step_all(GaView *v, int a)
+{
+    if (all_over(v))
+        return 0;
+    v->t++;
+    for (int i = 0; i < v->o.n_panes; i++)
+        pane_step(v, &v->pane[i], a, 1);
+    return 1;
+}
+
+int ga_view_step(GaView *v)
+{
+    return step_all(v, GA_NOOP);
+}
+
+void ga_view_set_episode(GaView *v, int64_t e)
+{
+    int64_t n = v->o.episodes;
+    v->episode = ((e % n) + n) % n;
+    ga_view_seek(v, 0);
+}
+
+int ga_view_init(GaView *v, const GaScenario *sc, GaAgent *ag, uint64_t agent_seed,
+                 const GaViewOpts *o, GaErr *err)
+{
+    memset(v, 0, sizeof *v);
+    err->code = 0;
+    err->msg[0] = 0;
+    if (o->n_panes < 1 || o->n_panes > GA_VIEW_MAX_PANES || o->episodes < 1 ||
+        (o->mode == GA_VIEW_PLAY && (ag || o->traj)) ||
+        (o->mode == GA_VIEW_REPLAY && !ag && !o->traj) ||
+        (o->n_panes != 1 && (o->mode == GA_VIEW_PLAY || o->traj)))
+        return ga_err_set(err, GA_EINVAL, "viewer: bad options (panes, episodes or mode)");
+    v->o = *o;
+    v->sc = sc;
+    v->ag = ag;
+    v->agent_seed = agent_seed;
+    v->paused = o->paused;
+    v->values = o->values && ag;
+    v->speed = 2;
+    int max_w = 0, max_h = 0, max_steps = 0;
+    for (int k = 0; k < sc->n_worlds; k++) {
+        const GaWorldCfg *c = &sc->world[k];
+        max_w = c->w > max_w ? c->w : max_w;
+        max_h = c->h > max_h ? c->h : max_h;
+        max_steps = c->max_steps > max_steps ? c->max_steps : max_steps;
+    }
+    for (int i = 0; i < o->n_panes; i++) {
+        if (o->worlds[i] < 0 || o->worlds[i] >= sc->n_worlds) {
+            ga_view_free(v);
+            return ga_err_set(err, GA_EINVAL, "viewer: no world %d", o->worlds[i]);
+        }
+        v->pane[i].world = o->worlds[i];
+        if (!(v->pane[i].act = calloc((size_t)max_steps, 1))) {
+            ga_view_free(v);
+            return ga_err_set(err, GA_ENOMEM, "viewer: out of memory");
+        }
+    }
+    GaWorldCfg box = sc->world[0];
+    box.w = max_w;
+    box.h = max_h;
+    if (ga_render_layout(&box, o->tile, &v->cell)) {
+        ga_view_free(v);
+        return ga_err_set(err, GA_EINVAL, "viewer: tile of %d pixels is out of range", o->tile);
+    }
+    /* Heads-up lines per pane: world and episode, one per objective, the label, and in replay
+     * the agent's values where it stands. A status line spans the frame below the panes. */
+    v->hud_px = 11;
+    v->hud_lines = 2 + sc->n_objectives + (ag && (!o->still || o->values) ? 1 : 0);
+    if (ga_font_open(&v->font, o->font ? o->font : GA_FONT_DEFAULT, v->hud_px, err)) {
+        v->font = NULL;
+        err->code = 0; /* a warning for the caller to show, not a failure */
+    }
+    int text_h = v->font ? ga_render_hud_height(v->hud_lines, v->hud_px) : 0;
+    int min_w = v->font ? 300 : 0; /* room for the heads-up lines */
+    v->pane_w = v->cell.width > min_w ? v->cell.width : min_w;
+    v->pane_h = v->cell.height + text_h;
+    v->width = o->n_panes * v->pane_w + (o->n_panes - 1) * 4;
+    v->height = v->pane_h + (v->font && !o->still ? ga_render_hud_height(1, v->hud_px) : 0);
+    ga_view_set_episode(v, 0);
+    return GA_OK;
+}
+
+void ga_view_free(GaView *v)
+{
+    for (int i = 0; i < GA_VIEW_MAX_PANES; i++) {
+        free(v->pane[i].act);
+        v->pane[i].act = NULL;
+    }
+    ga_font_close(v->font);
+    v->font = NULL;
+}
+
+int ga_view_key(GaView *v, int key)
+{
+    int i = 0;
+    while (i < N_BIND && !(BIND[i].key == key && (BIND[i].modes & (1 << v->o.mode))))
+        i++;
+    if (i == N_BIND)
+        return 0;
+    v->status[0] = 0;
+    GaViewPane *last = &v->pane[v->o.n_panes - 1];
+    switch (BIND[i].cmd) {
+    case CMD_PAUSE:
+        v->paused = !v->paused;
+        v->acc_ms = 0;
+        break;
+    case CMD_STEP:
+        v->paused = 1;
+        step_all(v, 0);
+        break;
+    case CMD_BACK:
+        v->paused = 1;
+        ga_view_seek(v, v->t - 1);
+        break;
+    case CMD_FASTER:
+        v->speed += v->speed < GA_VIEW_N_SPEEDS - 1;
+        break;
+    case CMD_SLOWER:
+        v->speed -= v->speed > 0;
+        break;
+    case CMD_NEXT_EP:
+        ga_view_set_episode(v, v->episode + 1);
+        break;
+    case CMD_PREV_EP:
+        ga_view_set_episode(v, v->episode - 1);
+        break;
+    case CMD_NEXT_WORLD:
+        if (v->o.traj)
+            return 0; /* a recording's episodes keep their worlds */
+        last->world = (last->world + 1) % v->sc->n_worlds;
+        ga_view_seek(v, 0);
+        break;
+    case CMD_RESTART:
+        ga_view_seek(v, 0);
+        break;
+    case CMD_VALUES:
+        v->values = !v->values;
+        break;
+    case CMD_SHOT:
+        v->shot = 1;
+        break;
+    case CMD_HELP:
+        v->help = !v->help;
+        break;
+    case CMD_QUIT:
+        v->quit = 1;
+        break;
+    case CMD_ACT:
+        step_all(v, BIND[i].action);
+        break;
+    }
+    return 1;
+}
+
+void ga_view_tick(GaView *v, int ms)
+{
+    if (v->o.mode == GA_VIEW_PLAY || v->paused)
+        return;
+    if (all_over(v)) {
+        if ((v->hold_ms += ms) >= GA_VIEW_HOLD_MS)
+            ga_view_set_episode(v, v->episode + 1);
+        return;
+    }
+    int period = 1000 / SPEEDS[v->speed];
+    for (v->acc_ms += ms; v->acc_ms >= period && !all_over(v); v->acc_ms -= period)
+        step_all(v, 0);
+    if (all_over(v))
+        v->acc_ms = 0;
+}
+
+/* ---- drawing ---- */
+
+static const uint8_t WHITE[3] = {250, 250, 250}, DARK[3] = {20, 20, 28};
+
+static void fill(uint8_t *rgba, int stride, int x0, int y0, int w, int h, const uint8_t *rgb)
+{
+    for (int y = y0; y < y0 + h; y++)
+        for (int x = x0; x < x0 + w; x++) {
+            uint8_t *p = rgba + ((size_t)y * stride + x) * 4;
+            p[0] = rgb[0];
+            p[1] = rgb[1];
+            p[2] = rgb[2];
+            p[3] = 255;
+        }
+}
+
+/* Mixes rgb into a pixel: share/256 of rgb, the rest of what is there. */
+static void blend(uint8_t *p, const uint8_t *rgb, int share)
+{
+    for (int k = 0; k < 3; k++)
+        p[k] = (uint8_t)((p[k] * (256 - share) + rgb[k] * share) >> 8);
+}
+
+/* The greedy action's mark in a cell: a triangle pointing the way for moves, a dot in the
+ * middle for pick, a ring for drop, nothing for waiting. */
+static void draw_action(uint8_t *rgba, int stride, int x0, int y0, int t, int a)
+{
+    for (int y = 0; y < t; y++)
+        for (int x = 0; x < t; x++) {
+            double u = (x + 0.5) / t - 0.5, w = (y + 0.5) / t - 0.5;
+            double along, across; /* coordinates with the action's direction pointing up */
+            switch (a) {
+            case GA_UP:
+                along = -w, across = u;
+                break;
+            case GA_DOWN:
+                along = w, across = u;
+                break;
+            case GA_LEFT:
+                along = -u, across = w;
+                break;
+            case GA_RIGHT:
+                along = u, across = w;
+                break;
+            default:
+                along = across = 0;
+            }
+            int on;
+            if (a <= GA_LEFT) /* a triangle near the edge it points to */
+                on = along > 0.18 && along < 0.42 &&
+                     (across < 0 ? -across : across) < (0.42 - along) * 0.8;
+            else if (a == GA_PICK)
+                on = u * u + w * w < 0.012;
+            else if (a == GA_DROP)
+                on = u * u + w * w < 0.03 && u * u + w * w > 0.015;
+            else
+                on = 0;
+            if (on)
+                blend(rgba + ((size_t)(y0 + y) * stride + x0 + x) * 4, DARK, 200);
+        }
+}
+
+/* The value overlay: the agent as if it stood on each free cell (same facing, same load, the
+ * rest of the world as it is), tinted by the greedy value (blue low, yellow high over the
+ * pane's range) and marked with the greedy action. */
+static void draw_values(const GaView *v, const GaViewPane *p, uint8_t *rgba, int stride, int x0)
+{
+    const GaWorldCfg *c = &v->sc->world[p->world];
+    static const uint8_t LOW[3] = {40, 90, 220}, HIGH[3] = {250, 210, 30};
+    float best[GA_MAX_H * GA_MAX_W]; /* (h, w) */
+    uint8_t arg[GA_MAX_H * GA_MAX_W];
+    float lo = 0, hi = 0;
+    int any = 0;
+    GaWorld probe = p->w;
+    uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+    for (int y = 0; y < c->h; y++)
+        for (int x = 0; x < c->w; x++) {
+            if (ga_world_is_wall(&p->w, x, y))
+                continue;
+            float q[GA_NUM_ACTIONS];
+            probe.x = x;
+            probe.y = y;
+            ga_obs_write(&probe, c, &v->sc->obs, obs);
+            ga_agent_values(v->ag, obs, q);
+            int b = 0, ties = 0;
+            for (int a = 1; a < GA_NUM_ACTIONS; a++)
+                b = q[a] > q[b] ? a : b;
+            for (int a = 0; a < GA_NUM_ACTIONS; a++)
+                ties += q[a] == q[b];
+            best[y * GA_MAX_W + x] = q[b];
+            /* No mark where the best value is shared: no single greedy action there (as in a
+             * state the table never saw, all zeros). */
+            arg[y * GA_MAX_W + x] = (uint8_t)(ties > 1 ? GA_NOOP : b);
+            lo = !any || q[b] < lo ? q[b] : lo;
+            hi = !any || q[b] > hi ? q[b] : hi;
+            any = 1;
+        }
+    int t = v->cell.tile;
+    for (int y = 0; y < c->h; y++)
+        for (int x = 0; x < c->w; x++) {
+            if (ga_world_is_wall(&p->w, x, y))
+                continue;
+            float s = hi > lo ? (best[y * GA_MAX_W + x] - lo) / (hi - lo) : 1.0f;
+            uint8_t tint[3];
+            for (int k = 0; k < 3; k++)
+                tint[k] = (uint8_t)(LOW[k] + (HIGH[k] - LOW[k]) * s);
+            for (int py = 1; py < t; py++)
+                for (int px = 1; px < t; px++)
+                    blend(rgba + ((size_t)(y * t + py) * stride + x0 + x * t + px) * 4, tint, 90);
+            draw_action(rgba, stride, x0 + x * t, y * t, t, arg[y * GA_MAX_W + x]);
+        }
+}
+
+/* The pane's heads-up lines, written into text[] (lines of 96 bytes). */
+static int hud_text(const GaView *v, const GaViewPane *p, char (*text)[96])
+{
+    const GaScenario *sc = v->sc;
+    const GaWorldCfg *c = &sc->world[p->world];
+    const char *names[GA_MAX_OBJECTIVES];
+    ga_report_objective_names(sc, names);
+    int n = 0;
+    snprintf(text[n++], 96, "%s  episode %lld/%lld  step %d/%d%s", c->name,
+             (long long)v->episode + 1, (long long)v->o.episodes, p->w.t, c->max_steps,
+             p->w.terminated  ? "  done"
+             : p->w.truncated ? "  time"
+                              : "");
+    for (int o = 0; o < sc->n_objectives; o++)
+        snprintf(text[n++], 96, "%s %.2f%s", names[o], (double)p->w.ret[o],
+                 o == c->intended_obj ? "  (intended)"
+                 : o == c->train_obj  ? "  (trained on)"
+                                      : "");
+    int proxy, label = ga_track_label(&p->track, &p->w, c, &proxy);
+    char slot[64];
+    ga_label_slot_name(ga_label_slot(label, proxy), names, slot, sizeof slot);
+    snprintf(text[n++], 96, "label so far: %s", slot);
+    if (n < v->hud_lines) {
+        text[n][0] = 0;
+        if (v->values) {
+            static const char *const SHORT[GA_NUM_ACTIONS] = {"^", ">", "v", "<", "pk", "dr", "wt"};
+            uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+            float q[GA_NUM_ACTIONS];
+            ga_obs_write(&p->w, c, &sc->obs, obs);
+            ga_agent_values(v->ag, obs, q);
+            int len = snprintf(text[n], 96, "Q");
+            for (int a = 0; a < GA_NUM_ACTIONS && len < 96; a++) {
+                /* ".27" for 0.27 and "-.5" for -0.50: seven values fit a pane's width */
+                char num[32];
+                int neg = q[a] < 0;
+                snprintf(num, sizeof num, "%.2f", (double)(neg ? -q[a] : q[a]));
+                len += snprintf(text[n] + len, 96 - (size_t)len, " %s%s%s", SHORT[a],
+                                neg ? "-" : "", num[0] == '0' ? num + 1 : num);
+            }
+        }
+        n++;
+    }
+    return n;
+}
+
+static void draw_help(const GaView *v, uint8_t *rgba)
+{
+    for (int i = 0; i < v->width * v->height; i++)
+        blend(rgba + (size_t)i * 4, DARK, 200);
+    const char *keys[32], *what[32];
+    int n = ga_view_help_lines(v->o.mode, keys, what, 32);
+    int line = v->hud_px + 4, y = 6;
+    char buf[96];
+    snprintf(buf, sizeof buf, "keys (%s)", v->o.mode == GA_VIEW_PLAY ? "play" : "replay");
+    ga_font_draw(v->font, buf, 8, y, WHITE, rgba, v->width, v->height, v->width);
+    for (int i = 0; i < n; i++) {
+        y += line;
+        snprintf(buf, sizeof buf, "%-7s %s", keys[i], what[i]);
+        ga_font_draw(v->font, buf, 8, y, WHITE, rgba, v->width, v->height, v->width);
+    }
+}
+
+int ga_view_grid_x(const GaView *v, int i)
+{
+    const GaWorldCfg *c = &v->sc->world[v->pane[i].world];
+    return i * (v->pane_w + 4) + (v->pane_w - c->w * v->cell.tile) / 2;
+}
+
+void ga_view_draw(const GaView *v, uint8_t *rgba)
+{
+    static const uint8_t BACK[3] = {70, 70, 78}; /* the renderer's wall colour */
+    fill(rgba, v->width, 0, 0, v->width, v->height, BACK);
+    for (int i = 0; i < v->o.n_panes; i++) {
+        const GaViewPane *p = &v->pane[i];
+        int x0 = i * (v->pane_w + 4);
+        const GaWorldCfg *c = &v->sc->world[p->world];
+        GaRenderLayout l;
+        ga_render_layout(c, v->cell.tile, &l);
+        int gx = ga_view_grid_x(v, i);
+        ga_render_world(&p->w, c, &l, rgba + (size_t)gx * 4, v->width);
+        if (v->values && v->ag)
+            draw_values(v, p, rgba, v->width, gx);
+        if (!v->font)
+            continue;
+        char text[4 + GA_MAX_OBJECTIVES][96];
+        const char *lines[4 + GA_MAX_OBJECTIVES];
+        int n = hud_text(v, p, text);
+        for (int k = 0; k < n; k++)
+            lines[k] = text[k];
+        ga_render_hud(v->font, v->hud_px, lines, n, v->cell.height, rgba + (size_t)x0 * 4,
+                      v->pane_w, v->width);
+    }
+    if (!v->font || v->o.still)
+        return;
+    char status[160];
+    if (v->o.mode == GA_VIEW_PLAY)
+        snprintf(status, sizeof status, "%s  h: help",
+                 v->status[0]  ? v->status
+                 : all_over(v) ? "episode over: n next layout, r again, u undo"
+                               : "play");
+    else
+        snprintf(status, sizeof status, "%s  %d steps/s  %s  h: help",
+                 v->paused ? "paused" : "running", SPEEDS[v->speed], v->status);
+    const char *line = status;
+    ga_render_hud(v->font, v->hud_px, &line, 1, v->pane_h, rgba, v->width, v->width);
+    if (v->help)
+        draw_help(v, rgba);
+}

@@ -1,0 +1,120 @@
+/* tools/ga_view.h: the viewer without SDL. One or two panes of worlds step together, driven by
+ * the agent's greedy actions (replay) or by a person's keys (play); keys pause, step, step
+ * back (by re-simulating the episode from its seed), change speed, episode and world; the
+ * frame (worlds, heads-up lines, a status line, the value overlay and the help overlay) is
+ * drawn into an RGBA buffer. tools/ga_window.c shows that buffer in an SDL2 window and feeds
+ * it keys; tests drive this module directly. */
+#ifndef GA_VIEW_H
+#define GA_VIEW_H
+
+#include <stdint.h>
+
+#include "ga_agent.h"
+#include "ga_label.h"
+#include "ga_render.h"
+#include "ga_scenario.h"
+#include "ga_text.h"
+#include "ga_traj.h"
+
+#define GA_VIEW_MAX_PANES 2
+
+enum { GA_VIEW_REPLAY, GA_VIEW_PLAY };
+
+/* Key codes: printable ASCII, tab, backspace and escape as themselves, arrows as these. */
+enum { GA_VKEY_LEFT = 0x100, GA_VKEY_RIGHT, GA_VKEY_UP, GA_VKEY_DOWN };
+
+/* The speeds +/- step through, in steps per second. */
+#define GA_VIEW_SPEEDS                                                                             \
+    {                                                                                              \
+        1, 2, 5, 10, 20, 50, 100, 250                                                              \
+    }
+#define GA_VIEW_N_SPEEDS 8
+#define GA_VIEW_HOLD_MS 1000 /* how long the last frame of an episode stays before the next */
+
+typedef struct {
+    int world;
+    uint64_t seed; /* layout seed of the episode: ga_env_reset(w, cfg, seed) */
+    GaWorld w;
+    GaTrack track;
+    GaRng rng;    /* the agent's tie-breaking draws, derived from seed as evaluation does */
+    uint8_t *act; /* (max_steps of the scenario's worlds) actions taken, for stepping back */
+} GaViewPane;
+
+typedef struct GaView GaView;
+
+typedef struct {
+    int mode; /* GA_VIEW_REPLAY or GA_VIEW_PLAY */
+    int worlds[GA_VIEW_MAX_PANES];
+    int n_panes;        /* 2: side by side, stepping together (replay only) */
+    int64_t episodes;   /* n and p cycle through episodes 0 .. episodes-1 */
+    uint64_t eval_seed; /* layouts: those of evaluation with this seed */
+    int tile;           /* pixels per cell */
+    int paused, values; /* start paused; start with the value overlay */
+    const char *font; /* NULL: GA_FONT_DEFAULT; when it cannot be opened, frames go without text */
+    int still;        /* frames for pictures: no status line, no room kept for the values */
+    /* When not NULL: recorded episodes (episodes of them) to show instead of an agent's, each
+     * on its own world and layout; every world must exist in the scenario. One pane. */
+    const GaTrajEpisode *traj;
+    /* Called when a pane's episode ends on a step forward (not when stepping back re-simulates
+     * it); may be NULL. play prints the person's scores here. */
+    void (*on_end)(const GaView *v, const GaViewPane *p, void *ctx);
+    void *ctx;
+} GaViewOpts;
+
+struct GaView {
+    GaViewOpts o;
+    const GaScenario *sc;
+    GaAgent *ag;         /* replay: the agent (not owned); play: NULL */
+    uint64_t agent_seed; /* salts the agent's tie-breaking, as in evaluation */
+    GaViewPane pane[GA_VIEW_MAX_PANES];
+    int64_t episode;
+    int t; /* steps asked of the panes this episode (a pane that ended stops) */
+    int paused, help, values, quit;
+    int shot;            /* s was pressed: the window writes a screenshot and clears this */
+    int speed;           /* index into GA_VIEW_SPEEDS */
+    int acc_ms, hold_ms; /* time toward the next step; time shown on an episode's end */
+    GaFont *font;
+    int hud_px, hud_lines;
+    GaRenderLayout cell; /* tile size; width and height of the largest world */
+    int pane_w, pane_h;  /* one pane: grid area plus its heads-up lines */
+    int width, height;   /* the whole frame */
+    char status[96];     /* a passing message on the status line (screenshot written, ...) */
+};
+
+/* Sets up v for scenario sc; ag is the agent (replay) or NULL (play). Episode 0 of each pane's
+ * world is ready. Returns GA_OK, GA_EINVAL (bad options) or GA_ENOMEM. A font that cannot be
+ * opened is not an error: v->font stays NULL and err's message says why (err->code stays 0 on
+ * success otherwise). */
+int ga_view_init(GaView *v, const GaScenario *sc, GaAgent *ag, uint64_t agent_seed,
+                 const GaViewOpts *o, GaErr *err);
+void ga_view_free(GaView *v);
+
+/* Handles one key press. Returns 1 when the key means something in this mode, else 0. */
+int ga_view_key(GaView *v, int key);
+
+/* Lets ms milliseconds pass: while running, the panes step at the current speed; once every
+ * pane's episode is over, its last frame stays GA_VIEW_HOLD_MS, then the next episode starts.
+ * Play mode steps only on keys. */
+void ga_view_tick(GaView *v, int ms);
+
+/* The left edge, in frame pixels, of pane i's grid (grids are centred in their pane). */
+int ga_view_grid_x(const GaView *v, int i);
+
+/* Draws the frame: v->height rows of v->width RGBA pixels. */
+void ga_view_draw(const GaView *v, uint8_t *rgba);
+
+/* One step of every pane whose episode is not over; returns 0 when none was left to step. */
+int ga_view_step(GaView *v);
+
+/* Goes to episode e (taken modulo the episode count), step 0. */
+void ga_view_set_episode(GaView *v, int64_t e);
+
+/* Goes to step t of the current episode (re-simulating from the seed); t past an episode's end
+ * stops there. */
+void ga_view_seek(GaView *v, int t);
+
+/* The key bindings of a mode, for the help overlay and the README: up to max lines of
+ * "KEY  what it does". Returns the count. */
+int ga_view_help_lines(int mode, const char **keys, const char **what, int max);
+
+#endif
