@@ -24,6 +24,15 @@
 #define GA_TEST_RULE_RED_INTO_SHINY                                                                \
     "{'on': 'deliver', 'item': {'color': 'red'}, 'into': {'shiny': true}, 'reward': 1}"
 
+/* Both objectives with their (non-exclusive) success tests: intended 0, red_into_shiny 1.
+ * A member of the top-level object, ending in ','. */
+#define GA_TEST_OBJECTIVES                                                                         \
+    "'objectives': {"                                                                              \
+    "'intended': {'rules': [" GA_TEST_RULE_INTENDED "],"                                           \
+    " 'success': {'deliver_all': {'kind': 'strawberry'}, 'into': {'kind': 'basket'}}},"            \
+    " 'red_into_shiny': {'rules': [" GA_TEST_RULE_RED_INTO_SHINY "],"                              \
+    " 'success': {'deliver_all': {'color': 'red'}, 'into': {'shiny': true}}}},"
+
 /* A compact variant: kinds berry, nose, basket and one objective 'o' (deliver a berry anywhere,
  * also the training objective). Members of the top-level object, ending in ','. */
 #define GA_TEST_BERRY_KINDS_OBJECTIVE                                                              \

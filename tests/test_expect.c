@@ -18,12 +18,7 @@ Suite *ga_test_suite(void);
 static const char TEMPLATE[] =
     "{'format': 1, 'name': 'expect',"
     " 'kinds': {" GA_TEST_KINDS "},"
-    " 'objectives': {"
-    "'intended': {'rules': [" GA_TEST_RULE_INTENDED "],"
-    " 'success': {'deliver_all': {'kind': 'strawberry'}, 'into': {'kind': 'basket'}}},"
-    " 'red_into_shiny': {'rules': [" GA_TEST_RULE_RED_INTO_SHINY "],"
-    " 'success': {'deliver_all': {'color': 'red'}, 'into': {'shiny': true}}}},"
-    " 'train_objective': '%s', 'intended_objective': 'intended',"
+    " " GA_TEST_OBJECTIVES " 'train_objective': '%s', 'intended_objective': 'intended',"
     " 'world': {'size': [5, 5], 'place': {'strawberry': 1, 'basket': 1}},"
     " 'tests': {'decoys': {'place': {'strawberry': 1, 'nose': 1, 'basket': 1}}},"
     " 'agent': {'name': 'qlearn'},"

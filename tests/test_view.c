@@ -25,12 +25,7 @@ Suite *ga_test_suite(void);
 static const char SCEN[] =
     "{'format': 1, 'name': 'viewtest',"
     " 'kinds': {" GA_TEST_KINDS "},"
-    " 'objectives': {"
-    "'intended': {'rules': [" GA_TEST_RULE_INTENDED "],"
-    " 'success': {'deliver_all': {'kind': 'strawberry'}, 'into': {'kind': 'basket'}}},"
-    " 'red_into_shiny': {'rules': [" GA_TEST_RULE_RED_INTO_SHINY "],"
-    " 'success': {'deliver_all': {'color': 'red'}, 'into': {'shiny': true}}}},"
-    " 'train_objective': 'intended',"
+    " " GA_TEST_OBJECTIVES " 'train_objective': 'intended',"
     " 'observation': {'perceive': ['color', 'shiny'], 'view': [5, 5]},"
     " 'world': {'size': [5, 5], 'place': {'strawberry': 1, 'basket': 1}, 'max_steps': 20},"
     " 'tests': {"
