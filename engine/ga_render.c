@@ -150,18 +150,20 @@ void ga_render_world(const GaWorld *w, const GaWorldCfg *c, const GaRenderLayout
                 draw_object(rgba, stride, cx * t, cy * t, t, &c->kind[w->obj_kind[o]], 1.0, 0, 0);
         }
     }
-    /* The agent: a ring (its cell's object stays visible inside), a mark towards its facing,
-     * and the carried item small in the upper right corner. */
-    static const double FX[4] = {0.5, 0.84, 0.5, 0.16}, FY[4] = {0.16, 0.5, 0.84, 0.5};
+    /* The agent: a ring (its cell's object stays visible inside) with a filled bump on its
+     * inner side towards its facing, a white pupil in it, and the carried item small in the
+     * upper right corner. */
+    static const double FX[4] = {0.5, 0.82, 0.5, 0.18}, FY[4] = {0.18, 0.5, 0.82, 0.5};
     int x0 = w->x * t, y0 = w->y * t;
     for (int y = 0; y < t; y++) {
         for (int x = 0; x < t; x++) {
             double u = (x + 0.5) / t - 0.5, v = (y + 0.5) / t - 0.5, r2 = u * u + v * v;
             double fu = (x + 0.5) / t - FX[w->facing], fv = (y + 0.5) / t - FY[w->facing];
+            double f2 = fu * fu + fv * fv;
             uint8_t *px = rgba + ((size_t)(y0 + y) * stride + (x0 + x)) * 4;
-            if (fu * fu + fv * fv < 0.006)
+            if (f2 < 0.0016)
                 put(px, FIXED[AGENT_FACE]);
-            else if (r2 < 0.2 && r2 > 0.14)
+            else if (f2 < 0.01 || (r2 < 0.2 && r2 > 0.14))
                 put(px, FIXED[AGENT]);
         }
     }

@@ -76,6 +76,12 @@ START_TEST(test_pixels)
         for (int x = 32; x < 48; x++)
             ring += memcmp(pixel(rgba, l.width, x, y), agent, 3) == 0;
     ck_assert_int_gt(ring, 10);
+    /* The facing mark: agent blue a quarter tile from the centre towards the facing, floor the
+     * other way. */
+    static const int DX[4] = {0, 1, 0, -1}, DY[4] = {-1, 0, 1, 0};
+    int cx = 2 * 16 + 8, cy = 1 * 16 + 8, f = w.facing;
+    ck_assert_mem_eq(pixel(rgba, l.width, cx + 4 * DX[f], cy + 4 * DY[f]), agent, 3);
+    ck_assert_mem_eq(pixel(rgba, l.width, cx - 4 * DX[f], cy - 4 * DY[f]), floor_, 3);
     /* Every pixel is a palette colour, opaque. */
     int stray = 0;
     for (int i = 0; i < l.width * l.height; i++) {
@@ -91,8 +97,9 @@ END_TEST
 
 START_TEST(test_golden_frame)
 {
-    /* A regression guard: the frame of this state after two steps, as rendered when the
-     * renderer was written and looked at (left, then pick: the agent carries the strawberry). */
+    /* A regression guard: the frame of this state after two steps (left, then pick: the agent
+     * carries the strawberry), re-taken and looked at when the facing mark became a filled
+     * bump with a pupil. */
     const GaWorldCfg *c = &sc->world[0];
     ga_world_step(&w, c, GA_LEFT);
     ga_world_step(&w, c, GA_PICK);
@@ -102,7 +109,7 @@ START_TEST(test_golden_frame)
     uint8_t *rgba = malloc((size_t)l.width * l.height * 4);
     ga_render_world(&w, c, &l, rgba, l.width);
     uint64_t h = ga_hash_bytes(rgba, (size_t)l.width * l.height * 4);
-    ck_assert_msg(h == 0xc9fd88ec72f9f765ull, "frame checksum %016llx", (unsigned long long)h);
+    ck_assert_msg(h == 0xccbca7f859a98145ull, "frame checksum %016llx", (unsigned long long)h);
     free(rgba);
 }
 END_TEST
