@@ -186,6 +186,8 @@ nodisplay() { # nodisplay ARGS...: exits 1 without DISPLAY, WAYLAND_DISPLAY or S
 check "replay without a display exits 1" nodisplay replay r --frames 5
 check "and says so, pointing to pictures" has "no display.*--png DIR or --gif FILE" err
 check "play without a display exits 1" nodisplay play tiny.json --frames 5
+check "replay --record without a display exits 1" nodisplay replay r --record traj/none.jsonl
+check "and leaves no file" test ! -e traj/none.jsonl
 export SDL_VIDEODRIVER=dummy
 check "replay's window runs 60 frames and closes" run 0 replay r --env decoys --frames 60
 check "it names the run, agent and world" has "replay r: qlearn on decoys, 100 episodes"
@@ -194,6 +196,11 @@ check "play's window runs and closes" run 0 play tiny.json --env decoys --frames
 check "play with an unknown world exits 2" run 2 play tiny.json --env nowhere
 check "play of a missing scenario exits 2" run 2 play nowhere.json
 check "--compare needs two worlds" run 2 replay r --compare train
+check "--compare takes no third world" run 2 replay r --compare train,decoys,train
+check "--compare takes two different worlds" run 2 replay r --compare decoys,decoys
+check "and says so" has "two different worlds" err
+: >afile
+check "a --shots that cannot be a directory exits 1 before the window" run 1 replay r --shots afile/sub --frames 5
 check "--compare with an unknown world exits 2" run 2 replay r --compare train,nowhere --frames 5
 check "--compare with --env exits 2" run 2 replay r --compare train,decoys --env decoys
 check "--values with --gif exits 2" run 2 replay r --values --gif x.gif
@@ -202,6 +209,7 @@ check "a bad --frames exits 2" run 2 replay r --frames 0
 check "replay --record writes the shown episodes" run 0 replay r --compare train,decoys --episodes 4 --record traj/shown.jsonl --frames 5
 check "a header and four episodes per world" lines traj/shown.jsonl 9
 check "verify re-simulates them" run 0 verify traj/shown.jsonl
+check "verify finds the run from another directory" bash -c "cd / && '$bin' verify '$tmp/traj/shown.jsonl' >/dev/null"
 check "they are eval's episodes" run 0 eval r --envs train,decoys --episodes 4 --record traj/evald.jsonl --json x.json
 check "the same file as eval --record" cmp -s traj/shown.jsonl traj/evald.jsonl
 check "--record with --trajectory exits 2" run 2 replay --trajectory traj/shown.jsonl --record y.jsonl
@@ -223,6 +231,9 @@ check "a world the file lacks exits 2" run 2 replay --trajectory traj/dec.jsonl 
 check "and says so" has "no episode of world train" err
 printf '{"id":0,"world":"moon","seed":"1","actions":[],"rewards":[],"terminations":[],"truncations":[],"returns":{},"label":"neither"}\n' >traj/moon.line
 cat <(head -1 traj/dec.jsonl) traj/moon.line >traj/moon.jsonl
+sed '2s/"returns":{"intended":[-0-9.e]*/"returns":{"intended":7/' traj/dec.jsonl >traj/edited.jsonl
+check "an edited recording is still drawn" run 0 replay --trajectory traj/edited.jsonl --gif traj/edited.gif
+check "with a warning naming the line" has 'traj/edited.jsonl:2: episode 0 does not re-simulate as recorded' err
 check "a recorded world the scenario lacks exits 2" run 2 replay --trajectory traj/moon.jsonl --gif traj/none.gif
 check "and names the line" has 'traj/moon.jsonl:2: world "moon" is not in scenario' err
 

@@ -315,10 +315,13 @@ START_TEST(test_compare_steps_together)
     simulate(OPEN, 0, 5, &b);
     assert_same_world(&v.pane[0].w, &a);
     assert_same_world(&v.pane[1].w, &b);
-    /* Tab changes the right-hand pane only. */
-    ga_view_key(&v, '\t');
-    ck_assert_int_eq(v.pane[0].world, CORRIDOR);
-    ck_assert_int_eq(v.pane[1].world, FIELD);
+    /* Tab changes the right-hand pane only, and skips the left pane's world. */
+    static const int order[] = {FIELD, TRAIN, DECOYS, OPEN, FIELD};
+    for (int k = 0; k < 5; k++) {
+        ga_view_key(&v, '\t');
+        ck_assert_int_eq(v.pane[0].world, CORRIDOR);
+        ck_assert_int_eq(v.pane[1].world, order[k]);
+    }
     ga_view_free(&v);
 }
 END_TEST
@@ -506,6 +509,34 @@ START_TEST(test_value_overlay)
 }
 END_TEST
 
+START_TEST(test_value_overlay_blank_where_untaught)
+{
+    /* An untrained table values every action 0 everywhere: the overlay leaves the grid as it
+     * is (no tint that would read as "all best", no marks). */
+    GaAgent fresh;
+    GaErr err;
+    ck_assert_int_eq(
+        ga_agent_init(&fresh, sc->agent, sc->param, sc->n_params, "test", sc->obs.size, 1, 1, &err),
+        GA_OK);
+    GaViewOpts o = {.mode = GA_VIEW_REPLAY,
+                    .worlds = {TRAIN},
+                    .n_panes = 1,
+                    .episodes = 1,
+                    .eval_seed = EVAL_SEED,
+                    .tile = 16};
+    GaView v;
+    ck_assert_int_eq(ga_view_init(&v, sc, &fresh, 1, &o, &err), GA_OK);
+    uint8_t *plain = frame_of(&v);
+    ga_view_key(&v, 'v');
+    uint8_t *shaded = frame_of(&v);
+    ck_assert_int_eq(memcmp(plain, shaded, (size_t)v.width * v.cell.height * 4), 0);
+    free(plain);
+    free(shaded);
+    ga_view_free(&v);
+    ga_agent_free(&fresh);
+}
+END_TEST
+
 START_TEST(test_help_overlay)
 {
     const char *keys[32], *what[32];
@@ -534,6 +565,12 @@ START_TEST(test_help_overlay)
     ck_assert(!v.help);
     uint8_t *again = frame_of(&v);
     ck_assert(same_frame(&v, plain, again));
+    ga_view_key(&v, 'h'); /* escape leaves the help first, then the viewer */
+    ck_assert(ga_view_key(&v, 27));
+    ck_assert(!v.help);
+    ck_assert(!v.quit);
+    ga_view_key(&v, 27);
+    ck_assert(v.quit);
     free(plain);
     free(help);
     free(again);
@@ -772,6 +809,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_play_keys_and_undo);
     tcase_add_test(tc, test_recorded_episodes);
     tcase_add_test(tc, test_value_overlay);
+    tcase_add_test(tc, test_value_overlay_blank_where_untaught);
     tcase_add_test(tc, test_help_overlay);
     tcase_add_test(tc, test_bad_options);
     tcase_add_test(tc, test_window_driven_by_keys);

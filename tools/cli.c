@@ -317,3 +317,19 @@ void cli_setup_free(CliSetup *s)
     s->sc = NULL;
     s->text = NULL;
 }
+
+int cli_window(const char *cmd, GaView *v, const GaWindowOpts *o, const char *hint)
+{
+    GaErr err;
+    int shown;
+    if (ga_window_run(v, o, &shown, &err)) {
+        fprintf(stderr, "gridalign %s: %s%s\n", cmd, err.msg, hint);
+        return 1;
+    }
+    if (v->shots_failed) {
+        fprintf(stderr, "gridalign %s: %d screenshot%s could not be written (see above)\n", cmd,
+                v->shots_failed, v->shots_failed == 1 ? "" : "s");
+        return 1;
+    }
+    return 0;
+}

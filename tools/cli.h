@@ -11,6 +11,7 @@
 #include "ga_json.h"
 #include "ga_scenario.h"
 #include "ga_train.h"
+#include "ga_window.h"
 
 #define EXIT_CHECK_FAILED 1
 #define EXIT_BAD_INPUT 2
@@ -74,6 +75,10 @@ int cli_load_run(const char *cmd, const char *run_dir, const char *scen, GaRunIn
 /* Warns on stderr when a tabular agent's table filled up and refused updates: the agent then
  * learns nothing in the states it could not store, which looks like a failure to learn. */
 void cli_warn_table(const char *who, const GaTrainResult *r, int64_t steps);
+
+/* Runs the viewer's window; on failure prints "gridalign CMD: <why><hint>". Returns 0, or 1
+ * when no window could be opened or a screenshot could not be written. */
+int cli_window(const char *cmd, GaView *v, const GaWindowOpts *o, const char *hint);
 
 /* For an output file named by a flag: creates its directory and checks that it can be
  * written, before any long work. Returns GA_OK or GA_EIO (err filled). */

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "ga_io.h"
 #include "ga_report.h"
 #include "ga_view.h"
 #include "ga_window.h"
@@ -60,14 +61,15 @@ int cmd_play(int argc, char **argv)
             return 0;
         } else if (cli_opt(argc, argv, &i, "--env", &v)) {
             if (!v || !*v)
-                return cli_usage_error("play", "--env needs a world, got %s", v);
+                return cli_usage_error("play", "--env needs a world%s", "");
             env = v;
         } else if (cli_opt(argc, argv, &i, "--episodes", &v)) {
             if (cli_parse_i64(v, 1, 100000, &episodes))
                 return cli_usage_error("play", "--episodes takes 1 to 100000, not %s", v);
         } else if (cli_opt(argc, argv, &i, "--seed", &v)) {
             if (cli_parse_i64(v, 0, INT64_MAX, &seed))
-                return cli_usage_error("play", "--seed takes an integer from 0, not %s", v);
+                return cli_usage_error("play", "--seed takes an integer from 0 to 2^63-1, not %s",
+                                       v);
         } else if (cli_opt(argc, argv, &i, "--tile", &v)) {
             if (cli_parse_i64(v, GA_RENDER_MIN_TILE, GA_RENDER_MAX_TILE, &tile))
                 return cli_usage_error("play", "--tile takes 8 to 64 pixels, not %s", v);
@@ -76,7 +78,7 @@ int cmd_play(int argc, char **argv)
                 return cli_usage_error("play", "--frames takes a positive count, not %s", v);
         } else if (cli_opt(argc, argv, &i, "--shots", &v)) {
             if (!v || !*v)
-                return cli_usage_error("play", "--shots needs a directory, got %s", v);
+                return cli_usage_error("play", "--shots needs a directory%s", "");
             shots = v;
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("play", "unknown option %s", a);
@@ -115,6 +117,10 @@ int cmd_play(int argc, char **argv)
                     .tile = (int)tile,
                     .on_end = print_end};
     GaView view;
+    if (shots && ga_io_mkdirs(shots, &err)) {
+        free(sc);
+        return cli_fail_output(&err);
+    }
     int rc = ga_view_init(&view, sc, NULL, 0, &o, &err);
     if (rc) {
         free(sc);
@@ -128,11 +134,7 @@ int cmd_play(int argc, char **argv)
     char title[256];
     snprintf(title, sizeof title, "gridalign play: %s on %s", sc->name, env);
     GaWindowOpts wo = {.title = title, .shot_dir = shots, .max_frames = (int)max_frames};
-    int shown;
-    if (ga_window_run(&view, &wo, &shown, &err)) {
-        fprintf(stderr, "gridalign play: %s\n", err.msg);
-        rc = 1;
-    }
+    rc = cli_window("play", &view, &wo, "");
     ga_view_free(&view);
     free(sc);
     return rc;

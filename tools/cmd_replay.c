@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "ga_env.h"
 #include "ga_image.h"
 #include "ga_io.h"
 #include "ga_record.h"
@@ -21,14 +22,15 @@
 
 static const char HELP[] =
     "usage: gridalign replay RUN_DIR [options]\n"
-    "       gridalign replay --trajectory FILE [options]\n"
+    "       gridalign replay [RUN_DIR] --trajectory FILE [options]\n"
     "\n"
     "Replays the run's agent greedily in a window: the episodes gridalign eval measures with\n"
     "the same --seed, on the training world or any test world, one after another. Keys:\n"
     "space pause, right one step, left one step back, + - speed, n p next/previous episode,\n"
-    "tab next world, v value overlay, s screenshot, h help, q quit. With --png or --gif,\n"
-    "draws the episodes into pictures instead (no display needed). With --trajectory, shows\n"
-    "recorded episodes (eval --record, replay --record) from their actions, without the agent.\n"
+    "r restart, tab next world, v value overlay, s screenshot, h or ? help, q or esc quit.\n"
+    "With --png or --gif, draws the episodes into pictures instead (no display needed).\n"
+    "With --trajectory, shows recorded episodes (eval --record, replay --record) from their\n"
+    "actions, without the agent; the run is the one the file's header names, or RUN_DIR.\n"
     "\n"
     "options:\n"
     "  --env NAME       the world (default train; with --trajectory: only its episodes)\n"
@@ -37,6 +39,7 @@ static const char HELP[] =
     "                   window, n and p cycle through N (default 100)\n"
     "  --seed S         evaluation seed of the layouts (default 0)\n"
     "  --values         start with the value overlay: greedy action and value per cell\n"
+    "                   (the window and --png; its shades do not fit a GIF's palette)\n"
     "  --paused         start paused\n"
     "  --record FILE    also write the N episodes of each shown world as a trajectory file\n"
     "                   (as eval --record writes them; gridalign verify checks it)\n"
@@ -62,6 +65,27 @@ static int find_world(const GaScenario *sc, const char *name, const char *flag)
     return w;
 }
 
+/* Whether a recorded episode's actions give back its recorded returns and end. Drawing needs
+ * only the actions; this is a quick look so a hand-edited file is noticed (verify checks every
+ * step and the agent's choices too). */
+static int resimulates(const GaScenario *sc, const GaTrajEpisode *e)
+{
+    const GaWorldCfg *c = &sc->world[ga_scenario_find_world(sc, e->world)];
+    GaWorld w;
+    ga_env_reset(&w, c, e->seed);
+    for (int t = 0; t < e->n; t++) {
+        if (w.terminated || w.truncated)
+            return 0;
+        ga_world_step(&w, c, e->actions[t]);
+    }
+    for (int k = 0; k < e->n_returns; k++) {
+        int o = ga_scenario_find_objective(sc, e->objective[k]);
+        if (o < 0 || e->returns[k] != (double)w.ret[o])
+            return 0;
+    }
+    return w.terminated || w.truncated;
+}
+
 /* Reads the episodes of a trajectory file (those of world `only` when not NULL), at most max.
  * Returns the count, or -1 after printing the error. */
 static int64_t read_episodes(const char *path, FILE *f, const GaScenario *sc, const char *only,
@@ -70,6 +94,7 @@ static int64_t read_episodes(const char *path, FILE *f, const GaScenario *sc, co
     char *line = NULL;
     size_t cap = 0;
     int64_t n = 0, lineno = 1, room = 0;
+    int warned = 0;
     GaTrajEpisode *eps = NULL;
     GaErr err;
     while (n < max && getline(&line, &cap, f) >= 0) {
@@ -95,10 +120,19 @@ static int64_t read_episodes(const char *path, FILE *f, const GaScenario *sc, co
             ga_traj_free(&eps[n]);
             goto fail;
         }
-        if (only && strcmp(eps[n].world, only))
+        if (only && strcmp(eps[n].world, only)) {
             ga_traj_free(&eps[n]);
-        else
-            n++;
+            continue;
+        }
+        if (!warned && !resimulates(sc, &eps[n])) {
+            fprintf(stderr,
+                    "%s:%" PRId64 ": episode %" PRId64 " does not re-simulate as recorded (its end "
+                    "or returns differ); drawn from its actions anyway; gridalign verify %s checks "
+                    "the file step by step\n",
+                    path, lineno, eps[n].id, path);
+            warned = 1;
+        }
+        n++;
     }
     free(line);
     *out = eps;
@@ -171,18 +205,21 @@ int cmd_replay(int argc, char **argv)
             paused = 1;
         } else if (cli_opt(argc, argv, &i, "--env", &v)) {
             if (!v || !*v)
-                return cli_usage_error("replay", "--env needs a world, got %s", v);
+                return cli_usage_error("replay", "--env needs a world%s", "");
             env = v;
         } else if (cli_opt(argc, argv, &i, "--compare", &v)) {
-            if (!v || !strchr(v, ',') || strchr(v, ',') == v || !strchr(v, ',')[1])
-                return cli_usage_error("replay", "--compare takes two worlds A,B, not %s", v);
+            const char *comma = v ? strchr(v, ',') : NULL;
+            if (!comma || comma == v || !comma[1] || strchr(comma + 1, ','))
+                return cli_usage_error("replay", "--compare takes two worlds A,B, not %s",
+                                       v ? v : "nothing");
             compare = v;
         } else if (cli_opt(argc, argv, &i, "--episodes", &v)) {
             if (cli_parse_i64(v, 1, MAX_RECORDED, &episodes))
                 return cli_usage_error("replay", "--episodes takes 1 to 100000, not %s", v);
         } else if (cli_opt(argc, argv, &i, "--seed", &v)) {
             if (cli_parse_i64(v, 0, INT64_MAX, &seed))
-                return cli_usage_error("replay", "--seed takes an integer from 0, not %s", v);
+                return cli_usage_error("replay", "--seed takes an integer from 0 to 2^63-1, not %s",
+                                       v);
         } else if (cli_opt(argc, argv, &i, "--tile", &v)) {
             if (cli_parse_i64(v, GA_RENDER_MIN_TILE, GA_RENDER_MAX_TILE, &tile))
                 return cli_usage_error("replay", "--tile takes 8 to 64 pixels, not %s", v);
@@ -194,23 +231,23 @@ int cmd_replay(int argc, char **argv)
                 return cli_usage_error("replay", "--frames takes a positive count, not %s", v);
         } else if (cli_opt(argc, argv, &i, "--trajectory", &v)) {
             if (!v || !*v)
-                return cli_usage_error("replay", "--trajectory needs a file, got %s", v);
+                return cli_usage_error("replay", "--trajectory needs a file%s", "");
             traj = v;
         } else if (cli_opt(argc, argv, &i, "--record", &v)) {
             if (!v || !*v)
-                return cli_usage_error("replay", "--record needs a file, got %s", v);
+                return cli_usage_error("replay", "--record needs a file%s", "");
             record = v;
         } else if (cli_opt(argc, argv, &i, "--shots", &v)) {
             if (!v || !*v)
-                return cli_usage_error("replay", "--shots needs a directory, got %s", v);
+                return cli_usage_error("replay", "--shots needs a directory%s", "");
             shots = v;
         } else if (cli_opt(argc, argv, &i, "--png", &v)) {
             if (!v || !*v)
-                return cli_usage_error("replay", "--png needs a directory, got %s", v);
+                return cli_usage_error("replay", "--png needs a directory%s", "");
             png = v;
         } else if (cli_opt(argc, argv, &i, "--gif", &v)) {
             if (!v || !*v)
-                return cli_usage_error("replay", "--gif needs a file, got %s", v);
+                return cli_usage_error("replay", "--gif needs a file%s", "");
             gif = v;
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("replay", "unknown option %s", a);
@@ -264,6 +301,11 @@ int cmd_replay(int argc, char **argv)
     GaAgent ag;
     int rc = cli_load_run("replay", run_dir, NULL, &info, &sc, &ag);
     if (rc) {
+        if (tf && run_dir == th.run_dir)
+            fprintf(stderr,
+                    "%s: the run directory %s comes from its header; give the run as "
+                    "RUN_DIR: gridalign replay RUN_DIR --trajectory %s\n",
+                    traj, run_dir, traj);
         if (tf)
             fclose(tf);
         return rc;
@@ -288,6 +330,10 @@ int cmd_replay(int argc, char **argv)
         if ((o.worlds[0] = find_world(sc, a, "--compare")) < 0 ||
             (o.worlds[1] = find_world(sc, b, "--compare")) < 0) {
             rc = EXIT_BAD_INPUT;
+            goto done;
+        }
+        if (o.worlds[0] == o.worlds[1]) {
+            rc = cli_usage_error("replay", "--compare takes two different worlds, not %s", compare);
             goto done;
         }
         o.n_panes = 2;
@@ -318,12 +364,7 @@ int cmd_replay(int argc, char **argv)
         o.episodes = n_eps;
     }
     if ((gif && cli_prepare_output(gif, &err)) || (png && ga_io_mkdirs(png, &err)) ||
-        (record && cli_prepare_output(record, &err))) {
-        rc = cli_fail_output(&err);
-        goto done;
-    }
-    if (record && ga_record_write(record, run_dir, &info, sc, &ag, o.worlds, o.n_panes,
-                                  (int)episodes, (uint64_t)seed, &err)) {
+        (record && cli_prepare_output(record, &err)) || (shots && ga_io_mkdirs(shots, &err))) {
         rc = cli_fail_output(&err);
         goto done;
     }
@@ -338,24 +379,26 @@ int cmd_replay(int argc, char **argv)
     snprintf(worlds, sizeof worlds, "%s%s%s",
              traj ? "recorded episodes" : sc->world[o.worlds[0]].name, compare ? " and " : "",
              compare ? sc->world[o.worlds[1]].name : "");
-    printf("replay %s: %s on %s, %" PRId64 " episode%s%s%s\n", run_dir, ag.name, worlds, o.episodes,
-           o.episodes == 1 ? "" : "s", record ? "; recorded to " : "", record ? record : "");
+    printf("replay %s: %s on %s, %" PRId64 " episode%s\n", run_dir, ag.name, worlds, o.episodes,
+           o.episodes == 1 ? "" : "s");
     fflush(stdout);
     if (!window) {
         rc = write_pictures(&view, png, gif, (int)delay);
-        goto done;
+    } else {
+        char title[256];
+        snprintf(title, sizeof title, "gridalign replay: %s, %s on %s", sc->name, ag.name, worlds);
+        GaWindowOpts wo = {.title = title, .shot_dir = shots, .max_frames = (int)max_frames};
+        rc = cli_window("replay", &view, &wo,
+                        "; without a display, --png DIR or --gif FILE draw "
+                        "pictures");
     }
-    char title[256];
-    snprintf(title, sizeof title, "gridalign replay: %s, %s on %s", sc->name, ag.name, worlds);
-    GaWindowOpts wo = {.title = title, .shot_dir = shots, .max_frames = (int)max_frames};
-    int shown;
-    if (ga_window_run(&view, &wo, &shown, &err)) {
-        fprintf(stderr,
-                "gridalign replay: %s; without a display, --png DIR or --gif FILE draw "
-                "pictures\n",
-                err.msg);
-        rc = 1;
-    }
+    /* The recording last, so a command that failed leaves no file behind. */
+    if (!rc && record &&
+        ga_record_write(record, run_dir, &info, sc, &ag, o.worlds, o.n_panes, (int)episodes,
+                        (uint64_t)seed, &err))
+        rc = cli_fail_output(&err);
+    if (!rc && record)
+        printf("wrote %s\n", record);
 done:
     if (have_view)
         ga_view_free(&view);

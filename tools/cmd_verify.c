@@ -21,7 +21,7 @@
 static const char HELP[] =
     "usage: gridalign verify FILE [--run DIR]\n"
     "\n"
-    "Re-simulates every episode of a trajectory file written by `gridalign eval --record`:\n"
+    "Re-simulates every episode of a trajectory file (gridalign eval or replay --record):\n"
     "the run's agent must choose each recorded action again, and each step's reward,\n"
     "termination and truncation, the episode's returns under every objective and its label\n"
     "must all match. Exit status: 0 all match; 1 at the first divergence, which is named;\n"
@@ -149,8 +149,14 @@ int cmd_verify(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if ((rc = cli_load_run("verify", run ? run : h.run_dir, NULL, &info, &sc, &ag)))
+    if ((rc = cli_load_run("verify", run ? run : h.run_dir, NULL, &info, &sc, &ag))) {
+        if (!run)
+            fprintf(stderr,
+                    "%s: the run directory %s comes from its header; give the run with "
+                    "--run DIR\n",
+                    file, h.run_dir);
         goto done;
+    }
     have = 1;
     char *bytes;
     size_t len;

@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 
 #include "ga_eval.h"
@@ -98,7 +99,9 @@ int ga_record_write(const char *path, const char *run_dir, const GaRunInfo *info
         return rc;
     GaJson *hj = ga_json_object();
     ga_json_add_num(hj, "gridalign_trajectories", GA_TRAJ_FORMAT);
-    ga_json_add_str(hj, "run_dir", run_dir);
+    /* The absolute path, so verify and replay --trajectory find the run from any directory. */
+    char abs[4096];
+    ga_json_add_str(hj, "run_dir", realpath(run_dir, abs) ? abs : run_dir);
     ga_json_add_str(hj, "scenario", sc->name);
     snprintf(hex, sizeof hex, "%016" PRIx64, sc->hash);
     ga_json_add_str(hj, "scenario_hash", hex);

@@ -12,7 +12,7 @@
 #include "ga_json.h"
 #include "ga_scenario.h"
 
-/* Writes path atomically: the header, then episodes 0 .. episodes-1 of each world in
+/* Writes path atomically: the header (with run_dir made absolute), then episodes 0 .. episodes-1 of each world in
  * worlds[0 .. n_worlds-1], in that order, ids counting up from 0. run_dir/info->agent_file is
  * read for its hash. Returns GA_OK, or GA_EIO / GA_ENOMEM with err naming the file; on failure
  * nothing appears at path. */

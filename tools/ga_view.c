@@ -55,7 +55,8 @@ static const struct {
     {'r', R | P, CMD_RESTART, 0, "r", "restart the episode"},
     {'n', R | P, CMD_NEXT_EP, 0, "n p", "next / previous episode"},
     {'p', R | P, CMD_PREV_EP, 0, NULL, NULL},
-    {'\t', R | P, CMD_NEXT_WORLD, 0, "tab", "next world (right pane)"},
+    {'\t', R, CMD_NEXT_WORLD, 0, "tab", "next world (the right pane of two)"},
+    {'\t', P, CMD_NEXT_WORLD, 0, "tab", "next world"},
     {'v', R, CMD_VALUES, 0, "v", "greedy action, value per cell"},
     {'s', R | P, CMD_SHOT, 0, "s", "screenshot (PNG)"},
     {'h', R | P, CMD_HELP, 0, "h ?", "this help"},
@@ -269,7 +270,10 @@ int ga_view_key(GaView *v, int key)
     case CMD_NEXT_WORLD:
         if (v->o.traj)
             return 0; /* a recording's episodes keep their worlds */
-        last->world = (last->world + 1) % v->sc->n_worlds;
+        /* In compare mode the right pane skips the left one's world: two panes, two worlds. */
+        do
+            last->world = (last->world + 1) % v->sc->n_worlds;
+        while (v->o.n_panes > 1 && last->world == v->pane[0].world);
         ga_view_seek(v, 0);
         break;
     case CMD_RESTART:
@@ -285,7 +289,10 @@ int ga_view_key(GaView *v, int key)
         v->help = !v->help;
         break;
     case CMD_QUIT:
-        v->quit = 1;
+        if (key == 27 && v->help)
+            v->help = 0; /* escape leaves the help first */
+        else
+            v->quit = 1;
         break;
     case CMD_ACT:
         step_all(v, BIND[i].action);
@@ -374,19 +381,23 @@ static void draw_action(uint8_t *rgba, int stride, int x0, int y0, int t, int a)
 
 /* The value overlay: the agent as if it stood on each free cell (same facing, same load, the
  * rest of the world as it is), tinted by the greedy value (blue low, yellow high over the
- * pane's range) and marked with the greedy action. */
+ * pane's range) and marked with the greedy action. A cell where every action has the same
+ * value (a state a table never saw) says nothing: no tint, no mark, and no part in the range. */
 static void draw_values(const GaView *v, const GaViewPane *p, uint8_t *rgba, int stride, int x0)
 {
     const GaWorldCfg *c = &v->sc->world[p->world];
     static const uint8_t LOW[3] = {40, 90, 220}, HIGH[3] = {250, 210, 30};
-    float best[GA_MAX_H * GA_MAX_W]; /* (h, w) */
-    uint8_t arg[GA_MAX_H * GA_MAX_W];
+    enum { BLANK = 255 };
+    float best[GA_MAX_H * GA_MAX_W];  /* (h, w) */
+    uint8_t arg[GA_MAX_H * GA_MAX_W]; /* (h, w) greedy action, GA_NOOP: no single one, BLANK */
     float lo = 0, hi = 0;
     int any = 0;
     GaWorld probe = p->w;
     uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
     for (int y = 0; y < c->h; y++)
         for (int x = 0; x < c->w; x++) {
+            int cell = y * GA_MAX_W + x;
+            arg[cell] = BLANK;
             if (ga_world_is_wall(&p->w, x, y))
                 continue;
             float q[GA_NUM_ACTIONS];
@@ -399,10 +410,10 @@ static void draw_values(const GaView *v, const GaViewPane *p, uint8_t *rgba, int
                 b = q[a] > q[b] ? a : b;
             for (int a = 0; a < GA_NUM_ACTIONS; a++)
                 ties += q[a] == q[b];
-            best[y * GA_MAX_W + x] = q[b];
-            /* No mark where the best value is shared: no single greedy action there (as in a
-             * state the table never saw, all zeros). */
-            arg[y * GA_MAX_W + x] = (uint8_t)(ties > 1 ? GA_NOOP : b);
+            if (ties == GA_NUM_ACTIONS)
+                continue;
+            best[cell] = q[b];
+            arg[cell] = (uint8_t)(ties > 1 ? GA_NOOP : b); /* no mark for a shared best */
             lo = !any || q[b] < lo ? q[b] : lo;
             hi = !any || q[b] > hi ? q[b] : hi;
             any = 1;
@@ -410,16 +421,17 @@ static void draw_values(const GaView *v, const GaViewPane *p, uint8_t *rgba, int
     int t = v->cell.tile;
     for (int y = 0; y < c->h; y++)
         for (int x = 0; x < c->w; x++) {
-            if (ga_world_is_wall(&p->w, x, y))
+            int cell = y * GA_MAX_W + x;
+            if (arg[cell] == BLANK)
                 continue;
-            float s = hi > lo ? (best[y * GA_MAX_W + x] - lo) / (hi - lo) : 1.0f;
+            float s = hi > lo ? (best[cell] - lo) / (hi - lo) : 1.0f;
             uint8_t tint[3];
             for (int k = 0; k < 3; k++)
                 tint[k] = (uint8_t)(LOW[k] + (HIGH[k] - LOW[k]) * s);
             for (int py = 1; py < t; py++)
                 for (int px = 1; px < t; px++)
                     blend(rgba + ((size_t)(y * t + py) * stride + x0 + x * t + px) * 4, tint, 90);
-            draw_action(rgba, stride, x0 + x * t, y * t, t, arg[y * GA_MAX_W + x]);
+            draw_action(rgba, stride, x0 + x * t, y * t, t, arg[cell]);
         }
 }
 
@@ -444,7 +456,7 @@ static int hud_text(const GaView *v, const GaViewPane *p, char (*text)[96])
     int proxy, label = ga_track_label(&p->track, &p->w, c, &proxy);
     char slot[64];
     ga_label_slot_name(ga_label_slot(label, proxy), names, slot, sizeof slot);
-    snprintf(text[n++], 96, "label so far: %s", slot);
+    snprintf(text[n++], 96, "label%s: %s", pane_over(v, p) ? "" : " so far", slot);
     if (n < v->hud_lines) {
         text[n][0] = 0;
         if (v->values) {
@@ -521,7 +533,7 @@ void ga_view_draw(const GaView *v, uint8_t *rgba)
     if (v->o.mode == GA_VIEW_PLAY)
         snprintf(status, sizeof status, "%s  h: help",
                  v->status[0]  ? v->status
-                 : all_over(v) ? "episode over: n next layout, r again, u undo"
+                 : all_over(v) ? "over: n next, r again, u undo"
                                : "play");
     else
         snprintf(status, sizeof status, "%s  %d steps/s  %s  h: help",

@@ -71,6 +71,7 @@ struct GaView {
     int t; /* steps asked of the panes this episode (a pane that ended stops) */
     int paused, help, values, quit;
     int shot;            /* s was pressed: the window writes a screenshot and clears this */
+    int shots_failed;    /* screenshots the window could not write */
     int speed;           /* index into GA_VIEW_SPEEDS */
     int acc_ms, hold_ms; /* time toward the next step; time shown on an episode's end */
     GaFont *font;

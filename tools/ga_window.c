@@ -52,8 +52,9 @@ static void screenshot(GaView *v, const uint8_t *buf, const char *dir)
     GaErr err;
     if ((dir && ga_io_mkdirs(dir, &err)) ||
         ga_image_write_png(path, buf, v->width, v->height, &err)) {
-        fprintf(stderr, "%s\n", err.msg);
+        fprintf(stderr, "screenshot: %s\n", err.msg);
         snprintf(v->status, sizeof v->status, "screenshot failed (see the terminal)");
+        v->shots_failed++;
     } else {
         fprintf(stderr, "wrote %s\n", path);
         snprintf(v->status, sizeof v->status, "wrote %s", path);
