@@ -12,10 +12,10 @@
 #include "ga_json.h"
 #include "ga_scenario.h"
 
-/* Writes path atomically: the header (with run_dir made absolute), then episodes 0 .. episodes-1 of each world in
- * worlds[0 .. n_worlds-1], in that order, ids counting up from 0. run_dir/info->agent_file is
- * read for its hash. Returns GA_OK, or GA_EIO / GA_ENOMEM with err naming the file; on failure
- * nothing appears at path. */
+/* Writes path atomically: the header (run_dir made absolute), then episodes 0 .. episodes-1 of
+ * each world in worlds[0 .. n_worlds-1], in that order, ids counting up from 0.
+ * run_dir/info->agent_file is read for its hash. Returns GA_OK, or GA_EIO / GA_ENOMEM with err
+ * naming the file; on failure nothing appears at path. */
 int ga_record_write(const char *path, const char *run_dir, const GaRunInfo *info,
                     const GaScenario *sc, GaAgent *ag, const int *worlds, int n_worlds,
                     int episodes, uint64_t eval_seed, GaErr *err);
