@@ -197,6 +197,7 @@ check "play with an unknown world exits 2" run 2 play tiny.json --env nowhere
 check "play of a missing scenario exits 2" run 2 play nowhere.json
 check "--compare needs two worlds" run 2 replay r --compare train
 check "--compare takes no third world" run 2 replay r --compare train,decoys,train
+check "--compare with a very long name exits 2" run 2 replay r --compare "$(printf 'x%.0s' {1..300}),train" --frames 5
 check "--compare takes two different worlds" run 2 replay r --compare decoys,decoys
 check "and says so" has "two different worlds" err
 : >afile
@@ -233,7 +234,7 @@ printf '{"id":0,"world":"moon","seed":"1","actions":[],"rewards":[],"termination
 cat <(head -1 traj/dec.jsonl) traj/moon.line >traj/moon.jsonl
 sed '2s/"returns":{"intended":[-0-9.e]*/"returns":{"intended":7/' traj/dec.jsonl >traj/edited.jsonl
 check "an edited recording is still drawn" run 0 replay --trajectory traj/edited.jsonl --gif traj/edited.gif
-check "with a warning naming the line" has 'traj/edited.jsonl:2: episode 0 does not re-simulate as recorded' err
+check "with a warning naming the line and what differs" has "traj/edited.jsonl:2: episode 0 does not re-simulate as recorded (return under intended 7 recorded" err
 check "a recorded world the scenario lacks exits 2" run 2 replay --trajectory traj/moon.jsonl --gif traj/none.gif
 check "and names the line" has 'traj/moon.jsonl:2: world "moon" is not in scenario' err
 

@@ -76,6 +76,10 @@ int cli_load_run(const char *cmd, const char *run_dir, const char *scen, GaRunIn
  * learns nothing in the states it could not store, which looks like a failure to learn. */
 void cli_warn_table(const char *who, const GaTrainResult *r, int64_t steps);
 
+/* Index of the world called name in sc; else prints `FLAG: unknown world "NAME" (worlds: ...)`
+ * and returns -1. */
+int cli_find_world(const GaScenario *sc, const char *name, const char *flag);
+
 /* Runs the viewer's window; on failure prints "gridalign CMD: <why><hint>". Returns 0, or 1
  * when no window could be opened or a screenshot could not be written. */
 int cli_window(const char *cmd, GaView *v, const GaWindowOpts *o, const char *hint);

@@ -46,14 +46,9 @@ static int parse_envs(const GaScenario *sc, const char *list, int *worlds)
     char buf[1024];
     snprintf(buf, sizeof buf, "%s", list);
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-        int w = ga_scenario_find_world(sc, tok);
-        if (w < 0) {
-            fprintf(stderr, "--envs: unknown world \"%s\" (worlds:", tok);
-            for (int i = 0; i < sc->n_worlds; i++)
-                fprintf(stderr, " %s", sc->world[i].name);
-            fprintf(stderr, ")\n");
+        int w = cli_find_world(sc, tok, "--envs");
+        if (w < 0)
             return -1;
-        }
         for (int i = 0; i < n; i++)
             if (worlds[i] == w)
                 w = -1;

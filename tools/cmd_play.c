@@ -100,12 +100,8 @@ int cmd_play(int argc, char **argv)
         free(sc);
         return cli_fail(&err);
     }
-    int world = ga_scenario_find_world(sc, env);
+    int world = cli_find_world(sc, env, "--env");
     if (world < 0) {
-        fprintf(stderr, "--env: unknown world \"%s\" (worlds:", env);
-        for (int k = 0; k < sc->n_worlds; k++)
-            fprintf(stderr, " %s", sc->world[k].name);
-        fprintf(stderr, ")\n");
         free(sc);
         return EXIT_BAD_INPUT;
     }
@@ -127,7 +123,8 @@ int cmd_play(int argc, char **argv)
         return cli_fail(&err);
     }
     if (err.msg[0])
-        fprintf(stderr, "play: %s; frames without the heads-up lines\n", err.msg);
+        fprintf(stderr, "play: %s; frames without text (heads-up lines, status line, help)\n",
+                err.msg);
     printf("play %s on %s: arrows move, space picks up, d drops, h shows every key\n", sc->name,
            env);
     fflush(stdout);

@@ -9,7 +9,6 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "ga_env.h"
 #include "ga_image.h"
 #include "ga_io.h"
 #include "ga_record.h"
@@ -52,40 +51,6 @@ static const char HELP[] =
     "  --frames N       close the window after N frames (for scripts and tests)\n"
     "  -h, --help       this help\n";
 
-/* Resolves "A,B" to two world indices; prints and returns -1 on an unknown name. */
-static int find_world(const GaScenario *sc, const char *name, const char *flag)
-{
-    int w = ga_scenario_find_world(sc, name);
-    if (w < 0) {
-        fprintf(stderr, "%s: unknown world \"%s\" (worlds:", flag, name);
-        for (int k = 0; k < sc->n_worlds; k++)
-            fprintf(stderr, " %s", sc->world[k].name);
-        fprintf(stderr, ")\n");
-    }
-    return w;
-}
-
-/* Whether a recorded episode's actions give back its recorded returns and end. Drawing needs
- * only the actions; this is a quick look so a hand-edited file is noticed (verify checks every
- * step and the agent's choices too). */
-static int resimulates(const GaScenario *sc, const GaTrajEpisode *e)
-{
-    const GaWorldCfg *c = &sc->world[ga_scenario_find_world(sc, e->world)];
-    GaWorld w;
-    ga_env_reset(&w, c, e->seed);
-    for (int t = 0; t < e->n; t++) {
-        if (w.terminated || w.truncated)
-            return 0;
-        ga_world_step(&w, c, e->actions[t]);
-    }
-    for (int k = 0; k < e->n_returns; k++) {
-        int o = ga_scenario_find_objective(sc, e->objective[k]);
-        if (o < 0 || e->returns[k] != (double)w.ret[o])
-            return 0;
-    }
-    return w.terminated || w.truncated;
-}
-
 /* Reads the episodes of a trajectory file (those of world `only` when not NULL), at most max.
  * Returns the count, or -1 after printing the error. */
 static int64_t read_episodes(const char *path, FILE *f, const GaScenario *sc, const char *only,
@@ -124,12 +89,15 @@ static int64_t read_episodes(const char *path, FILE *f, const GaScenario *sc, co
             ga_traj_free(&eps[n]);
             continue;
         }
-        if (!warned && !resimulates(sc, &eps[n])) {
+        /* Drawing needs only the actions; a recording they do not give back (a hand-edited
+         * file) is drawn all the same, with one warning. */
+        int step;
+        char what[256];
+        if (!warned && ga_record_check(sc, NULL, 0, &eps[n], &step, what, sizeof what)) {
             fprintf(stderr,
-                    "%s:%" PRId64 ": episode %" PRId64 " does not re-simulate as recorded (its end "
-                    "or returns differ); drawn from its actions anyway; gridalign verify %s checks "
-                    "the file step by step\n",
-                    path, lineno, eps[n].id, path);
+                    "%s:%" PRId64 ": episode %" PRId64 " does not re-simulate as recorded (%s); "
+                    "drawn from its actions anyway\n",
+                    path, lineno, eps[n].id, what);
             warned = 1;
         }
         n++;
@@ -149,10 +117,7 @@ fail:
 static int write_pictures(GaView *v, const char *png, const char *gif, int delay)
 {
     size_t frame_bytes = (size_t)v->width * (size_t)v->height * 4;
-    int longest = 0;
-    for (int k = 0; k < v->sc->n_worlds; k++)
-        longest = v->sc->world[k].max_steps > longest ? v->sc->world[k].max_steps : longest;
-    int64_t max = v->o.episodes * (longest + 1);
+    int64_t max = v->o.episodes * (v->max_steps + 1);
     int max_frames = (int)(max < MAX_FRAMES ? max : MAX_FRAMES);
     uint8_t *frames = malloc((size_t)max_frames * frame_bytes);
     if (!frames) {
@@ -323,12 +288,13 @@ int cmd_replay(int argc, char **argv)
                     .values = values,
                     .still = !window};
     if (compare) {
-        char a[256], *b;
-        snprintf(a, sizeof a, "%s", compare);
-        b = strchr(a, ',');
-        *b++ = 0;
-        if ((o.worlds[0] = find_world(sc, a, "--compare")) < 0 ||
-            (o.worlds[1] = find_world(sc, b, "--compare")) < 0) {
+        /* Names are short; a longer one is cut here and then not found. */
+        char a[2 * GA_NAME_LEN];
+        const char *b = strchr(compare, ',') + 1;
+        int len = (int)(b - 1 - compare);
+        snprintf(a, sizeof a, "%.*s", len < (int)sizeof a ? len : (int)sizeof a - 1, compare);
+        if ((o.worlds[0] = cli_find_world(sc, a, "--compare")) < 0 ||
+            (o.worlds[1] = cli_find_world(sc, b, "--compare")) < 0) {
             rc = EXIT_BAD_INPUT;
             goto done;
         }
@@ -337,7 +303,7 @@ int cmd_replay(int argc, char **argv)
             goto done;
         }
         o.n_panes = 2;
-    } else if (!traj && (o.worlds[0] = find_world(sc, env ? env : "train", "--env")) < 0) {
+    } else if (!traj && (o.worlds[0] = cli_find_world(sc, env ? env : "train", "--env")) < 0) {
         rc = EXIT_BAD_INPUT;
         goto done;
     }
@@ -347,7 +313,7 @@ int cmd_replay(int argc, char **argv)
             rc = EXIT_BAD_INPUT;
             goto done;
         }
-        if (env && find_world(sc, env, "--env") < 0) {
+        if (env && cli_find_world(sc, env, "--env") < 0) {
             rc = EXIT_BAD_INPUT;
             goto done;
         }
@@ -364,7 +330,8 @@ int cmd_replay(int argc, char **argv)
         o.episodes = n_eps;
     }
     if ((gif && cli_prepare_output(gif, &err)) || (png && ga_io_mkdirs(png, &err)) ||
-        (record && cli_prepare_output(record, &err)) || (shots && ga_io_mkdirs(shots, &err))) {
+        (record && cli_prepare_output(record, &err)) ||
+        (shots && window && ga_io_mkdirs(shots, &err))) {
         rc = cli_fail_output(&err);
         goto done;
     }
@@ -374,7 +341,8 @@ int cmd_replay(int argc, char **argv)
     }
     have_view = 1;
     if (err.msg[0])
-        fprintf(stderr, "replay: %s; frames without the heads-up lines\n", err.msg);
+        fprintf(stderr, "replay: %s; frames without text (heads-up lines, status line, help)\n",
+                err.msg);
     char worlds[2 * GA_NAME_LEN + 8];
     snprintf(worlds, sizeof worlds, "%s%s%s",
              traj ? "recorded episodes" : sc->world[o.worlds[0]].name, compare ? " and " : "",

@@ -2,20 +2,15 @@
  * (from eval --record) and fails loudly on the first divergence: the agent's own choice, each
  * step's reward and end flags, the returns and the label must all come out again. */
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
-#include "ga_env.h"
-#include "ga_eval.h"
 #include "ga_hash.h"
 #include "ga_io.h"
-#include "ga_label.h"
-#include "ga_obs.h"
-#include "ga_report.h"
+#include "ga_record.h"
 #include "ga_traj.h"
 
 static const char HELP[] =
@@ -41,70 +36,6 @@ static int diverge(const char *file, int64_t line, const GaTrajEpisode *e, int t
         fprintf(stderr, "%s:%" PRId64 ": episode %" PRId64 " (world %s): %s\n", file, line, e->id,
                 e->world, what);
     return EXIT_CHECK_FAILED;
-}
-
-/* 0 when episode e re-simulates exactly; else prints the divergence and returns 1. */
-static int check_episode(const char *file, int64_t line, const GaScenario *sc, GaAgent *ag,
-                         uint64_t agent_seed, const GaTrajEpisode *e)
-{
-    char what[256];
-    int wi = ga_scenario_find_world(sc, e->world);
-    if (wi < 0)
-        return diverge(file, line, e, -1, "the scenario has no such world");
-    const GaWorldCfg *c = &sc->world[wi];
-    GaWorld w;
-    GaTrack track;
-    uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
-    GaRng rng = ga_rng_make(ga_rng_derive(e->seed, GA_DOMAIN_AGENT, agent_seed));
-    ga_env_reset(&w, c, e->seed);
-    ga_track_reset(&track);
-    for (int t = 0; t < e->n; t++) {
-        if (w.terminated || w.truncated)
-            return diverge(file, line, e, t, "the episode had already ended here");
-        ga_obs_write(&w, c, &sc->obs, obs);
-        int a = ga_agent_act(ag, obs, 0, &rng);
-        if (a != e->actions[t]) {
-            snprintf(what, sizeof what, "the agent chooses %s, the file says %s",
-                     ga_action_names[a], ga_action_names[e->actions[t]]);
-            return diverge(file, line, e, t, what);
-        }
-        float r = ga_world_step(&w, c, e->actions[t]);
-        ga_track_step(&track, &w, c);
-        if (r != e->rewards[t]) {
-            snprintf(what, sizeof what, "reward %.9g recorded, %.9g re-simulated",
-                     (double)e->rewards[t], (double)r);
-            return diverge(file, line, e, t, what);
-        }
-        if (w.terminated != e->terminations[t] || w.truncated != e->truncations[t]) {
-            snprintf(what, sizeof what, "terminated/truncated %d/%d recorded, %d/%d re-simulated",
-                     e->terminations[t], e->truncations[t], w.terminated, w.truncated);
-            return diverge(file, line, e, t, what);
-        }
-    }
-    if (!w.terminated && !w.truncated)
-        return diverge(file, line, e, e->n, "the episode goes on past the recorded end");
-    for (int k = 0; k < e->n_returns; k++) {
-        int o = ga_scenario_find_objective(sc, e->objective[k]);
-        if (o < 0) {
-            snprintf(what, sizeof what, "the scenario has no objective %s", e->objective[k]);
-            return diverge(file, line, e, -1, what);
-        }
-        if (e->returns[k] != (double)w.ret[o]) {
-            snprintf(what, sizeof what, "return under %s %.9g recorded, %.9g re-simulated",
-                     e->objective[k], e->returns[k], (double)w.ret[o]);
-            return diverge(file, line, e, -1, what);
-        }
-    }
-    const char *names[GA_MAX_OBJECTIVES];
-    char label[64];
-    int proxy, lab = ga_track_label(&track, &w, c, &proxy);
-    ga_report_objective_names(sc, names);
-    ga_label_slot_name(ga_label_slot(lab, proxy), names, label, sizeof label);
-    if (strcmp(label, e->label)) {
-        snprintf(what, sizeof what, "label %s recorded, %s re-simulated", e->label, label);
-        return diverge(file, line, e, -1, what);
-    }
-    return 0;
 }
 
 int cmd_verify(int argc, char **argv)
@@ -184,7 +115,10 @@ int cmd_verify(int argc, char **argv)
             rc = cli_fail(&err);
             goto done;
         }
-        rc = check_episode(file, lineno, sc, &ag, h.agent_seed, &e);
+        int step;
+        char what[256];
+        if (ga_record_check(sc, &ag, h.agent_seed, &e, &step, what, sizeof what))
+            rc = diverge(file, lineno, &e, step, what);
         ga_traj_free(&e);
         if (rc)
             goto done;

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "ga_env.h"
 #include "ga_eval.h"
 #include "ga_hash.h"
 #include "ga_io.h"
@@ -134,4 +136,77 @@ int ga_record_write(const char *path, const char *run_dir, const GaRunInfo *info
         return ga_err_set(err, GA_EIO, "%s: could not record the episodes (memory or disk)", path);
     }
     return ga_io_commit(&out, err);
+}
+
+/* Fills what and returns 1: the divergence found at step (-1: the episode as a whole). */
+static int differ(int *step, int t, char *what, size_t n, const char *text)
+{
+    *step = t;
+    snprintf(what, n, "%s", text);
+    return 1;
+}
+
+int ga_record_check(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const GaTrajEpisode *e,
+                    int *step, char *what, size_t n)
+{
+    char buf[256];
+    int wi = ga_scenario_find_world(sc, e->world);
+    if (wi < 0)
+        return differ(step, -1, what, n, "the scenario has no such world");
+    const GaWorldCfg *c = &sc->world[wi];
+    GaWorld w;
+    GaTrack track;
+    uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+    GaRng rng = ga_rng_make(ga_rng_derive(e->seed, GA_DOMAIN_AGENT, agent_seed));
+    ga_env_reset(&w, c, e->seed);
+    ga_track_reset(&track);
+    for (int t = 0; t < e->n; t++) {
+        if (w.terminated || w.truncated)
+            return differ(step, t, what, n, "the episode had already ended here");
+        if (ag) {
+            ga_obs_write(&w, c, &sc->obs, obs);
+            int a = ga_agent_act(ag, obs, 0, &rng);
+            if (a != e->actions[t]) {
+                snprintf(buf, sizeof buf, "the agent chooses %s, the file says %s",
+                         ga_action_names[a], ga_action_names[e->actions[t]]);
+                return differ(step, t, what, n, buf);
+            }
+        }
+        float r = ga_world_step(&w, c, e->actions[t]);
+        ga_track_step(&track, &w, c);
+        if (r != e->rewards[t]) {
+            snprintf(buf, sizeof buf, "reward %.9g recorded, %.9g re-simulated",
+                     (double)e->rewards[t], (double)r);
+            return differ(step, t, what, n, buf);
+        }
+        if (w.terminated != e->terminations[t] || w.truncated != e->truncations[t]) {
+            snprintf(buf, sizeof buf, "terminated/truncated %d/%d recorded, %d/%d re-simulated",
+                     e->terminations[t], e->truncations[t], w.terminated, w.truncated);
+            return differ(step, t, what, n, buf);
+        }
+    }
+    if (!w.terminated && !w.truncated)
+        return differ(step, e->n, what, n, "the episode goes on past the recorded end");
+    for (int k = 0; k < e->n_returns; k++) {
+        int o = ga_scenario_find_objective(sc, e->objective[k]);
+        if (o < 0) {
+            snprintf(buf, sizeof buf, "the scenario has no objective %s", e->objective[k]);
+            return differ(step, -1, what, n, buf);
+        }
+        if (e->returns[k] != (double)w.ret[o]) {
+            snprintf(buf, sizeof buf, "return under %s %.9g recorded, %.9g re-simulated",
+                     e->objective[k], e->returns[k], (double)w.ret[o]);
+            return differ(step, -1, what, n, buf);
+        }
+    }
+    const char *names[GA_MAX_OBJECTIVES];
+    char label[64];
+    int proxy, lab = ga_track_label(&track, &w, c, &proxy);
+    ga_report_objective_names(sc, names);
+    ga_label_slot_name(ga_label_slot(lab, proxy), names, label, sizeof label);
+    if (strcmp(label, e->label)) {
+        snprintf(buf, sizeof buf, "label %s recorded, %s re-simulated", e->label, label);
+        return differ(step, -1, what, n, buf);
+    }
+    return 0;
 }

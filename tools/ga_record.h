@@ -5,12 +5,14 @@
 #ifndef GA_RECORD_H
 #define GA_RECORD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ga_agent.h"
 #include "ga_err.h"
 #include "ga_json.h"
 #include "ga_scenario.h"
+#include "ga_traj.h"
 
 /* Writes path atomically: the header (run_dir made absolute), then episodes 0 .. episodes-1 of
  * each world in worlds[0 .. n_worlds-1], in that order, ids counting up from 0.
@@ -19,5 +21,13 @@
 int ga_record_write(const char *path, const char *run_dir, const GaRunInfo *info,
                     const GaScenario *sc, GaAgent *ag, const int *worlds, int n_worlds,
                     int episodes, uint64_t eval_seed, GaErr *err);
+
+/* Re-simulates recorded episode e from its seed. With ag, the agent must choose each recorded
+ * action again (its tie-breaking drawn as evaluation draws it, from e->seed and agent_seed);
+ * with ag NULL the actions are taken as given. Each step's reward (training objective) and end
+ * flags, the returns and the label must come out as recorded. Returns 0, or 1 with *step (-1:
+ * the episode as a whole) and what (n bytes) describing the first divergence. */
+int ga_record_check(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const GaTrajEpisode *e,
+                    int *step, char *what, size_t n);
 
 #endif

@@ -68,11 +68,19 @@ static const struct {
 
 static const int SPEEDS[GA_VIEW_N_SPEEDS] = GA_VIEW_SPEEDS;
 
-int ga_view_help_lines(int mode, const char **keys, const char **what, int max)
+/* Whether binding i does something in this view: its mode, values only with an agent, and
+ * recorded episodes keep their worlds. */
+static int bound(const GaView *v, int i)
+{
+    return (BIND[i].modes & (1 << v->o.mode)) && !(BIND[i].cmd == CMD_VALUES && !v->ag) &&
+           !(BIND[i].cmd == CMD_NEXT_WORLD && v->o.traj);
+}
+
+int ga_view_help_lines(const GaView *v, const char **keys, const char **what, int max)
 {
     int n = 0;
     for (int i = 0; i < N_BIND && n < max; i++) {
-        if (!(BIND[i].modes & (1 << mode)) || !BIND[i].label)
+        if (!bound(v, i) || !BIND[i].label)
             continue;
         keys[n] = BIND[i].label;
         what[n++] = BIND[i].what;
@@ -80,7 +88,8 @@ int ga_view_help_lines(int mode, const char **keys, const char **what, int max)
     return n;
 }
 
-/* A recorded episode ends where its recording does, even if the file was cut short. */
+/* A recorded episode ends where its recording does, even where the world would go on (a
+ * hand-edited file). */
 static int pane_over(const GaView *v, const GaViewPane *p)
 {
     return p->w.terminated || p->w.truncated || (v->o.traj && p->w.t >= v->o.traj[v->episode].n);
@@ -186,6 +195,7 @@ int ga_view_init(GaView *v, const GaScenario *sc, GaAgent *ag, uint64_t agent_se
         max_w = c->w > max_w ? c->w : max_w;
         max_h = c->h > max_h ? c->h : max_h;
         max_steps = c->max_steps > max_steps ? c->max_steps : max_steps;
+        v->max_steps = max_steps;
     }
     for (int i = 0; i < o->n_panes; i++) {
         if (o->worlds[i] < 0 || o->worlds[i] >= sc->n_worlds) {
@@ -219,6 +229,11 @@ int ga_view_init(GaView *v, const GaScenario *sc, GaAgent *ag, uint64_t agent_se
     v->pane_h = v->cell.height + text_h;
     v->width = o->n_panes * v->pane_w + (o->n_panes - 1) * 4;
     v->height = v->pane_h + (v->font && !o->still ? ga_render_hud_height(1, v->hud_px) : 0);
+    if (v->font && !o->still) { /* tall enough for the help overlay */
+        const char *keys[32], *what[32];
+        int help_h = (ga_view_help_lines(v, keys, what, 32) + 1) * (v->hud_px + 4) + 12;
+        v->height = v->height > help_h ? v->height : help_h;
+    }
     ga_view_set_episode(v, 0);
     return GA_OK;
 }
@@ -236,7 +251,7 @@ void ga_view_free(GaView *v)
 int ga_view_key(GaView *v, int key)
 {
     int i = 0;
-    while (i < N_BIND && !(BIND[i].key == key && (BIND[i].modes & (1 << v->o.mode))))
+    while (i < N_BIND && !(BIND[i].key == key && bound(v, i)))
         i++;
     if (i == N_BIND)
         return 0;
@@ -268,8 +283,6 @@ int ga_view_key(GaView *v, int key)
         ga_view_set_episode(v, v->episode - 1);
         break;
     case CMD_NEXT_WORLD:
-        if (v->o.traj)
-            return 0; /* a recording's episodes keep their worlds */
         /* In compare mode the right pane skips the left one's world: two panes, two worlds. */
         do
             last->world = (last->world + 1) % v->sc->n_worlds;
@@ -485,7 +498,7 @@ static void draw_help(const GaView *v, uint8_t *rgba)
     for (int i = 0; i < v->width * v->height; i++)
         blend(rgba + (size_t)i * 4, DARK, 200);
     const char *keys[32], *what[32];
-    int n = ga_view_help_lines(v->o.mode, keys, what, 32);
+    int n = ga_view_help_lines(v, keys, what, 32);
     int line = v->hud_px + 4, y = 6;
     char buf[96];
     snprintf(buf, sizeof buf, "keys (%s)", v->o.mode == GA_VIEW_PLAY ? "play" : "replay");

@@ -79,6 +79,7 @@ struct GaView {
     GaRenderLayout cell; /* tile size; width and height of the largest world */
     int pane_w, pane_h;  /* one pane: grid area plus its heads-up lines */
     int width, height;   /* the whole frame */
+    int max_steps;       /* the longest episode of any world of the scenario */
     char status[96];     /* a passing message on the status line (screenshot written, ...) */
 };
 
@@ -114,8 +115,9 @@ void ga_view_set_episode(GaView *v, int64_t e);
  * stops there. */
 void ga_view_seek(GaView *v, int t);
 
-/* The key bindings of a mode, for the help overlay and the README: up to max lines of
- * "KEY  what it does". Returns the count. */
-int ga_view_help_lines(int mode, const char **keys, const char **what, int max);
+/* The keys that do something in this view (its mode, whether it has an agent, whether it
+ * shows recorded episodes), for the help overlay: up to max pairs of a key's label and what
+ * it does. Returns the count. */
+int ga_view_help_lines(const GaView *v, const char **keys, const char **what, int max);
 
 #endif

@@ -61,16 +61,24 @@ static void screenshot(GaView *v, const uint8_t *buf, const char *dir)
     }
 }
 
-/* The largest whole scale (1 to 4) at which the frame fits the display with a margin. */
-static int pick_scale(const GaView *v)
+/* The window's first size: the frame at the largest whole scale (1 to 4) that fits the
+ * display with a margin, or shrunk to fit when even scale 1 does not (the renderer scales the
+ * frame to whatever size the window has). */
+static void window_size(const GaView *v, int *w, int *h)
 {
     SDL_Rect r;
     if (SDL_GetDisplayUsableBounds(0, &r))
-        return 2;
-    int s = 4;
-    while (s > 1 && (v->width * s > r.w * 9 / 10 || v->height * s > r.h * 9 / 10))
+        r.w = 1280, r.h = 800;
+    int mw = r.w * 9 / 10, mh = r.h * 9 / 10, s = 4;
+    while (s > 1 && (v->width * s > mw || v->height * s > mh))
         s--;
-    return s;
+    *w = v->width * s;
+    *h = v->height * s;
+    if (*w > mw || *h > mh) {
+        double k = (double)mw / *w < (double)mh / *h ? (double)mw / *w : (double)mh / *h;
+        *w = (int)(*w * k);
+        *h = (int)(*h * k);
+    }
 }
 
 int ga_window_run(GaView *v, const GaWindowOpts *o, int *frames, GaErr *err)
@@ -105,10 +113,11 @@ int ga_window_run(GaView *v, const GaWindowOpts *o, int *frames, GaErr *err)
         goto done;
     }
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "nearest");
-    int scale = o->screen ? 1 : pick_scale(v); /* read back at the frame's own size */
+    int ww = v->width, wh = v->height; /* read back at the frame's own size */
+    if (!o->screen)
+        window_size(v, &ww, &wh);
     win = SDL_CreateWindow(o->title ? o->title : "gridalign", SDL_WINDOWPOS_CENTERED,
-                           SDL_WINDOWPOS_CENTERED, v->width * scale, v->height * scale,
-                           SDL_WINDOW_RESIZABLE);
+                           SDL_WINDOWPOS_CENTERED, ww, wh, SDL_WINDOW_RESIZABLE);
     if (!win || !(ren = SDL_CreateRenderer(win, -1, 0)) ||
         SDL_RenderSetLogicalSize(ren, v->width, v->height) ||
         !(tex = SDL_CreateTexture(ren, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STREAMING,
