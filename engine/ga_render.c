@@ -146,8 +146,15 @@ void ga_render_world(const GaWorld *w, const GaWorldCfg *c, const GaRenderLayout
                                                           : FIXED[FLOOR]);
             }
             int o = w->obj_at[cy * GA_MAX_W + cx];
-            if (o >= 0)
-                draw_object(rgba, stride, cx * t, cy * t, t, &c->kind[w->obj_kind[o]], 1.0, 0, 0);
+            if (o < 0)
+                continue;
+            draw_object(rgba, stride, cx * t, cy * t, t, &c->kind[w->obj_kind[o]], 1.0, 0, 0);
+            /* What was delivered into it, small along its foot: the nose in the basket stays
+             * in sight. Three at most; more would not fit. */
+            for (int i = 0, k = 0; i < w->n_obj && k < 3; i++)
+                if (w->obj_state[i] == GA_OBJ_DELIVERED && w->obj_in[i] == o)
+                    draw_object(rgba, stride, cx * t, cy * t, t, &c->kind[w->obj_kind[i]], 0.4,
+                                0.02 + 0.28 * k++, 0.5);
         }
     }
     /* The agent: a ring (its cell's object stays visible inside) with a filled bump on its

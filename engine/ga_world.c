@@ -62,7 +62,7 @@ int ga_world_add_object(GaWorld *w, const GaWorldCfg *c, int kind, int x, int y)
     w->obj_kind[i] = (uint8_t)kind;
     w->obj_state[i] = GA_OBJ_FLOOR;
     w->obj_cell[i] = (int16_t)cell;
-    w->obj_into[i] = GA_KIND_NONE;
+    w->obj_in[i] = -1;
     w->obj_at[cell] = (int8_t)i;
     *look_at(w, x, y) = c->look[kind];
     return i;
@@ -132,7 +132,7 @@ static void deliver(GaWorld *w, const GaWorldCfg *c, int item, int into)
 {
     int ik = w->obj_kind[item], ck = w->obj_kind[into];
     w->obj_state[item] = GA_OBJ_DELIVERED;
-    w->obj_into[item] = (uint8_t)ck;
+    w->obj_in[item] = (int8_t)into;
     w->carry = -1;
     w->n_loose--;
     for (int o = 0; o < c->n_objectives; o++) {

@@ -137,7 +137,7 @@ typedef struct {
     uint8_t obj_kind[GA_MAX_OBJECTS];   /* (object) */
     uint8_t obj_state[GA_MAX_OBJECTS];  /* (object) GA_OBJ_* */
     int16_t obj_cell[GA_MAX_OBJECTS];   /* (object) y * GA_MAX_W + x while on the floor */
-    uint8_t obj_into[GA_MAX_OBJECTS];   /* (object) container kind once delivered */
+    int8_t obj_in[GA_MAX_OBJECTS];      /* (object) the container object once delivered, or -1 */
     int n_obj;
     int w, h;
     int x, y, facing; /* facing is the last move's direction, GA_UP..GA_LEFT */

@@ -114,6 +114,34 @@ START_TEST(test_golden_frame)
 }
 END_TEST
 
+START_TEST(test_delivered_item_shows)
+{
+    /* Left onto the strawberry, pick, back right facing the basket, drop: the strawberry is
+     * delivered and drawn small at the basket's foot, red where the empty basket had none. */
+    const GaWorldCfg *c = &sc->world[0];
+    GaRenderLayout l;
+    ga_render_layout(c, 32, &l);
+    uint8_t *rgba = malloc((size_t)l.width * l.height * 4);
+    const uint8_t red[3] = {214, 39, 40};
+    int before = 0, after = 0;
+    ga_render_world(&w, c, &l, rgba, l.width);
+    for (int y = 32; y < 64; y++)
+        for (int x = 96; x < 128; x++)
+            before += memcmp(pixel(rgba, l.width, x, y), red, 3) == 0;
+    static const int acts[] = {GA_LEFT, GA_PICK, GA_RIGHT, GA_DROP};
+    for (int i = 0; i < 4; i++)
+        ga_world_step(&w, c, acts[i]);
+    ck_assert_uint_eq(w.event_count[GA_EV_DELIVER], 1);
+    ga_render_world(&w, c, &l, rgba, l.width);
+    for (int y = 32; y < 64; y++)
+        for (int x = 96; x < 128; x++)
+            after += memcmp(pixel(rgba, l.width, x, y), red, 3) == 0;
+    ck_assert_int_eq(before, 0);
+    ck_assert_int_gt(after, 10);
+    free(rgba);
+}
+END_TEST
+
 START_TEST(test_hud)
 {
     /* The heads-up strip: the wall colour with white text, and still only palette colours. */
@@ -225,6 +253,7 @@ Suite *ga_test_suite(void)
     tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
     tcase_add_test(tc, test_pixels);
     tcase_add_test(tc, test_golden_frame);
+    tcase_add_test(tc, test_delivered_item_shows);
     tcase_add_test(tc, test_hud);
     tcase_add_test(tc, test_png_round_trip);
     tcase_add_test(tc, test_gif_round_trip);

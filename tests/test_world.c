@@ -396,7 +396,10 @@ static void ck_delivered(const GaWorld *w, int item, int into_kind)
 {
     ck_assert_int_eq(w->carry, -1);
     ck_assert_int_eq(w->obj_state[item], GA_OBJ_DELIVERED);
-    ck_assert_int_eq(w->obj_into[item], into_kind);
+    int into = w->obj_in[item]; /* the container object, which stays on the floor */
+    ck_assert_int_ge(into, 0);
+    ck_assert_int_eq(w->obj_kind[into], into_kind);
+    ck_assert_int_eq(w->obj_state[into], GA_OBJ_FLOOR);
     ck_assert_int_eq(find_event(w, GA_EV_DROP), -1);
     for (int i = 0; i < GA_MAX_H * GA_MAX_W; i++)
         ck_assert_int_ne(w->obj_at[i], item);
