@@ -114,6 +114,16 @@ START_TEST(test_golden_frame)
 }
 END_TEST
 
+/* Pixels of colour rgb in the tile of cell (cx, cy), t pixels a side. */
+static int count_in_tile(const uint8_t *rgba, int width, int cx, int cy, int t, const uint8_t *rgb)
+{
+    int n = 0;
+    for (int y = cy * t; y < (cy + 1) * t; y++)
+        for (int x = cx * t; x < (cx + 1) * t; x++)
+            n += memcmp(pixel(rgba, width, x, y), rgb, 3) == 0;
+    return n;
+}
+
 START_TEST(test_delivered_item_shows)
 {
     /* Left onto the strawberry, pick, back right facing the basket, drop: the strawberry is
@@ -123,21 +133,15 @@ START_TEST(test_delivered_item_shows)
     ga_render_layout(c, 32, &l);
     uint8_t *rgba = malloc((size_t)l.width * l.height * 4);
     const uint8_t red[3] = {214, 39, 40};
-    int before = 0, after = 0;
     ga_render_world(&w, c, &l, rgba, l.width);
-    for (int y = 32; y < 64; y++)
-        for (int x = 96; x < 128; x++)
-            before += memcmp(pixel(rgba, l.width, x, y), red, 3) == 0;
+    int before = count_in_tile(rgba, l.width, 3, 1, 32, red);
     static const int acts[] = {GA_LEFT, GA_PICK, GA_RIGHT, GA_DROP};
     for (int i = 0; i < 4; i++)
         ga_world_step(&w, c, acts[i]);
     ck_assert_uint_eq(w.event_count[GA_EV_DELIVER], 1);
     ga_render_world(&w, c, &l, rgba, l.width);
-    for (int y = 32; y < 64; y++)
-        for (int x = 96; x < 128; x++)
-            after += memcmp(pixel(rgba, l.width, x, y), red, 3) == 0;
     ck_assert_int_eq(before, 0);
-    ck_assert_int_gt(after, 10);
+    ck_assert_int_gt(count_in_tile(rgba, l.width, 3, 1, 32, red), 10);
     free(rgba);
 }
 END_TEST
