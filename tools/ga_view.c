@@ -4,6 +4,7 @@
  * kept. No SDL here; no files written either (a screenshot is the window's job). */
 #include "ga_view.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,7 @@ static void pane_seek(GaView *v, GaViewPane *p, int t)
 {
     if (v->o.traj) {
         p->world = ga_scenario_find_world(v->sc, v->o.traj[v->episode].world);
+        assert(p->world >= 0); /* the caller keeps to episodes of the scenario's worlds */
         p->seed = v->o.traj[v->episode].seed;
     } else {
         p->seed = ga_eval_episode_seed(v->o.eval_seed, p->world, v->episode);
@@ -195,8 +197,8 @@ int ga_view_init(GaView *v, const GaScenario *sc, GaAgent *ag, uint64_t agent_se
         max_w = c->w > max_w ? c->w : max_w;
         max_h = c->h > max_h ? c->h : max_h;
         max_steps = c->max_steps > max_steps ? c->max_steps : max_steps;
-        v->max_steps = max_steps;
     }
+    v->max_steps = max_steps;
     for (int i = 0; i < o->n_panes; i++) {
         if (o->worlds[i] < 0 || o->worlds[i] >= sc->n_worlds) {
             ga_view_free(v);
