@@ -35,18 +35,24 @@ int ga_traj_parse_header(const char *line, const char *path, GaTrajHeader *h, Ga
     memset(h, 0, sizeof *h);
     cJSON *j = cJSON_Parse(line);
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(j, "gridalign_trajectories");
-    const cJSON *run = cJSON_GetObjectItemCaseSensitive(j, "run_dir");
-    int bad = !cJSON_IsNumber(fmt) || fmt->valuedouble != GA_TRAJ_FORMAT || !cJSON_IsString(run) ||
-              get_hex(j, "scenario_hash", &h->scenario_hash) ||
-              get_hex(j, "agent_hash", &h->agent_hash) ||
-              get_u64(j, "agent_seed", &h->agent_seed) || get_u64(j, "eval_seed", &h->eval_seed);
+    const cJSON *player = cJSON_GetObjectItemCaseSensitive(j, "player");
+    h->human = cJSON_IsString(player) && !strcmp(player->valuestring, "human");
+    /* A person's recording names its scenario file; an agent's, its run directory. */
+    const cJSON *where =
+        cJSON_GetObjectItemCaseSensitive(j, h->human ? "scenario_path" : "run_dir");
+    int bad =
+        !cJSON_IsNumber(fmt) || fmt->valuedouble != GA_TRAJ_FORMAT || !cJSON_IsString(where) ||
+        get_hex(j, "scenario_hash", &h->scenario_hash) || get_u64(j, "eval_seed", &h->eval_seed) ||
+        (!h->human &&
+         (get_hex(j, "agent_hash", &h->agent_hash) || get_u64(j, "agent_seed", &h->agent_seed)));
     if (!bad)
-        snprintf(h->run_dir, sizeof h->run_dir, "%s", run->valuestring);
+        snprintf(h->human ? h->scenario_path : h->run_dir,
+                 h->human ? sizeof h->scenario_path : sizeof h->run_dir, "%s", where->valuestring);
     cJSON_Delete(j);
     if (bad)
         return ga_err_set(err, GA_EPARSE,
                           "%s:1: not a gridalign trajectory header (format %d with run_dir, "
-                          "hashes and seeds)",
+                          "hashes and seeds, or player human with scenario_path)",
                           path, GA_TRAJ_FORMAT);
     return GA_OK;
 }

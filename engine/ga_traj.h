@@ -1,8 +1,9 @@
 /* engine/ga_traj.h: trajectory files, read side. A trajectory file is JSON Lines: a header
- * line naming the run and the hashes of its scenario and agent, then one line per episode with
- * Minari's field names (id, seed, actions, rewards, terminations, truncations) plus the world,
- * the returns under every objective and the label. Written by tools/ (eval --record), read
- * here, re-simulated by `gridalign verify`. */
+ * line naming the run and the hashes of its scenario and agent (or, for a person's play, the
+ * scenario file and its hash), then one line per episode with Minari's field names (id, seed,
+ * actions, rewards, terminations, truncations) plus the world, the returns under every
+ * objective and the label. Written by tools/ (eval, replay and play --record), read here,
+ * re-simulated by `gridalign verify`. */
 #ifndef GA_TRAJ_H
 #define GA_TRAJ_H
 
@@ -14,8 +15,11 @@
 #define GA_TRAJ_FORMAT 1
 
 typedef struct {
-    char run_dir[1024];
-    uint64_t scenario_hash, agent_hash, agent_seed, eval_seed;
+    int human;                /* a person's play (gridalign play --record): no agent, no run */
+    char run_dir[1024];       /* an agent's recording: its run directory */
+    char scenario_path[1024]; /* a person's recording: the scenario file */
+    uint64_t scenario_hash, eval_seed;
+    uint64_t agent_hash, agent_seed; /* an agent's recording only */
 } GaTrajHeader;
 
 typedef struct {

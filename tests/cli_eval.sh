@@ -215,7 +215,22 @@ check "they are eval's episodes" run 0 eval r --envs train,decoys --episodes 4 -
 check "the same file as eval --record" cmp -s traj/shown.jsonl traj/evald.jsonl
 check "--record with --trajectory exits 2" run 2 replay --trajectory traj/shown.jsonl --record y.jsonl
 check "the recording in the window" run 0 replay --trajectory traj/shown.jsonl --frames 40
+check "play --record with no episode ended exits 0" run 0 play tiny.json --record traj/played.jsonl --frames 5
+check "and writes no file, saying so" bash -c "[[ ! -e traj/played.jsonl ]] && grep -q 'no episode ended' '$tmp/err'"
 unset SDL_VIDEODRIVER
+# A person's play (play --record) names its scenario instead of a run. One is made here from an
+# agent's recording with a person's header, since the keys cannot be typed in a test; verify
+# then checks the recorded keys without any agent.
+hash=$(sed -n '1s/.*"scenario_hash":"\([0-9a-f]*\)".*/\1/p' traj/shown.jsonl)
+{ printf '{"gridalign_trajectories":1,"scenario":"tiny","scenario_hash":"%s","eval_seed":"0","player":"human","scenario_path":"%s"}\n' "$hash" "$tiny"; tail -n +2 traj/shown.jsonl; } >traj/human.jsonl
+check "verify checks a person's play without a run" run 0 verify traj/human.jsonl
+check "it says it checked the recorded keys" has "every recorded key, reward"
+check "--run does not apply to a person's play" run 2 verify traj/human.jsonl --run r
+check "replay --trajectory draws a person's play" run 0 replay --trajectory traj/human.jsonl --gif traj/human.gif
+check "naming the player" has "a person on recorded episodes"
+check "a person's play with RUN_DIR exits 2" run 2 replay r --trajectory traj/human.jsonl --gif traj/human2.gif
+check "verify --scenario with another scenario exits 2" run 2 verify traj/human.jsonl --scenario "$root/scenarios/strawberry.json"
+check "saying it was recorded on another" has "recorded on another scenario" err
 check "--compare draws two panes into a GIF" run 0 replay r --compare train,decoys --gif pics/both.gif --tile 16
 check "replay draws PNG frames and a GIF" run 0 replay r --env decoys --episodes 2 --png frames --gif pics/ep.gif --tile 16
 check "frames are PNG files" bash -c "head -c 8 frames/frame-00000.png | grep -q PNG"

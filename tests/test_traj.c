@@ -49,6 +49,34 @@ START_TEST(test_header)
 }
 END_TEST
 
+START_TEST(test_human_header)
+{
+    /* A person's recording names its scenario file, and needs no run, agent hash or seed. */
+    GaTrajHeader h;
+    GaErr err = {0};
+    ck_assert_int_eq(ga_traj_parse_header("{\"gridalign_trajectories\":1,\"scenario\":\"x\","
+                                          "\"scenario_hash\":\"0a\",\"eval_seed\":\"3\","
+                                          "\"player\":\"human\",\"scenario_path\":\"/s/x.json\"}",
+                                          "p.jsonl", &h, &err),
+                     GA_OK);
+    ck_assert(h.human);
+    ck_assert_str_eq(h.scenario_path, "/s/x.json");
+    ck_assert_str_eq(h.run_dir, "");
+    ck_assert_uint_eq(h.scenario_hash, 0xa);
+    ck_assert_uint_eq(h.eval_seed, 3);
+    /* Without its scenario path it is no header; an agent's header still needs its run. */
+    ck_assert_int_eq(ga_traj_parse_header("{\"gridalign_trajectories\":1,\"scenario_hash\":"
+                                          "\"0a\",\"eval_seed\":\"3\",\"player\":\"human\"}",
+                                          "p.jsonl", &h, &err),
+                     GA_EPARSE);
+    ck_assert_ptr_nonnull(strstr(err.msg, "p.jsonl:1: "));
+    ck_assert_int_eq(ga_traj_parse_header("{\"gridalign_trajectories\":1,\"scenario_hash\":"
+                                          "\"0a\",\"eval_seed\":\"3\",\"scenario_path\":\"x\"}",
+                                          "p.jsonl", &h, &err),
+                     GA_EPARSE);
+}
+END_TEST
+
 START_TEST(test_episode)
 {
     GaTrajEpisode e;
@@ -141,6 +169,7 @@ Suite *ga_test_suite(void)
     Suite *s = suite_create("traj");
     TCase *tc = tcase_create("parse");
     tcase_add_test(tc, test_header);
+    tcase_add_test(tc, test_human_header);
     tcase_add_test(tc, test_episode);
     tcase_add_test(tc, test_episode_errors);
     tcase_add_test(tc, test_every_prefix);

@@ -12,6 +12,7 @@
 
 #include "ga_env.h"
 #include "ga_eval.h"
+#include "ga_record.h"
 #include "ga_testutil.h"
 #include "ga_train.h"
 #include "ga_view.h"
@@ -791,6 +792,77 @@ START_TEST(test_window_screenshot)
 }
 END_TEST
 
+static void keep_played(const GaView *v, const GaViewPane *p, void *ctx)
+{
+    ga_played_add(ctx, p->world, p->seed, p->act, p->w.t);
+}
+
+/* Along the corridor, pick the strawberry, a wrong drop undone, then into the basket; the next
+ * layout begun and left unfinished. */
+static void play_keys(GaView *v, int frame, void *ctx)
+{
+    static const SDL_Keycode keys[] = {SDLK_RIGHT, SDLK_RIGHT, SDLK_RIGHT, SDLK_SPACE, SDLK_UP,
+                                       SDLK_u,     SDLK_d,     SDLK_n,     SDLK_RIGHT};
+    if (frame < (int)(sizeof keys / sizeof keys[0]))
+        push_key(keys[frame]);
+}
+
+START_TEST(test_played_episodes_record_and_verify)
+{
+    /* A person's finished episodes, kept as they end, written as a trajectory file that
+     * re-simulates exactly from the keys; a tampered reward is caught. */
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+    GaPlayedList played = {0};
+    GaViewOpts o = {.mode = GA_VIEW_PLAY,
+                    .worlds = {CORRIDOR},
+                    .n_panes = 1,
+                    .episodes = 3,
+                    .eval_seed = EVAL_SEED,
+                    .tile = 16,
+                    .on_end = keep_played,
+                    .ctx = &played};
+    GaView v;
+    GaErr err;
+    ck_assert_int_eq(ga_view_init(&v, sc, NULL, 0, &o, &err), GA_OK);
+    GaWindowOpts wo = {.max_frames = 20, .frame_ms = 10, .on_frame = play_keys};
+    int frames;
+    ck_assert_int_eq(ga_window_run(&v, &wo, &frames, &err), GA_OK);
+    ck_assert_int_eq(played.n, 1); /* the second layout was not finished */
+    ck_assert_int_eq(played.eps[0].n, 5);
+    static const uint8_t want[5] = {GA_RIGHT, GA_RIGHT, GA_RIGHT, GA_PICK, GA_DROP};
+    ck_assert_mem_eq(played.eps[0].actions, want, 5);
+    ck_assert_uint_eq(played.eps[0].seed, ga_eval_episode_seed(EVAL_SEED, CORRIDOR, 0));
+    char path[256];
+    ga_test_tmp_path(path, sizeof path, "played.jsonl");
+    ck_assert_int_eq(
+        ga_record_write_played(path, "viewtest.json", sc, EVAL_SEED, played.eps, played.n, &err),
+        GA_OK);
+    size_t len;
+    char *text = (char *)ga_test_read_file(path, &len);
+    char *second = strchr(text, '\n');
+    ck_assert_ptr_nonnull(second);
+    *second++ = 0;
+    GaTrajHeader h;
+    ck_assert_int_eq(ga_traj_parse_header(text, path, &h, &err), GA_OK);
+    ck_assert(h.human);
+    ck_assert_uint_eq(h.scenario_hash, sc->hash);
+    GaTrajEpisode e;
+    ck_assert_int_eq(ga_traj_parse_episode(second, path, 2, &e, &err), GA_OK);
+    ck_assert_str_eq(e.label, "intended");
+    int step;
+    char what[256];
+    ck_assert_int_eq(ga_record_check(sc, NULL, 0, &e, &step, what, sizeof what), 0);
+    e.rewards[4] = 0.5f;
+    ck_assert_int_eq(ga_record_check(sc, NULL, 0, &e, &step, what, sizeof what), 1);
+    ck_assert_int_eq(step, 4);
+    ck_assert_ptr_nonnull(strstr(what, "reward 0.5 recorded"));
+    ga_traj_free(&e);
+    free(text);
+    ga_played_free(&played);
+    ga_view_free(&v);
+}
+END_TEST
+
 START_TEST(test_window_key_map)
 {
     ck_assert_int_eq(ga_window_key(SDLK_LEFT), GA_VKEY_LEFT);
@@ -851,6 +923,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_window_quits);
     tcase_add_test(tc, test_window_screenshot);
     tcase_add_test(tc, test_window_key_map);
+    tcase_add_test(tc, test_played_episodes_record_and_verify);
     tcase_add_test(tc, test_window_without_display);
     suite_add_tcase(s, tc);
     return s;

@@ -345,3 +345,26 @@ int cli_find_world(const GaScenario *sc, const char *name, const char *flag)
     }
     return w;
 }
+
+int cli_load_played_scenario(const char *file, const char *path, uint64_t hash, GaScenario **sc)
+{
+    GaErr err;
+    if (!(*sc = malloc(sizeof **sc))) {
+        fprintf(stderr, "gridalign: out of memory\n");
+        return 1;
+    }
+    if (ga_scenario_load(*sc, path, &err)) {
+        cli_fail(&err);
+        fprintf(stderr,
+                "%s: a person's play, recorded on the scenario %s; give it with "
+                "--scenario FILE\n",
+                file, path);
+    } else if ((*sc)->hash != hash) {
+        fprintf(stderr, "%s: recorded on another scenario than %s holds now\n", file, path);
+    } else {
+        return 0;
+    }
+    free(*sc);
+    *sc = NULL;
+    return EXIT_BAD_INPUT;
+}

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "ga_io.h"
+#include "ga_record.h"
 #include "ga_report.h"
 #include "ga_view.h"
 #include "ga_window.h"
@@ -28,11 +29,14 @@ static const char HELP[] =
     "  --seed S       evaluation seed of the layouts (default 0)\n"
     "  --episodes N   n and p cycle through N layouts (default 100)\n"
     "  --tile PX      pixels per cell, 8 to 64 (default 32)\n"
+    "  --record FILE  write every episode you finish as a trajectory file when the window\n"
+    "                 closes (gridalign verify checks it; replay --trajectory shows it)\n"
     "  --shots DIR    where s writes screenshots (default: the current directory)\n"
     "  --frames N     close the window after N frames (for scripts and tests)\n"
     "  -h, --help     this help\n";
 
-/* One line per finished episode: world, layout, steps, every return, the label. */
+/* One line per finished episode: world, layout, steps, every return, the label; and the
+ * episode kept for --record. */
 static void print_end(const GaView *v, const GaViewPane *p, void *ctx)
 {
     const GaScenario *sc = v->sc;
@@ -48,11 +52,13 @@ static void print_end(const GaView *v, const GaViewPane *p, void *ctx)
         printf(", %s %.2f", names[o], (double)p->w.ret[o]);
     printf("; label %s\n", slot);
     fflush(stdout);
+    if (ctx) /* --record */
+        ga_played_add(ctx, p->world, p->seed, p->act, p->w.t);
 }
 
 int cmd_play(int argc, char **argv)
 {
-    const char *path = NULL, *env = "train", *shots = NULL, *v;
+    const char *path = NULL, *env = "train", *shots = NULL, *record = NULL, *v;
     int64_t episodes = 100, seed = 0, tile = 32, max_frames = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -80,6 +86,10 @@ int cmd_play(int argc, char **argv)
             if (!v || !*v)
                 return cli_usage_error("play", "--shots needs a directory%s", "");
             shots = v;
+        } else if (cli_opt(argc, argv, &i, "--record", &v)) {
+            if (!v || !*v)
+                return cli_usage_error("play", "--record needs a file%s", "");
+            record = v;
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("play", "unknown option %s", a);
         } else if (!path) {
@@ -105,15 +115,17 @@ int cmd_play(int argc, char **argv)
         free(sc);
         return EXIT_BAD_INPUT;
     }
+    GaPlayedList played = {0};
     GaViewOpts o = {.mode = GA_VIEW_PLAY,
                     .worlds = {world},
                     .n_panes = 1,
                     .episodes = episodes,
                     .eval_seed = (uint64_t)seed,
                     .tile = (int)tile,
-                    .on_end = print_end};
+                    .on_end = print_end,
+                    .ctx = record ? &played : NULL};
     GaView view;
-    if (shots && ga_io_mkdirs(shots, &err)) {
+    if ((shots && ga_io_mkdirs(shots, &err)) || (record && cli_prepare_output(record, &err))) {
         free(sc);
         return cli_fail_output(&err);
     }
@@ -132,6 +144,20 @@ int cmd_play(int argc, char **argv)
     snprintf(title, sizeof title, "gridalign play: %s on %s", sc->name, env);
     GaWindowOpts wo = {.title = title, .shot_dir = shots, .max_frames = (int)max_frames};
     rc = cli_window("play", &view, &wo, "");
+    if (!rc && record) {
+        if (played.failed) {
+            fprintf(stderr, "%s: out of memory keeping the episodes; not written\n", record);
+            rc = 1;
+        } else if (played.n == 0) {
+            fprintf(stderr, "play: no episode ended, so %s was not written\n", record);
+        } else if (ga_record_write_played(record, path, sc, (uint64_t)seed, played.eps, played.n,
+                                          &err)) {
+            rc = cli_fail_output(&err);
+        } else {
+            printf("wrote %s: %d episode%s\n", record, played.n, played.n == 1 ? "" : "s");
+        }
+    }
+    ga_played_free(&played);
     ga_view_free(&view);
     free(sc);
     return rc;

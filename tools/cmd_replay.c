@@ -29,7 +29,8 @@ static const char HELP[] =
     "r restart, tab next world, v value overlay, s screenshot, h or ? help, q or esc quit.\n"
     "With --png or --gif, draws the episodes into pictures instead (no display needed).\n"
     "With --trajectory, shows recorded episodes (eval --record, replay --record) from their\n"
-    "actions, without the agent; the run is the one the file's header names, or RUN_DIR.\n"
+    "actions, without the agent; the run is the one the file's header names, or RUN_DIR (a\n"
+    "person's play from gridalign play --record needs only its scenario).\n"
     "\n"
     "options:\n"
     "  --env NAME       the world (default train; with --trajectory: only its episodes)\n"
@@ -47,6 +48,8 @@ static const char HELP[] =
     "  --tile PX        pixels per cell, 8 to 64 (default 32)\n"
     "  --delay CS       hundredths of a second per GIF frame (default 20)\n"
     "  --trajectory F   a trajectory file to show (its header names the run directory)\n"
+    "  --scenario FILE  the scenario file (default: RUN_DIR/scenario.json; for a person's\n"
+    "                   play, the one its header names)\n"
     "  --shots DIR      where s writes screenshots (default: the current directory)\n"
     "  --frames N       close the window after N frames (for scripts and tests)\n"
     "  -h, --help       this help\n";
@@ -156,7 +159,7 @@ static int write_pictures(GaView *v, const char *png, const char *gif, int delay
 int cmd_replay(int argc, char **argv)
 {
     const char *run_dir = NULL, *env = NULL, *compare = NULL, *png = NULL, *gif = NULL;
-    const char *traj = NULL, *record = NULL, *shots = NULL, *v;
+    const char *traj = NULL, *record = NULL, *shots = NULL, *scen = NULL, *v;
     int64_t episodes = 0, seed = 0, tile = 32, delay = 20, max_frames = 0;
     int values = 0, paused = 0;
     for (int i = 1; i < argc; i++) {
@@ -202,6 +205,10 @@ int cmd_replay(int argc, char **argv)
             if (!v || !*v)
                 return cli_usage_error("replay", "--record needs a file%s", "");
             record = v;
+        } else if (cli_opt(argc, argv, &i, "--scenario", &v)) {
+            if (!v || !*v)
+                return cli_usage_error("replay", "--scenario needs a file%s", "");
+            scen = v;
         } else if (cli_opt(argc, argv, &i, "--shots", &v)) {
             if (!v || !*v)
                 return cli_usage_error("replay", "--shots needs a directory%s", "");
@@ -256,17 +263,26 @@ int cmd_replay(int argc, char **argv)
             return cli_fail(&err);
         }
         free(line);
-        if (!run_dir)
+        if (th.human && run_dir) {
+            fclose(tf);
+            return cli_usage_error("replay", "%s is a person's play, with no run: drop RUN_DIR",
+                                   traj);
+        }
+        if (!run_dir && !th.human)
             run_dir = th.run_dir;
     }
-    if (!run_dir)
+    if (!run_dir && !(tf && th.human))
         return cli_usage_error("replay", "missing RUN_DIR%s", "");
-    GaRunInfo info;
+    GaRunInfo info = {0};
     GaScenario *sc;
-    GaAgent ag;
-    int rc = cli_load_run("replay", run_dir, NULL, &info, &sc, &ag);
+    GaAgent ag = {0};
+    int rc, have_agent = !(tf && th.human);
+    if (!have_agent)
+        rc = cli_load_played_scenario(traj, scen ? scen : th.scenario_path, th.scenario_hash, &sc);
+    else
+        rc = cli_load_run("replay", run_dir, scen, &info, &sc, &ag);
     if (rc) {
-        if (tf && run_dir == th.run_dir)
+        if (have_agent && tf && run_dir == th.run_dir)
             fprintf(stderr,
                     "%s: the run directory %s comes from its header; give the run as "
                     "RUN_DIR: gridalign replay RUN_DIR --trajectory %s\n",
@@ -347,14 +363,15 @@ int cmd_replay(int argc, char **argv)
     snprintf(worlds, sizeof worlds, "%s%s%s",
              traj ? "recorded episodes" : sc->world[o.worlds[0]].name, compare ? " and " : "",
              compare ? sc->world[o.worlds[1]].name : "");
-    printf("replay %s: %s on %s, %" PRId64 " episode%s\n", run_dir, ag.name, worlds, o.episodes,
-           o.episodes == 1 ? "" : "s");
+    const char *who = have_agent ? ag.name : "a person";
+    printf("replay %s: %s on %s, %" PRId64 " episode%s\n", have_agent ? run_dir : traj, who, worlds,
+           o.episodes, o.episodes == 1 ? "" : "s");
     fflush(stdout);
     if (!window) {
         rc = write_pictures(&view, png, gif, (int)delay);
     } else {
         char title[256];
-        snprintf(title, sizeof title, "gridalign replay: %s, %s on %s", sc->name, ag.name, worlds);
+        snprintf(title, sizeof title, "gridalign replay: %s, %s on %s", sc->name, who, worlds);
         GaWindowOpts wo = {.title = title, .shot_dir = shots, .max_frames = (int)max_frames};
         rc = cli_window("replay", &view, &wo,
                         "; without a display, --png DIR or --gif FILE draw "
@@ -375,7 +392,8 @@ done:
     free(eps);
     if (tf)
         fclose(tf);
-    ga_agent_free(&ag);
+    if (have_agent)
+        ga_agent_free(&ag);
     free(sc);
     return rc;
 }

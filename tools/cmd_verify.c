@@ -14,18 +14,20 @@
 #include "ga_traj.h"
 
 static const char HELP[] =
-    "usage: gridalign verify FILE [--run DIR]\n"
+    "usage: gridalign verify FILE [--run DIR | --scenario FILE]\n"
     "\n"
     "Re-simulates every episode of a trajectory file (gridalign eval or replay --record):\n"
     "the run's agent must choose each recorded action again, and each step's reward,\n"
     "termination and truncation, the episode's returns under every objective and its label\n"
-    "must all match. Exit status: 0 all match; 1 at the first divergence, which is named;\n"
-    "2 when the file, the run directory or the agent cannot be read or do not belong\n"
-    "together.\n"
+    "must all match. A person's play (gridalign play --record) is checked the same way,\n"
+    "with the recorded keys as the actions. Exit status: 0 all match; 1 at the first\n"
+    "divergence, which is named; 2 when the file, the run directory, the agent or the\n"
+    "scenario cannot be read or do not belong together.\n"
     "\n"
     "options:\n"
-    "  --run DIR    the run directory (default: the one the file's header names)\n"
-    "  -h, --help   this help\n";
+    "  --run DIR        the run directory (default: the one the file's header names)\n"
+    "  --scenario FILE  for a person's play: the scenario file (default: the header's)\n"
+    "  -h, --help       this help\n";
 
 static int diverge(const char *file, int64_t line, const GaTrajEpisode *e, int t, const char *what)
 {
@@ -40,7 +42,7 @@ static int diverge(const char *file, int64_t line, const GaTrajEpisode *e, int t
 
 int cmd_verify(int argc, char **argv)
 {
-    const char *file = NULL, *run = NULL, *v;
+    const char *file = NULL, *run = NULL, *scen = NULL, *v;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -50,6 +52,10 @@ int cmd_verify(int argc, char **argv)
             if (!v || !*v)
                 return cli_usage_error("verify", "--run needs a run directory, got %s", v);
             run = v;
+        } else if (cli_opt(argc, argv, &i, "--scenario", &v)) {
+            if (!v || !*v)
+                return cli_usage_error("verify", "--scenario needs a file%s", "");
+            scen = v;
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("verify", "unknown option %s", a);
         } else if (!file) {
@@ -80,7 +86,18 @@ int cmd_verify(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if ((rc = cli_load_run("verify", run ? run : h.run_dir, NULL, &info, &sc, &ag))) {
+    if ((h.human && run) || (!h.human && scen)) {
+        fprintf(stderr, "%s: %s; %s does not apply\n", file,
+                h.human ? "a person's play, with no run" : "an agent's recording",
+                h.human ? "--run" : "--scenario");
+        rc = EXIT_BAD_INPUT;
+        goto done;
+    }
+    if (h.human) {
+        if ((rc = cli_load_played_scenario(file, scen ? scen : h.scenario_path, h.scenario_hash,
+                                           &sc)))
+            goto done;
+    } else if ((rc = cli_load_run("verify", run ? run : h.run_dir, NULL, &info, &sc, &ag))) {
         if (!run)
             fprintf(stderr,
                     "%s: the run directory %s comes from its header; give the run with "
@@ -88,18 +105,22 @@ int cmd_verify(int argc, char **argv)
                     file, h.run_dir);
         goto done;
     }
-    have = 1;
-    char *bytes;
-    size_t len;
-    char path[1100];
-    snprintf(path, sizeof path, "%s/%s", run ? run : h.run_dir, info.agent_file);
-    if (ga_io_read_file(path, &bytes, &len, &err)) {
-        rc = cli_fail(&err);
-        goto done;
+    have = !h.human;
+    uint64_t agent_hash = 0;
+    if (have) {
+        char *bytes;
+        size_t len;
+        char path[1100];
+        snprintf(path, sizeof path, "%s/%s", run ? run : h.run_dir, info.agent_file);
+        if (ga_io_read_file(path, &bytes, &len, &err)) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+        agent_hash = ga_hash_bytes(bytes, len);
+        free(bytes);
     }
-    uint64_t agent_hash = ga_hash_bytes(bytes, len);
-    free(bytes);
-    if (sc->hash != h.scenario_hash || agent_hash != h.agent_hash || info.seed != h.agent_seed) {
+    if (have &&
+        (sc->hash != h.scenario_hash || agent_hash != h.agent_hash || info.seed != h.agent_seed)) {
         fprintf(stderr,
                 "%s: recorded with another scenario or agent than the run directory %s holds\n",
                 file, run ? run : h.run_dir);
@@ -117,16 +138,16 @@ int cmd_verify(int argc, char **argv)
         }
         int step;
         char what[256];
-        if (ga_record_check(sc, &ag, h.agent_seed, &e, &step, what, sizeof what))
+        if (ga_record_check(sc, have ? &ag : NULL, h.agent_seed, &e, &step, what, sizeof what))
             rc = diverge(file, lineno, &e, step, what);
         ga_traj_free(&e);
         if (rc)
             goto done;
         episodes++;
     }
-    printf("verified %" PRId64 " episodes of %s: every action, reward, end, return and label "
+    printf("verified %" PRId64 " episodes of %s: every %s, reward, end, return and label "
            "re-simulates exactly\n",
-           episodes, file);
+           episodes, file, have ? "action" : "recorded key");
 done:
     free(line);
     fclose(f);

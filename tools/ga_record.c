@@ -83,11 +83,54 @@ static void rec_episode(const GaEpisodeRecord *e, void *vctx)
     r->n = 0;
 }
 
+/* The header's common fields, then what names the player: an agent's run or a person. */
+static GaJson *header(const GaScenario *sc, uint64_t eval_seed)
+{
+    char hex[32];
+    GaJson *hj = ga_json_object();
+    ga_json_add_num(hj, "gridalign_trajectories", GA_TRAJ_FORMAT);
+    ga_json_add_str(hj, "scenario", sc->name);
+    snprintf(hex, sizeof hex, "%016" PRIx64, sc->hash);
+    ga_json_add_str(hj, "scenario_hash", hex);
+    ga_json_add_u64(hj, "eval_seed", eval_seed);
+    return hj;
+}
+
+/* Opens path and writes the header line (consumed); r is ready for episodes. */
+static int begin(GaOutFile *out, Recorder *r, const char *path, const GaScenario *sc, GaJson *hj,
+                 GaErr *err)
+{
+    int rc = ga_io_open(out, path, err);
+    if (rc) {
+        ga_json_free(hj);
+        return rc;
+    }
+    char *head = ga_json_print(hj, 0);
+    ga_json_free(hj);
+    *r = (Recorder){.sc = sc, .f = out->f};
+    r->failed = !head || fputs(head, out->f) == EOF;
+    free(head);
+    return GA_OK;
+}
+
+static int finish(GaOutFile *out, Recorder *r, const char *path, GaErr *err)
+{
+    free(r->act);
+    free(r->term);
+    free(r->trunc);
+    free(r->rew);
+    if (r->failed) {
+        ga_io_abort(out);
+        return ga_err_set(err, GA_EIO, "%s: could not record the episodes (memory or disk)", path);
+    }
+    return ga_io_commit(out, err);
+}
+
 int ga_record_write(const char *path, const char *run_dir, const GaRunInfo *info,
                     const GaScenario *sc, GaAgent *ag, const int *worlds, int n_worlds,
                     int episodes, uint64_t eval_seed, GaErr *err)
 {
-    char agent_path[1100], hex[32];
+    char agent_path[1100], hex[32], abs[4096];
     char *bytes;
     size_t len;
     snprintf(agent_path, sizeof agent_path, "%s/%s", run_dir, info->agent_file);
@@ -96,27 +139,17 @@ int ga_record_write(const char *path, const char *run_dir, const GaRunInfo *info
         return rc;
     uint64_t agent_hash = ga_hash_bytes(bytes, len);
     free(bytes);
-    GaOutFile out = {0};
-    if ((rc = ga_io_open(&out, path, err)))
-        return rc;
-    GaJson *hj = ga_json_object();
-    ga_json_add_num(hj, "gridalign_trajectories", GA_TRAJ_FORMAT);
+    GaJson *hj = header(sc, eval_seed);
     /* The absolute path, so verify and replay --trajectory find the run from any directory. */
-    char abs[4096];
     ga_json_add_str(hj, "run_dir", realpath(run_dir, abs) ? abs : run_dir);
-    ga_json_add_str(hj, "scenario", sc->name);
-    snprintf(hex, sizeof hex, "%016" PRIx64, sc->hash);
-    ga_json_add_str(hj, "scenario_hash", hex);
     ga_json_add_str(hj, "agent", ag->name);
     snprintf(hex, sizeof hex, "%016" PRIx64, agent_hash);
     ga_json_add_str(hj, "agent_hash", hex);
     ga_json_add_u64(hj, "agent_seed", info->seed);
-    ga_json_add_u64(hj, "eval_seed", eval_seed);
-    char *head = ga_json_print(hj, 0);
-    ga_json_free(hj);
-    Recorder r = {.sc = sc, .f = out.f};
-    r.failed = !head || fputs(head, out.f) == EOF;
-    free(head);
+    GaOutFile out = {0};
+    Recorder r;
+    if ((rc = begin(&out, &r, path, sc, hj, err)))
+        return rc;
     for (int i = 0; i < n_worlds && !r.failed; i++) {
         GaEvalOpts o = {.episodes = episodes,
                         .eval_seed = eval_seed,
@@ -127,15 +160,69 @@ int ga_record_write(const char *path, const char *run_dir, const GaRunInfo *info
         GaWorldEval scratch;
         ga_eval_run(sc, worlds[i], ag, &o, &scratch);
     }
-    free(r.act);
-    free(r.term);
-    free(r.trunc);
-    free(r.rew);
-    if (r.failed) {
-        ga_io_abort(&out);
-        return ga_err_set(err, GA_EIO, "%s: could not record the episodes (memory or disk)", path);
+    return finish(&out, &r, path, err);
+}
+
+void ga_played_add(GaPlayedList *l, int world, uint64_t seed, const uint8_t *actions, int n)
+{
+    if (l->failed)
+        return;
+    if (l->n == l->cap) {
+        int cap = l->cap ? 2 * l->cap : 16;
+        GaPlayedEpisode *grown = realloc(l->eps, (size_t)cap * sizeof *grown);
+        if (!grown) {
+            l->failed = 1;
+            return;
+        }
+        l->eps = grown;
+        l->cap = cap;
     }
-    return ga_io_commit(&out, err);
+    uint8_t *copy = malloc((size_t)n + 1);
+    if (!copy) {
+        l->failed = 1;
+        return;
+    }
+    memcpy(copy, actions, (size_t)n);
+    l->eps[l->n++] = (GaPlayedEpisode){.world = world, .seed = seed, .n = n, .actions = copy};
+}
+
+void ga_played_free(GaPlayedList *l)
+{
+    for (int i = 0; i < l->n; i++)
+        free(l->eps[i].actions);
+    free(l->eps);
+    *l = (GaPlayedList){0};
+}
+
+int ga_record_write_played(const char *path, const char *scenario_path, const GaScenario *sc,
+                           uint64_t eval_seed, const GaPlayedEpisode *eps, int n, GaErr *err)
+{
+    char abs[4096];
+    GaJson *hj = header(sc, eval_seed);
+    ga_json_add_str(hj, "player", "human");
+    ga_json_add_str(hj, "scenario_path", realpath(scenario_path, abs) ? abs : scenario_path);
+    GaOutFile out = {0};
+    Recorder r;
+    int rc = begin(&out, &r, path, sc, hj, err);
+    if (rc)
+        return rc;
+    for (int i = 0; i < n && !r.failed; i++) {
+        /* Re-simulated from the keys, so every line holds what the world gave for them. */
+        const GaWorldCfg *c = &sc->world[eps[i].world];
+        GaWorld w;
+        GaTrack track;
+        ga_env_reset(&w, c, eps[i].seed);
+        ga_track_reset(&track);
+        for (int t = 0; t < eps[i].n && !w.terminated && !w.truncated; t++) {
+            ga_world_step(&w, c, eps[i].actions[t]);
+            ga_track_step(&track, &w, c);
+            rec_step(&w, eps[i].actions[t], &r);
+        }
+        int proxy, label = ga_track_label(&track, &w, c, &proxy);
+        GaEpisodeRecord e = {eps[i].world, i, eps[i].seed, &w, &track, label, proxy};
+        rec_episode(&e, &r);
+    }
+    return finish(&out, &r, path, err);
 }
 
 /* Fills what and returns 1: the divergence found at step (-1: the episode as a whole). */

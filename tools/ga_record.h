@@ -22,6 +22,30 @@ int ga_record_write(const char *path, const char *run_dir, const GaRunInfo *info
                     const GaScenario *sc, GaAgent *ag, const int *worlds, int n_worlds,
                     int episodes, uint64_t eval_seed, GaErr *err);
 
+/* An episode a person played: its world, layout seed and keys as actions. */
+typedef struct {
+    int world;
+    uint64_t seed;
+    int n;
+    uint8_t *actions; /* (n) */
+} GaPlayedEpisode;
+
+/* Episodes a person finished, collected as they end. */
+typedef struct {
+    int n, cap, failed;   /* failed: memory ran out; the list stays as it was */
+    GaPlayedEpisode *eps; /* (cap) */
+} GaPlayedList;
+
+/* Appends a copy of actions[0 .. n-1] with its world and seed. */
+void ga_played_add(GaPlayedList *l, int world, uint64_t seed, const uint8_t *actions, int n);
+void ga_played_free(GaPlayedList *l);
+
+/* Writes path atomically: a header naming the player "human" and the scenario file (made
+ * absolute) instead of a run, then eps[0 .. n-1] re-simulated from their actions, ids counting
+ * up from 0. Returns as ga_record_write. */
+int ga_record_write_played(const char *path, const char *scenario_path, const GaScenario *sc,
+                           uint64_t eval_seed, const GaPlayedEpisode *eps, int n, GaErr *err);
+
 /* Re-simulates recorded episode e from its seed. With ag, the agent must choose each recorded
  * action again (its tie-breaking drawn as evaluation draws it, from e->seed and agent_seed);
  * with ag NULL the actions are taken as given. Each step's reward (training objective) and end
