@@ -797,12 +797,14 @@ static void keep_played(const GaView *v, const GaViewPane *p, void *ctx)
     ga_played_add(ctx, p->world, p->seed, p->act, p->w.t);
 }
 
-/* Along the corridor, pick the strawberry, a wrong drop undone, then into the basket; the next
- * layout begun and left unfinished. */
+/* Along the corridor, pick the strawberry, a bump undone, then into the basket; an undo after
+ * the end, a step back and forth and the basket again (finishing the same layout a second
+ * time, two steps longer); the next layout begun and left unfinished. */
 static void play_keys(GaView *v, int frame, void *ctx)
 {
     static const SDL_Keycode keys[] = {SDLK_RIGHT, SDLK_RIGHT, SDLK_RIGHT, SDLK_SPACE, SDLK_UP,
-                                       SDLK_u,     SDLK_d,     SDLK_n,     SDLK_RIGHT};
+                                       SDLK_u,     SDLK_d,     SDLK_u,     SDLK_LEFT,  SDLK_RIGHT,
+                                       SDLK_d,     SDLK_n,     SDLK_RIGHT};
     if (frame < (int)(sizeof keys / sizeof keys[0]))
         push_key(keys[frame]);
 }
@@ -824,13 +826,15 @@ START_TEST(test_played_episodes_record_and_verify)
     GaView v;
     GaErr err;
     ck_assert_int_eq(ga_view_init(&v, sc, NULL, 0, &o, &err), GA_OK);
-    GaWindowOpts wo = {.max_frames = 20, .frame_ms = 10, .on_frame = play_keys};
+    GaWindowOpts wo = {.max_frames = 30, .frame_ms = 10, .on_frame = play_keys};
     int frames;
     ck_assert_int_eq(ga_window_run(&v, &wo, &frames, &err), GA_OK);
-    ck_assert_int_eq(played.n, 1); /* the second layout was not finished */
-    ck_assert_int_eq(played.eps[0].n, 5);
-    static const uint8_t want[5] = {GA_RIGHT, GA_RIGHT, GA_RIGHT, GA_PICK, GA_DROP};
-    ck_assert_mem_eq(played.eps[0].actions, want, 5);
+    /* One episode: the layout's second finish replaced its first; the next was not finished. */
+    ck_assert_int_eq(played.n, 1);
+    ck_assert_int_eq(played.eps[0].n, 7);
+    static const uint8_t want[7] = {GA_RIGHT, GA_RIGHT, GA_RIGHT, GA_PICK,
+                                    GA_LEFT,  GA_RIGHT, GA_DROP};
+    ck_assert_mem_eq(played.eps[0].actions, want, 7);
     ck_assert_uint_eq(played.eps[0].seed, ga_eval_episode_seed(EVAL_SEED, CORRIDOR, 0));
     char path[256];
     ga_test_tmp_path(path, sizeof path, "played.jsonl");
@@ -852,9 +856,9 @@ START_TEST(test_played_episodes_record_and_verify)
     int step;
     char what[256];
     ck_assert_int_eq(ga_record_check(sc, NULL, 0, &e, &step, what, sizeof what), 0);
-    e.rewards[4] = 0.5f;
+    e.rewards[6] = 0.5f;
     ck_assert_int_eq(ga_record_check(sc, NULL, 0, &e, &step, what, sizeof what), 1);
-    ck_assert_int_eq(step, 4);
+    ck_assert_int_eq(step, 6);
     ck_assert_ptr_nonnull(strstr(what, "reward 0.5 recorded"));
     ga_traj_free(&e);
     free(text);

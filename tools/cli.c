@@ -170,15 +170,10 @@ int cli_load_run(const char *cmd, const char *run_dir, const char *scen, GaRunIn
         else
             scen = info->scenario_abs_path;
     }
-    GaScenario *sc = malloc(sizeof *sc);
-    if (!sc) {
-        fprintf(stderr, "gridalign: out of memory\n");
-        return 1;
-    }
-    if (ga_scenario_load(sc, scen, &err)) {
-        free(sc);
-        return cli_fail(&err);
-    }
+    GaScenario *sc;
+    int rc = cli_load_scenario(scen, &sc);
+    if (rc)
+        return rc;
     if (sc->hash != info->scenario_hash) {
         fprintf(stderr,
                 "%s: changed since the agent in %s was trained (hash %016" PRIx64
@@ -346,7 +341,7 @@ int cli_find_world(const GaScenario *sc, const char *name, const char *flag)
     return w;
 }
 
-int cli_load_played_scenario(const char *file, const char *path, uint64_t hash, GaScenario **sc)
+int cli_load_scenario(const char *path, GaScenario **sc)
 {
     GaErr err;
     if (!(*sc = malloc(sizeof **sc))) {
@@ -354,16 +349,30 @@ int cli_load_played_scenario(const char *file, const char *path, uint64_t hash, 
         return 1;
     }
     if (ga_scenario_load(*sc, path, &err)) {
-        cli_fail(&err);
-        fprintf(stderr,
-                "%s: a person's play, recorded on the scenario %s; give it with "
-                "--scenario FILE\n",
-                file, path);
-    } else if ((*sc)->hash != hash) {
-        fprintf(stderr, "%s: recorded on another scenario than %s holds now\n", file, path);
-    } else {
-        return 0;
+        free(*sc);
+        *sc = NULL;
+        return cli_fail(&err);
     }
+    return 0;
+}
+
+int cli_load_played_scenario(const char *file, const char *header_path, const char *given,
+                             uint64_t hash, GaScenario **sc)
+{
+    const char *path = given ? given : header_path;
+    int rc = cli_load_scenario(path, sc);
+    if (rc) {
+        if (!given)
+            fprintf(stderr,
+                    "%s: a person's play, recorded on the scenario %s (from its header); give "
+                    "the scenario with --scenario FILE\n",
+                    file, path);
+        return rc;
+    }
+    if ((*sc)->hash == hash)
+        return 0;
+    fprintf(stderr, "%s: recorded on another scenario than %s holds%s\n", file, path,
+            given ? "" : " now");
     free(*sc);
     *sc = NULL;
     return EXIT_BAD_INPUT;

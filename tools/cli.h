@@ -76,10 +76,15 @@ int cli_load_run(const char *cmd, const char *run_dir, const char *scen, GaRunIn
  * learns nothing in the states it could not store, which looks like a failure to learn. */
 void cli_warn_table(const char *who, const GaTrainResult *r, int64_t steps);
 
-/* The scenario a person's trajectory file (from play --record) was played on: path (the
- * header's scenario_path unless the user gave another), which must hash as recorded. On success
+/* Loads the scenario file at path into *sc (heap, the caller's on success). Returns 0 or an
+ * exit code (the error is printed). */
+int cli_load_scenario(const char *path, GaScenario **sc);
+
+/* The scenario a person's trajectory file (from play --record) was played on: given (a
+ * --scenario flag) or else the header's scenario_path; it must hash as recorded. On success
  * *sc (heap) belongs to the caller. Returns 0 or an exit code (the error is printed). */
-int cli_load_played_scenario(const char *file, const char *path, uint64_t hash, GaScenario **sc);
+int cli_load_played_scenario(const char *file, const char *header_path, const char *given,
+                             uint64_t hash, GaScenario **sc);
 
 /* Index of the world called name in sc; else prints `FLAG: unknown world "NAME" (worlds: ...)`
  * and returns -1. */

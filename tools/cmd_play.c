@@ -101,15 +101,10 @@ int cmd_play(int argc, char **argv)
     if (!path)
         return cli_usage_error("play", "missing SCENARIO%s", "");
     GaErr err = {0};
-    GaScenario *sc = malloc(sizeof *sc);
-    if (!sc) {
-        fprintf(stderr, "gridalign: out of memory\n");
-        return 1;
-    }
-    if (ga_scenario_load(sc, path, &err)) {
-        free(sc);
-        return cli_fail(&err);
-    }
+    GaScenario *sc;
+    int rc = cli_load_scenario(path, &sc);
+    if (rc)
+        return rc;
     int world = cli_find_world(sc, env, "--env");
     if (world < 0) {
         free(sc);
@@ -129,8 +124,7 @@ int cmd_play(int argc, char **argv)
         free(sc);
         return cli_fail_output(&err);
     }
-    int rc = ga_view_init(&view, sc, NULL, 0, &o, &err);
-    if (rc) {
+    if ((rc = ga_view_init(&view, sc, NULL, 0, &o, &err))) {
         free(sc);
         return cli_fail(&err);
     }

@@ -278,7 +278,7 @@ int cmd_replay(int argc, char **argv)
     GaAgent ag = {0};
     int rc, have_agent = !(tf && th.human);
     if (!have_agent)
-        rc = cli_load_played_scenario(traj, scen ? scen : th.scenario_path, th.scenario_hash, &sc);
+        rc = cli_load_played_scenario(traj, th.scenario_path, scen, th.scenario_hash, &sc);
     else
         rc = cli_load_run("replay", run_dir, scen, &info, &sc, &ag);
     if (rc) {
@@ -324,7 +324,7 @@ int cmd_replay(int argc, char **argv)
         goto done;
     }
     if (traj) {
-        if (sc->hash != th.scenario_hash) {
+        if (have_agent && sc->hash != th.scenario_hash) { /* a person's was checked on loading */
             fprintf(stderr, "%s: recorded on another scenario than %s holds\n", traj, run_dir);
             rc = EXIT_BAD_INPUT;
             goto done;

@@ -26,7 +26,8 @@ static const char HELP[] =
     "\n"
     "options:\n"
     "  --run DIR        the run directory (default: the one the file's header names)\n"
-    "  --scenario FILE  for a person's play: the scenario file (default: the header's)\n"
+    "  --scenario FILE  the scenario file (default: the run's copy; for a person's play,\n"
+    "                   the one its header names)\n"
     "  -h, --help       this help\n";
 
 static int diverge(const char *file, int64_t line, const GaTrajEpisode *e, int t, const char *what)
@@ -86,18 +87,15 @@ int cmd_verify(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if ((h.human && run) || (!h.human && scen)) {
-        fprintf(stderr, "%s: %s; %s does not apply\n", file,
-                h.human ? "a person's play, with no run" : "an agent's recording",
-                h.human ? "--run" : "--scenario");
+    if (h.human && run) {
+        fprintf(stderr, "%s: a person's play, with no run; --run does not apply\n", file);
         rc = EXIT_BAD_INPUT;
         goto done;
     }
     if (h.human) {
-        if ((rc = cli_load_played_scenario(file, scen ? scen : h.scenario_path, h.scenario_hash,
-                                           &sc)))
+        if ((rc = cli_load_played_scenario(file, h.scenario_path, scen, h.scenario_hash, &sc)))
             goto done;
-    } else if ((rc = cli_load_run("verify", run ? run : h.run_dir, NULL, &info, &sc, &ag))) {
+    } else if ((rc = cli_load_run("verify", run ? run : h.run_dir, scen, &info, &sc, &ag))) {
         if (!run)
             fprintf(stderr,
                     "%s: the run directory %s comes from its header; give the run with "

@@ -167,22 +167,34 @@ void ga_played_add(GaPlayedList *l, int world, uint64_t seed, const uint8_t *act
 {
     if (l->failed)
         return;
-    if (l->n == l->cap) {
-        int cap = l->cap ? 2 * l->cap : 16;
-        GaPlayedEpisode *grown = realloc(l->eps, (size_t)cap * sizeof *grown);
-        if (!grown) {
-            l->failed = 1;
-            return;
-        }
-        l->eps = grown;
-        l->cap = cap;
-    }
+    /* One episode per layout: finishing it again (after an undo, a restart or coming back
+     * with n and p) replaces the earlier path, where it stood in the list. */
+    int at = 0;
+    while (at < l->n && !(l->eps[at].world == world && l->eps[at].seed == seed))
+        at++;
     uint8_t *copy = malloc((size_t)n + 1);
     if (!copy) {
         l->failed = 1;
         return;
     }
     memcpy(copy, actions, (size_t)n);
+    if (at < l->n) {
+        free(l->eps[at].actions);
+        l->eps[at].actions = copy;
+        l->eps[at].n = n;
+        return;
+    }
+    if (l->n == l->cap) {
+        int cap = l->cap ? 2 * l->cap : 16;
+        GaPlayedEpisode *grown = realloc(l->eps, (size_t)cap * sizeof *grown);
+        if (!grown) {
+            free(copy);
+            l->failed = 1;
+            return;
+        }
+        l->eps = grown;
+        l->cap = cap;
+    }
     l->eps[l->n++] = (GaPlayedEpisode){.world = world, .seed = seed, .n = n, .actions = copy};
 }
 

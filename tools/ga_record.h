@@ -36,7 +36,9 @@ typedef struct {
     GaPlayedEpisode *eps; /* (cap) */
 } GaPlayedList;
 
-/* Appends a copy of actions[0 .. n-1] with its world and seed. */
+/* Keeps a copy of actions[0 .. n-1] with its world and seed: appended, or in place of the
+ * earlier episode on the same layout (world and seed), so each layout holds the path finished
+ * last. */
 void ga_played_add(GaPlayedList *l, int world, uint64_t seed, const uint8_t *actions, int n);
 void ga_played_free(GaPlayedList *l);
 
