@@ -52,7 +52,7 @@ check "eval is deterministic across runs and thread counts" cmp -s first.json se
 check "eval --envs picks worlds" run 0 eval r --episodes 50 --envs decoys --json one.json
 check "only the chosen world is evaluated" bash -c "! grep -q '\"train\"' one.json && grep -q '\"decoys\"' one.json"
 check "eval --envs with an unknown world exits 2" run 2 eval r --envs nowhere
-check "unknown world is named" has 'unknown world "nowhere"' err
+check "unknown world is named" has 'gridalign eval: --envs: unknown world "nowhere"' err
 check "bad --episodes exits 2" run 2 eval r --episodes 0
 
 sed -i 's/"max_steps": 30/"max_steps": 31/' tiny.json
@@ -194,6 +194,7 @@ check "it names the run, agent and world" has "replay r: qlearn on decoys, 100 e
 check "replay --compare opens two worlds" run 0 replay r --compare train,decoys --values --paused --frames 30
 check "play's window runs and closes" run 0 play tiny.json --env decoys --frames 30
 check "play with an unknown world exits 2" run 2 play tiny.json --env nowhere
+check "naming the command, the flag and the worlds there are" has 'gridalign play: --env: unknown world "nowhere" (worlds: train' err
 check "play of a missing scenario exits 2" run 2 play nowhere.json
 check "--compare needs two worlds" run 2 replay r --compare train
 check "--compare takes no third world" run 2 replay r --compare train,decoys,train

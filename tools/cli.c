@@ -329,11 +329,11 @@ int cli_window(const char *cmd, GaView *v, const GaWindowOpts *o, const char *hi
     return 0;
 }
 
-int cli_find_world(const GaScenario *sc, const char *name, const char *flag)
+int cli_find_world(const char *cmd, const GaScenario *sc, const char *name, const char *flag)
 {
     int w = ga_scenario_find_world(sc, name);
     if (w < 0) {
-        fprintf(stderr, "%s: unknown world \"%s\" (worlds:", flag, name);
+        fprintf(stderr, "gridalign %s: %s: unknown world \"%s\" (worlds:", cmd, flag, name);
         for (int k = 0; k < sc->n_worlds; k++)
             fprintf(stderr, " %s", sc->world[k].name);
         fprintf(stderr, ")\n");

@@ -86,9 +86,9 @@ int cli_load_scenario(const char *path, GaScenario **sc);
 int cli_load_played_scenario(const char *file, const char *header_path, const char *given,
                              uint64_t hash, GaScenario **sc);
 
-/* Index of the world called name in sc; else prints `FLAG: unknown world "NAME" (worlds: ...)`
- * and returns -1. */
-int cli_find_world(const GaScenario *sc, const char *name, const char *flag);
+/* Index of the world called name in sc; else prints `gridalign CMD: FLAG: unknown world "NAME"
+ * (worlds: ...)` and returns -1. */
+int cli_find_world(const char *cmd, const GaScenario *sc, const char *name, const char *flag);
 
 /* Runs the viewer's window; on failure prints "gridalign CMD: <why><hint>". Returns 0, or 1
  * when no window could be opened or a screenshot could not be written. */

@@ -46,7 +46,7 @@ static int parse_envs(const GaScenario *sc, const char *list, int *worlds)
     char buf[1024];
     snprintf(buf, sizeof buf, "%s", list);
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-        int w = cli_find_world(sc, tok, "--envs");
+        int w = cli_find_world("eval", sc, tok, "--envs");
         if (w < 0)
             return -1;
         for (int i = 0; i < n; i++)

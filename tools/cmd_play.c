@@ -105,7 +105,7 @@ int cmd_play(int argc, char **argv)
     int rc = cli_load_scenario(path, &sc);
     if (rc)
         return rc;
-    int world = cli_find_world(sc, env, "--env");
+    int world = cli_find_world("play", sc, env, "--env");
     if (world < 0) {
         free(sc);
         return EXIT_BAD_INPUT;

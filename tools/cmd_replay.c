@@ -309,8 +309,8 @@ int cmd_replay(int argc, char **argv)
         const char *b = strchr(compare, ',') + 1;
         int len = (int)(b - 1 - compare);
         snprintf(a, sizeof a, "%.*s", len < (int)sizeof a ? len : (int)sizeof a - 1, compare);
-        if ((o.worlds[0] = cli_find_world(sc, a, "--compare")) < 0 ||
-            (o.worlds[1] = cli_find_world(sc, b, "--compare")) < 0) {
+        if ((o.worlds[0] = cli_find_world("replay", sc, a, "--compare")) < 0 ||
+            (o.worlds[1] = cli_find_world("replay", sc, b, "--compare")) < 0) {
             rc = EXIT_BAD_INPUT;
             goto done;
         }
@@ -319,7 +319,8 @@ int cmd_replay(int argc, char **argv)
             goto done;
         }
         o.n_panes = 2;
-    } else if (!traj && (o.worlds[0] = cli_find_world(sc, env ? env : "train", "--env")) < 0) {
+    } else if (!traj &&
+               (o.worlds[0] = cli_find_world("replay", sc, env ? env : "train", "--env")) < 0) {
         rc = EXIT_BAD_INPUT;
         goto done;
     }
@@ -329,7 +330,7 @@ int cmd_replay(int argc, char **argv)
             rc = EXIT_BAD_INPUT;
             goto done;
         }
-        if (env && cli_find_world(sc, env, "--env") < 0) {
+        if (env && cli_find_world("replay", sc, env, "--env") < 0) {
             rc = EXIT_BAD_INPUT;
             goto done;
         }
