@@ -17,7 +17,8 @@
 #include "ga_window.h"
 
 #define MAX_FRAMES 20000
-#define MAX_RECORDED 100000 /* recorded episodes read from one file */
+#define GIF_BYTES ((size_t)1 << 30) /* frames a GIF may hold in memory while it is encoded */
+#define MAX_RECORDED 100000         /* recorded episodes read from one file */
 
 static const char HELP[] =
     "usage: gridalign replay RUN_DIR [options]\n"
@@ -116,32 +117,44 @@ fail:
     return -1;
 }
 
-/* Headless: every frame of the view's episodes into memory, then PNGs and/or one GIF. */
+/* Headless: the view's episodes frame by frame. PNGs go out as they are drawn; a GIF is
+ * encoded from all its frames at once, so they are kept, up to GIF_BYTES of them. */
 static int write_pictures(GaView *v, const char *png, const char *gif, int delay)
 {
     size_t frame_bytes = (size_t)v->width * (size_t)v->height * 4;
-    int64_t max = v->o.episodes * (v->max_steps + 1);
-    int max_frames = (int)(max < MAX_FRAMES ? max : MAX_FRAMES);
-    uint8_t *frames = malloc((size_t)max_frames * frame_bytes);
+    int64_t cap = MAX_FRAMES;
+    if (gif && (int64_t)(GIF_BYTES / frame_bytes) < cap)
+        cap = (int64_t)(GIF_BYTES / frame_bytes);
+    int64_t want = v->o.episodes * (v->max_steps + 1); /* at most this many */
+    int max_frames = (int)(want < cap ? want : cap);
+    uint8_t *frames = malloc((size_t)(gif ? max_frames : 1) * frame_bytes);
     if (!frames) {
         fprintf(stderr, "gridalign: out of memory for %d frames\n", max_frames);
         return 1;
     }
-    int n = 0;
-    for (int64_t e = 0; e < v->o.episodes && n < max_frames; e++) {
-        ga_view_set_episode(v, e);
-        ga_view_draw(v, frames + (size_t)n++ * frame_bytes);
-        while (n < max_frames && ga_view_step(v))
-            ga_view_draw(v, frames + (size_t)n++ * frame_bytes);
-    }
     GaErr err;
-    int rc = 0;
-    for (int f = 0; png && f < n && !rc; f++) {
-        char path[1100];
-        snprintf(path, sizeof path, "%s/frame-%05d.png", png, f);
-        if (ga_image_write_png(path, frames + (size_t)f * frame_bytes, v->width, v->height, &err))
-            rc = cli_fail_output(&err);
+    int n = 0, rc = 0, cut = 0;
+    for (int64_t e = 0; e < v->o.episodes && !rc && !cut; e++) {
+        ga_view_set_episode(v, e);
+        do {
+            if (n == max_frames) {
+                cut = 1;
+                break;
+            }
+            uint8_t *f = frames + (gif ? (size_t)n * frame_bytes : 0);
+            ga_view_draw(v, f);
+            char path[1100];
+            snprintf(path, sizeof path, "%s/frame-%05d.png", png ? png : "", n);
+            if (png && ga_image_write_png(path, f, v->width, v->height, &err))
+                rc = cli_fail_output(&err);
+            n++;
+        } while (!rc && ga_view_step(v));
     }
+    if (cut)
+        fprintf(stderr,
+                "replay: stopped at %d frames (at most %d%s); fewer --episodes or a smaller "
+                "--tile draw them all\n",
+                n, MAX_FRAMES, gif ? ", and 1 GiB of them for a GIF" : "");
     if (gif && !rc) {
         uint8_t pal[64][4];
         int n_pal = ga_render_palette(pal);
