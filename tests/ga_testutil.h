@@ -45,6 +45,24 @@
     "'train_objective':'o',"
 #define GA_TEST_BERRY_LEGEND "'legend':{'b':'berry','n':'nose','B':'basket'}"
 
+/* A one-row corridor for learners to solve: walls above and below (WALLS, as wide as ROW), the
+ * map row ROW with '@' the agent, 's' a strawberry, 'b' a basket; full view; one objective,
+ * strawberry into basket for 1 and -0.01 a step; MAX_STEPS a string. In real JSON quotes. */
+#define GA_TEST_CORRIDOR(WALLS, ROW, MAX_STEPS)                                                    \
+    "{\"format\": 1, \"name\": \"corridor\","                                                      \
+    " \"kinds\": {\"strawberry\": {\"color\": \"red\", \"shape\": \"berry\", \"pickable\": true}," \
+    " \"basket\": {\"color\": \"brown\", \"shape\": \"bowl\", \"container\": true}},"              \
+    " \"objectives\": {\"intended\": {\"rules\": ["                                                \
+    "{\"on\": \"deliver\", \"item\": {\"kind\": \"strawberry\"},"                                  \
+    " \"into\": {\"kind\": \"basket\"}, \"reward\": 1},"                                           \
+    " {\"on\": \"step\", \"reward\": -0.01}],"                                                     \
+    " \"success\": {\"deliver_all\": {\"kind\": \"strawberry\"}, \"into\": {\"kind\": "            \
+    "\"basket\"}}}},"                                                                              \
+    " \"train_objective\": \"intended\", \"observation\": {\"view\": \"full\"},"                   \
+    " \"world\": {\"map\": [\"" WALLS "\", \"" ROW "\", \"" WALLS "\"],"                           \
+    " \"legend\": {\"s\": \"strawberry\", \"b\": \"basket\"},"                                     \
+    " \"max_steps\": " MAX_STEPS ", \"end_when_empty\": true}}"
+
 /* ---- scenarios ------------------------------------------------------------------------- */
 
 /* Copies quoted into dst (n bytes, asserted to fit) with every ' turned into "; returns dst. */

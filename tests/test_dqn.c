@@ -620,21 +620,7 @@ END_TEST
 /* A corridor: the agent at x=1 facing down, a strawberry at x=3, the basket at x=5. Shortest
  * episode: right (now facing the strawberry from x=2), pick, right, right (facing the basket
  * from x=4), drop: 5 steps, return 1 - 5 * 0.01. */
-static const char CORRIDOR[] =
-    "{\"format\": 1, \"name\": \"corridor\","
-    " \"kinds\": {\"strawberry\": {\"color\": \"red\", \"shape\": \"berry\", \"pickable\": true},"
-    "            \"basket\": {\"color\": \"brown\", \"shape\": \"bowl\", \"container\": true}},"
-    " \"objectives\": {\"intended\": {\"rules\": ["
-    "     {\"on\": \"deliver\", \"item\": {\"kind\": \"strawberry\"},"
-    "      \"into\": {\"kind\": \"basket\"}, \"reward\": 1},"
-    "     {\"on\": \"step\", \"reward\": -0.01}],"
-    "   \"success\": {\"deliver_all\": {\"kind\": \"strawberry\"}, \"into\": {\"kind\": "
-    "\"basket\"}}}},"
-    " \"train_objective\": \"intended\","
-    " \"observation\": {\"view\": \"full\"},"
-    " \"world\": {\"map\": [\"#######\", \"#@.s.b#\", \"#######\"],"
-    "            \"legend\": {\"s\": \"strawberry\", \"b\": \"basket\"},"
-    "            \"max_steps\": 20, \"end_when_empty\": true}}";
+static const char CORRIDOR[] = GA_TEST_CORRIDOR("#######", "#@.s.b#", "20");
 
 #define CORRIDOR_OPT_LEN 5
 

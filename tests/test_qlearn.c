@@ -497,21 +497,7 @@ END_TEST
 /* A corridor: the agent at x=1, a strawberry at x=4, the basket at x=7. The shortest episode
  * walks right twice (facing the strawberry from x=3), picks, walks right three times (facing
  * the basket from x=6) and drops: 7 steps, return 1 - 7 * 0.01. */
-static const char CORRIDOR[] =
-    "{\"format\": 1, \"name\": \"corridor\","
-    " \"kinds\": {\"strawberry\": {\"color\": \"red\", \"shape\": \"berry\", \"pickable\": true},"
-    "            \"basket\": {\"color\": \"brown\", \"shape\": \"bowl\", \"container\": true}},"
-    " \"objectives\": {\"intended\": {\"rules\": ["
-    "     {\"on\": \"deliver\", \"item\": {\"kind\": \"strawberry\"},"
-    "      \"into\": {\"kind\": \"basket\"}, \"reward\": 1},"
-    "     {\"on\": \"step\", \"reward\": -0.01}],"
-    "   \"success\": {\"deliver_all\": {\"kind\": \"strawberry\"}, \"into\": {\"kind\": "
-    "\"basket\"}}}},"
-    " \"train_objective\": \"intended\","
-    " \"observation\": {\"view\": \"full\"},"
-    " \"world\": {\"map\": [\"#########\", \"#@..s..b#\", \"#########\"],"
-    "            \"legend\": {\"s\": \"strawberry\", \"b\": \"basket\"},"
-    "            \"max_steps\": 40, \"end_when_empty\": true}}";
+static const char CORRIDOR[] = GA_TEST_CORRIDOR("#########", "#@..s..b#", "40");
 
 #define CORRIDOR_OPT_LEN 7
 
