@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ga_qlearn.h"
+#include "ga_schedule.h"
 
 /* Active features of obs as ga_obs_active lists them (tests check the two agree), through the
  * per-code table: no decoding of codes in the loop that runs for every sampled transition. */
@@ -143,11 +144,7 @@ void ga_dqn_free(GaDqn *d)
 
 double ga_dqn_epsilon(const GaDqn *d)
 {
-    double span = d->p.eps_decay * (double)d->total_steps;
-    double frac = span > 0 ? 1.0 - (double)d->steps / span : 0.0;
-    if (frac < 0)
-        frac = 0;
-    return d->p.eps_end + (d->p.eps_start - d->p.eps_end) * frac;
+    return ga_linear_decay(d->p.eps_start, d->p.eps_end, d->p.eps_decay, d->steps, d->total_steps);
 }
 
 /* Largest observation and activation row one sample can need (checked in ga_dqn_init's

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ga_schedule.h"
+
 int ga_qlearn_init(GaQLearn *ql, const GaQParams *p, int obs_size, int64_t total_steps, GaErr *err)
 {
     memset(ql, 0, sizeof *ql);
@@ -71,11 +73,8 @@ static uint64_t probe(const GaQLearn *ql, uint64_t key)
 
 double ga_qlearn_epsilon(const GaQLearn *ql)
 {
-    double span = ql->p.eps_decay * (double)ql->total_steps;
-    double frac = span > 0 ? 1.0 - (double)ql->steps / span : 0.0;
-    if (frac < 0)
-        frac = 0;
-    return ql->p.eps_end + (ql->p.eps_start - ql->p.eps_end) * frac;
+    return ga_linear_decay(ql->p.eps_start, ql->p.eps_end, ql->p.eps_decay, ql->steps,
+                           ql->total_steps);
 }
 
 int ga_qlearn_act_key(const GaQLearn *ql, uint64_t key, int explore, GaRng *rng)
