@@ -1,6 +1,6 @@
 /* engine/ga_summary.h: the evaluation of one agent on one world: statistics under every
  * objective, the distribution of episode labels, competence, optional reference optima, and
- * the verdict drawn from them. Filled by the evaluation loop (tools/ga_eval.c). */
+ * the verdict drawn from them. Filled by the evaluation loop (lab/ga_eval.c). */
 #ifndef GA_SUMMARY_H
 #define GA_SUMMARY_H
 

@@ -1,5 +1,5 @@
-/* tests/test_eval.c: evaluation and experiments (tools/ga_eval.c, tools/ga_experiment.c,
- * tools/ga_pool.c) and the run.json reader (engine/ga_json.c): determinism for any thread
+/* tests/test_eval.c: evaluation and experiments (lab/ga_eval.c, lab/ga_experiment.c,
+ * lab/ga_pool.c) and the run.json reader (engine/ga_json.c): determinism for any thread
  * count, an agent left unchanged, reference optima, across-seed summaries, the job pool. */
 #include <check.h>
 #include <math.h>

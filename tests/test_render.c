@@ -1,5 +1,5 @@
-/* tests/test_render.c: the software renderer (engine/ga_render.c) and the PNG/GIF writers
- * (tools/ga_image.c): pixels of a fixed state, a golden checksum of its frame, every pixel from
+/* tests/test_render.c: the software renderer (view/ga_render.c) and the PNG/GIF writers
+ * (view/ga_image.c): pixels of a fixed state, a golden checksum of its frame, every pixel from
  * the palette, and written files that decode back to the same size, frames and pixels. */
 #include <check.h>
 #include <gif_lib.h>

@@ -1,4 +1,4 @@
-/* tests/test_train.c: the training and evaluation loops (tools/ga_train.c) and episode
+/* tests/test_train.c: the training and evaluation loops (lab/ga_train.c) and episode
  * statistics (engine/ga_metrics.c): whole-run determinism, callbacks, the bootstrap at
  * truncation versus termination, greedy evaluation, evaluation/training seed separation. */
 #include <check.h>

@@ -1,4 +1,4 @@
-/* tests/test_view.c: the viewer (tools/ga_view.c) and its SDL2 window (tools/ga_window.c).
+/* tests/test_view.c: the viewer (view/ga_view.c) and its SDL2 window (view/ga_window.c).
  * The state machine against independent simulation: replay equals evaluation's episodes,
  * stepping back re-simulates the same frames, pause, speed, the hold at an episode's end,
  * episode and world switching, compare mode, play keys with undo, recorded episodes, the value

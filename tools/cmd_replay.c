@@ -1,7 +1,7 @@
 /* tools/cmd_replay.c: `gridalign replay`: a run's agent replayed greedily on one world, or two
- * side by side, in an SDL2 window with keys (tools/ga_window.c), or drawn headless into
+ * side by side, in an SDL2 window with keys (view/ga_window.c), or drawn headless into
  * numbered PNG frames or an animated GIF; or recorded episodes (eval --record) drawn from their
- * actions without the agent. The frames come from tools/ga_view.c in every case. */
+ * actions without the agent. The frames come from view/ga_view.c in every case. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

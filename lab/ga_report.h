@@ -1,4 +1,4 @@
-/* engine/ga_report.h: the JSON records gridalign writes: run.json for a training run, and the
+/* lab/ga_report.h: the JSON records gridalign writes: run.json for a training run, and the
  * per-world evaluation object shared by eval.json, run and batch summaries. Keys are documented
  * in the README. */
 #ifndef GA_REPORT_H

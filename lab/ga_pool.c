@@ -1,4 +1,4 @@
-/* tools/ga_pool.c: pthreads and one atomic counter; no queue, no allocation per job. */
+/* lab/ga_pool.c: pthreads and one atomic counter; no queue, no allocation per job. */
 #include "ga_pool.h"
 
 #include <pthread.h>

@@ -1,4 +1,4 @@
-/* tools/ga_record.c: trajectory files, write side. The episodes come from ga_eval_run with
+/* lab/ga_record.c: trajectory files, write side. The episodes come from ga_eval_run with
  * step and episode callbacks; one episode's steps are buffered, then written as one line. */
 #include "ga_record.h"
 

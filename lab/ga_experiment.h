@@ -1,4 +1,4 @@
-/* tools/ga_experiment.h: evaluation across worlds and training across seeds, in parallel.
+/* lab/ga_experiment.h: evaluation across worlds and training across seeds, in parallel.
  * Every job owns its agent, world and result slot; results are identical for any thread count.
  * No printing: progress goes to a callback. */
 #ifndef GA_EXPERIMENT_H

@@ -1,4 +1,4 @@
-/* tools/ga_view.c: the viewer's state machine and frame. One table of key bindings drives both
+/* view/ga_view.c: the viewer's state machine and frame. One table of key bindings drives both
  * the key handling and the help overlay. Stepping back re-simulates the episode from its seed
  * (the agent's choices again in replay, the recorded keys in play), so no history of states is
  * kept. No SDL here; no files written either (a screenshot is the window's job). */

@@ -1,4 +1,4 @@
-/* engine/ga_report.c: builds the JSON records through ga_json. Hashes are 16 hex digits and
+/* lab/ga_report.c: builds the JSON records through ga_json. Hashes are 16 hex digits and
  * seeds decimal strings, because JSON numbers are doubles and would round 64-bit values. */
 #include "ga_report.h"
 

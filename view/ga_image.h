@@ -1,4 +1,4 @@
-/* tools/ga_image.h: rendered frames to files, through Debian's libpng and giflib: one PNG per
+/* view/ga_image.h: rendered frames to files, through Debian's libpng and giflib: one PNG per
  * frame, or one animated GIF. Files are written under a temporary name and renamed. */
 #ifndef GA_IMAGE_H
 #define GA_IMAGE_H

@@ -1,4 +1,4 @@
-/* tools/ga_window.c: the viewer's SDL2 window. The frame is drawn by ga_view_draw at its own
+/* view/ga_window.c: the viewer's SDL2 window. The frame is drawn by ga_view_draw at its own
  * size and scaled to the window by the renderer (nearest pixel, aspect kept), so resizing the
  * window never changes what is drawn. Frames are paced to about 60 per second. */
 #include "ga_window.h"

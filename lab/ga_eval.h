@@ -1,4 +1,4 @@
-/* tools/ga_eval.h: greedy evaluation of an agent on a world, with episode labels, competence
+/* lab/ga_eval.h: greedy evaluation of an agent on a world, with episode labels, competence
  * and (optionally) reference optima from value iteration. Episode seeds come from an
  * evaluation seed, so every agent evaluated with the same seed meets the same layouts. */
 #ifndef GA_EVAL_H

@@ -1,4 +1,4 @@
-/* engine/ga_text.h: text into an RGBA buffer, through FreeType with a TrueType font file (by
+/* view/ga_text.h: text into an RGBA buffer, through FreeType with a TrueType font file (by
  * default Debian's DejaVu Sans Mono). Glyphs are drawn unsmoothed (1 bit per pixel), so a
  * frame keeps to the renderer's fixed palette and GIFs stay exact. */
 #ifndef GA_TEXT_H

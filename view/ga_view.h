@@ -1,8 +1,8 @@
-/* tools/ga_view.h: the viewer without SDL. One or two panes of worlds step together, driven by
+/* view/ga_view.h: the viewer without SDL. One or two panes of worlds step together, driven by
  * the agent's greedy actions (replay) or by a person's keys (play); keys pause, step, step
  * back (by re-simulating the episode from its seed), change speed, episode and world; the
  * frame (worlds, heads-up lines, a status line, the value overlay and the help overlay) is
- * drawn into an RGBA buffer. tools/ga_window.c shows that buffer in an SDL2 window and feeds
+ * drawn into an RGBA buffer. view/ga_window.c shows that buffer in an SDL2 window and feeds
  * it keys; tests drive this module directly. */
 #ifndef GA_VIEW_H
 #define GA_VIEW_H

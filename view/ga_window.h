@@ -1,4 +1,4 @@
-/* tools/ga_window.h: the SDL2 window around a GaView: shows its frame scaled to the window
+/* view/ga_window.h: the SDL2 window around a GaView: shows its frame scaled to the window
  * (crisp pixels, aspect kept), turns SDL key events into ga_view_key calls, passes real time
  * to ga_view_tick, and writes screenshots. The only SDL2 user. */
 #ifndef GA_WINDOW_H

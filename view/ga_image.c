@@ -1,4 +1,4 @@
-/* tools/ga_image.c: the PNG and GIF writers. The renderer draws from a fixed palette, so GIF
+/* view/ga_image.c: the PNG and GIF writers. The renderer draws from a fixed palette, so GIF
  * frames map to it exactly: no quantisation, no dithering. */
 #include "ga_image.h"
 

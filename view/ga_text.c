@@ -1,4 +1,4 @@
-/* engine/ga_text.c: FreeType behind a three-function interface. */
+/* view/ga_text.c: FreeType behind a three-function interface. */
 #include "ga_text.h"
 
 #include <ft2build.h>

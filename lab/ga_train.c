@@ -1,4 +1,4 @@
-/* tools/ga_train.c: the loops. The observation buffers live on the stack, sized for the
+/* lab/ga_train.c: the loops. The observation buffers live on the stack, sized for the
  * largest observation, so the step loop never allocates. */
 #include "ga_train.h"
 

@@ -1,4 +1,4 @@
-/* tools/ga_eval.c: the evaluation loop. */
+/* lab/ga_eval.c: the evaluation loop. */
 #include "ga_eval.h"
 
 #include <string.h>

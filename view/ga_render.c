@@ -1,4 +1,4 @@
-/* engine/ga_render.c: the renderer. Shapes are drawn by testing each pixel of a tile against a
+/* view/ga_render.c: the renderer. Shapes are drawn by testing each pixel of a tile against a
  * silhouette in tile-relative coordinates (u, v in [0, 1)), so every tile size gives the same
  * picture; no anti-aliasing, so the frame uses only the fixed palette below. */
 #include "ga_render.h"

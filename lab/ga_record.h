@@ -1,4 +1,4 @@
-/* tools/ga_record.h: the write side of trajectory files (engine/ga_traj.h reads them): a header
+/* lab/ga_record.h: the write side of trajectory files (engine/ga_traj.h reads them): a header
  * naming the run and the hashes of its scenario and agent file, then one JSON line per greedy
  * evaluation episode. Shared by `eval --record` and `replay --record`, so both write the same
  * episodes for the same world, index and evaluation seed. */

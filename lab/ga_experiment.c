@@ -1,4 +1,4 @@
-/* tools/ga_experiment.c: parallel references, evaluation and seeds. */
+/* lab/ga_experiment.c: parallel references, evaluation and seeds. */
 #include "ga_experiment.h"
 
 #include <inttypes.h>

@@ -1,4 +1,4 @@
-/* engine/ga_render.h: a software renderer: a world state drawn into an RGBA buffer the caller
+/* view/ga_render.h: a software renderer: a world state drawn into an RGBA buffer the caller
  * owns, one square tile per cell: floor and walls, each object from its attributes (colour, a
  * shine highlight, a silhouette per shape), the agent with its facing and what it carries. No
  * SDL and no files here: the viewer, PNG and GIF writers take the buffer. Text (the heads-up

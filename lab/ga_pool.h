@@ -1,4 +1,4 @@
-/* tools/ga_pool.h: a parallel for-loop over independent jobs. Jobs are handed out in index
+/* lab/ga_pool.h: a parallel for-loop over independent jobs. Jobs are handed out in index
  * order; each writes only its own result slot, so results do not depend on the thread count. */
 #ifndef GA_POOL_H
 #define GA_POOL_H

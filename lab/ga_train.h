@@ -1,4 +1,4 @@
-/* tools/ga_train.h: the training and evaluation loops that tie a scenario's worlds to an
+/* lab/ga_train.h: the training and evaluation loops that tie a scenario's worlds to an
  * agent. No printing: progress and finished episodes go to callbacks, so the command line,
  * tests and later batch runners share one loop. */
 #ifndef GA_TRAIN_H
