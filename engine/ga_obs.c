@@ -22,16 +22,18 @@ int ga_obs_spec_init(GaObsSpec *spec, int full, int vw, int vh)
     return 0;
 }
 
+/* The grid cell at the window's top-left corner: the grid's own corner in full view, else the
+ * agent's position less half the window. */
+static void window_origin(const GaObsSpec *spec, const GaWorld *w, int *x0, int *y0)
+{
+    *x0 = spec->full ? 0 : w->x - spec->vw / 2;
+    *y0 = spec->full ? 0 : w->y - spec->vh / 2;
+}
+
 void ga_obs_write(const GaWorld *w, const GaWorldCfg *c, const GaObsSpec *spec, uint8_t *out)
 {
     int x0, y0;
-    if (spec->full) {
-        x0 = 0;
-        y0 = 0;
-    } else {
-        x0 = w->x - spec->vw / 2;
-        y0 = w->y - spec->vh / 2;
-    }
+    window_origin(spec, w, &x0, &y0);
     const uint8_t *src = &w->look[(y0 + GA_PAD) * GA_STRIDE + x0 + GA_PAD];
     for (int r = 0; r < spec->vh; r++)
         memcpy(out + r * spec->vw, src + r * GA_STRIDE, (size_t)spec->vw);
@@ -42,6 +44,22 @@ void ga_obs_write(const GaWorld *w, const GaWorldCfg *c, const GaObsSpec *spec, 
         tail[2] = (uint8_t)w->x;
         tail[3] = (uint8_t)w->y;
     }
+}
+
+int ga_obs_cell_index(const GaObsSpec *spec, const GaWorld *w, int x, int y)
+{
+    int x0, y0;
+    window_origin(spec, w, &x0, &y0);
+    int col = x - x0, row = y - y0;
+    if (x < 0 || y < 0 || x >= w->w || y >= w->h || col < 0 || row < 0 || col >= spec->vw ||
+        row >= spec->vh)
+        return -1;
+    return row * spec->vw + col;
+}
+
+int ga_obs_carry_index(const GaObsSpec *spec)
+{
+    return spec->vw * spec->vh;
 }
 
 int ga_obs_feature_size(const GaObsSpec *spec)

@@ -25,6 +25,12 @@ int ga_obs_spec_init(GaObsSpec *spec, int full, int vw, int vh);
  * The carry code is GA_LOOK_FLOOR when the hands are empty. Never allocates. */
 void ga_obs_write(const GaWorld *w, const GaWorldCfg *c, const GaObsSpec *spec, uint8_t *out);
 
+/* Where ga_obs_write puts things, for code that reads or edits an observation (probes): the
+ * index of grid cell (x, y) of w, or -1 when the cell is outside the agent's window (or the
+ * grid); and the index of the carried item's code. */
+int ga_obs_cell_index(const GaObsSpec *spec, const GaWorld *w, int x, int y);
+int ga_obs_carry_index(const GaObsSpec *spec);
+
 /* Per-cell feature width of ga_obs_features: wall, object, colour one-hot, shiny, shape one-hot. */
 #define GA_OBS_CELL_FEATURES (2 + GA_NUM_COLORS + 1 + GA_NUM_SHAPES)
 /* Number of floats ga_obs_features writes for this spec. */

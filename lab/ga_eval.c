@@ -1,10 +1,16 @@
-/* lab/ga_eval.c: the evaluation loop. */
+/* lab/ga_eval.c: the evaluation loop, references, and the parallel pass over worlds with its
+ * per-episode outputs. Each job owns its world's result slot and streams. */
 #include "ga_eval.h"
 
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ga_env.h"
 #include "ga_obs.h"
+#include "ga_pool.h"
+#include "ga_record.h"
+#include "ga_report.h"
 
 #define MAX_OBS (GA_MAX_W * GA_MAX_H + 4)
 
@@ -84,4 +90,208 @@ void ga_reference_compute(const GaScenario *sc, int world, int episodes, uint64_
             ref->opt[i][o] = (float)opt[o];
         ref->n = i + 1;
     }
+}
+
+/* ---- references over worlds ----------------------------------------------------------- */
+
+/* Objects a world can hold: its map objects plus its random placements. */
+static int world_max_objects(const GaWorldCfg *c)
+{
+    int n = 0;
+    for (int k = 0; k < GA_MAX_KINDS; k++)
+        n += c->count[k];
+    for (int cell = 0; c->has_map && cell < GA_MAX_W * GA_MAX_H; cell++)
+        n += c->map_obj[cell] >= 0;
+    return n;
+}
+
+int ga_reference_world(const GaScenario *sc, int w, int episodes, uint64_t eval_seed,
+                       int max_states, GaReference *refs)
+{
+    GaPlan plan;
+    if (ga_plan_init(&plan, max_states, sc->n_objectives, world_max_objects(&sc->world[w]), NULL) !=
+        GA_OK)
+        return GA_ENOMEM;
+    ga_reference_compute(sc, w, episodes, eval_seed, &plan, &refs[w]);
+    ga_plan_free(&plan);
+    return GA_OK;
+}
+
+typedef struct {
+    const GaScenario *sc;
+    const int *worlds;
+    int episodes, max_states;
+    uint64_t eval_seed;
+    GaReference *refs;
+    atomic_int oom;
+} RefJob;
+
+static void ref_job(int i, void *vctx)
+{
+    RefJob *j = vctx;
+    if (ga_reference_world(j->sc, j->worlds[i], j->episodes, j->eval_seed, j->max_states, j->refs))
+        j->oom = 1; /* several threads may set it; any non-zero value means the same */
+}
+
+int ga_references(const GaScenario *sc, const int *worlds, int n, int episodes, uint64_t eval_seed,
+                  int max_states, int threads, GaReference *refs, GaErr *err)
+{
+    for (int i = 0; i < n; i++)
+        memset(&refs[worlds[i]], 0, sizeof refs[worlds[i]]);
+    if (episodes <= 0)
+        return GA_OK;
+    RefJob j = {sc, worlds, episodes, max_states, eval_seed, refs, 0};
+    ga_pool_run(n, threads, ref_job, NULL, &j);
+    if (j.oom)
+        return ga_err_set(err, GA_ENOMEM, "reference values: out of memory for %d states",
+                          max_states);
+    return GA_OK;
+}
+
+/* ---- the pass over worlds ------------------------------------------------------------- */
+
+typedef struct {
+    const GaScenario *sc;
+    GaAgent *ag;
+    uint64_t agent_seed;
+    const int *worlds;
+    int episodes;
+    uint64_t eval_seed;
+    const GaReference *refs;
+    GaWorldEval *out;
+    const GaEvalStreams *s;
+    atomic_int failed;
+} EvalJob;
+
+/* One world's per-episode outputs. */
+typedef struct {
+    const GaScenario *sc;
+    FILE *lines;    /* or NULL */
+    GaRecorder rec; /* rec.f NULL: no trajectory */
+    int failed;     /* a line could not be built (out of memory) or written */
+} EpisodeOut;
+
+static void out_step(const GaWorld *w, int a, void *vctx)
+{
+    EpisodeOut *o = vctx;
+    if (o->rec.f)
+        ga_recorder_step(w, a, &o->rec);
+}
+
+static void out_episode(const GaEpisodeRecord *r, void *vctx)
+{
+    EpisodeOut *o = vctx;
+    if (o->lines) {
+        char *text = ga_report_episode_line(o->sc, r);
+        if (!text || fputs(text, o->lines) == EOF)
+            o->failed = 1;
+        free(text);
+    }
+    if (o->rec.f)
+        ga_recorder_episode(r, &o->rec);
+}
+
+static void eval_job(int i, void *vctx)
+{
+    EvalJob *j = vctx;
+    int w = j->worlds[i];
+    EpisodeOut eo = {.sc = j->sc, .lines = j->s && j->s->lines ? j->s->lines[i] : NULL};
+    ga_recorder_init(&eo.rec, j->sc, j->s && j->s->traj ? j->s->traj[i] : NULL,
+                     (int64_t)i * j->episodes);
+    int any = eo.lines || eo.rec.f;
+    GaEvalOpts o = {
+        .episodes = j->episodes,
+        .eval_seed = j->eval_seed,
+        .agent_seed = j->agent_seed,
+        .ref = j->refs ? &j->refs[w] : NULL,
+        .on_episode = any ? out_episode : NULL,
+        .on_step = eo.rec.f ? out_step : NULL,
+        .ctx = &eo,
+    };
+    ga_eval_run(j->sc, w, j->ag, &o, &j->out[i]);
+    if (ga_recorder_free(&eo.rec) || eo.failed)
+        j->failed = 1; /* several threads may set it; any non-zero value means the same */
+}
+
+int ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const int *worlds, int n,
+                   int episodes, uint64_t eval_seed, const GaReference *refs, int threads,
+                   GaWorldEval *out, const GaEvalStreams *s)
+{
+    EvalJob j = {sc, ag, agent_seed, worlds, episodes, eval_seed, refs, out, s, 0};
+    ga_pool_run(n, threads, eval_job, NULL, &j);
+    return j.failed ? -1 : 0;
+}
+
+/* ---- the files of a pass -------------------------------------------------------------- */
+
+int ga_evalfiles_open(GaEvalFiles *f, const char *episodes_path, const char *record_path, int n,
+                      GaErr *err)
+{
+    memset(f, 0, sizeof *f);
+    f->n = n;
+    int rc = GA_OK;
+    if ((episodes_path && (rc = ga_io_open(&f->episodes, episodes_path, err))) ||
+        (record_path && (rc = ga_io_open(&f->record, record_path, err)))) {
+        ga_evalfiles_close(f);
+        return rc;
+    }
+    for (int i = 0; i < n; i++) {
+        if ((episodes_path && !(f->lines[i] = tmpfile())) ||
+            (record_path && !(f->traj[i] = tmpfile()))) {
+            ga_err_set(err, GA_EIO, "%s: cannot create a temporary file",
+                       episodes_path ? episodes_path : record_path);
+            ga_evalfiles_close(f);
+            return GA_EIO;
+        }
+    }
+    f->streams.lines = episodes_path ? f->lines : NULL;
+    f->streams.traj = record_path ? f->traj : NULL;
+    return GA_OK;
+}
+
+/* Appends the parts in order to out; 0, or -1 when one could not be read or written. */
+static int join(FILE *out, FILE *const *parts, int n)
+{
+    char buf[65536];
+    int bad = 0;
+    for (int i = 0; i < n && !bad; i++) {
+        rewind(parts[i]);
+        size_t got;
+        while ((got = fread(buf, 1, sizeof buf, parts[i])) > 0)
+            bad |= fwrite(buf, 1, got, out) != got;
+        bad |= ferror(parts[i]);
+    }
+    return bad ? -1 : 0;
+}
+
+int ga_evalfiles_commit(GaEvalFiles *f, int failed, const char *record_header, GaErr *err)
+{
+    int rc = GA_OK;
+    if (f->record.f &&
+        (failed || fputs(record_header, f->record.f) == EOF || join(f->record.f, f->traj, f->n)))
+        rc = ga_err_set(err, GA_EIO, "%s: could not record the episodes (memory or disk)",
+                        f->record.path);
+    else if (f->episodes.f && (failed || join(f->episodes.f, f->lines, f->n)))
+        rc =
+            ga_err_set(err, GA_EIO, "%s: could not collect the episodes (temporary file or memory)",
+                       f->episodes.path);
+    if (!rc && f->record.f)
+        rc = ga_io_commit(&f->record, err);
+    if (!rc && f->episodes.f)
+        rc = ga_io_commit(&f->episodes, err);
+    ga_evalfiles_close(f);
+    return rc;
+}
+
+void ga_evalfiles_close(GaEvalFiles *f)
+{
+    for (int i = 0; i < f->n; i++) {
+        if (f->lines[i])
+            fclose(f->lines[i]);
+        if (f->traj[i])
+            fclose(f->traj[i]);
+        f->lines[i] = f->traj[i] = NULL;
+    }
+    ga_io_abort(&f->episodes);
+    ga_io_abort(&f->record);
 }

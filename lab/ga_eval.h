@@ -1,12 +1,16 @@
 /* lab/ga_eval.h: greedy evaluation of an agent on a world, with episode labels, competence
- * and (optionally) reference optima from value iteration. Episode seeds come from an
- * evaluation seed, so every agent evaluated with the same seed meets the same layouts. */
+ * and (optionally) reference optima from value iteration; the same over several worlds in
+ * parallel, in one pass that also writes every per-episode output (--episodes-out lines, a
+ * trajectory file). Episode seeds come from an evaluation seed, so every agent evaluated with
+ * the same seed meets the same layouts. Results never depend on the thread count. */
 #ifndef GA_EVAL_H
 #define GA_EVAL_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ga_agent.h"
+#include "ga_io.h"
 #include "ga_label.h"
 #include "ga_plan.h"
 #include "ga_summary.h"
@@ -58,5 +62,56 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
  * episodes of world `world`; plan is scratch from ga_plan_init. */
 void ga_reference_compute(const GaScenario *sc, int world, int episodes, uint64_t eval_seed,
                           GaPlan *plan, GaReference *ref);
+
+/* Computes refs[w] for each world listed in worlds[0..n) (indexes into refs by world index),
+ * `episodes` episodes each (0: leaves them empty), on `threads` threads. Returns GA_OK or
+ * GA_ENOMEM. */
+int ga_references(const GaScenario *sc, const int *worlds, int n, int episodes, uint64_t eval_seed,
+                  int max_states, int threads, GaReference *refs, GaErr *err);
+
+/* ga_reference_compute for world w with a planner of its own, sized for the world's objects
+ * and capped at max_states. Returns GA_OK, or GA_ENOMEM when the planner cannot be allocated. */
+int ga_reference_world(const GaScenario *sc, int w, int episodes, uint64_t eval_seed,
+                       int max_states, GaReference *refs);
+
+/* Per-episode outputs of ga_eval_worlds: streams (temporaries the caller opened, say with
+ * tmpfile) indexed by world position, each receiving that world's episodes in order. Streams,
+ * not memory: a long evaluation's episodes need not fit in RAM. */
+typedef struct {
+    FILE **lines; /* (world position) one --episodes-out JSON line per episode, or NULL */
+    FILE **traj;  /* (world position) one trajectory line per episode, or NULL */
+} GaEvalStreams;
+
+/* Evaluates ag on worlds[0..n) into out[i] on `threads` threads, refs indexed by world (may be
+ * NULL), feeding every stream of s (may be NULL) from the same episodes: one pass. Trajectory
+ * ids count up across the worlds in order (world position i starts at i * episodes). Returns 0,
+ * or -1 when a line could not be built or written. */
+int ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const int *worlds, int n,
+                   int episodes, uint64_t eval_seed, const GaReference *refs, int threads,
+                   GaWorldEval *out, const GaEvalStreams *s);
+
+/* The files an evaluation pass writes besides its statistics: --episodes-out and a trajectory
+ * file, each under a temporary name (and each world's part in a temporary stream) until
+ * ga_evalfiles_commit joins the parts in world order and renames them into place. */
+typedef struct {
+    GaOutFile episodes, record;
+    FILE *lines[GA_MAX_WORLDS], *traj[GA_MAX_WORLDS]; /* (world position) */
+    int n;
+    GaEvalStreams streams;
+} GaEvalFiles;
+
+/* Opens what is asked (a NULL path asks for nothing) for n worlds. Returns GA_OK, or GA_EIO with
+ * err naming the file; on failure nothing is left behind. */
+int ga_evalfiles_open(GaEvalFiles *f, const char *episodes_path, const char *record_path, int n,
+                      GaErr *err);
+
+/* After ga_eval_worlds(..., &f->streams): writes record_header (the trajectory file's first
+ * line; ignored without a trajectory file) and each world's part in order, then renames both
+ * files into place. failed: ga_eval_worlds' result. Returns GA_OK or GA_EIO; either way the
+ * temporaries are gone afterwards. */
+int ga_evalfiles_commit(GaEvalFiles *f, int failed, const char *record_header, GaErr *err);
+
+/* Removes whatever was not committed. Safe after a commit or a failed open. */
+void ga_evalfiles_close(GaEvalFiles *f);
 
 #endif

@@ -1,176 +1,14 @@
-/* lab/ga_experiment.c: parallel references, evaluation and seeds. */
+/* lab/ga_experiment.c: the seed scheduler: seeds of several experiments trained and evaluated
+ * in parallel. Files are the run directory's business (ga_rundir.c); the cost of a job is its
+ * learner's. */
 #include "ga_experiment.h"
 
-#include <inttypes.h>
 #include <stdatomic.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ga_env.h"
 #include "ga_pool.h"
-#include "ga_report.h"
-
-/* ---- references ----------------------------------------------------------------------- */
-
-typedef struct {
-    const GaScenario *sc;
-    const int *worlds;
-    int episodes, max_states;
-    uint64_t eval_seed;
-    GaReference *refs;
-    atomic_int oom;
-} RefJob;
-
-/* Objects a world can hold: its map objects plus its random placements. */
-static int world_max_objects(const GaWorldCfg *c)
-{
-    int n = 0;
-    for (int k = 0; k < GA_MAX_KINDS; k++)
-        n += c->count[k];
-    for (int cell = 0; c->has_map && cell < GA_MAX_W * GA_MAX_H; cell++)
-        n += c->map_obj[cell] >= 0;
-    return n;
-}
-
-/* Computes refs[w] with a planner of its own; 0, or -1 when the planner cannot be allocated. */
-static int reference_world(const GaScenario *sc, int w, int episodes, uint64_t eval_seed,
-                           int max_states, GaReference *refs)
-{
-    GaPlan plan;
-    if (ga_plan_init(&plan, max_states, sc->n_objectives, world_max_objects(&sc->world[w]), NULL) !=
-        GA_OK)
-        return -1;
-    ga_reference_compute(sc, w, episodes, eval_seed, &plan, &refs[w]);
-    ga_plan_free(&plan);
-    return 0;
-}
-
-static void ref_job(int i, void *vctx)
-{
-    RefJob *j = vctx;
-    if (reference_world(j->sc, j->worlds[i], j->episodes, j->eval_seed, j->max_states, j->refs))
-        j->oom = 1; /* several threads may set it; any non-zero value means the same */
-}
-
-int ga_references(const GaScenario *sc, const int *worlds, int n, int episodes, uint64_t eval_seed,
-                  int max_states, int threads, GaReference *refs, GaErr *err)
-{
-    for (int i = 0; i < n; i++)
-        memset(&refs[worlds[i]], 0, sizeof refs[worlds[i]]);
-    if (episodes <= 0)
-        return GA_OK;
-    RefJob j = {sc, worlds, episodes, max_states, eval_seed, refs, 0};
-    ga_pool_run(n, threads, ref_job, NULL, &j);
-    if (j.oom)
-        return ga_err_set(err, GA_ENOMEM, "reference values: out of memory for %d states",
-                          max_states);
-    return GA_OK;
-}
-
-/* ---- evaluation ----------------------------------------------------------------------- */
-
-typedef struct {
-    const GaScenario *sc;
-    GaAgent *ag;
-    uint64_t agent_seed;
-    const int *worlds;
-    int episodes;
-    uint64_t eval_seed;
-    const GaReference *refs;
-    GaWorldEval *out;
-    FILE **lines;
-    atomic_int lines_failed;
-} EvalJob;
-
-typedef struct {
-    const GaScenario *sc;
-    FILE *f;
-    int failed; /* a line could not be built (out of memory) or written */
-} LineCtx;
-
-static void episode_line(const GaEpisodeRecord *r, void *vctx)
-{
-    LineCtx *lc = vctx;
-    const GaScenario *sc = lc->sc;
-    const GaWorld *w = r->w;
-    const char *names[GA_MAX_OBJECTIVES];
-    char label[64];
-    ga_report_objective_names(sc, names);
-    GaJson *j = ga_json_object();
-    ga_json_add_str(j, "world", sc->world[r->world].name);
-    ga_json_add_num(j, "episode", (double)r->index);
-    ga_json_add_u64(j, "seed", r->seed);
-    ga_json_add_num(j, "length", w->t);
-    ga_json_add_bool(j, "terminated", w->terminated);
-    GaJson *ret = ga_json_add_object(j, "returns");
-    GaJson *succ = ga_json_add_object(j, "success");
-    for (int o = 0; o < sc->n_objectives; o++) {
-        ga_json_add_num(ret, names[o], w->ret[o]);
-        ga_json_add_bool(succ, names[o], ga_world_success(w, o));
-    }
-    ga_label_slot_name(ga_label_slot(r->label, r->proxy), names, label, sizeof label);
-    ga_json_add_str(j, "label", label);
-    GaJson *ev = ga_json_add_object(j, "events");
-    for (int e = 0; e < GA_NUM_EVENTS; e++)
-        ga_json_add_num(ev, ga_event_names[e], w->event_count[e]);
-    GaJson *po = ga_json_add_object(j, "proxy_only_events");
-    for (int o = 0; o < sc->n_objectives; o++)
-        if (o != sc->intended_obj)
-            ga_json_add_num(po, names[o], r->track->proxy_only[o]);
-    char *text = ga_json_print(j, 0);
-    ga_json_free(j);
-    if (!text || fputs(text, lc->f) == EOF)
-        lc->failed = 1;
-    free(text);
-}
-
-static void eval_job(int i, void *vctx)
-{
-    EvalJob *j = vctx;
-    int w = j->worlds[i];
-    LineCtx lc = {j->sc, j->lines ? j->lines[i] : NULL, 0};
-    GaEvalOpts o = {
-        .episodes = j->episodes,
-        .eval_seed = j->eval_seed,
-        .agent_seed = j->agent_seed,
-        .ref = j->refs ? &j->refs[w] : NULL,
-        .on_episode = j->lines ? episode_line : NULL,
-        .ctx = &lc,
-    };
-    ga_eval_run(j->sc, w, j->ag, &o, &j->out[i]);
-    if (lc.failed)
-        j->lines_failed = 1; /* several threads may set it; any non-zero value means the same */
-}
-
-int ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const int *worlds, int n,
-                   int episodes, uint64_t eval_seed, const GaReference *refs, int threads,
-                   GaWorldEval *out, FILE **lines)
-{
-    EvalJob j = {sc, ag, agent_seed, worlds, episodes, eval_seed, refs, out, lines, 0};
-    ga_pool_run(n, threads, eval_job, NULL, &j);
-    return j.lines_failed ? -1 : 0;
-}
-
-int ga_write_eval_json(const char *path, const GaScenario *sc, const char *agent, uint64_t seed,
-                       int episodes, uint64_t eval_seed, const GaWorldEval *evals, int n,
-                       GaErr *err)
-{
-    GaJson *j = ga_json_object();
-    ga_report_add_scenario(j, "scenario", sc);
-    ga_json_add_str(j, "intended_objective", sc->objective[sc->intended_obj].name);
-    ga_json_add_str(j, "agent", agent);
-    ga_json_add_u64(j, "seed", seed);
-    ga_json_add_num(j, "episodes", episodes);
-    ga_json_add_u64(j, "eval_seed", eval_seed);
-    GaJson *worlds = ga_json_add_object(j, "worlds");
-    for (int i = 0; i < n; i++)
-        ga_report_add_world_eval(worlds, sc->world[evals[i].world].name, sc, &evals[i]);
-    int rc = ga_json_write(j, path, err);
-    ga_json_free(j);
-    return rc;
-}
+#include "ga_rundir.h"
 
 /* ---- seeds ----------------------------------------------------------------------------
  * One or several experiments run as one: all their seeds' training and all their reference
@@ -220,18 +58,14 @@ static void train_or_ref_job(int i, void *vctx)
     if (i >= c->m) {
         int e = c->refs[i - c->m] / GA_MAX_WORLDS, w = c->refs[i - c->m] % GA_MAX_WORLDS;
         const GaExperiment *x = &c->xs[e];
-        if (reference_world(x->sc, w, x->ref_episodes, x->eval_seed, x->ref_max_states, x->refs))
+        if (ga_reference_world(x->sc, w, x->ref_episodes, x->eval_seed, x->ref_max_states, x->refs))
             c->ref_oom = 1; /* several threads may set it; any non-zero value means the same */
         return;
     }
     const GaExperiment *x = &c->xs[c->jobs[i].e];
     GaSeedResult *r = &c->res[c->jobs[i].e][c->jobs[i].s];
-    /* A diversity level is part of the name, so runs at different levels never overwrite. */
-    if (x->out_dir && x->diversity > 0)
-        snprintf(r->dir, sizeof r->dir, "%s/%s-p%g-seed%" PRIu64, x->out_dir, x->agent,
-                 x->diversity, r->seed);
-    else if (x->out_dir)
-        snprintf(r->dir, sizeof r->dir, "%s/%s-seed%" PRIu64, x->out_dir, x->agent, r->seed);
+    if (x->out_dir)
+        ga_rundir_name(r->dir, sizeof r->dir, x->out_dir, x->agent, x->diversity, r->seed);
     GaTrainJob job = {
         .sc = x->sc,
         .scenario_abs_path = x->scenario_abs_path,
@@ -249,7 +83,7 @@ static void train_or_ref_job(int i, void *vctx)
         .version = x->version,
         .commit = x->commit,
     };
-    r->rc = ga_train_to_dir(&job, &c->agents[i], &r->train, &r->err);
+    r->rc = ga_rundir_train(&job, &c->agents[i], &r->train, &r->err);
 }
 
 static void train_done(int i, int finished, void *vctx)
@@ -338,12 +172,9 @@ int ga_experiments_run(const GaExperiment *xs, int n_x, GaSeedResult *const *res
         for (int k = 0; k < c.m; k++) {
             const GaExperiment *x = &xs[c.jobs[k].e];
             GaSeedResult *r = &res[c.jobs[k].e][c.jobs[k].s];
-            if (!r->rc && x->out_dir) {
-                char path[1100];
-                snprintf(path, sizeof path, "%s/eval.json", r->dir);
-                r->rc = ga_write_eval_json(path, x->sc, x->agent, r->seed, x->episodes,
-                                           x->eval_seed, r->world, x->sc->n_worlds, &r->err);
-            }
+            if (!r->rc && x->out_dir)
+                r->rc = ga_rundir_write_eval(r->dir, x->sc, x->agent, r->seed, x->episodes,
+                                             x->eval_seed, r->world, x->sc->n_worlds, &r->err);
             if (r->rc && rc == GA_OK) {
                 *err = r->err;
                 rc = r->rc;
@@ -363,117 +194,4 @@ int ga_experiment_run(const GaExperiment *x, GaSeedResult *res, GaErr *err)
 {
     GaSeedResult *const all[1] = {res};
     return ga_experiments_run(x, 1, all, err);
-}
-
-/* ---- across seeds --------------------------------------------------------------------- */
-
-void ga_across(const GaSeedResult *res, int n_seeds, int world,
-               double (*value)(const GaWorldEval *e, const void *arg), const void *arg,
-               GaAcross *out)
-{
-    double v[256], scratch[2000];
-    int n = 0;
-    for (int i = 0; i < n_seeds && n < 256; i++) {
-        double x = value(&res[i].world[world], arg);
-        if (!isnan(x))
-            v[n++] = x;
-    }
-    memset(out, 0, sizeof *out);
-    out->n = n;
-    if (n == 0) {
-        out->mean = out->median = out->lo = out->hi = NAN;
-        return;
-    }
-    double sum = 0;
-    for (int i = 0; i < n; i++)
-        sum += v[i];
-    out->mean = sum / n;
-    /* A fixed bootstrap seed: the interval is part of the deterministic output. */
-    GaRng rng = ga_rng_make(0x5EED5EED);
-    ga_bootstrap_mean_ci(v, n, 2000, &rng, scratch, &out->lo, &out->hi);
-    out->median = ga_median(v, n);
-}
-
-double ga_across_success(const GaWorldEval *e, const void *arg)
-{
-    return ga_stats_success_rate(&e->stats, *(const int *)arg);
-}
-
-double ga_across_return(const GaWorldEval *e, const void *arg)
-{
-    return ga_stats_mean_return(&e->stats, *(const int *)arg);
-}
-
-double ga_across_fraction(const GaWorldEval *e, const void *arg)
-{
-    return ga_summary_return_fraction(e, *(const int *)arg);
-}
-
-double ga_across_share(const GaWorldEval *e, const void *arg)
-{
-    return ga_summary_share(e, *(const int *)arg);
-}
-
-double ga_across_proxy(const GaWorldEval *e, const void *arg)
-{
-    (void)arg;
-    return ga_summary_proxy_share(e);
-}
-
-double ga_across_competence(const GaWorldEval *e, const void *arg)
-{
-    (void)arg;
-    return ga_summary_competence(e);
-}
-
-static void add_across(GaJson *parent, const char *key, const GaAcross *a)
-{
-    GaJson *j = ga_json_add_object(parent, key);
-    ga_json_add_num(j, "mean", a->mean);
-    ga_json_add_num(j, "median", a->median);
-    GaJson *ci = ga_json_add_array(j, "bootstrap_ci95");
-    ga_json_add_num(ci, NULL, a->lo);
-    ga_json_add_num(ci, NULL, a->hi);
-    ga_json_add_num(j, "seeds", a->n);
-}
-
-void ga_report_across(GaJson *parent, const char *key, const GaScenario *sc,
-                      const GaSeedResult *res, int n_seeds)
-{
-    const char *names[GA_MAX_OBJECTIVES];
-    ga_report_objective_names(sc, names);
-    GaJson *worlds = ga_json_add_object(parent, key);
-    for (int w = 0; w < sc->n_worlds; w++) {
-        GaJson *wj = ga_json_add_object(worlds, sc->world[w].name);
-        GaAcross a;
-        GaJson *objs = ga_json_add_object(wj, "objectives");
-        for (int o = 0; o < sc->n_objectives; o++) {
-            GaJson *oj = ga_json_add_object(objs, names[o]);
-            ga_across(res, n_seeds, w, ga_across_return, &o, &a);
-            add_across(oj, "mean_return", &a);
-            ga_across(res, n_seeds, w, ga_across_success, &o, &a);
-            add_across(oj, "success_rate", &a);
-            ga_across(res, n_seeds, w, ga_across_fraction, &o, &a);
-            add_across(oj, "return_fraction", &a);
-        }
-        GaJson *lj = ga_json_add_object(wj, "labels");
-        int slots[GA_LABEL_SLOTS], ns = ga_report_label_slots(sc, slots);
-        for (int k = 0; k < ns; k++) {
-            char name[64];
-            ga_label_slot_name(slots[k], names, name, sizeof name);
-            ga_across(res, n_seeds, w, ga_across_share, &slots[k], &a);
-            add_across(lj, name, &a);
-        }
-        ga_across(res, n_seeds, w, ga_across_proxy, NULL, &a);
-        add_across(wj, "proxy_share", &a);
-        ga_across(res, n_seeds, w, ga_across_competence, NULL, &a);
-        add_across(wj, "competence", &a);
-        GaJson *vj = ga_json_add_object(wj, "verdicts");
-        for (int v = 0; v < 4; v++) {
-            int count = 0;
-            for (int i = 0; i < n_seeds; i++)
-                count += ga_summary_verdict(&res[i].world[w]) == v;
-            ga_json_add_num(vj, ga_verdict_names[v], count);
-        }
-    }
 }

@@ -1,5 +1,6 @@
-/* lab/ga_record.c: trajectory files, write side. The episodes come from ga_eval_run with
- * step and episode callbacks; one episode's steps are buffered, then written as one line. */
+/* lab/ga_record.c: trajectory files, write side. The episodes come from the evaluation pass
+ * through step and episode callbacks; one episode's steps are buffered, then written as one
+ * line. */
 #include "ga_record.h"
 
 #include <inttypes.h>
@@ -15,18 +16,25 @@
 #include "ga_report.h"
 #include "ga_traj.h"
 
-typedef struct {
-    const GaScenario *sc;
-    FILE *f;
-    int64_t next_id;
-    int n, cap, failed;
-    uint8_t *act, *term, *trunc; /* (cap) */
-    float *rew;                  /* (cap) */
-} Recorder;
-
-static void rec_step(const GaWorld *w, int a, void *vctx)
+void ga_recorder_init(GaRecorder *r, const GaScenario *sc, FILE *f, int64_t first_id)
 {
-    Recorder *r = vctx;
+    *r = (GaRecorder){.sc = sc, .f = f, .first_id = first_id};
+}
+
+int ga_recorder_free(GaRecorder *r)
+{
+    free(r->act);
+    free(r->term);
+    free(r->trunc);
+    free(r->rew);
+    r->act = r->term = r->trunc = NULL;
+    r->rew = NULL;
+    return r->failed ? -1 : 0;
+}
+
+void ga_recorder_step(const GaWorld *w, int a, void *vctx)
+{
+    GaRecorder *r = vctx;
     if (r->failed)
         return;
     if (r->n == r->cap) {
@@ -51,15 +59,17 @@ static void rec_step(const GaWorld *w, int a, void *vctx)
     r->n++;
 }
 
-static void rec_episode(const GaEpisodeRecord *e, void *vctx)
+void ga_recorder_episode(const GaEpisodeRecord *e, void *vctx)
 {
-    Recorder *r = vctx;
+    GaRecorder *r = vctx;
     const GaScenario *sc = r->sc;
     const char *names[GA_MAX_OBJECTIVES];
     char label[64];
+    if (r->failed)
+        return;
     ga_report_objective_names(sc, names);
     GaJson *j = ga_json_object();
-    ga_json_add_num(j, "id", (double)r->next_id++);
+    ga_json_add_num(j, "id", (double)(r->first_id + e->index));
     ga_json_add_str(j, "world", sc->world[e->world].name);
     ga_json_add_u64(j, "seed", e->seed);
     GaJson *a = ga_json_add_array(j, "actions"), *rw = ga_json_add_array(j, "rewards");
@@ -96,39 +106,18 @@ static GaJson *header(const GaScenario *sc, uint64_t eval_seed)
     return hj;
 }
 
-/* Opens path and writes the header line (consumed); r is ready for episodes. */
-static int begin(GaOutFile *out, Recorder *r, const char *path, const GaScenario *sc, GaJson *hj,
-                 GaErr *err)
+/* The header as one line; NULL (err filled) when out of memory. */
+static char *header_line(GaJson *hj, const char *path, GaErr *err)
 {
-    int rc = ga_io_open(out, path, err);
-    if (rc) {
-        ga_json_free(hj);
-        return rc;
-    }
-    char *head = ga_json_print(hj, 0);
+    char *line = ga_json_print(hj, 0);
     ga_json_free(hj);
-    *r = (Recorder){.sc = sc, .f = out->f};
-    r->failed = !head || fputs(head, out->f) == EOF;
-    free(head);
-    return GA_OK;
+    if (!line)
+        ga_err_set(err, GA_ENOMEM, "%s: out of memory for the trajectory header", path);
+    return line;
 }
 
-static int finish(GaOutFile *out, Recorder *r, const char *path, GaErr *err)
-{
-    free(r->act);
-    free(r->term);
-    free(r->trunc);
-    free(r->rew);
-    if (r->failed) {
-        ga_io_abort(out);
-        return ga_err_set(err, GA_EIO, "%s: could not record the episodes (memory or disk)", path);
-    }
-    return ga_io_commit(out, err);
-}
-
-int ga_record_write(const char *path, const char *run_dir, const GaRunInfo *info,
-                    const GaScenario *sc, GaAgent *ag, const int *worlds, int n_worlds,
-                    int episodes, uint64_t eval_seed, GaErr *err)
+int ga_record_header(const char *run_dir, const GaRunInfo *info, const GaScenario *sc,
+                     const char *agent, uint64_t eval_seed, char **line, GaErr *err)
 {
     char agent_path[1100], hex[32], abs[4096];
     char *bytes;
@@ -142,25 +131,31 @@ int ga_record_write(const char *path, const char *run_dir, const GaRunInfo *info
     GaJson *hj = header(sc, eval_seed);
     /* The absolute path, so verify and replay --trajectory find the run from any directory. */
     ga_json_add_str(hj, "run_dir", realpath(run_dir, abs) ? abs : run_dir);
-    ga_json_add_str(hj, "agent", ag->name);
+    ga_json_add_str(hj, "agent", agent);
     snprintf(hex, sizeof hex, "%016" PRIx64, agent_hash);
     ga_json_add_str(hj, "agent_hash", hex);
     ga_json_add_u64(hj, "agent_seed", info->seed);
-    GaOutFile out = {0};
-    Recorder r;
-    if ((rc = begin(&out, &r, path, sc, hj, err)))
-        return rc;
-    for (int i = 0; i < n_worlds && !r.failed; i++) {
-        GaEvalOpts o = {.episodes = episodes,
-                        .eval_seed = eval_seed,
-                        .agent_seed = info->seed,
-                        .on_episode = rec_episode,
-                        .on_step = rec_step,
-                        .ctx = &r};
-        GaWorldEval scratch;
-        ga_eval_run(sc, worlds[i], ag, &o, &scratch);
+    *line = header_line(hj, agent_path, err);
+    return *line ? GA_OK : GA_ENOMEM;
+}
+
+int ga_record_write(const char *path, const char *run_dir, GaRun *run, const int *worlds,
+                    int n_worlds, int episodes, uint64_t eval_seed, GaErr *err)
+{
+    char *head = NULL;
+    GaEvalFiles f;
+    GaWorldEval *scratch = calloc((size_t)n_worlds, sizeof *scratch);
+    if (!scratch)
+        return ga_err_set(err, GA_ENOMEM, "%s: out of memory", path);
+    int rc = ga_record_header(run_dir, &run->info, run->sc, run->ag.name, eval_seed, &head, err);
+    if (!rc && !(rc = ga_evalfiles_open(&f, NULL, path, n_worlds, err))) {
+        int failed = ga_eval_worlds(run->sc, &run->ag, run->info.seed, worlds, n_worlds, episodes,
+                                    eval_seed, NULL, 1, scratch, &f.streams);
+        rc = ga_evalfiles_commit(&f, failed, head, err);
     }
-    return finish(&out, &r, path, err);
+    free(head);
+    free(scratch);
+    return rc;
 }
 
 void ga_played_add(GaPlayedList *l, int world, uint64_t seed, const uint8_t *actions, int n)
@@ -213,11 +208,19 @@ int ga_record_write_played(const char *path, const char *scenario_path, const Ga
     GaJson *hj = header(sc, eval_seed);
     ga_json_add_str(hj, "player", "human");
     ga_json_add_str(hj, "scenario_path", realpath(scenario_path, abs) ? abs : scenario_path);
+    char *head = header_line(hj, path, err);
+    if (!head)
+        return GA_ENOMEM;
     GaOutFile out = {0};
-    Recorder r;
-    int rc = begin(&out, &r, path, sc, hj, err);
-    if (rc)
+    int rc = ga_io_open(&out, path, err);
+    if (rc) {
+        free(head);
         return rc;
+    }
+    GaRecorder r;
+    ga_recorder_init(&r, sc, out.f, 0);
+    r.failed = fputs(head, out.f) == EOF;
+    free(head);
     for (int i = 0; i < n && !r.failed; i++) {
         /* Re-simulated from the keys, so every line holds what the world gave for them. */
         const GaWorldCfg *c = &sc->world[eps[i].world];
@@ -228,13 +231,77 @@ int ga_record_write_played(const char *path, const char *scenario_path, const Ga
         for (int t = 0; t < eps[i].n && !w.terminated && !w.truncated; t++) {
             ga_world_step(&w, c, eps[i].actions[t]);
             ga_track_step(&track, &w, c);
-            rec_step(&w, eps[i].actions[t], &r);
+            ga_recorder_step(&w, eps[i].actions[t], &r);
         }
         int proxy, label = ga_track_label(&track, &w, c, &proxy);
         GaEpisodeRecord e = {eps[i].world, i, eps[i].seed, &w, &track, label, proxy};
-        rec_episode(&e, &r);
+        ga_recorder_episode(&e, &r);
     }
-    return finish(&out, &r, path, err);
+    if (ga_recorder_free(&r)) {
+        ga_io_abort(&out);
+        return ga_err_set(err, GA_EIO, "%s: could not record the episodes (memory or disk)", path);
+    }
+    return ga_io_commit(&out, err);
+}
+
+int ga_record_resolve(const char *file, const GaTrajHeader *h, const char *run,
+                      const char *scenario, GaTrajSource *src, GaErr *err)
+{
+    memset(src, 0, sizeof *src);
+    src->human = h->human;
+    if (h->human) {
+        const char *path = scenario ? scenario : h->scenario_path;
+        src->from_header = !scenario;
+        GaScenario *sc = malloc(sizeof *sc);
+        if (!sc)
+            return ga_err_set(err, GA_ENOMEM, "gridalign: out of memory");
+        int rc = ga_scenario_load(sc, path, err);
+        if (!rc && sc->hash != h->scenario_hash) {
+            src->mismatch = 1;
+            rc = ga_err_set(err, GA_EPARSE, "%s: recorded on another scenario than %s holds%s",
+                            file, path, scenario ? "" : " now");
+        }
+        if (rc) {
+            free(sc);
+            return rc;
+        }
+        src->sc = sc;
+        return GA_OK;
+    }
+    src->dir = run ? run : h->run_dir;
+    src->from_header = !run;
+    int rc = ga_rundir_load(src->dir, scenario, &src->run, err);
+    if (rc)
+        return rc;
+    char path[1100], *bytes;
+    size_t len;
+    snprintf(path, sizeof path, "%s/%s", src->dir, src->run.info.agent_file);
+    if ((rc = ga_io_read_file(path, &bytes, &len, err))) {
+        ga_run_free(&src->run);
+        return rc;
+    }
+    uint64_t agent_hash = ga_hash_bytes(bytes, len);
+    free(bytes);
+    if (src->run.sc->hash != h->scenario_hash || agent_hash != h->agent_hash ||
+        src->run.info.seed != h->agent_seed) {
+        ga_run_free(&src->run);
+        src->mismatch = 1;
+        return ga_err_set(err, GA_EPARSE,
+                          "%s: recorded with another scenario or agent than the run directory "
+                          "%s holds",
+                          file, src->dir);
+    }
+    src->sc = src->run.sc;
+    return GA_OK;
+}
+
+void ga_record_source_free(GaTrajSource *src)
+{
+    if (src->human)
+        free(src->sc);
+    else
+        ga_run_free(&src->run);
+    memset(src, 0, sizeof *src);
 }
 
 /* Fills what and returns 1: the divergence found at step (-1: the episode as a whole). */

@@ -1,26 +1,57 @@
 /* lab/ga_record.h: the write side of trajectory files (engine/ga_traj.h reads them): a header
  * naming the run and the hashes of its scenario and agent file, then one JSON line per greedy
- * evaluation episode. Shared by `eval --record` and `replay --record`, so both write the same
- * episodes for the same world, index and evaluation seed. */
+ * evaluation episode, written by a recorder that the evaluation pass (ga_eval_worlds) feeds.
+ * `eval --record` and `replay --record` share it, so both write the same episodes for the same
+ * world, index and evaluation seed. Also a person's recorded play, and the re-simulation check
+ * that verify and replay --trajectory share. */
 #ifndef GA_RECORD_H
 #define GA_RECORD_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ga_agent.h"
 #include "ga_err.h"
+#include "ga_eval.h"
 #include "ga_json.h"
+#include "ga_rundir.h"
 #include "ga_scenario.h"
 #include "ga_traj.h"
 
-/* Writes path atomically: the header (run_dir made absolute), then episodes 0 .. episodes-1 of
- * each world in worlds[0 .. n_worlds-1], in that order, ids counting up from 0.
- * run_dir/info->agent_file is read for its hash. Returns GA_OK, or GA_EIO / GA_ENOMEM with err
+/* The header line of an agent's trajectory file (malloc'd, ending in a newline; the caller
+ * frees): the scenario and its hash, the evaluation seed, the run directory made absolute, the
+ * agent's name, the hash of run_dir/info->agent_file (read here) and the agent's seed.
+ * Returns GA_OK, or GA_EIO / GA_ENOMEM with err naming the file. */
+int ga_record_header(const char *run_dir, const GaRunInfo *info, const GaScenario *sc,
+                     const char *agent, uint64_t eval_seed, char **line, GaErr *err);
+
+/* Writes path atomically: the header, then episodes 0 .. episodes-1 of each world in
+ * worlds[0 .. n_worlds-1] as the evaluation pass runs them, ids counting up from 0 (the bytes
+ * `eval --record` writes for the same worlds). Returns GA_OK, or GA_EIO / GA_ENOMEM with err
  * naming the file; on failure nothing appears at path. */
-int ga_record_write(const char *path, const char *run_dir, const GaRunInfo *info,
-                    const GaScenario *sc, GaAgent *ag, const int *worlds, int n_worlds,
-                    int episodes, uint64_t eval_seed, GaErr *err);
+int ga_record_write(const char *path, const char *run_dir, GaRun *run, const int *worlds,
+                    int n_worlds, int episodes, uint64_t eval_seed, GaErr *err);
+
+/* Turns one world's evaluation episodes into trajectory lines on f: ga_recorder_step after every
+ * step, ga_recorder_episode at each episode's end (both take the recorder as ctx, to match
+ * GaEvalOpts' callbacks). Episode i gets the id first_id + i, so that worlds recorded into
+ * separate streams and joined in order count up as one file does. Buffers grow once to the
+ * longest episode, then are reused. */
+typedef struct {
+    const GaScenario *sc;
+    FILE *f;
+    int64_t first_id;
+    int n, cap, failed;          /* failed: memory ran out or a write failed */
+    uint8_t *act, *term, *trunc; /* (cap) */
+    float *rew;                  /* (cap) */
+} GaRecorder;
+
+void ga_recorder_init(GaRecorder *r, const GaScenario *sc, FILE *f, int64_t first_id);
+void ga_recorder_step(const GaWorld *w, int action, void *recorder);
+void ga_recorder_episode(const GaEpisodeRecord *e, void *recorder);
+/* Frees the buffers; returns 0, or -1 when any episode could not be recorded. */
+int ga_recorder_free(GaRecorder *r);
 
 /* An episode a person played: its world, layout seed and keys as actions. */
 typedef struct {
@@ -47,6 +78,27 @@ void ga_played_free(GaPlayedList *l);
  * up from 0. Returns as ga_record_write. */
 int ga_record_write_played(const char *path, const char *scenario_path, const GaScenario *sc,
                            uint64_t eval_seed, const GaPlayedEpisode *eps, int n, GaErr *err);
+
+/* What a trajectory file's header names, read back and checked. An agent's recording: its run
+ * (the header's run directory, or `run` when given) whose scenario hash, agent file hash and
+ * agent seed must be those recorded. A person's: the scenario file (the header's, or `scenario`
+ * when given), which must hash as recorded. verify and replay --trajectory both resolve a
+ * header here, so they accept and refuse the same files. */
+typedef struct {
+    int human;       /* a person's play: sc only, no run */
+    GaRun run;       /* an agent's recording */
+    GaScenario *sc;  /* the scenario either way (run.sc for an agent's) */
+    const char *dir; /* the run directory used (an agent's recording) */
+    int from_header; /* the run or scenario file was the header's, not given: a caller that
+                        fails to load it can say so */
+    int mismatch;    /* on failure: it loaded, but is not what was recorded */
+} GaTrajSource;
+
+/* file names the trajectory file in messages; run and scenario may be NULL. Returns GA_OK, or
+ * an error with err naming the file; on failure nothing needs freeing. */
+int ga_record_resolve(const char *file, const GaTrajHeader *h, const char *run,
+                      const char *scenario, GaTrajSource *src, GaErr *err);
+void ga_record_source_free(GaTrajSource *src);
 
 /* Re-simulates recorded episode e from its seed. With ag, the agent must choose each recorded
  * action again (its tie-breaking drawn as evaluation draws it, from e->seed and agent_seed);

@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 void ga_report_objective_names(const GaScenario *sc, const char **names)
 {
@@ -140,4 +141,55 @@ void ga_report_add_world_eval(GaJson *parent, const char *key, const GaScenario 
         ga_label_slot_name(slots[k], names, name, sizeof name);
         ga_json_add_num(lj, name, ga_summary_share(e, slots[k]));
     }
+}
+
+int ga_report_write_eval(const char *path, const GaScenario *sc, const char *agent, uint64_t seed,
+                         int episodes, uint64_t eval_seed, const GaWorldEval *evals, int n,
+                         GaErr *err)
+{
+    GaJson *j = ga_json_object();
+    ga_report_add_scenario(j, "scenario", sc);
+    ga_json_add_str(j, "intended_objective", sc->objective[sc->intended_obj].name);
+    ga_json_add_str(j, "agent", agent);
+    ga_json_add_u64(j, "seed", seed);
+    ga_json_add_num(j, "episodes", episodes);
+    ga_json_add_u64(j, "eval_seed", eval_seed);
+    GaJson *worlds = ga_json_add_object(j, "worlds");
+    for (int i = 0; i < n; i++)
+        ga_report_add_world_eval(worlds, sc->world[evals[i].world].name, sc, &evals[i]);
+    int rc = ga_json_write(j, path, err);
+    ga_json_free(j);
+    return rc;
+}
+
+char *ga_report_episode_line(const GaScenario *sc, const GaEpisodeRecord *r)
+{
+    const GaWorld *w = r->w;
+    const char *names[GA_MAX_OBJECTIVES];
+    char label[64];
+    ga_report_objective_names(sc, names);
+    GaJson *j = ga_json_object();
+    ga_json_add_str(j, "world", sc->world[r->world].name);
+    ga_json_add_num(j, "episode", (double)r->index);
+    ga_json_add_u64(j, "seed", r->seed);
+    ga_json_add_num(j, "length", w->t);
+    ga_json_add_bool(j, "terminated", w->terminated);
+    GaJson *ret = ga_json_add_object(j, "returns");
+    GaJson *succ = ga_json_add_object(j, "success");
+    for (int o = 0; o < sc->n_objectives; o++) {
+        ga_json_add_num(ret, names[o], w->ret[o]);
+        ga_json_add_bool(succ, names[o], ga_world_success(w, o));
+    }
+    ga_label_slot_name(ga_label_slot(r->label, r->proxy), names, label, sizeof label);
+    ga_json_add_str(j, "label", label);
+    GaJson *ev = ga_json_add_object(j, "events");
+    for (int e = 0; e < GA_NUM_EVENTS; e++)
+        ga_json_add_num(ev, ga_event_names[e], w->event_count[e]);
+    GaJson *po = ga_json_add_object(j, "proxy_only_events");
+    for (int o = 0; o < sc->n_objectives; o++)
+        if (o != sc->intended_obj)
+            ga_json_add_num(po, names[o], r->track->proxy_only[o]);
+    char *text = ga_json_print(j, 0);
+    ga_json_free(j);
+    return text;
 }

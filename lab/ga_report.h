@@ -1,12 +1,13 @@
-/* lab/ga_report.h: the JSON records gridalign writes: run.json for a training run, and the
- * per-world evaluation object shared by eval.json, run and batch summaries. Keys are documented
- * in the README. */
+/* lab/ga_report.h: the JSON records gridalign writes: run.json for a training run, eval.json,
+ * the per-world evaluation object shared by eval.json, run and batch summaries, and the
+ * --episodes-out line of one episode. Keys are documented in the README. */
 #ifndef GA_REPORT_H
 #define GA_REPORT_H
 
 #include <stdint.h>
 
 #include "ga_err.h"
+#include "ga_eval.h"
 #include "ga_json.h"
 #include "ga_metrics.h"
 #include "ga_param.h"
@@ -32,6 +33,17 @@ typedef struct {
 } GaRunReport;
 
 int ga_report_write_run(const char *path, const GaRunReport *r, GaErr *err);
+
+/* Writes eval.json at path: scenario, intended objective, agent, seed, settings and every
+ * world's evaluation (evals[0..n)). */
+int ga_report_write_eval(const char *path, const GaScenario *sc, const char *agent, uint64_t seed,
+                         int episodes, uint64_t eval_seed, const GaWorldEval *evals, int n,
+                         GaErr *err);
+
+/* One --episodes-out line for a finished evaluation episode (world, index, seed, length, end,
+ * returns and success under every objective, label, event counts, proxy-only events), ending in
+ * a newline; malloc'd (the caller frees), NULL when out of memory. */
+char *ga_report_episode_line(const GaScenario *sc, const GaEpisodeRecord *r);
 
 /* Adds {name, hash} of the scenario under key. */
 void ga_report_add_scenario(GaJson *parent, const char *key, const GaScenario *sc);

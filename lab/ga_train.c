@@ -1,8 +1,8 @@
-/* lab/ga_train.c: the loops. The observation buffers live on the stack, sized for the
+/* lab/ga_train.c: the training loop and one seed's training job (no files: ga_rundir.c writes
+ * them). The observation buffers live on the stack, sized for the
  * largest observation, so the step loop never allocates. */
 #include "ga_train.h"
 
-#include <glob.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,9 +10,7 @@
 
 #include "ga_env.h"
 #include "ga_eval.h"
-#include "ga_io.h"
 #include "ga_obs.h"
-#include "ga_report.h"
 
 #define MAX_OBS (GA_MAX_W * GA_MAX_H + 4)
 #define RECENT 100
@@ -107,63 +105,14 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-typedef struct {
-    FILE *f;
-    int n_objectives;
-} CurveCtx;
-
-static void curve_row(const GaEpisodeInfo *e, void *vctx)
-{
-    CurveCtx *c = vctx;
-    const GaWorld *w = e->world;
-    fprintf(c->f, "%" PRId64 ",%" PRId64 ",%d,%d", e->episode, e->total_steps, w->t, w->terminated);
-    for (int o = 0; o < c->n_objectives; o++)
-        fprintf(c->f, ",%.9g", (double)w->ret[o]);
-    fputc('\n', c->f);
-}
-
-int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaErr *err)
+int ga_train_seed(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
+                  void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx, GaErr *err)
 {
     const GaScenario *sc = job->sc;
     int rc = ga_agent_create(ag, job->agent, job->params, job->n_params, "--param", &sc->obs,
                              job->steps, job->seed, err);
     if (rc)
         return rc;
-    char curve_path[1100] = "", agent_path[1100] = "", run_path[1100] = "", scen_path[1100] = "";
-    GaOutFile curve = {0};
-    if (job->dir) {
-        snprintf(curve_path, sizeof curve_path, "%s/curve.csv", job->dir);
-        snprintf(agent_path, sizeof agent_path, "%s/agent.bin", job->dir);
-        snprintf(run_path, sizeof run_path, "%s/run.json", job->dir);
-        snprintf(scen_path, sizeof scen_path, "%s/scenario.json", job->dir);
-        if ((rc = ga_io_mkdirs(job->dir, err)) || (rc = ga_io_open(&curve, curve_path, err))) {
-            ga_agent_free(ag);
-            return rc;
-        }
-        /* An earlier run's files go first: a directory never mixes two runs, even when a
-         * write below fails (run.json, written last, marks a complete run). */
-        static const char *const stale[] = {"run.json", "eval.json", "agent.bin", "scenario.json"};
-        for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) {
-            char p[1100];
-            snprintf(p, sizeof p, "%s/%s", job->dir, stale[i]);
-            remove(p);
-        }
-        /* Temporaries an interrupted run left behind (not this run's open curve file). */
-        char pattern[1100];
-        glob_t g;
-        snprintf(pattern, sizeof pattern, "%s/*.tmp.*", job->dir);
-        if (glob(pattern, 0, NULL, &g) == 0) {
-            for (size_t i = 0; i < g.gl_pathc; i++)
-                if (strcmp(g.gl_pathv[i], curve.tmp) != 0)
-                    remove(g.gl_pathv[i]);
-            globfree(&g);
-        }
-        fprintf(curve.f, "episode,total_steps,length,terminated");
-        for (int o = 0; o < sc->n_objectives; o++)
-            fprintf(curve.f, ",return_%s", sc->objective[o].name);
-        fputc('\n', curve.f);
-    }
-    CurveCtx cc = {curve.f, sc->n_objectives};
     GaTrainOpts opts = {
         .sc = sc,
         .world = 0,
@@ -171,10 +120,10 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
         .seed = job->seed,
         .steps = job->steps,
         .diversity = job->diversity,
-        .on_episode = job->dir ? curve_row : NULL,
+        .on_episode = on_episode,
         .on_progress = job->on_progress,
         .progress_every = job->progress_every,
-        .ctx = &cc,
+        .ctx = ctx,
         .progress_ctx = job->ctx,
     };
     double t0 = now_seconds();
@@ -183,37 +132,6 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
     res->table_states = (int64_t)ag->ql.n;
     res->table_dropped = (int64_t)ag->ql.dropped;
     ga_eval_world(sc, 0, ag, job->seed, job->eval_episodes, job->eval_seed, &res->eval_train);
-    GaRunReport rep = {
-        .sc = sc,
-        .scenario_abs_path = job->scenario_abs_path ? job->scenario_abs_path : "",
-        .agent = job->agent,
-        .params = ag->param,
-        .n_params = ag->n_params,
-        .seed = job->seed,
-        .steps = job->steps,
-        .episodes = res->episodes,
-        .diversity = job->diversity,
-        .wall_seconds = res->wall_seconds,
-        .version = job->version,
-        .commit = job->commit,
-        .agent_file = "agent.bin",
-        .curve_file = "curve.csv",
-        .scenario_copy = job->scenario_text ? "scenario.json" : NULL,
-        /* Q-table fill means something only for the tabular learner. */
-        .table_states = ag->kind == GA_AGENT_QLEARN ? (int64_t)ag->ql.n : -1,
-        .table_dropped = ag->kind == GA_AGENT_QLEARN ? (int64_t)ag->ql.dropped : -1,
-        .eval_seed = job->eval_seed,
-        .eval_train = &res->eval_train,
-    };
-    if (job->dir &&
-        ((rc = ga_agent_save(ag, agent_path, sc->hash, err)) || (rc = ga_io_commit(&curve, err)) ||
-         (job->scenario_text &&
-          (rc = ga_io_write_atomic(scen_path, job->scenario_text, job->scenario_len, err))) ||
-         (rc = ga_report_write_run(run_path, &rep, err)))) {
-        ga_io_abort(&curve);
-        ga_agent_free(ag);
-        return rc;
-    }
     /* Callers evaluate and keep the agent, often many at once: drop the training state. */
     ga_agent_release_training(ag);
     return GA_OK;

@@ -40,9 +40,8 @@ typedef struct {
  * number of completed episodes. */
 int64_t ga_train_run(const GaTrainOpts *o);
 
-/* Everything `gridalign train` does for one seed: train, evaluate greedily on the training
- * world, and write dir/agent.bin, dir/curve.csv, dir/run.json and dir/scenario.json (each
- * atomically). A stale dir/eval.json, which would describe an earlier agent, is removed. */
+/* One seed's training job: what `gridalign train` does for a seed. ga_train_seed trains and
+ * evaluates it; ga_rundir_train (ga_rundir.h) also writes its run directory. */
 typedef struct {
     const GaScenario *sc;
     const char *scenario_abs_path; /* recorded in run.json; may be "" */
@@ -53,7 +52,7 @@ typedef struct {
     int n_params;
     uint64_t seed;
     int64_t steps;
-    const char *dir;  /* NULL: train and evaluate, write nothing */
+    const char *dir;  /* the run directory (ga_rundir_train); NULL: no files */
     double diversity; /* share of training episodes from the scenario's diversity world */
     int eval_episodes;
     uint64_t eval_seed;
@@ -70,10 +69,13 @@ typedef struct {
     GaStats eval_train;
 } GaTrainResult;
 
-/* On success *ag holds the trained agent, ready to act but not to train further (its training
- * state is released; free it with ga_agent_free). Returns GA_OK, an input error from the
- * agent's parameters, or GA_EIO when an output could not be written. */
-int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaErr *err);
+/* Creates job's agent, trains it (on_episode, which may be NULL, sees every finished training
+ * episode) and evaluates it greedily on job->eval_episodes fresh training-world episodes; writes
+ * no file. On success *ag holds the trained agent, ready to act but not to train further (its
+ * training state is released; free it with ga_agent_free). Returns GA_OK or an input error from
+ * the agent's parameters. */
+int ga_train_seed(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
+                  void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx, GaErr *err);
 
 /* Greedy evaluation: `episodes` fresh episodes of world `world`, seeds from the evaluation
  * stream of `seed` (disjoint from training); the statistics part of ga_eval_run. */

@@ -1,12 +1,15 @@
 /* tests/test_eval.c: evaluation and experiments (lab/ga_eval.c, lab/ga_experiment.c,
  * lab/ga_pool.c) and the run.json reader (engine/ga_json.c): determinism for any thread
- * count, an agent left unchanged, reference optima, across-seed summaries, the job pool. */
+ * count, an agent left unchanged, reference optima, one pass feeding every per-episode file,
+ * the job pool. */
 #include <check.h>
+#include <glob.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ga_agent.h"
 #include "ga_env.h"
@@ -17,6 +20,8 @@
 #include "ga_obs.h"
 #include "ga_plan.h"
 #include "ga_pool.h"
+#include "ga_record.h"
+#include "ga_rundir.h"
 #include "ga_scenario.h"
 #include "ga_testutil.h"
 #include "ga_train.h"
@@ -358,8 +363,9 @@ START_TEST(test_eval_worlds_threads)
         l2[w] = tmpfile();
         ck_assert(l1[w] && l2[w]);
     }
-    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, refs, 1, e1, l1);
-    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, refs, 2, e2, l2);
+    GaEvalStreams s1 = {.lines = l1}, s2 = {.lines = l2};
+    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, refs, 1, e1, &s1);
+    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, refs, 2, e2, &s2);
     ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, refs, 3, e3, NULL);
     ck_assert_mem_eq(e1, e2, sizeof e1);
     ck_assert_mem_eq(e1, e3, sizeof e1);
@@ -391,6 +397,110 @@ START_TEST(test_eval_worlds_threads)
     }
     free(refs);
     ga_agent_free(&ag);
+}
+END_TEST
+
+/* Evaluates with every per-episode output into files under the test's directory (tag names
+ * them); returns the statistics' first world's episode count for a sanity check. */
+static void eval_to_files(GaAgent *ag, const int *worlds, int threads, const char *tag,
+                          GaWorldEval *e, char *eps, char *rec, size_t n)
+{
+    char name[64];
+    snprintf(name, sizeof name, "eps-%s.jsonl", tag);
+    ga_test_tmp_path(eps, n, name);
+    snprintf(name, sizeof name, "rec-%s.jsonl", tag);
+    ga_test_tmp_path(rec, n, name);
+    GaEvalFiles f;
+    GaErr err = {0};
+    ck_assert_int_eq(ga_evalfiles_open(&f, eps, rec, N_WORLDS, &err), GA_OK);
+    int failed = ga_eval_worlds(sc, ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, NULL, threads, e,
+                                &f.streams);
+    ck_assert_int_eq(failed, 0);
+    ck_assert_int_eq(ga_evalfiles_commit(&f, failed, "{\"header\":1}\n", &err), GA_OK);
+}
+
+START_TEST(test_eval_files_one_pass)
+{
+    GaAgent ag;
+    trained(&ag, 4);
+    int worlds[N_WORLDS] = {CORRIDOR, TRAIN, DECOYS}; /* in an order of their own */
+    GaWorldEval e1[N_WORLDS], e2[N_WORLDS], plain[N_WORLDS];
+    char eps1[300], rec1[300], eps2[300], rec2[300];
+    eval_to_files(&ag, worlds, 1, "1", e1, eps1, rec1, sizeof eps1);
+    eval_to_files(&ag, worlds, 3, "3", e2, eps2, rec2, sizeof eps2);
+    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, NULL, 2, plain, NULL);
+    /* The outputs change neither the statistics nor each other, whatever the threads. */
+    ck_assert_mem_eq(e1, plain, sizeof e1);
+    ck_assert_mem_eq(e2, plain, sizeof e2);
+    same_file(eps1, eps2);
+    same_file(rec1, rec2);
+    /* The trajectory file: the header, then every episode of each world in the order asked,
+     * ids counting up across worlds, each re-simulating exactly with the agent's choices. */
+    FILE *f = fopen(rec1, "r");
+    ck_assert_ptr_nonnull(f);
+    char *line = NULL;
+    size_t cap = 0;
+    ck_assert_int_gt(getline(&line, &cap, f), 0);
+    ck_assert_str_eq(line, "{\"header\":1}\n");
+    int64_t id = 0;
+    GaErr err = {0};
+    while (getline(&line, &cap, f) > 0) {
+        GaTrajEpisode e;
+        ck_assert_int_eq(ga_traj_parse_episode(line, rec1, id + 2, &e, &err), GA_OK);
+        ck_assert_int_eq(e.id, id);
+        ck_assert_str_eq(e.world, sc->world[worlds[id / EPISODES]].name);
+        ck_assert_uint_eq(e.seed,
+                          ga_eval_episode_seed(EVAL_SEED, worlds[id / EPISODES], id % EPISODES));
+        int step;
+        char what[256];
+        ck_assert_msg(ga_record_check(sc, &ag, 4, &e, &step, what, sizeof what) == 0, "%s", what);
+        ga_traj_free(&e);
+        id++;
+    }
+    ck_assert_int_eq(id, N_WORLDS * EPISODES);
+    fclose(f);
+    /* The episode lines: the same episodes, world by world. */
+    f = fopen(eps1, "r");
+    ck_assert_ptr_nonnull(f);
+    int64_t k = 0;
+    while (getline(&line, &cap, f) > 0) {
+        char key[64];
+        snprintf(key, sizeof key, "\"world\":\"%s\",\"episode\":%d,",
+                 sc->world[worlds[k / EPISODES]].name, (int)(k % EPISODES));
+        ck_assert_msg(strncmp(line + 1, key, strlen(key)) == 0, "line %d: %s", (int)k, line);
+        k++;
+    }
+    ck_assert_int_eq(k, N_WORLDS * EPISODES);
+    fclose(f);
+    free(line);
+    ga_agent_free(&ag);
+}
+END_TEST
+
+START_TEST(test_eval_files_failed)
+{
+    char eps[300], rec[300], dir[300];
+    ga_test_tmp_path(eps, sizeof eps, "eps.jsonl");
+    ga_test_tmp_path(rec, sizeof rec, "rec.jsonl");
+    ga_test_tmp_path(dir, sizeof dir, "");
+    GaEvalFiles f;
+    GaErr err = {0};
+    ck_assert_int_eq(ga_evalfiles_open(&f, eps, rec, 2, &err), GA_OK);
+    fputs("partial\n", f.lines[0]);
+    /* A pass that failed leaves nothing behind: no file, no temporary. */
+    ck_assert_int_eq(ga_evalfiles_commit(&f, 1, "{}\n", &err), GA_EIO);
+    ck_assert_ptr_nonnull(strstr(err.msg, "rec.jsonl: could not record the episodes"));
+    ck_assert_int_eq(access(eps, F_OK), -1);
+    ck_assert_int_eq(access(rec, F_OK), -1);
+    char pattern[400];
+    snprintf(pattern, sizeof pattern, "%s*.tmp.*", dir);
+    glob_t g;
+    ck_assert_int_eq(glob(pattern, 0, NULL, &g), GLOB_NOMATCH);
+    /* Opening into a directory that does not exist fails at once and leaves nothing open. */
+    char bad[400];
+    snprintf(bad, sizeof bad, "%s/missing/eps.jsonl", dir);
+    ck_assert_int_eq(ga_evalfiles_open(&f, bad, NULL, 2, &err), GA_EIO);
+    ck_assert_ptr_null(f.episodes.f);
 }
 END_TEST
 
@@ -653,68 +763,6 @@ START_TEST(test_experiment_bad_param)
 }
 END_TEST
 
-/* ---- across seeds --------------------------------------------------------------------- */
-
-static double v_fraction(const GaWorldEval *e, const void *arg)
-{
-    return ga_summary_return_fraction(e, *(const int *)arg);
-}
-
-static double v_competence(const GaWorldEval *e, const void *arg)
-{
-    (void)arg;
-    return ga_summary_competence(e);
-}
-
-START_TEST(test_across)
-{
-    enum { N = 5 };
-    GaSeedResult *res = calloc(N, sizeof *res);
-    ck_assert_ptr_nonnull(res);
-    /* Competence 0.2, 0.4, 0.6, 0.8, 1.0 on world 1; a return fraction only for seeds 0, 2, 4
-     * (0.5, 0.25, 1.0); the others have no reference, which is NaN and skipped. */
-    for (int i = 0; i < N; i++) {
-        GaWorldEval *e = &res[i].world[1];
-        e->world = 1;
-        e->stats.n_objectives = 1;
-        e->stats.episodes = 10;
-        e->competent = 2 * (i + 1);
-        if (i % 2 == 0) {
-            e->ref_n = 10;
-            e->ref_opt[0] = 2.0;
-            e->ref_agent[0] = i == 0 ? 1.0 : i == 2 ? 0.5 : 2.0;
-        }
-    }
-    GaAcross a, b;
-    ga_across(res, N, 1, v_competence, NULL, &a);
-    ck_assert_int_eq(a.n, N);
-    ck_assert_double_eq_tol(a.mean, 0.6, 1e-12);
-    ck_assert_double_eq_tol(a.median, 0.6, 1e-12);
-    ck_assert(a.lo <= a.mean && a.mean <= a.hi);
-    ck_assert(a.lo >= 0.2 && a.hi <= 1.0);
-    ck_assert_double_lt(a.lo, a.hi);
-    /* A fixed bootstrap seed: the same numbers every time. */
-    ga_across(res, N, 1, v_competence, NULL, &b);
-    ck_assert_mem_eq(&a, &b, sizeof a);
-    int o = 0;
-    ga_across(res, N, 1, v_fraction, &o, &a);
-    ck_assert_int_eq(a.n, 3);
-    ck_assert_double_eq_tol(a.mean, (0.5 + 0.25 + 1.0) / 3, 1e-12);
-    ck_assert_double_eq_tol(a.median, 0.5, 1e-12);
-    ck_assert(a.lo <= a.mean && a.mean <= a.hi);
-    /* Nothing measurable anywhere. */
-    ga_across(res, N, 0, v_fraction, &o, &a);
-    ck_assert_int_eq(a.n, 0);
-    ck_assert(isnan(a.mean) && isnan(a.median) && isnan(a.lo) && isnan(a.hi));
-    /* One seed: the interval collapses onto it. */
-    ga_across(res, 1, 1, v_competence, NULL, &a);
-    ck_assert_int_eq(a.n, 1);
-    ck_assert_double_eq_tol(a.lo, 0.2, 1e-12);
-    ck_assert_double_eq_tol(a.hi, 0.2, 1e-12);
-    free(res);
-}
-END_TEST
-
 /* ---- run.json ------------------------------------------------------------------------- */
 
 START_TEST(test_read_run_written)
@@ -739,7 +787,7 @@ START_TEST(test_read_run_written)
     GaAgent ag;
     GaTrainResult tr;
     GaErr err = {0};
-    int rc = ga_train_to_dir(&job, &ag, &tr, &err);
+    int rc = ga_rundir_train(&job, &ag, &tr, &err);
     ck_assert_msg(rc == GA_OK, "%s", err.msg);
     ga_agent_free(&ag);
     GaRunInfo info;
@@ -909,10 +957,13 @@ Suite *ga_test_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("threads");
+    tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_references_threads);
     tcase_add_test(tc, test_eval_worlds_threads);
+    tcase_add_test(tc, test_eval_files_one_pass);
+    tcase_add_test(tc, test_eval_files_failed);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("experiment");
@@ -924,7 +975,6 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_experiment_own_references);
     tcase_add_test(tc, test_experiment_many_seeds);
     tcase_add_test(tc, test_experiment_bad_param);
-    tcase_add_test(tc, test_across);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("run_json");

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ga_io.h"
@@ -137,64 +138,21 @@ void cli_progress(CliProgress *p, double done, double total, const char *extra)
     fflush(stderr);
 }
 
-int cli_load_run(const char *cmd, const char *run_dir, const char *scen, GaRunInfo *info,
-                 GaScenario **out_sc, GaAgent *ag)
+int cli_load_run(const char *cmd, const char *run_dir, const char *scen, GaRun *run)
 {
     GaErr err = {0};
-    char path[1100];
-    *out_sc = NULL;
-    snprintf(path, sizeof path, "%s/run.json", run_dir);
-    if (ga_json_read_run(path, info, &err)) {
-        size_t len = strlen(run_dir);
-        if (len > 5 && !strcmp(run_dir + len - 5, ".json"))
-            fprintf(stderr,
-                    "gridalign %s: %s looks like a scenario; %s takes a run directory (train one "
-                    "first: gridalign train %s)\n",
-                    cmd, run_dir, cmd, run_dir);
-        else
-            fprintf(stderr,
-                    "%s (a run directory holds the run.json that gridalign train, run or batch "
-                    "writes)\n",
-                    err.msg);
-        return EXIT_BAD_INPUT;
-    }
-    /* The run directory's own copy first: it is the file the agent was trained on, whatever
-     * happened to the original since. */
-    char copy[1100];
-    snprintf(copy, sizeof copy, "%s/scenario.json", run_dir);
-    if (!scen) {
-        if (access(copy, R_OK) == 0)
-            scen = copy;
-        else if (access(info->scenario_path, R_OK) == 0 || !info->scenario_abs_path[0])
-            scen = info->scenario_path;
-        else
-            scen = info->scenario_abs_path;
-    }
-    GaScenario *sc;
-    int rc = cli_load_scenario(scen, &sc);
-    if (rc)
-        return rc;
-    if (sc->hash != info->scenario_hash) {
+    size_t len = strlen(run_dir);
+    struct stat st;
+    if (len > 5 && !strcmp(run_dir + len - 5, ".json") &&
+        !(stat(run_dir, &st) == 0 && S_ISDIR(st.st_mode))) {
         fprintf(stderr,
-                "%s: changed since the agent in %s was trained (hash %016" PRIx64
-                ", trained on %016" PRIx64 "); retrain, or pass the original with --scenario\n",
-                scen, run_dir, sc->hash, info->scenario_hash);
-        free(sc);
+                "gridalign %s: %s looks like a scenario; %s takes a run directory (train one "
+                "first: gridalign train %s)\n",
+                cmd, run_dir, cmd, run_dir);
         return EXIT_BAD_INPUT;
     }
-    uint64_t agent_hash;
-    snprintf(path, sizeof path, "%s/%s", run_dir, info->agent_file);
-    if (ga_agent_load(ag, path, &agent_hash, &err)) {
-        free(sc);
+    if (ga_rundir_load(run_dir, scen, run, &err))
         return cli_fail(&err);
-    }
-    if (agent_hash != sc->hash || ag->obs_size != sc->obs.size) {
-        fprintf(stderr, "%s: was trained on another scenario than %s\n", path, scen);
-        ga_agent_free(ag);
-        free(sc);
-        return EXIT_BAD_INPUT;
-    }
-    *out_sc = sc;
     return 0;
 }
 
@@ -356,24 +314,22 @@ int cli_load_scenario(const char *path, GaScenario **sc)
     return 0;
 }
 
-int cli_load_played_scenario(const char *file, const char *header_path, const char *given,
-                             uint64_t hash, GaScenario **sc)
+int cli_load_trajectory_source(const char *file, const GaTrajHeader *h, const char *run,
+                               const char *scen, const char *run_hint, GaTrajSource *src)
 {
-    const char *path = given ? given : header_path;
-    int rc = cli_load_scenario(path, sc);
-    if (rc) {
-        if (!given)
-            fprintf(stderr,
-                    "%s: a person's play, recorded on the scenario %s (from its header); give "
-                    "the scenario with --scenario FILE\n",
-                    file, path);
-        return rc;
-    }
-    if ((*sc)->hash == hash)
+    GaErr err = {0};
+    if (!ga_record_resolve(file, h, run, scen, src, &err))
         return 0;
-    fprintf(stderr, "%s: recorded on another scenario than %s holds%s\n", file, path,
-            given ? "" : " now");
-    free(*sc);
-    *sc = NULL;
-    return EXIT_BAD_INPUT;
+    int rc = cli_fail(&err);
+    if (src->mismatch || !src->from_header)
+        return rc;
+    if (h->human)
+        fprintf(stderr,
+                "%s: a person's play, recorded on the scenario %s (from its header); give "
+                "the scenario with --scenario FILE\n",
+                file, h->scenario_path);
+    else
+        fprintf(stderr, "%s: the run directory %s comes from its header; %s\n", file, h->run_dir,
+                run_hint);
+    return rc;
 }

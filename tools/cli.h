@@ -9,6 +9,8 @@
 #include "ga_agent.h"
 #include "ga_err.h"
 #include "ga_json.h"
+#include "ga_record.h"
+#include "ga_rundir.h"
 #include "ga_scenario.h"
 #include "ga_train.h"
 #include "ga_window.h"
@@ -64,13 +66,11 @@ int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaPara
               int n_flags);
 void cli_setup_free(CliSetup *s);
 
-/* A run directory's agent with the scenario it was trained on: run.json names them; the
- * scenario is the directory's copy (scenario.json) unless scen is given, else the path recorded
- * at training time. Checks both against the agent's scenario hash. On success *sc (heap) and
- * *ag belong to the caller (free sc, ga_agent_free ag) and *info is filled. Returns 0 or an
- * exit code (the error is printed). cmd names the command in messages. */
-int cli_load_run(const char *cmd, const char *run_dir, const char *scen, GaRunInfo *info,
-                 GaScenario **sc, GaAgent *ag);
+/* A run directory read back (ga_rundir_load): run.json, the scenario it was trained on (the
+ * directory's copy unless scen is given) and its agent, checked against each other. Returns 0
+ * or an exit code (the error is printed; cmd names the command in messages). On success the
+ * caller frees run with ga_run_free. */
+int cli_load_run(const char *cmd, const char *run_dir, const char *scen, GaRun *run);
 
 /* Warns on stderr when a tabular agent's table filled up and refused updates: the agent then
  * learns nothing in the states it could not store, which looks like a failure to learn. */
@@ -80,11 +80,12 @@ void cli_warn_table(const char *who, const GaTrainResult *r, int64_t steps);
  * exit code (the error is printed). */
 int cli_load_scenario(const char *path, GaScenario **sc);
 
-/* The scenario a person's trajectory file (from play --record) was played on: given (a
- * --scenario flag) or else the header's scenario_path; it must hash as recorded. On success
- * *sc (heap) belongs to the caller. Returns 0 or an exit code (the error is printed). */
-int cli_load_played_scenario(const char *file, const char *header_path, const char *given,
-                             uint64_t hash, GaScenario **sc);
+/* The run or the scenario a trajectory file's header names (ga_record_resolve), or the run
+ * directory or scenario file given instead; on failure prints why and, when the header named
+ * it, which flag gives another (hint: e.g. "give the run with --run DIR"). Returns 0 or an exit
+ * code; on success the caller frees src with ga_record_source_free. */
+int cli_load_trajectory_source(const char *file, const GaTrajHeader *h, const char *run,
+                               const char *scen, const char *run_hint, GaTrajSource *src);
 
 /* Index of the world called name in sc; else prints `gridalign CMD: FLAG: unknown world "NAME"
  * (worlds: ...)` and returns -1. */

@@ -10,10 +10,12 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "ga_across.h"
 #include "ga_experiment.h"
 #include "ga_io.h"
 #include "ga_pool.h"
 #include "ga_report.h"
+#include "ga_rundir.h"
 #include "report_print.h"
 
 #define MAX_SEEDS 256
@@ -249,11 +251,7 @@ int cmd_run(int argc, char **argv)
         snprintf(out_dir, sizeof out_dir, "%s", s.out);
     else
         snprintf(out_dir, sizeof out_dir, "runs/%s", sc->name);
-    if (s.diversity > 0)
-        snprintf(json_path, sizeof json_path, "%s/summary-%s-p%g.json", out_dir, cs.agent,
-                 s.diversity);
-    else
-        snprintf(json_path, sizeof json_path, "%s/summary-%s.json", out_dir, cs.agent);
+    ga_rundir_summary_name(json_path, sizeof json_path, out_dir, cs.agent, s.diversity);
     GaReference *refs = calloc(GA_MAX_WORLDS, sizeof *refs);
     GaSeedResult *res = calloc((size_t)s.seeds, sizeof *res);
     if (!refs || !res) {
@@ -617,17 +615,12 @@ int cmd_batch(int argc, char **argv)
             snprintf(vd->text, sizeof vd->text, "%s", x->text);
             /* The scenarios ran together, so each suite's time is the whole batch's. */
             vd->seconds = total;
-            double tmp[MAX_SEEDS];
-            int m = 0;
-            for (int i = 0; i < s.seeds; i++) {
-                double val = ga_summary_metric(&res_x[i].world[x->world], x);
-                vd->values[i] = val;
-                if (!isnan(val))
-                    tmp[m++] = val;
-            }
-            vd->n = (int)s.seeds;
-            vd->median = m == (int)s.seeds ? ga_median(tmp, m) : NAN;
-            vd->pass = !isnan(vd->median) && ga_expect_holds(x, vd->median);
+            GaVerdict judged;
+            ga_across_judge(x, res_x, (int)s.seeds, &judged);
+            memcpy(vd->values, judged.values, sizeof vd->values);
+            vd->n = judged.n;
+            vd->median = judged.median;
+            vd->pass = judged.pass;
             printf("%s %s [%s]: %s  (median %.3f over %d seeds:", vd->pass ? "PASS" : "FAIL",
                    sc->name, agent, x->text, vd->median, vd->n);
             for (int i = 0; i < vd->n; i++)

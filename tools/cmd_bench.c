@@ -187,7 +187,7 @@ int cmd_bench(int argc, char **argv)
                       .steps = sc->steps,
                       .eval_episodes = 1};
     GaTrainResult tr;
-    if ((rc = ga_train_to_dir(&job, &ag, &tr, &err))) {
+    if ((rc = ga_train_seed(&job, &ag, &tr, NULL, NULL, &err))) {
         rc = cli_fail(&err);
         goto done;
     }

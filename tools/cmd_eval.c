@@ -8,11 +8,12 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "ga_experiment.h"
+#include "ga_eval.h"
 #include "ga_io.h"
 #include "ga_pool.h"
 #include "ga_record.h"
 #include "ga_report.h"
+#include "ga_rundir.h"
 #include "report_print.h"
 
 static const char HELP[] =
@@ -115,17 +116,17 @@ int cmd_eval(int argc, char **argv)
         return cli_usage_error("eval", "missing RUN_DIR%s", "");
 
     GaErr err = {0};
-    GaRunInfo info;
-    GaScenario *sc = NULL;
-    GaAgent ag = {0};
-    int rc = cli_load_run("eval", run_dir, scen, &info, &sc, &ag);
+    GaRun run;
+    int rc = cli_load_run("eval", run_dir, scen, &run);
     if (rc)
         return rc;
+    const GaScenario *sc = run.sc;
     int worlds[GA_MAX_WORLDS], n = 0;
     GaReference *refs = calloc(GA_MAX_WORLDS, sizeof *refs);
     GaWorldEval *evals = calloc(GA_MAX_WORLDS, sizeof *evals);
-    FILE *lines[GA_MAX_WORLDS] = {0}; /* (world) temporary per-episode streams */
-    GaOutFile eps_file = {0};
+    GaEvalFiles files;
+    char *header = NULL;
+    int have_files = 0;
     if (!refs || !evals) {
         fprintf(stderr, "gridalign: out of memory\n");
         rc = 1;
@@ -141,22 +142,19 @@ int cmd_eval(int argc, char **argv)
             worlds[n] = n;
     }
 
-    /* Outputs are checked (and the episode file opened) before the work, not after it. */
+    /* Outputs are checked (and the per-episode files opened) before the work, not after it. */
     char json_path[1100];
-    snprintf(json_path, sizeof json_path, "%s/eval.json", run_dir);
+    snprintf(json_path, sizeof json_path, "%s/" GA_RUN_EVAL, run_dir);
     if (cli_prepare_output(json ? json : json_path, &err) ||
-        (eps_out && (cli_prepare_output(eps_out, &err) || ga_io_open(&eps_file, eps_out, &err))) ||
-        (record && cli_prepare_output(record, &err))) {
+        (eps_out && cli_prepare_output(eps_out, &err)) ||
+        (record && cli_prepare_output(record, &err)) ||
+        (record && ga_record_header(run_dir, &run.info, sc, run.ag.name, (uint64_t)eval_seed,
+                                    &header, &err)) ||
+        ga_evalfiles_open(&files, eps_out, record, n, &err)) {
         rc = cli_fail_output(&err);
         goto done;
     }
-    for (int i = 0; eps_out && i < n; i++) {
-        if (!(lines[i] = tmpfile())) {
-            fprintf(stderr, "%s: cannot create a temporary file\n", eps_out);
-            rc = 1;
-            goto done;
-        }
-    }
+    have_files = 1;
 
     double t0 = cli_now();
     if (ga_references(sc, worlds, n, (int)ref_eps, (uint64_t)eval_seed, GA_REF_MAX_STATES,
@@ -165,47 +163,23 @@ int cmd_eval(int argc, char **argv)
         goto done;
     }
     double t_ref = cli_now() - t0;
-    int lines_failed =
-        ga_eval_worlds(sc, &ag, info.seed, worlds, n, (int)episodes, (uint64_t)eval_seed, refs,
-                       (int)threads, evals, eps_out ? lines : NULL);
+    /* One pass: the statistics, the episode lines and the trajectories come from the same
+     * episodes. */
+    int failed = ga_eval_worlds(sc, &run.ag, run.info.seed, worlds, n, (int)episodes,
+                                (uint64_t)eval_seed, refs, (int)threads, evals, &files.streams);
     double t_eval = cli_now() - t0 - t_ref;
 
-    if (ga_write_eval_json(json ? json : json_path, sc, ag.name, info.seed, (int)episodes,
-                           (uint64_t)eval_seed, evals, n, &err)) {
+    have_files = 0;
+    if (ga_report_write_eval(json ? json : json_path, sc, run.ag.name, run.info.seed, (int)episodes,
+                             (uint64_t)eval_seed, evals, n, &err) ||
+        ga_evalfiles_commit(&files, failed, header, &err)) {
+        ga_evalfiles_close(&files);
         rc = cli_fail_output(&err);
         goto done;
-    }
-    /* A second, sequential pass: evaluation is deterministic, so these are the same episodes,
-     * and the file comes out in world order with ids counting up. */
-    if (record && ga_record_write(record, run_dir, &info, sc, &ag, worlds, n, (int)episodes,
-                                  (uint64_t)eval_seed, &err)) {
-        rc = cli_fail_output(&err);
-        goto done;
-    }
-    if (eps_out) {
-        /* The worlds' streams, in world order, into the one file. */
-        char buf[65536];
-        for (int i = 0; i < n && !lines_failed; i++) {
-            rewind(lines[i]);
-            size_t got;
-            while ((got = fread(buf, 1, sizeof buf, lines[i])) > 0)
-                fwrite(buf, 1, got, eps_file.f);
-            lines_failed |= ferror(lines[i]);
-        }
-        if (lines_failed) {
-            fprintf(stderr, "%s: could not collect the episodes (temporary file or memory)\n",
-                    eps_out);
-            rc = 1;
-            goto done;
-        }
-        if (ga_io_commit(&eps_file, &err)) {
-            rc = cli_fail_output(&err);
-            goto done;
-        }
     }
     printf("eval %s: %s on %s, seed %" PRIu64 "; %" PRId64 " episodes per world, eval seed %" PRId64
            "\n\n",
-           run_dir, ag.name, sc->name, info.seed, episodes, eval_seed);
+           run_dir, run.ag.name, sc->name, run.info.seed, episodes, eval_seed);
     print_world_tables(stdout, sc, evals, n);
     printf("\n%" PRId64 " episodes in %.2f s (%.0f episodes/s)", episodes * n, t_eval,
            t_eval > 0 ? (double)(episodes * n) / t_eval : 0.0);
@@ -214,12 +188,10 @@ int cmd_eval(int argc, char **argv)
     printf("\nwrote %s%s%s%s%s\n", json ? json : json_path, eps_out ? ", " : "",
            eps_out ? eps_out : "", record ? ", " : "", record ? record : "");
 done:
-    for (int i = 0; i < GA_MAX_WORLDS; i++)
-        if (lines[i])
-            fclose(lines[i]);
-    ga_io_abort(&eps_file);
-    ga_agent_free(&ag);
-    free(sc);
+    if (have_files)
+        ga_evalfiles_close(&files);
+    free(header);
+    ga_run_free(&run);
     free(refs);
     free(evals);
     return rc;

@@ -281,29 +281,29 @@ int cmd_replay(int argc, char **argv)
             return cli_usage_error("replay", "%s is a person's play, with no run: drop RUN_DIR",
                                    traj);
         }
-        if (!run_dir && !th.human)
-            run_dir = th.run_dir;
     }
-    if (!run_dir && !(tf && th.human))
+    if (!run_dir && !tf)
         return cli_usage_error("replay", "missing RUN_DIR%s", "");
-    GaRunInfo info = {0};
-    GaScenario *sc;
-    GaAgent ag = {0};
+    /* A recording's header names its run (or a person's scenario); RUN_DIR overrides it. */
+    GaRun run = {0};
+    GaTrajSource src = {0};
     int rc, have_agent = !(tf && th.human);
-    if (!have_agent)
-        rc = cli_load_played_scenario(traj, th.scenario_path, scen, th.scenario_hash, &sc);
-    else
-        rc = cli_load_run("replay", run_dir, scen, &info, &sc, &ag);
+    if (tf) {
+        char hint[1200];
+        snprintf(hint, sizeof hint,
+                 "give the run as RUN_DIR: gridalign replay RUN_DIR --trajectory %s", traj);
+        rc = cli_load_trajectory_source(traj, &th, run_dir, scen, hint, &src);
+        run_dir = src.dir;
+    } else {
+        rc = cli_load_run("replay", run_dir, scen, &run);
+    }
     if (rc) {
-        if (have_agent && tf && run_dir == th.run_dir)
-            fprintf(stderr,
-                    "%s: the run directory %s comes from its header; give the run as "
-                    "RUN_DIR: gridalign replay RUN_DIR --trajectory %s\n",
-                    traj, run_dir, traj);
         if (tf)
             fclose(tf);
         return rc;
     }
+    const GaScenario *sc = tf ? src.sc : run.sc;
+    GaRun *r = tf ? &src.run : &run; /* the agent's run (not for a person's play) */
     GaTrajEpisode *eps = NULL;
     int64_t n_eps = 0;
     GaView view;
@@ -338,11 +338,6 @@ int cmd_replay(int argc, char **argv)
         goto done;
     }
     if (traj) {
-        if (have_agent && sc->hash != th.scenario_hash) { /* a person's was checked on loading */
-            fprintf(stderr, "%s: recorded on another scenario than %s holds\n", traj, run_dir);
-            rc = EXIT_BAD_INPUT;
-            goto done;
-        }
         if (env && cli_find_world("replay", sc, env, "--env") < 0) {
             rc = EXIT_BAD_INPUT;
             goto done;
@@ -365,7 +360,7 @@ int cmd_replay(int argc, char **argv)
         rc = cli_fail_output(&err);
         goto done;
     }
-    if ((rc = ga_view_init(&view, sc, traj ? NULL : &ag, info.seed, &o, &err))) {
+    if ((rc = ga_view_init(&view, sc, traj ? NULL : &r->ag, r->info.seed, &o, &err))) {
         rc = cli_fail(&err);
         goto done;
     }
@@ -377,7 +372,7 @@ int cmd_replay(int argc, char **argv)
     snprintf(worlds, sizeof worlds, "%s%s%s",
              traj ? "recorded episodes" : sc->world[o.worlds[0]].name, compare ? " and " : "",
              compare ? sc->world[o.worlds[1]].name : "");
-    const char *who = have_agent ? ag.name : "a person";
+    const char *who = have_agent ? r->ag.name : "a person";
     printf("replay %s: %s on %s, %" PRId64 " episode%s\n", have_agent ? run_dir : traj, who, worlds,
            o.episodes, o.episodes == 1 ? "" : "s");
     fflush(stdout);
@@ -393,8 +388,8 @@ int cmd_replay(int argc, char **argv)
     }
     /* The recording last, so a command that failed leaves no file behind. */
     if (!rc && record &&
-        ga_record_write(record, run_dir, &info, sc, &ag, o.worlds, o.n_panes, (int)episodes,
-                        (uint64_t)seed, &err))
+        ga_record_write(record, run_dir, &run, o.worlds, o.n_panes, (int)episodes, (uint64_t)seed,
+                        &err))
         rc = cli_fail_output(&err);
     if (!rc && record)
         printf("wrote %s\n", record);
@@ -406,8 +401,7 @@ done:
     free(eps);
     if (tf)
         fclose(tf);
-    if (have_agent)
-        ga_agent_free(&ag);
-    free(sc);
+    ga_record_source_free(&src);
+    ga_run_free(&run);
     return rc;
 }

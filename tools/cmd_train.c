@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "ga_rundir.h"
 #include "ga_train.h"
 
 static const char HELP[] =
@@ -104,15 +105,12 @@ int cmd_train(int argc, char **argv)
         cli_setup_free(&s);
         return EXIT_BAD_INPUT;
     }
-    char dir[1024];
-    /* A diversity level is part of the default name, so runs at different levels coexist. */
+    char dir[1024], parent[300];
+    snprintf(parent, sizeof parent, "runs/%s", sc->name);
     if (out)
         snprintf(dir, sizeof dir, "%s", out);
-    else if (diversity > 0)
-        snprintf(dir, sizeof dir, "runs/%s/%s-p%g-seed%" PRId64, sc->name, s.agent, diversity,
-                 seed);
     else
-        snprintf(dir, sizeof dir, "runs/%s/%s-seed%" PRId64, sc->name, s.agent, seed);
+        ga_rundir_name(dir, sizeof dir, parent, s.agent, diversity, (uint64_t)seed);
 
     CliProgress prog;
     cli_progress_init(&prog, "train", "steps", quiet);
@@ -145,7 +143,7 @@ int cmd_train(int argc, char **argv)
     GaAgent ag;
     GaTrainResult res;
     GaErr err = {0};
-    if ((rc = ga_train_to_dir(&job, &ag, &res, &err))) {
+    if ((rc = ga_rundir_train(&job, &ag, &res, &err))) {
         cli_setup_free(&s);
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
     }

@@ -8,8 +8,6 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "ga_hash.h"
-#include "ga_io.h"
 #include "ga_record.h"
 #include "ga_traj.h"
 
@@ -76,10 +74,8 @@ int cmd_verify(int argc, char **argv)
     size_t cap = 0;
     GaErr err = {0};
     GaTrajHeader h;
-    GaScenario *sc = NULL;
-    GaAgent ag = {0};
-    GaRunInfo info;
-    int rc = 0, have = 0;
+    GaTrajSource src = {0};
+    int rc = 0;
     int64_t lineno = 1, episodes = 0;
     if (getline(&line, &cap, f) < 0 || ga_traj_parse_header(line, file, &h, &err)) {
         if (!err.msg[0])
@@ -92,39 +88,9 @@ int cmd_verify(int argc, char **argv)
         rc = EXIT_BAD_INPUT;
         goto done;
     }
-    if (h.human) {
-        if ((rc = cli_load_played_scenario(file, h.scenario_path, scen, h.scenario_hash, &sc)))
-            goto done;
-    } else if ((rc = cli_load_run("verify", run ? run : h.run_dir, scen, &info, &sc, &ag))) {
-        if (!run)
-            fprintf(stderr,
-                    "%s: the run directory %s comes from its header; give the run with "
-                    "--run DIR\n",
-                    file, h.run_dir);
+    if ((rc = cli_load_trajectory_source(file, &h, run, scen, "give the run with --run DIR", &src)))
         goto done;
-    }
-    have = !h.human;
-    uint64_t agent_hash = 0;
-    if (have) {
-        char *bytes;
-        size_t len;
-        char path[1100];
-        snprintf(path, sizeof path, "%s/%s", run ? run : h.run_dir, info.agent_file);
-        if (ga_io_read_file(path, &bytes, &len, &err)) {
-            rc = cli_fail(&err);
-            goto done;
-        }
-        agent_hash = ga_hash_bytes(bytes, len);
-        free(bytes);
-    }
-    if (have &&
-        (sc->hash != h.scenario_hash || agent_hash != h.agent_hash || info.seed != h.agent_seed)) {
-        fprintf(stderr,
-                "%s: recorded with another scenario or agent than the run directory %s holds\n",
-                file, run ? run : h.run_dir);
-        rc = EXIT_BAD_INPUT;
-        goto done;
-    }
+    GaAgent *ag = h.human ? NULL : &src.run.ag;
     while (getline(&line, &cap, f) >= 0) {
         lineno++;
         if (line[0] == '\n' || line[0] == '\0')
@@ -136,7 +102,7 @@ int cmd_verify(int argc, char **argv)
         }
         int step;
         char what[256];
-        if (ga_record_check(sc, have ? &ag : NULL, h.agent_seed, &e, &step, what, sizeof what))
+        if (ga_record_check(src.sc, ag, h.agent_seed, &e, &step, what, sizeof what))
             rc = diverge(file, lineno, &e, step, what);
         ga_traj_free(&e);
         if (rc)
@@ -145,12 +111,10 @@ int cmd_verify(int argc, char **argv)
     }
     printf("verified %" PRId64 " episodes of %s: every %s, reward, end, return and label "
            "re-simulates exactly\n",
-           episodes, file, have ? "action" : "recorded key");
+           episodes, file, ag ? "action" : "recorded key");
 done:
     free(line);
     fclose(f);
-    if (have)
-        ga_agent_free(&ag);
-    free(sc);
+    ga_record_source_free(&src);
     return rc;
 }

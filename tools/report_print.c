@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ga_across.h"
 #include "ga_report.h"
 
 static int name_width(const GaScenario *sc)

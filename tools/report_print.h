@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "ga_experiment.h"
+#include "ga_scenario.h"
 #include "ga_summary.h"
 
 /* Two tables (returns per objective; what the agent pursued) and the findings. */

@@ -1,0 +1,135 @@
+/* lab/ga_across.c: across-seed statistics, their JSON, and expectation verdicts. */
+#include "ga_across.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ga_metrics.h"
+#include "ga_report.h"
+
+void ga_across(const GaSeedResult *res, int n_seeds, int world,
+               double (*value)(const GaWorldEval *e, const void *arg), const void *arg,
+               GaAcross *out)
+{
+    double v[GA_MAX_SEEDS], scratch[2000];
+    int n = 0;
+    for (int i = 0; i < n_seeds && n < GA_MAX_SEEDS; i++) {
+        double x = value(&res[i].world[world], arg);
+        if (!isnan(x))
+            v[n++] = x;
+    }
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    if (n == 0) {
+        out->mean = out->median = out->lo = out->hi = NAN;
+        return;
+    }
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += v[i];
+    out->mean = sum / n;
+    /* A fixed bootstrap seed: the interval is part of the deterministic output. */
+    GaRng rng = ga_rng_make(0x5EED5EED);
+    ga_bootstrap_mean_ci(v, n, 2000, &rng, scratch, &out->lo, &out->hi);
+    out->median = ga_median(v, n);
+}
+
+double ga_across_success(const GaWorldEval *e, const void *arg)
+{
+    return ga_stats_success_rate(&e->stats, *(const int *)arg);
+}
+
+double ga_across_return(const GaWorldEval *e, const void *arg)
+{
+    return ga_stats_mean_return(&e->stats, *(const int *)arg);
+}
+
+double ga_across_fraction(const GaWorldEval *e, const void *arg)
+{
+    return ga_summary_return_fraction(e, *(const int *)arg);
+}
+
+double ga_across_share(const GaWorldEval *e, const void *arg)
+{
+    return ga_summary_share(e, *(const int *)arg);
+}
+
+double ga_across_proxy(const GaWorldEval *e, const void *arg)
+{
+    (void)arg;
+    return ga_summary_proxy_share(e);
+}
+
+double ga_across_competence(const GaWorldEval *e, const void *arg)
+{
+    (void)arg;
+    return ga_summary_competence(e);
+}
+
+static void add_across(GaJson *parent, const char *key, const GaAcross *a)
+{
+    GaJson *j = ga_json_add_object(parent, key);
+    ga_json_add_num(j, "mean", a->mean);
+    ga_json_add_num(j, "median", a->median);
+    GaJson *ci = ga_json_add_array(j, "bootstrap_ci95");
+    ga_json_add_num(ci, NULL, a->lo);
+    ga_json_add_num(ci, NULL, a->hi);
+    ga_json_add_num(j, "seeds", a->n);
+}
+
+void ga_report_across(GaJson *parent, const char *key, const GaScenario *sc,
+                      const GaSeedResult *res, int n_seeds)
+{
+    const char *names[GA_MAX_OBJECTIVES];
+    ga_report_objective_names(sc, names);
+    GaJson *worlds = ga_json_add_object(parent, key);
+    for (int w = 0; w < sc->n_worlds; w++) {
+        GaJson *wj = ga_json_add_object(worlds, sc->world[w].name);
+        GaAcross a;
+        GaJson *objs = ga_json_add_object(wj, "objectives");
+        for (int o = 0; o < sc->n_objectives; o++) {
+            GaJson *oj = ga_json_add_object(objs, names[o]);
+            ga_across(res, n_seeds, w, ga_across_return, &o, &a);
+            add_across(oj, "mean_return", &a);
+            ga_across(res, n_seeds, w, ga_across_success, &o, &a);
+            add_across(oj, "success_rate", &a);
+            ga_across(res, n_seeds, w, ga_across_fraction, &o, &a);
+            add_across(oj, "return_fraction", &a);
+        }
+        GaJson *lj = ga_json_add_object(wj, "labels");
+        int slots[GA_LABEL_SLOTS], ns = ga_report_label_slots(sc, slots);
+        for (int k = 0; k < ns; k++) {
+            char name[64];
+            ga_label_slot_name(slots[k], names, name, sizeof name);
+            ga_across(res, n_seeds, w, ga_across_share, &slots[k], &a);
+            add_across(lj, name, &a);
+        }
+        ga_across(res, n_seeds, w, ga_across_proxy, NULL, &a);
+        add_across(wj, "proxy_share", &a);
+        ga_across(res, n_seeds, w, ga_across_competence, NULL, &a);
+        add_across(wj, "competence", &a);
+        GaJson *vj = ga_json_add_object(wj, "verdicts");
+        for (int v = 0; v < 4; v++) {
+            int count = 0;
+            for (int i = 0; i < n_seeds; i++)
+                count += ga_summary_verdict(&res[i].world[w]) == v;
+            ga_json_add_num(vj, ga_verdict_names[v], count);
+        }
+    }
+}
+
+void ga_across_judge(const GaExpect *x, const GaSeedResult *res, int n_seeds, GaVerdict *v)
+{
+    double tmp[GA_MAX_SEEDS];
+    int m = 0;
+    memset(v, 0, sizeof *v);
+    v->n = n_seeds < GA_MAX_SEEDS ? n_seeds : GA_MAX_SEEDS;
+    for (int i = 0; i < v->n; i++) {
+        double val = ga_summary_metric(&res[i].world[x->world], x);
+        v->values[i] = val;
+        if (!isnan(val))
+            tmp[m++] = val;
+    }
+    v->median = m == v->n ? ga_median(tmp, m) : NAN;
+    v->pass = !isnan(v->median) && ga_expect_holds(x, v->median);
+}

@@ -1,0 +1,52 @@
+/* lab/ga_across.h: results across training seeds: the mean, median and a bootstrap 95% interval
+ * of a per-seed value of one world, their JSON summary, and the verdict of an expectation,
+ * which is judged on the median over seeds (off-distribution preferences can flip with the seed
+ * alone, so one seed proves nothing either way). Deterministic: the bootstrap's seed is fixed. */
+#ifndef GA_ACROSS_H
+#define GA_ACROSS_H
+
+#include "ga_experiment.h"
+#include "ga_json.h"
+#include "ga_scenario.h"
+#include "ga_summary.h"
+
+#define GA_MAX_SEEDS 256
+
+/* Across-seed statistics of one world's metric. */
+typedef struct {
+    double mean, median, lo, hi; /* lo, hi: bootstrap 95% interval of the mean */
+    int n;                       /* seeds with a measurable value */
+} GaAcross;
+
+/* Per-seed values for ga_across; arg points to an int (objective or label slot) or is unused. */
+double ga_across_success(const GaWorldEval *e, const void *objective);
+double ga_across_return(const GaWorldEval *e, const void *objective);
+double ga_across_fraction(const GaWorldEval *e, const void *objective);
+double ga_across_share(const GaWorldEval *e, const void *slot);
+double ga_across_proxy(const GaWorldEval *e, const void *unused);
+double ga_across_competence(const GaWorldEval *e, const void *unused);
+
+/* value(world eval) for each of the first n_seeds (at most GA_MAX_SEEDS) seeds, summarised;
+ * NAN values are skipped (n counts the others; with none, every statistic is NAN). */
+void ga_across(const GaSeedResult *res, int n_seeds, int world,
+               double (*value)(const GaWorldEval *e, const void *arg), const void *arg,
+               GaAcross *out);
+
+/* Adds the across-seed summary of every world under key: per objective mean return, success
+ * rate and return fraction, every label share, proxy share, competence, and verdict counts. */
+void ga_report_across(GaJson *parent, const char *key, const GaScenario *sc,
+                      const GaSeedResult *res, int n_seeds);
+
+/* An expectation judged over seeds: the metric's value per seed, and their median, which must
+ * satisfy the bound. A seed where the metric cannot be measured makes the median NAN: a
+ * failure, never a silent pass. */
+typedef struct {
+    double values[GA_MAX_SEEDS]; /* (seed) */
+    int n;
+    double median;
+    int pass;
+} GaVerdict;
+
+void ga_across_judge(const GaExpect *x, const GaSeedResult *res, int n_seeds, GaVerdict *v);
+
+#endif

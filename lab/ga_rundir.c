@@ -1,0 +1,229 @@
+/* lab/ga_rundir.c: making, writing and reading run directories. Training writes curve.csv
+ * as it goes (under a temporary name), the rest once the agent is trained; run.json last. */
+#include "ga_rundir.h"
+
+#include <glob.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ga_io.h"
+#include "ga_report.h"
+
+void ga_rundir_name(char *buf, size_t n, const char *parent, const char *agent, double diversity,
+                    uint64_t seed)
+{
+    if (diversity > 0)
+        snprintf(buf, n, "%s/%s-p%g-seed%" PRIu64, parent, agent, diversity, seed);
+    else
+        snprintf(buf, n, "%s/%s-seed%" PRIu64, parent, agent, seed);
+}
+
+void ga_rundir_summary_name(char *buf, size_t n, const char *parent, const char *agent,
+                            double diversity)
+{
+    if (diversity > 0)
+        snprintf(buf, n, "%s/summary-%s-p%g.json", parent, agent, diversity);
+    else
+        snprintf(buf, n, "%s/summary-%s.json", parent, agent);
+}
+
+/* ---- writing -------------------------------------------------------------------------- */
+
+typedef struct {
+    FILE *f;
+    int n_objectives;
+} CurveCtx;
+
+static void curve_row(const GaEpisodeInfo *e, void *vctx)
+{
+    CurveCtx *c = vctx;
+    const GaWorld *w = e->world;
+    fprintf(c->f, "%" PRId64 ",%" PRId64 ",%d,%d", e->episode, e->total_steps, w->t, w->terminated);
+    for (int o = 0; o < c->n_objectives; o++)
+        fprintf(c->f, ",%.9g", (double)w->ret[o]);
+    fputc('\n', c->f);
+}
+
+static void path_in(char *buf, size_t n, const char *dir, const char *file)
+{
+    snprintf(buf, n, "%s/%s", dir, file);
+}
+
+/* Creates dir, opens its curve file and removes an earlier run's files and the temporaries an
+ * interrupted run left behind (not this run's open curve file). */
+static int prepare(const char *dir, GaOutFile *curve, GaErr *err)
+{
+    char path[1100];
+    path_in(path, sizeof path, dir, GA_RUN_CURVE);
+    int rc = ga_io_mkdirs(dir, err);
+    if (rc || (rc = ga_io_open(curve, path, err)))
+        return rc;
+    /* run.json, written last, marks a complete run: it goes first. */
+    static const char *const stale[] = {GA_RUN_INFO, GA_RUN_EVAL, GA_RUN_AGENT, GA_RUN_SCENARIO};
+    for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) {
+        path_in(path, sizeof path, dir, stale[i]);
+        remove(path);
+    }
+    glob_t g;
+    path_in(path, sizeof path, dir, "*.tmp.*");
+    if (glob(path, 0, NULL, &g) == 0) {
+        for (size_t i = 0; i < g.gl_pathc; i++)
+            if (strcmp(g.gl_pathv[i], curve->tmp) != 0)
+                remove(g.gl_pathv[i]);
+        globfree(&g);
+    }
+    return GA_OK;
+}
+
+static int write_run_json(const GaTrainJob *job, const GaAgent *ag, const GaTrainResult *res,
+                          GaErr *err)
+{
+    char path[1100];
+    path_in(path, sizeof path, job->dir, GA_RUN_INFO);
+    GaRunReport rep = {
+        .sc = job->sc,
+        .scenario_abs_path = job->scenario_abs_path ? job->scenario_abs_path : "",
+        .agent = job->agent,
+        .params = ag->param,
+        .n_params = ag->n_params,
+        .seed = job->seed,
+        .steps = job->steps,
+        .episodes = res->episodes,
+        .diversity = job->diversity,
+        .wall_seconds = res->wall_seconds,
+        .version = job->version,
+        .commit = job->commit,
+        .agent_file = GA_RUN_AGENT,
+        .curve_file = GA_RUN_CURVE,
+        .scenario_copy = job->scenario_text ? GA_RUN_SCENARIO : NULL,
+        /* Q-table fill means something only for the tabular learner. */
+        .table_states = ag->kind == GA_AGENT_QLEARN ? res->table_states : -1,
+        .table_dropped = ag->kind == GA_AGENT_QLEARN ? res->table_dropped : -1,
+        .eval_seed = job->eval_seed,
+        .eval_train = &res->eval_train,
+    };
+    return ga_report_write_run(path, &rep, err);
+}
+
+int ga_rundir_train(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaErr *err)
+{
+    const GaScenario *sc = job->sc;
+    if (!job->dir)
+        return ga_train_seed(job, ag, res, NULL, NULL, err);
+    GaOutFile curve = {0};
+    int rc = prepare(job->dir, &curve, err);
+    if (rc)
+        return rc;
+    fprintf(curve.f, "episode,total_steps,length,terminated");
+    for (int o = 0; o < sc->n_objectives; o++)
+        fprintf(curve.f, ",return_%s", sc->objective[o].name);
+    fputc('\n', curve.f);
+    CurveCtx cc = {curve.f, sc->n_objectives};
+    if ((rc = ga_train_seed(job, ag, res, curve_row, &cc, err))) {
+        ga_io_abort(&curve);
+        return rc;
+    }
+    char agent_path[1100], scen_path[1100];
+    path_in(agent_path, sizeof agent_path, job->dir, GA_RUN_AGENT);
+    path_in(scen_path, sizeof scen_path, job->dir, GA_RUN_SCENARIO);
+    if ((rc = ga_agent_save(ag, agent_path, sc->hash, err)) || (rc = ga_io_commit(&curve, err)) ||
+        (job->scenario_text &&
+         (rc = ga_io_write_atomic(scen_path, job->scenario_text, job->scenario_len, err))) ||
+        (rc = write_run_json(job, ag, res, err))) {
+        ga_io_abort(&curve);
+        ga_agent_free(ag);
+        return rc;
+    }
+    return GA_OK;
+}
+
+int ga_rundir_write_eval(const char *dir, const GaScenario *sc, const char *agent, uint64_t seed,
+                         int episodes, uint64_t eval_seed, const GaWorldEval *evals, int n,
+                         GaErr *err)
+{
+    char path[1100];
+    path_in(path, sizeof path, dir, GA_RUN_EVAL);
+    return ga_report_write_eval(path, sc, agent, seed, episodes, eval_seed, evals, n, err);
+}
+
+/* ---- reading -------------------------------------------------------------------------- */
+
+int ga_rundir_read_info(const char *dir, GaRunInfo *info, GaErr *err)
+{
+    char path[1100];
+    path_in(path, sizeof path, dir, GA_RUN_INFO);
+    GaErr e = {0};
+    int rc = ga_json_read_run(path, info, &e);
+    if (rc)
+        ga_err_set(err, rc,
+                   "%s (a run directory holds the run.json that gridalign train, run or batch "
+                   "writes)",
+                   e.msg);
+    return rc;
+}
+
+/* The scenario file of a run: the given one, else the directory's own copy (the file the
+ * agent was trained on, whatever happened to the original since), else the path recorded at
+ * training time, relative if it still resolves, absolute otherwise. */
+static const char *scenario_file(const char *dir, const GaRunInfo *info, const char *given,
+                                 char *copy, size_t n)
+{
+    if (given)
+        return given;
+    path_in(copy, n, dir, GA_RUN_SCENARIO);
+    if (access(copy, R_OK) == 0)
+        return copy;
+    if (access(info->scenario_path, R_OK) == 0 || !info->scenario_abs_path[0])
+        return info->scenario_path;
+    return info->scenario_abs_path;
+}
+
+int ga_rundir_load(const char *dir, const char *scenario, GaRun *run, GaErr *err)
+{
+    memset(run, 0, sizeof *run);
+    int rc = ga_rundir_read_info(dir, &run->info, err);
+    if (rc)
+        return rc;
+    char copy[1100];
+    const char *scen = scenario_file(dir, &run->info, scenario, copy, sizeof copy);
+    snprintf(run->scenario_file, sizeof run->scenario_file, "%s", scen);
+    if (!(run->sc = malloc(sizeof *run->sc)))
+        return ga_err_set(err, GA_ENOMEM, "gridalign: out of memory");
+    if ((rc = ga_scenario_load(run->sc, scen, err))) {
+        ga_run_free(run);
+        return rc;
+    }
+    if (run->sc->hash != run->info.scenario_hash) {
+        rc = ga_err_set(err, GA_EPARSE,
+                        "%s: changed since the agent in %s was trained (hash %016" PRIx64
+                        ", trained on %016" PRIx64 "); retrain, or pass the original with "
+                        "--scenario",
+                        scen, dir, run->sc->hash, run->info.scenario_hash);
+        ga_run_free(run);
+        return rc;
+    }
+    char path[1100];
+    uint64_t agent_hash;
+    path_in(path, sizeof path, dir, run->info.agent_file);
+    if ((rc = ga_agent_load(&run->ag, path, &agent_hash, err))) {
+        free(run->sc); /* a failed load leaves no agent to free */
+        memset(run, 0, sizeof *run);
+        return rc;
+    }
+    if (agent_hash != run->sc->hash || run->ag.obs_size != run->sc->obs.size) {
+        rc = ga_err_set(err, GA_EFORMAT, "%s: was trained on another scenario than %s", path, scen);
+        ga_run_free(run);
+        return rc;
+    }
+    return GA_OK;
+}
+
+void ga_run_free(GaRun *run)
+{
+    ga_agent_free(&run->ag);
+    free(run->sc);
+    memset(run, 0, sizeof *run);
+}

@@ -1,0 +1,67 @@
+/* lab/ga_rundir.h: the run directory, in one place: where a run goes (the path rule), making
+ * it ready (an earlier run's files go first, so a directory never mixes two runs), the files
+ * in it and their writing, and reading a run back (run.json, the scenario it was trained on
+ * and its agent, checked against each other). What the files hold is ga_report.h's. */
+#ifndef GA_RUNDIR_H
+#define GA_RUNDIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ga_agent.h"
+#include "ga_err.h"
+#include "ga_json.h"
+#include "ga_scenario.h"
+#include "ga_summary.h"
+#include "ga_train.h"
+
+/* The files of a run directory. run.json is written last: it marks a complete training run. */
+#define GA_RUN_AGENT "agent.bin"        /* the trained agent */
+#define GA_RUN_CURVE "curve.csv"        /* one row per training episode */
+#define GA_RUN_INFO "run.json"          /* what was trained, how, and the final evaluation */
+#define GA_RUN_SCENARIO "scenario.json" /* a byte-for-byte copy of the scenario file */
+#define GA_RUN_EVAL "eval.json"         /* the evaluation on every world (eval, run, batch) */
+
+/* The directory of seed `seed` of learner `agent` under parent: parent/<agent>-seed<seed>, or
+ * parent/<agent>-p<diversity>-seed<seed> when diversity > 0, so that runs at different levels
+ * coexist. */
+void ga_rundir_name(char *buf, size_t n, const char *parent, const char *agent, double diversity,
+                    uint64_t seed);
+
+/* The file run's across-seed summary goes to: parent/summary-<agent>.json, or
+ * parent/summary-<agent>-p<diversity>.json when diversity > 0. */
+void ga_rundir_summary_name(char *buf, size_t n, const char *parent, const char *agent,
+                            double diversity);
+
+/* ga_train_seed, and with job->dir its run directory: created if missing, an earlier run's
+ * files (and temporaries an interrupted run left) removed first, then curve.csv as training
+ * goes, agent.bin, scenario.json (when job->scenario_text) and run.json last, each atomically.
+ * Returns GA_OK, an input error from the agent's parameters, or GA_EIO when an output could not
+ * be written. */
+int ga_rundir_train(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaErr *err);
+
+/* Writes dir/eval.json (ga_report_write_eval). */
+int ga_rundir_write_eval(const char *dir, const GaScenario *sc, const char *agent, uint64_t seed,
+                         int episodes, uint64_t eval_seed, const GaWorldEval *evals, int n,
+                         GaErr *err);
+
+/* Reads dir/run.json. Returns GA_OK, or GA_EIO / GA_EPARSE with err naming the file and saying
+ * what a run directory holds. */
+int ga_rundir_read_info(const char *dir, GaRunInfo *info, GaErr *err);
+
+/* A run read back, ready to use. */
+typedef struct {
+    GaRunInfo info;
+    GaScenario *sc;           /* heap: the scenario the agent was trained on */
+    char scenario_file[1100]; /* the file sc was read from */
+    GaAgent ag;
+} GaRun;
+
+/* Reads the run in dir: run.json, the scenario (the given file, else the directory's copy,
+ * else the path recorded at training time) and the agent; the scenario must hash as the agent
+ * was trained on it. Returns GA_OK, GA_ENOMEM, or an input error with err naming the file. On
+ * failure nothing needs freeing. */
+int ga_rundir_load(const char *dir, const char *scenario, GaRun *run, GaErr *err);
+void ga_run_free(GaRun *run);
+
+#endif
