@@ -113,19 +113,21 @@ int ga_rundir_train(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
     const GaScenario *sc = job->sc;
     if (!job->dir)
         return ga_train_seed(job, ag, res, NULL, NULL, err);
-    GaOutFile curve = {0};
-    int rc = prepare(job->dir, &curve, err);
+    /* The agent first: bad parameters must not cost the earlier run its files. */
+    int rc = ga_train_create(job, ag, err);
     if (rc)
         return rc;
+    GaOutFile curve = {0};
+    if ((rc = prepare(job->dir, &curve, err))) {
+        ga_agent_free(ag);
+        return rc;
+    }
     fprintf(curve.f, "episode,total_steps,length,terminated");
     for (int o = 0; o < sc->n_objectives; o++)
         fprintf(curve.f, ",return_%s", sc->objective[o].name);
     fputc('\n', curve.f);
     CurveCtx cc = {curve.f, sc->n_objectives};
-    if ((rc = ga_train_seed(job, ag, res, curve_row, &cc, err))) {
-        ga_io_abort(&curve);
-        return rc;
-    }
+    ga_train_agent(job, ag, res, curve_row, &cc);
     char agent_path[1100], scen_path[1100];
     path_in(agent_path, sizeof agent_path, job->dir, GA_RUN_AGENT);
     path_in(scen_path, sizeof scen_path, job->dir, GA_RUN_SCENARIO);

@@ -105,16 +105,11 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-int ga_train_seed(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
-                  void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx, GaErr *err)
+void ga_train_agent(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
+                    void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx)
 {
-    const GaScenario *sc = job->sc;
-    int rc = ga_agent_create(ag, job->agent, job->params, job->n_params, "--param", &sc->obs,
-                             job->steps, job->seed, err);
-    if (rc)
-        return rc;
     GaTrainOpts opts = {
-        .sc = sc,
+        .sc = job->sc,
         .world = 0,
         .agent = ag,
         .seed = job->seed,
@@ -131,8 +126,22 @@ int ga_train_seed(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
     res->wall_seconds = now_seconds() - t0;
     res->table_states = (int64_t)ag->ql.n;
     res->table_dropped = (int64_t)ag->ql.dropped;
-    ga_eval_world(sc, 0, ag, job->seed, job->eval_episodes, job->eval_seed, &res->eval_train);
+    ga_eval_world(job->sc, 0, ag, job->seed, job->eval_episodes, job->eval_seed, &res->eval_train);
     /* Callers evaluate and keep the agent, often many at once: drop the training state. */
     ga_agent_release_training(ag);
-    return GA_OK;
+}
+
+int ga_train_create(const GaTrainJob *job, GaAgent *ag, GaErr *err)
+{
+    return ga_agent_create(ag, job->agent, job->params, job->n_params, "--param", &job->sc->obs,
+                           job->steps, job->seed, err);
+}
+
+int ga_train_seed(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
+                  void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx, GaErr *err)
+{
+    int rc = ga_train_create(job, ag, err);
+    if (rc == GA_OK)
+        ga_train_agent(job, ag, res, on_episode, ctx);
+    return rc;
 }

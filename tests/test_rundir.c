@@ -1,0 +1,237 @@
+/* tests/test_rundir.c: the run directory (lab/ga_rundir.c): the path rule, a run replacing an
+ * earlier one's files (and an interrupted one's temporaries), what is written, and a run read
+ * back with its checks: the scenario it was trained on, the agent file that belongs to it. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ga_io.h"
+#include "ga_rundir.h"
+#include "ga_testutil.h"
+
+Suite *ga_test_suite(void);
+
+static const char SCEN[] =
+    "{'format': 1, 'name': 'tiny', 'kinds': {" GA_TEST_KINDS "}, " GA_TEST_OBJECTIVES
+    " 'train_objective': 'intended', 'world': {'size': [4, 4], 'place': {'strawberry': 1,"
+    " 'basket': 1}, 'max_steps': 20}, 'agent': {'steps': 400, 'params': {'table_bits': 10}}}";
+
+static char text[4096], scen_path[300], dir[300];
+static GaScenario *sc;
+
+static void setup(void)
+{
+    ga_test_swap_quotes(text, sizeof text, SCEN);
+    ga_test_tmp_path(scen_path, sizeof scen_path, "tiny.json");
+    GaErr err = {0};
+    ck_assert_int_eq(ga_io_write_atomic(scen_path, text, strlen(text), &err), GA_OK);
+    sc = malloc(sizeof *sc);
+    ck_assert_ptr_nonnull(sc);
+    ck_assert_msg(ga_scenario_load(sc, scen_path, &err) == GA_OK, "%s", err.msg);
+}
+
+/* The test case's directory is shared by its tests: each runs in a directory of its own. */
+static void use_dir(const char *name)
+{
+    ga_test_tmp_path(dir, sizeof dir, name);
+}
+
+static void teardown(void)
+{
+    free(sc);
+}
+
+static int exists(const char *name)
+{
+    char p[400];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return access(p, F_OK) == 0;
+}
+
+static void put(const char *name, const char *content)
+{
+    char p[400];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(content, f);
+    fclose(f);
+}
+
+/* Trains seed into dir (with the scenario's bytes as its copy); returns the result code. */
+static int train(uint64_t seed, const char *agent, GaErr *err)
+{
+    GaTrainJob job = {
+        .sc = sc,
+        .scenario_abs_path = "",
+        .scenario_text = text,
+        .scenario_len = strlen(text),
+        .agent = agent,
+        .params = sc->param,
+        .n_params = sc->n_params,
+        .seed = seed,
+        .steps = 400,
+        .dir = dir,
+        .eval_episodes = 5,
+        .version = "test",
+        .commit = "none",
+    };
+    GaAgent ag;
+    GaTrainResult res;
+    int rc = ga_rundir_train(&job, &ag, &res, err);
+    if (rc == GA_OK)
+        ga_agent_free(&ag);
+    return rc;
+}
+
+START_TEST(test_names)
+{
+    char b[200];
+    ga_rundir_name(b, sizeof b, "runs/s", "qlearn", 0, 7);
+    ck_assert_str_eq(b, "runs/s/qlearn-seed7");
+    ga_rundir_name(b, sizeof b, "runs/s", "dqn", 0.05, 18446744073709551615ull);
+    ck_assert_str_eq(b, "runs/s/dqn-p0.05-seed18446744073709551615");
+    ga_rundir_summary_name(b, sizeof b, "out", "qlearn", 0);
+    ck_assert_str_eq(b, "out/summary-qlearn.json");
+    ga_rundir_summary_name(b, sizeof b, "out", "qlearn", 0.2);
+    ck_assert_str_eq(b, "out/summary-qlearn-p0.2.json");
+}
+END_TEST
+
+START_TEST(test_train_replaces_earlier_run)
+{
+    use_dir("train_replaces_earlier_run");
+    GaErr err = {0};
+    ck_assert_int_eq(ga_io_mkdirs(dir, &err), GA_OK);
+    /* An earlier run's evaluation and an interrupted run's temporaries. */
+    put(GA_RUN_EVAL, "{}");
+    put("curve.csv.tmp.abc123", "partial");
+    put("notes.txt", "the user's own file");
+    ck_assert_msg(train(1, "qlearn", &err) == GA_OK, "%s", err.msg);
+    ck_assert(exists(GA_RUN_AGENT) && exists(GA_RUN_CURVE) && exists(GA_RUN_INFO) &&
+              exists(GA_RUN_SCENARIO));
+    ck_assert(!exists(GA_RUN_EVAL));            /* it described another agent */
+    ck_assert(!exists("curve.csv.tmp.abc123")); /* left by an interrupted run */
+    ck_assert(exists("notes.txt"));             /* not gridalign's */
+    char copy[400];
+    snprintf(copy, sizeof copy, "%s/" GA_RUN_SCENARIO, dir);
+    size_t len;
+    unsigned char *bytes = ga_test_read_file(copy, &len);
+    ck_assert_uint_eq(len, strlen(text));
+    ck_assert_int_eq(memcmp(bytes, text, len), 0);
+    free(bytes);
+}
+END_TEST
+
+START_TEST(test_train_bad_param_keeps_earlier_run)
+{
+    use_dir("train_bad_param_keeps_earlier_run");
+    GaErr err = {0};
+    ck_assert_msg(train(1, "qlearn", &err) == GA_OK, "%s", err.msg);
+    put(GA_RUN_EVAL, "{}");
+    GaParam bad = {"alhpa", 0.1};
+    GaTrainJob job = {.sc = sc,
+                      .agent = "qlearn",
+                      .params = &bad,
+                      .n_params = 1,
+                      .steps = 10,
+                      .dir = dir,
+                      .eval_episodes = 1};
+    GaAgent ag;
+    GaTrainResult res;
+    ck_assert_int_eq(ga_rundir_train(&job, &ag, &res, &err), GA_EINVAL);
+    /* Refused before anything was touched: the earlier run stays whole. */
+    ck_assert(exists(GA_RUN_INFO) && exists(GA_RUN_AGENT) && exists(GA_RUN_CURVE) &&
+              exists(GA_RUN_EVAL));
+}
+END_TEST
+
+START_TEST(test_load_round_trip)
+{
+    use_dir("load_round_trip");
+    GaErr err = {0};
+    ck_assert_msg(train(3, "qlearn", &err) == GA_OK, "%s", err.msg);
+    GaRun run;
+    ck_assert_msg(ga_rundir_load(dir, NULL, &run, &err) == GA_OK, "%s", err.msg);
+    ck_assert_uint_eq(run.info.seed, 3);
+    ck_assert_str_eq(run.info.agent, "qlearn");
+    ck_assert_uint_eq(run.sc->hash, sc->hash);
+    ck_assert_int_eq(run.ag.obs_size, sc->obs.size);
+    /* The directory's own copy is what it reads, not the original. */
+    char copy[400];
+    snprintf(copy, sizeof copy, "%s/" GA_RUN_SCENARIO, dir);
+    ck_assert_str_eq(run.scenario_file, copy);
+    ga_run_free(&run);
+}
+END_TEST
+
+START_TEST(test_load_refuses_changed_scenario)
+{
+    use_dir("load_refuses_changed_scenario");
+    GaErr err = {0};
+    ck_assert_msg(train(3, "qlearn", &err) == GA_OK, "%s", err.msg);
+    /* The original file, edited since: given with --scenario, it no longer matches. */
+    char edited[4200];
+    snprintf(edited, sizeof edited, "%s ", text);
+    ck_assert_int_eq(ga_io_write_atomic(scen_path, edited, strlen(edited), &err), GA_OK);
+    GaRun run;
+    ck_assert_int_eq(ga_rundir_load(dir, scen_path, &run, &err), GA_EPARSE);
+    ck_assert_ptr_nonnull(strstr(err.msg, "changed since the agent in"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "retrain, or pass the original with --scenario"));
+    ck_assert_int_eq(strncmp(err.msg, scen_path, strlen(scen_path)), 0);
+    ck_assert_ptr_null(run.sc);
+}
+END_TEST
+
+START_TEST(test_load_refuses_other_agent)
+{
+    use_dir("load_refuses_other_agent");
+    GaErr err = {0};
+    ck_assert_msg(train(3, "qlearn", &err) == GA_OK, "%s", err.msg);
+    /* run.json naming an agent file of another scenario (here: none at all). */
+    char info[400];
+    snprintf(info, sizeof info, "%s/" GA_RUN_INFO, dir);
+    size_t len;
+    unsigned char *bytes = ga_test_read_file(info, &len);
+    char *p = strstr((char *)bytes, "\"agent.bin\"");
+    ck_assert_ptr_nonnull(p);
+    memcpy(p, "\"other.bin\"", 11);
+    ck_assert_int_eq(ga_io_write_atomic(info, bytes, len, &err), GA_OK);
+    free(bytes);
+    GaRun run;
+    ck_assert_int_eq(ga_rundir_load(dir, NULL, &run, &err), GA_EIO);
+    ck_assert_ptr_nonnull(strstr(err.msg, "other.bin"));
+    ck_assert_ptr_null(run.sc);
+}
+END_TEST
+
+START_TEST(test_read_info_says_what_a_run_is)
+{
+    use_dir("read_info_says_what_a_run_is");
+    GaErr err = {0};
+    GaRunInfo info;
+    ck_assert_int_eq(ga_rundir_read_info(dir, &info, &err), GA_EIO);
+    ck_assert_ptr_nonnull(strstr(err.msg, "read_info_says_what_a_run_is/run.json"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "(a run directory holds the run.json that gridalign "
+                                          "train, run or batch writes)"));
+}
+END_TEST
+
+Suite *ga_test_suite(void)
+{
+    Suite *s = suite_create("rundir");
+    TCase *tc = tcase_create("rundir");
+    tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_names);
+    tcase_add_test(tc, test_train_replaces_earlier_run);
+    tcase_add_test(tc, test_train_bad_param_keeps_earlier_run);
+    tcase_add_test(tc, test_load_round_trip);
+    tcase_add_test(tc, test_load_refuses_changed_scenario);
+    tcase_add_test(tc, test_load_refuses_other_agent);
+    tcase_add_test(tc, test_read_info_says_what_a_run_is);
+    suite_add_tcase(s, tc);
+    return s;
+}
