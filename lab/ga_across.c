@@ -133,3 +133,19 @@ void ga_across_judge(const GaExpect *x, const GaSeedResult *res, int n_seeds, Ga
     v->median = m == v->n ? ga_median(tmp, m) : NAN;
     v->pass = !isnan(v->median) && ga_expect_holds(x, v->median);
 }
+
+void ga_across_add_seeds(GaJson *j, const GaScenario *sc, const GaSeedResult *res, int n)
+{
+    GaJson *arr = ga_json_add_array(j, "seeds");
+    for (int i = 0; i < n; i++) {
+        GaJson *sj = ga_json_add_object(arr, NULL);
+        ga_json_add_u64(sj, "seed", res[i].seed);
+        ga_json_add_str(sj, "run_dir", res[i].dir);
+        ga_json_add_num(sj, "train_seconds", res[i].train.wall_seconds);
+        ga_json_add_num(sj, "train_episodes", (double)res[i].train.episodes);
+        GaJson *wj = ga_json_add_object(sj, "worlds");
+        for (int w = 0; w < sc->n_worlds; w++)
+            ga_report_add_world_eval(wj, sc->world[w].name, sc, &res[i].world[w]);
+    }
+    ga_report_across(j, "across_seeds", sc, res, n);
+}

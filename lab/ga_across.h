@@ -37,6 +37,10 @@ void ga_across(const GaSeedResult *res, int n_seeds, int world,
 void ga_report_across(GaJson *parent, const char *key, const GaScenario *sc,
                       const GaSeedResult *res, int n_seeds);
 
+/* Adds "seeds" (per seed: seed, run directory, training time and episodes, every world's
+ * evaluation) and "across_seeds" (ga_report_across) to j: the summary of run and batch. */
+void ga_across_add_seeds(GaJson *j, const GaScenario *sc, const GaSeedResult *res, int n);
+
 /* An expectation judged over seeds: the metric's value per seed, and their median, which must
  * satisfy the bound. A seed where the metric cannot be measured makes the median NAN: a
  * failure, never a silent pass. */

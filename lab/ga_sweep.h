@@ -1,0 +1,53 @@
+/* lab/ga_sweep.h: the training-diversity experiment's numbers and files. For each share p of
+ * training episodes drawn from the scenario's diversity world, seeds were trained and
+ * evaluated (ga_experiments_run); here each seed's results are averaged over the shifted worlds
+ * (intended success, proxy share, competence), summarised per level across seeds (mean and
+ * bootstrap 95% interval, fixed bootstrap seed), and written: sweep.csv (one row per p, seed
+ * and world), summary.csv (per p), sweep.json, and sweep.gp, the gnuplot script of the plot
+ * (running gnuplot is the caller's business). */
+#ifndef GA_SWEEP_H
+#define GA_SWEEP_H
+
+#include "ga_across.h"
+#include "ga_err.h"
+#include "ga_experiment.h"
+#include "ga_scenario.h"
+
+#define GA_SWEEP_MAX_LEVELS 32
+
+enum { GA_SWEEP_SUCCESS, GA_SWEEP_PROXY, GA_SWEEP_COMPETENCE, GA_SWEEP_MEASURES };
+extern const char *const ga_sweep_measure_names[GA_SWEEP_MEASURES];
+
+typedef struct {
+    double mean, lo, hi;
+    double per_seed[GA_MAX_SEEDS]; /* (seed) the seed's mean over the worlds */
+} GaSweepMeasure;
+
+typedef struct {
+    double p;
+    GaSweepMeasure m[GA_SWEEP_MEASURES];
+} GaSweepLevel;
+
+/* The sweep: levels (ascending), seeds per level, the worlds averaged over, and res, the seed
+ * results level by level: res[l * seeds + s]. */
+typedef struct {
+    const GaScenario *sc;
+    const char *agent;
+    int n_levels;
+    const double *levels; /* (level) */
+    int seeds;
+    int episodes;
+    const int *worlds; /* (n_worlds) */
+    int n_worlds;
+    const GaSeedResult *res;
+} GaSweep;
+
+/* Fills out[l] for every level. */
+void ga_sweep_summarise(const GaSweep *sw, GaSweepLevel *out);
+
+/* Writes dir/sweep.csv, dir/summary.csv, dir/sweep.json (with wall_seconds) and dir/sweep.gp,
+ * each atomically. Returns GA_OK or GA_EIO / GA_ENOMEM with err naming the file. */
+int ga_sweep_write(const char *dir, const GaSweep *sw, const GaSweepLevel *levels,
+                   double wall_seconds, GaErr *err);
+
+#endif
