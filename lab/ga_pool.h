@@ -1,5 +1,6 @@
-/* lab/ga_pool.h: a parallel for-loop over independent jobs. Jobs are handed out in index
- * order; each writes only its own result slot, so results do not depend on the thread count. */
+/* lab/ga_pool.h: a parallel for-loop over independent jobs, and the clock that times them.
+ * Jobs are handed out in index order; each writes only its own result slot, so results do not
+ * depend on the thread count. */
 #ifndef GA_POOL_H
 #define GA_POOL_H
 
@@ -9,6 +10,9 @@
  * threads that did start). */
 int ga_pool_run(int n, int threads, void (*job)(int i, void *ctx),
                 void (*done)(int i, int finished, void *ctx), void *ctx);
+
+/* Seconds on a monotonic clock, for timing work (never for results). */
+double ga_now(void);
 
 /* Cores online, at least 1. */
 int ga_pool_cores(void);

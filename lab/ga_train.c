@@ -6,11 +6,11 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "ga_env.h"
 #include "ga_eval.h"
 #include "ga_obs.h"
+#include "ga_pool.h"
 
 #define MAX_OBS (GA_MAX_W * GA_MAX_H + 4)
 #define RECENT 100
@@ -98,13 +98,6 @@ void ga_eval_world(const GaScenario *sc, int world, GaAgent *ag, uint64_t agent_
     *out = e.stats;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 void ga_train_agent(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
                     void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx)
 {
@@ -121,9 +114,9 @@ void ga_train_agent(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
         .ctx = ctx,
         .progress_ctx = job->ctx,
     };
-    double t0 = now_seconds();
+    double t0 = ga_now();
     res->episodes = ga_train_run(&opts);
-    res->wall_seconds = now_seconds() - t0;
+    res->wall_seconds = ga_now() - t0;
     res->table_states = (int64_t)ag->ql.n;
     res->table_dropped = (int64_t)ag->ql.dropped;
     ga_eval_world(job->sc, 0, ag, job->seed, job->eval_episodes, job->eval_seed, &res->eval_train);
