@@ -240,6 +240,7 @@ hash=$(sed -n '1s/.*"scenario_hash":"\([0-9a-f]*\)".*/\1/p' traj/shown.jsonl)
 check "verify checks a person's play without a run" run 0 verify traj/human.jsonl
 check "it says it checked the recorded keys" has "every recorded key, reward"
 check "--run does not apply to a person's play" run 2 verify traj/human.jsonl --run r
+check "which is said in one line" err_is "gridalign verify: traj/human.jsonl: a person's play, with no run; --run does not apply"
 check "replay --trajectory draws a person's play" run 0 replay --trajectory traj/human.jsonl --gif traj/human.gif
 check "naming the player" has "a person on recorded episodes"
 check "a person's play with RUN_DIR exits 2" run 2 replay r --trajectory traj/human.jsonl --gif traj/human2.gif

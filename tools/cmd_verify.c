@@ -75,7 +75,8 @@ int cmd_verify(int argc, char **argv)
         goto done;
     }
     if (h.human && run) {
-        fprintf(stderr, "%s: a person's play, with no run; --run does not apply\n", file);
+        fprintf(stderr,
+                "gridalign verify: %s: a person's play, with no run; --run does not apply\n", file);
         rc = EXIT_BAD_INPUT;
         goto done;
     }
