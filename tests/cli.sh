@@ -37,8 +37,11 @@ check "train help lists --seed and --out" grep -q -- "--seed N" "$tmp/out"
 check "train without scenario exits 2" run 2 train
 check "unknown option exits 2" run 2 train scenarios/strawberry.json --bogus
 check "bad --seed exits 2" run 2 train scenarios/strawberry.json --seed minus1
+check "bad --seed: one line" err_is "gridalign train: --seed takes an integer from 0 to 2^63-1, not minus1 (see gridalign train --help)"
 check "bad --steps exits 2" run 2 train scenarios/strawberry.json --steps 0
+check "bad --steps: one line" err_is "gridalign train: --steps takes an integer from 1 to 2^40, not 0 (see gridalign train --help)"
 check "--seed without value exits 2" run 2 train scenarios/strawberry.json --seed
+check "--seed without value: one line" err_is "gridalign train: --seed needs an integer from 0 to 2^63-1 (see gridalign train --help)"
 
 cd "$tmp" || exit 1
 root=$OLDPWD
@@ -55,11 +58,12 @@ check "nothing written on bad input" test ! -e runs
 
 check "unknown --param exits 2" run 2 train "$root/scenarios/strawberry.json" --param alhpa=0.1
 check "unknown --param: one line" one_line
-check "unknown --param names it" grep -q -- "--param.alhpa: unknown parameter of agent qlearn" "$tmp/err"
+check "unknown --param names it" grep -q -- "^gridalign train: --param.alhpa: unknown parameter of agent qlearn (known: " "$tmp/err"
 check "out-of-range --param exits 2" run 2 train "$root/scenarios/strawberry.json" --param gamma=1.5
 check "malformed --param exits 2" run 2 train "$root/scenarios/strawberry.json" --param gamma
+check "malformed --param: one line" err_is "gridalign train: --param gamma: expected NAME=VALUE (see gridalign train --help)"
 check "unknown --agent exits 2" run 2 train "$root/scenarios/strawberry.json" --agent nope
-check "unknown --agent message" err_is '--agent: unknown agent "nope" (known: qlearn, dqn)'
+check "unknown --agent message" err_is 'gridalign train: --agent: unknown agent "nope" (known: qlearn, dqn) (see gridalign train --help)'
 sed 's/"name": "qlearn"/"name": "qlearning"/' "$root/scenarios/strawberry.json" >bad_agent.json
 check "unknown agent in file exits 2" run 2 train bad_agent.json
 check "unknown agent in file names the path" grep -q '^bad_agent.json: \$.agent.name: unknown agent "qlearning"' "$tmp/err"

@@ -25,6 +25,7 @@ run() { # run EXPECTED_CODE ARGS...: output in $tmp/out and $tmp/err
     [[ $code -eq $want ]] || { echo "# exit $code, wanted $want: $*"; sed 's/^/# err: /' "$tmp/err"; return 1; }
 }
 has() { grep -q -- "$1" "$tmp/${2:-out}" || { echo "# no '$1' in ${2:-out}"; return 1; }; }
+err_is() { [[ $(cat "$tmp/err") == "$1" ]] || { echo "# got:  $(cat "$tmp/err")"; echo "# want: $1"; return 1; }; }
 lines() { [[ $(wc -l <"$1") -eq $2 ]] || { echo "# $1 has $(wc -l <"$1") lines, want $2"; return 1; }; }
 
 tiny=$root/tests/data/cli_tiny.json
@@ -52,8 +53,9 @@ check "eval is deterministic across runs and thread counts" cmp -s first.json se
 check "eval --envs picks worlds" run 0 eval r --episodes 50 --envs decoys --json one.json
 check "only the chosen world is evaluated" bash -c "! grep -q '\"train\"' one.json && grep -q '\"decoys\"' one.json"
 check "eval --envs with an unknown world exits 2" run 2 eval r --envs nowhere
-check "unknown world is named" has 'gridalign eval: --envs: unknown world "nowhere"' err
+check "unknown world is named" err_is 'gridalign eval: --envs: unknown world "nowhere" (worlds: train decoys)'
 check "bad --episodes exits 2" run 2 eval r --episodes 0
+check "bad --episodes: one line" err_is "gridalign eval: --episodes takes an integer from 1 to 100000000, not 0 (see gridalign eval --help)"
 
 sed -i 's/"max_steps": 30/"max_steps": 31/' tiny.json
 check "the run directory keeps the scenario it was trained on" cmp -s r/scenario.json "$tiny"
@@ -101,6 +103,7 @@ check "and nothing was trained" test ! -e b2
 check "batch with an unreadable scenario exits 2" run 2 batch nothing.json
 
 check "bench rejects a bad --reps" run 2 bench --reps 0
+check "bad --reps: one line" err_is "gridalign bench: --reps takes an integer from 1 to 50, not 0 (see gridalign bench --help)"
 check "bench runs and writes JSON" run 0 bench tiny.json --reps 1 --seconds 0.05 --batch 8 --json bench.json
 check "bench reports every row" bash -c "for r in env_step env_step_batch qlearn_train eval_1t eval_2t run_1t run_2t; do grep -q \"^\$r \" $tmp/out || exit 1; done"
 check "bench JSON has the rows" grep -q '"env_step_batch"' bench.json
@@ -114,12 +117,16 @@ check "dqn eval is deterministic across thread counts" cmp -s d1.json d2.json
 check "two dqn runs with the same seed give the same agent" run 0 train tiny.json --agent dqn --out d2 --quiet
 check "identical dqn agent files" cmp -s d/agent.bin d2/agent.bin
 check "an unknown dqn parameter is refused" run 2 train tiny.json --agent dqn --param hiden1=8
-check "the dqn parameter error names it" has "--param.hiden1: unknown parameter of agent dqn" err
+check "the dqn parameter error names it" has "^gridalign train: --param.hiden1: unknown parameter of agent dqn (known: " err
 check "train --diversity records the share" run 0 train tiny.json --diversity 0.5 --steps 5000 --out dv --quiet
 check "run.json has training.diversity" grep -qE '"diversity":[[:space:]]*0.5' dv/run.json
 check "--diversity out of range exits 2" run 2 train tiny.json --diversity 1.5
+check "--diversity out of range: one line" err_is "gridalign train: --diversity takes a share from 0 to 1, not 1.5 (see gridalign train --help)"
 grep -v '"diversity"' "$tiny" >nodiv.json
 check "--diversity without a diversity world exits 2" run 2 train nodiv.json --diversity 0.1
+check "which is named" err_is 'gridalign train: --diversity: nodiv.json has no "diversity" world to draw from'
+check "run --diversity without a diversity world exits 2" run 2 run nodiv.json --diversity 0.1
+check "which run names the same way" err_is 'gridalign run: --diversity: nodiv.json has no "diversity" world to draw from'
 check "sweep --help" run 0 sweep --help
 check "sweep without a diversity world exits 2" run 2 sweep nodiv.json
 check "sweep runs" run 0 sweep tiny.json --diversity 0,0.5 --seeds 2 --steps 20000 --episodes 50 --out sw --quiet
@@ -129,6 +136,7 @@ check "sweep.json written" grep -q '"proxy_share"' sw/sweep.json
 check "gnuplot script written" test -s sw/sweep.gp
 check "plot drawn" test -s sw/sweep.png
 check "sweep with a bad level exits 2" run 2 sweep tiny.json --diversity 0,2
+check "the bad level is named" err_is "gridalign sweep: --diversity takes up to 32 shares from 0 to 1, not 2 (see gridalign sweep --help)"
 
 check "probe --help" run 0 probe --help
 check "probe a dqn run" run 0 probe d --episodes 20 --swap basket.shiny=false --swap strawberry.color=green --json probe.json
@@ -136,11 +144,14 @@ check "probe prints each change" has "basket.shiny=false"
 check "probe JSON has the changes" grep -q '"action_changed"' probe.json
 check "probe with the default changes" run 0 probe r --episodes 10
 check "a bad --swap exits 2" run 2 probe d --swap basket.color=plaid
-check "the bad swap is named" has "--swap basket.color=plaid" err
+check "the bad swap is named" err_is 'gridalign probe: --swap basket.color=plaid: unknown color "plaid" (known: none red green blue yellow orange purple pink brown gray silver white black)'
 
 check "a swap that changes nothing is refused" run 2 probe d --swap basket.shape=bowl
+check "saying so" err_is 'gridalign probe: --swap basket.shape=bowl: changes nothing the agent perceives (the same value, or an attribute the scenario does not let it see)'
 check "sweep with a repeated world exits 2" run 2 sweep tiny.json --envs decoys,decoys
-check "the repeated world is named" has 'repeated world "decoys"' err
+check "the repeated world is named" err_is 'gridalign sweep: --envs: repeated world "decoys" (worlds: train decoys)'
+check "eval with a repeated world exits 2 the same way" run 2 eval r --envs decoys,decoys
+check "the same line" err_is 'gridalign eval: --envs: repeated world "decoys" (worlds: train decoys)'
 check "sweep with a repeated share exits 2" run 2 sweep tiny.json --diversity 0.1,0.10
 sed 's/"agents": {"dqn"/"agents": {"dqnn"/' "$tiny" >badagents.json
 check "an unknown learner under \$.agents exits 2" run 2 train badagents.json --steps 10
@@ -174,7 +185,7 @@ check "run --diversity keeps its own directories and summary" run 0 run tiny.jso
 check "the summary names the level" test -s runs/tiny/summary-qlearn-p0.25.json
 check "and records it" grep -qE '"diversity":[[:space:]]*0.25' runs/tiny/summary-qlearn-p0.25.json
 check "a probe swap on a kind not in the training world exits 2" run 2 probe d --swap nose.color=green
-check "the reason is given" has "nose does not appear in the training world" err
+check "the reason is given" err_is "gridalign probe: --swap nose.color=green: nose does not appear in the training world, where the probe looks"
 
 check "replay --help" run 0 replay --help
 check "play --help" run 0 play --help
@@ -197,6 +208,7 @@ check "play with an unknown world exits 2" run 2 play tiny.json --env nowhere
 check "naming the command, the flag and the worlds there are" has 'gridalign play: --env: unknown world "nowhere" (worlds: train' err
 check "play of a missing scenario exits 2" run 2 play nowhere.json
 check "--compare needs two worlds" run 2 replay r --compare train
+check "--compare: one line" err_is "gridalign replay: --compare takes two worlds A,B, not train (see gridalign replay --help)"
 check "--compare takes no third world" run 2 replay r --compare train,decoys,train
 check "--compare with a very long name exits 2" run 2 replay r --compare "$(printf 'x%.0s' {1..300}),train" --frames 5
 check "--compare takes two different worlds" run 2 replay r --compare decoys,decoys
@@ -208,6 +220,7 @@ check "--compare with --env exits 2" run 2 replay r --compare train,decoys --env
 check "--values with --gif exits 2" run 2 replay r --values --gif x.gif
 check "and says why" has "do not fit the GIF palette" err
 check "a bad --frames exits 2" run 2 replay r --frames 0
+check "a bad --frames: one line" err_is "gridalign replay: --frames takes an integer from 1 to 2^31-1, not 0 (see gridalign replay --help)"
 check "replay --record writes the shown episodes" run 0 replay r --compare train,decoys --episodes 4 --record traj/shown.jsonl --frames 5
 check "a header and four episodes per world" lines traj/shown.jsonl 9
 check "verify re-simulates them" run 0 verify traj/shown.jsonl
@@ -227,6 +240,7 @@ hash=$(sed -n '1s/.*"scenario_hash":"\([0-9a-f]*\)".*/\1/p' traj/shown.jsonl)
 check "verify checks a person's play without a run" run 0 verify traj/human.jsonl
 check "it says it checked the recorded keys" has "every recorded key, reward"
 check "--run does not apply to a person's play" run 2 verify traj/human.jsonl --run r
+check "which is said in one line" err_is "gridalign verify: traj/human.jsonl: a person's play, with no run; --run does not apply"
 check "replay --trajectory draws a person's play" run 0 replay --trajectory traj/human.jsonl --gif traj/human.gif
 check "naming the player" has "a person on recorded episodes"
 check "a person's play with RUN_DIR exits 2" run 2 replay r --trajectory traj/human.jsonl --gif traj/human2.gif
@@ -239,6 +253,7 @@ check "the GIF is an animated GIF89a" bash -c "head -c 6 pics/ep.gif | grep -q G
 check "one PNG per frame as reported" bash -c "[[ \$(ls frames | wc -l) -eq \$(grep -o '[0-9]* frames' $tmp/out | cut -d' ' -f1) ]]"
 check "replay with an unknown world exits 2" run 2 replay r --env nowhere --gif x.gif
 check "a bad --tile exits 2" run 2 replay r --gif x.gif --tile 4
+check "a bad --tile: one line" err_is "gridalign replay: --tile takes an integer from 8 to 64, not 4 (see gridalign replay --help)"
 
 check "record decoys episodes" run 0 eval r --episodes 3 --envs decoys --record traj/dec.jsonl --json x.json
 check "replay --trajectory draws them" run 0 replay --trajectory traj/dec.jsonl --env decoys --episodes 3 --gif traj/from_file.gif

@@ -1,7 +1,10 @@
-/* tools/cli.c: shared command-line helpers. */
+/* tools/cli.c: shared command-line helpers: the option-table parser and the help it writes,
+ * progress output, loading scenarios and runs with their errors printed. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -41,22 +44,7 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
     return EXIT_BAD_INPUT;
 }
 
-int cli_opt(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return 0;
-    if (argv[*i][n] == '=') {
-        *value = argv[*i] + n + 1;
-        return 1;
-    }
-    if (argv[*i][n] != '\0')
-        return 0;
-    *value = *i + 1 < argc ? argv[++*i] : NULL;
-    return 1;
-}
-
-int cli_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
+static int parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
 {
     if (!s || !*s)
         return -1;
@@ -79,6 +67,275 @@ int cli_parse_share(const char *s, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* ---- option tables ------------------------------------------------------------------- */
+
+/* The command cli_parse read last: cli_setup's messages about flags name it. Set once per run,
+ * before any other work, like the program's own name. */
+static const char *parsed_cmd;
+
+static int usage(const CliCmd *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "gridalign %s: ", c->name);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see gridalign %s --help)\n", c->name);
+    va_end(ap);
+    return EXIT_BAD_INPUT;
+}
+
+/* 2^63-1 rather than 9223372036854775807: the large limits are powers of two. */
+static void int_text(int64_t v, char *buf, size_t n)
+{
+    if (v == INT64_MAX) {
+        snprintf(buf, n, "2^63-1");
+        return;
+    }
+    for (int k = 30; k < 63; k++) {
+        int64_t p = (int64_t)1 << k;
+        if (v == p || v == p - 1) {
+            snprintf(buf, n, "2^%d%s", k, v == p ? "" : "-1");
+            return;
+        }
+    }
+    snprintf(buf, n, "%" PRId64, v);
+}
+
+/* What o's value is, in its messages: given, or said by the kind and the limits. */
+static void what_text(const CliOpt *o, char *buf, size_t n)
+{
+    char lo[32], hi[32];
+    if (o->what) {
+        snprintf(buf, n, "%s", o->what);
+        return;
+    }
+    switch (o->kind) {
+    case CLI_INT:
+        int_text(o->lo, lo, sizeof lo);
+        int_text(o->hi, hi, sizeof hi);
+        snprintf(buf, n, "an integer from %s to %s", lo, hi);
+        break;
+    case CLI_SHARE:
+        snprintf(buf, n, "a share from 0 to 1");
+        break;
+    case CLI_NUM:
+        snprintf(buf, n, "a number above %g, up to %g", o->min, o->max);
+        break;
+    case CLI_FILE:
+        snprintf(buf, n, "a file");
+        break;
+    case CLI_DIR:
+        snprintf(buf, n, "a directory");
+        break;
+    default:
+        snprintf(buf, n, "%s", o->meta ? o->meta : "a value");
+    }
+}
+
+/* Whether a comma list has an item that is not blank. */
+static int has_item(const char *v)
+{
+    for (; *v; v++)
+        if (*v != ',' && !isspace((unsigned char)*v))
+            return 1;
+    return 0;
+}
+
+/* Stores v (NULL when none was given) where o says; 0, or EXIT_BAD_INPUT after the message. */
+static int take(const CliCmd *c, const CliOpt *o, const char *v)
+{
+    char what[128], why[256] = "";
+    what_text(o, what, sizeof what);
+    if (o->kind == CLI_FLAG) {
+        if (v)
+            return usage(c, "%s takes no value", o->name);
+        *(int *)o->dst = 1;
+        return 0;
+    }
+    if (!v || !*v)
+        return usage(c, "%s needs %s", o->name, what);
+    if ((o->kind == CLI_PARAM || o->kind == CLI_MULTI) &&
+        *o->count == (o->kind == CLI_PARAM ? GA_MAX_PARAMS : o->hi))
+        return usage(c, "too many %s flags, at most %d (at %s)", o->name, *o->count, v);
+    int bad = 0;
+    switch (o->kind) {
+    case CLI_INT:
+        bad = parse_i64(v, o->lo, o->hi, o->dst);
+        break;
+    case CLI_SHARE:
+        bad = cli_parse_share(v, o->dst);
+        break;
+    case CLI_NUM: {
+        char *end;
+        double x = strtod(v, &end);
+        bad = *end || !(x > o->min && x <= o->max);
+        if (!bad)
+            *(double *)o->dst = x;
+        break;
+    }
+    case CLI_LIST:
+        if (!has_item(v))
+            return usage(c, "%s needs %s", o->name, what);
+        *(const char **)o->dst = v;
+        break;
+    case CLI_STR:
+    case CLI_FILE:
+    case CLI_DIR:
+        if (o->check && o->check(v, why, sizeof why)) {
+            if (why[0])
+                return usage(c, "%s: %s", o->name, why);
+            bad = 1;
+            break;
+        }
+        *(const char **)o->dst = v;
+        break;
+    case CLI_PARAM: {
+        GaErr err;
+        if (ga_param_parse(v, (GaParam *)o->dst + *o->count, &err))
+            return usage(c, "%s", err.msg);
+        (*o->count)++;
+        break;
+    }
+    case CLI_MULTI:
+        ((const char **)o->dst)[(*o->count)++] = v;
+        break;
+    case CLI_FLAG:
+        break;
+    }
+    return bad ? usage(c, "%s takes %s, not %s", o->name, what, v) : 0;
+}
+
+int cli_parse(const CliCmd *c, int argc, char **argv, int *code)
+{
+    int n_args = 0;
+    parsed_cmd = c->name;
+    *code = EXIT_BAD_INPUT;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            cli_help(c, stdout);
+            *code = 0;
+            return 1;
+        }
+        if (a[0] != '-' || !a[1]) { /* a lone "-" is an argument, as it always was */
+            if (n_args == c->max_args) {
+                if (c->max_args > 1)
+                    usage(c, "too many %s arguments, at most %d (at %s)", c->arg, c->max_args, a);
+                else
+                    usage(c, "unexpected argument %s", a);
+                return 1;
+            }
+            c->args[n_args++] = a;
+            continue;
+        }
+        size_t len = strcspn(a, "=");
+        const CliOpt *o = NULL;
+        for (int k = 0; k < c->n_opts && !o; k++)
+            if (strlen(c->opts[k].name) == len && !strncmp(c->opts[k].name, a, len))
+                o = &c->opts[k];
+        if (!o) {
+            usage(c, "unknown option %s", a);
+            return 1;
+        }
+        /* The next argument is the value even when it starts with '-': --seed -1 is a bad
+         * seed, not a seed missing before an option -1. */
+        const char *v = a[len] == '=' ? a + len + 1 : NULL;
+        if (!v && o->kind != CLI_FLAG && i + 1 < argc)
+            v = argv[++i];
+        if (take(c, o, v))
+            return 1;
+    }
+    if (c->n_args)
+        *c->n_args = n_args;
+    if (n_args < c->min_args) {
+        usage(c, "missing %s", c->arg);
+        return 1;
+    }
+    return 0;
+}
+
+/* The text of help, lines apart by '\n', each after an indent of col columns but the first. */
+static void help_lines(FILE *f, const char *help, int col)
+{
+    for (const char *p = help;;) {
+        size_t len = strcspn(p, "\n");
+        fprintf(f, "%.*s\n", (int)len, p);
+        if (!p[len])
+            return;
+        p += len + 1;
+        fprintf(f, "%*s", col, "");
+    }
+}
+
+void cli_help(const CliCmd *c, FILE *f)
+{
+    int width = 20; /* the widest "--name VALUE", at least this so that commands look alike */
+    for (int k = 0; k < c->n_opts; k++) {
+        const CliOpt *o = &c->opts[k];
+        int w = (int)strlen(o->name) + (o->meta ? 1 + (int)strlen(o->meta) : 0);
+        width = w > width ? w : width;
+    }
+    fprintf(f, "usage: %s\n\n%s\noptions:\n", c->usage, c->about);
+    for (int k = 0; k < c->n_opts; k++) {
+        const CliOpt *o = &c->opts[k];
+        char head[96];
+        snprintf(head, sizeof head, "%s%s%s", o->name, o->meta ? " " : "", o->meta ? o->meta : "");
+        fprintf(f, "  %-*s  ", width, head);
+        help_lines(f, o->help, width + 4);
+    }
+    fprintf(f, "  %-*s  this help\n", width, "-h, --help");
+    if (c->after)
+        fprintf(f, "\n%s", c->after);
+}
+
+int cli_check_agent(const char *value, char *why, size_t n)
+{
+    GaErr err;
+    if (!ga_agent_check(value, NULL, 0, "", &err))
+        return 0;
+    snprintf(why, n, "%s", err.msg);
+    return -1;
+}
+
+int cli_parse_envs(const char *cmd, const GaScenario *sc, const char *list, int *worlds)
+{
+    int n = 0;
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ",");
+        const char *s = p, *e = p + len;
+        p += len + (p[len] == ',');
+        while (s < e && isspace((unsigned char)*s))
+            s++;
+        while (e > s && isspace((unsigned char)e[-1]))
+            e--;
+        if (s == e)
+            continue; /* "a,,b" and "a, ,b" name a and b, as strtok read them */
+        char name[GA_NAME_LEN + 1];
+        int w = -1;
+        if (e - s <= GA_NAME_LEN) {
+            snprintf(name, sizeof name, "%.*s", (int)(e - s), s);
+            w = ga_scenario_find_world(sc, name);
+        }
+        for (int k = 0; k < n && w >= 0; k++)
+            if (worlds[k] == w)
+                w = -2;
+        if (w < 0) {
+            fprintf(stderr, "gridalign %s: --envs: %s world \"%.*s\" (worlds:", cmd,
+                    w == -1 ? "unknown" : "repeated", (int)(e - s), s);
+            for (int k = 0; k < sc->n_worlds; k++)
+                fprintf(stderr, " %s", sc->world[k].name);
+            fprintf(stderr, ")\n");
+            return -1;
+        }
+        worlds[n++] = w; /* distinct worlds of the scenario: at most GA_MAX_WORLDS */
+    }
+    if (n == 0) {
+        cli_usage_error(cmd, "--envs needs %s", "world names A,B");
+        return -1;
+    }
+    return n;
 }
 
 void cli_si(double v, char *buf, int n)
@@ -180,19 +437,6 @@ int cli_prepare_output(const char *path, GaErr *err)
     return ga_io_check_writable(path, err);
 }
 
-int cli_param_flag(const char *cmd, const char *v, GaParam *flags, int *n_flags)
-{
-    GaErr err;
-    if (!v)
-        return cli_usage_error(cmd, "--param needs NAME=VALUE, got %s", v);
-    if (*n_flags == GA_MAX_PARAMS)
-        return cli_usage_error(cmd, "too many --param flags (at %s)", v);
-    if (ga_param_parse(v, &flags[*n_flags], &err))
-        return cli_fail(&err);
-    (*n_flags)++;
-    return 0;
-}
-
 int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaParam *flags,
               int n_flags)
 {
@@ -213,12 +457,16 @@ int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaPara
         snprintf(s->abs_path, sizeof s->abs_path, "%s", buf);
     GaScenario *sc = s->sc;
     int from_file = agent == NULL;
+    char flag_prefix[64] = "", flag_where[80];
+    if (parsed_cmd)
+        snprintf(flag_prefix, sizeof flag_prefix, "gridalign %s: ", parsed_cmd);
+    snprintf(flag_where, sizeof flag_where, "%s--param", flag_prefix);
     s->agent = agent ? agent : sc->agent;
     if (ga_agent_check(s->agent, NULL, 0, "", &err)) {
         if (from_file)
             fprintf(stderr, "%s: $.agent.name: %s\n", scenario, err.msg);
         else
-            fprintf(stderr, "--agent: %s\n", err.msg);
+            fprintf(stderr, "%s--agent: %s\n", flag_prefix, err.msg);
         cli_setup_free(s);
         return EXIT_BAD_INPUT;
     }
@@ -231,7 +479,7 @@ int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaPara
     int n_file;
     ga_scenario_agent(sc, s->agent, &s->steps, &file, &n_file);
     if (ga_agent_check(s->agent, file, n_file, where, &err) ||
-        ga_agent_check(s->agent, flags, n_flags, "--param", &err)) {
+        ga_agent_check(s->agent, flags, n_flags, flag_where, &err)) {
         cli_setup_free(s);
         return cli_fail(&err);
     }
@@ -240,7 +488,7 @@ int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaPara
     for (int i = 0; i < n_flags; i++)
         s->params[s->n_params++] = flags[i];
     /* The file's settings and the flags together (each was checked alone above). */
-    if (ga_agent_check_all(s->agent, s->params, s->n_params, n_flags ? "--param" : where, &err)) {
+    if (ga_agent_check_all(s->agent, s->params, s->n_params, n_flags ? flag_where : where, &err)) {
         cli_setup_free(s);
         return cli_fail(&err);
     }

@@ -1,15 +1,19 @@
-/* tools/cli.h: what the gridalign subcommands share: option parsing, number formatting,
- * error reporting with exit codes, progress output, and loading a scenario with the agent's
+/* tools/cli.h: what the gridalign subcommands share: the option tables that parse a command's
+ * arguments and write its --help (one definition per shared flag), number formatting, error
+ * reporting with exit codes, progress output, and loading a scenario with the agent's
  * parameters resolved from the file and from --param flags. Command-line code only. */
 #ifndef GA_CLI_H
 #define GA_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ga_agent.h"
 #include "ga_err.h"
+#include "ga_eval.h"
 #include "ga_json.h"
 #include "ga_record.h"
+#include "ga_render.h"
 #include "ga_rundir.h"
 #include "ga_scenario.h"
 #include "ga_train.h"
@@ -26,10 +30,6 @@ int cli_fail(const GaErr *err);
 int cli_fail_output(const GaErr *err);
 /* "gridalign CMD: <fmt with arg> (see gridalign CMD --help)"; returns EXIT_BAD_INPUT. */
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
-/* Matches --name VALUE and --name=VALUE; advances *i past what it used; *value is NULL when
- * the value is missing. */
-int cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
-int cli_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out);
 /* A number in [0, 1]; 0 or -1. */
 int cli_parse_share(const char *s, double *out);
 /* 1234567 -> "1.23M" */
@@ -61,7 +61,8 @@ typedef struct {
 
 /* Loads the scenario and checks agent name and parameters (file first, then flags). agent may
  * be NULL for the scenario's default. The file's settings for that agent ($.agent, or
- * $.agents.<name>) come first. Returns 0 or an exit code (the error is printed). */
+ * $.agents.<name>) come first. Returns 0 or an exit code (the error is printed; one about a
+ * flag starts "gridalign CMD:", CMD the command cli_parse last read). */
 int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaParam *flags,
               int n_flags);
 void cli_setup_free(CliSetup *s);
@@ -99,7 +100,119 @@ int cli_window(const char *cmd, GaView *v, const GaWindowOpts *o, const char *hi
  * written, before any long work. Returns GA_OK or GA_EIO (err filled). */
 int cli_prepare_output(const char *path, GaErr *err);
 
-/* Collects a --param NAME=VALUE flag; returns 0 or an exit code. */
-int cli_param_flag(const char *cmd, const char *v, GaParam *flags, int *n_flags);
+/* ---- option tables ------------------------------------------------------------------------
+ * Each command declares one table of its options and one CliCmd around it; cli_parse reads
+ * argv against it and cli_help writes the --help from it, so the two cannot disagree. A flag
+ * several commands take is defined once below (CLI_SEED, CLI_EPISODES, ...): its name, value,
+ * limits and error wording are the same everywhere, and only its help line is the command's. */
+
+typedef enum {
+    CLI_FLAG,  /* no value: sets an int to 1 */
+    CLI_INT,   /* an int64_t from lo to hi */
+    CLI_SHARE, /* a double from 0 to 1 */
+    CLI_NUM,   /* a double above min, up to max */
+    CLI_STR,   /* a non-empty string (a name); check, when set, vets it */
+    CLI_FILE,  /* a non-empty path of a file */
+    CLI_DIR,   /* a non-empty path of a directory */
+    CLI_LIST,  /* a comma list with at least one item that is not blank */
+    CLI_PARAM, /* NAME=VALUE, repeatable, into GaParam[GA_MAX_PARAMS] */
+    CLI_MULTI, /* a non-empty string, repeatable, into const char *[hi] */
+} CliKind;
+
+typedef struct {
+    const char *name; /* "--seed" */
+    const char *meta; /* the value in the help ("N"); NULL for a flag */
+    CliKind kind;
+    void *dst;      /* int (FLAG), int64_t (INT), double (SHARE, NUM), const char * (STR, FILE, DIR,
+                       LIST), GaParam[GA_MAX_PARAMS] (PARAM), const char *[hi] (MULTI) */
+    int *count;     /* PARAM, MULTI: the values taken so far */
+    int64_t lo, hi; /* INT: the limits; MULTI: hi is the room in dst */
+    double min, max;  /* NUM: above min, up to max */
+    const char *what; /* the value in messages ("a learner name"); NULL: said by kind and limits */
+    /* STR: 0 for a good value, else -1, with why filled (one line) or left empty */
+    int (*check)(const char *value, char *why, size_t n);
+    const char *help; /* the help's text, lines apart by '\n' */
+} CliOpt;
+
+typedef struct {
+    const char *name;  /* "train": messages say "gridalign train: ..." */
+    const char *usage; /* the help's usage line(s), "gridalign train SCENARIO [options]" */
+    const char *about; /* the help's text before the options, each line ending in '\n' */
+    const char *after; /* the help's text after them, or NULL */
+    const CliOpt *opts;
+    int n_opts;
+    const char *arg;   /* the positional arguments' name, "SCENARIO"; NULL when none */
+    const char **args; /* (max_args) where they go, in order */
+    int min_args, max_args;
+    int *n_args; /* how many were given; may be NULL */
+} CliCmd;
+
+/* Reads argv (argv[0] is the command's name) against c: each option as --name VALUE or
+ * --name=VALUE, the positional arguments in order, -h or --help. Returns 0 when the command
+ * goes on; else 1 with *code its exit status: 0 after the help went to stdout, EXIT_BAD_INPUT
+ * after one line "gridalign CMD: <what> (see gridalign CMD --help)" went to stderr (an unknown
+ * option, a missing or bad value, a missing or unexpected argument). Options hold pointers into
+ * argv. c->name is also the command cli_setup names in its messages about --agent and --param. */
+int cli_parse(const CliCmd *c, int argc, char **argv, int *code);
+
+/* c's help: usage, about, one line per option (continued lines aligned), -h, after. */
+void cli_help(const CliCmd *c, FILE *f);
+
+/* The worlds a --envs list names, in its order, into worlds (GA_MAX_WORLDS); spaces around a
+ * name are dropped. Returns their count, or -1 after one line "gridalign CMD: --envs: unknown
+ * world "X" (worlds: ...)" (or "repeated world"). */
+int cli_parse_envs(const char *cmd, const GaScenario *sc, const char *list, int *worlds);
+
+/* CLI_STR check for --agent: a learner the registry knows. */
+int cli_check_agent(const char *value, char *why, size_t n);
+
+#define CLI_N(table) ((int)(sizeof(table) / sizeof((table)[0])))
+/* p as void *, when it points to a T (a mismatch is a compiler warning) */
+#define CLI_DST(T, p) ((void *)(1 ? (p) : (T *)0))
+
+#define CLI_MAX_EPISODES 100000000
+#define CLI_MAX_SEEDS 256
+#define CLI_MAX_THREADS 256
+
+/* clang-format off */
+#define CLI_OPT_FLAG(nm, p, h) {.name = nm, .kind = CLI_FLAG, .dst = CLI_DST(int, p), .help = h}
+#define CLI_OPT_INT(nm, m, p, l, u, h)                                                             \
+    {.name = nm, .meta = m, .kind = CLI_INT, .dst = CLI_DST(int64_t, p), .lo = l, .hi = u,       \
+     .help = h}
+#define CLI_OPT_STR(nm, m, k, p, h)                                                                \
+    {.name = nm, .meta = m, .kind = k, .dst = CLI_DST(const char *, p), .help = h}
+
+/* The flags several commands take, each defined once; p points to the command's variable. */
+#define CLI_SEED(p, h) CLI_OPT_INT("--seed", "N", p, 0, INT64_MAX, h)
+#define CLI_EVAL_SEED(p, h) CLI_OPT_INT("--eval-seed", "N", p, 0, INT64_MAX, h)
+#define CLI_EPISODES(p, h) CLI_OPT_INT("--episodes", "N", p, 1, CLI_MAX_EPISODES, h)
+#define CLI_THREADS(p, h) CLI_OPT_INT("--threads", "N", p, 1, CLI_MAX_THREADS, h)
+#define CLI_STEPS(p, h) CLI_OPT_INT("--steps", "N", p, 1, (int64_t)1 << 40, h)
+#define CLI_SEEDS(p, h) CLI_OPT_INT("--seeds", "K", p, 1, CLI_MAX_SEEDS, h)
+#define CLI_FIRST_SEED(p, h) CLI_OPT_INT("--first-seed", "N", p, 0, INT64_MAX / 2, h)
+#define CLI_REFERENCE(p, h) CLI_OPT_INT("--reference", "N", p, 0, GA_MAX_REF_EPISODES, h)
+#define CLI_TILE(p, h) CLI_OPT_INT("--tile", "PX", p, GA_RENDER_MIN_TILE, GA_RENDER_MAX_TILE, h)
+#define CLI_FRAMES(p, h) CLI_OPT_INT("--frames", "N", p, 1, INT32_MAX, h)
+#define CLI_AGENT(p, h)                                                                            \
+    {.name = "--agent", .meta = "NAME", .kind = CLI_STR, .dst = CLI_DST(const char *, p),        \
+     .what = "a learner name", .check = cli_check_agent, .help = h}
+#define CLI_PARAM(p, n, h)                                                                         \
+    {.name = "--param", .meta = "NAME=VALUE", .kind = CLI_PARAM, .dst = CLI_DST(GaParam, p),     \
+     .count = n, .help = h}
+#define CLI_DIVERSITY(p, h)                                                                        \
+    {.name = "--diversity", .meta = "P", .kind = CLI_SHARE, .dst = CLI_DST(double, p), .help = h}
+#define CLI_ENVS(p, h)                                                                             \
+    {.name = "--envs", .meta = "A,B", .kind = CLI_LIST, .dst = CLI_DST(const char *, p),         \
+     .what = "world names A,B", .help = h}
+#define CLI_ENV(p, h)                                                                              \
+    {.name = "--env", .meta = "NAME", .kind = CLI_STR, .dst = CLI_DST(const char *, p),          \
+     .what = "a world name", .help = h}
+#define CLI_OUT(p, h) CLI_OPT_STR("--out", "DIR", CLI_DIR, p, h)
+#define CLI_JSON(p, h) CLI_OPT_STR("--json", "FILE", CLI_FILE, p, h)
+#define CLI_SCENARIO(p, h) CLI_OPT_STR("--scenario", "FILE", CLI_FILE, p, h)
+#define CLI_RECORD(p, h) CLI_OPT_STR("--record", "FILE", CLI_FILE, p, h)
+#define CLI_SHOTS(p, h) CLI_OPT_STR("--shots", "DIR", CLI_DIR, p, h)
+#define CLI_QUIET(p) CLI_OPT_FLAG("--quiet", p, "no progress output")
+/* clang-format on */
 
 #endif

@@ -18,7 +18,7 @@
 #include "ga_rundir.h"
 #include "report_print.h"
 
-#define MAX_SEEDS 256
+#define MAX_SEEDS CLI_MAX_SEEDS
 #define MAX_SCENARIOS 64
 
 typedef struct {
@@ -27,45 +27,6 @@ typedef struct {
     const char *out;
     double diversity;
 } Settings;
-
-/* Options both commands take. Returns 1 when argv[*i] was one, 0 when not, or -(exit code). */
-static int common_opt(const char *cmd, int argc, char **argv, int *i, Settings *s)
-{
-    const char *v;
-    if (!strcmp(argv[*i], "--quiet")) {
-        s->quiet = 1;
-        return 1;
-    }
-    struct {
-        const char *name;
-        int64_t *dst, lo, hi;
-        const char *what;
-    } nums[] = {
-        {"--seeds", &s->seeds, 1, MAX_SEEDS, "--seeds takes 1 to 256, not %s"},
-        {"--first-seed", &s->first_seed, 0, INT64_MAX / 2, "--first-seed takes an integer, not %s"},
-        {"--steps", &s->steps, 1, (int64_t)1 << 40,
-         "--steps takes an integer from 1 to 2^40, not %s"},
-        {"--episodes", &s->episodes, 1, 100000000,
-         "--episodes takes an integer from 1 to 100000000, not %s"},
-        {"--eval-seed", &s->eval_seed, 0, INT64_MAX, "--eval-seed takes an integer, not %s"},
-        {"--reference", &s->ref_eps, 0, GA_MAX_REF_EPISODES, "--reference takes 0 to 1024, not %s"},
-        {"--threads", &s->threads, 1, 256, "--threads takes 1 to 256, not %s"},
-    };
-    for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++) {
-        if (cli_opt(argc, argv, i, nums[k].name, &v)) {
-            if (cli_parse_i64(v, nums[k].lo, nums[k].hi, nums[k].dst))
-                return -cli_usage_error(cmd, nums[k].what, v);
-            return 1;
-        }
-    }
-    if (cli_opt(argc, argv, i, "--out", &v)) {
-        if (!v || !*v)
-            return -cli_usage_error(cmd, "--out needs a directory, got %s", v);
-        s->out = v;
-        return 1;
-    }
-    return 0;
-}
 
 typedef struct {
     CliProgress prog;
@@ -171,78 +132,53 @@ static void print_per_seed(const GaScenario *sc, const GaSeedResult *res, int n)
 
 /* ---- run ------------------------------------------------------------------------------ */
 
-static const char RUN_HELP[] =
-    "usage: gridalign run SCENARIO [options]\n"
-    "\n"
+static const char RUN_ABOUT[] =
     "Trains several agents (seeds first-seed .. first-seed+K-1) on the scenario in parallel,\n"
     "evaluates each on every world, and reports per-seed results and the mean with a bootstrap\n"
     "95% interval across seeds: off-distribution preferences can flip with the seed alone.\n"
     "Each seed gets a run directory <out>/<agent>-seed<N> (as gridalign train writes, plus\n"
-    "eval.json); the summary goes to <out>/summary-<agent>.json.\n"
-    "\n"
-    "options:\n"
-    "  --seeds K             number of seeds (default 5)\n"
-    "  --first-seed N        first seed (default 0)\n"
-    "  --agent NAME          learner (default: the scenario's)\n"
-    "  --steps N             training steps per seed (default: the scenario's)\n"
-    "  --param NAME=VALUE    override a hyper-parameter; repeatable\n"
-    "  --diversity P         share of training episodes from the diversity world (default 0)\n"
-    "  --episodes N          evaluation episodes per world (default 500)\n"
-    "  --eval-seed N         seed of the evaluation layouts (default 0)\n"
-    "  --reference N         episodes per world with a value-iteration optimum (default 30)\n"
-    "  --threads N           worker threads (default: all cores); results do not depend on it\n"
-    "  --out DIR             output directory (default runs/<scenario>)\n"
-    "  --json FILE           summary file (default <out>/summary-<agent>.json)\n"
-    "  --quiet               no progress output\n"
-    "  -h, --help            this help\n";
+    "eval.json); the summary goes to <out>/summary-<agent>.json.\n";
 
 int cmd_run(int argc, char **argv)
 {
     Settings s = {5, 0, -1, 500, 0, 30, ga_pool_cores(), 0, NULL, 0};
-    const char *scenario = NULL, *agent = NULL, *json = NULL, *v;
+    const char *scenario = NULL, *agent = NULL, *json = NULL;
     GaParam flags[GA_MAX_PARAMS];
     int n_flags = 0, rc;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(RUN_HELP, stdout);
-            return 0;
-        }
-        int c = common_opt("run", argc, argv, &i, &s);
-        if (c < 0)
-            return -c;
-        if (c)
-            continue;
-        if (cli_opt(argc, argv, &i, "--agent", &v)) {
-            if (!v)
-                return cli_usage_error("run", "--agent needs a name, got %s", v);
-            agent = v;
-        } else if (cli_opt(argc, argv, &i, "--param", &v)) {
-            if ((rc = cli_param_flag("run", v, flags, &n_flags)))
-                return rc;
-        } else if (cli_opt(argc, argv, &i, "--diversity", &v)) {
-            if (cli_parse_share(v, &s.diversity))
-                return cli_usage_error("run", "--diversity takes a share from 0 to 1, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--json", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("run", "--json needs a file, got %s", v);
-            json = v;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("run", "unknown option %s", a);
-        } else if (!scenario) {
-            scenario = a;
-        } else {
-            return cli_usage_error("run", "unexpected argument %s", a);
-        }
-    }
-    if (!scenario)
-        return cli_usage_error("run", "missing SCENARIO%s", "");
+    const CliOpt opts[] = {
+        CLI_SEEDS(&s.seeds, "number of seeds (default 5)"),
+        CLI_FIRST_SEED(&s.first_seed, "first seed (default 0)"),
+        CLI_AGENT(&agent, "learner (default: the scenario's)"),
+        CLI_STEPS(&s.steps, "training steps per seed (default: the scenario's)"),
+        CLI_PARAM(flags, &n_flags, "override a hyper-parameter; repeatable"),
+        CLI_DIVERSITY(&s.diversity, "share of training episodes from the diversity world "
+                                    "(default 0)"),
+        CLI_EPISODES(&s.episodes, "evaluation episodes per world (default 500)"),
+        CLI_EVAL_SEED(&s.eval_seed, "seed of the evaluation layouts (default 0)"),
+        CLI_REFERENCE(&s.ref_eps, "episodes per world with a value-iteration optimum (default 30)"),
+        CLI_THREADS(&s.threads, "worker threads (default: all cores); results do not depend on it"),
+        CLI_OUT(&s.out, "output directory (default runs/<scenario>)"),
+        CLI_JSON(&json, "summary file (default <out>/summary-<agent>.json)"),
+        CLI_QUIET(&s.quiet),
+    };
+    const CliCmd command = {.name = "run",
+                            .usage = "gridalign run SCENARIO [options]",
+                            .about = RUN_ABOUT,
+                            .opts = opts,
+                            .n_opts = CLI_N(opts),
+                            .arg = "SCENARIO",
+                            .args = &scenario,
+                            .min_args = 1,
+                            .max_args = 1};
+    if (cli_parse(&command, argc, argv, &rc))
+        return rc;
     CliSetup cs;
     if ((rc = cli_setup(&cs, scenario, agent, flags, n_flags)))
         return rc;
     const GaScenario *sc = cs.sc;
     if (s.diversity > 0 && !sc->has_diverse) {
-        fprintf(stderr, "--diversity: %s has no \"diversity\" world to draw from\n", scenario);
+        fprintf(stderr, "gridalign run: --diversity: %s has no \"diversity\" world to draw from\n",
+                scenario);
         cli_setup_free(&cs);
         return EXIT_BAD_INPUT;
     }
@@ -307,27 +243,11 @@ done:
 
 /* ---- batch ---------------------------------------------------------------------------- */
 
-static const char BATCH_HELP[] =
-    "usage: gridalign batch [SCENARIO...] [options]\n"
-    "\n"
+static const char BATCH_ABOUT[] =
     "For each scenario (default: every scenarios/*.json), trains K seeds of every agent its\n"
     "expectations name, evaluates them on every world, and judges each expectation on the\n"
     "median across seeds. Prints one PASS or FAIL line per expectation with the measured value.\n"
-    "Exit status: 0 all expectations hold, 1 one or more failed, 2 bad input.\n"
-    "\n"
-    "options:\n"
-    "  --seeds K             seeds per agent (default 5)\n"
-    "  --first-seed N        first seed (default 0)\n"
-    "  --steps N             training steps (default: each scenario's)\n"
-    "  --episodes N          evaluation episodes per world (default 500)\n"
-    "  --eval-seed N         seed of the evaluation layouts (default 0)\n"
-    "  --reference N         episodes per world with a value-iteration optimum (default 30)\n"
-    "  --threads N           worker threads (default: all cores)\n"
-    "  --out DIR             run directories go to DIR/<scenario>/ (default runs/batch)\n"
-    "  --junit FILE          JUnit XML report (one test case per expectation)\n"
-    "  --json FILE           JSON report\n"
-    "  --quiet               no progress output\n"
-    "  -h, --help            this help\n";
+    "Exit status: 0 all expectations hold, 1 one or more failed, 2 bad input.\n";
 
 typedef struct {
     char scenario[64], file[1024], agent[32], text[160];
@@ -415,37 +335,35 @@ static int cmp_str(const void *a, const void *b)
 int cmd_batch(int argc, char **argv)
 {
     Settings s = {5, 0, -1, 500, 0, 30, ga_pool_cores(), 0, NULL, 0};
-    const char *junit = NULL, *json = NULL, *v;
+    const char *junit = NULL, *json = NULL;
     const char *files[MAX_SCENARIOS];
     int n_files = 0, rc = 0;
     glob_t g = {0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(BATCH_HELP, stdout);
-            return 0;
-        }
-        int c = common_opt("batch", argc, argv, &i, &s);
-        if (c < 0)
-            return -c;
-        if (c)
-            continue;
-        if (cli_opt(argc, argv, &i, "--junit", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("batch", "--junit needs a file, got %s", v);
-            junit = v;
-        } else if (cli_opt(argc, argv, &i, "--json", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("batch", "--json needs a file, got %s", v);
-            json = v;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("batch", "unknown option %s", a);
-        } else if (n_files == MAX_SCENARIOS) {
-            return cli_usage_error("batch", "more than 64 scenarios (at %s)", a);
-        } else {
-            files[n_files++] = a;
-        }
-    }
+    const CliOpt opts[] = {
+        CLI_SEEDS(&s.seeds, "seeds per agent (default 5)"),
+        CLI_FIRST_SEED(&s.first_seed, "first seed (default 0)"),
+        CLI_STEPS(&s.steps, "training steps (default: each scenario's)"),
+        CLI_EPISODES(&s.episodes, "evaluation episodes per world (default 500)"),
+        CLI_EVAL_SEED(&s.eval_seed, "seed of the evaluation layouts (default 0)"),
+        CLI_REFERENCE(&s.ref_eps, "episodes per world with a value-iteration optimum (default 30)"),
+        CLI_THREADS(&s.threads, "worker threads (default: all cores)"),
+        CLI_OUT(&s.out, "run directories go to DIR/<scenario>/ (default runs/batch)"),
+        CLI_OPT_STR("--junit", "FILE", CLI_FILE, &junit,
+                    "JUnit XML report (one test case per expectation)"),
+        CLI_JSON(&json, "JSON report"),
+        CLI_QUIET(&s.quiet),
+    };
+    const CliCmd command = {.name = "batch",
+                            .usage = "gridalign batch [SCENARIO...] [options]",
+                            .about = BATCH_ABOUT,
+                            .opts = opts,
+                            .n_opts = CLI_N(opts),
+                            .arg = "SCENARIO",
+                            .args = files,
+                            .max_args = MAX_SCENARIOS,
+                            .n_args = &n_files};
+    if (cli_parse(&command, argc, argv, &rc))
+        return rc;
     if (n_files == 0) {
         if (glob("scenarios/*.json", 0, NULL, &g) != 0 || g.gl_pathc == 0) {
             fprintf(stderr, "gridalign batch: no scenarios given and none in scenarios/*.json\n");

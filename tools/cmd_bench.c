@@ -15,9 +15,7 @@
 #include "ga_report.h"
 #include "ga_vec.h"
 
-static const char HELP[] =
-    "usage: gridalign bench [SCENARIO] [options]\n"
-    "\n"
+static const char ABOUT[] =
     "Measures, on the scenario's training world (default scenarios/strawberry.json):\n"
     "  env_step           environment steps/s, one world, random actions, observation written\n"
     "  env_step_batch     the same for a batch of worlds stepped into one observation buffer\n"
@@ -27,14 +25,7 @@ static const char HELP[] =
     "                     in seeds/s, and the speed-up between them\n"
     "  dqn_train          DQN training steps/s (64-64, batch 32, an update every 4 steps),\n"
     "                     environment included, and its ratio to Stable-Baselines3's DQN\n"
-    "Prints the median of --reps repetitions of each.\n"
-    "\n"
-    "options:\n"
-    "  --seconds S     time per repetition of the environment rows (default 0.5)\n"
-    "  --reps N        repetitions (default 5)\n"
-    "  --batch N       worlds in env_step_batch (default 256)\n"
-    "  --json FILE     also write the figures as JSON\n"
-    "  -h, --help      this help\n";
+    "Prints the median of --reps repetitions of each.\n";
 
 #define MAX_REPS 50
 
@@ -114,39 +105,32 @@ static double bench_env_batch(const GaScenario *sc, int n, double seconds, int *
 
 int cmd_bench(int argc, char **argv)
 {
-    const char *scenario = "scenarios/strawberry.json", *json = NULL, *v;
+    const char *scenario = "scenarios/strawberry.json", *json = NULL;
     int64_t reps = 5, batch = 256;
     double seconds = 0.5;
-    int have_scenario = 0, rc;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(HELP, stdout);
-            return 0;
-        } else if (cli_opt(argc, argv, &i, "--seconds", &v)) {
-            char *end;
-            seconds = v ? strtod(v, &end) : 0;
-            if (!v || *end || !(seconds > 0 && seconds <= 600))
-                return cli_usage_error("bench", "--seconds takes a number in (0, 600], not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--reps", &v)) {
-            if (cli_parse_i64(v, 1, MAX_REPS, &reps))
-                return cli_usage_error("bench", "--reps takes 1 to 50, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--batch", &v)) {
-            if (cli_parse_i64(v, 1, 1 << 20, &batch))
-                return cli_usage_error("bench", "--batch takes 1 to 1048576 worlds, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--json", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("bench", "--json needs a file, got %s", v);
-            json = v;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("bench", "unknown option %s", a);
-        } else if (!have_scenario) {
-            scenario = a;
-            have_scenario = 1;
-        } else {
-            return cli_usage_error("bench", "unexpected argument %s", a);
-        }
-    }
+    int rc;
+    const CliOpt opts[] = {
+        {.name = "--seconds",
+         .meta = "S",
+         .kind = CLI_NUM,
+         .dst = CLI_DST(double, &seconds),
+         .min = 0,
+         .max = 600,
+         .help = "time per repetition of the environment rows (default 0.5)"},
+        CLI_OPT_INT("--reps", "N", &reps, 1, MAX_REPS, "repetitions (default 5)"),
+        CLI_OPT_INT("--batch", "N", &batch, 1, 1 << 20, "worlds in env_step_batch (default 256)"),
+        CLI_JSON(&json, "also write the figures as JSON"),
+    };
+    const CliCmd command = {.name = "bench",
+                            .usage = "gridalign bench [SCENARIO] [options]",
+                            .about = ABOUT,
+                            .opts = opts,
+                            .n_opts = CLI_N(opts),
+                            .arg = "SCENARIO",
+                            .args = &scenario,
+                            .max_args = 1};
+    if (cli_parse(&command, argc, argv, &rc))
+        return rc;
     CliSetup cs;
     if ((rc = cli_setup(&cs, scenario, "qlearn", NULL, 0)))
         return rc;

@@ -16,104 +16,45 @@
 #include "ga_rundir.h"
 #include "report_print.h"
 
-static const char HELP[] =
-    "usage: gridalign eval RUN_DIR [options]\n"
-    "\n"
+static const char ABOUT[] =
     "Evaluates the agent of a run directory (from gridalign train or run) greedily on the\n"
     "training world and every test world of its scenario. Prints, per world, each\n"
     "objective's mean return (95% CI), success rate and share of the optimal return, then\n"
     "what the agent pursued: the share of episodes labelled intended, both, proxy:<name>,\n"
-    "partial or neither, its competence (episodes that delivered anything) and a verdict.\n"
-    "\n"
-    "options:\n"
-    "  --episodes N          episodes per world (default 500)\n"
-    "  --envs A,B            only these worlds (\"train\" is the training world)\n"
-    "  --json FILE           write the results as JSON (default RUN_DIR/eval.json)\n"
-    "  --episodes-out FILE   one JSON line per episode (world, seed, returns, label, events)\n"
-    "  --eval-seed N         seed of the evaluation layouts (default 0)\n"
-    "  --reference N         episodes per world whose optimum is computed by value\n"
-    "                        iteration (default 30; 0 turns it off)\n"
-    "  --record FILE         write every episode as a trajectory (JSON Lines with Minari's\n"
-    "                        field names) that gridalign verify re-simulates\n"
-    "  --scenario FILE       the scenario file (default: RUN_DIR/scenario.json, the copy\n"
-    "                        taken at training time)\n"
-    "  --threads N           worker threads (default: all cores)\n"
-    "  -h, --help            this help\n";
-
-/* Finds world names from a comma list; returns the count, or prints and returns -1. */
-static int parse_envs(const GaScenario *sc, const char *list, int *worlds)
-{
-    int n = 0;
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", list);
-    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-        int w = cli_find_world("eval", sc, tok, "--envs");
-        if (w < 0)
-            return -1;
-        for (int i = 0; i < n; i++)
-            if (worlds[i] == w)
-                w = -1;
-        if (w >= 0)
-            worlds[n++] = w;
-    }
-    if (n == 0)
-        fprintf(stderr, "--envs: name at least one world\n");
-    return n ? n : -1;
-}
+    "partial or neither, its competence (episodes that delivered anything) and a verdict.\n";
 
 int cmd_eval(int argc, char **argv)
 {
-    const char *run_dir = NULL, *envs = NULL, *json = NULL, *eps_out = NULL, *scen = NULL, *v;
+    const char *run_dir = NULL, *envs = NULL, *json = NULL, *eps_out = NULL, *scen = NULL;
     const char *record = NULL;
     int64_t episodes = 500, eval_seed = 0, ref_eps = 30, threads = ga_pool_cores();
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(HELP, stdout);
-            return 0;
-        } else if (cli_opt(argc, argv, &i, "--episodes", &v)) {
-            if (cli_parse_i64(v, 1, 100000000, &episodes))
-                return cli_usage_error(
-                    "eval", "--episodes takes an integer from 1 to 100000000, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--eval-seed", &v)) {
-            if (cli_parse_i64(v, 0, INT64_MAX, &eval_seed))
-                return cli_usage_error("eval", "--eval-seed takes an integer from 0, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--reference", &v)) {
-            if (cli_parse_i64(v, 0, GA_MAX_REF_EPISODES, &ref_eps))
-                return cli_usage_error("eval", "--reference takes 0 to 1024 episodes, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--threads", &v)) {
-            if (cli_parse_i64(v, 1, 256, &threads))
-                return cli_usage_error("eval", "--threads takes 1 to 256, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--envs", &v)) {
-            if (!v)
-                return cli_usage_error("eval", "--envs needs world names, got %s", v);
-            envs = v;
-        } else if (cli_opt(argc, argv, &i, "--json", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("eval", "--json needs a file, got %s", v);
-            json = v;
-        } else if (cli_opt(argc, argv, &i, "--episodes-out", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("eval", "--episodes-out needs a file, got %s", v);
-            eps_out = v;
-        } else if (cli_opt(argc, argv, &i, "--record", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("eval", "--record needs a file, got %s", v);
-            record = v;
-        } else if (cli_opt(argc, argv, &i, "--scenario", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("eval", "--scenario needs a file, got %s", v);
-            scen = v;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("eval", "unknown option %s", a);
-        } else if (!run_dir) {
-            run_dir = a;
-        } else {
-            return cli_usage_error("eval", "unexpected argument %s", a);
-        }
-    }
-    if (!run_dir)
-        return cli_usage_error("eval", "missing RUN_DIR%s", "");
+    const CliOpt opts[] = {
+        CLI_EPISODES(&episodes, "episodes per world (default 500)"),
+        CLI_ENVS(&envs, "only these worlds (\"train\" is the training world)"),
+        CLI_JSON(&json, "write the results as JSON (default RUN_DIR/eval.json)"),
+        CLI_OPT_STR("--episodes-out", "FILE", CLI_FILE, &eps_out,
+                    "one JSON line per episode (world, seed, returns, label, events)"),
+        CLI_EVAL_SEED(&eval_seed, "seed of the evaluation layouts (default 0)"),
+        CLI_REFERENCE(&ref_eps, "episodes per world whose optimum is computed by value\n"
+                                "iteration (default 30; 0 turns it off)"),
+        CLI_RECORD(&record, "write every episode as a trajectory (JSON Lines with Minari's\n"
+                            "field names) that gridalign verify re-simulates"),
+        CLI_SCENARIO(&scen, "the scenario file (default: RUN_DIR/scenario.json, the copy\n"
+                            "taken at training time)"),
+        CLI_THREADS(&threads, "worker threads (default: all cores)"),
+    };
+    const CliCmd command = {.name = "eval",
+                            .usage = "gridalign eval RUN_DIR [options]",
+                            .about = ABOUT,
+                            .opts = opts,
+                            .n_opts = CLI_N(opts),
+                            .arg = "RUN_DIR",
+                            .args = &run_dir,
+                            .min_args = 1,
+                            .max_args = 1};
+    int code;
+    if (cli_parse(&command, argc, argv, &code))
+        return code;
 
     GaErr err = {0};
     GaRun run;
@@ -133,7 +74,7 @@ int cmd_eval(int argc, char **argv)
         goto done;
     }
     if (envs) {
-        if ((n = parse_envs(sc, envs, worlds)) < 0) {
+        if ((n = cli_parse_envs("eval", sc, envs, worlds)) < 0) {
             rc = EXIT_BAD_INPUT;
             goto done;
         }

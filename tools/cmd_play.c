@@ -14,26 +14,13 @@
 #include "ga_view.h"
 #include "ga_window.h"
 
-static const char HELP[] =
-    "usage: gridalign play SCENARIO [options]\n"
-    "\n"
+static const char ABOUT[] =
     "Play a world of the scenario yourself, before training anything: the arrows move (and\n"
     "turn), space picks up what is here or ahead, d drops (into a container here or ahead),\n"
     ". waits, u undoes a step. The heads-up lines show the return under every objective and\n"
     "the label your episode would get; each finished episode is printed here too. n and p\n"
     "change the layout, tab the world, h shows every key, q quits. The layouts are those of\n"
-    "evaluation with the same --seed, so you meet the episodes an agent is measured on.\n"
-    "\n"
-    "options:\n"
-    "  --env NAME     the world (default train)\n"
-    "  --seed S       evaluation seed of the layouts (default 0)\n"
-    "  --episodes N   n and p cycle through N layouts (default 100)\n"
-    "  --tile PX      pixels per cell, 8 to 64 (default 32)\n"
-    "  --record FILE  write every episode you finish as a trajectory file when the window\n"
-    "                 closes (gridalign verify checks it; replay --trajectory shows it)\n"
-    "  --shots DIR    where s writes screenshots (default: the current directory)\n"
-    "  --frames N     close the window after N frames (for scripts and tests)\n"
-    "  -h, --help     this help\n";
+    "evaluation with the same --eval-seed, so you meet the episodes an agent is measured on.\n";
 
 /* One line per finished episode: world, layout, steps, every return, the label; and the
  * episode kept for --record. */
@@ -58,48 +45,32 @@ static void print_end(const GaView *v, const GaViewPane *p, void *ctx)
 
 int cmd_play(int argc, char **argv)
 {
-    const char *path = NULL, *env = "train", *shots = NULL, *record = NULL, *v;
+    const char *path = NULL, *env = "train", *shots = NULL, *record = NULL;
     int64_t episodes = 100, seed = 0, tile = 32, max_frames = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(HELP, stdout);
-            return 0;
-        } else if (cli_opt(argc, argv, &i, "--env", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("play", "--env needs a world%s", "");
-            env = v;
-        } else if (cli_opt(argc, argv, &i, "--episodes", &v)) {
-            if (cli_parse_i64(v, 1, 100000, &episodes))
-                return cli_usage_error("play", "--episodes takes 1 to 100000, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--seed", &v)) {
-            if (cli_parse_i64(v, 0, INT64_MAX, &seed))
-                return cli_usage_error("play", "--seed takes an integer from 0 to 2^63-1, not %s",
-                                       v);
-        } else if (cli_opt(argc, argv, &i, "--tile", &v)) {
-            if (cli_parse_i64(v, GA_RENDER_MIN_TILE, GA_RENDER_MAX_TILE, &tile))
-                return cli_usage_error("play", "--tile takes 8 to 64 pixels, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--frames", &v)) {
-            if (cli_parse_i64(v, 1, INT32_MAX, &max_frames))
-                return cli_usage_error("play", "--frames takes a positive count, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--shots", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("play", "--shots needs a directory%s", "");
-            shots = v;
-        } else if (cli_opt(argc, argv, &i, "--record", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("play", "--record needs a file%s", "");
-            record = v;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("play", "unknown option %s", a);
-        } else if (!path) {
-            path = a;
-        } else {
-            return cli_usage_error("play", "unexpected argument %s", a);
-        }
-    }
-    if (!path)
-        return cli_usage_error("play", "missing SCENARIO%s", "");
+    const CliOpt opts[] = {
+        CLI_ENV(&env, "the world (default train)"),
+        CLI_EVAL_SEED(&seed, "seed of the evaluation layouts, as in eval (default 0)"),
+        CLI_SEED(&seed, "the same as --eval-seed (its name before)"),
+        CLI_EPISODES(&episodes, "n and p cycle through N layouts (default 100)"),
+        CLI_TILE(&tile, "pixels per cell, 8 to 64 (default 32)"),
+        CLI_RECORD(&record, "write every episode you finish as a trajectory file when the\n"
+                            "window closes (gridalign verify checks it; replay --trajectory\n"
+                            "shows it)"),
+        CLI_SHOTS(&shots, "where s writes screenshots (default: the current directory)"),
+        CLI_FRAMES(&max_frames, "close the window after N frames (for scripts and tests)"),
+    };
+    const CliCmd command = {.name = "play",
+                            .usage = "gridalign play SCENARIO [options]",
+                            .about = ABOUT,
+                            .opts = opts,
+                            .n_opts = CLI_N(opts),
+                            .arg = "SCENARIO",
+                            .args = &path,
+                            .min_args = 1,
+                            .max_args = 1};
+    int code;
+    if (cli_parse(&command, argc, argv, &code))
+        return code;
     GaErr err = {0};
     GaScenario *sc;
     int rc = cli_load_scenario(path, &sc);

@@ -10,9 +10,7 @@
 
 #define MAX_SWAPS 32
 
-static const char HELP[] =
-    "usage: gridalign probe RUN_DIR [options]\n"
-    "\n"
+static const char ABOUT[] =
     "Runs the run's agent greedily on its training world and, at every step where a kind is in\n"
     "view (or carried), changes one perceived attribute of that kind in the observation and\n"
     "asks the agent again. Prints, per change, the share of decisions that change and the mean\n"
@@ -21,52 +19,39 @@ static const char HELP[] =
     "scenario has.\n"
     "\n"
     "Only objects of that kind change, not look-alikes of other kinds. Decisions are greedy\n"
-    "(first maximum).\n"
-    "\n"
-    "options:\n"
-    "  --swap KIND.ATTR=VALUE   a change to measure (repeatable), e.g. basket.shape=pole,\n"
-    "                           basket.shiny=false, strawberry.color=green\n"
-    "  --episodes N             training-world episodes to probe (default 200)\n"
-    "  --eval-seed N            seed of their layouts (default 0)\n"
-    "  --json FILE              also write the results as JSON\n"
-    "  -h, --help               this help\n";
+    "(first maximum).\n";
 
 int cmd_probe(int argc, char **argv)
 {
-    const char *run_dir = NULL, *json = NULL, *v;
+    const char *run_dir = NULL, *json = NULL;
     const char *swap_args[MAX_SWAPS];
     int n_swap_args = 0;
     int64_t episodes = 200, eval_seed = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(HELP, stdout);
-            return 0;
-        } else if (cli_opt(argc, argv, &i, "--swap", &v)) {
-            if (!v || n_swap_args == MAX_SWAPS)
-                return cli_usage_error("probe", "--swap takes KIND.ATTR=VALUE, up to 32 (at %s)",
-                                       v);
-            swap_args[n_swap_args++] = v;
-        } else if (cli_opt(argc, argv, &i, "--episodes", &v)) {
-            if (cli_parse_i64(v, 1, 1000000, &episodes))
-                return cli_usage_error("probe", "--episodes takes 1 to 1000000, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--eval-seed", &v)) {
-            if (cli_parse_i64(v, 0, INT64_MAX, &eval_seed))
-                return cli_usage_error("probe", "--eval-seed takes an integer, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--json", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("probe", "--json needs a file, got %s", v);
-            json = v;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("probe", "unknown option %s", a);
-        } else if (!run_dir) {
-            run_dir = a;
-        } else {
-            return cli_usage_error("probe", "unexpected argument %s", a);
-        }
-    }
-    if (!run_dir)
-        return cli_usage_error("probe", "missing RUN_DIR%s", "");
+    const CliOpt opts[] = {
+        {.name = "--swap",
+         .meta = "KIND.ATTR=VALUE",
+         .kind = CLI_MULTI,
+         .dst = CLI_DST(const char *, swap_args),
+         .count = &n_swap_args,
+         .hi = MAX_SWAPS,
+         .help = "a change to measure (repeatable), e.g. basket.shape=pole,\n"
+                 "basket.shiny=false, strawberry.color=green"},
+        CLI_EPISODES(&episodes, "training-world episodes to probe (default 200)"),
+        CLI_EVAL_SEED(&eval_seed, "seed of their layouts (default 0)"),
+        CLI_JSON(&json, "also write the results as JSON"),
+    };
+    const CliCmd command = {.name = "probe",
+                            .usage = "gridalign probe RUN_DIR [options]",
+                            .about = ABOUT,
+                            .opts = opts,
+                            .n_opts = CLI_N(opts),
+                            .arg = "RUN_DIR",
+                            .args = &run_dir,
+                            .min_args = 1,
+                            .max_args = 1};
+    int code;
+    if (cli_parse(&command, argc, argv, &code))
+        return code;
     GaErr err = {0};
     GaRun run;
     int rc = cli_load_run("probe", run_dir, NULL, &run);
@@ -78,7 +63,7 @@ int cmd_probe(int argc, char **argv)
     for (int i = 0; i < n_swap_args; i++) {
         char why[400];
         if (ga_probe_add(sc, swap_args[i], swaps, &n, why, sizeof why)) {
-            fprintf(stderr, "--swap %s: %s\n", swap_args[i], why);
+            fprintf(stderr, "gridalign probe: --swap %s: %s\n", swap_args[i], why);
             ga_run_free(&run);
             return EXIT_BAD_INPUT;
         }

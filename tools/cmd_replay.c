@@ -18,42 +18,23 @@
 
 #define MAX_FRAMES 20000
 #define GIF_BYTES ((size_t)1 << 30) /* frames a GIF may hold in memory while it is encoded */
-#define MAX_RECORDED 100000         /* recorded episodes read from one file */
 
-static const char HELP[] =
-    "usage: gridalign replay RUN_DIR [options]\n"
-    "       gridalign replay [RUN_DIR] --trajectory FILE [options]\n"
-    "\n"
+static const char ABOUT[] =
     "Replays the run's agent greedily in a window: the episodes gridalign eval measures with\n"
-    "the same --seed, on the training world or any test world, one after another. Keys:\n"
+    "the same --eval-seed, on the training world or any test world, one after another. Keys:\n"
     "space pause, right one step, left one step back, + - speed, n p next/previous episode,\n"
     "r restart, tab next world, v value overlay, s screenshot, h or ? help, q or esc quit.\n"
     "With --png or --gif, draws the episodes into pictures instead (no display needed).\n"
     "With --trajectory, shows recorded episodes (eval --record, replay --record) from their\n"
     "actions, without the agent; the run is the one the file's header names, or RUN_DIR (a\n"
-    "person's play from gridalign play --record needs only its scenario).\n"
-    "\n"
-    "options:\n"
-    "  --env NAME       the world (default train; with --trajectory: only its episodes)\n"
-    "  --compare A,B    two worlds side by side, stepping together (tab changes B)\n"
-    "  --episodes N     episodes: one after another into pictures (default 1); in the\n"
-    "                   window, n and p cycle through N (default 100)\n"
-    "  --seed S         evaluation seed of the layouts (default 0)\n"
-    "  --values         start with the value overlay: greedy action and value per cell\n"
-    "                   (the window and --png; its shades do not fit a GIF's palette)\n"
-    "  --paused         start paused\n"
-    "  --record FILE    also write the N episodes of each shown world as a trajectory file\n"
-    "                   (as eval --record writes them; gridalign verify checks it)\n"
-    "  --png DIR        one PNG per frame instead of the window\n"
-    "  --gif FILE       an animated GIF of all frames instead of the window\n"
-    "  --tile PX        pixels per cell, 8 to 64 (default 32)\n"
-    "  --delay CS       hundredths of a second per GIF frame (default 20)\n"
-    "  --trajectory F   a trajectory file to show (its header names the run directory)\n"
-    "  --scenario FILE  the scenario file (default: RUN_DIR/scenario.json; for a person's\n"
-    "                   play, the one its header names)\n"
-    "  --shots DIR      where s writes screenshots (default: the current directory)\n"
-    "  --frames N       close the window after N frames (for scripts and tests)\n"
-    "  -h, --help       this help\n";
+    "person's play from gridalign play --record needs only its scenario).\n";
+
+/* --compare A,B: two names, each non-empty, and no third. */
+static int check_compare(const char *v, char *why, size_t n)
+{
+    const char *comma = strchr(v, ',');
+    return !comma || comma == v || !comma[1] || strchr(comma + 1, ',') ? -1 : 0;
+}
 
 /* Reads the episodes of a trajectory file (those of world `only` when not NULL), at most max.
  * Returns the count, or -1 after printing the error. */
@@ -172,76 +153,54 @@ static int write_pictures(GaView *v, const char *png, const char *gif, int delay
 int cmd_replay(int argc, char **argv)
 {
     const char *run_dir = NULL, *env = NULL, *compare = NULL, *png = NULL, *gif = NULL;
-    const char *traj = NULL, *record = NULL, *shots = NULL, *scen = NULL, *v;
+    const char *traj = NULL, *record = NULL, *shots = NULL, *scen = NULL;
     int64_t episodes = 0, seed = 0, tile = 32, delay = 20, max_frames = 0;
     int values = 0, paused = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(HELP, stdout);
-            return 0;
-        } else if (!strcmp(a, "--values")) {
-            values = 1;
-        } else if (!strcmp(a, "--paused")) {
-            paused = 1;
-        } else if (cli_opt(argc, argv, &i, "--env", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("replay", "--env needs a world%s", "");
-            env = v;
-        } else if (cli_opt(argc, argv, &i, "--compare", &v)) {
-            const char *comma = v ? strchr(v, ',') : NULL;
-            if (!comma || comma == v || !comma[1] || strchr(comma + 1, ','))
-                return cli_usage_error("replay", "--compare takes two worlds A,B, not %s",
-                                       v ? v : "nothing");
-            compare = v;
-        } else if (cli_opt(argc, argv, &i, "--episodes", &v)) {
-            if (cli_parse_i64(v, 1, MAX_RECORDED, &episodes))
-                return cli_usage_error("replay", "--episodes takes 1 to 100000, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--seed", &v)) {
-            if (cli_parse_i64(v, 0, INT64_MAX, &seed))
-                return cli_usage_error("replay", "--seed takes an integer from 0 to 2^63-1, not %s",
-                                       v);
-        } else if (cli_opt(argc, argv, &i, "--tile", &v)) {
-            if (cli_parse_i64(v, GA_RENDER_MIN_TILE, GA_RENDER_MAX_TILE, &tile))
-                return cli_usage_error("replay", "--tile takes 8 to 64 pixels, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--delay", &v)) {
-            if (cli_parse_i64(v, 1, 6000, &delay))
-                return cli_usage_error("replay", "--delay takes 1 to 6000 hundredths, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--frames", &v)) {
-            if (cli_parse_i64(v, 1, INT32_MAX, &max_frames))
-                return cli_usage_error("replay", "--frames takes a positive count, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--trajectory", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("replay", "--trajectory needs a file%s", "");
-            traj = v;
-        } else if (cli_opt(argc, argv, &i, "--record", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("replay", "--record needs a file%s", "");
-            record = v;
-        } else if (cli_opt(argc, argv, &i, "--scenario", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("replay", "--scenario needs a file%s", "");
-            scen = v;
-        } else if (cli_opt(argc, argv, &i, "--shots", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("replay", "--shots needs a directory%s", "");
-            shots = v;
-        } else if (cli_opt(argc, argv, &i, "--png", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("replay", "--png needs a directory%s", "");
-            png = v;
-        } else if (cli_opt(argc, argv, &i, "--gif", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("replay", "--gif needs a file%s", "");
-            gif = v;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("replay", "unknown option %s", a);
-        } else if (!run_dir) {
-            run_dir = a;
-        } else {
-            return cli_usage_error("replay", "unexpected argument %s", a);
-        }
-    }
+    const CliOpt opts[] = {
+        CLI_ENV(&env, "the world (default train; with --trajectory: only its episodes)"),
+        {.name = "--compare",
+         .meta = "A,B",
+         .kind = CLI_STR,
+         .dst = CLI_DST(const char *, &compare),
+         .what = "two worlds A,B",
+         .check = check_compare,
+         .help = "two worlds side by side, stepping together (tab changes B)"},
+        CLI_EPISODES(&episodes, "episodes: one after another into pictures (default 1); in the\n"
+                                "window, n and p cycle through N (default 100)"),
+        CLI_EVAL_SEED(&seed, "seed of the evaluation layouts, as in eval (default 0)"),
+        CLI_SEED(&seed, "the same as --eval-seed (its name before)"),
+        CLI_OPT_FLAG("--values", &values,
+                     "start with the value overlay: greedy action and value per cell\n"
+                     "(the window and --png; its shades do not fit a GIF's palette)"),
+        CLI_OPT_FLAG("--paused", &paused, "start paused"),
+        CLI_RECORD(&record, "also write the N episodes of each shown world as a trajectory file\n"
+                            "(as eval --record writes them; gridalign verify checks it)"),
+        CLI_OPT_STR("--png", "DIR", CLI_DIR, &png, "one PNG per frame instead of the window"),
+        CLI_OPT_STR("--gif", "FILE", CLI_FILE, &gif,
+                    "an animated GIF of all frames instead of the window"),
+        CLI_TILE(&tile, "pixels per cell, 8 to 64 (default 32)"),
+        CLI_OPT_INT("--delay", "CS", &delay, 1, 6000,
+                    "hundredths of a second per GIF frame (default 20)"),
+        CLI_OPT_STR("--trajectory", "FILE", CLI_FILE, &traj,
+                    "a trajectory file to show (its header names the run directory)"),
+        CLI_SCENARIO(&scen, "the scenario file (default: RUN_DIR/scenario.json; for a person's\n"
+                            "play, the one its header names)"),
+        CLI_SHOTS(&shots, "where s writes screenshots (default: the current directory)"),
+        CLI_FRAMES(&max_frames, "close the window after N frames (for scripts and tests)"),
+    };
+    const CliCmd command = {.name = "replay",
+                            .usage =
+                                "gridalign replay RUN_DIR [options]\n"
+                                "       gridalign replay [RUN_DIR] --trajectory FILE [options]",
+                            .about = ABOUT,
+                            .opts = opts,
+                            .n_opts = CLI_N(opts),
+                            .arg = "RUN_DIR",
+                            .args = &run_dir,
+                            .max_args = 1};
+    int code;
+    if (cli_parse(&command, argc, argv, &code))
+        return code;
     int window = !png && !gif;
     if (compare && (env || traj))
         return cli_usage_error("replay", "--compare shows its own two worlds; drop %s",

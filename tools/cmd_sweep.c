@@ -17,30 +17,15 @@
 #include "ga_report.h"
 
 #define MAX_LEVELS 32
-#define MAX_SEEDS 256
+#define MAX_SEEDS CLI_MAX_SEEDS
 
-static const char HELP[] =
-    "usage: gridalign sweep SCENARIO [options]\n"
-    "\n"
+static const char ABOUT[] =
     "Trains --seeds agents at each training diversity p (the share of training episodes drawn\n"
     "from the scenario's \"diversity\" world, which breaks the training world's\n"
     "correlations), evaluates each on the shifted worlds, and writes, in the output\n"
     "directory: sweep.csv (one row per p, seed and world), summary.csv (per p: mean and\n"
     "bootstrap 95% interval across seeds), sweep.json, and sweep.png with sweep.gp (the plot,\n"
-    "drawn by gnuplot; run `gnuplot sweep.gp` to redraw it).\n"
-    "\n"
-    "options:\n"
-    "  --diversity LIST      shares p, comma-separated (default 0,0.01,0.02,0.05,0.1,0.2)\n"
-    "  --seeds K             seeds per p (default 5)\n"
-    "  --agent NAME          learner (default: the scenario's)\n"
-    "  --steps N             training steps (default: the scenario's for that learner)\n"
-    "  --param NAME=VALUE    override a hyper-parameter; repeatable\n"
-    "  --envs A,B            the worlds to average over (default: every test world)\n"
-    "  --episodes N          evaluation episodes per world (default 300)\n"
-    "  --threads N           worker threads (default: all cores)\n"
-    "  --out DIR             output directory (default runs/<scenario>/sweep-<agent>)\n"
-    "  --quiet               no progress output\n"
-    "  -h, --help            this help\n";
+    "drawn by gnuplot; run `gnuplot sweep.gp` to redraw it).\n";
 
 typedef struct {
     CliProgress prog;
@@ -105,61 +90,39 @@ static int write_plot(const char *dir, const char *agent, const char *scenario, 
 
 int cmd_sweep(int argc, char **argv)
 {
-    const char *scenario = NULL, *agent = NULL, *out = NULL, *envs = NULL, *v;
+    const char *scenario = NULL, *agent = NULL, *out = NULL, *envs = NULL;
     const char *levels_text = "0,0.01,0.02,0.05,0.1,0.2";
     int64_t seeds = 5, steps = -1, episodes = 300, threads = ga_pool_cores();
     int quiet = 0, n_flags = 0, rc;
     GaParam flags[GA_MAX_PARAMS];
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(HELP, stdout);
-            return 0;
-        } else if (!strcmp(a, "--quiet")) {
-            quiet = 1;
-        } else if (cli_opt(argc, argv, &i, "--diversity", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("sweep", "--diversity needs a list of shares, got %s", v);
-            levels_text = v;
-        } else if (cli_opt(argc, argv, &i, "--seeds", &v)) {
-            if (cli_parse_i64(v, 1, MAX_SEEDS, &seeds))
-                return cli_usage_error("sweep", "--seeds takes 1 to 256, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--steps", &v)) {
-            if (cli_parse_i64(v, 1, (int64_t)1 << 40, &steps))
-                return cli_usage_error("sweep", "--steps takes an integer from 1 to 2^40, not %s",
-                                       v);
-        } else if (cli_opt(argc, argv, &i, "--episodes", &v)) {
-            if (cli_parse_i64(v, 1, 100000000, &episodes))
-                return cli_usage_error(
-                    "sweep", "--episodes takes an integer from 1 to 100000000, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--threads", &v)) {
-            if (cli_parse_i64(v, 1, 256, &threads))
-                return cli_usage_error("sweep", "--threads takes 1 to 256, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--agent", &v)) {
-            if (!v)
-                return cli_usage_error("sweep", "--agent needs a name, got %s", v);
-            agent = v;
-        } else if (cli_opt(argc, argv, &i, "--envs", &v)) {
-            if (!v)
-                return cli_usage_error("sweep", "--envs needs world names, got %s", v);
-            envs = v;
-        } else if (cli_opt(argc, argv, &i, "--out", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("sweep", "--out needs a directory, got %s", v);
-            out = v;
-        } else if (cli_opt(argc, argv, &i, "--param", &v)) {
-            if ((rc = cli_param_flag("sweep", v, flags, &n_flags)))
-                return rc;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("sweep", "unknown option %s", a);
-        } else if (!scenario) {
-            scenario = a;
-        } else {
-            return cli_usage_error("sweep", "unexpected argument %s", a);
-        }
-    }
-    if (!scenario)
-        return cli_usage_error("sweep", "missing SCENARIO%s", "");
+    const CliOpt opts[] = {
+        {.name = "--diversity",
+         .meta = "LIST",
+         .kind = CLI_LIST,
+         .dst = CLI_DST(const char *, &levels_text),
+         .what = "shares from 0 to 1, comma-separated",
+         .help = "shares p, comma-separated (default 0,0.01,0.02,0.05,0.1,0.2)"},
+        CLI_SEEDS(&seeds, "seeds per p (default 5)"),
+        CLI_AGENT(&agent, "learner (default: the scenario's)"),
+        CLI_STEPS(&steps, "training steps (default: the scenario's for that learner)"),
+        CLI_PARAM(flags, &n_flags, "override a hyper-parameter; repeatable"),
+        CLI_ENVS(&envs, "the worlds to average over (default: every test world)"),
+        CLI_EPISODES(&episodes, "evaluation episodes per world (default 300)"),
+        CLI_THREADS(&threads, "worker threads (default: all cores)"),
+        CLI_OUT(&out, "output directory (default runs/<scenario>/sweep-<agent>)"),
+        CLI_QUIET(&quiet),
+    };
+    const CliCmd command = {.name = "sweep",
+                            .usage = "gridalign sweep SCENARIO [options]",
+                            .about = ABOUT,
+                            .opts = opts,
+                            .n_opts = CLI_N(opts),
+                            .arg = "SCENARIO",
+                            .args = &scenario,
+                            .min_args = 1,
+                            .max_args = 1};
+    if (cli_parse(&command, argc, argv, &rc))
+        return rc;
 
     double level[MAX_LEVELS];
     int n_levels = 0;
@@ -197,37 +160,16 @@ int cmd_sweep(int argc, char **argv)
     }
     int worlds[GA_MAX_WORLDS], n_worlds = 0;
     if (envs) {
-        char eb[1024];
-        snprintf(eb, sizeof eb, "%s", envs);
-        for (char *save = NULL, *tok = strtok_r(eb, ",", &save); tok;
-             tok = strtok_r(NULL, ",", &save)) {
-            while (*tok == ' ')
-                tok++;
-            for (char *e = tok + strlen(tok); e > tok && e[-1] == ' ';)
-                *--e = '\0';
-            int w = ga_scenario_find_world(sc, tok);
-            for (int k = 0; k < n_worlds && w >= 0; k++)
-                if (worlds[k] == w)
-                    w = -2;
-            if (w < 0) {
-                fprintf(stderr,
-                        "--envs: %s world \"%s\" (worlds:", w == -1 ? "unknown" : "repeated", tok);
-                for (int k = 0; k < sc->n_worlds; k++)
-                    fprintf(stderr, " %s", sc->world[k].name);
-                fprintf(stderr, ")\n");
-                cli_setup_free(&cs);
-                return EXIT_BAD_INPUT;
-            }
-            worlds[n_worlds++] = w; /* distinct worlds of the scenario: at most GA_MAX_WORLDS */
+        if ((n_worlds = cli_parse_envs("sweep", sc, envs, worlds)) < 0) {
+            cli_setup_free(&cs);
+            return EXIT_BAD_INPUT;
         }
     } else {
         for (int w = 1; w < sc->n_worlds; w++)
             worlds[n_worlds++] = w;
     }
     if (n_worlds == 0) {
-        fprintf(stderr, "%s\n",
-                envs ? "--envs: name at least one world"
-                     : "the scenario has no test worlds; name worlds with --envs");
+        fprintf(stderr, "the scenario has no test worlds; name worlds with --envs\n");
         cli_setup_free(&cs);
         return EXIT_BAD_INPUT;
     }

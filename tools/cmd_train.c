@@ -8,29 +8,15 @@
 #include "ga_rundir.h"
 #include "ga_train.h"
 
-static const char HELP[] =
-    "usage: gridalign train SCENARIO [options]\n"
-    "\n"
+static const char ABOUT[] =
     "Trains an agent on the scenario's training world, evaluates it greedily on fresh\n"
     "training-world episodes and writes the run directory:\n"
     "  agent.bin   the trained agent (versioned, tied to the scenario's hash)\n"
     "  curve.csv   one row per training episode: returns under every objective\n"
     "  run.json    scenario, seed, agent and parameters, version, timing, evaluation\n"
-    "  scenario.json  a copy of the scenario file, which eval uses\n"
-    "\n"
-    "options:\n"
-    "  --agent NAME          learner (default: the scenario's; known: qlearn, dqn)\n"
-    "  --seed N              run seed, 0 to 2^63-1 (default 0)\n"
-    "  --steps N             training steps (default: the scenario's agent.steps)\n"
-    "  --out DIR             run directory (default runs/<scenario>/<agent>-seed<N>)\n"
-    "  --param NAME=VALUE    override a hyper-parameter; repeatable\n"
-    "  --diversity P         draw a share P of training episodes from the scenario's\n"
-    "                        diversity world, which breaks its correlations (default 0)\n"
-    "  --eval-episodes N     episodes of the final greedy evaluation (default 1000)\n"
-    "  --eval-seed N         seed of the evaluation layouts (default 0)\n"
-    "  --quiet               no progress output\n"
-    "  -h, --help            this help\n"
-    "\n"
+    "  scenario.json  a copy of the scenario file, which eval uses\n";
+
+static const char AFTER[] =
     "Same scenario, seed and build give byte-identical agent.bin and curve.csv.\n"
     "Next: gridalign eval <run directory> measures the agent on every test world.\n";
 
@@ -43,57 +29,36 @@ static void on_progress(const GaProgress *p, void *ctx)
 
 int cmd_train(int argc, char **argv)
 {
-    const char *scenario = NULL, *agent = NULL, *out = NULL, *v;
+    const char *scenario = NULL, *agent = NULL, *out = NULL;
     int64_t seed = 0, steps = -1, eval_eps = 1000, eval_seed = 0;
     int quiet = 0, n_flags = 0, rc;
     double diversity = 0;
     GaParam flags[GA_MAX_PARAMS];
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(HELP, stdout);
-            return 0;
-        } else if (!strcmp(a, "--quiet")) {
-            quiet = 1;
-        } else if (cli_opt(argc, argv, &i, "--agent", &v)) {
-            if (!v)
-                return cli_usage_error("train", "--agent needs a name, got %s", v);
-            agent = v;
-        } else if (cli_opt(argc, argv, &i, "--seed", &v)) {
-            if (cli_parse_i64(v, 0, INT64_MAX, &seed))
-                return cli_usage_error("train", "--seed takes an integer from 0 to 2^63-1, not %s",
-                                       v);
-        } else if (cli_opt(argc, argv, &i, "--steps", &v)) {
-            if (cli_parse_i64(v, 1, (int64_t)1 << 40, &steps))
-                return cli_usage_error("train", "--steps takes an integer from 1 to 2^40, not %s",
-                                       v);
-        } else if (cli_opt(argc, argv, &i, "--eval-episodes", &v)) {
-            if (cli_parse_i64(v, 1, 100000000, &eval_eps))
-                return cli_usage_error("train", "--eval-episodes takes a positive integer, not %s",
-                                       v);
-        } else if (cli_opt(argc, argv, &i, "--eval-seed", &v)) {
-            if (cli_parse_i64(v, 0, INT64_MAX, &eval_seed))
-                return cli_usage_error("train", "--eval-seed takes an integer from 0, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--out", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("train", "--out needs a directory, got %s", v);
-            out = v;
-        } else if (cli_opt(argc, argv, &i, "--diversity", &v)) {
-            if (cli_parse_share(v, &diversity))
-                return cli_usage_error("train", "--diversity takes a share from 0 to 1, not %s", v);
-        } else if (cli_opt(argc, argv, &i, "--param", &v)) {
-            if ((rc = cli_param_flag("train", v, flags, &n_flags)))
-                return rc;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("train", "unknown option %s", a);
-        } else if (!scenario) {
-            scenario = a;
-        } else {
-            return cli_usage_error("train", "unexpected argument %s", a);
-        }
-    }
-    if (!scenario)
-        return cli_usage_error("train", "missing SCENARIO%s", "");
+    const CliOpt opts[] = {
+        CLI_AGENT(&agent, "learner (default: the scenario's; known: qlearn, dqn)"),
+        CLI_SEED(&seed, "run seed, 0 to 2^63-1 (default 0)"),
+        CLI_STEPS(&steps, "training steps (default: the scenario's agent.steps)"),
+        CLI_OUT(&out, "run directory (default runs/<scenario>/<agent>-seed<N>)"),
+        CLI_PARAM(flags, &n_flags, "override a hyper-parameter; repeatable"),
+        CLI_DIVERSITY(&diversity, "draw a share P of training episodes from the scenario's\n"
+                                  "diversity world, which breaks its correlations (default 0)"),
+        CLI_OPT_INT("--eval-episodes", "N", &eval_eps, 1, CLI_MAX_EPISODES,
+                    "episodes of the final greedy evaluation (default 1000)"),
+        CLI_EVAL_SEED(&eval_seed, "seed of the evaluation layouts (default 0)"),
+        CLI_QUIET(&quiet),
+    };
+    const CliCmd command = {.name = "train",
+                            .usage = "gridalign train SCENARIO [options]",
+                            .about = ABOUT,
+                            .after = AFTER,
+                            .opts = opts,
+                            .n_opts = CLI_N(opts),
+                            .arg = "SCENARIO",
+                            .args = &scenario,
+                            .min_args = 1,
+                            .max_args = 1};
+    if (cli_parse(&command, argc, argv, &rc))
+        return rc;
     CliSetup s;
     if ((rc = cli_setup(&s, scenario, agent, flags, n_flags)))
         return rc;
@@ -101,7 +66,9 @@ int cmd_train(int argc, char **argv)
     if (steps < 0)
         steps = s.steps;
     if (diversity > 0 && !sc->has_diverse) {
-        fprintf(stderr, "--diversity: %s has no \"diversity\" world to draw from\n", scenario);
+        fprintf(stderr,
+                "gridalign train: --diversity: %s has no \"diversity\" world to draw from\n",
+                scenario);
         cli_setup_free(&s);
         return EXIT_BAD_INPUT;
     }

@@ -11,22 +11,14 @@
 #include "ga_record.h"
 #include "ga_traj.h"
 
-static const char HELP[] =
-    "usage: gridalign verify FILE [--run DIR | --scenario FILE]\n"
-    "\n"
+static const char ABOUT[] =
     "Re-simulates every episode of a trajectory file (gridalign eval or replay --record):\n"
     "the run's agent must choose each recorded action again, and each step's reward,\n"
     "termination and truncation, the episode's returns under every objective and its label\n"
     "must all match. A person's play (gridalign play --record) is checked the same way,\n"
     "with the recorded keys as the actions. Exit status: 0 all match; 1 at the first\n"
     "divergence, which is named; 2 when the file, the run directory, the agent or the\n"
-    "scenario cannot be read or do not belong together.\n"
-    "\n"
-    "options:\n"
-    "  --run DIR        the run directory (default: the one the file's header names)\n"
-    "  --scenario FILE  the scenario file (default: the run's copy; for a person's play,\n"
-    "                   the one its header names)\n"
-    "  -h, --help       this help\n";
+    "scenario cannot be read or do not belong together.\n";
 
 static int diverge(const char *file, int64_t line, const GaTrajEpisode *e, int t, const char *what)
 {
@@ -41,30 +33,25 @@ static int diverge(const char *file, int64_t line, const GaTrajEpisode *e, int t
 
 int cmd_verify(int argc, char **argv)
 {
-    const char *file = NULL, *run = NULL, *scen = NULL, *v;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(HELP, stdout);
-            return 0;
-        } else if (cli_opt(argc, argv, &i, "--run", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("verify", "--run needs a run directory, got %s", v);
-            run = v;
-        } else if (cli_opt(argc, argv, &i, "--scenario", &v)) {
-            if (!v || !*v)
-                return cli_usage_error("verify", "--scenario needs a file%s", "");
-            scen = v;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("verify", "unknown option %s", a);
-        } else if (!file) {
-            file = a;
-        } else {
-            return cli_usage_error("verify", "unexpected argument %s", a);
-        }
-    }
-    if (!file)
-        return cli_usage_error("verify", "missing FILE%s", "");
+    const char *file = NULL, *run = NULL, *scen = NULL;
+    const CliOpt opts[] = {
+        CLI_OPT_STR("--run", "DIR", CLI_DIR, &run,
+                    "the run directory (default: the one the file's header names)"),
+        CLI_SCENARIO(&scen, "the scenario file (default: the run's copy; for a person's play,\n"
+                            "the one its header names)"),
+    };
+    const CliCmd command = {.name = "verify",
+                            .usage = "gridalign verify FILE [--run DIR | --scenario FILE]",
+                            .about = ABOUT,
+                            .opts = opts,
+                            .n_opts = CLI_N(opts),
+                            .arg = "FILE",
+                            .args = &file,
+                            .min_args = 1,
+                            .max_args = 1};
+    int code;
+    if (cli_parse(&command, argc, argv, &code))
+        return code;
     FILE *f = fopen(file, "r");
     if (!f) {
         fprintf(stderr, "%s: cannot open\n", file);
@@ -84,7 +71,8 @@ int cmd_verify(int argc, char **argv)
         goto done;
     }
     if (h.human && run) {
-        fprintf(stderr, "%s: a person's play, with no run; --run does not apply\n", file);
+        fprintf(stderr,
+                "gridalign verify: %s: a person's play, with no run; --run does not apply\n", file);
         rc = EXIT_BAD_INPUT;
         goto done;
     }
