@@ -149,3 +149,23 @@ void ga_across_add_seeds(GaJson *j, const GaScenario *sc, const GaSeedResult *re
     }
     ga_report_across(j, "across_seeds", sc, res, n);
 }
+
+int ga_across_write_summary(const char *path, const GaExperiment *x, const GaSeedResult *res,
+                            double wall_seconds, GaErr *err)
+{
+    GaJson *j = ga_json_object();
+    ga_report_add_scenario(j, "scenario", x->sc);
+    ga_json_add_str(j, "agent", x->agent);
+    ga_json_add_num(j, "steps", (double)x->steps);
+    ga_json_add_num(j, "diversity", x->diversity);
+    GaJson *jp = ga_json_add_object(j, "params");
+    for (int i = 0; i < x->n_params; i++)
+        ga_json_add_num(jp, x->params[i].name, x->params[i].value);
+    ga_json_add_num(j, "episodes_per_world", (double)x->episodes);
+    ga_json_add_u64(j, "eval_seed", x->eval_seed);
+    ga_json_add_num(j, "wall_seconds", wall_seconds);
+    ga_across_add_seeds(j, x->sc, res, x->n_seeds);
+    int rc = ga_json_write(j, path, err);
+    ga_json_free(j);
+    return rc;
+}

@@ -41,6 +41,12 @@ void ga_report_across(GaJson *parent, const char *key, const GaScenario *sc,
  * evaluation) and "across_seeds" (ga_report_across) to j: the summary of run and batch. */
 void ga_across_add_seeds(GaJson *j, const GaScenario *sc, const GaSeedResult *res, int n);
 
+/* Writes `gridalign run`'s summary to path: the experiment's settings (scenario, learner,
+ * steps, diversity, parameters, episodes, evaluation seed), wall_seconds and
+ * ga_across_add_seeds. */
+int ga_across_write_summary(const char *path, const GaExperiment *x, const GaSeedResult *res,
+                            double wall_seconds, GaErr *err);
+
 /* An expectation judged over seeds: the metric's value per seed, and their median, which must
  * satisfy the bound. A seed where the metric cannot be measured makes the median NAN: a
  * failure, never a silent pass. */

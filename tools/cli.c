@@ -71,10 +71,6 @@ int cli_parse_share(const char *s, double *out)
 
 /* ---- option tables ------------------------------------------------------------------- */
 
-/* The command cli_parse read last: cli_setup's messages about flags name it. Set once per run,
- * before any other work, like the program's own name. */
-static const char *parsed_cmd;
-
 static int usage(const CliCmd *c, const char *fmt, ...)
 {
     va_list ap;
@@ -210,7 +206,6 @@ static int take(const CliCmd *c, const CliOpt *o, const char *v)
 int cli_parse(const CliCmd *c, int argc, char **argv, int *code)
 {
     int n_args = 0;
-    parsed_cmd = c->name;
     *code = EXIT_BAD_INPUT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -437,8 +432,8 @@ int cli_prepare_output(const char *path, GaErr *err)
     return ga_io_check_writable(path, err);
 }
 
-int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaParam *flags,
-              int n_flags)
+int cli_setup(const char *cmd, CliSetup *s, const char *scenario, const char *agent,
+              const GaParam *flags, int n_flags)
 {
     GaErr err = {0};
     memset(s, 0, sizeof *s);
@@ -457,9 +452,8 @@ int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaPara
         snprintf(s->abs_path, sizeof s->abs_path, "%s", buf);
     GaScenario *sc = s->sc;
     int from_file = agent == NULL;
-    char flag_prefix[64] = "", flag_where[80];
-    if (parsed_cmd)
-        snprintf(flag_prefix, sizeof flag_prefix, "gridalign %s: ", parsed_cmd);
+    char flag_prefix[64], flag_where[80];
+    snprintf(flag_prefix, sizeof flag_prefix, "gridalign %s: ", cmd);
     snprintf(flag_where, sizeof flag_where, "%s--param", flag_prefix);
     s->agent = agent ? agent : sc->agent;
     if (ga_agent_check(s->agent, NULL, 0, "", &err)) {
@@ -509,6 +503,47 @@ int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaPara
         }
     }
     return 0;
+}
+
+void cli_seeds_init(CliSeeds *s, const char *what, int total, int quiet)
+{
+    cli_progress_init(&s->prog, what, "seeds", quiet);
+    s->done = 0;
+    s->total = total;
+}
+
+void cli_seed_done(int i, int finished, void *seeds)
+{
+    CliSeeds *s = seeds;
+    (void)i;
+    (void)finished;
+    cli_progress(&s->prog, ++s->done, s->total, NULL);
+}
+
+void cli_warn_seeds(const char *label, const GaSeedResult *res, int n, int64_t steps)
+{
+    for (int i = 0; i < n; i++) {
+        char who[1100];
+        snprintf(who, sizeof who, "%s seed %" PRIu64, label, res[i].seed);
+        cli_warn_table(who, &res[i].train, steps);
+    }
+}
+
+int cli_check_diversity(const char *cmd, const CliSetup *s, double p)
+{
+    if (p > 0 && !s->sc->has_diverse) {
+        fprintf(stderr, "gridalign %s: --diversity: %s has no \"diversity\" world to draw from\n",
+                cmd, s->sc->path);
+        return EXIT_BAD_INPUT;
+    }
+    return 0;
+}
+
+int64_t cli_progress_every(int64_t steps)
+{
+    /* Often enough for a live bar on long runs, rarely enough to cost nothing. */
+    int64_t every = steps / 200;
+    return every > (1 << 20) ? (1 << 20) : every > 0 ? every : 1;
 }
 
 void cli_setup_free(CliSetup *s)

@@ -11,6 +11,7 @@
 #include "ga_agent.h"
 #include "ga_err.h"
 #include "ga_eval.h"
+#include "ga_experiment.h"
 #include "ga_json.h"
 #include "ga_record.h"
 #include "ga_render.h"
@@ -47,6 +48,19 @@ void cli_progress_init(CliProgress *p, const char *what, const char *unit, int q
 /* extra: appended text such as "return 1.93"; may be NULL. */
 void cli_progress(CliProgress *p, double done, double total, const char *extra);
 
+/* Progress over seeds, for the scheduler's on_done (ctx: a CliSeeds). */
+typedef struct {
+    CliProgress prog;
+    int done, total; /* over every experiment that reports here */
+} CliSeeds;
+
+void cli_seeds_init(CliSeeds *s, const char *what, int total, int quiet);
+void cli_seed_done(int i, int finished, void *seeds);
+
+/* Warns (cli_warn_table) for every seed of an experiment whose table filled up; label names the
+ * experiment ("run", "strawberry/qlearn"). */
+void cli_warn_seeds(const char *label, const GaSeedResult *res, int n, int64_t steps);
+
 /* The scenario and the agent a command works with. */
 typedef struct {
     GaScenario *sc; /* heap */
@@ -62,10 +76,17 @@ typedef struct {
 /* Loads the scenario and checks agent name and parameters (file first, then flags). agent may
  * be NULL for the scenario's default. The file's settings for that agent ($.agent, or
  * $.agents.<name>) come first. Returns 0 or an exit code (the error is printed; one about a
- * flag starts "gridalign CMD:", CMD the command cli_parse last read). */
-int cli_setup(CliSetup *s, const char *scenario, const char *agent, const GaParam *flags,
-              int n_flags);
+ * flag starts "gridalign CMD:"). */
+int cli_setup(const char *cmd, CliSetup *s, const char *scenario, const char *agent,
+              const GaParam *flags, int n_flags);
 void cli_setup_free(CliSetup *s);
+
+/* A training diversity p > 0 needs the scenario's diversity world: 0, or EXIT_BAD_INPUT after
+ * one line "gridalign CMD: --diversity: FILE has no "diversity" world to draw from". */
+int cli_check_diversity(const char *cmd, const CliSetup *s, double p);
+
+/* Steps between progress reports of a training run of `steps` steps. */
+int64_t cli_progress_every(int64_t steps);
 
 /* A run directory read back (ga_rundir_load): run.json, the scenario it was trained on (the
  * directory's copy unless scen is given) and its agent, checked against each other. Returns 0
@@ -152,7 +173,7 @@ typedef struct {
  * goes on; else 1 with *code its exit status: 0 after the help went to stdout, EXIT_BAD_INPUT
  * after one line "gridalign CMD: <what> (see gridalign CMD --help)" went to stderr (an unknown
  * option, a missing or bad value, a missing or unexpected argument). Options hold pointers into
- * argv. c->name is also the command cli_setup names in its messages about --agent and --param. */
+ * argv. */
 int cli_parse(const CliCmd *c, int argc, char **argv, int *code);
 
 /* c's help: usage, about, one line per option (continued lines aligned), -h, after. */

@@ -2,9 +2,8 @@
  * of training episodes drawn from the scenario's diversity world (which breaks the training
  * correlations), trains K seeds, evaluates them on the shifted worlds, and reports the proxy
  * share and the intended success rate against p with bootstrap bands across seeds: a CSV, a
- * JSON summary, and a plot drawn by gnuplot when it is installed. */
+ * JSON summary, and a plot drawn by gnuplot when it is installed (lab/ga_sweep.c). */
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +13,7 @@
 #include "ga_experiment.h"
 #include "ga_io.h"
 #include "ga_pool.h"
-#include "ga_report.h"
-
-#define MAX_LEVELS 32
-#define MAX_SEEDS CLI_MAX_SEEDS
+#include "ga_sweep.h"
 
 static const char ABOUT[] =
     "Trains --seeds agents at each training diversity p (the share of training episodes drawn\n"
@@ -28,89 +24,62 @@ static const char ABOUT[] =
     "drawn by gnuplot; run `gnuplot sweep.gp` to redraw it).\n";
 
 typedef struct {
-    CliProgress prog;
-    int done, total;
-} Progress;
-
-static void on_seed(int i, int finished, void *ctx)
-{
-    Progress *p = ctx;
-    (void)i;
-    (void)finished;
-    cli_progress(&p->prog, ++p->done, p->total, NULL);
-}
-
-/* The seed's mean, over the chosen worlds, of intended success, proxy share and competence. */
-static void seed_means(const GaScenario *sc, const GaSeedResult *r, const int *worlds, int n,
-                       double *out)
-{
-    out[0] = out[1] = out[2] = 0;
-    for (int i = 0; i < n; i++) {
-        const GaWorldEval *e = &r->world[worlds[i]];
-        out[0] += ga_stats_success_rate(&e->stats, sc->intended_obj) / n;
-        out[1] += ga_summary_proxy_share(e) / n;
-        out[2] += ga_summary_competence(e) / n;
-    }
-}
-
-static int write_plot(const char *dir, const char *agent, const char *scenario, GaErr *err)
-{
-    char path[1100];
-    snprintf(path, sizeof path, "%s/sweep.gp", dir);
-    GaOutFile f;
-    int rc = ga_io_open(&f, path, err);
-    if (rc)
-        return rc;
-    fprintf(f.f,
-            "# Redraw with: gnuplot sweep.gp (in this directory). Columns of summary.csv: p,\n"
-            "# then mean, low and high of intended success, proxy share and competence.\n"
-            "set terminal pngcairo noenhanced size 900,560 font ',11'\n"
-            "set output 'sweep.png'\n"
-            "set datafile separator ','\n"
-            "set title '%s on %s: goal misgeneralization against training diversity'\n"
-            "set xlabel 'training diversity p (share of training episodes that break the "
-            "correlation)'\n"
-            "set ylabel 'share of evaluation episodes, shifted worlds'\n"
-            "set yrange [0:1]\n"
-            "set key outside right top\n"
-            "set grid\n"
-            "plot 'summary.csv' skip 1 using 1:6:7 with filledcurves lc rgb '#d62728' "
-            "fs transparent solid 0.2 notitle, \\\n"
-            "     '' skip 1 using 1:5 with linespoints lw 2 pt 7 lc rgb '#d62728' "
-            "title 'proxy share', \\\n"
-            "     '' skip 1 using 1:3:4 with filledcurves lc rgb '#1f77b4' "
-            "fs transparent solid 0.2 notitle, \\\n"
-            "     '' skip 1 using 1:2 with linespoints lw 2 pt 5 lc rgb '#1f77b4' "
-            "title 'intended success', \\\n"
-            "     '' skip 1 using 1:8 with lines lw 1 dt 2 lc rgb '#555555' "
-            "title 'competence'\n",
-            agent, scenario);
-    return ga_io_commit(&f, err);
-}
-
-int cmd_sweep(int argc, char **argv)
-{
-    const char *scenario = NULL, *agent = NULL, *out = NULL, *envs = NULL;
-    const char *levels_text = "0,0.01,0.02,0.05,0.1,0.2";
-    int64_t seeds = 5, steps = -1, episodes = 300, threads = ga_pool_cores();
-    int quiet = 0, n_flags = 0, rc;
+    const char *scenario, *agent, *out, *envs, *levels_text;
+    int64_t seeds, steps, episodes, threads;
+    int quiet, n_flags;
     GaParam flags[GA_MAX_PARAMS];
+    double level[GA_SWEEP_MAX_LEVELS]; /* ascending */
+    int n_levels;
+} Args;
+
+/* --diversity's shares, ascending so that the table and the plot's lines run left to right. */
+static int parse_levels(Args *a)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", a->levels_text);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        double *l = a->level;
+        if (a->n_levels == GA_SWEEP_MAX_LEVELS || cli_parse_share(tok, &l[a->n_levels]))
+            return cli_usage_error("sweep", "--diversity takes up to 32 shares from 0 to 1, not %s",
+                                   tok);
+        for (int k = 0; k < a->n_levels; k++)
+            if (l[k] == l[a->n_levels])
+                return cli_usage_error("sweep", "--diversity names the share %s twice", tok);
+        a->n_levels++;
+    }
+    for (int i = 1; i < a->n_levels; i++)
+        for (int j = i; j > 0 && a->level[j] < a->level[j - 1]; j--) {
+            double t = a->level[j];
+            a->level[j] = a->level[j - 1];
+            a->level[j - 1] = t;
+        }
+    return 0;
+}
+
+static int parse(int argc, char **argv, Args *a, int *code)
+{
+    *a = (Args){.levels_text = "0,0.01,0.02,0.05,0.1,0.2",
+                .seeds = 5,
+                .steps = -1,
+                .episodes = 300,
+                .threads = ga_pool_cores()};
     const CliOpt opts[] = {
         {.name = "--diversity",
          .meta = "LIST",
          .kind = CLI_LIST,
-         .dst = CLI_DST(const char *, &levels_text),
+         .dst = CLI_DST(const char *, &a->levels_text),
          .what = "shares from 0 to 1, comma-separated",
          .help = "shares p, comma-separated (default 0,0.01,0.02,0.05,0.1,0.2)"},
-        CLI_SEEDS(&seeds, "seeds per p (default 5)"),
-        CLI_AGENT(&agent, "learner (default: the scenario's)"),
-        CLI_STEPS(&steps, "training steps (default: the scenario's for that learner)"),
-        CLI_PARAM(flags, &n_flags, "override a hyper-parameter; repeatable"),
-        CLI_ENVS(&envs, "the worlds to average over (default: every test world)"),
-        CLI_EPISODES(&episodes, "evaluation episodes per world (default 300)"),
-        CLI_THREADS(&threads, "worker threads (default: all cores)"),
-        CLI_OUT(&out, "output directory (default runs/<scenario>/sweep-<agent>)"),
-        CLI_QUIET(&quiet),
+        CLI_SEEDS(&a->seeds, "seeds per p (default 5)"),
+        CLI_AGENT(&a->agent, "learner (default: the scenario's)"),
+        CLI_STEPS(&a->steps, "training steps (default: the scenario's for that learner)"),
+        CLI_PARAM(a->flags, &a->n_flags, "override a hyper-parameter; repeatable"),
+        CLI_ENVS(&a->envs, "the worlds to average over (default: every test world)"),
+        CLI_EPISODES(&a->episodes, "evaluation episodes per world (default 300)"),
+        CLI_THREADS(&a->threads, "worker threads (default: all cores)"),
+        CLI_OUT(&a->out, "output directory (default runs/<scenario>/sweep-<agent>)"),
+        CLI_QUIET(&a->quiet),
     };
     const CliCmd command = {.name = "sweep",
                             .usage = "gridalign sweep SCENARIO [options]",
@@ -118,207 +87,179 @@ int cmd_sweep(int argc, char **argv)
                             .opts = opts,
                             .n_opts = CLI_N(opts),
                             .arg = "SCENARIO",
-                            .args = &scenario,
+                            .args = &a->scenario,
                             .min_args = 1,
                             .max_args = 1};
-    if (cli_parse(&command, argc, argv, &rc))
-        return rc;
+    if (cli_parse(&command, argc, argv, code))
+        return 1;
+    return (*code = parse_levels(a)) != 0;
+}
 
-    double level[MAX_LEVELS];
-    int n_levels = 0;
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", levels_text);
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
-        if (n_levels == MAX_LEVELS || cli_parse_share(tok, &level[n_levels]))
-            return cli_usage_error("sweep", "--diversity takes up to 32 shares from 0 to 1, not %s",
-                                   tok);
-        for (int k = 0; k < n_levels; k++)
-            if (level[k] == level[n_levels])
-                return cli_usage_error("sweep", "--diversity names the share %s twice", tok);
-        n_levels++;
-    }
-    if (n_levels == 0)
-        return cli_usage_error("sweep", "--diversity needs at least one share%s", "");
-    /* Ascending, so the table and the plot's lines run left to right. */
-    for (int a = 1; a < n_levels; a++)
-        for (int b = a; b > 0 && level[b] < level[b - 1]; b--) {
-            double t = level[b];
-            level[b] = level[b - 1];
-            level[b - 1] = t;
-        }
-
+typedef struct {
     CliSetup cs;
-    if ((rc = cli_setup(&cs, scenario, agent, flags, n_flags)))
-        return rc;
-    const GaScenario *sc = cs.sc;
-    if (!sc->has_diverse) {
-        fprintf(stderr, "%s: $.diversity: missing; a sweep draws training episodes from it\n",
-                scenario);
-        cli_setup_free(&cs);
-        return EXIT_BAD_INPUT;
-    }
-    int worlds[GA_MAX_WORLDS], n_worlds = 0;
-    if (envs) {
-        if ((n_worlds = cli_parse_envs("sweep", sc, envs, worlds)) < 0) {
-            cli_setup_free(&cs);
-            return EXIT_BAD_INPUT;
-        }
-    } else {
-        for (int w = 1; w < sc->n_worlds; w++)
-            worlds[n_worlds++] = w;
-    }
-    if (n_worlds == 0) {
-        fprintf(stderr, "the scenario has no test worlds; name worlds with --envs\n");
-        cli_setup_free(&cs);
-        return EXIT_BAD_INPUT;
-    }
+    int worlds[GA_MAX_WORLDS], n_worlds;
     char dir[1024];
-    if (out)
-        snprintf(dir, sizeof dir, "%s", out);
+    char subs[GA_SWEEP_MAX_LEVELS][1100];          /* (level) its seeds' run directories */
+    GaExperiment xs[GA_SWEEP_MAX_LEVELS];          /* (level) */
+    GaSeedResult *res, *resv[GA_SWEEP_MAX_LEVELS]; /* (level, seed), and each level's first */
+    GaSweepLevel *levels;                          /* (level) */
+    CliSeeds progress;
+} Plan;
+
+static void plan_free(Plan *p)
+{
+    free(p->res);
+    free(p->levels);
+    cli_setup_free(&p->cs);
+}
+
+/* The worlds to average over: --envs, else every test world. */
+static int plan_worlds(const Args *a, Plan *p)
+{
+    const GaScenario *sc = p->cs.sc;
+    if (a->envs)
+        return (p->n_worlds = cli_parse_envs("sweep", sc, a->envs, p->worlds)) < 0 ? EXIT_BAD_INPUT
+                                                                                   : 0;
+    for (int w = 1; w < sc->n_worlds; w++)
+        p->worlds[p->n_worlds++] = w;
+    if (p->n_worlds == 0) {
+        fprintf(stderr, "gridalign sweep: %s has no test worlds; name worlds with --envs\n",
+                a->scenario);
+        return EXIT_BAD_INPUT;
+    }
+    return 0;
+}
+
+static int plan(const Args *a, Plan *p)
+{
+    memset(p, 0, sizeof *p);
+    int rc = cli_setup("sweep", &p->cs, a->scenario, a->agent, a->flags, a->n_flags);
+    if (rc)
+        return rc;
+    const CliSetup *cs = &p->cs;
+    if (!cs->sc->has_diverse) {
+        fprintf(stderr, "%s: $.diversity: missing; a sweep draws training episodes from it\n",
+                a->scenario);
+        return EXIT_BAD_INPUT;
+    }
+    if ((rc = plan_worlds(a, p)))
+        return rc;
+    if (a->out)
+        snprintf(p->dir, sizeof p->dir, "%s", a->out);
     else
-        snprintf(dir, sizeof dir, "runs/%s/sweep-%s", sc->name, cs.agent);
-    char csv_path[1100], sum_path[1100], json_path[1100];
-    snprintf(csv_path, sizeof csv_path, "%s/sweep.csv", dir);
-    snprintf(sum_path, sizeof sum_path, "%s/summary.csv", dir);
-    snprintf(json_path, sizeof json_path, "%s/sweep.json", dir);
-    GaErr err = {0};
-    GaOutFile csv = {0}, sum = {0};
-    GaSeedResult *res = calloc((size_t)(n_levels * seeds), sizeof *res);
-    GaJson *j = NULL;
-    if (!res) {
+        snprintf(p->dir, sizeof p->dir, "runs/%s/sweep-%s", cs->sc->name, cs->agent);
+    p->res = calloc((size_t)(a->n_levels * a->seeds), sizeof *p->res);
+    p->levels = calloc((size_t)a->n_levels, sizeof *p->levels);
+    if (!p->res || !p->levels) {
         fprintf(stderr, "gridalign: out of memory\n");
-        rc = 1;
-        goto done;
+        return 1;
     }
-    if (ga_io_mkdirs(dir, &err) || ga_io_open(&csv, csv_path, &err) ||
-        ga_io_open(&sum, sum_path, &err)) {
-        rc = cli_fail_output(&err);
-        goto done;
+    GaErr err = {0};
+    static const char *const files[] = {"sweep.csv", "summary.csv", "sweep.json", "sweep.gp"};
+    char path[1200];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", p->dir, files[i]);
+        if (cli_prepare_output(path, &err))
+            return cli_fail_output(&err);
     }
-    Progress pr;
-    cli_progress_init(&pr.prog, "sweep", "seeds", quiet);
-    pr.done = 0;
-    pr.total = (int)(n_levels * seeds);
-    if (!quiet)
-        fprintf(stderr, "sweep: %s on %s, %d diversity levels x %" PRId64 " seeds\n", cs.agent,
-                sc->name, n_levels, seeds);
-    double t0 = cli_now();
-    /* Every level's seeds in one job queue: no thread waits at the end of each level. */
-    GaExperiment xs[MAX_LEVELS];
-    GaSeedResult *resv[MAX_LEVELS];
-    char subs[MAX_LEVELS][1100];
-    for (int l = 0; l < n_levels; l++) {
-        snprintf(subs[l], sizeof subs[l], "%s/p%g", dir, level[l]);
-        resv[l] = res + l * seeds;
-        xs[l] = (GaExperiment){
-            .sc = sc,
-            .scenario_abs_path = cs.abs_path,
-            .scenario_text = cs.text,
-            .scenario_len = cs.len,
-            .agent = cs.agent,
-            .params = cs.params,
-            .n_params = cs.n_params,
-            .steps = steps > 0 ? steps : cs.steps,
-            .diversity = level[l],
-            .n_seeds = (int)seeds,
-            .first_seed = 0,
-            .threads = (int)threads,
-            .episodes = (int)episodes,
-            .out_dir = subs[l],
+    cli_seeds_init(&p->progress, "sweep", (int)(a->n_levels * a->seeds), a->quiet);
+    for (int l = 0; l < a->n_levels; l++) {
+        snprintf(p->subs[l], sizeof p->subs[l], "%s/p%g", p->dir, a->level[l]);
+        p->resv[l] = p->res + l * a->seeds;
+        p->xs[l] = (GaExperiment){
+            .sc = cs->sc,
+            .scenario_abs_path = cs->abs_path,
+            .scenario_text = cs->text,
+            .scenario_len = cs->len,
+            .agent = cs->agent,
+            .params = cs->params,
+            .n_params = cs->n_params,
+            .steps = a->steps > 0 ? a->steps : cs->steps,
+            .diversity = a->level[l],
+            .n_seeds = (int)a->seeds,
+            .threads = (int)a->threads,
+            .episodes = (int)a->episodes,
+            .out_dir = p->subs[l],
             .version = cli_version,
             .commit = cli_commit,
-            .on_done = on_seed,
-            .ctx = &pr,
+            .on_done = cli_seed_done,
+            .ctx = &p->progress,
         };
     }
-    if ((rc = ga_experiments_run(xs, n_levels, resv, &err))) {
-        rc = rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
-        goto done;
-    }
-    double wall = cli_now() - t0;
+    return 0;
+}
 
-    fprintf(csv.f, "p,seed,world,intended_success,proxy_share,competence\n");
-    fprintf(sum.f, "p,intended_success,intended_success_lo,intended_success_hi,proxy_share,"
-                   "proxy_share_lo,proxy_share_hi,competence,competence_lo,competence_hi\n");
-    j = ga_json_object();
-    ga_report_add_scenario(j, "scenario", sc);
-    ga_json_add_str(j, "agent", cs.agent);
-    ga_json_add_num(j, "seeds", (double)seeds);
-    ga_json_add_num(j, "episodes_per_world", (double)episodes);
-    GaJson *jw = ga_json_add_array(j, "worlds");
-    for (int i = 0; i < n_worlds; i++)
-        ga_json_add_str(jw, NULL, sc->world[worlds[i]].name);
-    GaJson *jl = ga_json_add_array(j, "levels");
-    printf("sweep: %s on %s, %" PRId64 " seed%s per level, averaged over %d world%s (%.1f s)"
-           "\n\n%-8s  %-24s  %-24s  %s\n",
-           cs.agent, sc->name, seeds, seeds == 1 ? "" : "s", n_worlds, n_worlds == 1 ? "" : "s",
-           wall, "p", "intended success", "proxy share", "competence");
-    for (int l = 0; l < n_levels; l++) {
-        double per_seed[3][MAX_SEEDS], scratch[2000];
-        for (int s = 0; s < seeds; s++) {
-            const GaSeedResult *r = &res[l * seeds + s];
-            double m[3];
-            seed_means(sc, r, worlds, n_worlds, m);
-            for (int k = 0; k < 3; k++)
-                per_seed[k][s] = m[k];
-            for (int i = 0; i < n_worlds; i++) {
-                const GaWorldEval *e = &r->world[worlds[i]];
-                fprintf(csv.f, "%g,%" PRIu64 ",%s,%.6g,%.6g,%.6g\n", level[l], r->seed,
-                        sc->world[worlds[i]].name,
-                        ga_stats_success_rate(&e->stats, sc->intended_obj),
-                        ga_summary_proxy_share(e), ga_summary_competence(e));
-            }
-        }
-        GaJson *lj = ga_json_add_object(jl, NULL);
-        ga_json_add_num(lj, "p", level[l]);
-        fprintf(sum.f, "%g", level[l]);
-        printf("%-8g", level[l]);
-        static const char *const names[3] = {"intended_success", "proxy_share", "competence"};
-        for (int k = 0; k < 3; k++) {
-            double mean = 0, lo, hi;
-            for (int s = 0; s < seeds; s++)
-                mean += per_seed[k][s] / (double)seeds;
-            /* A fixed bootstrap seed: the bands are part of the deterministic output. */
-            GaRng rng = ga_rng_make(0x5EED5EED);
-            ga_bootstrap_mean_ci(per_seed[k], (int)seeds, 2000, &rng, scratch, &lo, &hi);
-            fprintf(sum.f, ",%.6g,%.6g,%.6g", mean, lo, hi);
-            char cell[48];
-            snprintf(cell, sizeof cell, "%.2f [%.2f, %.2f]", mean, lo, hi);
-            printf(k < 2 ? "  %-24s" : "  %s", cell);
-            GaJson *mj = ga_json_add_object(lj, names[k]);
-            ga_json_add_num(mj, "mean", mean);
-            GaJson *ci = ga_json_add_array(mj, "bootstrap_ci95");
-            ga_json_add_num(ci, NULL, lo);
-            ga_json_add_num(ci, NULL, hi);
-            GaJson *ps = ga_json_add_array(mj, "per_seed");
-            for (int s = 0; s < seeds; s++)
-                ga_json_add_num(ps, NULL, per_seed[k][s]);
-        }
-        fputc('\n', sum.f);
-        printf("\n");
-    }
-    ga_json_add_num(j, "wall_seconds", wall);
-    if (ga_io_commit(&csv, &err) || ga_io_commit(&sum, &err) || ga_json_write(j, json_path, &err) ||
-        write_plot(dir, cs.agent, sc->name, &err)) {
-        rc = cli_fail_output(&err);
-        goto done;
-    }
-    /* The plot is drawn by gnuplot, a separate program: its absence costs the picture, not the
-     * results. */
+/* Every level's seeds in one job queue (no thread waits at the end of a level), then the
+ * numbers and files. */
+static int run(const Args *a, Plan *p, GaSweep *sw, double *wall)
+{
+    if (!a->quiet)
+        fprintf(stderr, "sweep: %s on %s, %d diversity levels x %" PRId64 " seeds\n", p->cs.agent,
+                p->cs.sc->name, a->n_levels, a->seeds);
+    GaErr err = {0};
+    double t0 = cli_now();
+    int rc = ga_experiments_run(p->xs, a->n_levels, p->resv, &err);
+    if (rc)
+        return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
+    *wall = cli_now() - t0;
+    *sw = (GaSweep){p->cs.sc,         p->cs.agent, a->n_levels, a->level, (int)a->seeds,
+                    (int)a->episodes, p->worlds,   p->n_worlds, p->res};
+    ga_sweep_summarise(sw, p->levels);
+    if (ga_sweep_write(p->dir, sw, p->levels, *wall, &err))
+        return cli_fail_output(&err);
+    return 0;
+}
+
+/* The plot is drawn by gnuplot, a separate program: its absence costs the picture, not the
+ * results. Returns whether sweep.png was drawn. */
+static int draw_plot(const char *dir)
+{
     char cmd[2300];
     snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot sweep.gp 2>/dev/null", dir);
-    int drew = strchr(dir, '\'') == NULL && system(cmd) == 0;
+    return strchr(dir, '\'') == NULL && system(cmd) == 0;
+}
+
+static void print(const GaSweep *sw, const Plan *p, double wall)
+{
+    printf("sweep: %s on %s, %d seed%s per level, averaged over %d world%s (%.1f s)"
+           "\n\n%-8s  %-24s  %-24s  %s\n",
+           sw->agent, sw->sc->name, sw->seeds, sw->seeds == 1 ? "" : "s", sw->n_worlds,
+           sw->n_worlds == 1 ? "" : "s", wall, "p", "intended success", "proxy share",
+           "competence");
+    for (int l = 0; l < sw->n_levels; l++) {
+        printf("%-8g", p->levels[l].p);
+        for (int k = 0; k < GA_SWEEP_MEASURES; k++) {
+            const GaSweepMeasure *m = &p->levels[l].m[k];
+            char cell[48];
+            snprintf(cell, sizeof cell, "%.2f [%.2f, %.2f]", m->mean, m->lo, m->hi);
+            printf(k < 2 ? "  %-24s" : "  %s", cell);
+        }
+        printf("\n");
+    }
+    int drew = draw_plot(p->dir);
     printf("\nwrote %s/{sweep.csv,summary.csv,sweep.json,sweep.gp%s} and the run directories\n",
-           dir, drew ? ",sweep.png" : "");
+           p->dir, drew ? ",sweep.png" : "");
     if (!drew)
         fprintf(stderr, "sweep: gnuplot did not draw sweep.png (is gnuplot installed?); the data "
                         "and sweep.gp are written\n");
-done:
-    ga_io_abort(&csv);
-    ga_io_abort(&sum);
-    ga_json_free(j);
-    free(res);
-    cli_setup_free(&cs);
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    Args a;
+    int rc;
+    if (parse(argc, argv, &a, &rc))
+        return rc;
+    Plan *p = malloc(sizeof *p);
+    if (!p) {
+        fprintf(stderr, "gridalign: out of memory\n");
+        return 1;
+    }
+    GaSweep sw;
+    double wall = 0;
+    if (!(rc = plan(&a, p)) && !(rc = run(&a, p, &sw, &wall)))
+        print(&sw, p, wall);
+    plan_free(p);
+    free(p);
     return rc;
 }

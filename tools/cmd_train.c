@@ -27,25 +27,29 @@ static void on_progress(const GaProgress *p, void *ctx)
     cli_progress(ctx, (double)p->steps, (double)p->total, extra);
 }
 
-int cmd_train(int argc, char **argv)
-{
-    const char *scenario = NULL, *agent = NULL, *out = NULL;
-    int64_t seed = 0, steps = -1, eval_eps = 1000, eval_seed = 0;
-    int quiet = 0, n_flags = 0, rc;
-    double diversity = 0;
+typedef struct {
+    const char *scenario, *agent, *out;
+    int64_t seed, steps, eval_eps, eval_seed;
+    int quiet, n_flags;
+    double diversity;
     GaParam flags[GA_MAX_PARAMS];
+} Args;
+
+static int parse(int argc, char **argv, Args *a, int *code)
+{
+    *a = (Args){.steps = -1, .eval_eps = 1000};
     const CliOpt opts[] = {
-        CLI_AGENT(&agent, "learner (default: the scenario's; known: qlearn, dqn)"),
-        CLI_SEED(&seed, "run seed, 0 to 2^63-1 (default 0)"),
-        CLI_STEPS(&steps, "training steps (default: the scenario's agent.steps)"),
-        CLI_OUT(&out, "run directory (default runs/<scenario>/<agent>-seed<N>)"),
-        CLI_PARAM(flags, &n_flags, "override a hyper-parameter; repeatable"),
-        CLI_DIVERSITY(&diversity, "draw a share P of training episodes from the scenario's\n"
-                                  "diversity world, which breaks its correlations (default 0)"),
-        CLI_OPT_INT("--eval-episodes", "N", &eval_eps, 1, CLI_MAX_EPISODES,
+        CLI_AGENT(&a->agent, "learner (default: the scenario's; known: qlearn, dqn)"),
+        CLI_SEED(&a->seed, "run seed, 0 to 2^63-1 (default 0)"),
+        CLI_STEPS(&a->steps, "training steps (default: the scenario's agent.steps)"),
+        CLI_OUT(&a->out, "run directory (default runs/<scenario>/<agent>-seed<N>)"),
+        CLI_PARAM(a->flags, &a->n_flags, "override a hyper-parameter; repeatable"),
+        CLI_DIVERSITY(&a->diversity, "draw a share P of training episodes from the scenario's\n"
+                                     "diversity world, which breaks its correlations (default 0)"),
+        CLI_OPT_INT("--eval-episodes", "N", &a->eval_eps, 1, CLI_MAX_EPISODES,
                     "episodes of the final greedy evaluation (default 1000)"),
-        CLI_EVAL_SEED(&eval_seed, "seed of the evaluation layouts (default 0)"),
-        CLI_QUIET(&quiet),
+        CLI_EVAL_SEED(&a->eval_seed, "seed of the evaluation layouts (default 0)"),
+        CLI_QUIET(&a->quiet),
     };
     const CliCmd command = {.name = "train",
                             .usage = "gridalign train SCENARIO [options]",
@@ -54,73 +58,75 @@ int cmd_train(int argc, char **argv)
                             .opts = opts,
                             .n_opts = CLI_N(opts),
                             .arg = "SCENARIO",
-                            .args = &scenario,
+                            .args = &a->scenario,
                             .min_args = 1,
                             .max_args = 1};
-    if (cli_parse(&command, argc, argv, &rc))
-        return rc;
-    CliSetup s;
-    if ((rc = cli_setup(&s, scenario, agent, flags, n_flags)))
-        return rc;
-    GaScenario *sc = s.sc;
-    if (steps < 0)
-        steps = s.steps;
-    if (diversity > 0 && !sc->has_diverse) {
-        fprintf(stderr,
-                "gridalign train: --diversity: %s has no \"diversity\" world to draw from\n",
-                scenario);
-        cli_setup_free(&s);
-        return EXIT_BAD_INPUT;
-    }
-    char dir[1024], parent[300];
-    snprintf(parent, sizeof parent, "runs/%s", sc->name);
-    if (out)
-        snprintf(dir, sizeof dir, "%s", out);
-    else
-        ga_rundir_name(dir, sizeof dir, parent, s.agent, diversity, (uint64_t)seed);
+    return cli_parse(&command, argc, argv, code);
+}
 
+/* The scenario and learner (s), the training steps and the run directory. */
+static int plan(Args *a, CliSetup *s, char *dir, size_t n)
+{
+    int rc = cli_setup("train", s, a->scenario, a->agent, a->flags, a->n_flags);
+    if (rc || (rc = cli_check_diversity("train", s, a->diversity))) {
+        cli_setup_free(s);
+        return rc;
+    }
+    if (a->steps < 0)
+        a->steps = s->steps;
+    char parent[300];
+    snprintf(parent, sizeof parent, "runs/%s", s->sc->name);
+    if (a->out)
+        snprintf(dir, n, "%s", a->out);
+    else
+        ga_rundir_name(dir, n, parent, s->agent, a->diversity, (uint64_t)a->seed);
+    return 0;
+}
+
+static int run(const Args *a, const CliSetup *s, const char *dir, GaAgent *ag, GaTrainResult *res)
+{
     CliProgress prog;
-    cli_progress_init(&prog, "train", "steps", quiet);
+    cli_progress_init(&prog, "train", "steps", a->quiet);
     GaTrainJob job = {
-        .sc = sc,
-        .scenario_abs_path = s.abs_path,
-        .scenario_text = s.text,
-        .scenario_len = s.len,
-        .agent = s.agent,
-        .params = s.params,
-        .n_params = s.n_params,
-        .seed = (uint64_t)seed,
-        .steps = steps,
-        .diversity = diversity,
+        .sc = s->sc,
+        .scenario_abs_path = s->abs_path,
+        .scenario_text = s->text,
+        .scenario_len = s->len,
+        .agent = s->agent,
+        .params = s->params,
+        .n_params = s->n_params,
+        .seed = (uint64_t)a->seed,
+        .steps = a->steps,
+        .diversity = a->diversity,
         .dir = dir,
-        .eval_episodes = (int)eval_eps,
-        .eval_seed = (uint64_t)eval_seed,
+        .eval_episodes = (int)a->eval_eps,
+        .eval_seed = (uint64_t)a->eval_seed,
         .version = cli_version,
         .commit = cli_commit,
         .on_progress = on_progress,
-        /* Often enough for a live bar on long runs, rarely enough to cost nothing. */
-        .progress_every = steps / 200 > (1 << 20) ? (1 << 20)
-                          : steps / 200 > 0       ? steps / 200
-                                                  : 1,
+        .progress_every = cli_progress_every(a->steps),
         .ctx = &prog,
     };
-    if (!quiet)
+    if (!a->quiet)
         fprintf(stderr, "training %s on %s (seed %" PRId64 ", %" PRId64 " steps, diversity %g)\n",
-                s.agent, sc->name, seed, steps, diversity);
-    GaAgent ag;
-    GaTrainResult res;
+                s->agent, s->sc->name, a->seed, a->steps, a->diversity);
     GaErr err = {0};
-    if ((rc = ga_rundir_train(&job, &ag, &res, &err))) {
-        cli_setup_free(&s);
+    int rc = ga_rundir_train(&job, ag, res, &err);
+    if (rc)
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
-    }
-    cli_warn_table(dir, &res, steps);
-    const GaStats *ev = &res.eval_train;
+    cli_warn_table(dir, res, a->steps);
+    return 0;
+}
+
+static void print(const Args *a, const CliSetup *s, const char *dir, const GaTrainResult *res)
+{
+    const GaScenario *sc = s->sc;
+    const GaStats *ev = &res->eval_train;
     char sps[16];
-    cli_si(res.wall_seconds > 0 ? (double)steps / res.wall_seconds : 0, sps, sizeof sps);
+    cli_si(res->wall_seconds > 0 ? (double)a->steps / res->wall_seconds : 0, sps, sizeof sps);
     printf("trained %s on %s, seed %" PRId64 ": %" PRId64 " steps, %" PRId64
            " episodes in %.2f s (%s steps/s)\n",
-           s.agent, sc->name, seed, steps, res.episodes, res.wall_seconds, sps);
+           s->agent, sc->name, a->seed, a->steps, res->episodes, res->wall_seconds, sps);
     printf("greedy evaluation, %" PRId64 " fresh training-world episodes (mean length %.1f):\n",
            ev->episodes, ga_stats_mean_length(ev));
     printf("  %-32s %12s %9s\n", "objective", "mean return", "success");
@@ -131,8 +137,26 @@ int cmd_train(int argc, char **argv)
         printf("  %-32s %12.3f %9.3f\n", label, ga_stats_mean_return(ev, o),
                ga_stats_success_rate(ev, o));
     }
-    printf("wrote %s/{agent.bin,curve.csv,run.json,scenario.json}\n", dir);
-    ga_agent_free(&ag);
+    printf("wrote %s/{" GA_RUN_AGENT "," GA_RUN_CURVE "," GA_RUN_INFO "," GA_RUN_SCENARIO "}\n",
+           dir);
+}
+
+int cmd_train(int argc, char **argv)
+{
+    Args a;
+    CliSetup s;
+    GaAgent ag;
+    GaTrainResult res;
+    char dir[1024];
+    int rc;
+    if (parse(argc, argv, &a, &rc))
+        return rc;
+    if ((rc = plan(&a, &s, dir, sizeof dir)))
+        return rc;
+    if ((rc = run(&a, &s, dir, &ag, &res)) == 0) {
+        print(&a, &s, dir, &res);
+        ga_agent_free(&ag);
+    }
     cli_setup_free(&s);
-    return 0;
+    return rc;
 }

@@ -2,6 +2,7 @@
  * came for (which worlds show goal misgeneralization) cannot be missed. */
 #include "report_print.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -103,6 +104,29 @@ void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals,
         fprintf(f, "  %8.0f%%  %s\n", 100 * ga_summary_competence(e), ga_verdict_names[verdict[i]]);
     }
     print_findings(f, sc, verdict, worlds, n, "");
+}
+
+void print_per_seed(FILE *f, const GaScenario *sc, const GaSeedResult *res, int n)
+{
+    int width[GA_MAX_WORLDS];
+    fprintf(f, "per seed: intended success / proxy share on each world\n%-6s", "seed");
+    for (int w = 0; w < sc->n_worlds; w++) {
+        int len = (int)strlen(sc->world[w].name);
+        width[w] = len > 9 ? len : 9;
+        fprintf(f, "  %*s", width[w], sc->world[w].name);
+    }
+    fputc('\n', f);
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "%-6" PRIu64, res[i].seed);
+        for (int w = 0; w < sc->n_worlds; w++) {
+            const GaWorldEval *e = &res[i].world[w];
+            char cell[32];
+            snprintf(cell, sizeof cell, "%.2f/%.2f",
+                     ga_stats_success_rate(&e->stats, sc->intended_obj), ga_summary_proxy_share(e));
+            fprintf(f, "  %*s", width[w], cell);
+        }
+        fputc('\n', f);
+    }
 }
 
 void print_across_seeds(FILE *f, const GaScenario *sc, const GaSeedResult *res, int n_seeds)

@@ -11,6 +11,9 @@
 /* Two tables (returns per objective; what the agent pursued) and the findings. */
 void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals, int n);
 
+/* Per seed and world: intended success / proxy share (gridalign run). */
+void print_per_seed(FILE *f, const GaScenario *sc, const GaSeedResult *res, int n);
+
 /* The across-seed table of gridalign run and batch, then per-seed verdicts. */
 void print_across_seeds(FILE *f, const GaScenario *sc, const GaSeedResult *res, int n_seeds);
 
