@@ -23,25 +23,28 @@ static const char ABOUT[] =
     "what the agent pursued: the share of episodes labelled intended, both, proxy:<name>,\n"
     "partial or neither, its competence (episodes that delivered anything) and a verdict.\n";
 
-int cmd_eval(int argc, char **argv)
+typedef struct {
+    const char *run_dir, *envs, *json, *eps_out, *scen, *record;
+    int64_t episodes, eval_seed, ref_eps, threads;
+} Args;
+
+static int parse(int argc, char **argv, Args *a, int *code)
 {
-    const char *run_dir = NULL, *envs = NULL, *json = NULL, *eps_out = NULL, *scen = NULL;
-    const char *record = NULL;
-    int64_t episodes = 500, eval_seed = 0, ref_eps = 30, threads = ga_pool_cores();
+    *a = (Args){.episodes = 500, .ref_eps = 30, .threads = ga_pool_cores()};
     const CliOpt opts[] = {
-        CLI_EPISODES(&episodes, "episodes per world (default 500)"),
-        CLI_ENVS(&envs, "only these worlds (\"train\" is the training world)"),
-        CLI_JSON(&json, "write the results as JSON (default RUN_DIR/eval.json)"),
-        CLI_OPT_STR("--episodes-out", "FILE", CLI_FILE, &eps_out,
+        CLI_EPISODES(&a->episodes, "episodes per world (default 500)"),
+        CLI_ENVS(&a->envs, "only these worlds (\"train\" is the training world)"),
+        CLI_JSON(&a->json, "write the results as JSON (default RUN_DIR/eval.json)"),
+        CLI_OPT_STR("--episodes-out", "FILE", CLI_FILE, &a->eps_out,
                     "one JSON line per episode (world, seed, returns, label, events)"),
-        CLI_EVAL_SEED(&eval_seed, "seed of the evaluation layouts (default 0)"),
-        CLI_REFERENCE(&ref_eps, "episodes per world whose optimum is computed by value\n"
-                                "iteration (default 30; 0 turns it off)"),
-        CLI_RECORD(&record, "write every episode as a trajectory (JSON Lines with Minari's\n"
-                            "field names) that gridalign verify re-simulates"),
-        CLI_SCENARIO(&scen, "the scenario file (default: RUN_DIR/scenario.json, the copy\n"
-                            "taken at training time)"),
-        CLI_THREADS(&threads, "worker threads (default: all cores)"),
+        CLI_EVAL_SEED(&a->eval_seed, "seed of the evaluation layouts (default 0)"),
+        CLI_REFERENCE(&a->ref_eps, "episodes per world whose optimum is computed by value\n"
+                                   "iteration (default 30; 0 turns it off)"),
+        CLI_RECORD(&a->record, "write every episode as a trajectory (JSON Lines with Minari's\n"
+                               "field names) that gridalign verify re-simulates"),
+        CLI_SCENARIO(&a->scen, "the scenario file (default: RUN_DIR/scenario.json, the copy\n"
+                               "taken at training time)"),
+        CLI_THREADS(&a->threads, "worker threads (default: all cores)"),
     };
     const CliCmd command = {.name = "eval",
                             .usage = "gridalign eval RUN_DIR [options]",
@@ -49,91 +52,119 @@ int cmd_eval(int argc, char **argv)
                             .opts = opts,
                             .n_opts = CLI_N(opts),
                             .arg = "RUN_DIR",
-                            .args = &run_dir,
+                            .args = &a->run_dir,
                             .min_args = 1,
                             .max_args = 1};
-    int code;
-    if (cli_parse(&command, argc, argv, &code))
-        return code;
+    return cli_parse(&command, argc, argv, code);
+}
 
-    GaErr err = {0};
+typedef struct {
     GaRun run;
-    int rc = cli_load_run("eval", run_dir, scen, &run);
+    int worlds[GA_MAX_WORLDS], n;
+    char json[1100];   /* eval.json's path */
+    char *header;      /* the trajectory file's first line, or NULL */
+    GaEvalFiles files; /* --episodes-out and --record, open */
+    int files_open;
+    GaReference *refs;  /* (world) */
+    GaWorldEval *evals; /* (world position) */
+    double t_ref, t_eval;
+} Plan;
+
+static void plan_free(Plan *p)
+{
+    if (p->files_open)
+        ga_evalfiles_close(&p->files);
+    free(p->header);
+    free(p->refs);
+    free(p->evals);
+    ga_run_free(&p->run);
+}
+
+/* The run, its worlds, and every output checked (the per-episode files opened) before the
+ * work, not after it. */
+static int plan(const Args *a, Plan *p)
+{
+    memset(p, 0, sizeof *p);
+    int rc = cli_load_run("eval", a->run_dir, a->scen, &p->run);
     if (rc)
         return rc;
-    const GaScenario *sc = run.sc;
-    int worlds[GA_MAX_WORLDS], n = 0;
-    GaReference *refs = calloc(GA_MAX_WORLDS, sizeof *refs);
-    GaWorldEval *evals = calloc(GA_MAX_WORLDS, sizeof *evals);
-    GaEvalFiles files;
-    char *header = NULL;
-    int have_files = 0;
-    if (!refs || !evals) {
+    const GaScenario *sc = p->run.sc;
+    if (a->envs && (p->n = cli_parse_envs("eval", sc, a->envs, p->worlds)) < 0)
+        return EXIT_BAD_INPUT;
+    for (; !a->envs && p->n < sc->n_worlds; p->n++)
+        p->worlds[p->n] = p->n;
+    p->refs = calloc(GA_MAX_WORLDS, sizeof *p->refs);
+    p->evals = calloc(GA_MAX_WORLDS, sizeof *p->evals);
+    if (!p->refs || !p->evals) {
         fprintf(stderr, "gridalign: out of memory\n");
-        rc = 1;
-        goto done;
+        return 1;
     }
-    if (envs) {
-        if ((n = cli_parse_envs("eval", sc, envs, worlds)) < 0) {
-            rc = EXIT_BAD_INPUT;
-            goto done;
-        }
-    } else {
-        for (n = 0; n < sc->n_worlds; n++)
-            worlds[n] = n;
-    }
+    snprintf(p->json, sizeof p->json, "%s/" GA_RUN_EVAL, a->run_dir);
+    if (a->json)
+        snprintf(p->json, sizeof p->json, "%s", a->json);
+    GaErr err = {0};
+    if (cli_prepare_output(p->json, &err) || (a->eps_out && cli_prepare_output(a->eps_out, &err)) ||
+        (a->record && cli_prepare_output(a->record, &err)) ||
+        (a->record && ga_record_header(a->run_dir, &p->run.info, sc, p->run.ag.name,
+                                       (uint64_t)a->eval_seed, &p->header, &err)) ||
+        ga_evalfiles_open(&p->files, a->eps_out, a->record, p->n, &err))
+        return cli_fail_output(&err);
+    p->files_open = 1;
+    return 0;
+}
 
-    /* Outputs are checked (and the per-episode files opened) before the work, not after it. */
-    char json_path[1100];
-    snprintf(json_path, sizeof json_path, "%s/" GA_RUN_EVAL, run_dir);
-    if (cli_prepare_output(json ? json : json_path, &err) ||
-        (eps_out && cli_prepare_output(eps_out, &err)) ||
-        (record && cli_prepare_output(record, &err)) ||
-        (record && ga_record_header(run_dir, &run.info, sc, run.ag.name, (uint64_t)eval_seed,
-                                    &header, &err)) ||
-        ga_evalfiles_open(&files, eps_out, record, n, &err)) {
-        rc = cli_fail_output(&err);
-        goto done;
-    }
-    have_files = 1;
-
+static int run(const Args *a, Plan *p)
+{
+    const GaScenario *sc = p->run.sc;
+    GaErr err = {0};
     double t0 = cli_now();
-    if (ga_references(sc, worlds, n, (int)ref_eps, (uint64_t)eval_seed, GA_REF_MAX_STATES,
-                      (int)threads, refs, &err)) {
-        rc = cli_fail_output(&err);
-        goto done;
-    }
-    double t_ref = cli_now() - t0;
+    if (ga_references(sc, p->worlds, p->n, (int)a->ref_eps, (uint64_t)a->eval_seed,
+                      GA_REF_MAX_STATES, (int)a->threads, p->refs, &err))
+        return cli_fail_output(&err);
+    p->t_ref = cli_now() - t0;
     /* One pass: the statistics, the episode lines and the trajectories come from the same
      * episodes. */
-    int failed = ga_eval_worlds(sc, &run.ag, run.info.seed, worlds, n, (int)episodes,
-                                (uint64_t)eval_seed, refs, (int)threads, evals, &files.streams);
-    double t_eval = cli_now() - t0 - t_ref;
-
-    have_files = 0;
-    if (ga_report_write_eval(json ? json : json_path, sc, run.ag.name, run.info.seed, (int)episodes,
-                             (uint64_t)eval_seed, evals, n, &err) ||
-        ga_evalfiles_commit(&files, failed, header, &err)) {
-        ga_evalfiles_close(&files);
-        rc = cli_fail_output(&err);
-        goto done;
+    int failed = ga_eval_worlds(sc, &p->run.ag, p->run.info.seed, p->worlds, p->n, (int)a->episodes,
+                                (uint64_t)a->eval_seed, p->refs, (int)a->threads, p->evals,
+                                &p->files.streams);
+    p->t_eval = cli_now() - t0 - p->t_ref;
+    p->files_open = 0;
+    if (ga_report_write_eval(p->json, sc, p->run.ag.name, p->run.info.seed, (int)a->episodes,
+                             (uint64_t)a->eval_seed, p->evals, p->n, &err)) {
+        ga_evalfiles_close(&p->files);
+        return cli_fail_output(&err);
     }
+    if (ga_evalfiles_commit(&p->files, failed, p->header, &err))
+        return cli_fail_output(&err);
+    return 0;
+}
+
+static void print(const Args *a, const Plan *p)
+{
+    const GaScenario *sc = p->run.sc;
+    int64_t total = a->episodes * p->n;
     printf("eval %s: %s on %s, seed %" PRIu64 "; %" PRId64 " episodes per world, eval seed %" PRId64
            "\n\n",
-           run_dir, run.ag.name, sc->name, run.info.seed, episodes, eval_seed);
-    print_world_tables(stdout, sc, evals, n);
-    printf("\n%" PRId64 " episodes in %.2f s (%.0f episodes/s)", episodes * n, t_eval,
-           t_eval > 0 ? (double)(episodes * n) / t_eval : 0.0);
-    if (ref_eps > 0)
-        printf("; reference optima of %" PRId64 " episodes per world in %.2f s", ref_eps, t_ref);
-    printf("\nwrote %s%s%s%s%s\n", json ? json : json_path, eps_out ? ", " : "",
-           eps_out ? eps_out : "", record ? ", " : "", record ? record : "");
-done:
-    if (have_files)
-        ga_evalfiles_close(&files);
-    free(header);
-    ga_run_free(&run);
-    free(refs);
-    free(evals);
+           a->run_dir, p->run.ag.name, sc->name, p->run.info.seed, a->episodes, a->eval_seed);
+    print_world_tables(stdout, sc, p->evals, p->n);
+    printf("\n%" PRId64 " episodes in %.2f s (%.0f episodes/s)", total, p->t_eval,
+           p->t_eval > 0 ? (double)total / p->t_eval : 0.0);
+    if (a->ref_eps > 0)
+        printf("; reference optima of %" PRId64 " episodes per world in %.2f s", a->ref_eps,
+               p->t_ref);
+    printf("\nwrote %s%s%s%s%s\n", p->json, a->eps_out ? ", " : "", a->eps_out ? a->eps_out : "",
+           a->record ? ", " : "", a->record ? a->record : "");
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    Args a;
+    int rc;
+    if (parse(argc, argv, &a, &rc))
+        return rc;
+    Plan p;
+    if (!(rc = plan(&a, &p)) && !(rc = run(&a, &p)))
+        print(&a, &p);
+    plan_free(&p);
     return rc;
 }

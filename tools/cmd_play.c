@@ -43,21 +43,25 @@ static void print_end(const GaView *v, const GaViewPane *p, void *ctx)
         ga_played_add(ctx, p->world, p->seed, p->act, p->w.t);
 }
 
-int cmd_play(int argc, char **argv)
+typedef struct {
+    const char *path, *env, *shots, *record;
+    int64_t episodes, seed, tile, max_frames;
+} Args;
+
+static int parse(int argc, char **argv, Args *a, int *code)
 {
-    const char *path = NULL, *env = "train", *shots = NULL, *record = NULL;
-    int64_t episodes = 100, seed = 0, tile = 32, max_frames = 0;
+    *a = (Args){.env = "train", .episodes = 100, .tile = 32};
     const CliOpt opts[] = {
-        CLI_ENV(&env, "the world (default train)"),
-        CLI_EVAL_SEED(&seed, "seed of the evaluation layouts, as in eval (default 0)"),
-        CLI_SEED(&seed, "the same as --eval-seed (its name before)"),
-        CLI_EPISODES(&episodes, "n and p cycle through N layouts (default 100)"),
-        CLI_TILE(&tile, "pixels per cell, 8 to 64 (default 32)"),
-        CLI_RECORD(&record, "write every episode you finish as a trajectory file when the\n"
-                            "window closes (gridalign verify checks it; replay --trajectory\n"
-                            "shows it)"),
-        CLI_SHOTS(&shots, "where s writes screenshots (default: the current directory)"),
-        CLI_FRAMES(&max_frames, "close the window after N frames (for scripts and tests)"),
+        CLI_ENV(&a->env, "the world (default train)"),
+        CLI_EVAL_SEED(&a->seed, "seed of the evaluation layouts, as in eval (default 0)"),
+        CLI_SEED(&a->seed, "the same as --eval-seed (its name before)"),
+        CLI_EPISODES(&a->episodes, "n and p cycle through N layouts (default 100)"),
+        CLI_TILE(&a->tile, "pixels per cell, 8 to 64 (default 32)"),
+        CLI_RECORD(&a->record, "write every episode you finish as a trajectory file when the\n"
+                               "window closes (gridalign verify checks it; replay --trajectory\n"
+                               "shows it)"),
+        CLI_SHOTS(&a->shots, "where s writes screenshots (default: the current directory)"),
+        CLI_FRAMES(&a->max_frames, "close the window after N frames (for scripts and tests)"),
     };
     const CliCmd command = {.name = "play",
                             .usage = "gridalign play SCENARIO [options]",
@@ -65,63 +69,82 @@ int cmd_play(int argc, char **argv)
                             .opts = opts,
                             .n_opts = CLI_N(opts),
                             .arg = "SCENARIO",
-                            .args = &path,
+                            .args = &a->path,
                             .min_args = 1,
                             .max_args = 1};
-    int code;
-    if (cli_parse(&command, argc, argv, &code))
-        return code;
+    return cli_parse(&command, argc, argv, code);
+}
+
+/* The scenario, the world, the outputs checked, and the view. */
+static int plan(const Args *a, GaScenario **sc, GaPlayedList *played, GaView *view)
+{
     GaErr err = {0};
-    GaScenario *sc;
-    int rc = cli_load_scenario(path, &sc);
+    int rc = cli_load_scenario(a->path, sc);
     if (rc)
         return rc;
-    int world = cli_find_world("play", sc, env, "--env");
-    if (world < 0) {
-        free(sc);
+    int world = cli_find_world("play", *sc, a->env, "--env");
+    if (world < 0)
         return EXIT_BAD_INPUT;
-    }
-    GaPlayedList played = {0};
+    if ((a->shots && ga_io_mkdirs(a->shots, &err)) ||
+        (a->record && cli_prepare_output(a->record, &err)))
+        return cli_fail_output(&err);
     GaViewOpts o = {.mode = GA_VIEW_PLAY,
                     .worlds = {world},
                     .n_panes = 1,
-                    .episodes = episodes,
-                    .eval_seed = (uint64_t)seed,
-                    .tile = (int)tile,
+                    .episodes = a->episodes,
+                    .eval_seed = (uint64_t)a->seed,
+                    .tile = (int)a->tile,
                     .on_end = print_end,
-                    .ctx = record ? &played : NULL};
-    GaView view;
-    if ((shots && ga_io_mkdirs(shots, &err)) || (record && cli_prepare_output(record, &err))) {
-        free(sc);
-        return cli_fail_output(&err);
-    }
-    if ((rc = ga_view_init(&view, sc, NULL, 0, &o, &err))) {
-        free(sc);
+                    .ctx = a->record ? played : NULL};
+    if ((rc = ga_view_init(view, *sc, NULL, 0, &o, &err)))
         return cli_fail(&err);
-    }
     if (err.msg[0])
         fprintf(stderr, "play: %s; frames without text (heads-up lines, status line, help)\n",
                 err.msg);
+    return 0;
+}
+
+/* The person's finished episodes, when asked for. */
+static int write_record(const Args *a, const GaScenario *sc, const GaPlayedList *played)
+{
+    GaErr err = {0};
+    if (played->failed) {
+        fprintf(stderr, "%s: out of memory keeping the episodes; not written\n", a->record);
+        return 1;
+    }
+    if (played->n == 0) {
+        fprintf(stderr, "play: no episode ended, so %s was not written\n", a->record);
+        return 0;
+    }
+    if (ga_record_write_played(a->record, a->path, sc, (uint64_t)a->seed, played->eps, played->n,
+                               &err))
+        return cli_fail_output(&err);
+    printf("wrote %s: %d episode%s\n", a->record, played->n, played->n == 1 ? "" : "s");
+    return 0;
+}
+
+int cmd_play(int argc, char **argv)
+{
+    Args a;
+    int rc;
+    if (parse(argc, argv, &a, &rc))
+        return rc;
+    GaScenario *sc = NULL;
+    GaPlayedList played = {0};
+    GaView view;
+    if ((rc = plan(&a, &sc, &played, &view))) {
+        free(sc);
+        return rc;
+    }
     printf("play %s on %s: arrows move, space picks up, d drops, h shows every key\n", sc->name,
-           env);
+           a.env);
     fflush(stdout);
     char title[256];
-    snprintf(title, sizeof title, "gridalign play: %s on %s", sc->name, env);
-    GaWindowOpts wo = {.title = title, .shot_dir = shots, .max_frames = (int)max_frames};
+    snprintf(title, sizeof title, "gridalign play: %s on %s", sc->name, a.env);
+    GaWindowOpts wo = {.title = title, .shot_dir = a.shots, .max_frames = (int)a.max_frames};
     rc = cli_window("play", &view, &wo, "");
-    if (!rc && record) {
-        if (played.failed) {
-            fprintf(stderr, "%s: out of memory keeping the episodes; not written\n", record);
-            rc = 1;
-        } else if (played.n == 0) {
-            fprintf(stderr, "play: no episode ended, so %s was not written\n", record);
-        } else if (ga_record_write_played(record, path, sc, (uint64_t)seed, played.eps, played.n,
-                                          &err)) {
-            rc = cli_fail_output(&err);
-        } else {
-            printf("wrote %s: %d episode%s\n", record, played.n, played.n == 1 ? "" : "s");
-        }
-    }
+    if (!rc && a.record)
+        rc = write_record(&a, sc, &played);
     ga_played_free(&played);
     ga_view_free(&view);
     free(sc);
