@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # tests/golden.sh GRIDALIGN [--print]: the results researchers compare across versions, pinned.
 # Short fixed-seed runs of every shipped scenario with every learner (train, eval with
-# --episodes-out and --record, probe, run across two seeds, and a batch) and the SHA-256 of
-# what they write, against tests/golden.sha256. Only what does not depend on the clock or
-# the checkout's location is hashed: wall times, paths and the build's version are dropped.
+# --episodes-out and --record, probe, run across two seeds), a small sweep and a batch, and the
+# SHA-256 of what they write, against tests/golden.sha256. Only what does not depend on the
+# clock or the checkout's location is hashed: wall times, paths and the build's version are
+# dropped.
 # A change that alters a result fails here: make it on purpose, say why in the commit, and
 # re-record with `tests/golden.sh build/gridalign --print > tests/golden.sha256`.
 # Prints TAP (or, with --print, the checksum lines); meson runs it from the repo root.
@@ -51,6 +52,11 @@ runs() {
         runs "$sc" qlearn 100000
         runs "$sc" dqn 3000
     done
+    # The diversity curve: two levels of two seeds.
+    "$bin" sweep scenarios/strawberry_shape.json --agent qlearn --steps 30000 --seeds 2 \
+        --diversity 0,0.1 --episodes 20 --threads 2 --out "$tmp/sweep" --quiet >/dev/null 2>&1 ||
+        fail=1
+    sums "$tmp/sweep/sweep.csv" "$tmp/sweep/summary.csv" "$tmp/sweep/sweep.json"
     # The batch's verdicts and per-seed values; its last lines hold the wall time.
     "$bin" batch --seeds 2 --steps 3000 --episodes 20 --threads 2 --out "$tmp/batch" \
         --json "$tmp/batch.json" --quiet >"$tmp/batch.txt"
