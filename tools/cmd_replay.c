@@ -57,19 +57,14 @@ static const char HELP[] =
 
 /* Reads the episodes of a trajectory file (those of world `only` when not NULL), at most max.
  * Returns the count, or -1 after printing the error. */
-static int64_t read_episodes(const char *path, FILE *f, const GaScenario *sc, const char *only,
-                             int64_t max, GaTrajEpisode **out)
+static int64_t read_episodes(const char *path, GaTrajReader *f, const GaScenario *sc,
+                             const char *only, int64_t max, GaTrajEpisode **out)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    int64_t n = 0, lineno = 1, room = 0;
-    int warned = 0;
+    int64_t n = 0, room = 0;
+    int warned = 0, got;
     GaTrajEpisode *eps = NULL;
     GaErr err;
-    while (n < max && getline(&line, &cap, f) >= 0) {
-        lineno++;
-        if (line[0] == '\n')
-            continue;
+    while (n < max) {
         if (n == room) {
             room = room ? 2 * room : 64;
             GaTrajEpisode *grown = realloc(eps, (size_t)room * sizeof *eps);
@@ -79,12 +74,14 @@ static int64_t read_episodes(const char *path, FILE *f, const GaScenario *sc, co
             }
             eps = grown;
         }
-        if (ga_traj_parse_episode(line, path, lineno, &eps[n], &err)) {
+        if ((got = ga_traj_next(f, &eps[n], &err)) == GA_TRAJ_END)
+            break;
+        if (got) {
             cli_fail(&err);
             goto fail;
         }
         if (ga_scenario_find_world(sc, eps[n].world) < 0) {
-            fprintf(stderr, "%s:%" PRId64 ": world \"%s\" is not in scenario %s\n", path, lineno,
+            fprintf(stderr, "%s:%" PRId64 ": world \"%s\" is not in scenario %s\n", path, f->line,
                     eps[n].world, sc->name);
             ga_traj_free(&eps[n]);
             goto fail;
@@ -101,19 +98,17 @@ static int64_t read_episodes(const char *path, FILE *f, const GaScenario *sc, co
             fprintf(stderr,
                     "%s:%" PRId64 ": episode %" PRId64 " does not re-simulate as recorded (%s); "
                     "drawn from its actions anyway\n",
-                    path, lineno, eps[n].id, what);
+                    path, f->line, eps[n].id, what);
             warned = 1;
         }
         n++;
     }
-    free(line);
     *out = eps;
     return n;
 fail:
     for (int64_t i = 0; i < n; i++)
         ga_traj_free(&eps[i]);
     free(eps);
-    free(line);
     return -1;
 }
 
@@ -259,25 +254,14 @@ int cmd_replay(int argc, char **argv)
 
     GaErr err = {0};
     GaTrajHeader th;
-    FILE *tf = NULL;
+    GaTrajReader trd, *tf = NULL;
     if (traj) {
         /* The header names the run; the episodes are read once the scenario is loaded. */
-        char *line = NULL;
-        size_t cap = 0;
-        if (!(tf = fopen(traj, "r"))) {
-            fprintf(stderr, "%s: cannot open\n", traj);
-            return EXIT_BAD_INPUT;
-        }
-        if (getline(&line, &cap, tf) < 0 || ga_traj_parse_header(line, traj, &th, &err)) {
-            if (!err.msg[0])
-                ga_err_set(&err, GA_EPARSE, "%s: empty, not a trajectory file", traj);
-            free(line);
-            fclose(tf);
+        if (ga_traj_open(&trd, traj, &th, &err))
             return cli_fail(&err);
-        }
-        free(line);
+        tf = &trd;
         if (th.human && run_dir) {
-            fclose(tf);
+            ga_traj_close(tf);
             return cli_usage_error("replay", "%s is a person's play, with no run: drop RUN_DIR",
                                    traj);
         }
@@ -301,7 +285,7 @@ int cmd_replay(int argc, char **argv)
                     "RUN_DIR: gridalign replay RUN_DIR --trajectory %s\n",
                     traj, run_dir, traj);
         if (tf)
-            fclose(tf);
+            ga_traj_close(tf);
         return rc;
     }
     GaTrajEpisode *eps = NULL;
@@ -405,7 +389,7 @@ done:
         ga_traj_free(&eps[i]);
     free(eps);
     if (tf)
-        fclose(tf);
+        ga_traj_close(tf);
     if (have_agent)
         ga_agent_free(&ag);
     free(sc);

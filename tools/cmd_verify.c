@@ -67,26 +67,16 @@ int cmd_verify(int argc, char **argv)
     }
     if (!file)
         return cli_usage_error("verify", "missing FILE%s", "");
-    FILE *f = fopen(file, "r");
-    if (!f) {
-        fprintf(stderr, "%s: cannot open\n", file);
-        return EXIT_BAD_INPUT;
-    }
-    char *line = NULL;
-    size_t cap = 0;
+    GaTrajReader tr;
     GaErr err = {0};
     GaTrajHeader h;
     GaScenario *sc = NULL;
     GaAgent ag = {0};
     GaRunInfo info;
     int rc = 0, have = 0;
-    int64_t lineno = 1, episodes = 0;
-    if (getline(&line, &cap, f) < 0 || ga_traj_parse_header(line, file, &h, &err)) {
-        if (!err.msg[0])
-            ga_err_set(&err, GA_EPARSE, "%s: empty, not a trajectory file", file);
-        rc = cli_fail(&err);
-        goto done;
-    }
+    int64_t episodes = 0;
+    if (ga_traj_open(&tr, file, &h, &err))
+        return cli_fail(&err);
     if (h.human && run) {
         fprintf(stderr, "%s: a person's play, with no run; --run does not apply\n", file);
         rc = EXIT_BAD_INPUT;
@@ -125,30 +115,27 @@ int cmd_verify(int argc, char **argv)
         rc = EXIT_BAD_INPUT;
         goto done;
     }
-    while (getline(&line, &cap, f) >= 0) {
-        lineno++;
-        if (line[0] == '\n' || line[0] == '\0')
-            continue;
-        GaTrajEpisode e;
-        if (ga_traj_parse_episode(line, file, lineno, &e, &err)) {
-            rc = cli_fail(&err);
-            goto done;
-        }
+    GaTrajEpisode e;
+    int got;
+    while ((got = ga_traj_next(&tr, &e, &err)) == GA_OK) {
         int step;
         char what[256];
         if (ga_record_check(sc, have ? &ag : NULL, h.agent_seed, &e, &step, what, sizeof what))
-            rc = diverge(file, lineno, &e, step, what);
+            rc = diverge(file, tr.line, &e, step, what);
         ga_traj_free(&e);
         if (rc)
             goto done;
         episodes++;
     }
+    if (got != GA_TRAJ_END) {
+        rc = cli_fail(&err);
+        goto done;
+    }
     printf("verified %" PRId64 " episodes of %s: every %s, reward, end, return and label "
            "re-simulates exactly\n",
            episodes, file, have ? "action" : "recorded key");
 done:
-    free(line);
-    fclose(f);
+    ga_traj_close(&tr);
     if (have)
         ga_agent_free(&ag);
     free(sc);
