@@ -42,7 +42,7 @@ typedef struct {
 /* Reads a trajectory file line by line, counting lines and bytes, so that every message names
  * the line: "PATH:LINE: $.actions[3]: ...", or for a malformed line its byte in the file,
  * "PATH: byte B (line L, column C): malformed JSON". The caller owns the struct; open fills
- * it, close releases what it holds. */
+ * it (keeping path, not a copy of it), close releases what it holds. */
 typedef struct {
     const char *path;
     FILE *f;
