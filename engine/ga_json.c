@@ -1,8 +1,8 @@
-/* engine/ga_json.c: the builder over cJSON, and the run.json reader. GaJson is a cJSON node. */
+/* engine/ga_json.c: the builder over cJSON, and the run.json reader (through ga_jread.h, like
+ * every reader). GaJson is a cJSON node. */
 #include "ga_json.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ga_io.h"
+#include "ga_jread.h"
 
 #define C(j) ((cJSON *)(j))
 
@@ -116,40 +117,46 @@ int ga_json_write(const GaJson *j, const char *path, GaErr *err)
     return rc;
 }
 
-static int get_str(const cJSON *root, const char *a, const char *b, const char *path, char *out,
+/* run.json's string at $.a.b into out; "" when absent and not required. */
+static int get_str(const GaJson *root, const char *a, const char *b, const char *path, char *out,
                    size_t n, int required, GaErr *err)
 {
-    const cJSON *j = cJSON_GetObjectItemCaseSensitive(root, a);
-    if (b)
-        j = cJSON_GetObjectItemCaseSensitive(j, b);
-    if (!cJSON_IsString(j)) {
+    const char *s = ga_jread_str(ga_jread_get(ga_jread_get(root, a), b));
+    if (!s) {
         out[0] = '\0';
         if (!required)
             return GA_OK;
-        return ga_err_set(err, GA_EPARSE, "%s: $.%s%s%s: missing or not a string", path, a,
-                          b ? "." : "", b ? b : "");
+        return ga_err_set(err, GA_EPARSE, "%s: $.%s.%s: missing or not a string", path, a, b);
     }
-    snprintf(out, n, "%s", j->valuestring);
+    snprintf(out, n, "%s", s);
     return GA_OK;
+}
+
+/* The seed: a decimal string (as written), or a number that is an integer from 0 to 2^64 - 1. */
+static int get_seed(const GaJread *quiet, const GaJson *root, uint64_t *seed)
+{
+    const GaJson *sj = ga_jread_get(root, "seed");
+    if (ga_jread_is_number(sj)) {
+        double v = ga_jread_num(sj);
+        if (!(v >= 0 && v < 18446744073709551616.0 && v == floor(v)))
+            return -1;
+        *seed = (uint64_t)v;
+        return GA_OK;
+    }
+    return ga_jread_u64(quiet, root, "seed", "$", seed) == GA_OK ? GA_OK : -1;
 }
 
 int ga_json_read_run(const char *path, GaRunInfo *info, GaErr *err)
 {
-    char *text;
-    size_t len;
     memset(info, 0, sizeof *info);
-    int rc = ga_io_read_file(path, &text, &len, err);
+    const GaJread r = {.file = path, .err = err};
+    GaJson *root;
+    char hash[32];
+    int rc = ga_jread_load(&r, &root);
     if (rc)
         return rc;
-    cJSON *root = cJSON_ParseWithLength(text, len);
-    free(text);
-    if (!cJSON_IsObject(root)) {
-        cJSON_Delete(root);
-        return ga_err_set(err, GA_EPARSE, "%s: not a gridalign run.json", path);
-    }
-    char hash[32], seed[32];
-    const cJSON *sj = cJSON_GetObjectItemCaseSensitive(root, "seed");
-    if ((rc = get_str(root, "scenario", "path", path, info->scenario_path,
+    if ((rc = ga_jread_want_object(&r, root, "$")) ||
+        (rc = get_str(root, "scenario", "path", path, info->scenario_path,
                       sizeof info->scenario_path, 1, err)) ||
         (rc = get_str(root, "scenario", "abs_path", path, info->scenario_abs_path,
                       sizeof info->scenario_abs_path, 0, err)) ||
@@ -157,31 +164,18 @@ int ga_json_read_run(const char *path, GaRunInfo *info, GaErr *err)
         (rc = get_str(root, "agent", "name", path, info->agent, sizeof info->agent, 1, err)) ||
         (rc = get_str(root, "agent", "file", path, info->agent_file, sizeof info->agent_file, 1,
                       err))) {
-        cJSON_Delete(root);
+        ga_json_free(root);
         return rc;
     }
-    char *end;
-    info->scenario_hash = strtoull(hash, &end, 16);
-    if (*end || !hash[0]) {
-        cJSON_Delete(root);
+    /* The getters only probe here (no GaErr): run.json words its own messages. */
+    const GaJread quiet = {.file = path};
+    int bad_hash = ga_jread_hex(&quiet, ga_jread_get(root, "scenario"), "hash", "$.scenario",
+                                &info->scenario_hash) != GA_OK;
+    int bad_seed = get_seed(&quiet, root, &info->seed) != GA_OK;
+    ga_json_free(root);
+    if (bad_hash)
         return ga_err_set(err, GA_EPARSE, "%s: $.scenario.hash: not a hexadecimal hash", path);
-    }
-    if (cJSON_IsString(sj)) {
-        /* Digits only: strtoull alone would take "-1" as 2^64-1 and " 5" as 5. */
-        snprintf(seed, sizeof seed, "%s", sj->valuestring);
-        rc = !seed[0] || strspn(seed, "0123456789") != strlen(seed);
-        errno = 0;
-        info->seed = rc ? 0 : strtoull(seed, &end, 10);
-        rc |= errno == ERANGE;
-    } else if (cJSON_IsNumber(sj)) {
-        double v = sj->valuedouble;
-        rc = !(v >= 0 && v < 18446744073709551616.0 && v == floor(v));
-        info->seed = rc ? 0 : (uint64_t)v;
-    } else {
-        rc = 1;
-    }
-    cJSON_Delete(root);
-    if (rc)
+    if (bad_seed)
         return ga_err_set(err, GA_EPARSE, "%s: $.seed: missing or not a seed", path);
     if (strchr(info->agent_file, '/'))
         return ga_err_set(err, GA_EPARSE, "%s: $.agent.file: must name a file in the run directory",

@@ -1,6 +1,7 @@
 /* engine/ga_json.h: a small builder for the JSON this project writes (reports, episode lines),
- * so that cJSON stays behind the engine while tools/ decides what to write. Handles are owned
- * by their root; ga_json_free(root) frees the whole tree. Out of memory surfaces at print. */
+ * so that cJSON stays behind the engine while the layers above decide what to write; reading
+ * is ga_jread.h. Handles are owned by their root; ga_json_free(root) frees the whole tree. Out
+ * of memory surfaces at print. */
 #ifndef GA_JSON_H
 #define GA_JSON_H
 
@@ -46,8 +47,8 @@ typedef struct {
     char agent_file[256];
 } GaRunInfo;
 
-/* Reads run.json; GA_EIO when unreadable, GA_EPARSE with the JSON path when a field is missing
- * or of the wrong type. */
+/* Reads run.json; GA_EIO when unreadable, GA_EPARSE with the byte, line and column of malformed
+ * JSON, or with the JSON path when a field is missing or of the wrong type. */
 int ga_json_read_run(const char *path, GaRunInfo *info, GaErr *err);
 
 #endif

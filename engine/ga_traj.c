@@ -1,60 +1,80 @@
-/* engine/ga_traj.c: parsing trajectory lines with cJSON. Every field is checked: a damaged or
- * hand-edited file gives an error with its line number, never a crash. */
+/* engine/ga_traj.c: reading trajectory files through ga_jread.h (no cJSON here, so the reader
+ * can move up to lab/). Every field is checked: a damaged or hand-edited file gives an error
+ * with its line and JSON path, or the byte of malformed text, never a crash. Whether the
+ * episodes re-simulate is lab/ga_record.c's question. */
 #include "ga_traj.h"
 
-#include <cjson/cJSON.h>
-#include <errno.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int get_u64(const cJSON *o, const char *key, uint64_t *out)
+#include "ga_jread.h"
+
+/* Doubles hold every integer up to 2^53: the largest episode id a JSON number can carry. */
+#define MAX_ID ((int64_t)1 << 53)
+
+/* A getter's result for a member that must be there. */
+static int need(const GaJread *r, int rc, const char *path, const char *why)
 {
-    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsString(j) || !j->valuestring[0] ||
-        strspn(j->valuestring, "0123456789") != strlen(j->valuestring))
-        return -1;
-    errno = 0;
-    *out = strtoull(j->valuestring, NULL, 10);
-    return errno ? -1 : 0;
+    if (rc == GA_JREAD_ABSENT)
+        return ga_jread_fail(r, "%s: missing%s", path, why);
+    return rc;
 }
 
-static int get_hex(const cJSON *o, const char *key, uint64_t *out)
+static int read_header(const GaJread *r, const GaJson *j, GaTrajHeader *h)
 {
-    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
-    char *end;
-    if (!cJSON_IsString(j) || !j->valuestring[0])
-        return -1;
-    *out = strtoull(j->valuestring, &end, 16);
-    return *end ? -1 : 0;
+    int rc = ga_jread_want_object(r, j, "$");
+    if (rc)
+        return rc;
+    int64_t fmt;
+    rc = ga_jread_int(r, j, "gridalign_trajectories", "$", 0, 1000000, &fmt);
+    if ((rc = need(r, rc, "$.gridalign_trajectories", " (not a gridalign trajectory header)")))
+        return rc;
+    if (fmt != GA_TRAJ_FORMAT)
+        return ga_jread_fail(r,
+                             "$.gridalign_trajectories: format %lld is not supported (this "
+                             "gridalign reads format %d)",
+                             (long long)fmt, GA_TRAJ_FORMAT);
+    const char *player = ga_jread_str(ga_jread_get(j, "player"));
+    h->human = player && !strcmp(player, "human");
+    /* A person's recording names its scenario file; an agent's, its run directory. */
+    const char *where;
+    if (h->human) {
+        rc = ga_jread_string(r, j, "scenario_path", "$", &where);
+        if ((rc = need(r, rc, "$.scenario_path", " (a person's play names its scenario file)")))
+            return rc;
+        snprintf(h->scenario_path, sizeof h->scenario_path, "%s", where);
+    } else {
+        rc = ga_jread_string(r, j, "run_dir", "$", &where);
+        if ((rc = need(r, rc, "$.run_dir", " (an agent's recording names its run directory)")))
+            return rc;
+        snprintf(h->run_dir, sizeof h->run_dir, "%s", where);
+    }
+    if ((rc = need(r, ga_jread_hex(r, j, "scenario_hash", "$", &h->scenario_hash),
+                   "$.scenario_hash", "")) ||
+        (rc = need(r, ga_jread_u64(r, j, "eval_seed", "$", &h->eval_seed), "$.eval_seed", "")))
+        return rc;
+    if (h->human)
+        return GA_OK;
+    if ((rc = need(r, ga_jread_hex(r, j, "agent_hash", "$", &h->agent_hash), "$.agent_hash", "")) ||
+        (rc = need(r, ga_jread_u64(r, j, "agent_seed", "$", &h->agent_seed), "$.agent_seed", "")))
+        return rc;
+    return GA_OK;
 }
 
-int ga_traj_parse_header(const char *line, const char *path, GaTrajHeader *h, GaErr *err)
+int ga_traj_parse_header(const char *text, size_t len, const char *path, GaTrajHeader *h,
+                         GaErr *err)
 {
     memset(h, 0, sizeof *h);
-    cJSON *j = cJSON_Parse(line);
-    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(j, "gridalign_trajectories");
-    const cJSON *player = cJSON_GetObjectItemCaseSensitive(j, "player");
-    h->human = cJSON_IsString(player) && !strcmp(player->valuestring, "human");
-    /* A person's recording names its scenario file; an agent's, its run directory. */
-    const cJSON *where =
-        cJSON_GetObjectItemCaseSensitive(j, h->human ? "scenario_path" : "run_dir");
-    int bad =
-        !cJSON_IsNumber(fmt) || fmt->valuedouble != GA_TRAJ_FORMAT || !cJSON_IsString(where) ||
-        get_hex(j, "scenario_hash", &h->scenario_hash) || get_u64(j, "eval_seed", &h->eval_seed) ||
-        (!h->human &&
-         (get_hex(j, "agent_hash", &h->agent_hash) || get_u64(j, "agent_seed", &h->agent_seed)));
-    if (!bad)
-        snprintf(h->human ? h->scenario_path : h->run_dir,
-                 h->human ? sizeof h->scenario_path : sizeof h->run_dir, "%s", where->valuestring);
-    cJSON_Delete(j);
-    if (bad)
-        return ga_err_set(err, GA_EPARSE,
-                          "%s:1: not a gridalign trajectory header (format %d with run_dir, "
-                          "hashes and seeds, or player human with scenario_path)",
-                          path, GA_TRAJ_FORMAT);
-    return GA_OK;
+    GaJread r = {.file = path, .line = 1, .byte = 0, .err = err};
+    GaJson *j;
+    int rc = ga_jread_parse(&r, text, len, &j);
+    if (rc)
+        return rc;
+    rc = read_header(&r, j, h);
+    ga_json_free(j);
+    if (rc)
+        memset(h, 0, sizeof *h);
+    return rc;
 }
 
 void ga_traj_free(GaTrajEpisode *e)
@@ -67,102 +87,171 @@ void ga_traj_free(GaTrajEpisode *e)
     e->rewards = NULL;
 }
 
-static int fail(const char *path, int64_t lineno, const char *what, GaErr *err)
-{
-    return ga_err_set(err, GA_EPARSE, "%s:%lld: %s", path, (long long)lineno, what);
-}
+/* The per-step arrays, one element per step, in this order. */
+static const char *const STEP_PATHS[4] = {"$.actions", "$.rewards", "$.terminations",
+                                          "$.truncations"};
 
-int ga_traj_parse_episode(const char *line, const char *path, int64_t lineno, GaTrajEpisode *e,
-                          GaErr *err)
+static int read_steps(const GaJread *r, const GaJson *arr[4], GaTrajEpisode *e)
 {
-    memset(e, 0, sizeof *e);
-    cJSON *j = cJSON_Parse(line);
-    if (!cJSON_IsObject(j)) {
-        cJSON_Delete(j);
-        return fail(path, lineno, "not a JSON object", err);
-    }
-    int rc = GA_OK;
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
-    const cJSON *world = cJSON_GetObjectItemCaseSensitive(j, "world");
-    const cJSON *label = cJSON_GetObjectItemCaseSensitive(j, "label");
-    const cJSON *arr[4] = {cJSON_GetObjectItemCaseSensitive(j, "actions"),
-                           cJSON_GetObjectItemCaseSensitive(j, "rewards"),
-                           cJSON_GetObjectItemCaseSensitive(j, "terminations"),
-                           cJSON_GetObjectItemCaseSensitive(j, "truncations")};
-    const cJSON *ret = cJSON_GetObjectItemCaseSensitive(j, "returns");
-    if (!cJSON_IsNumber(id) || !cJSON_IsString(world) || !cJSON_IsString(label) ||
-        get_u64(j, "seed", &e->seed) || !cJSON_IsObject(ret)) {
-        rc = fail(path, lineno, "an episode needs id, world, seed, returns and label", err);
-        goto out;
-    }
-    e->id = (int64_t)id->valuedouble;
-    snprintf(e->world, sizeof e->world, "%s", world->valuestring);
-    snprintf(e->label, sizeof e->label, "%s", label->valuestring);
-    for (int k = 0; k < 4; k++) {
-        if (!cJSON_IsArray(arr[k])) {
-            rc = fail(path, lineno, "actions, rewards, terminations and truncations are arrays",
-                      err);
-            goto out;
-        }
-    }
-    e->n = cJSON_GetArraySize(arr[0]);
-    for (int k = 1; k < 4; k++) {
-        if (cJSON_GetArraySize(arr[k]) != e->n) {
-            rc = fail(path, lineno,
-                      "actions, rewards, terminations and truncations differ in "
-                      "length",
-                      err);
-            goto out;
-        }
-    }
     size_t n = e->n > 0 ? (size_t)e->n : 1;
     e->actions = malloc(n);
     e->rewards = malloc(n * sizeof *e->rewards);
     e->terminations = malloc(n);
     e->truncations = malloc(n);
-    if (!e->actions || !e->rewards || !e->terminations || !e->truncations) {
-        rc = ga_err_set(err, GA_ENOMEM, "%s:%lld: out of memory", path, (long long)lineno);
-        goto out;
-    }
-    int t = 0;
-    for (const cJSON *a = arr[0]->child; a; a = a->next, t++) {
-        if (!cJSON_IsNumber(a) || a->valuedouble < 0 || a->valuedouble >= GA_NUM_ACTIONS ||
-            a->valuedouble != floor(a->valuedouble)) {
-            rc = fail(path, lineno, "an action is not one of 0..6", err);
-            goto out;
-        }
-        e->actions[t] = (uint8_t)a->valuedouble;
+    if (!e->actions || !e->rewards || !e->terminations || !e->truncations)
+        return ga_err_set(r->err, GA_ENOMEM, "%s:%lld: out of memory", r->file, (long long)r->line);
+    int t = 0, rc;
+    for (const GaJson *a = ga_jread_first(arr[0]); a; a = ga_jread_next(a), t++) {
+        int64_t v;
+        if ((rc = ga_jread_int_at(r, a, STEP_PATHS[0], t, 0, GA_NUM_ACTIONS - 1, &v)))
+            return rc;
+        e->actions[t] = (uint8_t)v;
     }
     t = 0;
-    for (const cJSON *a = arr[1]->child; a; a = a->next, t++) {
-        if (!cJSON_IsNumber(a)) {
-            rc = fail(path, lineno, "a reward is not a number", err);
-            goto out;
-        }
-        e->rewards[t] = (float)a->valuedouble;
+    for (const GaJson *a = ga_jread_first(arr[1]); a; a = ga_jread_next(a), t++) {
+        double v;
+        if ((rc = ga_jread_number_at(r, a, STEP_PATHS[1], t, &v)))
+            return rc;
+        e->rewards[t] = (float)v;
     }
     for (int k = 2; k < 4; k++) {
-        t = 0;
         uint8_t *dst = k == 2 ? e->terminations : e->truncations;
-        for (const cJSON *a = arr[k]->child; a; a = a->next, t++) {
-            if (!cJSON_IsBool(a)) {
-                rc = fail(path, lineno, "terminations and truncations hold true or false", err);
-                goto out;
-            }
-            dst[t] = (uint8_t)cJSON_IsTrue(a);
+        t = 0;
+        for (const GaJson *a = ga_jread_first(arr[k]); a; a = ga_jread_next(a), t++) {
+            int v;
+            if ((rc = ga_jread_bool_at(r, a, STEP_PATHS[k], t, &v)))
+                return rc;
+            dst[t] = (uint8_t)v;
         }
     }
-    for (const cJSON *r = ret->child; r; r = r->next) {
-        if (e->n_returns == GA_MAX_OBJECTIVES || !cJSON_IsNumber(r)) {
-            rc = fail(path, lineno, "returns maps objective names to numbers", err);
-            goto out;
-        }
-        snprintf(e->objective[e->n_returns], GA_NAME_LEN, "%s", r->string);
-        e->returns[e->n_returns++] = r->valuedouble;
+    return GA_OK;
+}
+
+static int read_returns(const GaJread *r, const GaJson *ret, GaTrajEpisode *e)
+{
+    int rc = ga_jread_want_object(r, ret, "$.returns");
+    if (rc || (rc = ga_jread_unique(r, ret, "$.returns")))
+        return rc;
+    if (ga_jread_count(ret) > GA_MAX_OBJECTIVES)
+        return ga_jread_fail(r, "$.returns: more than %d objectives", GA_MAX_OBJECTIVES);
+    for (const GaJson *m = ga_jread_first(ret); m; m = ga_jread_next(m)) {
+        const char *key = ga_jread_key(m);
+        if ((rc = ga_jread_number(r, ret, key, "$.returns", &e->returns[e->n_returns])))
+            return rc;
+        snprintf(e->objective[e->n_returns++], GA_NAME_LEN, "%s", key);
     }
-out:
-    cJSON_Delete(j);
+    return GA_OK;
+}
+
+static int read_episode(const GaJread *r, const GaJson *j, GaTrajEpisode *e)
+{
+    int rc = ga_jread_want_object(r, j, "$");
+    if (rc)
+        return rc;
+    int64_t id;
+    const char *world, *label;
+    if ((rc = need(r, ga_jread_int(r, j, "id", "$", 0, MAX_ID, &id), "$.id", "")) ||
+        (rc = need(r, ga_jread_string(r, j, "world", "$", &world), "$.world", "")) ||
+        (rc = need(r, ga_jread_u64(r, j, "seed", "$", &e->seed), "$.seed", "")))
+        return rc;
+    e->id = id;
+    snprintf(e->world, sizeof e->world, "%s", world);
+    const GaJson *arr[4];
+    for (int k = 0; k < 4; k++) {
+        arr[k] = ga_jread_get(j, STEP_PATHS[k] + 2); /* the key: the path after "$." */
+        if (!arr[k])
+            return ga_jread_fail(r, "%s: missing", STEP_PATHS[k]);
+        if ((rc = ga_jread_want_array(r, arr[k], STEP_PATHS[k])))
+            return rc;
+    }
+    e->n = ga_jread_count(arr[0]);
+    for (int k = 1; k < 4; k++)
+        if (ga_jread_count(arr[k]) != e->n)
+            return ga_jread_fail(r,
+                                 "%s: length %d, but $.actions has length %d (one element "
+                                 "per step in each)",
+                                 STEP_PATHS[k], ga_jread_count(arr[k]), e->n);
+    if ((rc = read_steps(r, arr, e)))
+        return rc;
+    const GaJson *ret = ga_jread_get(j, "returns");
+    if (!ret)
+        return ga_jread_fail(r, "$.returns: missing");
+    if ((rc = read_returns(r, ret, e)) ||
+        (rc = need(r, ga_jread_string(r, j, "label", "$", &label), "$.label", "")))
+        return rc;
+    snprintf(e->label, sizeof e->label, "%s", label);
+    return GA_OK;
+}
+
+int ga_traj_parse_episode(const char *text, size_t len, const char *path, int64_t lineno,
+                          int64_t byte, GaTrajEpisode *e, GaErr *err)
+{
+    memset(e, 0, sizeof *e);
+    GaJread r = {.file = path, .line = lineno, .byte = byte, .err = err};
+    GaJson *j;
+    int rc = ga_jread_parse(&r, text, len, &j);
+    if (rc)
+        return rc;
+    rc = read_episode(&r, j, e);
+    ga_json_free(j);
     if (rc)
         ga_traj_free(e);
     return rc;
+}
+
+/* ---- files ------------------------------------------------------------------------------ */
+
+/* The next line into r->buf: its length, 0 at the end of the file, -1 on a read error. */
+static ssize_t next_line(GaTrajReader *r, int64_t *start)
+{
+    ssize_t n = getline(&r->buf, &r->cap, r->f);
+    if (n < 0)
+        return ferror(r->f) ? -1 : 0;
+    r->line++;
+    *start = r->next_byte;
+    r->next_byte += n;
+    return n;
+}
+
+int ga_traj_open(GaTrajReader *r, const char *path, GaTrajHeader *h, GaErr *err)
+{
+    memset(r, 0, sizeof *r);
+    r->path = path;
+    if (!(r->f = fopen(path, "r")))
+        return ga_err_set(err, GA_EIO, "%s: cannot open", path);
+    int64_t start;
+    ssize_t n = next_line(r, &start);
+    int rc = n < 0    ? ga_err_set(err, GA_EIO, "%s: cannot read", path)
+             : n == 0 ? ga_err_set(err, GA_EPARSE, "%s: empty, not a trajectory file", path)
+                      : ga_traj_parse_header(r->buf, (size_t)n, path, h, err);
+    if (rc)
+        ga_traj_close(r);
+    return rc;
+}
+
+int ga_traj_next(GaTrajReader *r, GaTrajEpisode *e, GaErr *err)
+{
+    memset(e, 0, sizeof *e);
+    for (;;) {
+        int64_t start;
+        ssize_t n = next_line(r, &start);
+        if (n < 0)
+            return ga_err_set(err, GA_EIO, "%s: cannot read after line %lld", r->path,
+                              (long long)r->line);
+        if (n == 0)
+            return GA_TRAJ_END;
+        if (r->buf[0] == '\n')
+            continue;
+        return ga_traj_parse_episode(r->buf, (size_t)n, r->path, r->line, start, e, err);
+    }
+}
+
+void ga_traj_close(GaTrajReader *r)
+{
+    if (r->f)
+        fclose(r->f);
+    free(r->buf);
+    r->f = NULL;
+    r->buf = NULL;
+    r->cap = 0;
 }

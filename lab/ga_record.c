@@ -304,6 +304,54 @@ void ga_record_source_free(GaTrajSource *src)
     memset(src, 0, sizeof *src);
 }
 
+int64_t ga_record_read(GaTrajReader *r, const GaScenario *sc, const char *only, int64_t max,
+                       GaTrajEpisode **out, GaTrajOdd *odd, GaErr *err)
+{
+    int64_t n = 0, room = 0;
+    GaTrajEpisode *eps = NULL;
+    memset(odd, 0, sizeof *odd);
+    while (n < max) {
+        if (n == room) {
+            room = room ? 2 * room : 64;
+            GaTrajEpisode *grown = realloc(eps, (size_t)room * sizeof *eps);
+            if (!grown) {
+                ga_err_set(err, GA_ENOMEM, "%s: out of memory for its episodes", r->path);
+                goto fail;
+            }
+            eps = grown;
+        }
+        int got = ga_traj_next(r, &eps[n], err);
+        if (got == GA_TRAJ_END)
+            break;
+        if (got)
+            goto fail;
+        if (ga_scenario_find_world(sc, eps[n].world) < 0) {
+            ga_err_set(err, GA_EPARSE, "%s:%" PRId64 ": world \"%s\" is not in scenario %s",
+                       r->path, r->line, eps[n].world, sc->name);
+            ga_traj_free(&eps[n]);
+            goto fail;
+        }
+        if (only && strcmp(eps[n].world, only)) {
+            ga_traj_free(&eps[n]);
+            continue;
+        }
+        int step;
+        if (!odd->line &&
+            ga_record_check(sc, NULL, 0, &eps[n], &step, odd->what, sizeof odd->what)) {
+            odd->line = r->line;
+            odd->id = eps[n].id;
+        }
+        n++;
+    }
+    *out = eps;
+    return n;
+fail:
+    for (int64_t i = 0; i < n; i++)
+        ga_traj_free(&eps[i]);
+    free(eps);
+    return -1;
+}
+
 /* Fills what and returns 1: the divergence found at step (-1: the episode as a whole). */
 static int differ(int *step, int t, char *what, size_t n, const char *text)
 {

@@ -100,6 +100,20 @@ int ga_record_resolve(const char *file, const GaTrajHeader *h, const char *run,
                       const char *scenario, GaTrajSource *src, GaErr *err);
 void ga_record_source_free(GaTrajSource *src);
 
+/* The first episode of a file whose actions do not give back what was recorded (a
+ * hand-edited file): line 0 when there is none. */
+typedef struct {
+    int64_t line, id;
+    char what[256];
+} GaTrajOdd;
+
+/* Reads the rest of a trajectory file's episodes, those of world `only` when not NULL, at most
+ * max, into *out (malloc'd: ga_traj_free each, then free the array). Every episode's world must
+ * be one of sc's. An episode that does not re-simulate as recorded is kept (drawing needs only
+ * the actions) and the first one is named in *odd. Returns the count, or -1 with err filled. */
+int64_t ga_record_read(GaTrajReader *r, const GaScenario *sc, const char *only, int64_t max,
+                       GaTrajEpisode **out, GaTrajOdd *odd, GaErr *err);
+
 /* Re-simulates recorded episode e from its seed. With ag, the agent must choose each recorded
  * action again (its tie-breaking drawn as evaluation draws it, from e->seed and agent_seed);
  * with ag NULL the actions are taken as given. Each step's reward (training objective) and end

@@ -172,11 +172,15 @@ sed '4s/"label":"[a-z:_]*"/"label":"neither"/' traj/t.jsonl >traj/label.jsonl
 check "a changed label fails verification" run 1 verify traj/label.jsonl
 sed '2s/"actions":\[/"actions":[x/' traj/t.jsonl >traj/broken.jsonl
 check "a broken line exits 2" run 2 verify traj/broken.jsonl
-check "the broken line is named" has "traj/broken.jsonl:2: not a JSON object" err
+# The byte in the file of the x: line 1 with its newline, then line 2 up to the x.
+at1=$(head -1 traj/broken.jsonl | wc -c)
+col=$(sed -n '2s/"actions":\[x.*/"actions":[/p' traj/broken.jsonl | tr -d '\n' | wc -c)
+check "the broken line is named by byte, line and column" has "traj/broken.jsonl: byte $((at1 + col)) (line 2, column $((col + 1))): malformed JSON" err
 check "verify against another run's agent exits 2" run 2 verify traj/t.jsonl --run t2/qlearn-seed0
 check "the mismatch is explained" has "recorded with another scenario or agent" err
 echo '{"x": 1}' >traj/nohead.jsonl
 check "a file without a header exits 2" run 2 verify traj/nohead.jsonl
+check "and says what is missing" has 'traj/nohead.jsonl:1: \$.gridalign_trajectories: missing (not a gridalign trajectory header)' err
 check "verify --help" run 0 verify --help
 
 check "train --diversity names its default directory by the level" run 0 train tiny.json --diversity 0.25 --steps 2000 --quiet

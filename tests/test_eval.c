@@ -436,17 +436,20 @@ START_TEST(test_eval_files_one_pass)
     same_file(rec1, rec2);
     /* The trajectory file: the header, then every episode of each world in the order asked,
      * ids counting up across worlds, each re-simulating exactly with the agent's choices. */
+    /* The test wrote no trajectory header: its episode lines are parsed one by one. */
+    GaErr err = {0};
     FILE *f = fopen(rec1, "r");
     ck_assert_ptr_nonnull(f);
     char *line = NULL;
     size_t cap = 0;
-    ck_assert_int_gt(getline(&line, &cap, f), 0);
+    ssize_t len = getline(&line, &cap, f);
     ck_assert_str_eq(line, "{\"header\":1}\n");
-    int64_t id = 0;
-    GaErr err = {0};
-    while (getline(&line, &cap, f) > 0) {
+    int64_t id = 0, at = len;
+    while ((len = getline(&line, &cap, f)) > 0) {
         GaTrajEpisode e;
-        ck_assert_int_eq(ga_traj_parse_episode(line, rec1, id + 2, &e, &err), GA_OK);
+        ck_assert_int_eq(ga_traj_parse_episode(line, (size_t)len, rec1, id + 2, at, &e, &err),
+                         GA_OK);
+        at += len;
         ck_assert_int_eq(e.id, id);
         ck_assert_str_eq(e.world, sc->world[worlds[id / EPISODES]].name);
         ck_assert_uint_eq(e.seed,
@@ -800,15 +803,27 @@ START_TEST(test_read_run_written)
     ck_assert_str_eq(info.agent, "qlearn");
     ck_assert_str_eq(info.agent_file, "agent.bin");
 
-    /* The same file cut in half is refused, naming the file. */
+    /* The same file cut in half is refused, naming the file and a byte inside the half that
+     * is kept, with that byte's line and column. */
     size_t len;
     unsigned char *text = ga_test_read_file(run, &len);
     ck_assert_int_eq(ga_io_write_atomic(run, text, len / 2, &err), GA_OK);
-    free(text);
     memset(&err, 0, sizeof err);
     ck_assert_int_eq(ga_json_read_run(run, &info, &err), GA_EPARSE);
+    size_t n = strlen(run), at;
+    int line = 1, col = 1, end = 0;
+    ck_assert_msg(strncmp(err.msg, run, n) == 0, "%s", err.msg);
+    sscanf(err.msg + n, ": byte %zu (line %*d, column %*d): malformed JSON%n", &at, &end);
+    ck_assert_msg(end > 0 && err.msg[n + end] == '\0', "%s", err.msg);
+    ck_assert_uint_lt(at, len / 2);
+    for (size_t i = 0; i < at; i++) {
+        col = text[i] == '\n' ? 1 : col + 1;
+        line += text[i] == '\n';
+    }
+    free(text);
     char want[400];
-    snprintf(want, sizeof want, "%s: not a gridalign run.json", run);
+    snprintf(want, sizeof want, "%s: byte %zu (line %d, column %d): malformed JSON", run, at, line,
+             col);
     ck_assert_str_eq(err.msg, want);
 }
 END_TEST
@@ -840,8 +855,8 @@ START_TEST(test_read_run_broken)
         {"bad_seed", "$.seed: missing or not a seed"},
         {"agent_name", "$.agent.name: missing or not a string"},
         {"agent_file", "$.agent.file: must name a file in the run directory"},
-        {"truncated", "not a gridalign run.json"},
-        {"array", "not a gridalign run.json"},
+        {"truncated", "byte 140 (line 3, column 31): malformed JSON"}, /* the cut string */
+        {"array", "$: expected an object, found an array"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[128], want[300];

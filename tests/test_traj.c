@@ -1,11 +1,13 @@
-/* tests/test_traj.c: the trajectory file parser (engine/ga_traj.c): a valid header and episode
- * line read back field by field, every malformed field refused with the file and line number,
- * and every prefix of a valid line read without a crash. */
+/* tests/test_traj.c: the trajectory file reader (engine/ga_traj.c): a valid header and episode
+ * line read back field by field, every malformed field refused with the file, the line and the
+ * JSON path, malformed text with its byte, line and column, every prefix of a valid line
+ * refused without a crash, and a whole file read line by line. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ga_testutil.h"
 #include "ga_traj.h"
 
 Suite *ga_test_suite(void);
@@ -24,27 +26,45 @@ START_TEST(test_header)
 {
     GaTrajHeader h;
     GaErr err = {0};
-    ck_assert_int_eq(ga_traj_parse_header(HEADER, "t.jsonl", &h, &err), GA_OK);
+    ck_assert_int_eq(ga_traj_parse_header(HEADER, strlen(HEADER), "t.jsonl", &h, &err), GA_OK);
     ck_assert_str_eq(h.run_dir, "runs/x/qlearn-seed0");
     ck_assert_uint_eq(h.scenario_hash, 0xff);
     ck_assert_uint_eq(h.agent_hash, 0xa1);
     ck_assert_uint_eq(h.agent_seed, 7);
     ck_assert_uint_eq(h.eval_seed, 0);
-    static const char *const bad[] = {
-        "{}",
-        "[]",
-        "not json",
-        "",
-        "{\"gridalign_trajectories\":2,\"run_dir\":\"r\",\"scenario_hash\":\"1\","
-        "\"agent_hash\":\"1\",\"agent_seed\":\"1\",\"eval_seed\":\"1\"}",
-        "{\"gridalign_trajectories\":1,\"run_dir\":\"r\",\"scenario_hash\":\"xyz\","
-        "\"agent_hash\":\"1\",\"agent_seed\":\"1\",\"eval_seed\":\"1\"}",
-        "{\"gridalign_trajectories\":1,\"run_dir\":\"r\",\"scenario_hash\":\"1\","
-        "\"agent_hash\":\"1\",\"agent_seed\":\"-1\",\"eval_seed\":\"1\"}",
+    static const char *const bad[][2] = {
+        {"{}", "t.jsonl:1: $.gridalign_trajectories: missing (not a gridalign trajectory header)"},
+        {"[]", "t.jsonl:1: $: expected an object, found an array"},
+        {"not json", "t.jsonl: byte 0 (line 1, column 1): malformed JSON"},
+        {"", "t.jsonl: byte 0 (line 1, column 1): malformed JSON"},
+        {"{\"gridalign_trajectories\":2,\"run_dir\":\"r\",\"scenario_hash\":\"1\","
+         "\"agent_hash\":\"1\",\"agent_seed\":\"1\",\"eval_seed\":\"1\"}",
+         "t.jsonl:1: $.gridalign_trajectories: format 2 is not supported (this gridalign reads "
+         "format 1)"},
+        {"{\"gridalign_trajectories\":1,\"run_dir\":\"r\",\"scenario_hash\":\"xyz\","
+         "\"agent_hash\":\"1\",\"agent_seed\":\"1\",\"eval_seed\":\"1\"}",
+         "t.jsonl:1: $.scenario_hash: \"xyz\" is not 1 to 16 hexadecimal digits"},
+        {"{\"gridalign_trajectories\":1,\"run_dir\":\"r\",\"scenario_hash\":\"1\","
+         "\"agent_hash\":\"1\",\"agent_seed\":\"-1\",\"eval_seed\":\"1\"}",
+         "t.jsonl:1: $.agent_seed: \"-1\" is not a whole number from 0 to 18446744073709551615"},
+        {"{\"gridalign_trajectories\":1,\"run_dir\":\"r\",\"scenario_hash\":\"1\","
+         "\"agent_hash\":\"1\",\"agent_seed\":\"1\"}",
+         "t.jsonl:1: $.eval_seed: missing"},
+        {"{\"gridalign_trajectories\":1,\"run_dir\":\"r\",\"scenario_hash\":\"1\","
+         "\"agent_hash\":1,\"agent_seed\":\"1\",\"eval_seed\":\"1\"}",
+         "t.jsonl:1: $.agent_hash: expected a hexadecimal string, found a number"},
+        {"{\"gridalign_trajectories\":1,\"run_dir\":\"r\",\"scenario_hash\":\"1\","
+         "\"agent_hash\":\"1\",\"agent_seed\":7,\"eval_seed\":\"1\"}",
+         "t.jsonl:1: $.agent_seed: expected a decimal string, found a number"},
+        {"{\"gridalign_trajectories\":1,\"run_dir\":\"r\",\"scenario_hash\":\"1\","
+         "\"agent_hash\":\"1\",\"agent_seed\":\"1\",\"eval_seed\":\"1\"} {}",
+         "t.jsonl: byte 113 (line 1, column 114): unexpected text after the JSON value"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        ck_assert_int_eq(ga_traj_parse_header(bad[i], "t.jsonl", &h, &err), GA_EPARSE);
-        ck_assert_ptr_nonnull(strstr(err.msg, "t.jsonl:1: "));
+        memset(&err, 0, sizeof err);
+        ck_assert_int_eq(ga_traj_parse_header(bad[i][0], strlen(bad[i][0]), "t.jsonl", &h, &err),
+                         GA_EPARSE);
+        ck_assert_str_eq(err.msg, bad[i][1]);
     }
 }
 END_TEST
@@ -54,26 +74,27 @@ START_TEST(test_human_header)
     /* A person's recording names its scenario file, and needs no run, agent hash or seed. */
     GaTrajHeader h;
     GaErr err = {0};
-    ck_assert_int_eq(ga_traj_parse_header("{\"gridalign_trajectories\":1,\"scenario\":\"x\","
-                                          "\"scenario_hash\":\"0a\",\"eval_seed\":\"3\","
-                                          "\"player\":\"human\",\"scenario_path\":\"/s/x.json\"}",
-                                          "p.jsonl", &h, &err),
-                     GA_OK);
+    static const char *const human =
+        "{\"gridalign_trajectories\":1,\"scenario\":\"x\",\"scenario_hash\":\"0a\","
+        "\"eval_seed\":\"3\",\"player\":\"human\",\"scenario_path\":\"/s/x.json\"}";
+    ck_assert_int_eq(ga_traj_parse_header(human, strlen(human), "p.jsonl", &h, &err), GA_OK);
     ck_assert(h.human);
     ck_assert_str_eq(h.scenario_path, "/s/x.json");
     ck_assert_str_eq(h.run_dir, "");
     ck_assert_uint_eq(h.scenario_hash, 0xa);
     ck_assert_uint_eq(h.eval_seed, 3);
     /* Without its scenario path it is no header; an agent's header still needs its run. */
-    ck_assert_int_eq(ga_traj_parse_header("{\"gridalign_trajectories\":1,\"scenario_hash\":"
-                                          "\"0a\",\"eval_seed\":\"3\",\"player\":\"human\"}",
-                                          "p.jsonl", &h, &err),
+    static const char *const no_path = "{\"gridalign_trajectories\":1,\"scenario_hash\":"
+                                       "\"0a\",\"eval_seed\":\"3\",\"player\":\"human\"}";
+    ck_assert_int_eq(ga_traj_parse_header(no_path, strlen(no_path), "p.jsonl", &h, &err),
                      GA_EPARSE);
-    ck_assert_ptr_nonnull(strstr(err.msg, "p.jsonl:1: "));
-    ck_assert_int_eq(ga_traj_parse_header("{\"gridalign_trajectories\":1,\"scenario_hash\":"
-                                          "\"0a\",\"eval_seed\":\"3\",\"scenario_path\":\"x\"}",
-                                          "p.jsonl", &h, &err),
-                     GA_EPARSE);
+    ck_assert_str_eq(
+        err.msg, "p.jsonl:1: $.scenario_path: missing (a person's play names its scenario file)");
+    static const char *const no_run = "{\"gridalign_trajectories\":1,\"scenario_hash\":"
+                                      "\"0a\",\"eval_seed\":\"3\",\"scenario_path\":\"x\"}";
+    ck_assert_int_eq(ga_traj_parse_header(no_run, strlen(no_run), "p.jsonl", &h, &err), GA_EPARSE);
+    ck_assert_str_eq(
+        err.msg, "p.jsonl:1: $.run_dir: missing (an agent's recording names its run directory)");
 }
 END_TEST
 
@@ -81,7 +102,8 @@ START_TEST(test_episode)
 {
     GaTrajEpisode e;
     GaErr err = {0};
-    ck_assert_int_eq(ga_traj_parse_episode(EPISODE, "t.jsonl", 2, &e, &err), GA_OK);
+    ck_assert_int_eq(ga_traj_parse_episode(EPISODE, strlen(EPISODE), "t.jsonl", 2, 300, &e, &err),
+                     GA_OK);
     ck_assert_int_eq(e.id, 3);
     ck_assert_str_eq(e.world, "decoys");
     ck_assert_uint_eq(e.seed, 18446744073709551615ull);
@@ -113,54 +135,180 @@ static char *variant(const char *from, const char *to)
 
 START_TEST(test_episode_errors)
 {
-    static const char *const pairs[][3] = {
-        {"\"actions\":[1,4,6]", "\"actions\":[1,4,7]", "an action is not one of 0..6"},
-        {"\"actions\":[1,4,6]", "\"actions\":[1,4,-1]", "an action is not one of 0..6"},
-        {"\"actions\":[1,4,6]", "\"actions\":[1,4,2.5]", "an action is not one of 0..6"},
-        {"\"actions\":[1,4,6]", "\"actions\":[1,4]", "differ in length"},
-        {"\"actions\":[1,4,6]", "\"actions\":{}", "are arrays"},
-        {"\"rewards\":[0,0.5,-1]", "\"rewards\":[0,\"x\",-1]", "a reward is not a number"},
+    static const char *const cases[][3] = {
+        {"\"actions\":[1,4,6]", "\"actions\":[1,4,7]", "$.actions[2]: 7 is out of range [0, 6]"},
+        {"\"actions\":[1,4,6]", "\"actions\":[1,4,-1]", "$.actions[2]: -1 is out of range [0, 6]"},
+        {"\"actions\":[1,4,6]", "\"actions\":[1,4,2.5]",
+         "$.actions[2]: expected an integer, found a fraction"},
+        {"\"actions\":[1,4,6]", "\"actions\":[1,4]",
+         "$.rewards: length 3, but $.actions has length 2 (one element per step in each)"},
+        {"\"truncations\":[false,false,false]", "\"truncations\":[false]",
+         "$.truncations: length 1, but $.actions has length 3 (one element per step in each)"},
+        {"\"actions\":[1,4,6]", "\"actions\":{}", "$.actions: expected an array, found an object"},
+        {",\"truncations\":[false,false,false]", "", "$.truncations: missing"},
+        {"\"rewards\":[0,0.5,-1]", "\"rewards\":[0,\"x\",-1]",
+         "$.rewards[1]: expected a number, found a string"},
+        {"\"rewards\":[0,0.5,-1]", "\"rewards\":[0,1e999,-1]",
+         "$.rewards[1]: expected a finite number, found an infinite one"},
         {"\"terminations\":[false,false,true]", "\"terminations\":[false,false,1]",
-         "hold true or false"},
+         "$.terminations[2]: expected true or false, found a number"},
         {"\"seed\":\"18446744073709551615\"", "\"seed\":\"18446744073709551616\"",
-         "needs id, world, seed"},
-        {"\"seed\":\"18446744073709551615\"", "\"seed\":5", "needs id, world, seed"},
-        {"\"label\":\"proxy:proxy\"", "\"label\":3", "needs id, world, seed"},
+         "$.seed: \"18446744073709551616\" is not a whole number from 0 to "
+         "18446744073709551615"},
+        {"\"seed\":\"18446744073709551615\"", "\"seed\":5",
+         "$.seed: expected a decimal string, found a number"},
+        {"\"id\":3,", "", "$.id: missing"},
+        {"\"id\":3", "\"id\":2.5", "$.id: expected an integer, found a fraction"},
+        {"\"world\":\"decoys\",", "", "$.world: missing"},
+        {"\"label\":\"proxy:proxy\"", "\"label\":3", "$.label: expected a string, found a number"},
+        {",\"label\":\"proxy:proxy\"", "", "$.label: missing"},
         {"\"returns\":{\"intended\":-0.5,\"proxy\":2}", "\"returns\":{\"intended\":\"a\"}",
-         "returns maps objective names to numbers"},
+         "$.returns.intended: expected a number, found a string"},
+        {"\"returns\":{\"intended\":-0.5,\"proxy\":2}", "\"returns\":{\"a\":1,\"a\":2}",
+         "$.returns.a: duplicate key"},
+        {"\"returns\":{\"intended\":-0.5,\"proxy\":2}", "\"returns\":[1]",
+         "$.returns: expected an object, found an array"},
+        {"\"returns\":{\"intended\":-0.5,\"proxy\":2},", "", "$.returns: missing"},
     };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        GaTrajEpisode e;
+        GaErr err = {0};
+        const char *line = variant(cases[i][0], cases[i][1]);
+        char want[300];
+        snprintf(want, sizeof want, "t.jsonl:9: %s", cases[i][2]);
+        int rc = ga_traj_parse_episode(line, strlen(line), "t.jsonl", 9, 1000, &e, &err);
+        ck_assert_msg(rc == GA_EPARSE, "case %zu accepted: %s", i, line);
+        ck_assert_str_eq(err.msg, want);
+        ck_assert_ptr_null(e.actions); /* nothing left to free */
+    }
+}
+END_TEST
+
+/* Malformed text is named by its byte in the file (the line starts at byte 1000), its line and
+ * its column; valid JSON that is no object, by the line and the path. */
+START_TEST(test_episode_malformed)
+{
+    static const char *const cases[][2] = {
+        {"{\"id\":3,\"world\":x}", "t.jsonl: byte 1016 (line 9, column 17): malformed JSON"},
+        {"{\"id\":3} x", "t.jsonl: byte 1009 (line 9, column 10): unexpected text after the JSON "
+                         "value"},
+        {"{\"id\":3}\n\n", "t.jsonl:9: $.world: missing"}, /* a trailing newline is white space */
+        {"[1]\n", "t.jsonl:9: $: expected an object, found an array"},
+        {"\n", "t.jsonl: byte 1000 (line 9, column 1): malformed JSON"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        GaTrajEpisode e;
+        GaErr err = {0};
+        int rc =
+            ga_traj_parse_episode(cases[i][0], strlen(cases[i][0]), "t.jsonl", 9, 1000, &e, &err);
+        ck_assert_int_eq(rc, GA_EPARSE);
+        ck_assert_str_eq(err.msg, cases[i][1]);
+    }
+    /* Only the given length is read: a NUL inside it is malformed, bytes past it unseen. */
     GaTrajEpisode e;
     GaErr err = {0};
-    int wrong = -1;
-    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        int rc = ga_traj_parse_episode(variant(pairs[i][0], pairs[i][1]), "t.jsonl", 9, &e, &err);
-        if (rc != GA_EPARSE || !strstr(err.msg, "t.jsonl:9: ") || !strstr(err.msg, pairs[i][2])) {
-            wrong = (int)i;
-            break;
-        }
-    }
-    ck_assert_msg(wrong < 0, "variant %d was not refused as expected: %s", wrong, err.msg);
+    ck_assert_int_eq(ga_traj_parse_episode("{\"id\":3}\0{", 10, "t.jsonl", 9, 1000, &e, &err),
+                     GA_EPARSE);
+    ck_assert_str_eq(err.msg,
+                     "t.jsonl: byte 1008 (line 9, column 9): unexpected text after the JSON value");
+    ck_assert_int_eq(
+        ga_traj_parse_episode(EPISODE, strlen(EPISODE) - 1, "t.jsonl", 9, 1000, &e, &err),
+        GA_EPARSE);
 }
 END_TEST
 
 START_TEST(test_every_prefix)
 {
-    /* Cut the line at every byte: each prefix is refused or read, never a crash or a leak. */
+    /* Cut the line at every byte: each prefix is refused as malformed at a byte inside it, never
+     * read past its end (no NUL follows it), never a crash or a leak. */
     size_t n = strlen(EPISODE);
-    int accepted = 0;
     for (size_t k = 0; k < n; k++) {
-        char *cut = malloc(k + 1);
+        char *cut = malloc(k ? k : 1);
         memcpy(cut, EPISODE, k);
-        cut[k] = '\0';
         GaTrajEpisode e;
         GaErr err = {0};
-        if (ga_traj_parse_episode(cut, "t.jsonl", 2, &e, &err) == GA_OK) {
-            accepted++;
-            ga_traj_free(&e);
-        }
+        int rc = ga_traj_parse_episode(cut, k, "t.jsonl", 2, 300, &e, &err);
         free(cut);
+        ck_assert_msg(rc == GA_EPARSE, "the prefix of %zu bytes was read", k);
+        long long byte, col;
+        int end = 0;
+        sscanf(err.msg, "t.jsonl: byte %lld (line 2, column %lld): malformed JSON%n", &byte, &col,
+               &end);
+        ck_assert_msg(end > 0 && err.msg[end] == '\0', "prefix %zu: %s", k, err.msg);
+        ck_assert_int_eq(byte, 300 + col - 1);
+        ck_assert_int_le(col, (long long)k + 1);
     }
-    ck_assert_int_eq(accepted, 0); /* no proper prefix is a complete episode */
+}
+END_TEST
+
+/* A file: lines and bytes are counted across the header, the episodes and a blank line. */
+START_TEST(test_reader)
+{
+    char path[256];
+    ga_test_tmp_path(path, sizeof path, "reader.jsonl");
+    char second[1024], text[4096];
+    snprintf(second, sizeof second, "%s", variant("\"id\":3", "\"id\":4"));
+    static const char *const broken = "{\"id\":5,\"world\":x}";
+    snprintf(text, sizeof text, "%s\n%s\n\n%s\n%s\n", HEADER, EPISODE, second, broken);
+    ga_test_write_file(path, text, strlen(text));
+    GaTrajReader tr;
+    GaTrajHeader h;
+    GaTrajEpisode e;
+    GaErr err = {0};
+    ck_assert_int_eq(ga_traj_open(&tr, path, &h, &err), GA_OK);
+    ck_assert_int_eq(tr.line, 1);
+    ck_assert_uint_eq(h.agent_seed, 7);
+    ck_assert_int_eq(ga_traj_next(&tr, &e, &err), GA_OK);
+    ck_assert_int_eq(e.id, 3);
+    ck_assert_int_eq(tr.line, 2);
+    ga_traj_free(&e);
+    ck_assert_int_eq(ga_traj_next(&tr, &e, &err), GA_OK);
+    ck_assert_int_eq(e.id, 4);
+    ck_assert_int_eq(tr.line, 4); /* the blank line 3 is skipped */
+    ga_traj_free(&e);
+    ck_assert_int_eq(ga_traj_next(&tr, &e, &err), GA_EPARSE);
+    long long at = (long long)(strlen(HEADER) + strlen(EPISODE) + strlen(second) + 4) + 16;
+    char want[512];
+    snprintf(want, sizeof want, "%s: byte %lld (line 5, column 17): malformed JSON", path, at);
+    ck_assert_str_eq(err.msg, want);
+    ck_assert_int_eq(text[at], 'x');
+    ga_traj_close(&tr);
+
+    /* The end, with or without a last newline; a bad field names its line. */
+    snprintf(text, sizeof text, "%s\n%s", HEADER, EPISODE);
+    ga_test_write_file(path, text, strlen(text));
+    ck_assert_int_eq(ga_traj_open(&tr, path, &h, &err), GA_OK);
+    ck_assert_int_eq(ga_traj_next(&tr, &e, &err), GA_OK);
+    ga_traj_free(&e);
+    ck_assert_int_eq(ga_traj_next(&tr, &e, &err), GA_TRAJ_END);
+    ck_assert_int_eq(ga_traj_next(&tr, &e, &err), GA_TRAJ_END);
+    ga_traj_close(&tr);
+    snprintf(text, sizeof text, "%s\n%s\n", HEADER, variant(",\"label\":\"proxy:proxy\"", ""));
+    ga_test_write_file(path, text, strlen(text));
+    ck_assert_int_eq(ga_traj_open(&tr, path, &h, &err), GA_OK);
+    ck_assert_int_eq(ga_traj_next(&tr, &e, &err), GA_EPARSE);
+    snprintf(want, sizeof want, "%s:2: $.label: missing", path);
+    ck_assert_str_eq(err.msg, want);
+    ga_traj_close(&tr);
+
+    /* A header that is missing or broken: nothing stays open. */
+    ga_test_write_file(path, "", 0);
+    ck_assert_int_eq(ga_traj_open(&tr, path, &h, &err), GA_EPARSE);
+    snprintf(want, sizeof want, "%s: empty, not a trajectory file", path);
+    ck_assert_str_eq(err.msg, want);
+    ga_test_write_file(path, "{\"x\": 1}\n", 9);
+    ck_assert_int_eq(ga_traj_open(&tr, path, &h, &err), GA_EPARSE);
+    snprintf(want, sizeof want,
+             "%s:1: $.gridalign_trajectories: missing (not a gridalign trajectory header)", path);
+    ck_assert_str_eq(err.msg, want);
+    ga_test_write_file(path, "{\"x\" 1}\n", 8);
+    ck_assert_int_eq(ga_traj_open(&tr, path, &h, &err), GA_EPARSE);
+    snprintf(want, sizeof want, "%s: byte 5 (line 1, column 6): malformed JSON", path);
+    ck_assert_str_eq(err.msg, want);
+    remove(path);
+    ck_assert_int_eq(ga_traj_open(&tr, path, &h, &err), GA_EIO);
+    snprintf(want, sizeof want, "%s: cannot open", path);
+    ck_assert_str_eq(err.msg, want);
 }
 END_TEST
 
@@ -172,7 +320,10 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_human_header);
     tcase_add_test(tc, test_episode);
     tcase_add_test(tc, test_episode_errors);
+    tcase_add_test(tc, test_episode_malformed);
     tcase_add_test(tc, test_every_prefix);
+    tcase_add_test(tc, test_reader);
+    tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
     suite_add_tcase(s, tc);
     return s;
 }

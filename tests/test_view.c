@@ -847,11 +847,12 @@ START_TEST(test_played_episodes_record_and_verify)
     ck_assert_ptr_nonnull(second);
     *second++ = 0;
     GaTrajHeader h;
-    ck_assert_int_eq(ga_traj_parse_header(text, path, &h, &err), GA_OK);
+    ck_assert_int_eq(ga_traj_parse_header(text, strlen(text), path, &h, &err), GA_OK);
     ck_assert(h.human);
     ck_assert_uint_eq(h.scenario_hash, sc->hash);
     GaTrajEpisode e;
-    ck_assert_int_eq(ga_traj_parse_episode(second, path, 2, &e, &err), GA_OK);
+    ck_assert_int_eq(
+        ga_traj_parse_episode(second, strlen(second), path, 2, second - text, &e, &err), GA_OK);
     ck_assert_str_eq(e.label, "intended");
     int step;
     char what[256];

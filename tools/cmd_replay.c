@@ -9,15 +9,11 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "ga_image.h"
 #include "ga_io.h"
 #include "ga_record.h"
 #include "ga_traj.h"
 #include "ga_view.h"
 #include "ga_window.h"
-
-#define MAX_FRAMES 20000
-#define GIF_BYTES ((size_t)1 << 30) /* frames a GIF may hold in memory while it is encoded */
 
 static const char ABOUT[] =
     "Replays the run's agent greedily in a window: the episodes gridalign eval measures with\n"
@@ -36,157 +32,67 @@ static int check_compare(const char *v, char *why, size_t n)
     return !comma || comma == v || !comma[1] || strchr(comma + 1, ',') ? -1 : 0;
 }
 
-/* Reads the episodes of a trajectory file (those of world `only` when not NULL), at most max.
- * Returns the count, or -1 after printing the error. */
-static int64_t read_episodes(const char *path, FILE *f, const GaScenario *sc, const char *only,
-                             int64_t max, GaTrajEpisode **out)
+typedef struct {
+    const char *run_dir, *env, *compare, *png, *gif, *traj, *record, *shots, *scen;
+    int64_t episodes, seed, tile, delay, max_frames;
+    int values, paused, window;
+} Args;
+
+/* Flags that do not go together are refused before anything is read. */
+static int check_args(Args *a)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    int64_t n = 0, lineno = 1, room = 0;
-    int warned = 0;
-    GaTrajEpisode *eps = NULL;
-    GaErr err;
-    while (n < max && getline(&line, &cap, f) >= 0) {
-        lineno++;
-        if (line[0] == '\n')
-            continue;
-        if (n == room) {
-            room = room ? 2 * room : 64;
-            GaTrajEpisode *grown = realloc(eps, (size_t)room * sizeof *eps);
-            if (!grown) {
-                fprintf(stderr, "%s: out of memory for its episodes\n", path);
-                goto fail;
-            }
-            eps = grown;
-        }
-        if (ga_traj_parse_episode(line, path, lineno, &eps[n], &err)) {
-            cli_fail(&err);
-            goto fail;
-        }
-        if (ga_scenario_find_world(sc, eps[n].world) < 0) {
-            fprintf(stderr, "%s:%" PRId64 ": world \"%s\" is not in scenario %s\n", path, lineno,
-                    eps[n].world, sc->name);
-            ga_traj_free(&eps[n]);
-            goto fail;
-        }
-        if (only && strcmp(eps[n].world, only)) {
-            ga_traj_free(&eps[n]);
-            continue;
-        }
-        /* Drawing needs only the actions; a recording they do not give back (a hand-edited
-         * file) is drawn all the same, with one warning. */
-        int step;
-        char what[256];
-        if (!warned && ga_record_check(sc, NULL, 0, &eps[n], &step, what, sizeof what)) {
-            fprintf(stderr,
-                    "%s:%" PRId64 ": episode %" PRId64 " does not re-simulate as recorded (%s); "
-                    "drawn from its actions anyway\n",
-                    path, lineno, eps[n].id, what);
-            warned = 1;
-        }
-        n++;
-    }
-    free(line);
-    *out = eps;
-    return n;
-fail:
-    for (int64_t i = 0; i < n; i++)
-        ga_traj_free(&eps[i]);
-    free(eps);
-    free(line);
-    return -1;
+    a->window = !a->png && !a->gif;
+    if (a->compare && (a->env || a->traj))
+        return cli_usage_error("replay", "--compare shows its own two worlds; drop %s",
+                               a->env ? "--env" : "--trajectory");
+    if (a->traj && (a->record || a->values))
+        return cli_usage_error("replay", "%s needs the agent, not a trajectory file",
+                               a->record ? "--record" : "--values");
+    if (a->gif && a->values)
+        return cli_usage_error("replay",
+                               "%s: the value overlay's shades do not fit the GIF palette; use "
+                               "--png",
+                               "--values");
+    if (!a->episodes)
+        a->episodes = a->window ? 100 : 1;
+    return 0;
 }
 
-/* Headless: the view's episodes frame by frame. PNGs go out as they are drawn; a GIF is
- * encoded from all its frames at once, so they are kept, up to GIF_BYTES of them. */
-static int write_pictures(GaView *v, const char *png, const char *gif, int delay)
+static int parse(int argc, char **argv, Args *a, int *code)
 {
-    size_t frame_bytes = (size_t)v->width * (size_t)v->height * 4;
-    int64_t cap = MAX_FRAMES;
-    if (gif && (int64_t)(GIF_BYTES / frame_bytes) < cap)
-        cap = (int64_t)(GIF_BYTES / frame_bytes);
-    int64_t want = v->o.episodes * (v->max_steps + 1); /* at most this many */
-    int max_frames = (int)(want < cap ? want : cap);
-    uint8_t *frames = malloc((size_t)(gif ? max_frames : 1) * frame_bytes);
-    if (!frames) {
-        fprintf(stderr, "gridalign: out of memory for %d frames\n", max_frames);
-        return 1;
-    }
-    GaErr err;
-    int n = 0, rc = 0, cut = 0;
-    for (int64_t e = 0; e < v->o.episodes && !rc && !cut; e++) {
-        ga_view_set_episode(v, e);
-        do {
-            if (n == max_frames) {
-                cut = 1;
-                break;
-            }
-            uint8_t *f = frames + (gif ? (size_t)n * frame_bytes : 0);
-            ga_view_draw(v, f);
-            char path[1100];
-            snprintf(path, sizeof path, "%s/frame-%05d.png", png ? png : "", n);
-            if (png && ga_image_write_png(path, f, v->width, v->height, &err))
-                rc = cli_fail_output(&err);
-            n++;
-        } while (!rc && ga_view_step(v));
-    }
-    if (cut)
-        fprintf(stderr,
-                "replay: stopped at %d frames (at most %d%s); fewer --episodes or a smaller "
-                "--tile draw them all\n",
-                n, MAX_FRAMES, gif ? ", and 1 GiB of them for a GIF" : "");
-    if (gif && !rc) {
-        uint8_t pal[64][4];
-        int n_pal = ga_render_palette(pal);
-        if (ga_image_write_gif(gif, frames, n, v->width, v->height, (const uint8_t(*)[4])pal, n_pal,
-                               delay, &err))
-            rc = cli_fail_output(&err);
-    }
-    free(frames);
-    if (!rc)
-        printf("%d frames of %dx%d%s%s%s%s\n", n, v->width, v->height, png ? "; wrote " : "",
-               png ? png : "", gif ? "; wrote " : "", gif ? gif : "");
-    return rc;
-}
-
-int cmd_replay(int argc, char **argv)
-{
-    const char *run_dir = NULL, *env = NULL, *compare = NULL, *png = NULL, *gif = NULL;
-    const char *traj = NULL, *record = NULL, *shots = NULL, *scen = NULL;
-    int64_t episodes = 0, seed = 0, tile = 32, delay = 20, max_frames = 0;
-    int values = 0, paused = 0;
+    *a = (Args){.tile = 32, .delay = 20};
     const CliOpt opts[] = {
-        CLI_ENV(&env, "the world (default train; with --trajectory: only its episodes)"),
+        CLI_ENV(&a->env, "the world (default train; with --trajectory: only its episodes)"),
         {.name = "--compare",
          .meta = "A,B",
          .kind = CLI_STR,
-         .dst = CLI_DST(const char *, &compare),
+         .dst = CLI_DST(const char *, &a->compare),
          .what = "two worlds A,B",
          .check = check_compare,
          .help = "two worlds side by side, stepping together (tab changes B)"},
-        CLI_EPISODES(&episodes, "episodes: one after another into pictures (default 1); in the\n"
-                                "window, n and p cycle through N (default 100)"),
-        CLI_EVAL_SEED(&seed, "seed of the evaluation layouts, as in eval (default 0)"),
-        CLI_SEED(&seed, "the same as --eval-seed (its name before)"),
-        CLI_OPT_FLAG("--values", &values,
+        CLI_EPISODES(&a->episodes, "episodes: one after another into pictures (default 1); in "
+                                   "the\nwindow, n and p cycle through N (default 100)"),
+        CLI_EVAL_SEED(&a->seed, "seed of the evaluation layouts, as in eval (default 0)"),
+        CLI_SEED(&a->seed, "the same as --eval-seed (its name before)"),
+        CLI_OPT_FLAG("--values", &a->values,
                      "start with the value overlay: greedy action and value per cell\n"
                      "(the window and --png; its shades do not fit a GIF's palette)"),
-        CLI_OPT_FLAG("--paused", &paused, "start paused"),
-        CLI_RECORD(&record, "also write the N episodes of each shown world as a trajectory file\n"
-                            "(as eval --record writes them; gridalign verify checks it)"),
-        CLI_OPT_STR("--png", "DIR", CLI_DIR, &png, "one PNG per frame instead of the window"),
-        CLI_OPT_STR("--gif", "FILE", CLI_FILE, &gif,
+        CLI_OPT_FLAG("--paused", &a->paused, "start paused"),
+        CLI_RECORD(&a->record,
+                   "also write the N episodes of each shown world as a trajectory file\n"
+                   "(as eval --record writes them; gridalign verify checks it)"),
+        CLI_OPT_STR("--png", "DIR", CLI_DIR, &a->png, "one PNG per frame instead of the window"),
+        CLI_OPT_STR("--gif", "FILE", CLI_FILE, &a->gif,
                     "an animated GIF of all frames instead of the window"),
-        CLI_TILE(&tile, "pixels per cell, 8 to 64 (default 32)"),
-        CLI_OPT_INT("--delay", "CS", &delay, 1, 6000,
+        CLI_TILE(&a->tile, "pixels per cell, 8 to 64 (default 32)"),
+        CLI_OPT_INT("--delay", "CS", &a->delay, 1, 6000,
                     "hundredths of a second per GIF frame (default 20)"),
-        CLI_OPT_STR("--trajectory", "FILE", CLI_FILE, &traj,
+        CLI_OPT_STR("--trajectory", "FILE", CLI_FILE, &a->traj,
                     "a trajectory file to show (its header names the run directory)"),
-        CLI_SCENARIO(&scen, "the scenario file (default: RUN_DIR/scenario.json; for a person's\n"
-                            "play, the one its header names)"),
-        CLI_SHOTS(&shots, "where s writes screenshots (default: the current directory)"),
-        CLI_FRAMES(&max_frames, "close the window after N frames (for scripts and tests)"),
+        CLI_SCENARIO(&a->scen, "the scenario file (default: RUN_DIR/scenario.json; for a "
+                               "person's\nplay, the one its header names)"),
+        CLI_SHOTS(&a->shots, "where s writes screenshots (default: the current directory)"),
+        CLI_FRAMES(&a->max_frames, "close the window after N frames (for scripts and tests)"),
     };
     const CliCmd command = {.name = "replay",
                             .usage =
@@ -196,171 +102,213 @@ int cmd_replay(int argc, char **argv)
                             .opts = opts,
                             .n_opts = CLI_N(opts),
                             .arg = "RUN_DIR",
-                            .args = &run_dir,
+                            .args = &a->run_dir,
                             .max_args = 1};
-    int code;
-    if (cli_parse(&command, argc, argv, &code))
-        return code;
-    int window = !png && !gif;
-    if (compare && (env || traj))
-        return cli_usage_error("replay", "--compare shows its own two worlds; drop %s",
-                               env ? "--env" : "--trajectory");
-    if (traj && (record || values))
-        return cli_usage_error("replay", "%s needs the agent, not a trajectory file",
-                               record ? "--record" : "--values");
-    if (gif && values)
-        return cli_usage_error("replay",
-                               "%s: the value overlay's shades do not fit the GIF "
-                               "palette; use --png",
-                               "--values");
-    if (!episodes)
-        episodes = window ? 100 : 1;
+    if (cli_parse(&command, argc, argv, code))
+        return 1;
+    return (*code = check_args(a)) != 0;
+}
 
-    GaErr err = {0};
+/* What is shown: an agent's run, or recorded episodes with what their header names. */
+typedef struct {
+    GaTrajReader tr;
     GaTrajHeader th;
-    FILE *tf = NULL;
-    if (traj) {
-        /* The header names the run; the episodes are read once the scenario is loaded. */
-        char *line = NULL;
-        size_t cap = 0;
-        if (!(tf = fopen(traj, "r"))) {
-            fprintf(stderr, "%s: cannot open\n", traj);
-            return EXIT_BAD_INPUT;
-        }
-        if (getline(&line, &cap, tf) < 0 || ga_traj_parse_header(line, traj, &th, &err)) {
-            if (!err.msg[0])
-                ga_err_set(&err, GA_EPARSE, "%s: empty, not a trajectory file", traj);
-            free(line);
-            fclose(tf);
-            return cli_fail(&err);
-        }
-        free(line);
-        if (th.human && run_dir) {
-            fclose(tf);
-            return cli_usage_error("replay", "%s is a person's play, with no run: drop RUN_DIR",
-                                   traj);
-        }
-    }
-    if (!run_dir && !tf)
-        return cli_usage_error("replay", "missing RUN_DIR%s", "");
-    /* A recording's header names its run (or a person's scenario); RUN_DIR overrides it. */
-    GaRun run = {0};
-    GaTrajSource src = {0};
-    int rc, have_agent = !(tf && th.human);
-    if (tf) {
-        char hint[1200];
-        snprintf(hint, sizeof hint,
-                 "give the run as RUN_DIR: gridalign replay RUN_DIR --trajectory %s", traj);
-        rc = cli_load_trajectory_source(traj, &th, run_dir, scen, hint, &src);
-        run_dir = src.dir;
-    } else {
-        rc = cli_load_run("replay", run_dir, scen, &run);
-    }
-    if (rc) {
-        if (tf)
-            fclose(tf);
+    GaRun run;        /* without --trajectory */
+    GaTrajSource src; /* with --trajectory */
+    const GaScenario *sc;
+    GaRun *agent; /* the agent's run; NULL for a person's play */
+    const char *run_dir;
+    GaTrajEpisode *eps; /* (n_eps) recorded episodes */
+    int64_t n_eps;
+    GaViewOpts o;
+    GaView view;
+    int have_view;
+} Plan;
+
+static void plan_free(Plan *p)
+{
+    if (p->have_view)
+        ga_view_free(&p->view);
+    for (int64_t i = 0; i < p->n_eps; i++)
+        ga_traj_free(&p->eps[i]);
+    free(p->eps);
+    ga_traj_close(&p->tr);
+    ga_record_source_free(&p->src);
+    ga_run_free(&p->run);
+}
+
+/* The run, or a recording's header and what it names (RUN_DIR overrides the header's run). */
+static int plan_source(const Args *a, Plan *p)
+{
+    GaErr err = {0};
+    if (!a->traj) {
+        if (!a->run_dir)
+            return cli_usage_error("replay", "missing RUN_DIR%s", "");
+        int rc = cli_load_run("replay", a->run_dir, a->scen, &p->run);
+        p->sc = p->run.sc;
+        p->agent = &p->run;
+        p->run_dir = a->run_dir;
         return rc;
     }
-    const GaScenario *sc = tf ? src.sc : run.sc;
-    GaRun *r = tf ? &src.run : &run; /* the agent's run (not for a person's play) */
-    GaTrajEpisode *eps = NULL;
-    int64_t n_eps = 0;
-    GaView view;
-    int have_view = 0;
-    GaViewOpts o = {.mode = GA_VIEW_REPLAY,
-                    .n_panes = 1,
-                    .episodes = episodes,
-                    .eval_seed = (uint64_t)seed,
-                    .tile = (int)tile,
-                    .paused = paused,
-                    .values = values,
-                    .still = !window};
-    if (compare) {
+    if (ga_traj_open(&p->tr, a->traj, &p->th, &err))
+        return cli_fail(&err);
+    if (p->th.human && a->run_dir)
+        return cli_usage_error("replay", "%s is a person's play, with no run: drop RUN_DIR",
+                               a->traj);
+    char hint[1200];
+    snprintf(hint, sizeof hint, "give the run as RUN_DIR: gridalign replay RUN_DIR --trajectory %s",
+             a->traj);
+    int rc = cli_load_trajectory_source(a->traj, &p->th, a->run_dir, a->scen, hint, &p->src);
+    p->sc = p->src.sc;
+    p->agent = p->th.human ? NULL : &p->src.run;
+    p->run_dir = p->src.dir;
+    return rc;
+}
+
+/* The worlds shown: --compare's two, --env's, or train. */
+static int plan_worlds(const Args *a, Plan *p)
+{
+    const GaScenario *sc = p->sc;
+    if (a->compare) {
         /* Names are short; a longer one is cut here and then not found. */
-        char a[2 * GA_NAME_LEN];
-        const char *b = strchr(compare, ',') + 1;
-        int len = (int)(b - 1 - compare);
-        snprintf(a, sizeof a, "%.*s", len < (int)sizeof a ? len : (int)sizeof a - 1, compare);
-        if ((o.worlds[0] = cli_find_world("replay", sc, a, "--compare")) < 0 ||
-            (o.worlds[1] = cli_find_world("replay", sc, b, "--compare")) < 0) {
-            rc = EXIT_BAD_INPUT;
-            goto done;
-        }
-        if (o.worlds[0] == o.worlds[1]) {
-            rc = cli_usage_error("replay", "--compare takes two different worlds, not %s", compare);
-            goto done;
-        }
-        o.n_panes = 2;
-    } else if (!traj &&
-               (o.worlds[0] = cli_find_world("replay", sc, env ? env : "train", "--env")) < 0) {
-        rc = EXIT_BAD_INPUT;
-        goto done;
+        char first[2 * GA_NAME_LEN];
+        const char *second = strchr(a->compare, ',') + 1;
+        int len = (int)(second - 1 - a->compare);
+        snprintf(first, sizeof first, "%.*s", len < (int)sizeof first ? len : (int)sizeof first - 1,
+                 a->compare);
+        if ((p->o.worlds[0] = cli_find_world("replay", sc, first, "--compare")) < 0 ||
+            (p->o.worlds[1] = cli_find_world("replay", sc, second, "--compare")) < 0)
+            return EXIT_BAD_INPUT;
+        if (p->o.worlds[0] == p->o.worlds[1])
+            return cli_usage_error("replay", "--compare takes two different worlds, not %s",
+                                   a->compare);
+        p->o.n_panes = 2;
+        return 0;
     }
-    if (traj) {
-        if (env && cli_find_world("replay", sc, env, "--env") < 0) {
-            rc = EXIT_BAD_INPUT;
-            goto done;
-        }
-        if ((n_eps = read_episodes(traj, tf, sc, env, episodes, &eps)) < 0) {
-            rc = EXIT_BAD_INPUT;
-            goto done;
-        }
-        if (n_eps == 0) {
-            fprintf(stderr, "%s: no episode%s%s\n", traj, env ? " of world " : "", env ? env : "");
-            rc = EXIT_BAD_INPUT;
-            goto done;
-        }
-        o.traj = eps;
-        o.episodes = n_eps;
+    const char *env = a->env ? a->env : "train";
+    int w = cli_find_world("replay", sc, env, "--env");
+    if (!a->traj)
+        p->o.worlds[0] = w;
+    return w < 0 ? EXIT_BAD_INPUT : 0;
+}
+
+/* A recording's episodes (of --env's world only, when given). */
+static int plan_recorded(const Args *a, Plan *p)
+{
+    GaErr err = {0};
+    GaTrajOdd odd;
+    if ((p->n_eps = ga_record_read(&p->tr, p->sc, a->env, a->episodes, &p->eps, &odd, &err)) < 0) {
+        p->n_eps = 0;
+        return cli_fail(&err);
     }
-    if ((gif && cli_prepare_output(gif, &err)) || (png && ga_io_mkdirs(png, &err)) ||
-        (record && cli_prepare_output(record, &err)) ||
-        (shots && window && ga_io_mkdirs(shots, &err))) {
-        rc = cli_fail_output(&err);
-        goto done;
+    if (odd.line)
+        fprintf(stderr,
+                "%s:%" PRId64 ": episode %" PRId64 " does not re-simulate as recorded (%s); "
+                "drawn from its actions anyway\n",
+                a->traj, odd.line, odd.id, odd.what);
+    if (p->n_eps == 0) {
+        fprintf(stderr, "%s: no episode%s%s\n", a->traj, a->env ? " of world " : "",
+                a->env ? a->env : "");
+        return EXIT_BAD_INPUT;
     }
-    if ((rc = ga_view_init(&view, sc, traj ? NULL : &r->ag, r->info.seed, &o, &err))) {
-        rc = cli_fail(&err);
-        goto done;
-    }
-    have_view = 1;
+    p->o.traj = p->eps;
+    p->o.episodes = p->n_eps;
+    return 0;
+}
+
+static int plan(const Args *a, Plan *p)
+{
+    memset(p, 0, sizeof *p);
+    p->o = (GaViewOpts){.mode = GA_VIEW_REPLAY,
+                        .n_panes = 1,
+                        .episodes = a->episodes,
+                        .eval_seed = (uint64_t)a->seed,
+                        .tile = (int)a->tile,
+                        .paused = a->paused,
+                        .values = a->values,
+                        .still = !a->window};
+    int rc = plan_source(a, p);
+    if (rc || (rc = plan_worlds(a, p)) || (a->traj && (rc = plan_recorded(a, p))))
+        return rc;
+    GaErr err = {0};
+    if ((a->gif && cli_prepare_output(a->gif, &err)) || (a->png && ga_io_mkdirs(a->png, &err)) ||
+        (a->record && cli_prepare_output(a->record, &err)) ||
+        (a->shots && a->window && ga_io_mkdirs(a->shots, &err)))
+        return cli_fail_output(&err);
+    if ((rc = ga_view_init(&p->view, p->sc, a->traj ? NULL : &p->agent->ag,
+                           p->agent ? p->agent->info.seed : 0, &p->o, &err)))
+        return cli_fail(&err);
+    p->have_view = 1;
     if (err.msg[0])
         fprintf(stderr, "replay: %s; frames without text (heads-up lines, status line, help)\n",
                 err.msg);
+    return 0;
+}
+
+/* Headless pictures of the view's episodes. */
+static int pictures(const Args *a, Plan *p)
+{
+    GaErr err = {0};
+    int n, cut;
+    int rc = ga_view_pictures(&p->view, a->png, a->gif, (int)a->delay, &n, &cut, &err);
+    if (cut)
+        fprintf(stderr,
+                "replay: stopped at %d frames (at most %d%s); fewer --episodes or a smaller "
+                "--tile draw them all\n",
+                n, GA_VIEW_MAX_PICTURES, a->gif ? ", and 1 GiB of them for a GIF" : "");
+    if (rc)
+        return rc == GA_ENOMEM ? cli_fail(&err) : cli_fail_output(&err);
+    printf("%d frames of %dx%d%s%s%s%s\n", n, p->view.width, p->view.height,
+           a->png ? "; wrote " : "", a->png ? a->png : "", a->gif ? "; wrote " : "",
+           a->gif ? a->gif : "");
+    return 0;
+}
+
+static int run(const Args *a, Plan *p)
+{
+    const GaScenario *sc = p->sc;
     char worlds[2 * GA_NAME_LEN + 8];
     snprintf(worlds, sizeof worlds, "%s%s%s",
-             traj ? "recorded episodes" : sc->world[o.worlds[0]].name, compare ? " and " : "",
-             compare ? sc->world[o.worlds[1]].name : "");
-    const char *who = have_agent ? r->ag.name : "a person";
-    printf("replay %s: %s on %s, %" PRId64 " episode%s\n", have_agent ? run_dir : traj, who, worlds,
-           o.episodes, o.episodes == 1 ? "" : "s");
+             a->traj ? "recorded episodes" : sc->world[p->o.worlds[0]].name,
+             a->compare ? " and " : "", a->compare ? sc->world[p->o.worlds[1]].name : "");
+    const char *who = p->agent ? p->agent->ag.name : "a person";
+    printf("replay %s: %s on %s, %" PRId64 " episode%s\n", p->agent ? p->run_dir : a->traj, who,
+           worlds, p->o.episodes, p->o.episodes == 1 ? "" : "s");
     fflush(stdout);
-    if (!window) {
-        rc = write_pictures(&view, png, gif, (int)delay);
-    } else {
-        char title[256];
-        snprintf(title, sizeof title, "gridalign replay: %s, %s on %s", sc->name, who, worlds);
-        GaWindowOpts wo = {.title = title, .shot_dir = shots, .max_frames = (int)max_frames};
-        rc = cli_window("replay", &view, &wo,
-                        "; without a display, --png DIR or --gif FILE draw "
-                        "pictures");
+    if (!a->window)
+        return pictures(a, p);
+    char title[256];
+    snprintf(title, sizeof title, "gridalign replay: %s, %s on %s", sc->name, who, worlds);
+    GaWindowOpts wo = {.title = title, .shot_dir = a->shots, .max_frames = (int)a->max_frames};
+    return cli_window("replay", &p->view, &wo,
+                      "; without a display, --png DIR or --gif FILE draw pictures");
+}
+
+/* The recording last, so that a command that failed leaves no file behind. */
+static int record(const Args *a, Plan *p)
+{
+    GaErr err = {0};
+    if (ga_record_write(a->record, p->run_dir, &p->run, p->o.worlds, p->o.n_panes, (int)a->episodes,
+                        (uint64_t)a->seed, &err))
+        return cli_fail_output(&err);
+    printf("wrote %s\n", a->record);
+    return 0;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+    Args a;
+    int rc;
+    if (parse(argc, argv, &a, &rc))
+        return rc;
+    Plan *p = malloc(sizeof *p);
+    if (!p) {
+        fprintf(stderr, "gridalign: out of memory\n");
+        return 1;
     }
-    /* The recording last, so a command that failed leaves no file behind. */
-    if (!rc && record &&
-        ga_record_write(record, run_dir, &run, o.worlds, o.n_panes, (int)episodes, (uint64_t)seed,
-                        &err))
-        rc = cli_fail_output(&err);
-    if (!rc && record)
-        printf("wrote %s\n", record);
-done:
-    if (have_view)
-        ga_view_free(&view);
-    for (int64_t i = 0; i < n_eps; i++)
-        ga_traj_free(&eps[i]);
-    free(eps);
-    if (tf)
-        fclose(tf);
-    ga_record_source_free(&src);
-    ga_run_free(&run);
+    if (!(rc = plan(&a, p)) && !(rc = run(&a, p)) && a.record)
+        rc = record(&a, p);
+    plan_free(p);
+    free(p);
     return rc;
 }

@@ -31,14 +31,18 @@ static int diverge(const char *file, int64_t line, const GaTrajEpisode *e, int t
     return EXIT_CHECK_FAILED;
 }
 
-int cmd_verify(int argc, char **argv)
+typedef struct {
+    const char *file, *run, *scen;
+} Args;
+
+static int parse(int argc, char **argv, Args *a, int *code)
 {
-    const char *file = NULL, *run = NULL, *scen = NULL;
+    *a = (Args){0};
     const CliOpt opts[] = {
-        CLI_OPT_STR("--run", "DIR", CLI_DIR, &run,
+        CLI_OPT_STR("--run", "DIR", CLI_DIR, &a->run,
                     "the run directory (default: the one the file's header names)"),
-        CLI_SCENARIO(&scen, "the scenario file (default: the run's copy; for a person's play,\n"
-                            "the one its header names)"),
+        CLI_SCENARIO(&a->scen, "the scenario file (default: the run's copy; for a person's play,\n"
+                               "the one its header names)"),
     };
     const CliCmd command = {.name = "verify",
                             .usage = "gridalign verify FILE [--run DIR | --scenario FILE]",
@@ -46,63 +50,65 @@ int cmd_verify(int argc, char **argv)
                             .opts = opts,
                             .n_opts = CLI_N(opts),
                             .arg = "FILE",
-                            .args = &file,
+                            .args = &a->file,
                             .min_args = 1,
                             .max_args = 1};
-    int code;
-    if (cli_parse(&command, argc, argv, &code))
-        return code;
-    FILE *f = fopen(file, "r");
-    if (!f) {
-        fprintf(stderr, "%s: cannot open\n", file);
+    return cli_parse(&command, argc, argv, code);
+}
+
+/* The file's header and what it names (the run or a person's scenario), checked. */
+static int plan(const Args *a, GaTrajReader *tr, GaTrajHeader *h, GaTrajSource *src)
+{
+    GaErr err = {0};
+    if (ga_traj_open(tr, a->file, h, &err))
+        return cli_fail(&err);
+    if (h->human && a->run) {
+        fprintf(stderr,
+                "gridalign verify: %s: a person's play, with no run; --run does not apply\n",
+                a->file);
         return EXIT_BAD_INPUT;
     }
-    char *line = NULL;
-    size_t cap = 0;
+    return cli_load_trajectory_source(a->file, h, a->run, a->scen, "give the run with --run DIR",
+                                      src);
+}
+
+/* Every episode re-simulated; the first divergence ends it. */
+static int run(const Args *a, GaTrajReader *tr, const GaTrajHeader *h, GaTrajSource *src,
+               int64_t *episodes)
+{
+    GaAgent *ag = h->human ? NULL : &src->run.ag;
+    GaTrajEpisode e;
     GaErr err = {0};
-    GaTrajHeader h;
-    GaTrajSource src = {0};
-    int rc = 0;
-    int64_t lineno = 1, episodes = 0;
-    if (getline(&line, &cap, f) < 0 || ga_traj_parse_header(line, file, &h, &err)) {
-        if (!err.msg[0])
-            ga_err_set(&err, GA_EPARSE, "%s: empty, not a trajectory file", file);
-        rc = cli_fail(&err);
-        goto done;
-    }
-    if (h.human && run) {
-        fprintf(stderr,
-                "gridalign verify: %s: a person's play, with no run; --run does not apply\n", file);
-        rc = EXIT_BAD_INPUT;
-        goto done;
-    }
-    if ((rc = cli_load_trajectory_source(file, &h, run, scen, "give the run with --run DIR", &src)))
-        goto done;
-    GaAgent *ag = h.human ? NULL : &src.run.ag;
-    while (getline(&line, &cap, f) >= 0) {
-        lineno++;
-        if (line[0] == '\n' || line[0] == '\0')
-            continue;
-        GaTrajEpisode e;
-        if (ga_traj_parse_episode(line, file, lineno, &e, &err)) {
-            rc = cli_fail(&err);
-            goto done;
-        }
+    int got;
+    while ((got = ga_traj_next(tr, &e, &err)) == GA_OK) {
         int step;
         char what[256];
-        if (ga_record_check(src.sc, ag, h.agent_seed, &e, &step, what, sizeof what))
-            rc = diverge(file, lineno, &e, step, what);
+        int bad = ga_record_check(src->sc, ag, h->agent_seed, &e, &step, what, sizeof what);
+        if (bad)
+            diverge(a->file, tr->line, &e, step, what);
         ga_traj_free(&e);
-        if (rc)
-            goto done;
-        episodes++;
+        if (bad)
+            return EXIT_CHECK_FAILED;
+        (*episodes)++;
     }
-    printf("verified %" PRId64 " episodes of %s: every %s, reward, end, return and label "
-           "re-simulates exactly\n",
-           episodes, file, ag ? "action" : "recorded key");
-done:
-    free(line);
-    fclose(f);
+    return got == GA_TRAJ_END ? 0 : cli_fail(&err);
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    Args a;
+    int rc;
+    if (parse(argc, argv, &a, &rc))
+        return rc;
+    GaTrajReader tr = {0};
+    GaTrajHeader h;
+    GaTrajSource src = {0};
+    int64_t episodes = 0;
+    if (!(rc = plan(&a, &tr, &h, &src)) && !(rc = run(&a, &tr, &h, &src, &episodes)))
+        printf("verified %" PRId64 " episodes of %s: every %s, reward, end, return and label "
+               "re-simulates exactly\n",
+               episodes, a.file, h.human ? "recorded key" : "action");
+    ga_traj_close(&tr);
     ga_record_source_free(&src);
     return rc;
 }

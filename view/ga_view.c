@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ga_env.h"
+#include "ga_image.h"
 #include "ga_eval.h"
 #include "ga_report.h"
 
@@ -557,4 +558,45 @@ void ga_view_draw(const GaView *v, uint8_t *rgba)
     ga_render_hud(v->font, v->hud_px, &line, 1, v->pane_h, rgba, v->width, v->width);
     if (v->help)
         draw_help(v, rgba);
+}
+
+int ga_view_pictures(GaView *v, const char *png_dir, const char *gif_path, int delay_cs,
+                     int *frames, int *cut, GaErr *err)
+{
+    size_t frame_bytes = (size_t)v->width * (size_t)v->height * 4;
+    int64_t cap = GA_VIEW_MAX_PICTURES;
+    if (gif_path && (int64_t)(GA_VIEW_GIF_BYTES / frame_bytes) < cap)
+        cap = (int64_t)(GA_VIEW_GIF_BYTES / frame_bytes);
+    int64_t want = v->o.episodes * (v->max_steps + 1); /* at most this many */
+    int max_frames = (int)(want < cap ? want : cap);
+    uint8_t *buf = malloc((size_t)(gif_path ? max_frames : 1) * frame_bytes);
+    if (!buf)
+        return ga_err_set(err, GA_ENOMEM, "gridalign: out of memory for %d frames", max_frames);
+    int n = 0, rc = GA_OK;
+    *cut = 0;
+    for (int64_t e = 0; e < v->o.episodes && !rc && !*cut; e++) {
+        ga_view_set_episode(v, e);
+        do {
+            if (n == max_frames) {
+                *cut = 1;
+                break;
+            }
+            uint8_t *f = buf + (gif_path ? (size_t)n * frame_bytes : 0);
+            ga_view_draw(v, f);
+            char path[1100];
+            snprintf(path, sizeof path, "%s/frame-%05d.png", png_dir ? png_dir : "", n);
+            if (png_dir)
+                rc = ga_image_write_png(path, f, v->width, v->height, err);
+            n++;
+        } while (!rc && ga_view_step(v));
+    }
+    if (gif_path && !rc) {
+        uint8_t pal[64][4];
+        int n_pal = ga_render_palette(pal);
+        rc = ga_image_write_gif(gif_path, buf, n, v->width, v->height, (const uint8_t(*)[4])pal,
+                                n_pal, delay_cs, err);
+    }
+    free(buf);
+    *frames = n;
+    return rc;
 }

@@ -115,6 +115,17 @@ void ga_view_set_episode(GaView *v, int64_t e);
  * stops there. */
 void ga_view_seek(GaView *v, int t);
 
+/* Headless: episodes 0 .. o.episodes-1 drawn frame by frame, each into png_dir/frame-NNNNN.png
+ * as it is drawn and/or all into one animated GIF at gif_path (delay_cs hundredths of a second
+ * per frame; its frames are kept until it is encoded). At most GA_VIEW_MAX_PICTURES frames,
+ * and for a GIF at most GA_VIEW_GIF_BYTES of them; *frames receives how many were drawn and
+ * *cut whether a limit stopped them. Either path may be NULL. Returns GA_OK, or GA_ENOMEM /
+ * GA_EIO with err filled. */
+#define GA_VIEW_MAX_PICTURES 20000
+#define GA_VIEW_GIF_BYTES ((size_t)1 << 30)
+int ga_view_pictures(GaView *v, const char *png_dir, const char *gif_path, int delay_cs,
+                     int *frames, int *cut, GaErr *err);
+
 /* The keys that do something in this view (its mode, whether it has an agent, whether it
  * shows recorded episodes), for the help overlay: up to max pairs of a key's label and what
  * it does. Returns the count. */
