@@ -37,18 +37,4 @@ char *ga_json_print(const GaJson *j, int pretty);
 /* Writes the tree to path atomically, pretty-printed. */
 int ga_json_write(const GaJson *j, const char *path, GaErr *err);
 
-/* What gridalign eval needs from a run directory's run.json. */
-typedef struct {
-    char scenario_path[1024];     /* as given at training time */
-    char scenario_abs_path[1024]; /* absolute, or "" */
-    uint64_t scenario_hash;
-    uint64_t seed;
-    char agent[32];
-    char agent_file[256];
-} GaRunInfo;
-
-/* Reads run.json; GA_EIO when unreadable, GA_EPARSE with the byte, line and column of malformed
- * JSON, or with the JSON path when a field is missing or of the wrong type. */
-int ga_json_read_run(const char *path, GaRunInfo *info, GaErr *err);
-
 #endif

@@ -9,7 +9,7 @@
 #include "ga_env.h"
 #include "ga_obs.h"
 #include "ga_pool.h"
-#include "ga_record.h"
+#include "ga_traj.h"
 #include "ga_report.h"
 
 #define MAX_OBS (GA_MAX_W * GA_MAX_H + 4)
@@ -166,16 +166,16 @@ typedef struct {
 /* One world's per-episode outputs. */
 typedef struct {
     const GaScenario *sc;
-    FILE *lines;    /* or NULL */
-    GaRecorder rec; /* rec.f NULL: no trajectory */
-    int failed;     /* a line could not be built (out of memory) or written */
+    FILE *lines;        /* or NULL */
+    GaTrajRecorder rec; /* rec.f NULL: no trajectory */
+    int failed;         /* a line could not be built (out of memory) or written */
 } EpisodeOut;
 
 static void out_step(const GaWorld *w, int a, void *vctx)
 {
     EpisodeOut *o = vctx;
     if (o->rec.f)
-        ga_recorder_step(w, a, &o->rec);
+        ga_traj_recorder_step(w, a, &o->rec);
 }
 
 static void out_episode(const GaEpisodeRecord *r, void *vctx)
@@ -188,7 +188,7 @@ static void out_episode(const GaEpisodeRecord *r, void *vctx)
         free(text);
     }
     if (o->rec.f)
-        ga_recorder_episode(r, &o->rec);
+        ga_traj_recorder_episode(r, &o->rec);
 }
 
 static void eval_job(int i, void *vctx)
@@ -196,8 +196,8 @@ static void eval_job(int i, void *vctx)
     EvalJob *j = vctx;
     int w = j->worlds[i];
     EpisodeOut eo = {.sc = j->sc, .lines = j->s && j->s->lines ? j->s->lines[i] : NULL};
-    ga_recorder_init(&eo.rec, j->sc, j->s && j->s->traj ? j->s->traj[i] : NULL,
-                     (int64_t)i * j->episodes);
+    ga_traj_recorder_init(&eo.rec, j->sc, j->s && j->s->traj ? j->s->traj[i] : NULL,
+                          (int64_t)i * j->episodes);
     int any = eo.lines || eo.rec.f;
     GaEvalOpts o = {
         .episodes = j->episodes,
@@ -209,7 +209,7 @@ static void eval_job(int i, void *vctx)
         .ctx = &eo,
     };
     ga_eval_run(j->sc, w, j->ag, &o, &j->out[i]);
-    if (ga_recorder_free(&eo.rec) || eo.failed)
+    if (ga_traj_recorder_free(&eo.rec) || eo.failed)
         j->failed = 1; /* several threads may set it; any non-zero value means the same */
 }
 

@@ -4,12 +4,14 @@
 
 #include <glob.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ga_io.h"
+#include "ga_jread.h"
 #include "ga_report.h"
 
 void ga_rundir_name(char *buf, size_t n, const char *parent, const char *agent, double diversity,
@@ -153,12 +155,77 @@ int ga_rundir_write_eval(const char *dir, const GaScenario *sc, const char *agen
 
 /* ---- reading -------------------------------------------------------------------------- */
 
+static int get_str(const GaJson *root, const char *a, const char *b, const char *path, char *out,
+                   size_t n, int required, GaErr *err)
+{
+    const char *s = ga_jread_str(ga_jread_get(ga_jread_get(root, a), b));
+    if (!s) {
+        out[0] = '\0';
+        if (!required)
+            return GA_OK;
+        return ga_err_set(err, GA_EPARSE, "%s: $.%s.%s: missing or not a string", path, a, b);
+    }
+    snprintf(out, n, "%s", s);
+    return GA_OK;
+}
+
+/* The seed: a decimal string (as written), or a number that is an integer from 0 to 2^64 - 1. */
+static int get_seed(const GaJread *quiet, const GaJson *root, uint64_t *seed)
+{
+    const GaJson *sj = ga_jread_get(root, "seed");
+    if (ga_jread_is_number(sj)) {
+        double v = ga_jread_num(sj);
+        if (!(v >= 0 && v < 18446744073709551616.0 && v == floor(v)))
+            return -1;
+        *seed = (uint64_t)v;
+        return GA_OK;
+    }
+    return ga_jread_u64(quiet, root, "seed", "$", seed) == GA_OK ? GA_OK : -1;
+}
+
+int ga_rundir_parse_info(const char *path, GaRunInfo *info, GaErr *err)
+{
+    memset(info, 0, sizeof *info);
+    const GaJread r = {.file = path, .err = err};
+    GaJson *root;
+    char hash[32];
+    int rc = ga_jread_load(&r, &root);
+    if (rc)
+        return rc;
+    if ((rc = ga_jread_want_object(&r, root, "$")) ||
+        (rc = get_str(root, "scenario", "path", path, info->scenario_path,
+                      sizeof info->scenario_path, 1, err)) ||
+        (rc = get_str(root, "scenario", "abs_path", path, info->scenario_abs_path,
+                      sizeof info->scenario_abs_path, 0, err)) ||
+        (rc = get_str(root, "scenario", "hash", path, hash, sizeof hash, 1, err)) ||
+        (rc = get_str(root, "agent", "name", path, info->agent, sizeof info->agent, 1, err)) ||
+        (rc = get_str(root, "agent", "file", path, info->agent_file, sizeof info->agent_file, 1,
+                      err))) {
+        ga_json_free(root);
+        return rc;
+    }
+    /* The getters only probe here (no GaErr): run.json words its own messages. */
+    const GaJread quiet = {.file = path};
+    int bad_hash = ga_jread_hex(&quiet, ga_jread_get(root, "scenario"), "hash", "$.scenario",
+                                &info->scenario_hash) != GA_OK;
+    int bad_seed = get_seed(&quiet, root, &info->seed) != GA_OK;
+    ga_json_free(root);
+    if (bad_hash)
+        return ga_err_set(err, GA_EPARSE, "%s: $.scenario.hash: not a hexadecimal hash", path);
+    if (bad_seed)
+        return ga_err_set(err, GA_EPARSE, "%s: $.seed: missing or not a seed", path);
+    if (strchr(info->agent_file, '/'))
+        return ga_err_set(err, GA_EPARSE, "%s: $.agent.file: must name a file in the run directory",
+                          path);
+    return GA_OK;
+}
+
 int ga_rundir_read_info(const char *dir, GaRunInfo *info, GaErr *err)
 {
     char path[1100];
     path_in(path, sizeof path, dir, GA_RUN_INFO);
     GaErr e = {0};
-    int rc = ga_json_read_run(path, info, &e);
+    int rc = ga_rundir_parse_info(path, info, &e);
     if (rc)
         ga_err_set(err, rc,
                    "%s (a run directory holds the run.json that gridalign train, run or batch "

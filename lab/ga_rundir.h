@@ -45,6 +45,20 @@ int ga_rundir_write_eval(const char *dir, const GaScenario *sc, const char *agen
                          int episodes, uint64_t eval_seed, const GaWorldEval *evals, int n,
                          GaErr *err);
 
+/* What reading a run back needs from its run.json. */
+typedef struct {
+    char scenario_path[1024];     /* as given at training time */
+    char scenario_abs_path[1024]; /* absolute, or "" */
+    uint64_t scenario_hash;
+    uint64_t seed;
+    char agent[32];
+    char agent_file[256];
+} GaRunInfo;
+
+/* Reads the run.json at path; GA_EIO when unreadable, GA_EPARSE with the byte, line and column of
+ * malformed JSON, or with the JSON path when a field is missing or of the wrong type. */
+int ga_rundir_parse_info(const char *path, GaRunInfo *info, GaErr *err);
+
 /* Reads dir/run.json. Returns GA_OK, or GA_EIO / GA_EPARSE with err naming the file and saying
  * what a run directory holds. */
 int ga_rundir_read_info(const char *dir, GaRunInfo *info, GaErr *err);

@@ -1,7 +1,6 @@
 /* tests/test_eval.c: evaluation and experiments (lab/ga_eval.c, lab/ga_experiment.c,
- * lab/ga_pool.c) and the run.json reader (engine/ga_json.c): determinism for any thread
- * count, an agent left unchanged, reference optima, one pass feeding every per-episode file,
- * the job pool. */
+ * lab/ga_pool.c): determinism for any thread count, an agent left unchanged, reference optima, one
+ * pass feeding every per-episode file, the job pool. */
 #include <check.h>
 #include <glob.h>
 #include <math.h>
@@ -20,7 +19,7 @@
 #include "ga_obs.h"
 #include "ga_plan.h"
 #include "ga_pool.h"
-#include "ga_record.h"
+#include "ga_traj.h"
 #include "ga_rundir.h"
 #include "ga_scenario.h"
 #include "ga_testutil.h"
@@ -456,7 +455,7 @@ START_TEST(test_eval_files_one_pass)
                           ga_eval_episode_seed(EVAL_SEED, worlds[id / EPISODES], id % EPISODES));
         int step;
         char what[256];
-        ck_assert_msg(ga_record_check(sc, &ag, 4, &e, &step, what, sizeof what) == 0, "%s", what);
+        ck_assert_msg(ga_traj_check(sc, &ag, 4, &e, &step, what, sizeof what) == 0, "%s", what);
         ga_traj_free(&e);
         id++;
     }
@@ -766,134 +765,6 @@ START_TEST(test_experiment_bad_param)
 }
 END_TEST
 
-/* ---- run.json ------------------------------------------------------------------------- */
-
-START_TEST(test_read_run_written)
-{
-    char dir[256], run[300];
-    ga_test_tmp_path(dir, sizeof dir, "run");
-    snprintf(run, sizeof run, "%s/run.json", dir);
-    GaTrainJob job = {
-        .sc = sc,
-        .scenario_abs_path = "/abs/tiny.json",
-        .agent = "qlearn",
-        .params = sc->param,
-        .n_params = sc->n_params,
-        .seed = 0xFFFFFFFFFFFFFFF1ull, /* beyond a double's 53 bits */
-        .steps = 500,
-        .dir = dir,
-        .eval_episodes = 3,
-        .eval_seed = 1,
-        .version = "test",
-        .commit = "none",
-    };
-    GaAgent ag;
-    GaTrainResult tr;
-    GaErr err = {0};
-    int rc = ga_rundir_train(&job, &ag, &tr, &err);
-    ck_assert_msg(rc == GA_OK, "%s", err.msg);
-    ga_agent_free(&ag);
-    GaRunInfo info;
-    rc = ga_json_read_run(run, &info, &err);
-    ck_assert_msg(rc == GA_OK, "%s", err.msg);
-    ck_assert_str_eq(info.scenario_path, "tiny.json");
-    ck_assert_str_eq(info.scenario_abs_path, "/abs/tiny.json");
-    ck_assert_uint_eq(info.scenario_hash, sc->hash);
-    ck_assert_uint_eq(info.seed, 0xFFFFFFFFFFFFFFF1ull);
-    ck_assert_str_eq(info.agent, "qlearn");
-    ck_assert_str_eq(info.agent_file, "agent.bin");
-
-    /* The same file cut in half is refused, naming the file and a byte inside the half that
-     * is kept, with that byte's line and column. */
-    size_t len;
-    unsigned char *text = ga_test_read_file(run, &len);
-    ck_assert_int_eq(ga_io_write_atomic(run, text, len / 2, &err), GA_OK);
-    memset(&err, 0, sizeof err);
-    ck_assert_int_eq(ga_json_read_run(run, &info, &err), GA_EPARSE);
-    size_t n = strlen(run), at;
-    int line = 1, col = 1, end = 0;
-    ck_assert_msg(strncmp(err.msg, run, n) == 0, "%s", err.msg);
-    sscanf(err.msg + n, ": byte %zu (line %*d, column %*d): malformed JSON%n", &at, &end);
-    ck_assert_msg(end > 0 && err.msg[n + end] == '\0', "%s", err.msg);
-    ck_assert_uint_lt(at, len / 2);
-    for (size_t i = 0; i < at; i++) {
-        col = text[i] == '\n' ? 1 : col + 1;
-        line += text[i] == '\n';
-    }
-    free(text);
-    char want[400];
-    snprintf(want, sizeof want, "%s: byte %zu (line %d, column %d): malformed JSON", run, at, line,
-             col);
-    ck_assert_str_eq(err.msg, want);
-}
-END_TEST
-
-START_TEST(test_read_run_minimal)
-{
-    GaRunInfo info;
-    GaErr err = {0};
-    int rc = ga_json_read_run("tests/data/eval_run_minimal.json", &info, &err);
-    ck_assert_msg(rc == GA_OK, "%s", err.msg);
-    ck_assert_str_eq(info.scenario_path, "scenarios/strawberry.json");
-    ck_assert_str_eq(info.scenario_abs_path, ""); /* optional */
-    ck_assert_uint_eq(info.scenario_hash, 0x00ff00ff00ff00ffull);
-    ck_assert_uint_eq(info.seed, 3); /* a number is accepted as well as a string */
-    ck_assert_str_eq(info.agent, "qlearn");
-    ck_assert_str_eq(info.agent_file, "agent.bin");
-}
-END_TEST
-
-START_TEST(test_read_run_broken)
-{
-    static const struct {
-        const char *file, *msg;
-    } cases[] = {
-        {"no_hash", "$.scenario.hash: missing or not a string"},
-        {"no_path", "$.scenario.path: missing or not a string"},
-        {"bad_hash", "$.scenario.hash: not a hexadecimal hash"},
-        {"no_seed", "$.seed: missing or not a seed"},
-        {"bad_seed", "$.seed: missing or not a seed"},
-        {"agent_name", "$.agent.name: missing or not a string"},
-        {"agent_file", "$.agent.file: must name a file in the run directory"},
-        {"truncated", "byte 140 (line 3, column 31): malformed JSON"}, /* the cut string */
-        {"array", "$: expected an object, found an array"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char path[128], want[300];
-        snprintf(path, sizeof path, "tests/data/eval_run_%s.json", cases[i].file);
-        snprintf(want, sizeof want, "%s: %s", path, cases[i].msg);
-        GaRunInfo info;
-        GaErr err = {0};
-        int rc = ga_json_read_run(path, &info, &err);
-        ck_assert_msg(rc == GA_EPARSE, "%s: rc %d", path, rc);
-        ck_assert_str_eq(err.msg, want);
-    }
-    GaRunInfo info;
-    GaErr err = {0};
-    ck_assert_int_eq(ga_json_read_run("tests/data/eval_run_absent.json", &info, &err), GA_EIO);
-    ck_assert_ptr_nonnull(strstr(err.msg, "tests/data/eval_run_absent.json: cannot open"));
-}
-END_TEST
-
-/* A seed is an integer from 0 to 2^64 - 1. Out of range, negative or fractional values are
- * refused rather than converted (a double beyond 2^64 does not even convert defined). */
-START_TEST(test_read_run_bad_seed_values)
-{
-    static const char *const files[] = {"huge_seed", "negative_seed", "fraction_seed"};
-    for (int i = 0; i < 3; i++) {
-        char path[128], want[300];
-        snprintf(path, sizeof path, "tests/data/eval_run_%s.json", files[i]);
-        snprintf(want, sizeof want, "%s: $.seed: missing or not a seed", path);
-        GaRunInfo info;
-        GaErr err = {0};
-        int rc = ga_json_read_run(path, &info, &err);
-        ck_assert_msg(rc == GA_EPARSE, "%s: accepted, seed %llu", path,
-                      (unsigned long long)info.seed);
-        ck_assert_str_eq(err.msg, want);
-    }
-}
-END_TEST
-
 /* ---- pool ----------------------------------------------------------------------------- */
 
 typedef struct {
@@ -990,15 +861,6 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_experiment_own_references);
     tcase_add_test(tc, test_experiment_many_seeds);
     tcase_add_test(tc, test_experiment_bad_param);
-    suite_add_tcase(s, tc);
-
-    tc = tcase_create("run_json");
-    tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_read_run_written);
-    tcase_add_test(tc, test_read_run_minimal);
-    tcase_add_test(tc, test_read_run_broken);
-    tcase_add_test(tc, test_read_run_bad_seed_values);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("pool");

@@ -12,7 +12,7 @@
 
 #include "ga_env.h"
 #include "ga_eval.h"
-#include "ga_record.h"
+#include "ga_traj.h"
 #include "ga_testutil.h"
 #include "ga_train.h"
 #include "ga_view.h"
@@ -839,7 +839,7 @@ START_TEST(test_played_episodes_record_and_verify)
     char path[256];
     ga_test_tmp_path(path, sizeof path, "played.jsonl");
     ck_assert_int_eq(
-        ga_record_write_played(path, "viewtest.json", sc, EVAL_SEED, played.eps, played.n, &err),
+        ga_traj_write_played(path, "viewtest.json", sc, EVAL_SEED, played.eps, played.n, &err),
         GA_OK);
     size_t len;
     char *text = (char *)ga_test_read_file(path, &len);
@@ -856,9 +856,9 @@ START_TEST(test_played_episodes_record_and_verify)
     ck_assert_str_eq(e.label, "intended");
     int step;
     char what[256];
-    ck_assert_int_eq(ga_record_check(sc, NULL, 0, &e, &step, what, sizeof what), 0);
+    ck_assert_int_eq(ga_traj_check(sc, NULL, 0, &e, &step, what, sizeof what), 0);
     e.rewards[6] = 0.5f;
-    ck_assert_int_eq(ga_record_check(sc, NULL, 0, &e, &step, what, sizeof what), 1);
+    ck_assert_int_eq(ga_traj_check(sc, NULL, 0, &e, &step, what, sizeof what), 1);
     ck_assert_int_eq(step, 6);
     ck_assert_ptr_nonnull(strstr(what, "reward 0.5 recorded"));
     ga_traj_free(&e);

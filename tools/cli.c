@@ -601,7 +601,7 @@ int cli_load_trajectory_source(const char *file, const GaTrajHeader *h, const ch
                                const char *scen, const char *run_hint, GaTrajSource *src)
 {
     GaErr err = {0};
-    if (!ga_record_resolve(file, h, run, scen, src, &err))
+    if (!ga_traj_resolve(file, h, run, scen, src, &err))
         return 0;
     int rc = cli_fail(&err);
     if (src->mismatch || !src->from_header)

@@ -13,7 +13,7 @@
 #include "ga_eval.h"
 #include "ga_experiment.h"
 #include "ga_json.h"
-#include "ga_record.h"
+#include "ga_traj.h"
 #include "ga_render.h"
 #include "ga_rundir.h"
 #include "ga_scenario.h"
@@ -102,10 +102,10 @@ void cli_warn_table(const char *who, const GaTrainResult *r, int64_t steps);
  * exit code (the error is printed). */
 int cli_load_scenario(const char *path, GaScenario **sc);
 
-/* The run or the scenario a trajectory file's header names (ga_record_resolve), or the run
+/* The run or the scenario a trajectory file's header names (ga_traj_resolve), or the run
  * directory or scenario file given instead; on failure prints why and, when the header named
  * it, which flag gives another (hint: e.g. "give the run with --run DIR"). Returns 0 or an exit
- * code; on success the caller frees src with ga_record_source_free. */
+ * code; on success the caller frees src with ga_traj_source_free. */
 int cli_load_trajectory_source(const char *file, const GaTrajHeader *h, const char *run,
                                const char *scen, const char *run_hint, GaTrajSource *src);
 

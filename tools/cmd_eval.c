@@ -11,7 +11,7 @@
 #include "ga_eval.h"
 #include "ga_io.h"
 #include "ga_pool.h"
-#include "ga_record.h"
+#include "ga_traj.h"
 #include "ga_report.h"
 #include "ga_rundir.h"
 #include "report_print.h"
@@ -105,8 +105,8 @@ static int plan(const Args *a, Plan *p)
     GaErr err = {0};
     if (cli_prepare_output(p->json, &err) || (a->eps_out && cli_prepare_output(a->eps_out, &err)) ||
         (a->record && cli_prepare_output(a->record, &err)) ||
-        (a->record && ga_record_header(a->run_dir, &p->run.info, sc, p->run.ag.name,
-                                       (uint64_t)a->eval_seed, &p->header, &err)) ||
+        (a->record && ga_traj_header_line(a->run_dir, &p->run.info, sc, p->run.ag.name,
+                                          (uint64_t)a->eval_seed, &p->header, &err)) ||
         ga_evalfiles_open(&p->files, a->eps_out, a->record, p->n, &err))
         return cli_fail_output(&err);
     p->files_open = 1;

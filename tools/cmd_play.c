@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "ga_io.h"
-#include "ga_record.h"
+#include "ga_traj.h"
 #include "ga_report.h"
 #include "ga_view.h"
 #include "ga_window.h"
@@ -116,8 +116,8 @@ static int write_record(const Args *a, const GaScenario *sc, const GaPlayedList 
         fprintf(stderr, "play: no episode ended, so %s was not written\n", a->record);
         return 0;
     }
-    if (ga_record_write_played(a->record, a->path, sc, (uint64_t)a->seed, played->eps, played->n,
-                               &err))
+    if (ga_traj_write_played(a->record, a->path, sc, (uint64_t)a->seed, played->eps, played->n,
+                             &err))
         return cli_fail_output(&err);
     printf("wrote %s: %d episode%s\n", a->record, played->n, played->n == 1 ? "" : "s");
     return 0;

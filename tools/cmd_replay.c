@@ -10,7 +10,6 @@
 #include "cli.h"
 #include "commands.h"
 #include "ga_io.h"
-#include "ga_record.h"
 #include "ga_traj.h"
 #include "ga_view.h"
 #include "ga_window.h"
@@ -133,7 +132,7 @@ static void plan_free(Plan *p)
         ga_traj_free(&p->eps[i]);
     free(p->eps);
     ga_traj_close(&p->tr);
-    ga_record_source_free(&p->src);
+    ga_traj_source_free(&p->src);
     ga_run_free(&p->run);
 }
 
@@ -197,7 +196,8 @@ static int plan_recorded(const Args *a, Plan *p)
 {
     GaErr err = {0};
     GaTrajOdd odd;
-    if ((p->n_eps = ga_record_read(&p->tr, p->sc, a->env, a->episodes, &p->eps, &odd, &err)) < 0) {
+    if ((p->n_eps = ga_traj_read_all(&p->tr, p->sc, a->env, a->episodes, &p->eps, &odd, &err)) <
+        0) {
         p->n_eps = 0;
         return cli_fail(&err);
     }
@@ -288,8 +288,8 @@ static int run(const Args *a, Plan *p)
 static int record(const Args *a, Plan *p)
 {
     GaErr err = {0};
-    if (ga_record_write(a->record, p->run_dir, &p->run, p->o.worlds, p->o.n_panes, (int)a->episodes,
-                        (uint64_t)a->seed, &err))
+    if (ga_traj_write(a->record, p->run_dir, &p->run, p->o.worlds, p->o.n_panes, (int)a->episodes,
+                      (uint64_t)a->seed, &err))
         return cli_fail_output(&err);
     printf("wrote %s\n", a->record);
     return 0;

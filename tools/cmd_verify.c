@@ -8,7 +8,6 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "ga_record.h"
 #include "ga_traj.h"
 
 static const char ABOUT[] =
@@ -83,7 +82,7 @@ static int run(const Args *a, GaTrajReader *tr, const GaTrajHeader *h, GaTrajSou
     while ((got = ga_traj_next(tr, &e, &err)) == GA_OK) {
         int step;
         char what[256];
-        int bad = ga_record_check(src->sc, ag, h->agent_seed, &e, &step, what, sizeof what);
+        int bad = ga_traj_check(src->sc, ag, h->agent_seed, &e, &step, what, sizeof what);
         if (bad)
             diverge(a->file, tr->line, &e, step, what);
         ga_traj_free(&e);
@@ -109,6 +108,6 @@ int cmd_verify(int argc, char **argv)
                "re-simulates exactly\n",
                episodes, a.file, h.human ? "recorded key" : "action");
     ga_traj_close(&tr);
-    ga_record_source_free(&src);
+    ga_traj_source_free(&src);
     return rc;
 }

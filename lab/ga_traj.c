@@ -1,13 +1,19 @@
-/* engine/ga_traj.c: reading trajectory files through ga_jread.h (no cJSON here, so the reader
- * can move up to lab/). Every field is checked: a damaged or hand-edited file gives an error
- * with its line and JSON path, or the byte of malformed text, never a crash. Whether the
- * episodes re-simulate is lab/ga_record.c's question. */
+/* lab/ga_traj.c: reading trajectory files through ga_jread.h, resolving what a header names,
+ * and re-simulating a recorded episode. Every field is checked: a damaged or hand-edited file
+ * gives an error with its line and JSON path, or the byte of malformed text, never a crash.
+ * Writing is ga_traj_write.c's. */
 #include "ga_traj.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ga_env.h"
+#include "ga_hash.h"
+#include "ga_io.h"
 #include "ga_jread.h"
+#include "ga_obs.h"
+#include "ga_report.h"
 
 /* Doubles hold every integer up to 2^53: the largest episode id a JSON number can carry. */
 #define MAX_ID ((int64_t)1 << 53)
@@ -254,4 +260,186 @@ void ga_traj_close(GaTrajReader *r)
     r->f = NULL;
     r->buf = NULL;
     r->cap = 0;
+}
+
+/* ---- what a header names, and re-simulation ------------------------------------------ */
+
+int ga_traj_resolve(const char *file, const GaTrajHeader *h, const char *run, const char *scenario,
+                    GaTrajSource *src, GaErr *err)
+{
+    memset(src, 0, sizeof *src);
+    src->human = h->human;
+    if (h->human) {
+        const char *path = scenario ? scenario : h->scenario_path;
+        src->from_header = !scenario;
+        GaScenario *sc = malloc(sizeof *sc);
+        if (!sc)
+            return ga_err_set(err, GA_ENOMEM, "gridalign: out of memory");
+        int rc = ga_scenario_load(sc, path, err);
+        if (!rc && sc->hash != h->scenario_hash) {
+            src->mismatch = 1;
+            rc = ga_err_set(err, GA_EPARSE, "%s: recorded on another scenario than %s holds%s",
+                            file, path, scenario ? "" : " now");
+        }
+        if (rc) {
+            free(sc);
+            return rc;
+        }
+        src->sc = sc;
+        return GA_OK;
+    }
+    src->dir = run ? run : h->run_dir;
+    src->from_header = !run;
+    int rc = ga_rundir_load(src->dir, scenario, &src->run, err);
+    if (rc)
+        return rc;
+    char path[1100], *bytes;
+    size_t len;
+    snprintf(path, sizeof path, "%s/%s", src->dir, src->run.info.agent_file);
+    if ((rc = ga_io_read_file(path, &bytes, &len, err))) {
+        ga_run_free(&src->run);
+        return rc;
+    }
+    uint64_t agent_hash = ga_hash_bytes(bytes, len);
+    free(bytes);
+    if (src->run.sc->hash != h->scenario_hash || agent_hash != h->agent_hash ||
+        src->run.info.seed != h->agent_seed) {
+        ga_run_free(&src->run);
+        src->mismatch = 1;
+        return ga_err_set(err, GA_EPARSE,
+                          "%s: recorded with another scenario or agent than the run directory "
+                          "%s holds",
+                          file, src->dir);
+    }
+    src->sc = src->run.sc;
+    return GA_OK;
+}
+
+void ga_traj_source_free(GaTrajSource *src)
+{
+    if (src->human)
+        free(src->sc);
+    else
+        ga_run_free(&src->run);
+    memset(src, 0, sizeof *src);
+}
+
+int64_t ga_traj_read_all(GaTrajReader *r, const GaScenario *sc, const char *only, int64_t max,
+                         GaTrajEpisode **out, GaTrajOdd *odd, GaErr *err)
+{
+    int64_t n = 0, room = 0;
+    GaTrajEpisode *eps = NULL;
+    memset(odd, 0, sizeof *odd);
+    while (n < max) {
+        if (n == room) {
+            room = room ? 2 * room : 64;
+            GaTrajEpisode *grown = realloc(eps, (size_t)room * sizeof *eps);
+            if (!grown) {
+                ga_err_set(err, GA_ENOMEM, "%s: out of memory for its episodes", r->path);
+                goto fail;
+            }
+            eps = grown;
+        }
+        int got = ga_traj_next(r, &eps[n], err);
+        if (got == GA_TRAJ_END)
+            break;
+        if (got)
+            goto fail;
+        if (ga_scenario_find_world(sc, eps[n].world) < 0) {
+            ga_err_set(err, GA_EPARSE, "%s:%" PRId64 ": world \"%s\" is not in scenario %s",
+                       r->path, r->line, eps[n].world, sc->name);
+            ga_traj_free(&eps[n]);
+            goto fail;
+        }
+        if (only && strcmp(eps[n].world, only)) {
+            ga_traj_free(&eps[n]);
+            continue;
+        }
+        int step;
+        if (!odd->line && ga_traj_check(sc, NULL, 0, &eps[n], &step, odd->what, sizeof odd->what)) {
+            odd->line = r->line;
+            odd->id = eps[n].id;
+        }
+        n++;
+    }
+    *out = eps;
+    return n;
+fail:
+    for (int64_t i = 0; i < n; i++)
+        ga_traj_free(&eps[i]);
+    free(eps);
+    return -1;
+}
+
+/* Fills what and returns 1: the divergence found at step (-1: the episode as a whole). */
+static int differ(int *step, int t, char *what, size_t n, const char *text)
+{
+    *step = t;
+    snprintf(what, n, "%s", text);
+    return 1;
+}
+
+int ga_traj_check(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const GaTrajEpisode *e,
+                  int *step, char *what, size_t n)
+{
+    char buf[256];
+    int wi = ga_scenario_find_world(sc, e->world);
+    if (wi < 0)
+        return differ(step, -1, what, n, "the scenario has no such world");
+    const GaWorldCfg *c = &sc->world[wi];
+    GaWorld w;
+    GaTrack track;
+    uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+    GaRng rng = ga_rng_make(ga_rng_derive(e->seed, GA_DOMAIN_AGENT, agent_seed));
+    ga_env_reset(&w, c, e->seed);
+    ga_track_reset(&track);
+    for (int t = 0; t < e->n; t++) {
+        if (w.terminated || w.truncated)
+            return differ(step, t, what, n, "the episode had already ended here");
+        if (ag) {
+            ga_obs_write(&w, c, &sc->obs, obs);
+            int a = ga_agent_act(ag, obs, 0, &rng);
+            if (a != e->actions[t]) {
+                snprintf(buf, sizeof buf, "the agent chooses %s, the file says %s",
+                         ga_action_names[a], ga_action_names[e->actions[t]]);
+                return differ(step, t, what, n, buf);
+            }
+        }
+        float r = ga_world_step(&w, c, e->actions[t]);
+        ga_track_step(&track, &w, c);
+        if (r != e->rewards[t]) {
+            snprintf(buf, sizeof buf, "reward %.9g recorded, %.9g re-simulated",
+                     (double)e->rewards[t], (double)r);
+            return differ(step, t, what, n, buf);
+        }
+        if (w.terminated != e->terminations[t] || w.truncated != e->truncations[t]) {
+            snprintf(buf, sizeof buf, "terminated/truncated %d/%d recorded, %d/%d re-simulated",
+                     e->terminations[t], e->truncations[t], w.terminated, w.truncated);
+            return differ(step, t, what, n, buf);
+        }
+    }
+    if (!w.terminated && !w.truncated)
+        return differ(step, e->n, what, n, "the episode goes on past the recorded end");
+    for (int k = 0; k < e->n_returns; k++) {
+        int o = ga_scenario_find_objective(sc, e->objective[k]);
+        if (o < 0) {
+            snprintf(buf, sizeof buf, "the scenario has no objective %s", e->objective[k]);
+            return differ(step, -1, what, n, buf);
+        }
+        if (e->returns[k] != (double)w.ret[o]) {
+            snprintf(buf, sizeof buf, "return under %s %.9g recorded, %.9g re-simulated",
+                     e->objective[k], e->returns[k], (double)w.ret[o]);
+            return differ(step, -1, what, n, buf);
+        }
+    }
+    const char *names[GA_MAX_OBJECTIVES];
+    char label[64];
+    int proxy, lab = ga_track_label(&track, &w, c, &proxy);
+    ga_report_objective_names(sc, names);
+    ga_label_slot_name(ga_label_slot(lab, proxy), names, label, sizeof label);
+    if (strcmp(label, e->label)) {
+        snprintf(buf, sizeof buf, "label %s recorded, %s re-simulated", e->label, label);
+        return differ(step, -1, what, n, buf);
+    }
+    return 0;
 }
