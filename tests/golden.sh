@@ -7,7 +7,9 @@
 # dropped.
 # A change that alters a result fails here: make it on purpose, say why in the commit, and
 # re-record with `tests/golden.sh build/gridalign --print > tests/golden.sha256`.
-# Prints TAP (or, with --print, the checksum lines); meson runs it from the repo root.
+# The exact optima (--reference) cost most of the time, so only 3 layouts per world get one:
+# the sanitizer build runs this too. Prints TAP (or, with --print, the checksum lines); meson
+# runs it from the repo root.
 set -u
 bin=$(readlink -f "$1")
 mode=${2:-check}
@@ -37,11 +39,12 @@ runs() {
     local sc=$1 agent=$2 steps=$3 d=$tmp/$1-$2
     "$bin" train "scenarios/$sc.json" --agent "$agent" --seed 3 --steps "$steps" \
         --eval-episodes 100 --out "$d" --quiet >/dev/null || fail=1
-    "$bin" eval "$d" --episodes 20 --threads 2 --episodes-out "$d/episodes.jsonl" \
+    "$bin" eval "$d" --episodes 20 --reference 3 --threads 2 --episodes-out "$d/episodes.jsonl" \
         --record "$d/record.jsonl" >/dev/null || fail=1
     "$bin" probe "$d" --episodes 20 --json "$d/probe.json" >/dev/null 2>&1 || fail=1
     "$bin" run "scenarios/$sc.json" --agent "$agent" --seeds 2 --first-seed 5 --steps "$steps" \
-        --episodes 20 --threads 2 --out "$tmp/run-$sc-$agent" --quiet >/dev/null || fail=1
+        --episodes 20 --reference 3 --threads 2 --out "$tmp/run-$sc-$agent" --quiet \
+        >/dev/null || fail=1
     sums "$d/agent.bin" "$d/curve.csv" "$d/run.json" "$d/scenario.json" "$d/eval.json" \
         "$d/episodes.jsonl" "$d/record.jsonl" "$d/probe.json" \
         "$tmp/run-$sc-$agent/summary-$agent.json" "$tmp/run-$sc-$agent/$agent-seed6/eval.json"
@@ -58,7 +61,7 @@ runs() {
         fail=1
     sums "$tmp/sweep/sweep.csv" "$tmp/sweep/summary.csv" "$tmp/sweep/sweep.json"
     # The batch's verdicts and per-seed values; its last lines hold the wall time.
-    "$bin" batch --seeds 2 --steps 3000 --episodes 20 --threads 2 --out "$tmp/batch" \
+    "$bin" batch --seeds 2 --steps 3000 --episodes 20 --reference 3 --threads 2 --out "$tmp/batch" \
         --json "$tmp/batch.json" --quiet >"$tmp/batch.txt"
     [[ $? -le 1 ]] || fail=1
     grep -E '^(PASS|FAIL|SKIP) ' "$tmp/batch.txt" >"$tmp/batch-lines.txt"
