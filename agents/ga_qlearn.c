@@ -1,10 +1,13 @@
-/* agents/ga_qlearn.c: the table and the backup. Linear probing; the table refuses new states
- * past 7/8 full so probe chains stay short, and counts what it refused in `dropped`. */
+/* agents/ga_qlearn.c: the learner `qlearn`: the table, the backup, and its registry row
+ * (parameters, agent-file payload, the training fast path). Linear probing; the table refuses
+ * new states past 7/8 full so probe chains stay short, and counts what it refused in
+ * `dropped`. */
 #include "ga_qlearn.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "ga_agent.h"
 #include "ga_schedule.h"
 
 int ga_qlearn_init(GaQLearn *ql, const GaQParams *p, int obs_size, int64_t total_steps, GaErr *err)
@@ -156,4 +159,144 @@ int ga_qlearn_values(const GaQLearn *ql, const uint8_t *obs, float *out)
     }
     memcpy(out, &ql->q[s * GA_NUM_ACTIONS], GA_NUM_ACTIONS * sizeof *out);
     return 1;
+}
+
+/* ---- the learner ---------------------------------------------------------------------- */
+
+static const GaParamSpec PARAMS[] = {
+    {"alpha", 0.1, 0.0, 1.0, 0, "step size"},
+    {"gamma", 0.97, 0.0, 1.0, 0, "discount"},
+    {"eps_start", 1.0, 0.0, 1.0, 0, "exploration rate at the start"},
+    {"eps_end", 0.05, 0.0, 1.0, 0, "exploration rate after the decay"},
+    {"eps_decay", 0.5, 0.0, 1.0, 0, "fraction of training over which epsilon decays"},
+    {"q_init", 0.0, -1e6, 1e6, 0, "value of unseen state-action pairs"},
+    {"table_bits", 22, 4, 30, 1, "the Q-table holds 2^table_bits states"},
+};
+
+static int init(void *state, const GaAgent *ag, int64_t total_steps, uint64_t seed, GaErr *err)
+{
+    GaQParams p = {
+        .alpha = ga_agent_param(ag, "alpha"),
+        .gamma = ga_agent_param(ag, "gamma"),
+        .eps_start = ga_agent_param(ag, "eps_start"),
+        .eps_end = ga_agent_param(ag, "eps_end"),
+        .eps_decay = ga_agent_param(ag, "eps_decay"),
+        .q_init = ga_agent_param(ag, "q_init"),
+        .table_bits = (int)ga_agent_param(ag, "table_bits"),
+    };
+    return ga_qlearn_init(state, &p, ag->obs_size, total_steps, err);
+}
+
+static void free_state(void *state)
+{
+    ga_qlearn_free(state);
+}
+
+static int act(const void *state, const uint8_t *obs, int explore, GaRng *rng)
+{
+    return ga_qlearn_act(state, obs, explore, rng);
+}
+
+static void update(void *state, const uint8_t *obs, int a, float r, const uint8_t *next,
+                   int terminated)
+{
+    ga_qlearn_update(state, obs, a, r, next, terminated);
+}
+
+static void values(const void *state, const uint8_t *obs, float *q)
+{
+    ga_qlearn_values(state, obs, q);
+}
+
+/* Payload: steps (u64), states held (u64), then per state its key (u64) and GA_NUM_ACTIONS
+ * floats, in slot order. */
+static void save(const void *state, GaPayloadOut *o)
+{
+    const GaQLearn *ql = state;
+    ga_payload_put_u64(o, (uint64_t)ql->steps);
+    ga_payload_put_u64(o, ql->n);
+    for (uint64_t s = 0; s < ql->cap; s++) {
+        if (ql->keys[s] == 0)
+            continue;
+        ga_payload_put_u64(o, ql->keys[s]);
+        ga_payload_put(o, &ql->q[s * GA_NUM_ACTIONS], GA_NUM_ACTIONS * sizeof(float));
+    }
+}
+
+static int load(GaPayloadIn *in)
+{
+    int64_t steps = (int64_t)ga_payload_get_u64(in);
+    uint64_t n = ga_payload_get_u64(in);
+    if (ga_payload_bad(in))
+        return ga_payload_corrupt(in, "truncated header");
+    GaQLearn *ql;
+    int rc = ga_payload_build(in, NULL, steps, (void **)&ql);
+    if (rc)
+        return rc;
+    ql->steps = steps;
+    if (ga_payload_left(in) != n * (8 + GA_NUM_ACTIONS * sizeof(float)))
+        return ga_payload_corrupt(in, "table size does not match its header");
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t key = ga_payload_get_u64(in);
+        float v[GA_NUM_ACTIONS];
+        ga_payload_get(in, v, sizeof v);
+        if (key == 0 || ga_qlearn_put(ql, key, v) != 0)
+            return ga_payload_corrupt(in, "bad table entry");
+    }
+    return GA_OK;
+}
+
+static void table_fill(const void *state, int64_t *states, int64_t *dropped)
+{
+    const GaQLearn *ql = state;
+    *states = (int64_t)ql->n;
+    *dropped = (int64_t)ql->dropped;
+}
+
+/* The fast path: each observation is hashed once, when it arrives, and the hash serves as
+ * `next` of one update and `obs` of the following step. */
+static void train_begin(void *state, const uint8_t *obs)
+{
+    GaQLearn *ql = state;
+    ql->key = ga_qlearn_hash(obs, ql->obs_size);
+}
+
+static int train_act(void *state, const uint8_t *obs, GaRng *rng)
+{
+    const GaQLearn *ql = state;
+    return ga_qlearn_act_key(ql, ql->key, 1, rng);
+}
+
+static void train_update(void *state, const uint8_t *obs, int a, float r, const uint8_t *next,
+                         int terminated)
+{
+    GaQLearn *ql = state;
+    uint64_t next_key = ga_qlearn_hash(next, ql->obs_size);
+    ga_qlearn_update_key(ql, ql->key, a, r, next_key, terminated);
+    ql->key = next_key;
+}
+
+const GaLearner ga_learner_qlearn = {
+    .name = "qlearn",
+    .summary = "tabular Q-learning on hashed observations, epsilon-greedy",
+    .params = PARAMS,
+    .n_params = (int)(sizeof PARAMS / sizeof PARAMS[0]),
+    .step_cost = 1.0,
+    .state_size = sizeof(GaQLearn),
+    .init = init,
+    .free = free_state,
+    .act = act,
+    .update = update,
+    .values = values,
+    .save = save,
+    .load = load,
+    .table_fill = table_fill,
+    .train_begin = train_begin,
+    .train_act = train_act,
+    .train_update = train_update,
+};
+
+const GaQLearn *ga_qlearn_of(const GaAgent *ag)
+{
+    return ag->learner == &ga_learner_qlearn ? ag->state : NULL;
 }

@@ -42,25 +42,14 @@ int64_t ga_train_run(const GaTrainOpts *o)
     double recent_sum = 0;
     int64_t ep = 0;
 
-    /* The tabular learner works on observation hashes: each observation is hashed once, when
-     * written, and used as `next` of one update and `obs` of the following step. */
-    GaQLearn *ql = ag->kind == GA_AGENT_QLEARN ? &ag->ql : NULL;
-    uint64_t key = 0;
     ga_env_reset(&w, c, ga_rng_derive(o->seed, GA_DOMAIN_TRAIN, 0));
     ga_obs_write(&w, c, spec, obs);
-    if (ql)
-        key = ga_qlearn_hash(obs, ql->obs_size);
+    ga_agent_train_begin(ag, obs);
     for (int64_t t = 1; t <= o->steps; t++) {
-        int a = ql ? ga_qlearn_act_key(ql, key, 1, &ag->rng) : ga_agent_act(ag, obs, 1, &ag->rng);
+        int a = ga_agent_train_act(ag, obs);
         float r = ga_world_step(&w, c, a);
         ga_obs_write(&w, c, spec, next);
-        if (ql) {
-            uint64_t next_key = ga_qlearn_hash(next, ql->obs_size);
-            ga_qlearn_update_key(ql, key, a, r, next_key, w.terminated);
-            key = next_key;
-        } else {
-            ga_agent_update(ag, obs, a, r, next, w.terminated);
-        }
+        ga_agent_train_update(ag, obs, a, r, next, w.terminated);
         uint8_t *tmp = obs;
         obs = next;
         next = tmp;
@@ -78,8 +67,7 @@ int64_t ga_train_run(const GaTrainOpts *o)
             c = episode_world(o, ep);
             ga_env_reset(&w, c, ga_rng_derive(o->seed, GA_DOMAIN_TRAIN, (uint64_t)ep));
             ga_obs_write(&w, c, spec, obs);
-            if (ql)
-                key = ga_qlearn_hash(obs, ql->obs_size);
+            ga_agent_train_begin(ag, obs);
         }
         if (o->on_progress && o->progress_every > 0 &&
             (t % o->progress_every == 0 || t == o->steps)) {
@@ -180,8 +168,7 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
     double t0 = now_seconds();
     res->episodes = ga_train_run(&opts);
     res->wall_seconds = now_seconds() - t0;
-    res->table_states = (int64_t)ag->ql.n;
-    res->table_dropped = (int64_t)ag->ql.dropped;
+    ga_agent_table_fill(ag, &res->table_states, &res->table_dropped);
     ga_eval_world(sc, 0, ag, job->seed, job->eval_episodes, job->eval_seed, &res->eval_train);
     GaRunReport rep = {
         .sc = sc,
@@ -199,9 +186,9 @@ int ga_train_to_dir(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
         .agent_file = "agent.bin",
         .curve_file = "curve.csv",
         .scenario_copy = job->scenario_text ? "scenario.json" : NULL,
-        /* Q-table fill means something only for the tabular learner. */
-        .table_states = ag->kind == GA_AGENT_QLEARN ? (int64_t)ag->ql.n : -1,
-        .table_dropped = ag->kind == GA_AGENT_QLEARN ? (int64_t)ag->ql.dropped : -1,
+        /* Table fill means something only for a tabular learner (-1 otherwise). */
+        .table_states = res->table_states,
+        .table_dropped = res->table_dropped,
         .eval_seed = job->eval_seed,
         .eval_train = &res->eval_train,
     };

@@ -253,7 +253,7 @@ int cmd_probe(int argc, char **argv)
         }
         n++;
     }
-    if (ag.kind == GA_AGENT_QLEARN)
+    if (ga_agent_tabular(&ag))
         fprintf(stderr, "probe: a tabular agent has no values for a view it never saw, so any "
                         "change moves it; this measures novelty, not reliance\n");
     if (n == 0) {
