@@ -479,6 +479,198 @@ START_TEST(test_agent_init_bad)
 }
 END_TEST
 
+/* ---- the registry ---------------------------------------------------------------------- */
+
+START_TEST(test_registry_rows)
+{
+    int rows = 0;
+    for (int i = 0; ga_learners[i]; i++, rows++) {
+        const GaLearner *l = ga_learners[i];
+        ck_assert_ptr_nonnull(l->name);
+        ck_assert_uint_gt(strlen(l->name), 0);
+        ck_assert_uint_lt(strlen(l->name), sizeof((GaAgent *)0)->name); /* fits the file */
+        ck_assert_ptr_eq(ga_learner_find(l->name, NULL), l);
+        for (int j = 0; j < i; j++)
+            ck_assert_str_ne(ga_learners[j]->name, l->name);
+        ck_assert_msg(l->summary && l->summary[0], "%s: no summary", l->name);
+        ck_assert_msg(l->step_cost > 0, "%s: step cost %g", l->name, l->step_cost);
+        ck_assert_msg(l->state_size > 0, "%s: no state", l->name);
+        /* The parameter table: within the file's limit, names that fit and differ, defaults
+         * in range. */
+        ck_assert_int_ge(l->n_params, 0);
+        ck_assert_int_le(l->n_params, GA_MAX_AGENT_PARAMS);
+        ck_assert_msg(l->n_params == 0 || l->params, "%s: no parameter table", l->name);
+        for (int k = 0; k < l->n_params; k++) {
+            const GaParamSpec *p = &l->params[k];
+            ck_assert_uint_lt(strlen(p->name), GA_PARAM_NAME_LEN);
+            ck_assert_ptr_nonnull(p->help);
+            ck_assert_msg(p->lo <= p->def && p->def <= p->hi, "%s.%s: default out of range",
+                          l->name, p->name);
+            for (int m = 0; m < k; m++)
+                ck_assert_str_ne(l->params[m].name, p->name);
+        }
+        /* The hooks every learner needs; the fast path whole or not at all. */
+        ck_assert_msg(l->init && l->free && l->act && l->update && l->values && l->save && l->load,
+                      "%s: a required hook is missing", l->name);
+        int fast = (l->train_begin != NULL) + (l->train_act != NULL) + (l->train_update != NULL);
+        ck_assert_msg(fast == 0 || fast == 3, "%s: %d of 3 fast-path hooks", l->name, fast);
+    }
+    ck_assert_int_ge(rows, 2);
+}
+END_TEST
+
+START_TEST(test_registry_unknown)
+{
+    GaErr err = {0};
+    ck_assert_ptr_null(ga_learner_find("qlearning", &err));
+    ck_assert_int_eq(err.code, GA_EINVAL);
+    assert_contains(err.msg, "unknown agent \"qlearning\" (known: qlearn, dqn");
+    for (int i = 0; ga_learners[i]; i++)
+        assert_contains(err.msg, ga_learners[i]->name);
+    ck_assert_ptr_null(ga_learner_find("", NULL));
+    ck_assert_ptr_null(ga_learner_find("QLEARN", NULL));
+    /* The agent functions refuse it with the same message. */
+    char want[sizeof err.msg];
+    snprintf(want, sizeof want, "%s", err.msg);
+    GaAgent ag;
+    ck_assert_int_eq(ga_agent_init(&ag, "qlearning", NULL, 0, "--agent", OBS_N, 100, 1, &err),
+                     GA_EINVAL);
+    ck_assert_str_eq(err.msg, want);
+    ga_agent_free(&ag);
+    ck_assert_int_eq(ga_agent_check_all("qlearning", NULL, 0, "w", &err), GA_EINVAL);
+    ck_assert_str_eq(err.msg, want);
+    ck_assert_double_eq(ga_agent_step_cost("qlearning"), 1.0);
+    ck_assert_double_eq(ga_agent_step_cost("qlearn"), 1.0);
+    ck_assert_double_gt(ga_agent_step_cost("dqn"), 1.0);
+}
+END_TEST
+
+/* Random transitions between n_obs observations, in episodes that end at random: the stream
+ * both the plain and the fast-path agents see in test_registry_round_trip. */
+typedef struct {
+    GaRng r;
+    int cur;
+} Stream;
+
+/* Drives ag for steps transitions of the stream seeded seed, through the training loop's
+ * calls (fast) or through act and update. */
+static void drive(GaAgent *ag, int fast, uint8_t (*obs)[OBS_N], int n_obs, int steps, uint64_t seed)
+{
+    Stream s = {ga_rng_make(seed), 0};
+    s.cur = (int)ga_rng_below(&s.r, (uint32_t)n_obs);
+    if (fast)
+        ga_agent_train_begin(ag, obs[s.cur]);
+    for (int t = 0; t < steps; t++) {
+        int a =
+            fast ? ga_agent_train_act(ag, obs[s.cur]) : ga_agent_act(ag, obs[s.cur], 1, &ag->rng);
+        int next = (int)ga_rng_below(&s.r, (uint32_t)n_obs);
+        float rew = (float)ga_rng_below(&s.r, 5) - 2.0f;
+        int term = ga_rng_below(&s.r, 6) == 0;
+        if (fast)
+            ga_agent_train_update(ag, obs[s.cur], a, rew, obs[next], term);
+        else
+            ga_agent_update(ag, obs[s.cur], a, rew, obs[next], term);
+        s.cur = next;
+        if (term || ga_rng_below(&s.r, 9) == 0) { /* terminated or truncated: a new episode */
+            s.cur = (int)ga_rng_below(&s.r, (uint32_t)n_obs);
+            if (fast)
+                ga_agent_train_begin(ag, obs[s.cur]);
+        }
+    }
+}
+
+START_TEST(test_registry_round_trip)
+{
+    /* Every learner: trained a little through act and update and, separately, through the
+     * training fast path, the two agree to the byte; the file loads back to the same
+     * settings and values and saves to the same bytes. */
+    enum { N = 60 };
+    static uint8_t obs[N][OBS_N];
+    GaRng r = ga_rng_make(23);
+    for (int i = 0; i < N; i++)
+        for (int k = 0; k < OBS_N; k++)
+            obs[i][k] = (uint8_t)ga_rng_below(&r, 6);
+    GaObsSpec spec;
+    ck_assert_int_eq(ga_obs_spec_init(&spec, 0, 7, 7), 0);
+    ck_assert_int_eq(spec.size, OBS_N);
+    /* Small tables and buffers where a learner has such settings: defaults otherwise. */
+    static const GaParam small[] = {{"table_bits", 12}, {"buffer", 5000}};
+    for (int li = 0; ga_learners[li]; li++) {
+        const GaLearner *l = ga_learners[li];
+        GaParam pr[2];
+        int n_pr = 0;
+        for (size_t i = 0; i < sizeof small / sizeof small[0]; i++)
+            for (int k = 0; k < l->n_params; k++)
+                if (strcmp(l->params[k].name, small[i].name) == 0)
+                    pr[n_pr++] = small[i];
+        GaAgent a, f, b;
+        GaErr err = {0};
+        int rc = ga_agent_create(&a, l->name, pr, n_pr, "test", &spec, 3000, 7, &err);
+        ck_assert_msg(rc == GA_OK, "%s: %s", l->name, err.msg);
+        ck_assert_int_eq(ga_agent_create(&f, l->name, pr, n_pr, "test", &spec, 3000, 7, &err),
+                         GA_OK);
+        ck_assert_ptr_eq(a.learner, l);
+        drive(&a, 0, obs, N, 2000, 99);
+        drive(&f, 1, obs, N, 2000, 99);
+        ck_assert_uint_eq(a.rng.s, f.rng.s);
+
+        char path[256], path_f[256], path2[256];
+        ga_test_tmp_path(path, sizeof path, "registry_a.gagent");
+        ga_test_tmp_path(path_f, sizeof path_f, "registry_f.gagent");
+        ga_test_tmp_path(path2, sizeof path2, "registry_b.gagent");
+        ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
+        ck_assert_int_eq(ga_agent_save(&f, path_f, SC_HASH, &err), GA_OK);
+        size_t n1, nf, n2;
+        unsigned char *d1 = ga_test_read_file(path, &n1), *df = ga_test_read_file(path_f, &nf);
+        ck_assert_uint_eq(n1, nf);
+        ck_assert_msg(memcmp(d1, df, n1) == 0, "%s: the fast path learned otherwise", l->name);
+
+        uint64_t hash = 0;
+        rc = ga_agent_load(&b, path, &hash, &err);
+        ck_assert_msg(rc == GA_OK, "%s: %s", l->name, err.msg);
+        ck_assert_uint_eq(hash, SC_HASH);
+        ck_assert_ptr_eq(b.learner, l);
+        ck_assert_str_eq(b.name, l->name);
+        ck_assert_int_eq(b.obs_size, OBS_N);
+        ck_assert_int_eq(b.n_params, a.n_params);
+        for (int i = 0; i < a.n_params; i++) {
+            ck_assert_str_eq(b.param[i].name, a.param[i].name);
+            ck_assert_double_eq(b.param[i].value, a.param[i].value);
+        }
+        int64_t sa, da, sb, db;
+        ck_assert_int_eq(ga_agent_table_fill(&a, &sa, &da), ga_agent_table_fill(&b, &sb, &db));
+        ck_assert_int_eq(sa, sb);
+        ck_assert_int_eq(ga_agent_tabular(&a), ga_agent_table_fill(&a, &sa, &da));
+        GaRng ra = ga_rng_make(5), rb = ga_rng_make(5);
+        for (int i = 0; i < N; i++) {
+            float qa[GA_NUM_ACTIONS], qb[GA_NUM_ACTIONS];
+            ga_agent_values(&a, obs[i], qa);
+            ga_agent_values(&b, obs[i], qb);
+            ck_assert_msg(memcmp(qa, qb, sizeof qa) == 0, "%s: values differ", l->name);
+            ck_assert_int_eq(ga_agent_act(&a, obs[i], 0, &ra), ga_agent_act(&b, obs[i], 0, &rb));
+        }
+        /* Released for acting only, it still saves the same payload. */
+        ga_agent_release_training(&a);
+        ck_assert_int_eq(ga_agent_save(&b, path2, SC_HASH, &err), GA_OK);
+        unsigned char *d2 = ga_test_read_file(path2, &n2);
+        ck_assert_uint_eq(n1, n2);
+        ck_assert_msg(memcmp(d1, d2, n1) == 0, "%s: saved again, other bytes", l->name);
+        free(d2);
+        ck_assert_int_eq(ga_agent_save(&a, path2, SC_HASH, &err), GA_OK);
+        d2 = ga_test_read_file(path2, &n2);
+        ck_assert_uint_eq(n1, n2);
+        ck_assert_msg(memcmp(d1, d2, n1) == 0, "%s: released, other bytes", l->name);
+        free(d1);
+        free(df);
+        free(d2);
+        ga_agent_free(&a);
+        ga_agent_free(&a); /* twice is harmless */
+        ga_agent_free(&f);
+        ga_agent_free(&b);
+    }
+}
+END_TEST
+
 /* ---- the agent file -------------------------------------------------------------------- */
 
 /* An agent with some history: n_states observations, each updated a few times. */
@@ -986,6 +1178,14 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_agent_init_defaults);
     tcase_add_test(tc, test_agent_init_overrides);
     tcase_add_test(tc, test_agent_init_bad);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("registry");
+    tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_registry_rows);
+    tcase_add_test(tc, test_registry_unknown);
+    tcase_add_test(tc, test_registry_round_trip);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("file");
