@@ -47,7 +47,7 @@ static inline uint64_t mum(uint64_t a, uint64_t b)
 
 /* Pairs of 8-byte words, each pair mixed by its own multiply with its own constants, summed:
  * the multiplies do not depend on one another and run in parallel (the structure of wyhash). */
-uint64_t ga_qlearn_hash(const uint8_t *obs, int n)
+static inline uint64_t hash(const uint8_t *obs, int n)
 {
     static const uint64_t K[4] = {0xA0761D6478BD642Full, 0xE7037ED1A0B428DBull,
                                   0x8EBC6AF09C88C6E3ull, 0x589965CC75374CC3ull};
@@ -65,6 +65,11 @@ uint64_t ga_qlearn_hash(const uint8_t *obs, int n)
     return h ? h : 1; /* 0 marks an empty slot */
 }
 
+uint64_t ga_qlearn_hash(const uint8_t *obs, int n)
+{
+    return hash(obs, n);
+}
+
 /* Slot holding key, or the empty slot where it would go. */
 static uint64_t probe(const GaQLearn *ql, uint64_t key)
 {
@@ -80,27 +85,67 @@ double ga_qlearn_epsilon(const GaQLearn *ql)
                            ql->total_steps);
 }
 
-int ga_qlearn_act_key(const GaQLearn *ql, uint64_t key, int explore, GaRng *rng)
+/* The values of the state with this key, or NULL when it was never seen. */
+static inline const float *find(const GaQLearn *ql, uint64_t key)
+{
+    uint64_t s = probe(ql, key);
+    return ql->keys[s] ? &ql->q[s * GA_NUM_ACTIONS] : NULL;
+}
+
+/* The values of the state with this key, entered at q_init when new; NULL (counted in
+ * `dropped`) when new and the table has no room. */
+static inline float *row(GaQLearn *ql, uint64_t key)
+{
+    uint64_t s = probe(ql, key);
+    if (ql->keys[s] == 0) {
+        if (ql->n >= ql->cap - ql->cap / 8) {
+            ql->dropped++;
+            return NULL;
+        }
+        ql->keys[s] = key;
+        ql->n++;
+        for (int i = 0; i < GA_NUM_ACTIONS; i++)
+            ql->q[s * GA_NUM_ACTIONS + i] = (float)ql->p.q_init;
+    }
+    return &ql->q[s * GA_NUM_ACTIONS];
+}
+
+const float *ga_qlearn_find(const GaQLearn *ql, uint64_t key)
+{
+    return find(ql, key);
+}
+
+float *ga_qlearn_row(GaQLearn *ql, uint64_t key)
+{
+    return row(ql, key);
+}
+
+/* The functions the public ones and the learner's hooks share, inline in both. */
+static inline int act_key(const GaQLearn *ql, uint64_t key, int explore, GaRng *rng)
 {
     if (explore && ga_rng_uniform(rng) < ga_qlearn_epsilon(ql))
         return (int)ga_rng_below(rng, GA_NUM_ACTIONS);
-    uint64_t s = probe(ql, key);
-    if (ql->keys[s] == 0)
+    const float *q = find(ql, key);
+    if (!q)
         return (int)ga_rng_below(rng, GA_NUM_ACTIONS);
-    return ga_qlearn_argmax(&ql->q[s * GA_NUM_ACTIONS], rng);
+    return ga_qlearn_argmax(q, rng);
+}
+
+int ga_qlearn_act_key(const GaQLearn *ql, uint64_t key, int explore, GaRng *rng)
+{
+    return act_key(ql, key, explore, rng);
 }
 
 int ga_qlearn_act(const GaQLearn *ql, const uint8_t *obs, int explore, GaRng *rng)
 {
-    return ga_qlearn_act_key(ql, ga_qlearn_hash(obs, ql->obs_size), explore, rng);
+    return act_key(ql, hash(obs, ql->obs_size), explore, rng);
 }
 
 static float max_value(const GaQLearn *ql, uint64_t key)
 {
-    uint64_t s = probe(ql, key);
-    if (ql->keys[s] == 0)
+    const float *q = find(ql, key);
+    if (!q)
         return (float)ql->p.q_init;
-    const float *q = &ql->q[s * GA_NUM_ACTIONS];
     float m = q[0];
     for (int a = 1; a < GA_NUM_ACTIONS; a++)
         m = q[a] > m ? q[a] : m;
@@ -120,45 +165,75 @@ int ga_qlearn_put(GaQLearn *ql, uint64_t key, const float *values)
     return 0;
 }
 
-void ga_qlearn_update(GaQLearn *ql, const uint8_t *obs, int a, float r, const uint8_t *next,
-                      int terminated)
+static inline void update_key(GaQLearn *ql, uint64_t key, int a, float r, uint64_t next_key,
+                              int terminated)
 {
-    ga_qlearn_update_key(ql, ga_qlearn_hash(obs, ql->obs_size), a, r,
-                         ga_qlearn_hash(next, ql->obs_size), terminated);
+    ql->steps++;
+    float *q = row(ql, key);
+    if (!q)
+        return;
+    float target = r;
+    if (!terminated)
+        target += (float)ql->p.gamma * max_value(ql, next_key);
+    q[a] += (float)ql->p.alpha * (target - q[a]);
 }
 
 void ga_qlearn_update_key(GaQLearn *ql, uint64_t key, int a, float r, uint64_t next_key,
                           int terminated)
 {
-    ql->steps++;
-    uint64_t s = probe(ql, key);
-    if (ql->keys[s] == 0) {
-        if (ql->n >= ql->cap - ql->cap / 8) {
-            ql->dropped++;
-            return;
-        }
-        ql->keys[s] = key;
-        ql->n++;
-        for (int i = 0; i < GA_NUM_ACTIONS; i++)
-            ql->q[s * GA_NUM_ACTIONS + i] = (float)ql->p.q_init;
-    }
-    float target = r;
-    if (!terminated)
-        target += (float)ql->p.gamma * max_value(ql, next_key);
-    float *q = &ql->q[s * GA_NUM_ACTIONS + a];
-    *q += (float)ql->p.alpha * (target - *q);
+    update_key(ql, key, a, r, next_key, terminated);
+}
+
+void ga_qlearn_update(GaQLearn *ql, const uint8_t *obs, int a, float r, const uint8_t *next,
+                      int terminated)
+{
+    update_key(ql, hash(obs, ql->obs_size), a, r, hash(next, ql->obs_size), terminated);
 }
 
 int ga_qlearn_values(const GaQLearn *ql, const uint8_t *obs, float *out)
 {
-    uint64_t s = probe(ql, ga_qlearn_hash(obs, ql->obs_size));
-    if (ql->keys[s] == 0) {
+    const float *q = find(ql, hash(obs, ql->obs_size));
+    if (!q) {
         for (int a = 0; a < GA_NUM_ACTIONS; a++)
             out[a] = (float)ql->p.q_init;
         return 0;
     }
-    memcpy(out, &ql->q[s * GA_NUM_ACTIONS], GA_NUM_ACTIONS * sizeof *out);
+    memcpy(out, q, GA_NUM_ACTIONS * sizeof *out);
     return 1;
+}
+
+void ga_qlearn_save_table(const GaQLearn *ql, GaPayloadOut *o)
+{
+    ga_payload_put_u64(o, (uint64_t)ql->steps);
+    ga_payload_put_u64(o, ql->n);
+    for (uint64_t s = 0; s < ql->cap; s++) {
+        if (ql->keys[s] == 0)
+            continue;
+        ga_payload_put_u64(o, ql->keys[s]);
+        ga_payload_put(o, &ql->q[s * GA_NUM_ACTIONS], GA_NUM_ACTIONS * sizeof(float));
+    }
+}
+
+int ga_qlearn_load_head(GaPayloadIn *in, int64_t *steps, uint64_t *n)
+{
+    *steps = (int64_t)ga_payload_get_u64(in);
+    *n = ga_payload_get_u64(in);
+    return ga_payload_bad(in) ? ga_payload_corrupt(in, "truncated header") : GA_OK;
+}
+
+int ga_qlearn_load_table(GaPayloadIn *in, GaQLearn *ql, int64_t steps, uint64_t n)
+{
+    ql->steps = steps;
+    if (ga_payload_left(in) != n * (8 + GA_NUM_ACTIONS * sizeof(float)))
+        return ga_payload_corrupt(in, "table size does not match its header");
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t key = ga_payload_get_u64(in);
+        float v[GA_NUM_ACTIONS];
+        ga_payload_get(in, v, sizeof v);
+        if (key == 0 || ga_qlearn_put(ql, key, v) != 0)
+            return ga_payload_corrupt(in, "bad table entry");
+    }
+    return GA_OK;
 }
 
 /* ---- the learner ---------------------------------------------------------------------- */
@@ -194,13 +269,15 @@ static void free_state(void *state)
 
 static int act(const void *state, const uint8_t *obs, int explore, GaRng *rng)
 {
-    return ga_qlearn_act(state, obs, explore, rng);
+    const GaQLearn *ql = state;
+    return act_key(ql, hash(obs, ql->obs_size), explore, rng);
 }
 
 static void update(void *state, const uint8_t *obs, int a, float r, const uint8_t *next,
                    int terminated)
 {
-    ga_qlearn_update(state, obs, a, r, next, terminated);
+    GaQLearn *ql = state;
+    update_key(ql, hash(obs, ql->obs_size), a, r, hash(next, ql->obs_size), terminated);
 }
 
 static void values(const void *state, const uint8_t *obs, float *q)
@@ -208,42 +285,20 @@ static void values(const void *state, const uint8_t *obs, float *q)
     ga_qlearn_values(state, obs, q);
 }
 
-/* Payload: steps (u64), states held (u64), then per state its key (u64) and GA_NUM_ACTIONS
- * floats, in slot order. */
 static void save(const void *state, GaPayloadOut *o)
 {
-    const GaQLearn *ql = state;
-    ga_payload_put_u64(o, (uint64_t)ql->steps);
-    ga_payload_put_u64(o, ql->n);
-    for (uint64_t s = 0; s < ql->cap; s++) {
-        if (ql->keys[s] == 0)
-            continue;
-        ga_payload_put_u64(o, ql->keys[s]);
-        ga_payload_put(o, &ql->q[s * GA_NUM_ACTIONS], GA_NUM_ACTIONS * sizeof(float));
-    }
+    ga_qlearn_save_table(state, o);
 }
 
 static int load(GaPayloadIn *in)
 {
-    int64_t steps = (int64_t)ga_payload_get_u64(in);
-    uint64_t n = ga_payload_get_u64(in);
-    if (ga_payload_bad(in))
-        return ga_payload_corrupt(in, "truncated header");
+    int64_t steps;
+    uint64_t n;
     GaQLearn *ql;
-    int rc = ga_payload_build(in, NULL, steps, (void **)&ql);
-    if (rc)
+    int rc = ga_qlearn_load_head(in, &steps, &n);
+    if (rc || (rc = ga_payload_build(in, NULL, steps, (void **)&ql)))
         return rc;
-    ql->steps = steps;
-    if (ga_payload_left(in) != n * (8 + GA_NUM_ACTIONS * sizeof(float)))
-        return ga_payload_corrupt(in, "table size does not match its header");
-    for (uint64_t i = 0; i < n; i++) {
-        uint64_t key = ga_payload_get_u64(in);
-        float v[GA_NUM_ACTIONS];
-        ga_payload_get(in, v, sizeof v);
-        if (key == 0 || ga_qlearn_put(ql, key, v) != 0)
-            return ga_payload_corrupt(in, "bad table entry");
-    }
-    return GA_OK;
+    return ga_qlearn_load_table(in, ql, steps, n);
 }
 
 static void table_fill(const void *state, int64_t *states, int64_t *dropped)
@@ -258,21 +313,21 @@ static void table_fill(const void *state, int64_t *states, int64_t *dropped)
 static void train_begin(void *state, const uint8_t *obs)
 {
     GaQLearn *ql = state;
-    ql->key = ga_qlearn_hash(obs, ql->obs_size);
+    ql->key = hash(obs, ql->obs_size);
 }
 
 static int train_act(void *state, const uint8_t *obs, GaRng *rng)
 {
     const GaQLearn *ql = state;
-    return ga_qlearn_act_key(ql, ql->key, 1, rng);
+    return act_key(ql, ql->key, 1, rng);
 }
 
 static void train_update(void *state, const uint8_t *obs, int a, float r, const uint8_t *next,
                          int terminated)
 {
     GaQLearn *ql = state;
-    uint64_t next_key = ga_qlearn_hash(next, ql->obs_size);
-    ga_qlearn_update_key(ql, ql->key, a, r, next_key, terminated);
+    uint64_t next_key = hash(next, ql->obs_size);
+    update_key(ql, ql->key, a, r, next_key, terminated);
     ql->key = next_key;
 }
 

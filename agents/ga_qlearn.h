@@ -79,6 +79,20 @@ int ga_qlearn_values(const GaQLearn *ql, const uint8_t *obs, float *out);
 /* Inserts or overwrites one state's values (for loading). Returns -1 when the table is full. */
 int ga_qlearn_put(GaQLearn *ql, uint64_t key, const float *values);
 
+/* The table for other tabular learners, on observation hashes. find: a state's
+ * GA_NUM_ACTIONS values, NULL when never seen. row: the same for writing, entered at q_init
+ * when new; NULL when new and the table is full (counted in `dropped`). */
+const float *ga_qlearn_find(const GaQLearn *ql, uint64_t key);
+float *ga_qlearn_row(GaQLearn *ql, uint64_t key);
+
+/* The table's agent-file payload (qlearn's whole payload): steps (u64), states held (u64),
+ * then per state its key (u64) and GA_NUM_ACTIONS floats, in slot order. Loading is in two
+ * parts around ga_payload_build: the head (steps, which is also the loaded agent's planned
+ * total, and the number of states), then the table, checked against it. */
+void ga_qlearn_save_table(const GaQLearn *ql, GaPayloadOut *o);
+int ga_qlearn_load_head(GaPayloadIn *in, int64_t *steps, uint64_t *n);
+int ga_qlearn_load_table(GaPayloadIn *in, GaQLearn *ql, int64_t steps, uint64_t n);
+
 /* The table of a qlearn agent, or NULL when ag runs another learner. */
 const GaQLearn *ga_qlearn_of(const GaAgent *ag);
 
