@@ -371,7 +371,7 @@ START_TEST(test_agent_names)
     ck_assert_ptr_nonnull(l->params);
     ck_assert_int_eq(l->n_params, 14);
     ck_assert_int_le(l->n_params, GA_MAX_AGENT_PARAMS);
-    ck_assert_ptr_null(ga_learner_find("sarsa", NULL));
+    ck_assert_ptr_null(ga_learner_find("ppo", NULL));
 }
 END_TEST
 
@@ -462,9 +462,8 @@ START_TEST(test_agent_init_bad)
     }
 
     err.msg[0] = '\0';
-    ck_assert_int_eq(ga_agent_init(&ag, "sarsa", NULL, 0, "--agent", OBS_N, 100, 1, &err),
-                     GA_EINVAL);
-    assert_contains(err.msg, "sarsa");
+    ck_assert_int_eq(ga_agent_init(&ag, "ppo", NULL, 0, "--agent", OBS_N, 100, 1, &err), GA_EINVAL);
+    assert_contains(err.msg, "ppo");
     assert_contains(err.msg, "qlearn");
     ga_agent_free(&ag);
 
@@ -474,8 +473,8 @@ START_TEST(test_agent_init_bad)
     assert_contains(err.msg, "w.epsilon");
     ck_assert_int_eq(ga_agent_check("qlearn", &range[0], 1, "w", &err), GA_EINVAL);
     assert_contains(err.msg, "w.alpha");
-    ck_assert_int_eq(ga_agent_check("sarsa", NULL, 0, "w", &err), GA_EINVAL);
-    assert_contains(err.msg, "sarsa");
+    ck_assert_int_eq(ga_agent_check("ppo", NULL, 0, "w", &err), GA_EINVAL);
+    assert_contains(err.msg, "ppo");
 }
 END_TEST
 
@@ -1083,7 +1082,7 @@ START_TEST(test_file_bad_fields)
     uint32_t u;
     uint64_t q;
     double x;
-    CASE("unknown agent name", memcpy(d + OFF_NAME, "sarsa\0", 6));
+    CASE("unknown agent name", memcpy(d + OFF_NAME, "ppo\0", 4));
     CASE("agent name without NUL", memset(d + OFF_NAME, 'q', 32));
     CASE("obs_size 0", (u = 0, memcpy(d + OFF_OBS, &u, 4)));
     CASE("obs_size huge", (u = 0x7FFFFFFF, memcpy(d + OFF_OBS, &u, 4)));
