@@ -358,10 +358,11 @@ static int load(GaPayloadIn *in)
     uint64_t n = ga_payload_get_u64(in);
     if (ga_payload_bad(in))
         return ga_payload_corrupt(in, "truncated header");
-    GaDqn *d;
-    int rc = ga_payload_build(in, &spec, steps, (void **)&d);
+    void *state;
+    int rc = ga_payload_build(in, &spec, steps, &state);
     if (rc)
         return rc;
+    GaDqn *d = state;
     d->steps = steps;
     if (n != d->net.n_params || ga_payload_left(in) != n * sizeof(float))
         return ga_payload_corrupt(in, "network size does not match its header");

@@ -294,11 +294,11 @@ static int load(GaPayloadIn *in)
 {
     int64_t steps;
     uint64_t n;
-    GaQLearn *ql;
+    void *state;
     int rc = ga_qlearn_load_head(in, &steps, &n);
-    if (rc || (rc = ga_payload_build(in, NULL, steps, (void **)&ql)))
+    if (rc || (rc = ga_payload_build(in, NULL, steps, &state)))
         return rc;
-    return ga_qlearn_load_table(in, ql, steps, n);
+    return ga_qlearn_load_table(in, state, steps, n);
 }
 
 static void table_fill(const void *state, int64_t *states, int64_t *dropped)
