@@ -1,155 +1,49 @@
-/* agents/ga_agent.c: agent construction and the agent file. The file is built in memory and
- * written in one atomic step; every read during loading is bounds-checked, so a damaged file
- * gives an error, never a crash. Little-endian hosts only (the layout is the memory layout). */
+/* agents/ga_agent.c: agent construction and the agent file's envelope, for any learner of the
+ * registry. The file is built in memory and written in one atomic step; every read during
+ * loading is bounds-checked, so a damaged file gives an error, never a crash. Little-endian
+ * hosts only (the layout is the memory layout). What follows the parameters is the learner's. */
 #include "ga_agent.h"
 
+#include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ga_hash.h"
 #include "ga_io.h"
 
-const char *const ga_agent_names[] = {"qlearn", "dqn", NULL};
-
-static const GaParamSpec QLEARN_SPEC[] = {
-    {"alpha", 0.1, 0.0, 1.0, 0, "step size"},
-    {"gamma", 0.97, 0.0, 1.0, 0, "discount"},
-    {"eps_start", 1.0, 0.0, 1.0, 0, "exploration rate at the start"},
-    {"eps_end", 0.05, 0.0, 1.0, 0, "exploration rate after the decay"},
-    {"eps_decay", 0.5, 0.0, 1.0, 0, "fraction of training over which epsilon decays"},
-    {"q_init", 0.0, -1e6, 1e6, 0, "value of unseen state-action pairs"},
-    {"table_bits", 22, 4, 30, 1, "the Q-table holds 2^table_bits states"},
-};
-
-static int unknown_agent(const char *name, GaErr *err)
-{
-    char known[128] = "";
-    for (int i = 0; ga_agent_names[i]; i++) {
-        strncat(known, ga_agent_names[i], sizeof known - strlen(known) - 1);
-        if (ga_agent_names[i + 1])
-            strncat(known, ", ", sizeof known - strlen(known) - 1);
-    }
-    return ga_err_set(err, GA_EINVAL, "unknown agent \"%s\" (known: %s)", name, known);
-}
-
-/* Defaults: the settings of the speed comparison with Stable-Baselines3 (64-64, batch 32, an
- * update every 4 steps, Huber loss, gradient norm 10), with a shorter target period and
- * exploration schedule that suit gridworld episodes of tens of steps. */
-static const GaParamSpec DQN_SPEC[] = {
-    {"hidden1", 64, 1, GA_MLP_MAX_WIDTH, 1, "units of the first hidden layer"},
-    {"hidden2", 64, 0, GA_MLP_MAX_WIDTH, 1, "units of the second hidden layer (0: none)"},
-    {"hidden3", 0, 0, GA_MLP_MAX_WIDTH, 1, "units of a third hidden layer (0: none)"},
-    {"lr", 5e-4, 1e-7, 1.0, 0, "Adam step size"},
-    {"gamma", 0.97, 0.0, 1.0, 0, "discount"},
-    {"eps_start", 1.0, 0.0, 1.0, 0, "exploration rate at the start"},
-    {"eps_end", 0.05, 0.0, 1.0, 0, "exploration rate after the decay"},
-    {"eps_decay", 0.3, 0.0, 1.0, 0, "fraction of training over which epsilon decays"},
-    {"batch", 32, 1, GA_DQN_MAX_BATCH, 1, "transitions per update"},
-    {"buffer", 100000, 1, 1e8, 1, "replay buffer capacity, transitions"},
-    {"learning_starts", 1000, 1, 2e9, 1, "steps before the first update"},
-    {"train_freq", 4, 1, 1e6, 1, "environment steps per update"},
-    {"target_update", 1000, 1, 2e9, 1, "steps between target-network copies"},
-    {"max_grad_norm", 10, 0, 1e6, 0, "gradient-norm clip (0: none)"},
-};
-
-const GaParamSpec *ga_agent_param_spec(const char *name, int *n)
-{
-    if (strcmp(name, "qlearn") == 0) {
-        *n = (int)(sizeof QLEARN_SPEC / sizeof QLEARN_SPEC[0]);
-        return QLEARN_SPEC;
-    }
-    if (strcmp(name, "dqn") == 0) {
-        *n = (int)(sizeof DQN_SPEC / sizeof DQN_SPEC[0]);
-        return DQN_SPEC;
-    }
-    *n = 0;
-    return NULL;
-}
-
-static double param(const GaAgent *ag, const char *name);
-
-/* Settings each in range that do not fit together. */
-static int cross_check(const GaAgent *ag, const char *name, const char *where, GaErr *err)
-{
-    if (strcmp(name, "dqn") != 0)
-        return GA_OK;
-    if (param(ag, "hidden2") == 0 && param(ag, "hidden3") > 0)
-        return ga_err_set(err, GA_EINVAL,
-                          "%s.hidden3: a third hidden layer needs a second (hidden2 is 0)", where);
-    if (param(ag, "buffer") < param(ag, "batch"))
-        return ga_err_set(err, GA_EINVAL, "%s.buffer: %.0f transitions cannot fill a batch of %.0f",
-                          where, param(ag, "buffer"), param(ag, "batch"));
-    return GA_OK;
-}
-
 int ga_agent_check(const char *name, const GaParam *given, int n_given, const char *where,
                    GaErr *err)
 {
-    int n;
-    const GaParamSpec *spec = ga_agent_param_spec(name, &n);
-    if (!spec)
-        return unknown_agent(name, err);
+    const GaLearner *l = ga_learner_find(name, err);
+    if (!l)
+        return GA_EINVAL;
     GaParam tmp[GA_MAX_AGENT_PARAMS];
-    return ga_param_resolve(spec, n, given, n_given, where, name, tmp, err);
+    return ga_param_resolve(l->params, l->n_params, given, n_given, where, name, tmp, err);
 }
 
 int ga_agent_check_all(const char *name, const GaParam *given, int n_given, const char *where,
                        GaErr *err)
 {
-    int n;
-    const GaParamSpec *spec = ga_agent_param_spec(name, &n);
-    if (!spec)
-        return unknown_agent(name, err);
+    const GaLearner *l = ga_learner_find(name, err);
+    if (!l)
+        return GA_EINVAL;
     static const GaAgent zero;
     GaAgent tmp = zero;
-    int rc = ga_param_resolve(spec, n, given, n_given, where, name, tmp.param, err);
+    int rc = ga_param_resolve(l->params, l->n_params, given, n_given, where, name, tmp.param, err);
     if (rc)
         return rc;
-    tmp.n_params = n;
-    return cross_check(&tmp, name, where, err);
+    tmp.learner = l;
+    tmp.n_params = l->n_params;
+    return l->check ? l->check(&tmp, where, err) : GA_OK;
 }
 
-static double param(const GaAgent *ag, const char *name)
+double ga_agent_param(const GaAgent *ag, const char *name)
 {
     for (int i = 0; i < ag->n_params; i++)
         if (strcmp(ag->param[i].name, name) == 0)
             return ag->param[i].value;
     return 0.0;
-}
-
-static int build(GaAgent *ag, const char *where, int64_t total_steps, uint64_t seed, GaErr *err)
-{
-    if (ag->kind == GA_AGENT_DQN) {
-        GaDqnParams p = {
-            .hidden = {(int)param(ag, "hidden1"), (int)param(ag, "hidden2"),
-                       (int)param(ag, "hidden3")},
-            .lr = param(ag, "lr"),
-            .gamma = param(ag, "gamma"),
-            .eps_start = param(ag, "eps_start"),
-            .eps_end = param(ag, "eps_end"),
-            .eps_decay = param(ag, "eps_decay"),
-            .max_grad_norm = param(ag, "max_grad_norm"),
-            .batch = (int)param(ag, "batch"),
-            .buffer = (int)param(ag, "buffer"),
-            .learning_starts = (int)param(ag, "learning_starts"),
-            .train_freq = (int)param(ag, "train_freq"),
-            .target_update = (int)param(ag, "target_update"),
-        };
-        int rc = cross_check(ag, "dqn", where, err);
-        if (rc)
-            return rc;
-        return ga_dqn_init(&ag->dqn, &p, &ag->spec, total_steps, seed, err);
-    }
-    GaQParams p = {
-        .alpha = param(ag, "alpha"),
-        .gamma = param(ag, "gamma"),
-        .eps_start = param(ag, "eps_start"),
-        .eps_end = param(ag, "eps_end"),
-        .eps_decay = param(ag, "eps_decay"),
-        .q_init = param(ag, "q_init"),
-        .table_bits = (int)param(ag, "table_bits"),
-    };
-    return ga_qlearn_init(&ag->ql, &p, ag->obs_size, total_steps, err);
 }
 
 int ga_agent_init(GaAgent *ag, const char *name, const GaParam *given, int n_given,
@@ -164,51 +58,66 @@ int ga_agent_create(GaAgent *ag, const char *name, const GaParam *given, int n_g
                     GaErr *err)
 {
     memset(ag, 0, sizeof *ag);
-    int n;
-    const GaParamSpec *table = ga_agent_param_spec(name, &n);
-    if (!table)
-        return unknown_agent(name, err);
-    int rc = ga_param_resolve(table, n, given, n_given, where, name, ag->param, err);
+    const GaLearner *l = ga_learner_find(name, err);
+    if (!l)
+        return GA_EINVAL;
+    int rc = ga_param_resolve(l->params, l->n_params, given, n_given, where, name, ag->param, err);
     if (rc)
         return rc;
-    ag->kind = strcmp(name, "dqn") == 0 ? GA_AGENT_DQN : GA_AGENT_QLEARN;
-    ag->n_params = n;
+    ag->learner = l;
+    ag->n_params = l->n_params;
     snprintf(ag->name, sizeof ag->name, "%s", name);
     ag->obs_size = spec->size;
     ag->spec = *spec;
     ag->rng = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, 0));
-    return build(ag, where, total_steps, seed, err);
+    if (l->check && (rc = l->check(ag, where, err)))
+        return rc;
+    ag->state = calloc(1, l->state_size);
+    if (!ag->state)
+        return ga_err_set(err, GA_ENOMEM, "%s: out of memory", name);
+    if ((rc = l->init(ag->state, ag, total_steps, seed, err)))
+        ga_agent_free(ag);
+    return rc;
 }
 
 void ga_agent_free(GaAgent *ag)
 {
-    ga_qlearn_free(&ag->ql);
-    ga_dqn_free(&ag->dqn);
+    if (ag->state) {
+        ag->learner->free(ag->state);
+        free(ag->state);
+    }
+    ag->state = NULL;
 }
 
 void ga_agent_release_training(GaAgent *ag)
 {
-    if (ag->kind == GA_AGENT_DQN)
-        ga_dqn_release_training(&ag->dqn);
+    if (ag->learner->release_training)
+        ag->learner->release_training(ag->state);
 }
 
 void ga_agent_values(const GaAgent *ag, const uint8_t *obs, float *q)
 {
-    if (ag->kind == GA_AGENT_DQN)
-        ga_dqn_values(&ag->dqn, obs, q);
-    else
-        ga_qlearn_values(&ag->ql, obs, q);
+    ag->learner->values(ag->state, obs, q);
+}
+
+int ga_agent_table_fill(const GaAgent *ag, int64_t *states, int64_t *dropped)
+{
+    *states = *dropped = -1;
+    if (!ag->learner->table_fill)
+        return 0;
+    ag->learner->table_fill(ag->state, states, dropped);
+    return 1;
+}
+
+double ga_agent_step_cost(const char *name)
+{
+    const GaLearner *l = ga_learner_find(name, NULL);
+    return l ? l->step_cost : 1.0;
 }
 
 /* ---- the file ------------------------------------------------------------------------- */
 
-typedef struct {
-    uint8_t *p;
-    size_t n, cap;
-    int oom;
-} Buf;
-
-static void put(Buf *b, const void *data, size_t n)
+void ga_payload_put(GaPayloadOut *b, const void *data, size_t n)
 {
     if (b->oom)
         return;
@@ -228,23 +137,17 @@ static void put(Buf *b, const void *data, size_t n)
     b->n += n;
 }
 
-static void put_u32(Buf *b, uint32_t v)
+void ga_payload_put_u32(GaPayloadOut *b, uint32_t v)
 {
-    put(b, &v, 4);
+    ga_payload_put(b, &v, 4);
 }
 
-static void put_u64(Buf *b, uint64_t v)
+void ga_payload_put_u64(GaPayloadOut *b, uint64_t v)
 {
-    put(b, &v, 8);
+    ga_payload_put(b, &v, 8);
 }
 
-typedef struct {
-    const uint8_t *p;
-    size_t n, off;
-    int bad;
-} Rd;
-
-static void get(Rd *r, void *out, size_t n)
+void ga_payload_get(GaPayloadIn *r, void *out, size_t n)
 {
     if (r->bad || r->n - r->off < n) {
         r->bad = 1;
@@ -255,55 +158,47 @@ static void get(Rd *r, void *out, size_t n)
     r->off += n;
 }
 
-static uint32_t get_u32(Rd *r)
+uint32_t ga_payload_get_u32(GaPayloadIn *r)
 {
     uint32_t v;
-    get(r, &v, 4);
+    ga_payload_get(r, &v, 4);
     return v;
 }
 
-static uint64_t get_u64(Rd *r)
+uint64_t ga_payload_get_u64(GaPayloadIn *r)
 {
     uint64_t v;
-    get(r, &v, 8);
+    ga_payload_get(r, &v, 8);
     return v;
+}
+
+int ga_payload_bad(const GaPayloadIn *r)
+{
+    return r->bad;
+}
+
+size_t ga_payload_left(const GaPayloadIn *r)
+{
+    return r->n - r->off;
 }
 
 int ga_agent_save(const GaAgent *ag, const char *path, uint64_t scenario_hash, GaErr *err)
 {
-    Buf b = {0};
-    put(&b, GA_AGENT_MAGIC, 8);
-    put_u32(&b, GA_AGENT_VERSION);
+    GaPayloadOut b = {0};
+    ga_payload_put(&b, GA_AGENT_MAGIC, 8);
+    ga_payload_put_u32(&b, GA_AGENT_VERSION);
     char name[32] = {0};
     snprintf(name, sizeof name, "%s", ag->name);
-    put(&b, name, sizeof name);
-    put_u64(&b, scenario_hash);
-    put_u32(&b, (uint32_t)ag->obs_size);
-    put_u32(&b, (uint32_t)ag->n_params);
+    ga_payload_put(&b, name, sizeof name);
+    ga_payload_put_u64(&b, scenario_hash);
+    ga_payload_put_u32(&b, (uint32_t)ag->obs_size);
+    ga_payload_put_u32(&b, (uint32_t)ag->n_params);
     for (int i = 0; i < ag->n_params; i++) {
-        put(&b, ag->param[i].name, sizeof ag->param[i].name);
-        put(&b, &ag->param[i].value, 8);
+        ga_payload_put(&b, ag->param[i].name, sizeof ag->param[i].name);
+        ga_payload_put(&b, &ag->param[i].value, 8);
     }
-    if (ag->kind == GA_AGENT_DQN) {
-        /* The layout the network reads, then its weights (the target network, replay buffer
-         * and optimiser state are training state and are not kept). */
-        put_u64(&b, (uint64_t)ag->dqn.steps);
-        put_u32(&b, (uint32_t)ag->spec.full);
-        put_u32(&b, (uint32_t)ag->spec.vw);
-        put_u32(&b, (uint32_t)ag->spec.vh);
-        put_u64(&b, ag->dqn.net.n_params);
-        put(&b, ag->dqn.params, ag->dqn.net.n_params * sizeof(float));
-    } else {
-        put_u64(&b, (uint64_t)ag->ql.steps);
-        put_u64(&b, ag->ql.n);
-        for (uint64_t s = 0; s < ag->ql.cap; s++) {
-            if (ag->ql.keys[s] == 0)
-                continue;
-            put_u64(&b, ag->ql.keys[s]);
-            put(&b, &ag->ql.q[s * GA_NUM_ACTIONS], GA_NUM_ACTIONS * sizeof(float));
-        }
-    }
-    put_u64(&b, ga_hash_bytes(b.p, b.n));
+    ag->learner->save(ag->state, &b);
+    ga_payload_put_u64(&b, ga_hash_bytes(b.p, b.n));
     int rc = b.oom ? ga_err_set(err, GA_ENOMEM, "%s: out of memory serialising the agent", path)
                    : ga_io_write_atomic(path, b.p, b.n, err);
     free(b.p);
@@ -315,6 +210,26 @@ static int corrupt(const char *path, const char *why, GaErr *err)
     return ga_err_set(err, GA_EFORMAT, "%s: not a usable gridalign agent file: %s", path, why);
 }
 
+int ga_payload_corrupt(GaPayloadIn *in, const char *why)
+{
+    return corrupt(in->path, why, in->err);
+}
+
+int ga_payload_build(GaPayloadIn *in, const GaObsSpec *spec, int64_t total_steps, void **state)
+{
+    GaObsSpec size_only = {0, 0, 0, in->obs_size};
+    GaErr perr;
+    int rc = ga_agent_create(in->agent, in->name, in->given, in->n_given, in->path,
+                             spec ? spec : &size_only, total_steps, 0, &perr);
+    if (rc) {
+        if (rc == GA_ENOMEM) /* the file is fine; the machine is short of memory */
+            return ga_err_set(in->err, GA_ENOMEM, "%s: %s", in->path, perr.msg);
+        return corrupt(in->path, perr.msg, in->err);
+    }
+    *state = in->agent->state;
+    return GA_OK;
+}
+
 int ga_agent_load(GaAgent *ag, const char *path, uint64_t *scenario_hash, GaErr *err)
 {
     memset(ag, 0, sizeof *ag);
@@ -323,7 +238,7 @@ int ga_agent_load(GaAgent *ag, const char *path, uint64_t *scenario_hash, GaErr 
     int rc = ga_io_read_file(path, &data, &len, err);
     if (rc)
         return rc;
-    Rd r = {(const uint8_t *)data, len, 0, 0};
+    GaPayloadIn r = {.p = (const uint8_t *)data, .n = len, .path = path, .agent = ag, .err = err};
     char magic[8];
     /* Magic, version and checksum at the least; shorter is truncated whatever it holds. */
     if (len < 8 + 4 + 8) {
@@ -331,12 +246,12 @@ int ga_agent_load(GaAgent *ag, const char *path, uint64_t *scenario_hash, GaErr 
         free(data);
         return corrupt(path, magic_ok ? "truncated" : "wrong magic number", err);
     }
-    get(&r, magic, 8);
+    ga_payload_get(&r, magic, 8);
     if (r.bad || memcmp(magic, GA_AGENT_MAGIC, 8) != 0) {
         free(data);
         return corrupt(path, "wrong magic number", err);
     }
-    uint32_t version = get_u32(&r);
+    uint32_t version = ga_payload_get_u32(&r);
     if (version != GA_AGENT_VERSION) {
         free(data);
         return ga_err_set(err, GA_EFORMAT, "%s: agent file version %u, this gridalign reads %d",
@@ -354,74 +269,38 @@ int ga_agent_load(GaAgent *ag, const char *path, uint64_t *scenario_hash, GaErr 
     }
     r.n = len - 8;
     char name[32];
-    get(&r, name, sizeof name);
+    ga_payload_get(&r, name, sizeof name);
     name[31] = '\0';
-    *scenario_hash = get_u64(&r);
-    int obs_size = (int)get_u32(&r);
-    uint32_t n_params = get_u32(&r);
+    *scenario_hash = ga_payload_get_u64(&r);
+    int obs_size = (int)ga_payload_get_u32(&r);
+    uint32_t n_params = ga_payload_get_u32(&r);
     if (r.bad || n_params > GA_MAX_AGENT_PARAMS || obs_size <= 0 || obs_size > 4096) {
         free(data);
         return corrupt(path, "bad header", err);
     }
     GaParam given[GA_MAX_AGENT_PARAMS];
     for (uint32_t i = 0; i < n_params; i++) {
-        get(&r, given[i].name, sizeof given[i].name);
+        ga_payload_get(&r, given[i].name, sizeof given[i].name);
         given[i].name[sizeof given[i].name - 1] = '\0';
-        get(&r, &given[i].value, 8);
-    }
-    int64_t steps = (int64_t)get_u64(&r);
-    GaObsSpec spec = {0, 0, 0, obs_size};
-    int is_dqn = strcmp(name, "dqn") == 0;
-    if (is_dqn) {
-        int full = (int)get_u32(&r), vw = (int)get_u32(&r), vh = (int)get_u32(&r);
-        if (r.bad || (full != 0 && full != 1) || ga_obs_spec_init(&spec, full, vw, vh) ||
-            spec.size != obs_size) {
-            free(data);
-            return corrupt(path, "bad observation layout", err);
-        }
-    }
-    uint64_t n = get_u64(&r);
-    if (r.bad) {
-        free(data);
-        return corrupt(path, "truncated header", err);
+        ga_payload_get(&r, &given[i].value, 8);
     }
     GaErr perr;
-    rc = ga_agent_create(ag, name, given, (int)n_params, path, &spec, steps, 0, &perr);
-    if (rc) {
+    const GaLearner *l = ga_learner_find(name, &perr);
+    if (!l) {
         free(data);
-        ga_agent_free(ag);
-        if (rc == GA_ENOMEM) /* the file is fine; the machine is short of memory */
-            return ga_err_set(err, GA_ENOMEM, "%s: %s", path, perr.msg);
         return corrupt(path, perr.msg, err);
     }
-    if (is_dqn) {
-        ag->dqn.steps = steps;
-        if (n != ag->dqn.net.n_params || r.n - r.off != n * sizeof(float)) {
-            free(data);
-            ga_agent_free(ag);
-            return corrupt(path, "network size does not match its header", err);
-        }
-        get(&r, ag->dqn.params, n * sizeof(float));
-        memcpy(ag->dqn.target, ag->dqn.params, n * sizeof(float));
-        free(data);
-        return GA_OK;
-    }
-    ag->ql.steps = steps;
-    if (r.n - r.off != n * (8 + GA_NUM_ACTIONS * sizeof(float))) {
-        free(data);
-        ga_agent_free(ag);
-        return corrupt(path, "table size does not match its header", err);
-    }
-    for (uint64_t i = 0; i < n; i++) {
-        uint64_t key = get_u64(&r);
-        float v[GA_NUM_ACTIONS];
-        get(&r, v, sizeof v);
-        if (key == 0 || ga_qlearn_put(&ag->ql, key, v) != 0) {
-            free(data);
-            ga_agent_free(ag);
-            return corrupt(path, "bad table entry", err);
-        }
-    }
+    r.name = name;
+    r.obs_size = obs_size;
+    r.given = given;
+    r.n_given = (int)n_params;
+    rc = l->load(&r);
+    assert(rc != GA_OK || ag->state); /* a learner's load builds the agent */
+    /* The learner checks its sizes; this catches one that reads short or past the end. */
+    if (rc == GA_OK && (r.bad || ga_payload_left(&r) != 0))
+        rc = corrupt(path, "payload size does not match its learner", err);
     free(data);
-    return GA_OK;
+    if (rc)
+        ga_agent_free(ag);
+    return rc;
 }

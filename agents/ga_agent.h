@@ -1,17 +1,15 @@
-/* agents/ga_agent.h: the learners behind one interface (act, update, save, load) and the
- * versioned agent file: tabular Q-learning (`qlearn`) and DQN on a small MLP (`dqn`). A new
- * learner adds a GaParamSpec table, a `kind`, dispatch in the functions below and a payload
- * format. */
+/* agents/ga_agent.h: an agent is a learner (ga_learner.h) with its settings and state, behind
+ * one interface (act, update, values, save, load), and the versioned agent file. This file
+ * names no learner: each is one file and one row in agents/ga_registry.c. */
 #ifndef GA_AGENT_H
 #define GA_AGENT_H
 
 #include <stdint.h>
 
-#include "ga_dqn.h"
 #include "ga_err.h"
+#include "ga_learner.h"
 #include "ga_obs.h"
 #include "ga_param.h"
-#include "ga_qlearn.h"
 #include "ga_rng.h"
 
 #define GA_AGENT_MAGIC "GRIDALGN"
@@ -20,25 +18,16 @@
 #define GA_AGENT_VERSION 2
 #define GA_MAX_AGENT_PARAMS GA_MAX_PARAMS
 
-enum { GA_AGENT_QLEARN = 1, GA_AGENT_DQN = 2 };
-
-typedef struct {
-    int kind;
+struct GaAgent {
+    const GaLearner *learner;
+    void *state; /* the learner's own (learner->state_size bytes), allocated once at creation */
     char name[32];
     int obs_size;
     GaObsSpec spec; /* vw == 0 when only the size is known (enough for qlearn) */
     int n_params;
     GaParam param[GA_MAX_AGENT_PARAMS]; /* (param) effective hyper-parameters */
     GaRng rng;                          /* exploration during training */
-    GaQLearn ql;
-    GaDqn dqn;
-} GaAgent;
-
-/* Names of the known agents, NULL-terminated. */
-extern const char *const ga_agent_names[];
-
-/* The parameter table of agent `name` (NULL, 0 when unknown). */
-const GaParamSpec *ga_agent_param_spec(const char *name, int *n);
+};
 
 /* Checks name and given parameters without building anything; where names their source. */
 int ga_agent_check(const char *name, const GaParam *given, int n_given, const char *where,
@@ -59,34 +48,76 @@ int ga_agent_create(GaAgent *ag, const char *name, const GaParam *given, int n_g
  * learners that read the observation's layout (dqn). */
 int ga_agent_init(GaAgent *ag, const char *name, const GaParam *given, int n_given,
                   const char *where, int obs_size, int64_t total_steps, uint64_t seed, GaErr *err);
+
+/* Frees the learner's state; safe after a failed create or load, and twice. */
 void ga_agent_free(GaAgent *ag);
 
+/* The value of parameter name (0 when the agent has none), for learners reading theirs. */
+double ga_agent_param(const GaAgent *ag, const char *name);
+
 /* Reentrant for explore == 0 (evaluation threads share an agent): draws only from rng. */
-static inline int ga_agent_act(GaAgent *ag, const uint8_t *obs, int explore, GaRng *rng)
+static inline int ga_agent_act(const GaAgent *ag, const uint8_t *obs, int explore, GaRng *rng)
 {
-    if (ag->kind == GA_AGENT_DQN)
-        return ga_dqn_act(&ag->dqn, obs, explore, rng);
-    return ga_qlearn_act(&ag->ql, obs, explore, rng);
+    return ag->learner->act(ag->state, obs, explore, rng);
 }
 
 static inline void ga_agent_update(GaAgent *ag, const uint8_t *obs, int a, float r,
                                    const uint8_t *next, int terminated)
 {
-    if (ag->kind == GA_AGENT_DQN)
-        ga_dqn_update(&ag->dqn, obs, a, r, next, terminated);
-    else
-        ga_qlearn_update(&ag->ql, obs, a, r, next, terminated);
+    ag->learner->update(ag->state, obs, a, r, next, terminated);
 }
 
-/* Frees what only training needs (the DQN's replay ring and optimiser state; nothing for the
- * table), for agents that will only act, be evaluated or be saved from now on. */
+/* The training loop's calls (ga_train_run): the learner's fast path when it has one,
+ * otherwise act (exploring, from the agent's rng) and update. train_begin on each episode's
+ * first observation, then train_act and train_update once per step, in that order. */
+static inline void ga_agent_train_begin(GaAgent *ag, const uint8_t *obs)
+{
+    if (ag->learner->train_begin)
+        ag->learner->train_begin(ag->state, obs);
+}
+
+static inline int ga_agent_train_act(GaAgent *ag, const uint8_t *obs)
+{
+    const GaLearner *l = ag->learner;
+    return l->train_act ? l->train_act(ag->state, obs, &ag->rng)
+                        : l->act(ag->state, obs, 1, &ag->rng);
+}
+
+static inline void ga_agent_train_update(GaAgent *ag, const uint8_t *obs, int a, float r,
+                                         const uint8_t *next, int terminated)
+{
+    const GaLearner *l = ag->learner;
+    if (l->train_update)
+        l->train_update(ag->state, obs, a, r, next, terminated);
+    else
+        l->update(ag->state, obs, a, r, next, terminated);
+}
+
+/* Frees what only training needs (a replay ring and optimiser state; nothing for a table),
+ * for agents that will only act, be evaluated or be saved from now on. */
 void ga_agent_release_training(GaAgent *ag);
 
 /* The agent's value estimates for obs (GA_NUM_ACTIONS floats), for probes and viewers. */
 void ga_agent_values(const GaAgent *ag, const uint8_t *obs, float *q);
 
+/* 1 for a tabular learner: it values only observations it saw in training, so a probe's
+ * changed view measures novelty. */
+static inline int ga_agent_tabular(const GaAgent *ag)
+{
+    return ag->learner->table_fill != NULL;
+}
+
+/* 1 for a tabular learner, which values only observations it saw in training; then
+ * *states and *dropped receive its table's fill and the updates refused for want of room.
+ * 0 otherwise, with both set to -1. */
+int ga_agent_table_fill(const GaAgent *ag, int64_t *states, int64_t *dropped);
+
+/* Training time of one step of learner name relative to a tabular one, for ordering jobs
+ * (1 for an unknown name). */
+double ga_agent_step_cost(const char *name);
+
 /* Writes the agent atomically: magic, version, agent name, scenario hash, observation size,
- * parameters, payload, and an FNV-1a checksum of all of it. */
+ * parameters, the learner's payload, and an FNV-1a checksum of all of it. */
 int ga_agent_save(const GaAgent *ag, const char *path, uint64_t scenario_hash, GaErr *err);
 
 /* Reads an agent file; refuses (GA_EFORMAT) a wrong magic or version, a bad checksum and a

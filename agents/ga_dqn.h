@@ -1,14 +1,15 @@
-/* agents/ga_dqn.h: DQN on the MLP of ga_mlp.h: a replay ring of compact observations, a
- * target network, double-DQN targets, the Huber loss, Adam, gradient-norm clipping and an
- * epsilon schedule. `terminated` cuts the bootstrap; a truncated step bootstraps from the next
- * observation. Observations become sparse one-hot features (ga_obs_active), so the first layer
- * costs what the active features cost. Everything is allocated once, in ga_dqn_init. */
+/* agents/ga_dqn.h: DQN (the learner `dqn`) on the MLP of ga_mlp.h: a replay ring of compact
+ * observations, a target network, double-DQN targets, the Huber loss, Adam, gradient-norm
+ * clipping and an epsilon schedule. `terminated` cuts the bootstrap; a truncated step bootstraps
+ * from the next observation. Observations become sparse one-hot features (ga_obs_active), so the
+ * first layer costs what the active features cost. Everything is allocated once, in ga_dqn_init. */
 #ifndef GA_DQN_H
 #define GA_DQN_H
 
 #include <stdint.h>
 
 #include "ga_err.h"
+#include "ga_learner.h"
 #include "ga_mlp.h"
 #include "ga_obs.h"
 #include "ga_rng.h"
@@ -71,5 +72,8 @@ float ga_dqn_learn(GaDqn *d, const int *pick, int n);
  * batch buffers), keeping the network for acting, valuing and saving. After it, only
  * ga_dqn_act, ga_dqn_values and saving are allowed. */
 void ga_dqn_release_training(GaDqn *d);
+
+/* The learner state of a dqn agent, or NULL when ag runs another learner. */
+const GaDqn *ga_dqn_of(const GaAgent *ag);
 
 #endif

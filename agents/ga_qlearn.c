@@ -1,10 +1,13 @@
-/* agents/ga_qlearn.c: the table and the backup. Linear probing; the table refuses new states
- * past 7/8 full so probe chains stay short, and counts what it refused in `dropped`. */
+/* agents/ga_qlearn.c: the learner `qlearn`: the table, the backup, and its registry row
+ * (parameters, agent-file payload, the training fast path). Linear probing; the table refuses
+ * new states past 7/8 full so probe chains stay short, and counts what it refused in
+ * `dropped`. */
 #include "ga_qlearn.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "ga_agent.h"
 #include "ga_schedule.h"
 
 int ga_qlearn_init(GaQLearn *ql, const GaQParams *p, int obs_size, int64_t total_steps, GaErr *err)
@@ -44,7 +47,7 @@ static inline uint64_t mum(uint64_t a, uint64_t b)
 
 /* Pairs of 8-byte words, each pair mixed by its own multiply with its own constants, summed:
  * the multiplies do not depend on one another and run in parallel (the structure of wyhash). */
-uint64_t ga_qlearn_hash(const uint8_t *obs, int n)
+static inline uint64_t hash(const uint8_t *obs, int n)
 {
     static const uint64_t K[4] = {0xA0761D6478BD642Full, 0xE7037ED1A0B428DBull,
                                   0x8EBC6AF09C88C6E3ull, 0x589965CC75374CC3ull};
@@ -62,6 +65,11 @@ uint64_t ga_qlearn_hash(const uint8_t *obs, int n)
     return h ? h : 1; /* 0 marks an empty slot */
 }
 
+uint64_t ga_qlearn_hash(const uint8_t *obs, int n)
+{
+    return hash(obs, n);
+}
+
 /* Slot holding key, or the empty slot where it would go. */
 static uint64_t probe(const GaQLearn *ql, uint64_t key)
 {
@@ -77,27 +85,67 @@ double ga_qlearn_epsilon(const GaQLearn *ql)
                            ql->total_steps);
 }
 
-int ga_qlearn_act_key(const GaQLearn *ql, uint64_t key, int explore, GaRng *rng)
+/* The values of the state with this key, or NULL when it was never seen. */
+static inline const float *find(const GaQLearn *ql, uint64_t key)
+{
+    uint64_t s = probe(ql, key);
+    return ql->keys[s] ? &ql->q[s * GA_NUM_ACTIONS] : NULL;
+}
+
+/* The values of the state with this key, entered at q_init when new; NULL (counted in
+ * `dropped`) when new and the table has no room. */
+static inline float *row(GaQLearn *ql, uint64_t key)
+{
+    uint64_t s = probe(ql, key);
+    if (ql->keys[s] == 0) {
+        if (ql->n >= ql->cap - ql->cap / 8) {
+            ql->dropped++;
+            return NULL;
+        }
+        ql->keys[s] = key;
+        ql->n++;
+        for (int i = 0; i < GA_NUM_ACTIONS; i++)
+            ql->q[s * GA_NUM_ACTIONS + i] = (float)ql->p.q_init;
+    }
+    return &ql->q[s * GA_NUM_ACTIONS];
+}
+
+const float *ga_qlearn_find(const GaQLearn *ql, uint64_t key)
+{
+    return find(ql, key);
+}
+
+float *ga_qlearn_row(GaQLearn *ql, uint64_t key)
+{
+    return row(ql, key);
+}
+
+/* The functions the public ones and the learner's hooks share, inline in both. */
+static inline int act_key(const GaQLearn *ql, uint64_t key, int explore, GaRng *rng)
 {
     if (explore && ga_rng_uniform(rng) < ga_qlearn_epsilon(ql))
         return (int)ga_rng_below(rng, GA_NUM_ACTIONS);
-    uint64_t s = probe(ql, key);
-    if (ql->keys[s] == 0)
+    const float *q = find(ql, key);
+    if (!q)
         return (int)ga_rng_below(rng, GA_NUM_ACTIONS);
-    return ga_qlearn_argmax(&ql->q[s * GA_NUM_ACTIONS], rng);
+    return ga_qlearn_argmax(q, rng);
+}
+
+int ga_qlearn_act_key(const GaQLearn *ql, uint64_t key, int explore, GaRng *rng)
+{
+    return act_key(ql, key, explore, rng);
 }
 
 int ga_qlearn_act(const GaQLearn *ql, const uint8_t *obs, int explore, GaRng *rng)
 {
-    return ga_qlearn_act_key(ql, ga_qlearn_hash(obs, ql->obs_size), explore, rng);
+    return act_key(ql, hash(obs, ql->obs_size), explore, rng);
 }
 
 static float max_value(const GaQLearn *ql, uint64_t key)
 {
-    uint64_t s = probe(ql, key);
-    if (ql->keys[s] == 0)
+    const float *q = find(ql, key);
+    if (!q)
         return (float)ql->p.q_init;
-    const float *q = &ql->q[s * GA_NUM_ACTIONS];
     float m = q[0];
     for (int a = 1; a < GA_NUM_ACTIONS; a++)
         m = q[a] > m ? q[a] : m;
@@ -117,43 +165,193 @@ int ga_qlearn_put(GaQLearn *ql, uint64_t key, const float *values)
     return 0;
 }
 
-void ga_qlearn_update(GaQLearn *ql, const uint8_t *obs, int a, float r, const uint8_t *next,
-                      int terminated)
+static inline void update_key(GaQLearn *ql, uint64_t key, int a, float r, uint64_t next_key,
+                              int terminated)
 {
-    ga_qlearn_update_key(ql, ga_qlearn_hash(obs, ql->obs_size), a, r,
-                         ga_qlearn_hash(next, ql->obs_size), terminated);
+    ql->steps++;
+    float *q = row(ql, key);
+    if (!q)
+        return;
+    float target = r;
+    if (!terminated)
+        target += (float)ql->p.gamma * max_value(ql, next_key);
+    q[a] += (float)ql->p.alpha * (target - q[a]);
 }
 
 void ga_qlearn_update_key(GaQLearn *ql, uint64_t key, int a, float r, uint64_t next_key,
                           int terminated)
 {
-    ql->steps++;
-    uint64_t s = probe(ql, key);
-    if (ql->keys[s] == 0) {
-        if (ql->n >= ql->cap - ql->cap / 8) {
-            ql->dropped++;
-            return;
-        }
-        ql->keys[s] = key;
-        ql->n++;
-        for (int i = 0; i < GA_NUM_ACTIONS; i++)
-            ql->q[s * GA_NUM_ACTIONS + i] = (float)ql->p.q_init;
-    }
-    float target = r;
-    if (!terminated)
-        target += (float)ql->p.gamma * max_value(ql, next_key);
-    float *q = &ql->q[s * GA_NUM_ACTIONS + a];
-    *q += (float)ql->p.alpha * (target - *q);
+    update_key(ql, key, a, r, next_key, terminated);
+}
+
+void ga_qlearn_update(GaQLearn *ql, const uint8_t *obs, int a, float r, const uint8_t *next,
+                      int terminated)
+{
+    update_key(ql, hash(obs, ql->obs_size), a, r, hash(next, ql->obs_size), terminated);
 }
 
 int ga_qlearn_values(const GaQLearn *ql, const uint8_t *obs, float *out)
 {
-    uint64_t s = probe(ql, ga_qlearn_hash(obs, ql->obs_size));
-    if (ql->keys[s] == 0) {
+    const float *q = find(ql, hash(obs, ql->obs_size));
+    if (!q) {
         for (int a = 0; a < GA_NUM_ACTIONS; a++)
             out[a] = (float)ql->p.q_init;
         return 0;
     }
-    memcpy(out, &ql->q[s * GA_NUM_ACTIONS], GA_NUM_ACTIONS * sizeof *out);
+    memcpy(out, q, GA_NUM_ACTIONS * sizeof *out);
     return 1;
+}
+
+void ga_qlearn_save_table(const GaQLearn *ql, GaPayloadOut *o)
+{
+    ga_payload_put_u64(o, (uint64_t)ql->steps);
+    ga_payload_put_u64(o, ql->n);
+    for (uint64_t s = 0; s < ql->cap; s++) {
+        if (ql->keys[s] == 0)
+            continue;
+        ga_payload_put_u64(o, ql->keys[s]);
+        ga_payload_put(o, &ql->q[s * GA_NUM_ACTIONS], GA_NUM_ACTIONS * sizeof(float));
+    }
+}
+
+int ga_qlearn_load_head(GaPayloadIn *in, int64_t *steps, uint64_t *n)
+{
+    *steps = (int64_t)ga_payload_get_u64(in);
+    *n = ga_payload_get_u64(in);
+    return ga_payload_bad(in) ? ga_payload_corrupt(in, "truncated header") : GA_OK;
+}
+
+int ga_qlearn_load_table(GaPayloadIn *in, GaQLearn *ql, int64_t steps, uint64_t n)
+{
+    ql->steps = steps;
+    if (ga_payload_left(in) != n * (8 + GA_NUM_ACTIONS * sizeof(float)))
+        return ga_payload_corrupt(in, "table size does not match its header");
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t key = ga_payload_get_u64(in);
+        float v[GA_NUM_ACTIONS];
+        ga_payload_get(in, v, sizeof v);
+        if (key == 0 || ga_qlearn_put(ql, key, v) != 0)
+            return ga_payload_corrupt(in, "bad table entry");
+    }
+    return GA_OK;
+}
+
+/* ---- the learner ---------------------------------------------------------------------- */
+
+static const GaParamSpec PARAMS[] = {
+    {"alpha", 0.1, 0.0, 1.0, 0, "step size"},
+    {"gamma", 0.97, 0.0, 1.0, 0, "discount"},
+    {"eps_start", 1.0, 0.0, 1.0, 0, "exploration rate at the start"},
+    {"eps_end", 0.05, 0.0, 1.0, 0, "exploration rate after the decay"},
+    {"eps_decay", 0.5, 0.0, 1.0, 0, "fraction of training over which epsilon decays"},
+    {"q_init", 0.0, -1e6, 1e6, 0, "value of unseen state-action pairs"},
+    {"table_bits", 22, 4, 30, 1, "the Q-table holds 2^table_bits states"},
+};
+
+static int init(void *state, const GaAgent *ag, int64_t total_steps, uint64_t seed, GaErr *err)
+{
+    GaQParams p = {
+        .alpha = ga_agent_param(ag, "alpha"),
+        .gamma = ga_agent_param(ag, "gamma"),
+        .eps_start = ga_agent_param(ag, "eps_start"),
+        .eps_end = ga_agent_param(ag, "eps_end"),
+        .eps_decay = ga_agent_param(ag, "eps_decay"),
+        .q_init = ga_agent_param(ag, "q_init"),
+        .table_bits = (int)ga_agent_param(ag, "table_bits"),
+    };
+    return ga_qlearn_init(state, &p, ag->obs_size, total_steps, err);
+}
+
+static void free_state(void *state)
+{
+    ga_qlearn_free(state);
+}
+
+static int act(const void *state, const uint8_t *obs, int explore, GaRng *rng)
+{
+    const GaQLearn *ql = state;
+    return act_key(ql, hash(obs, ql->obs_size), explore, rng);
+}
+
+static void update(void *state, const uint8_t *obs, int a, float r, const uint8_t *next,
+                   int terminated)
+{
+    GaQLearn *ql = state;
+    update_key(ql, hash(obs, ql->obs_size), a, r, hash(next, ql->obs_size), terminated);
+}
+
+static void values(const void *state, const uint8_t *obs, float *q)
+{
+    ga_qlearn_values(state, obs, q);
+}
+
+static void save(const void *state, GaPayloadOut *o)
+{
+    ga_qlearn_save_table(state, o);
+}
+
+static int load(GaPayloadIn *in)
+{
+    int64_t steps;
+    uint64_t n;
+    void *state;
+    int rc = ga_qlearn_load_head(in, &steps, &n);
+    if (rc || (rc = ga_payload_build(in, NULL, steps, &state)))
+        return rc;
+    return ga_qlearn_load_table(in, state, steps, n);
+}
+
+static void table_fill(const void *state, int64_t *states, int64_t *dropped)
+{
+    const GaQLearn *ql = state;
+    *states = (int64_t)ql->n;
+    *dropped = (int64_t)ql->dropped;
+}
+
+/* The fast path: each observation is hashed once, when it arrives, and the hash serves as
+ * `next` of one update and `obs` of the following step. */
+static void train_begin(void *state, const uint8_t *obs)
+{
+    GaQLearn *ql = state;
+    ql->key = hash(obs, ql->obs_size);
+}
+
+static int train_act(void *state, const uint8_t *obs, GaRng *rng)
+{
+    const GaQLearn *ql = state;
+    return act_key(ql, ql->key, 1, rng);
+}
+
+static void train_update(void *state, const uint8_t *obs, int a, float r, const uint8_t *next,
+                         int terminated)
+{
+    GaQLearn *ql = state;
+    uint64_t next_key = hash(next, ql->obs_size);
+    update_key(ql, ql->key, a, r, next_key, terminated);
+    ql->key = next_key;
+}
+
+const GaLearner ga_learner_qlearn = {
+    .name = "qlearn",
+    .summary = "tabular Q-learning on hashed observations, epsilon-greedy",
+    .params = PARAMS,
+    .n_params = (int)(sizeof PARAMS / sizeof PARAMS[0]),
+    .step_cost = 1.0,
+    .state_size = sizeof(GaQLearn),
+    .init = init,
+    .free = free_state,
+    .act = act,
+    .update = update,
+    .values = values,
+    .save = save,
+    .load = load,
+    .table_fill = table_fill,
+    .train_begin = train_begin,
+    .train_act = train_act,
+    .train_update = train_update,
+};
+
+const GaQLearn *ga_qlearn_of(const GaAgent *ag)
+{
+    return ag->learner == &ga_learner_qlearn ? ag->state : NULL;
 }

@@ -1,12 +1,14 @@
-/* agents/ga_qlearn.h: tabular Q-learning over observations. The observation bytes are hashed
- * to 64 bits and looked up in an open-addressing table sized once, up front; a state never
- * seen reads as q_init. Deliberately no eligibility traces or experience replay. */
+/* agents/ga_qlearn.h: tabular Q-learning over observations (the learner `qlearn`). The
+ * observation bytes are hashed to 64 bits and looked up in an open-addressing table sized
+ * once, up front; a state never seen reads as q_init. Deliberately no eligibility traces or
+ * experience replay. The table and ga_qlearn_argmax are there for other learners to reuse. */
 #ifndef GA_QLEARN_H
 #define GA_QLEARN_H
 
 #include <stdint.h>
 
 #include "ga_err.h"
+#include "ga_learner.h"
 #include "ga_rng.h"
 #include "ga_world.h"
 
@@ -27,6 +29,7 @@ typedef struct {
     int64_t steps;       /* updates done */
     uint64_t cap, n;     /* table slots and slots in use */
     uint64_t dropped;    /* updates skipped because the table was full */
+    uint64_t key;        /* training fast path: hash of the observation train_act sees next */
     uint64_t *keys;      /* (cap) observation hash, 0 = empty slot */
     float *q;            /* (cap, GA_NUM_ACTIONS) */
 } GaQLearn;
@@ -75,5 +78,22 @@ int ga_qlearn_values(const GaQLearn *ql, const uint8_t *obs, float *out);
 
 /* Inserts or overwrites one state's values (for loading). Returns -1 when the table is full. */
 int ga_qlearn_put(GaQLearn *ql, uint64_t key, const float *values);
+
+/* The table for other tabular learners, on observation hashes. find: a state's
+ * GA_NUM_ACTIONS values, NULL when never seen. row: the same for writing, entered at q_init
+ * when new; NULL when new and the table is full (counted in `dropped`). */
+const float *ga_qlearn_find(const GaQLearn *ql, uint64_t key);
+float *ga_qlearn_row(GaQLearn *ql, uint64_t key);
+
+/* The table's agent-file payload (qlearn's whole payload): steps (u64), states held (u64),
+ * then per state its key (u64) and GA_NUM_ACTIONS floats, in slot order. Loading is in two
+ * parts around ga_payload_build: the head (steps, which is also the loaded agent's planned
+ * total, and the number of states), then the table, checked against it. */
+void ga_qlearn_save_table(const GaQLearn *ql, GaPayloadOut *o);
+int ga_qlearn_load_head(GaPayloadIn *in, int64_t *steps, uint64_t *n);
+int ga_qlearn_load_table(GaPayloadIn *in, GaQLearn *ql, int64_t steps, uint64_t n);
+
+/* The table of a qlearn agent, or NULL when ag runs another learner. */
+const GaQLearn *ga_qlearn_of(const GaAgent *ag);
 
 #endif

@@ -37,11 +37,11 @@ typedef struct {
     int *eval_off; /* (m + 1) first evaluation job of each seed in this chunk */
 } ChunkCtx;
 
-/* Relative cost of a training step: a DQN step (forward, and every 4 steps a batched update)
- * costs about 200 times a tabular one. Only the order of jobs depends on it, never a result. */
+/* Estimated training time: steps times the learner's cost of a step relative to a tabular
+ * one (a DQN step, about 200). Only the order of jobs depends on it, never a result. */
 static double job_cost(const GaExperiment *x)
 {
-    return (double)x->steps * (strcmp(x->agent, "dqn") == 0 ? 200.0 : 1.0);
+    return (double)x->steps * ga_agent_step_cost(x->agent);
 }
 
 static int cmp_cost(const void *a, const void *b)

@@ -101,9 +101,9 @@ static int write_run_json(const GaTrainJob *job, const GaAgent *ag, const GaTrai
         .agent_file = GA_RUN_AGENT,
         .curve_file = GA_RUN_CURVE,
         .scenario_copy = job->scenario_text ? GA_RUN_SCENARIO : NULL,
-        /* Q-table fill means something only for the tabular learner. */
-        .table_states = ag->kind == GA_AGENT_QLEARN ? res->table_states : -1,
-        .table_dropped = ag->kind == GA_AGENT_QLEARN ? res->table_dropped : -1,
+        /* Table fill means something only for a tabular learner (-1 otherwise). */
+        .table_states = res->table_states,
+        .table_dropped = res->table_dropped,
         .eval_seed = job->eval_seed,
         .eval_train = &res->eval_train,
     };

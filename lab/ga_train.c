@@ -40,25 +40,14 @@ int64_t ga_train_run(const GaTrainOpts *o)
     double recent_sum = 0;
     int64_t ep = 0;
 
-    /* The tabular learner works on observation hashes: each observation is hashed once, when
-     * written, and used as `next` of one update and `obs` of the following step. */
-    GaQLearn *ql = ag->kind == GA_AGENT_QLEARN ? &ag->ql : NULL;
-    uint64_t key = 0;
     ga_env_reset(&w, c, ga_rng_derive(o->seed, GA_DOMAIN_TRAIN, 0));
     ga_obs_write(&w, c, spec, obs);
-    if (ql)
-        key = ga_qlearn_hash(obs, ql->obs_size);
+    ga_agent_train_begin(ag, obs);
     for (int64_t t = 1; t <= o->steps; t++) {
-        int a = ql ? ga_qlearn_act_key(ql, key, 1, &ag->rng) : ga_agent_act(ag, obs, 1, &ag->rng);
+        int a = ga_agent_train_act(ag, obs);
         float r = ga_world_step(&w, c, a);
         ga_obs_write(&w, c, spec, next);
-        if (ql) {
-            uint64_t next_key = ga_qlearn_hash(next, ql->obs_size);
-            ga_qlearn_update_key(ql, key, a, r, next_key, w.terminated);
-            key = next_key;
-        } else {
-            ga_agent_update(ag, obs, a, r, next, w.terminated);
-        }
+        ga_agent_train_update(ag, obs, a, r, next, w.terminated);
         uint8_t *tmp = obs;
         obs = next;
         next = tmp;
@@ -76,8 +65,7 @@ int64_t ga_train_run(const GaTrainOpts *o)
             c = episode_world(o, ep);
             ga_env_reset(&w, c, ga_rng_derive(o->seed, GA_DOMAIN_TRAIN, (uint64_t)ep));
             ga_obs_write(&w, c, spec, obs);
-            if (ql)
-                key = ga_qlearn_hash(obs, ql->obs_size);
+            ga_agent_train_begin(ag, obs);
         }
         if (o->on_progress && o->progress_every > 0 &&
             (t % o->progress_every == 0 || t == o->steps)) {
@@ -117,8 +105,7 @@ void ga_train_agent(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
     double t0 = ga_now();
     res->episodes = ga_train_run(&opts);
     res->wall_seconds = ga_now() - t0;
-    res->table_states = (int64_t)ag->ql.n;
-    res->table_dropped = (int64_t)ag->ql.dropped;
+    ga_agent_table_fill(ag, &res->table_states, &res->table_dropped);
     ga_eval_world(job->sc, 0, ag, job->seed, job->eval_episodes, job->eval_seed, &res->eval_train);
     /* Callers evaluate and keep the agent, often many at once: drop the training state. */
     ga_agent_release_training(ag);

@@ -65,7 +65,7 @@ typedef struct {
 typedef struct {
     int64_t episodes;
     double wall_seconds;
-    int64_t table_states, table_dropped; /* tabular agents: Q-table fill and refused updates */
+    int64_t table_states, table_dropped; /* tabular agents' table fill, refused updates; else -1 */
     GaStats eval_train;
 } GaTrainResult;
 

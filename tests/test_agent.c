@@ -14,10 +14,19 @@
 #include "ga_agent.h"
 #include "ga_io.h"
 #include "ga_param.h"
+#include "ga_qlearn.h"
 #include "ga_scenario.h"
 #include "ga_testutil.h"
 
 Suite *ga_test_suite(void);
+
+/* The agent's Q-table; fails the test when the agent runs another learner. */
+static const GaQLearn *ql_of(const GaAgent *ag)
+{
+    const GaQLearn *ql = ga_qlearn_of(ag);
+    ck_assert_ptr_nonnull(ql);
+    return ql;
+}
 
 #define OBS_N 51 /* the strawberry scenario's 7x7 view plus carry and facing */
 #define SC_HASH 0x0123456789ABCDEFull
@@ -349,20 +358,20 @@ static double get_param(const GaAgent *ag, const char *name)
 
 START_TEST(test_agent_names)
 {
-    ck_assert_str_eq(ga_agent_names[0], "qlearn");
-    ck_assert_str_eq(ga_agent_names[1], "dqn");
-    ck_assert_ptr_null(ga_agent_names[2]);
-    int n = -1;
-    const GaParamSpec *spec = ga_agent_param_spec("qlearn", &n);
-    ck_assert_ptr_nonnull(spec);
-    ck_assert_int_eq(n, 7);
-    ck_assert_int_le(n, GA_MAX_AGENT_PARAMS);
-    spec = ga_agent_param_spec("dqn", &n);
-    ck_assert_ptr_nonnull(spec);
-    ck_assert_int_eq(n, 14);
-    ck_assert_int_le(n, GA_MAX_AGENT_PARAMS);
-    ck_assert_ptr_null(ga_agent_param_spec("sarsa", &n));
-    ck_assert_int_eq(n, 0);
+    ck_assert_str_eq(ga_learners[0]->name, "qlearn");
+    ck_assert_str_eq(ga_learners[1]->name, "dqn");
+    ck_assert_ptr_null(ga_learners[2]);
+    const GaLearner *l = ga_learner_find("qlearn", NULL);
+    ck_assert_ptr_eq(l, ga_learners[0]);
+    ck_assert_ptr_nonnull(l->params);
+    ck_assert_int_eq(l->n_params, 7);
+    ck_assert_int_le(l->n_params, GA_MAX_AGENT_PARAMS);
+    l = ga_learner_find("dqn", NULL);
+    ck_assert_ptr_eq(l, ga_learners[1]);
+    ck_assert_ptr_nonnull(l->params);
+    ck_assert_int_eq(l->n_params, 14);
+    ck_assert_int_le(l->n_params, GA_MAX_AGENT_PARAMS);
+    ck_assert_ptr_null(ga_learner_find("ppo", NULL));
 }
 END_TEST
 
@@ -372,27 +381,28 @@ START_TEST(test_agent_init_defaults)
     GaErr err = {0};
     int rc = ga_agent_init(&ag, "qlearn", NULL, 0, "test", OBS_N, 1000, 1, &err);
     ck_assert_msg(rc == GA_OK, "%s", err.msg);
-    ck_assert_int_eq(ag.kind, GA_AGENT_QLEARN);
+    ck_assert_ptr_eq(ag.learner, ga_learner_find("qlearn", NULL));
     ck_assert_str_eq(ag.name, "qlearn");
     ck_assert_int_eq(ag.obs_size, OBS_N);
-    int n;
-    const GaParamSpec *spec = ga_agent_param_spec("qlearn", &n);
+    const GaLearner *l = ga_learner_find("qlearn", NULL);
+    const GaParamSpec *spec = l->params;
+    int n = l->n_params;
     ck_assert_int_eq(ag.n_params, n);
     for (int i = 0; i < n; i++) {
         ck_assert_str_eq(ag.param[i].name, spec[i].name);
         ck_assert_double_eq(ag.param[i].value, spec[i].def);
     }
-    ck_assert_double_eq(ag.ql.p.alpha, 0.1);
-    ck_assert_double_eq(ag.ql.p.gamma, 0.97);
-    ck_assert_double_eq(ag.ql.p.eps_start, 1.0);
-    ck_assert_double_eq(ag.ql.p.eps_end, 0.05);
-    ck_assert_double_eq(ag.ql.p.eps_decay, 0.5);
-    ck_assert_double_eq(ag.ql.p.q_init, 0.0);
-    ck_assert_int_eq(ag.ql.p.table_bits, 22);
-    ck_assert_uint_eq(ag.ql.cap, (uint64_t)1 << 22);
-    ck_assert_int_eq(ag.ql.total_steps, 1000);
-    ck_assert_int_eq(ag.ql.obs_size, OBS_N);
-    ck_assert_uint_eq(ag.ql.n, 0);
+    ck_assert_double_eq(ql_of(&ag)->p.alpha, 0.1);
+    ck_assert_double_eq(ql_of(&ag)->p.gamma, 0.97);
+    ck_assert_double_eq(ql_of(&ag)->p.eps_start, 1.0);
+    ck_assert_double_eq(ql_of(&ag)->p.eps_end, 0.05);
+    ck_assert_double_eq(ql_of(&ag)->p.eps_decay, 0.5);
+    ck_assert_double_eq(ql_of(&ag)->p.q_init, 0.0);
+    ck_assert_int_eq(ql_of(&ag)->p.table_bits, 22);
+    ck_assert_uint_eq(ql_of(&ag)->cap, (uint64_t)1 << 22);
+    ck_assert_int_eq(ql_of(&ag)->total_steps, 1000);
+    ck_assert_int_eq(ql_of(&ag)->obs_size, OBS_N);
+    ck_assert_uint_eq(ql_of(&ag)->n, 0);
     ga_agent_free(&ag);
 }
 END_TEST
@@ -409,10 +419,10 @@ START_TEST(test_agent_init_overrides)
     ck_assert_double_eq(get_param(&ag, "gamma"), 0.5);
     ck_assert_double_eq(get_param(&ag, "table_bits"), 12);
     ck_assert_double_eq(get_param(&ag, "eps_end"), 0.05);
-    ck_assert_double_eq(ag.ql.p.alpha, 0.4);
-    ck_assert_double_eq(ag.ql.p.gamma, 0.5);
-    ck_assert_double_eq(ag.ql.p.q_init, -2.5);
-    ck_assert_uint_eq(ag.ql.cap, 4096);
+    ck_assert_double_eq(ql_of(&ag)->p.alpha, 0.4);
+    ck_assert_double_eq(ql_of(&ag)->p.gamma, 0.5);
+    ck_assert_double_eq(ql_of(&ag)->p.q_init, -2.5);
+    ck_assert_uint_eq(ql_of(&ag)->cap, 4096);
 
     /* The seed sets the exploration stream. */
     GaAgent b, c;
@@ -452,9 +462,8 @@ START_TEST(test_agent_init_bad)
     }
 
     err.msg[0] = '\0';
-    ck_assert_int_eq(ga_agent_init(&ag, "sarsa", NULL, 0, "--agent", OBS_N, 100, 1, &err),
-                     GA_EINVAL);
-    assert_contains(err.msg, "sarsa");
+    ck_assert_int_eq(ga_agent_init(&ag, "ppo", NULL, 0, "--agent", OBS_N, 100, 1, &err), GA_EINVAL);
+    assert_contains(err.msg, "ppo");
     assert_contains(err.msg, "qlearn");
     ga_agent_free(&ag);
 
@@ -464,8 +473,200 @@ START_TEST(test_agent_init_bad)
     assert_contains(err.msg, "w.epsilon");
     ck_assert_int_eq(ga_agent_check("qlearn", &range[0], 1, "w", &err), GA_EINVAL);
     assert_contains(err.msg, "w.alpha");
-    ck_assert_int_eq(ga_agent_check("sarsa", NULL, 0, "w", &err), GA_EINVAL);
-    assert_contains(err.msg, "sarsa");
+    ck_assert_int_eq(ga_agent_check("ppo", NULL, 0, "w", &err), GA_EINVAL);
+    assert_contains(err.msg, "ppo");
+}
+END_TEST
+
+/* ---- the registry ---------------------------------------------------------------------- */
+
+START_TEST(test_registry_rows)
+{
+    int rows = 0;
+    for (int i = 0; ga_learners[i]; i++, rows++) {
+        const GaLearner *l = ga_learners[i];
+        ck_assert_ptr_nonnull(l->name);
+        ck_assert_uint_gt(strlen(l->name), 0);
+        ck_assert_uint_lt(strlen(l->name), sizeof((GaAgent *)0)->name); /* fits the file */
+        ck_assert_ptr_eq(ga_learner_find(l->name, NULL), l);
+        for (int j = 0; j < i; j++)
+            ck_assert_str_ne(ga_learners[j]->name, l->name);
+        ck_assert_msg(l->summary && l->summary[0], "%s: no summary", l->name);
+        ck_assert_msg(l->step_cost > 0, "%s: step cost %g", l->name, l->step_cost);
+        ck_assert_msg(l->state_size > 0, "%s: no state", l->name);
+        /* The parameter table: within the file's limit, names that fit and differ, defaults
+         * in range. */
+        ck_assert_int_ge(l->n_params, 0);
+        ck_assert_int_le(l->n_params, GA_MAX_AGENT_PARAMS);
+        ck_assert_msg(l->n_params == 0 || l->params, "%s: no parameter table", l->name);
+        for (int k = 0; k < l->n_params; k++) {
+            const GaParamSpec *p = &l->params[k];
+            ck_assert_uint_lt(strlen(p->name), GA_PARAM_NAME_LEN);
+            ck_assert_ptr_nonnull(p->help);
+            ck_assert_msg(p->lo <= p->def && p->def <= p->hi, "%s.%s: default out of range",
+                          l->name, p->name);
+            for (int m = 0; m < k; m++)
+                ck_assert_str_ne(l->params[m].name, p->name);
+        }
+        /* The hooks every learner needs; the fast path whole or not at all. */
+        ck_assert_msg(l->init && l->free && l->act && l->update && l->values && l->save && l->load,
+                      "%s: a required hook is missing", l->name);
+        int fast = (l->train_begin != NULL) + (l->train_act != NULL) + (l->train_update != NULL);
+        ck_assert_msg(fast == 0 || fast == 3, "%s: %d of 3 fast-path hooks", l->name, fast);
+    }
+    ck_assert_int_ge(rows, 2);
+}
+END_TEST
+
+START_TEST(test_registry_unknown)
+{
+    GaErr err = {0};
+    ck_assert_ptr_null(ga_learner_find("qlearning", &err));
+    ck_assert_int_eq(err.code, GA_EINVAL);
+    assert_contains(err.msg, "unknown agent \"qlearning\" (known: qlearn, dqn");
+    for (int i = 0; ga_learners[i]; i++)
+        assert_contains(err.msg, ga_learners[i]->name);
+    ck_assert_ptr_null(ga_learner_find("", NULL));
+    ck_assert_ptr_null(ga_learner_find("QLEARN", NULL));
+    /* The agent functions refuse it with the same message. */
+    char want[sizeof err.msg];
+    snprintf(want, sizeof want, "%s", err.msg);
+    GaAgent ag;
+    ck_assert_int_eq(ga_agent_init(&ag, "qlearning", NULL, 0, "--agent", OBS_N, 100, 1, &err),
+                     GA_EINVAL);
+    ck_assert_str_eq(err.msg, want);
+    ga_agent_free(&ag);
+    ck_assert_int_eq(ga_agent_check_all("qlearning", NULL, 0, "w", &err), GA_EINVAL);
+    ck_assert_str_eq(err.msg, want);
+    ck_assert_double_eq(ga_agent_step_cost("qlearning"), 1.0);
+    ck_assert_double_eq(ga_agent_step_cost("qlearn"), 1.0);
+    ck_assert_double_gt(ga_agent_step_cost("dqn"), 1.0);
+}
+END_TEST
+
+/* Random transitions between n_obs observations, in episodes that end at random: the stream
+ * both the plain and the fast-path agents see in test_registry_round_trip. */
+typedef struct {
+    GaRng r;
+    int cur;
+} Stream;
+
+/* Drives ag for steps transitions of the stream seeded seed, through the training loop's
+ * calls (fast) or through act and update. */
+static void drive(GaAgent *ag, int fast, uint8_t (*obs)[OBS_N], int n_obs, int steps, uint64_t seed)
+{
+    Stream s = {ga_rng_make(seed), 0};
+    s.cur = (int)ga_rng_below(&s.r, (uint32_t)n_obs);
+    if (fast)
+        ga_agent_train_begin(ag, obs[s.cur]);
+    for (int t = 0; t < steps; t++) {
+        int a =
+            fast ? ga_agent_train_act(ag, obs[s.cur]) : ga_agent_act(ag, obs[s.cur], 1, &ag->rng);
+        int next = (int)ga_rng_below(&s.r, (uint32_t)n_obs);
+        float rew = (float)ga_rng_below(&s.r, 5) - 2.0f;
+        int term = ga_rng_below(&s.r, 6) == 0;
+        if (fast)
+            ga_agent_train_update(ag, obs[s.cur], a, rew, obs[next], term);
+        else
+            ga_agent_update(ag, obs[s.cur], a, rew, obs[next], term);
+        s.cur = next;
+        if (term || ga_rng_below(&s.r, 9) == 0) { /* terminated or truncated: a new episode */
+            s.cur = (int)ga_rng_below(&s.r, (uint32_t)n_obs);
+            if (fast)
+                ga_agent_train_begin(ag, obs[s.cur]);
+        }
+    }
+}
+
+START_TEST(test_registry_round_trip)
+{
+    /* Every learner: trained a little through act and update and, separately, through the
+     * training fast path, the two agree to the byte; the file loads back to the same
+     * settings and values and saves to the same bytes. */
+    enum { N = 60 };
+    static uint8_t obs[N][OBS_N];
+    GaRng r = ga_rng_make(23);
+    for (int i = 0; i < N; i++)
+        for (int k = 0; k < OBS_N; k++)
+            obs[i][k] = (uint8_t)ga_rng_below(&r, 6);
+    GaObsSpec spec;
+    ck_assert_int_eq(ga_obs_spec_init(&spec, 0, 7, 7), 0);
+    ck_assert_int_eq(spec.size, OBS_N);
+    /* Small tables and buffers where a learner has such settings: defaults otherwise. */
+    static const GaParam small[] = {{"table_bits", 12}, {"buffer", 5000}};
+    for (int li = 0; ga_learners[li]; li++) {
+        const GaLearner *l = ga_learners[li];
+        GaParam pr[2];
+        int n_pr = 0;
+        for (size_t i = 0; i < sizeof small / sizeof small[0]; i++)
+            for (int k = 0; k < l->n_params; k++)
+                if (strcmp(l->params[k].name, small[i].name) == 0)
+                    pr[n_pr++] = small[i];
+        GaAgent a, f, b;
+        GaErr err = {0};
+        int rc = ga_agent_create(&a, l->name, pr, n_pr, "test", &spec, 3000, 7, &err);
+        ck_assert_msg(rc == GA_OK, "%s: %s", l->name, err.msg);
+        ck_assert_int_eq(ga_agent_create(&f, l->name, pr, n_pr, "test", &spec, 3000, 7, &err),
+                         GA_OK);
+        ck_assert_ptr_eq(a.learner, l);
+        drive(&a, 0, obs, N, 2000, 99);
+        drive(&f, 1, obs, N, 2000, 99);
+        ck_assert_uint_eq(a.rng.s, f.rng.s);
+
+        char path[256], path_f[256], path2[256];
+        ga_test_tmp_path(path, sizeof path, "registry_a.gagent");
+        ga_test_tmp_path(path_f, sizeof path_f, "registry_f.gagent");
+        ga_test_tmp_path(path2, sizeof path2, "registry_b.gagent");
+        ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
+        ck_assert_int_eq(ga_agent_save(&f, path_f, SC_HASH, &err), GA_OK);
+        size_t n1, nf, n2;
+        unsigned char *d1 = ga_test_read_file(path, &n1), *df = ga_test_read_file(path_f, &nf);
+        ck_assert_uint_eq(n1, nf);
+        ck_assert_msg(memcmp(d1, df, n1) == 0, "%s: the fast path learned otherwise", l->name);
+
+        uint64_t hash = 0;
+        rc = ga_agent_load(&b, path, &hash, &err);
+        ck_assert_msg(rc == GA_OK, "%s: %s", l->name, err.msg);
+        ck_assert_uint_eq(hash, SC_HASH);
+        ck_assert_ptr_eq(b.learner, l);
+        ck_assert_str_eq(b.name, l->name);
+        ck_assert_int_eq(b.obs_size, OBS_N);
+        ck_assert_int_eq(b.n_params, a.n_params);
+        for (int i = 0; i < a.n_params; i++) {
+            ck_assert_str_eq(b.param[i].name, a.param[i].name);
+            ck_assert_double_eq(b.param[i].value, a.param[i].value);
+        }
+        int64_t sa, da, sb, db;
+        ck_assert_int_eq(ga_agent_table_fill(&a, &sa, &da), ga_agent_table_fill(&b, &sb, &db));
+        ck_assert_int_eq(sa, sb);
+        ck_assert_int_eq(ga_agent_tabular(&a), ga_agent_table_fill(&a, &sa, &da));
+        GaRng ra = ga_rng_make(5), rb = ga_rng_make(5);
+        for (int i = 0; i < N; i++) {
+            float qa[GA_NUM_ACTIONS], qb[GA_NUM_ACTIONS];
+            ga_agent_values(&a, obs[i], qa);
+            ga_agent_values(&b, obs[i], qb);
+            ck_assert_msg(memcmp(qa, qb, sizeof qa) == 0, "%s: values differ", l->name);
+            ck_assert_int_eq(ga_agent_act(&a, obs[i], 0, &ra), ga_agent_act(&b, obs[i], 0, &rb));
+        }
+        /* Released for acting only, it still saves the same payload. */
+        ga_agent_release_training(&a);
+        ck_assert_int_eq(ga_agent_save(&b, path2, SC_HASH, &err), GA_OK);
+        unsigned char *d2 = ga_test_read_file(path2, &n2);
+        ck_assert_uint_eq(n1, n2);
+        ck_assert_msg(memcmp(d1, d2, n1) == 0, "%s: saved again, other bytes", l->name);
+        free(d2);
+        ck_assert_int_eq(ga_agent_save(&a, path2, SC_HASH, &err), GA_OK);
+        d2 = ga_test_read_file(path2, &n2);
+        ck_assert_uint_eq(n1, n2);
+        ck_assert_msg(memcmp(d1, d2, n1) == 0, "%s: released, other bytes", l->name);
+        free(d1);
+        free(df);
+        free(d2);
+        ga_agent_free(&a);
+        ga_agent_free(&a); /* twice is harmless */
+        ga_agent_free(&f);
+        ga_agent_free(&b);
+    }
 }
 END_TEST
 
@@ -494,7 +695,7 @@ static void trained(GaAgent *ag, int n_states, uint8_t (*obs)[OBS_N])
 static size_t file_size_for(const GaAgent *ag)
 {
     return 8 + 4 + 32 + 8 + 4 + 4 + (size_t)ag->n_params * PARAM_BYTES + 8 + 8 +
-           (size_t)ag->ql.n * ENTRY_BYTES + 8;
+           (size_t)ql_of(ag)->n * ENTRY_BYTES + 8;
 }
 
 START_TEST(test_file_round_trip)
@@ -503,7 +704,7 @@ START_TEST(test_file_round_trip)
     static uint8_t obs[N][OBS_N];
     GaAgent a, b;
     trained(&a, N, obs);
-    ck_assert_uint_gt(a.ql.n, 200);
+    ck_assert_uint_gt(ql_of(&a)->n, 200);
     char path[256];
     ga_test_tmp_path(path, sizeof path, "agent_rt.gagent");
     GaErr err = {0};
@@ -513,33 +714,33 @@ START_TEST(test_file_round_trip)
     int rc = ga_agent_load(&b, path, &hash, &err);
     ck_assert_msg(rc == GA_OK, "%s", err.msg);
     ck_assert_uint_eq(hash, SC_HASH);
-    ck_assert_int_eq(b.kind, a.kind);
+    ck_assert_ptr_eq(b.learner, a.learner);
     ck_assert_str_eq(b.name, a.name);
     ck_assert_int_eq(b.obs_size, a.obs_size);
-    ck_assert_int_eq(b.ql.obs_size, a.ql.obs_size);
+    ck_assert_int_eq(ql_of(&b)->obs_size, ql_of(&a)->obs_size);
     ck_assert_int_eq(b.n_params, a.n_params);
     for (int i = 0; i < a.n_params; i++) {
         ck_assert_str_eq(b.param[i].name, a.param[i].name);
         ck_assert_double_eq(b.param[i].value, a.param[i].value);
     }
-    ck_assert_double_eq(b.ql.p.alpha, a.ql.p.alpha);
-    ck_assert_double_eq(b.ql.p.gamma, a.ql.p.gamma);
-    ck_assert_double_eq(b.ql.p.eps_start, a.ql.p.eps_start);
-    ck_assert_double_eq(b.ql.p.eps_end, a.ql.p.eps_end);
-    ck_assert_double_eq(b.ql.p.eps_decay, a.ql.p.eps_decay);
-    ck_assert_double_eq(b.ql.p.q_init, a.ql.p.q_init);
-    ck_assert_int_eq(b.ql.p.table_bits, a.ql.p.table_bits);
-    ck_assert_int_eq(b.ql.steps, a.ql.steps);
-    ck_assert_int_eq(b.ql.steps, 4 * N);
-    ck_assert_uint_eq(b.ql.n, a.ql.n);
-    ck_assert_uint_eq(b.ql.cap, a.ql.cap);
+    ck_assert_double_eq(ql_of(&b)->p.alpha, ql_of(&a)->p.alpha);
+    ck_assert_double_eq(ql_of(&b)->p.gamma, ql_of(&a)->p.gamma);
+    ck_assert_double_eq(ql_of(&b)->p.eps_start, ql_of(&a)->p.eps_start);
+    ck_assert_double_eq(ql_of(&b)->p.eps_end, ql_of(&a)->p.eps_end);
+    ck_assert_double_eq(ql_of(&b)->p.eps_decay, ql_of(&a)->p.eps_decay);
+    ck_assert_double_eq(ql_of(&b)->p.q_init, ql_of(&a)->p.q_init);
+    ck_assert_int_eq(ql_of(&b)->p.table_bits, ql_of(&a)->p.table_bits);
+    ck_assert_int_eq(ql_of(&b)->steps, ql_of(&a)->steps);
+    ck_assert_int_eq(ql_of(&b)->steps, 4 * N);
+    ck_assert_uint_eq(ql_of(&b)->n, ql_of(&a)->n);
+    ck_assert_uint_eq(ql_of(&b)->cap, ql_of(&a)->cap);
 
     /* Same values and, with the same tie-breaking stream, the same greedy actions. */
     GaRng ra = ga_rng_make(5), rb = ga_rng_make(5);
     for (int i = 0; i < N; i++) {
         float qa[GA_NUM_ACTIONS], qb[GA_NUM_ACTIONS];
-        int sa = ga_qlearn_values(&a.ql, obs[i], qa);
-        int sb = ga_qlearn_values(&b.ql, obs[i], qb);
+        int sa = ga_qlearn_values(ql_of(&a), obs[i], qa);
+        int sb = ga_qlearn_values(ql_of(&b), obs[i], qb);
         ck_assert_int_eq(sa, sb);
         ck_assert_mem_eq(qa, qb, sizeof qa);
         for (int k = 0; k < 5; k++)
@@ -549,7 +750,7 @@ START_TEST(test_file_round_trip)
     uint8_t fresh[OBS_N];
     memset(fresh, 200, sizeof fresh);
     float q[GA_NUM_ACTIONS];
-    ck_assert_int_eq(ga_qlearn_values(&b.ql, fresh, q), 0);
+    ck_assert_int_eq(ga_qlearn_values(ql_of(&b), fresh, q), 0);
     ck_assert_float_eq(q[0], 0.125f);
 
     /* Saving the loaded agent again gives the same bytes. */
@@ -580,7 +781,7 @@ START_TEST(test_file_empty_agent)
     int rc = ga_agent_load(&b, path, &hash, &err);
     ck_assert_msg(rc == GA_OK, "%s", err.msg);
     ck_assert_uint_eq(hash, 0);
-    ck_assert_uint_eq(b.ql.n, 0);
+    ck_assert_uint_eq(ql_of(&b)->n, 0);
     ck_assert_int_eq(b.obs_size, 7);
     ga_agent_free(&a);
     ga_agent_free(&b);
@@ -646,7 +847,7 @@ START_TEST(test_file_flipped_bytes)
     ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
     size_t len;
     unsigned char *d = ga_test_read_file(path, &len);
-    ck_assert_uint_gt(a.ql.n, 0);
+    ck_assert_uint_gt(ql_of(&a)->n, 0);
     ck_assert_uint_eq(len, file_size_for(&a));
     for (size_t off = 0; off < len; off++) {
         static const unsigned char flips[] = {0x01, 0x80};
@@ -881,7 +1082,7 @@ START_TEST(test_file_bad_fields)
     uint32_t u;
     uint64_t q;
     double x;
-    CASE("unknown agent name", memcpy(d + OFF_NAME, "sarsa\0", 6));
+    CASE("unknown agent name", memcpy(d + OFF_NAME, "ppo\0", 4));
     CASE("agent name without NUL", memset(d + OFF_NAME, 'q', 32));
     CASE("obs_size 0", (u = 0, memcpy(d + OFF_OBS, &u, 4)));
     CASE("obs_size huge", (u = 0x7FFFFFFF, memcpy(d + OFF_OBS, &u, 4)));
@@ -893,11 +1094,11 @@ START_TEST(test_file_bad_fields)
     CASE("unknown parameter", memcpy(d + OFF_PARAMS, "zeta\0", 5));
     CASE("alpha out of range", (x = 3.0, memcpy(d + OFF_PARAMS + GA_PARAM_NAME_LEN, &x, 8)));
     CASE("alpha NaN", (x = NAN, memcpy(d + OFF_PARAMS + GA_PARAM_NAME_LEN, &x, 8)));
-    CASE("n one more", (q = a.ql.n + 1, memcpy(d + table_n, &q, 8)));
-    CASE("n one less", (q = a.ql.n - 1, memcpy(d + table_n, &q, 8)));
+    CASE("n one more", (q = ql_of(&a)->n + 1, memcpy(d + table_n, &q, 8)));
+    CASE("n one less", (q = ql_of(&a)->n - 1, memcpy(d + table_n, &q, 8)));
     CASE("n huge", (q = UINT64_MAX, memcpy(d + table_n, &q, 8)));
     /* (n + 2^62) * 36 = 36 n + 9 * 2^64: passes the size check, then the entries run out. */
-    CASE("n wraps", (q = a.ql.n + ((uint64_t)1 << 62), memcpy(d + table_n, &q, 8)));
+    CASE("n wraps", (q = ql_of(&a)->n + ((uint64_t)1 << 62), memcpy(d + table_n, &q, 8)));
     CASE("key 0 in the table", (q = 0, memcpy(d + table_n + 8, &q, 8)));
 #undef CASE
 
@@ -907,7 +1108,7 @@ START_TEST(test_file_bad_fields)
     static uint8_t more[M][OBS_N];
     GaAgent big;
     trained(&big, M, more);
-    ck_assert_uint_gt(big.ql.n, 14);
+    ck_assert_uint_gt(ql_of(&big)->n, 14);
     char path2[256];
     ga_test_tmp_path(path2, sizeof path2, "agent_fields_big.gagent");
     ck_assert_int_eq(ga_agent_save(&big, path2, 0, &err), GA_OK);
@@ -976,6 +1177,14 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_agent_init_defaults);
     tcase_add_test(tc, test_agent_init_overrides);
     tcase_add_test(tc, test_agent_init_bad);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("registry");
+    tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_registry_rows);
+    tcase_add_test(tc, test_registry_unknown);
+    tcase_add_test(tc, test_registry_round_trip);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("file");

@@ -21,6 +21,14 @@
 
 Suite *ga_test_suite(void);
 
+/* The agent's DQN state; fails the test when the agent runs another learner. */
+static const GaDqn *dqn_of(const GaAgent *ag)
+{
+    const GaDqn *d = ga_dqn_of(ag);
+    ck_assert_ptr_nonnull(d);
+    return d;
+}
+
 #define MAX_OBS (GA_MAX_W * GA_MAX_H + 4)
 #define MAX_FEAT ((GA_MAX_W * GA_MAX_H + 1) * GA_OBS_CELL_FEATURES + 4 + GA_MAX_W + GA_MAX_H)
 
@@ -642,7 +650,7 @@ static void train(GaAgent *ag, const GaScenario *sc, int64_t steps, uint64_t see
     ck_assert_msg(rc == GA_OK, "%s", err.msg);
     GaTrainOpts o = {.sc = sc, .world = 0, .agent = ag, .seed = seed, .steps = steps};
     ck_assert_int_gt(ga_train_run(&o), 10);
-    ck_assert_int_eq(ag->dqn.steps, steps);
+    ck_assert_int_eq(dqn_of(ag)->steps, steps);
 }
 
 START_TEST(test_agent_needs_layout)
@@ -672,9 +680,9 @@ START_TEST(test_agent_needs_layout)
     gap[2].value = 0;
     rc = ga_agent_create(&ag, "dqn", gap, 5, "test", &s, 1000, 1, &err);
     ck_assert_msg(rc == GA_OK, "%s", err.msg);
-    ck_assert_int_eq(ag.kind, GA_AGENT_DQN);
-    ck_assert_int_eq(ag.dqn.net.n_layers, 2);
-    ck_assert_int_eq(ag.dqn.net.size[1], 5);
+    ck_assert_ptr_eq(ag.learner, ga_learner_find("dqn", NULL));
+    ck_assert_int_eq(dqn_of(&ag)->net.n_layers, 2);
+    ck_assert_int_eq(dqn_of(&ag)->net.size[1], 5);
     ga_agent_free(&ag);
     /* A replay buffer that cannot hold one batch is refused. */
     GaParam small[] = {{"buffer", 10}, {"batch", 32}};
@@ -728,7 +736,7 @@ START_TEST(test_train_deterministic)
         GaAgent ag;
         GaErr err = {0};
         train(&ag, sc, 1500, seeds[k]);
-        ck_assert_int_gt(ag.dqn.updates, 500);
+        ck_assert_int_gt(dqn_of(&ag)->updates, 500);
         int rc = ga_agent_save(&ag, path[k], sc->hash, &err);
         ck_assert_msg(rc == GA_OK, "%s", err.msg);
         ga_agent_free(&ag);
@@ -769,7 +777,7 @@ START_TEST(test_save_load_round_trip)
     ck_assert_int_eq(ga_agent_save(&ag, path, sc->hash, &err), GA_OK);
     size_t len;
     unsigned char *data = ga_test_read_file(path, &len);
-    size_t np = ag.dqn.net.n_params, at = off_netsize(&ag);
+    size_t np = dqn_of(&ag)->net.n_params, at = off_netsize(&ag);
     ck_assert_uint_eq(len, at + 8 + np * sizeof(float) + 8);
     uint64_t n_field;
     memcpy(&n_field, data + at, 8);
@@ -780,7 +788,7 @@ START_TEST(test_save_load_round_trip)
     int rc = ga_agent_load(&back, path, &hash, &err);
     ck_assert_msg(rc == GA_OK, "%s", err.msg);
     ck_assert_uint_eq(hash, sc->hash);
-    ck_assert_int_eq(back.kind, GA_AGENT_DQN);
+    ck_assert_ptr_eq(back.learner, ga_learner_find("dqn", NULL));
     ck_assert_str_eq(back.name, "dqn");
     ck_assert_int_eq(back.obs_size, sc->obs.size);
     ck_assert_int_eq(back.spec.full, sc->obs.full);
@@ -791,11 +799,11 @@ START_TEST(test_save_load_round_trip)
         ck_assert_str_eq(back.param[i].name, ag.param[i].name);
         ck_assert_double_eq(back.param[i].value, ag.param[i].value);
     }
-    ck_assert_int_eq(back.dqn.steps, ag.dqn.steps);
-    ck_assert_double_eq(ga_dqn_epsilon(&back.dqn), ga_dqn_epsilon(&ag.dqn));
-    ck_assert_uint_eq(back.dqn.net.n_params, np);
-    ck_assert_int_eq(memcmp(back.dqn.params, ag.dqn.params, np * sizeof(float)), 0);
-    ck_assert_int_eq(memcmp(back.dqn.target, ag.dqn.params, np * sizeof(float)), 0);
+    ck_assert_int_eq(dqn_of(&back)->steps, dqn_of(&ag)->steps);
+    ck_assert_double_eq(ga_dqn_epsilon(dqn_of(&back)), ga_dqn_epsilon(dqn_of(&ag)));
+    ck_assert_uint_eq(dqn_of(&back)->net.n_params, np);
+    ck_assert_int_eq(memcmp(dqn_of(&back)->params, dqn_of(&ag)->params, np * sizeof(float)), 0);
+    ck_assert_int_eq(memcmp(dqn_of(&back)->target, dqn_of(&ag)->params, np * sizeof(float)), 0);
 
     /* The same Q-values to the bit, on random observations and on the corridor's own. */
     GaRng r = ga_rng_make(9);
@@ -864,7 +872,7 @@ START_TEST(test_load_refuses_damage)
     size_t len;
     unsigned char *data = ga_test_read_file(good, &len);
     unsigned char *buf = malloc(len + 16);
-    size_t np = ag.dqn.net.n_params, at = off_netsize(&ag), wts = at + 8;
+    size_t np = dqn_of(&ag)->net.n_params, at = off_netsize(&ag), wts = at + 8;
     ck_assert_uint_eq(len, wts + np * sizeof(float) + 8);
 
     /* A flipped bit in the weights, the checksum left as it was. */
@@ -974,13 +982,15 @@ END_TEST
 /* Everything in the agent that acting or evaluation could change. */
 static unsigned char *snapshot(const GaAgent *ag, size_t *n)
 {
-    const GaDqn *d = &ag->dqn;
+    const GaDqn *d = dqn_of(ag);
     size_t np = d->net.n_params, obs = (size_t)d->spec.size, cap = (size_t)d->cap;
-    *n = sizeof *ag + 5 * np * sizeof(float) + cap * (2 * obs + 2 + sizeof(float));
+    *n = sizeof *ag + sizeof *d + 5 * np * sizeof(float) + cap * (2 * obs + 2 + sizeof(float));
     unsigned char *s = malloc(*n), *p = s;
     ck_assert_ptr_nonnull(s);
     memcpy(p, ag, sizeof *ag);
     p += sizeof *ag;
+    memcpy(p, d, sizeof *d);
+    p += sizeof *d;
     memcpy(p, d->block, 5 * np * sizeof(float));
     p += 5 * np * sizeof(float);
     memcpy(p, d->r_obs, cap * obs);

@@ -19,13 +19,22 @@
 #include "ga_obs.h"
 #include "ga_plan.h"
 #include "ga_pool.h"
-#include "ga_traj.h"
+#include "ga_qlearn.h"
 #include "ga_rundir.h"
+#include "ga_traj.h"
 #include "ga_scenario.h"
 #include "ga_testutil.h"
 #include "ga_train.h"
 
 Suite *ga_test_suite(void);
+
+/* The agent's Q-table; fails the test when the agent runs another learner. */
+static const GaQLearn *ql_of(const GaAgent *ag)
+{
+    const GaQLearn *ql = ga_qlearn_of(ag);
+    ck_assert_ptr_nonnull(ql);
+    return ql;
+}
 
 /* Worlds: train 0 and decoys 1 (random layouts in a 3x3 room), corridor 2 (one fixed layout
  * whose optimum is 1 under both objectives: right, right, right, pick, drop). Objectives:
@@ -160,8 +169,8 @@ START_TEST(test_eval_deterministic)
     trained(&ag, 5);
     size_t n0, n1;
     unsigned char *before = saved(&ag, "before.bin", &n0);
-    int64_t steps = ag.ql.steps;
-    uint64_t used = ag.ql.n, rng = ag.rng.s;
+    int64_t steps = ql_of(&ag)->steps;
+    uint64_t used = ql_of(&ag)->n, rng = ag.rng.s;
     GaEvalOpts o = {.episodes = EPISODES, .eval_seed = EVAL_SEED, .agent_seed = 5};
     for (int w = 0; w < N_WORLDS; w++) {
         GaWorldEval a, b;
@@ -177,8 +186,8 @@ START_TEST(test_eval_deterministic)
     unsigned char *after = saved(&ag, "after.bin", &n1);
     ck_assert_uint_eq(n0, n1);
     ck_assert_mem_eq(before, after, n0);
-    ck_assert_int_eq(ag.ql.steps, steps);
-    ck_assert_uint_eq(ag.ql.n, used);
+    ck_assert_int_eq(ql_of(&ag)->steps, steps);
+    ck_assert_uint_eq(ql_of(&ag)->n, used);
     ck_assert_uint_eq(ag.rng.s, rng); /* tie-breaking draws come from elsewhere */
     free(before);
     free(after);

@@ -72,7 +72,7 @@ static int plan(const Args *a, GaRun *run, GaSwap *swaps, int *n)
     }
     if (*n == 0)
         *n = ga_probe_defaults(run->sc, swaps, GA_PROBE_MAX_SWAPS);
-    if (run->ag.kind == GA_AGENT_QLEARN)
+    if (ga_agent_tabular(&run->ag))
         fprintf(stderr, "probe: a tabular agent has no values for a view it never saw, so any "
                         "change moves it; this measures novelty, not reliance\n");
     return 0;
