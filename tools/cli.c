@@ -279,6 +279,11 @@ void cli_help(const CliCmd *c, FILE *f)
         snprintf(head, sizeof head, "%s%s%s", o->name, o->meta ? " " : "", o->meta ? o->meta : "");
         fprintf(f, "  %-*s  ", width, head);
         help_lines(f, o->help, width + 4);
+        if (o->check == cli_check_agent) { /* the learners the registry knows, never stale */
+            fprintf(f, "%*sknown:", width + 4, "");
+            for (int i = 0; ga_learners[i]; i++)
+                fprintf(f, " %s%s", ga_learners[i]->name, ga_learners[i + 1] ? "," : "\n");
+        }
     }
     fprintf(f, "  %-*s  this help\n", width, "-h, --help");
     if (c->after)

@@ -39,7 +39,7 @@ static int parse(int argc, char **argv, Args *a, int *code)
 {
     *a = (Args){.steps = -1, .eval_eps = 1000};
     const CliOpt opts[] = {
-        CLI_AGENT(&a->agent, "learner (default: the scenario's; known: qlearn, dqn)"),
+        CLI_AGENT(&a->agent, "learner (default: the scenario's)"),
         CLI_SEED(&a->seed, "run seed, 0 to 2^63-1 (default 0)"),
         CLI_STEPS(&a->steps, "training steps (default: the scenario's agent.steps)"),
         CLI_OUT(&a->out, "run directory (default runs/<scenario>/<agent>-seed<N>)"),
