@@ -1,6 +1,7 @@
 /* tests/test_obs.c: observation encoding. The egocentric window (walls beyond the grid, up to the
  * widest radius at the grid's corners), codes that carry only perceived attributes, the carry
- * and facing bytes, the full-grid layout with x, y, the one-hot features and the spec checks. */
+ * and facing bytes, the full-grid layout with x, y, where a cell and the carried item sit in it,
+ * the one-hot features and the spec checks. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,6 +464,55 @@ START_TEST(test_features_from_world)
 }
 END_TEST
 
+/* ---- where things are in an observation ------------------------------------------------ */
+
+/* Every cell of the grid, in both layouts and at every agent position: the index function names
+ * the byte ga_obs_write puts that cell's code in, or -1 exactly when the cell is out of view;
+ * the carry index names the carried item's byte. */
+#define INDEX_MAP "'map':['#######','#@b.n.#','#.B...#','#######']"
+static void ck_indexes(GaScenario *sc)
+{
+    const GaWorldCfg *c = &sc->world[0];
+    const GaObsSpec *spec = &sc->obs;
+    GaWorld w;
+    ga_env_reset(&w, c, 1);
+    uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+    int moves[] = {GA_RIGHT, GA_PICK, GA_DOWN, GA_RIGHT, GA_RIGHT, GA_UP, GA_RIGHT, GA_RIGHT};
+    for (size_t m = 0; m <= sizeof moves / sizeof moves[0]; m++) {
+        obs_write(&w, c, spec, obs);
+        int seen = 0;
+        for (int y = -2; y < w.h + 2; y++) {
+            for (int x = -2; x < w.w + 2; x++) {
+                int i = ga_obs_cell_index(spec, &w, x, y);
+                int inside = x >= 0 && y >= 0 && x < w.w && y < w.h;
+                int near =
+                    spec->full || (abs(x - w.x) <= spec->vw / 2 && abs(y - w.y) <= spec->vh / 2);
+                ck_assert_int_eq(i >= 0, inside && near);
+                if (i >= 0) {
+                    ck_assert_int_lt(i, spec->vw * spec->vh);
+                    ck_assert_int_eq(obs[i], ga_test_look_at(&w, x, y));
+                    seen++;
+                }
+            }
+        }
+        ck_assert_int_gt(seen, 0);
+        int k = ga_obs_carry_index(spec);
+        ck_assert_int_eq(obs[k], w.carry < 0 ? GA_LOOK_FLOOR : c->look[w.obj_kind[w.carry]]);
+        if (m < sizeof moves / sizeof moves[0])
+            ga_world_step(&w, c, moves[m]);
+    }
+    ck_assert_int_ge(w.carry, 0); /* the berry was carried along the way */
+    free(sc);
+}
+
+START_TEST(test_cell_and_carry_index)
+{
+    ck_indexes(ga_test_load_inline(OBS_SCENARIO("'color','shiny','shape'", "[3,3]", INDEX_MAP)));
+    ck_indexes(ga_test_load_inline(OBS_SCENARIO("'color','shiny','shape'", "[5,3]", INDEX_MAP)));
+    ck_indexes(ga_test_load_inline(OBS_SCENARIO("'color','shiny','shape'", "'full'", INDEX_MAP)));
+}
+END_TEST
+
 /* ---- spec ------------------------------------------------------------------------------ */
 
 START_TEST(test_spec_init)
@@ -518,6 +568,7 @@ Suite *ga_test_suite(void)
 
     tc = tcase_create("spec");
     tcase_add_test(tc, test_spec_init);
+    tcase_add_test(tc, test_cell_and_carry_index);
     suite_add_tcase(s, tc);
     return s;
 }
