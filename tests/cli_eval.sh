@@ -178,6 +178,10 @@ col=$(sed -n '2s/"actions":\[x.*/"actions":[/p' traj/broken.jsonl | tr -d '\n' |
 check "the broken line is named by byte, line and column" has "traj/broken.jsonl: byte $((at1 + col)) (line 2, column $((col + 1))): malformed JSON" err
 check "verify against another run's agent exits 2" run 2 verify traj/t.jsonl --run t2/qlearn-seed0
 check "the mismatch is explained" has "recorded with another scenario or agent" err
+# replay resolves a header as verify does: the same file, the same run, the same refusal.
+check "replay --trajectory against another run's agent exits 2" run 2 replay t2/qlearn-seed0 --trajectory traj/t.jsonl --gif traj/other.gif
+check "replay says the same as verify" err_is "traj/t.jsonl: recorded with another scenario or agent than the run directory t2/qlearn-seed0 holds"
+check "and draws nothing" test ! -e traj/other.gif
 echo '{"x": 1}' >traj/nohead.jsonl
 check "a file without a header exits 2" run 2 verify traj/nohead.jsonl
 check "and says what is missing" has 'traj/nohead.jsonl:1: \$.gridalign_trajectories: missing (not a gridalign trajectory header)' err
