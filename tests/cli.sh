@@ -3,28 +3,9 @@
 # name the file and JSON path, no output on bad input, the run directory and its determinism.
 # Prints TAP; meson runs it from the repo root.
 set -u
-bin=$(readlink -f "$1")
-tmp=$(mktemp -d /tmp/ga_cli_XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { # check DESC CONDITION...
-    local d=$1
-    shift
-    if "$@"; then ok "$d"; else not_ok "$d" "failed: $*"; fi
-}
-# run EXPECTED_CODE ARGS...: runs the command, keeps stdout/stderr in $tmp/out, $tmp/err
-run() {
-    local want=$1
-    shift
-    "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-    code=$?
-    [[ $code -eq $want ]] || { echo "# exit $code, wanted $want: $*"; sed 's/^/# err: /' "$tmp/err"; return 1; }
-}
-one_line() { [[ $(wc -l <"$tmp/err") -eq 1 ]]; }
-err_is() { [[ $(cat "$tmp/err") == "$1" ]] || { echo "# got: $(cat "$tmp/err")"; echo "# want: $1"; return 1; }; }
+# shellcheck source=tests/tap.sh
+source "$(dirname "$0")/tap.sh"
+ga_tap_init cli "$1"
 
 check "gridalign --help exits 0 and lists train" run 0 --help
 check "help text names train" grep -q "train SCENARIO" "$tmp/out"
@@ -95,5 +76,4 @@ check "run.json records alpha 0.25" grep -qE '"alpha":[[:space:]]*0.25' p/run.js
 check "progress lines when stderr is not a terminal" run 0 train "$root/scenarios/strawberry.json" --steps 20000 --out q
 check "progress reaches 100%" grep -q "train: 100%" "$tmp/err"
 
-echo "1..$n"
-exit $failed
+ga_tap_end

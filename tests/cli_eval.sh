@@ -5,28 +5,10 @@
 # trajectories (record, verify) and the viewer (replay, play; windows under SDL's dummy video
 # driver, pictures headless). Prints TAP.
 set -u
-bin=$(readlink -f "$1")
+# shellcheck source=tests/tap.sh
+source "$(dirname "$0")/tap.sh"
+ga_tap_init cli_eval "$1"
 root=$PWD
-tmp=$(mktemp -d /tmp/ga_cli_eval_XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-check() { # check DESC COMMAND...
-    local d=$1
-    shift
-    n=$((n + 1))
-    if "$@"; then echo "ok $n - $d"; else failed=1; echo "not ok $n - $d"; echo "# failed: $*"; fi
-}
-run() { # run EXPECTED_CODE ARGS...: output in $tmp/out and $tmp/err
-    local want=$1
-    shift
-    "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-    local code=$?
-    [[ $code -eq $want ]] || { echo "# exit $code, wanted $want: $*"; sed 's/^/# err: /' "$tmp/err"; return 1; }
-}
-has() { grep -q -- "$1" "$tmp/${2:-out}" || { echo "# no '$1' in ${2:-out}"; return 1; }; }
-err_is() { [[ $(cat "$tmp/err") == "$1" ]] || { echo "# got:  $(cat "$tmp/err")"; echo "# want: $1"; return 1; }; }
-lines() { [[ $(wc -l <"$1") -eq $2 ]] || { echo "# $1 has $(wc -l <"$1") lines, want $2"; return 1; }; }
 
 tiny=$root/tests/data/cli_tiny.json
 cd "$tmp" || exit 1
@@ -277,5 +259,4 @@ check "with a warning naming the line and what differs" has "traj/edited.jsonl:2
 check "a recorded world the scenario lacks exits 2" run 2 replay --trajectory traj/moon.jsonl --gif traj/none.gif
 check "and names the line" has 'traj/moon.jsonl:2: world "moon" is not in scenario' err
 
-echo "1..$n"
-exit $failed
+ga_tap_end

@@ -4,26 +4,10 @@
 # refused with the same one line, limits included, in each; --name=VALUE and a missing value;
 # --envs in eval and sweep; replay's --eval-seed and its older name --seed. Prints TAP.
 set -u
-bin=$(readlink -f "$1")
+# shellcheck source=tests/tap.sh
+source "$(dirname "$0")/tap.sh"
+ga_tap_init cli_options "$1"
 root=$PWD
-tmp=$(mktemp -d /tmp/ga_cli_options_XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-check() { # check DESC COMMAND...
-    local d=$1
-    shift
-    n=$((n + 1))
-    if "$@"; then echo "ok $n - $d"; else failed=1; echo "not ok $n - $d"; echo "# failed: $*"; fi
-}
-run() { # run EXPECTED_CODE ARGS...: output in $tmp/out and $tmp/err
-    local want=$1
-    shift
-    "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-    local code=$?
-    [[ $code -eq $want ]] || { echo "# exit $code, wanted $want: $*"; sed 's/^/# err: /' "$tmp/err"; return 1; }
-}
-err_is() { [[ $(cat "$tmp/err") == "$1" ]] || { echo "# got:  $(cat "$tmp/err")"; echo "# want: $1"; return 1; }; }
 # refused CMD MESSAGE ARGS...: exit 2, nothing on stdout, and exactly the line
 # "gridalign CMD: MESSAGE (see gridalign CMD --help)" on stderr
 refused() {
@@ -182,5 +166,4 @@ check "play --eval-seed runs" run 0 play tiny.json --eval-seed 7 --frames 5
 check "play --seed runs" run 0 play tiny.json --seed 7 --frames 5
 unset SDL_VIDEODRIVER
 
-echo "1..$n"
-exit $failed
+ga_tap_end

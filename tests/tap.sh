@@ -1,0 +1,43 @@
+# shellcheck shell=bash
+# tests/tap.sh: what the command-line tests (cli.sh, cli_eval.sh, cli_options.sh) share: TAP
+# lines and the checks they run the binary with. Sourced, never run. ga_tap_init NAME GRIDALIGN
+# sets bin (the binary, absolute), tmp (a fresh directory, removed at exit) and the counters;
+# ga_tap_end prints the plan and exits with the result.
+
+ga_tap_init() {
+    bin=$(readlink -f "$2")
+    tmp=$(mktemp -d "/tmp/ga_$1_XXXXXX")
+    trap 'rm -rf "$tmp"' EXIT
+    n=0
+    failed=0
+}
+
+ga_tap_end() {
+    echo "1..$n"
+    exit $failed
+}
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+
+# check DESC COMMAND...: one test line, ok when the command succeeds
+check() {
+    local d=$1
+    shift
+    if "$@"; then ok "$d"; else not_ok "$d" "failed: $*"; fi
+}
+
+# run EXPECTED_CODE ARGS...: runs the binary; stdout in $tmp/out, stderr in $tmp/err, the exit
+# code in $code
+run() {
+    local want=$1
+    shift
+    "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+    code=$?
+    [[ $code -eq $want ]] || { echo "# exit $code, wanted $want: $*"; sed 's/^/# err: /' "$tmp/err"; return 1; }
+}
+
+has() { grep -q -- "$1" "$tmp/${2:-out}" || { echo "# no '$1' in ${2:-out}"; return 1; }; }
+err_is() { [[ $(cat "$tmp/err") == "$1" ]] || { echo "# got:  $(cat "$tmp/err")"; echo "# want: $1"; return 1; }; }
+lines() { [[ $(wc -l <"$1") -eq $2 ]] || { echo "# $1 has $(wc -l <"$1") lines, want $2"; return 1; }; }
+one_line() { [[ $(wc -l <"$tmp/err") -eq 1 ]]; }
