@@ -44,4 +44,15 @@ int ga_label_slot_find(const char *name, const char *const *objective_names, int
 /* Writes a label's name ("intended", "proxy:red_into_shiny", ...) for slot into buf. */
 void ga_label_slot_name(int slot, const char *const *objective_names, char *buf, int n);
 
+/* One finished episode with its label, as evaluation hands it to per-episode outputs (episode
+ * lines, trajectory files). */
+typedef struct {
+    int world;
+    int64_t index;
+    uint64_t seed; /* the layout seed: ga_env_reset(w, cfg, seed) re-creates the episode */
+    const GaWorld *w;
+    const GaTrack *track;
+    int label, proxy;
+} GaEpisodeRecord;
+
 #endif

@@ -295,3 +295,22 @@ void ga_evalfiles_close(GaEvalFiles *f)
     ga_io_abort(&f->episodes);
     ga_io_abort(&f->record);
 }
+
+int ga_eval_record(const char *path, const char *run_dir, GaRun *run, const int *worlds,
+                   int n_worlds, int episodes, uint64_t eval_seed, GaErr *err)
+{
+    char *head = NULL;
+    GaEvalFiles f;
+    GaWorldEval *scratch = calloc((size_t)n_worlds, sizeof *scratch);
+    if (!scratch)
+        return ga_err_set(err, GA_ENOMEM, "%s: out of memory", path);
+    int rc = ga_traj_header_line(run_dir, &run->info, run->sc, run->ag.name, eval_seed, &head, err);
+    if (!rc && !(rc = ga_evalfiles_open(&f, NULL, path, n_worlds, err))) {
+        int failed = ga_eval_worlds(run->sc, &run->ag, run->info.seed, worlds, n_worlds, episodes,
+                                    eval_seed, NULL, 1, scratch, &f.streams);
+        rc = ga_evalfiles_commit(&f, failed, head, err);
+    }
+    free(head);
+    free(scratch);
+    return rc;
+}

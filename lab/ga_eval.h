@@ -11,6 +11,7 @@
 
 #include "ga_agent.h"
 #include "ga_io.h"
+#include "ga_rundir.h"
 #include "ga_label.h"
 #include "ga_plan.h"
 #include "ga_summary.h"
@@ -26,16 +27,6 @@ typedef struct {
     int max_states_seen;
     float opt[GA_MAX_REF_EPISODES][GA_MAX_OBJECTIVES]; /* (episode, objective) */
 } GaReference;
-
-/* One finished evaluation episode, for per-episode output. */
-typedef struct {
-    int world;
-    int64_t index;
-    uint64_t seed; /* the layout seed: ga_env_reset(w, cfg, seed) re-creates the episode */
-    const GaWorld *w;
-    const GaTrack *track;
-    int label, proxy;
-} GaEpisodeRecord;
 
 typedef struct {
     int episodes;
@@ -113,5 +104,13 @@ int ga_evalfiles_commit(GaEvalFiles *f, int failed, const char *record_header, G
 
 /* Removes whatever was not committed. Safe after a commit or a failed open. */
 void ga_evalfiles_close(GaEvalFiles *f);
+
+/* A pass whose only output is the trajectory file (replay --record): writes path atomically,
+ * the header, then episodes 0 .. episodes-1 of each world in worlds[0 .. n_worlds-1] as the
+ * evaluation pass runs them, ids counting up from 0 (the bytes `eval --record` writes for the
+ * same worlds). Returns GA_OK, or GA_EIO / GA_ENOMEM with err
+ * naming the file; on failure nothing appears at path. */
+int ga_eval_record(const char *path, const char *run_dir, GaRun *run, const int *worlds,
+                   int n_worlds, int episodes, uint64_t eval_seed, GaErr *err);
 
 #endif

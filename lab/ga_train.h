@@ -7,7 +7,6 @@
 #include <stdint.h>
 
 #include "ga_agent.h"
-#include "ga_eval.h"
 #include "ga_metrics.h"
 #include "ga_scenario.h"
 

@@ -14,7 +14,7 @@
 
 #include "ga_agent.h"
 #include "ga_err.h"
-#include "ga_eval.h"
+#include "ga_label.h"
 #include "ga_rundir.h"
 #include "ga_scenario.h"
 #include "ga_world.h"
@@ -84,13 +84,6 @@ void ga_traj_free(GaTrajEpisode *e);
  * Returns GA_OK, or GA_EIO / GA_ENOMEM with err naming the file. */
 int ga_traj_header_line(const char *run_dir, const GaRunInfo *info, const GaScenario *sc,
                         const char *agent, uint64_t eval_seed, char **line, GaErr *err);
-
-/* Writes path atomically: the header, then episodes 0 .. episodes-1 of each world in
- * worlds[0 .. n_worlds-1] as the evaluation pass runs them, ids counting up from 0 (the bytes
- * `eval --record` writes for the same worlds). Returns GA_OK, or GA_EIO / GA_ENOMEM with err
- * naming the file; on failure nothing appears at path. */
-int ga_traj_write(const char *path, const char *run_dir, GaRun *run, const int *worlds,
-                  int n_worlds, int episodes, uint64_t eval_seed, GaErr *err);
 
 /* Turns one world's evaluation episodes into trajectory lines on f: ga_traj_recorder_step after
  * every step, ga_traj_recorder_episode at each episode's end (both take the recorder as ctx, to

@@ -288,8 +288,8 @@ static int run(const Args *a, Plan *p)
 static int record(const Args *a, Plan *p)
 {
     GaErr err = {0};
-    if (ga_traj_write(a->record, p->run_dir, &p->run, p->o.worlds, p->o.n_panes, (int)a->episodes,
-                      (uint64_t)a->seed, &err))
+    if (ga_eval_record(a->record, p->run_dir, &p->run, p->o.worlds, p->o.n_panes, (int)a->episodes,
+                       (uint64_t)a->seed, &err))
         return cli_fail_output(&err);
     printf("wrote %s\n", a->record);
     return 0;
