@@ -768,18 +768,31 @@ static void shoot(GaView *v, int frame, void *ctx)
         push_key(SDLK_s);
 }
 
+/* The window tells its caller of each screenshot (it does not print). */
+static void shot_told(const char *path, const GaErr *err, void *ctx)
+{
+    ck_assert_ptr_null(err);
+    snprintf(ctx, 256, "%s", path);
+}
+
 START_TEST(test_window_screenshot)
 {
     setenv("SDL_VIDEODRIVER", "dummy", 1);
     GaView v;
     open_view(&v, GA_VIEW_PLAY, CORRIDOR, -1, 1);
-    GaWindowOpts o = {
-        .max_frames = 6, .frame_ms = 10, .on_frame = shoot, .shot_dir = ga_test_tmpdir()};
+    char told[256] = "";
+    GaWindowOpts o = {.max_frames = 6,
+                      .frame_ms = 10,
+                      .on_frame = shoot,
+                      .shot_dir = ga_test_tmpdir(),
+                      .on_shot = shot_told,
+                      .shot_ctx = told};
     GaErr err;
     int frames;
     ck_assert_int_eq(ga_window_run(&v, &o, &frames, &err), GA_OK);
     char path[256];
     ga_test_tmp_path(path, sizeof path, "gridalign-corridor-ep1-step1.png");
+    ck_assert_str_eq(told, path);
     png_image img;
     memset(&img, 0, sizeof img);
     img.version = PNG_IMAGE_VERSION;

@@ -559,11 +559,22 @@ void cli_setup_free(CliSetup *s)
     s->text = NULL;
 }
 
-int cli_window(const char *cmd, GaView *v, const GaWindowOpts *o, const char *hint)
+static void on_shot(const char *path, const GaErr *err, void *ctx)
+{
+    (void)ctx;
+    if (path)
+        fprintf(stderr, "wrote %s\n", path);
+    else
+        fprintf(stderr, "screenshot: %s\n", err->msg);
+}
+
+int cli_window(const char *cmd, GaView *v, const GaWindowOpts *opts, const char *hint)
 {
     GaErr err;
     int shown;
-    if (ga_window_run(v, o, &shown, &err)) {
+    GaWindowOpts o = *opts;
+    o.on_shot = on_shot;
+    if (ga_window_run(v, &o, &shown, &err)) {
         fprintf(stderr, "gridalign %s: %s%s\n", cmd, err.msg, hint);
         return 1;
     }

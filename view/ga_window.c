@@ -38,9 +38,10 @@ int ga_window_key(int32_t k)
 }
 
 /* Writes the frame in buf as <dir>/gridalign-<worlds>-ep<E>-step<T>.png and says so on the
- * status line. */
-static void screenshot(GaView *v, const uint8_t *buf, const char *dir)
+ * status line and to o->on_shot. */
+static void screenshot(GaView *v, const uint8_t *buf, const GaWindowOpts *o)
 {
+    const char *dir = o->shot_dir;
     char path[1200], worlds[2 * GA_NAME_LEN + 2] = "";
     for (int i = 0; i < v->o.n_panes; i++) {
         if (i)
@@ -52,12 +53,14 @@ static void screenshot(GaView *v, const uint8_t *buf, const char *dir)
     GaErr err;
     if ((dir && ga_io_mkdirs(dir, &err)) ||
         ga_image_write_png(path, buf, v->width, v->height, &err)) {
-        fprintf(stderr, "screenshot: %s\n", err.msg);
         snprintf(v->status, sizeof v->status, "screenshot failed (see the terminal)");
         v->shots_failed++;
+        if (o->on_shot)
+            o->on_shot(NULL, &err, o->shot_ctx);
     } else {
-        fprintf(stderr, "wrote %s\n", path);
         snprintf(v->status, sizeof v->status, "wrote %s", path);
+        if (o->on_shot)
+            o->on_shot(path, NULL, o->shot_ctx);
     }
 }
 
@@ -143,7 +146,7 @@ int ga_window_run(GaView *v, const GaWindowOpts *o, int *frames, GaErr *err)
         ga_view_draw(v, buf);
         if (v->shot) {
             v->shot = 0;
-            screenshot(v, buf, o->shot_dir);
+            screenshot(v, buf, o);
             ga_view_draw(v, buf); /* with the status line saying where it went */
         }
         if (SDL_UpdateTexture(tex, NULL, buf, v->width * 4) || SDL_RenderClear(ren) ||

@@ -21,6 +21,10 @@ typedef struct {
     void *ctx;
     uint8_t *screen; /* when not NULL: (v->height, v->width) RGBA read back from the window's
                       * renderer after each frame, to check what is on screen */
+    /* Told of each screenshot: the file written, or (path NULL) why it could not be; the
+     * status line says so in the window either way. May be NULL. */
+    void (*on_shot)(const char *path, const GaErr *err, void *ctx);
+    void *shot_ctx;
 } GaWindowOpts;
 
 /* Opens the window and runs until q or escape, the window's close button, or max_frames.
