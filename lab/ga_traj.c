@@ -74,8 +74,15 @@ int ga_traj_parse_header(const char *text, size_t len, const char *path, GaTrajH
     GaJread r = {.file = path, .line = 1, .byte = 0, .err = err};
     GaJson *j;
     int rc = ga_jread_parse(&r, text, len, &j);
-    if (rc)
+    if (rc) {
+        /* Most often another JSON file given by mistake (run.json, eval.json): pretty-printed,
+         * its first line is no whole value. Say what was expected. */
+        size_t n = err ? strlen(err->msg) : 0;
+        if (err && n < sizeof err->msg)
+            snprintf(err->msg + n, sizeof err->msg - n,
+                     " (a trajectory file is JSON Lines: its first line is the header object)");
         return rc;
+    }
     rc = read_header(&r, j, h);
     ga_json_free(j);
     if (rc)

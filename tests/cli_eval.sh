@@ -164,6 +164,8 @@ check "the mismatch is explained" has "recorded with another scenario or agent" 
 check "replay --trajectory against another run's agent exits 2" run 2 replay t2/qlearn-seed0 --trajectory traj/t.jsonl --gif traj/other.gif
 check "replay says the same as verify" err_is "traj/t.jsonl: recorded with another scenario or agent than the run directory t2/qlearn-seed0 holds"
 check "and draws nothing" test ! -e traj/other.gif
+check "verify given a run.json exits 2" run 2 verify t2/qlearn-seed1/run.json
+check "and says what a trajectory file is" has "t2/qlearn-seed1/run.json: byte 1 (line 1, column 2): malformed JSON (a trajectory file is JSON Lines: its first line is the header object)" err
 echo '{"x": 1}' >traj/nohead.jsonl
 check "a file without a header exits 2" run 2 verify traj/nohead.jsonl
 check "and says what is missing" has 'traj/nohead.jsonl:1: \$.gridalign_trajectories: missing (not a gridalign trajectory header)' err

@@ -10,6 +10,9 @@
 #include "ga_testutil.h"
 #include "ga_traj.h"
 
+
+/* What a header line that is no JSON value adds: most often another JSON file given by mistake. */
+#define HINT " (a trajectory file is JSON Lines: its first line is the header object)"
 Suite *ga_test_suite(void);
 
 static const char *const HEADER =
@@ -35,8 +38,8 @@ START_TEST(test_header)
     static const char *const bad[][2] = {
         {"{}", "t.jsonl:1: $.gridalign_trajectories: missing (not a gridalign trajectory header)"},
         {"[]", "t.jsonl:1: $: expected an object, found an array"},
-        {"not json", "t.jsonl: byte 0 (line 1, column 1): malformed JSON"},
-        {"", "t.jsonl: byte 0 (line 1, column 1): malformed JSON"},
+        {"not json", "t.jsonl: byte 0 (line 1, column 1): malformed JSON" HINT},
+        {"", "t.jsonl: byte 0 (line 1, column 1): malformed JSON" HINT},
         {"{\"gridalign_trajectories\":2,\"run_dir\":\"r\",\"scenario_hash\":\"1\","
          "\"agent_hash\":\"1\",\"agent_seed\":\"1\",\"eval_seed\":\"1\"}",
          "t.jsonl:1: $.gridalign_trajectories: format 2 is not supported (this gridalign reads "
@@ -58,7 +61,7 @@ START_TEST(test_header)
          "t.jsonl:1: $.agent_seed: expected a decimal string, found a number"},
         {"{\"gridalign_trajectories\":1,\"run_dir\":\"r\",\"scenario_hash\":\"1\","
          "\"agent_hash\":\"1\",\"agent_seed\":\"1\",\"eval_seed\":\"1\"} {}",
-         "t.jsonl: byte 113 (line 1, column 114): unexpected text after the JSON value"},
+         "t.jsonl: byte 113 (line 1, column 114): unexpected text after the JSON value" HINT},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         memset(&err, 0, sizeof err);
@@ -303,7 +306,7 @@ START_TEST(test_reader)
     ck_assert_str_eq(err.msg, want);
     ga_test_write_file(path, "{\"x\" 1}\n", 8);
     ck_assert_int_eq(ga_traj_open(&tr, path, &h, &err), GA_EPARSE);
-    snprintf(want, sizeof want, "%s: byte 5 (line 1, column 6): malformed JSON", path);
+    snprintf(want, sizeof want, "%s: byte 5 (line 1, column 6): malformed JSON" HINT, path);
     ck_assert_str_eq(err.msg, want);
     remove(path);
     ck_assert_int_eq(ga_traj_open(&tr, path, &h, &err), GA_EIO);
