@@ -160,7 +160,7 @@ typedef struct {
     const GaReference *refs;
     GaWorldEval *out;
     const GaEvalStreams *s;
-    atomic_int failed;
+    atomic_int failed; /* GA_EVAL_LINES_FAILED | GA_EVAL_TRAJ_FAILED */
 } EvalJob;
 
 /* One world's per-episode outputs. */
@@ -168,7 +168,7 @@ typedef struct {
     const GaScenario *sc;
     FILE *lines;        /* or NULL */
     GaTrajRecorder rec; /* rec.f NULL: no trajectory */
-    int failed;         /* a line could not be built (out of memory) or written */
+    int lines_failed;   /* a line could not be built (out of memory) or written */
 } EpisodeOut;
 
 static void out_step(const GaWorld *w, int a, void *vctx)
@@ -184,7 +184,7 @@ static void out_episode(const GaEpisodeRecord *r, void *vctx)
     if (o->lines) {
         char *text = ga_report_episode_line(o->sc, r);
         if (!text || fputs(text, o->lines) == EOF)
-            o->failed = 1;
+            o->lines_failed = 1;
         free(text);
     }
     if (o->rec.f)
@@ -209,8 +209,11 @@ static void eval_job(int i, void *vctx)
         .ctx = &eo,
     };
     ga_eval_run(j->sc, w, j->ag, &o, &j->out[i]);
-    if (ga_traj_recorder_free(&eo.rec) || eo.failed)
-        j->failed = 1; /* several threads may set it; any non-zero value means the same */
+    /* Several threads may set these bits; each only ever goes from 0 to 1. */
+    if (eo.lines_failed)
+        atomic_fetch_or(&j->failed, GA_EVAL_LINES_FAILED);
+    if (ga_traj_recorder_free(&eo.rec))
+        atomic_fetch_or(&j->failed, GA_EVAL_TRAJ_FAILED);
 }
 
 int ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const int *worlds, int n,
@@ -219,7 +222,7 @@ int ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const
 {
     EvalJob j = {sc, ag, agent_seed, worlds, episodes, eval_seed, refs, out, s, 0};
     ga_pool_run(n, threads, eval_job, NULL, &j);
-    return j.failed ? -1 : 0;
+    return j.failed;
 }
 
 /* ---- the files of a pass -------------------------------------------------------------- */
@@ -236,10 +239,13 @@ int ga_evalfiles_open(GaEvalFiles *f, const char *episodes_path, const char *rec
         return rc;
     }
     for (int i = 0; i < n; i++) {
-        if ((episodes_path && !(f->lines[i] = tmpfile())) ||
-            (record_path && !(f->traj[i] = tmpfile()))) {
-            ga_err_set(err, GA_EIO, "%s: cannot create a temporary file",
-                       episodes_path ? episodes_path : record_path);
+        const char *which = NULL;
+        if (episodes_path && !(f->lines[i] = tmpfile()))
+            which = episodes_path;
+        else if (record_path && !(f->traj[i] = tmpfile()))
+            which = record_path;
+        if (which) {
+            ga_err_set(err, GA_EIO, "%s: cannot create a temporary file", which);
             ga_evalfiles_close(f);
             return GA_EIO;
         }
@@ -268,10 +274,12 @@ int ga_evalfiles_commit(GaEvalFiles *f, int failed, const char *record_header, G
 {
     int rc = GA_OK;
     if (f->record.f &&
-        (failed || fputs(record_header, f->record.f) == EOF || join(f->record.f, f->traj, f->n)))
+        ((failed & GA_EVAL_TRAJ_FAILED) || fputs(record_header, f->record.f) == EOF ||
+         join(f->record.f, f->traj, f->n)))
         rc = ga_err_set(err, GA_EIO, "%s: could not record the episodes (memory or disk)",
                         f->record.path);
-    else if (f->episodes.f && (failed || join(f->episodes.f, f->lines, f->n)))
+    else if (f->episodes.f &&
+             ((failed & GA_EVAL_LINES_FAILED) || join(f->episodes.f, f->lines, f->n)))
         rc =
             ga_err_set(err, GA_EIO, "%s: could not collect the episodes (temporary file or memory)",
                        f->episodes.path);

@@ -76,7 +76,9 @@ typedef struct {
 /* Evaluates ag on worlds[0..n) into out[i] on `threads` threads, refs indexed by world (may be
  * NULL), feeding every stream of s (may be NULL) from the same episodes: one pass. Trajectory
  * ids count up across the worlds in order (world position i starts at i * episodes). Returns 0,
- * or -1 when a line could not be built or written. */
+ * or the GA_EVAL_*_FAILED bits of the streams where a line could not be built or written. */
+#define GA_EVAL_LINES_FAILED 1
+#define GA_EVAL_TRAJ_FAILED 2
 int ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const int *worlds, int n,
                    int episodes, uint64_t eval_seed, const GaReference *refs, int threads,
                    GaWorldEval *out, const GaEvalStreams *s);
@@ -98,8 +100,8 @@ int ga_evalfiles_open(GaEvalFiles *f, const char *episodes_path, const char *rec
 
 /* After ga_eval_worlds(..., &f->streams): writes record_header (the trajectory file's first
  * line; ignored without a trajectory file) and each world's part in order, then renames both
- * files into place. failed: ga_eval_worlds' result. Returns GA_OK or GA_EIO; either way the
- * temporaries are gone afterwards. */
+ * files into place. failed: ga_eval_worlds' result (a stream that failed fails its file). Returns
+ * GA_OK or GA_EIO; either way the temporaries are gone afterwards. */
 int ga_evalfiles_commit(GaEvalFiles *f, int failed, const char *record_header, GaErr *err);
 
 /* Removes whatever was not committed. Safe after a commit or a failed open. */

@@ -496,17 +496,43 @@ START_TEST(test_eval_files_failed)
     ga_test_tmp_path(dir, sizeof dir, "");
     GaEvalFiles f;
     GaErr err = {0};
+    /* A pass whose stream failed leaves nothing behind, no file and no temporary, and the
+     * message names the file whose stream failed. */
+    static const struct {
+        int failed;
+        const char *msg;
+    } cases[] = {
+        {GA_EVAL_LINES_FAILED, "eps.jsonl: could not collect the episodes"},
+        {GA_EVAL_TRAJ_FAILED, "rec.jsonl: could not record the episodes"},
+        {GA_EVAL_LINES_FAILED | GA_EVAL_TRAJ_FAILED, "rec.jsonl: could not record the episodes"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        ck_assert_int_eq(ga_evalfiles_open(&f, eps, rec, 2, &err), GA_OK);
+        fputs("partial\n", f.lines[0]);
+        ck_assert_int_eq(ga_evalfiles_commit(&f, cases[k].failed, "{}\n", &err), GA_EIO);
+        ck_assert_msg(strstr(err.msg, cases[k].msg), "%s", err.msg);
+        ck_assert_int_eq(access(eps, F_OK), -1);
+        ck_assert_int_eq(access(rec, F_OK), -1);
+        char pattern[400];
+        snprintf(pattern, sizeof pattern, "%s*.tmp.*", dir);
+        glob_t g;
+        ck_assert_int_eq(glob(pattern, 0, NULL, &g), GLOB_NOMATCH);
+    }
+    /* Nothing failed: both files appear, whole. */
     ck_assert_int_eq(ga_evalfiles_open(&f, eps, rec, 2, &err), GA_OK);
-    fputs("partial\n", f.lines[0]);
-    /* A pass that failed leaves nothing behind: no file, no temporary. */
-    ck_assert_int_eq(ga_evalfiles_commit(&f, 1, "{}\n", &err), GA_EIO);
-    ck_assert_ptr_nonnull(strstr(err.msg, "rec.jsonl: could not record the episodes"));
-    ck_assert_int_eq(access(eps, F_OK), -1);
-    ck_assert_int_eq(access(rec, F_OK), -1);
-    char pattern[400];
-    snprintf(pattern, sizeof pattern, "%s*.tmp.*", dir);
-    glob_t g;
-    ck_assert_int_eq(glob(pattern, 0, NULL, &g), GLOB_NOMATCH);
+    fputs("a\n", f.lines[0]);
+    fputs("b\n", f.lines[1]);
+    fputs("t\n", f.traj[1]);
+    ck_assert_int_eq(ga_evalfiles_commit(&f, 0, "{}\n", &err), GA_OK);
+    size_t len;
+    unsigned char *got = ga_test_read_file(eps, &len);
+    ck_assert_uint_eq(len, 4);
+    ck_assert_int_eq(memcmp(got, "a\nb\n", 4), 0);
+    free(got);
+    got = ga_test_read_file(rec, &len);
+    ck_assert_uint_eq(len, 5);
+    ck_assert_int_eq(memcmp(got, "{}\nt\n", 5), 0);
+    free(got);
     /* Opening into a directory that does not exist fails at once and leaves nothing open. */
     char bad[400];
     snprintf(bad, sizeof bad, "%s/missing/eps.jsonl", dir);
