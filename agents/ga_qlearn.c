@@ -178,12 +178,6 @@ static inline void update_key(GaQLearn *ql, uint64_t key, int a, float r, uint64
     q[a] += (float)ql->p.alpha * (target - q[a]);
 }
 
-void ga_qlearn_update_key(GaQLearn *ql, uint64_t key, int a, float r, uint64_t next_key,
-                          int terminated)
-{
-    update_key(ql, key, a, r, next_key, terminated);
-}
-
 void ga_qlearn_update(GaQLearn *ql, const uint8_t *obs, int a, float r, const uint8_t *next,
                       int terminated)
 {

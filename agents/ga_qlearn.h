@@ -67,11 +67,9 @@ int ga_qlearn_act(const GaQLearn *ql, const uint8_t *obs, int explore, GaRng *rn
 void ga_qlearn_update(GaQLearn *ql, const uint8_t *obs, int a, float r, const uint8_t *next,
                       int terminated);
 
-/* The same on observation hashes (ga_qlearn_hash), for loops that hash each observation once
- * and use it twice: as `next` of one step and as `obs` of the following one. */
+/* Epsilon-greedy on an observation hash (ga_qlearn_hash), for learners that hash each
+ * observation once and use it twice: as `next` of one step and as `obs` of the following one. */
 int ga_qlearn_act_key(const GaQLearn *ql, uint64_t key, int explore, GaRng *rng);
-void ga_qlearn_update_key(GaQLearn *ql, uint64_t key, int a, float r, uint64_t next_key,
-                          int terminated);
 
 /* Q-values of obs (GA_NUM_ACTIONS floats); returns 0 when the state was never visited. */
 int ga_qlearn_values(const GaQLearn *ql, const uint8_t *obs, float *out);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ga_hash.h"
 #include "ga_io.h"
 #include "ga_jread.h"
 #include "ga_report.h"
@@ -21,6 +22,16 @@ void ga_rundir_name(char *buf, size_t n, const char *parent, const char *agent, 
         snprintf(buf, n, "%s/%s-p%g-seed%" PRIu64, parent, agent, diversity, seed);
     else
         snprintf(buf, n, "%s/%s-seed%" PRIu64, parent, agent, seed);
+}
+
+void ga_rundir_default(char *buf, size_t n, const char *scenario)
+{
+    snprintf(buf, n, "runs/%s", scenario);
+}
+
+void ga_rundir_sweep_default(char *buf, size_t n, const char *scenario, const char *agent)
+{
+    snprintf(buf, n, "runs/%s/sweep-%s", scenario, agent);
 }
 
 void ga_rundir_summary_name(char *buf, size_t n, const char *parent, const char *agent,
@@ -232,6 +243,19 @@ int ga_rundir_read_info(const char *dir, GaRunInfo *info, GaErr *err)
                    "writes)",
                    e.msg);
     return rc;
+}
+
+int ga_rundir_agent_hash(const char *dir, const GaRunInfo *info, uint64_t *hash, GaErr *err)
+{
+    char path[1100], *bytes;
+    size_t len;
+    path_in(path, sizeof path, dir, info->agent_file);
+    int rc = ga_io_read_file(path, &bytes, &len, err);
+    if (rc)
+        return rc;
+    *hash = ga_hash_bytes(bytes, len);
+    free(bytes);
+    return GA_OK;
 }
 
 /* The scenario file of a run: the given one, else the directory's own copy (the file the

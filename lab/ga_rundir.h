@@ -28,6 +28,13 @@
 void ga_rundir_name(char *buf, size_t n, const char *parent, const char *agent, double diversity,
                     uint64_t seed);
 
+/* Where a command's outputs go by default: runs/<scenario> (train's and run's run
+ * directories), runs/<scenario>/sweep-<agent> (a sweep), and GA_RUNDIR_BATCH, apart from the
+ * others, so that a batch never overwrites what train or run left. */
+void ga_rundir_default(char *buf, size_t n, const char *scenario);
+void ga_rundir_sweep_default(char *buf, size_t n, const char *scenario, const char *agent);
+#define GA_RUNDIR_BATCH "runs/batch"
+
 /* The file run's across-seed summary goes to: parent/summary-<agent>.json, or
  * parent/summary-<agent>-p<diversity>.json when diversity > 0. */
 void ga_rundir_summary_name(char *buf, size_t n, const char *parent, const char *agent,
@@ -62,6 +69,10 @@ int ga_rundir_parse_info(const char *path, GaRunInfo *info, GaErr *err);
 /* Reads dir/run.json. Returns GA_OK, or GA_EIO / GA_EPARSE with err naming the file and saying
  * what a run directory holds. */
 int ga_rundir_read_info(const char *dir, GaRunInfo *info, GaErr *err);
+
+/* The FNV-1a hash of the run's agent file (dir/info->agent_file), which trajectory headers
+ * record. Returns GA_OK, or GA_EIO / GA_ENOMEM with err naming the file. */
+int ga_rundir_agent_hash(const char *dir, const GaRunInfo *info, uint64_t *hash, GaErr *err);
 
 /* A run read back, ready to use. */
 typedef struct {

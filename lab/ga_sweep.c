@@ -1,6 +1,7 @@
 /* lab/ga_sweep.c: averaging a sweep's seeds and writing its files. */
 #include "ga_sweep.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -22,6 +23,7 @@ static void world_values(const GaScenario *sc, const GaWorldEval *e, double *v)
 void ga_sweep_summarise(const GaSweep *sw, GaSweepLevel *out)
 {
     double scratch[2000];
+    assert(sw->seeds <= GA_MAX_SEEDS && sw->n_levels <= GA_SWEEP_MAX_LEVELS);
     for (int l = 0; l < sw->n_levels; l++) {
         GaSweepLevel *lv = &out[l];
         lv->p = sw->levels[l];

@@ -9,8 +9,6 @@
 #include <string.h>
 
 #include "ga_env.h"
-#include "ga_hash.h"
-#include "ga_io.h"
 #include "ga_jread.h"
 #include "ga_obs.h"
 #include "ga_report.h"
@@ -300,15 +298,11 @@ int ga_traj_resolve(const char *file, const GaTrajHeader *h, const char *run, co
     int rc = ga_rundir_load(src->dir, scenario, &src->run, err);
     if (rc)
         return rc;
-    char path[1100], *bytes;
-    size_t len;
-    snprintf(path, sizeof path, "%s/%s", src->dir, src->run.info.agent_file);
-    if ((rc = ga_io_read_file(path, &bytes, &len, err))) {
+    uint64_t agent_hash;
+    if ((rc = ga_rundir_agent_hash(src->dir, &src->run.info, &agent_hash, err))) {
         ga_run_free(&src->run);
         return rc;
     }
-    uint64_t agent_hash = ga_hash_bytes(bytes, len);
-    free(bytes);
     if (src->run.sc->hash != h->scenario_hash || agent_hash != h->agent_hash ||
         src->run.info.seed != h->agent_seed) {
         ga_run_free(&src->run);

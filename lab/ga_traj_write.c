@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "ga_env.h"
-#include "ga_hash.h"
 #include "ga_io.h"
 #include "ga_report.h"
 
@@ -117,15 +116,11 @@ static char *header_line(GaJson *hj, const char *path, GaErr *err)
 int ga_traj_header_line(const char *run_dir, const GaRunInfo *info, const GaScenario *sc,
                         const char *agent, uint64_t eval_seed, char **line, GaErr *err)
 {
-    char agent_path[1100], hex[32], abs[4096];
-    char *bytes;
-    size_t len;
-    snprintf(agent_path, sizeof agent_path, "%s/%s", run_dir, info->agent_file);
-    int rc = ga_io_read_file(agent_path, &bytes, &len, err);
+    char hex[32], abs[4096];
+    uint64_t agent_hash;
+    int rc = ga_rundir_agent_hash(run_dir, info, &agent_hash, err);
     if (rc)
         return rc;
-    uint64_t agent_hash = ga_hash_bytes(bytes, len);
-    free(bytes);
     GaJson *hj = header(sc, eval_seed);
     /* The absolute path, so verify and replay --trajectory find the run from any directory. */
     ga_json_add_str(hj, "run_dir", realpath(run_dir, abs) ? abs : run_dir);
@@ -133,7 +128,7 @@ int ga_traj_header_line(const char *run_dir, const GaRunInfo *info, const GaScen
     snprintf(hex, sizeof hex, "%016" PRIx64, agent_hash);
     ga_json_add_str(hj, "agent_hash", hex);
     ga_json_add_u64(hj, "agent_seed", info->seed);
-    *line = header_line(hj, agent_path, err);
+    *line = header_line(hj, run_dir, err);
     return *line ? GA_OK : GA_ENOMEM;
 }
 

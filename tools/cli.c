@@ -11,18 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ga_io.h"
-
-double cli_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "ga_pool.h"
 
 int cli_fail(const GaErr *err)
 {
@@ -299,6 +292,15 @@ int cli_check_agent(const char *value, char *why, size_t n)
     return -1;
 }
 
+/* Ends a line about a world with the worlds there are: " (worlds: train decoys ...)". */
+static void list_worlds(const GaScenario *sc)
+{
+    fprintf(stderr, " (worlds:");
+    for (int k = 0; k < sc->n_worlds; k++)
+        fprintf(stderr, " %s", sc->world[k].name);
+    fprintf(stderr, ")\n");
+}
+
 int cli_parse_envs(const char *cmd, const GaScenario *sc, const char *list, int *worlds)
 {
     int n = 0;
@@ -322,11 +324,9 @@ int cli_parse_envs(const char *cmd, const GaScenario *sc, const char *list, int 
             if (worlds[k] == w)
                 w = -2;
         if (w < 0) {
-            fprintf(stderr, "gridalign %s: --envs: %s world \"%.*s\" (worlds:", cmd,
+            fprintf(stderr, "gridalign %s: --envs: %s world \"%.*s\"", cmd,
                     w == -1 ? "unknown" : "repeated", (int)(e - s), s);
-            for (int k = 0; k < sc->n_worlds; k++)
-                fprintf(stderr, " %s", sc->world[k].name);
-            fprintf(stderr, ")\n");
+            list_worlds(sc);
             return -1;
         }
         worlds[n++] = w; /* distinct worlds of the scenario: at most GA_MAX_WORLDS */
@@ -359,14 +359,14 @@ void cli_progress_init(CliProgress *p, const char *what, const char *unit, int q
     p->tty = isatty(STDERR_FILENO);
     p->quiet = quiet;
     p->last_decile = 0;
-    p->t0 = cli_now();
+    p->t0 = ga_now();
 }
 
 void cli_progress(CliProgress *p, double done, double total, const char *extra)
 {
     if (p->quiet || total <= 0)
         return;
-    double el = cli_now() - p->t0;
+    double el = ga_now() - p->t0;
     double rate = el > 0 ? done / el : 0;
     double eta = rate > 0 ? (total - done) / rate : 0;
     double frac = done / total;
@@ -590,10 +590,8 @@ int cli_find_world(const char *cmd, const GaScenario *sc, const char *name, cons
 {
     int w = ga_scenario_find_world(sc, name);
     if (w < 0) {
-        fprintf(stderr, "gridalign %s: %s: unknown world \"%s\" (worlds:", cmd, flag, name);
-        for (int k = 0; k < sc->n_worlds; k++)
-            fprintf(stderr, " %s", sc->world[k].name);
-        fprintf(stderr, ")\n");
+        fprintf(stderr, "gridalign %s: %s: unknown world \"%s\"", cmd, flag, name);
+        list_worlds(sc);
     }
     return w;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ga_across.h"
 #include "ga_agent.h"
 #include "ga_err.h"
 #include "ga_eval.h"
@@ -25,7 +26,6 @@
 
 extern const char *const cli_version, *const cli_commit;
 
-double cli_now(void);
 /* Prints err's message; returns EXIT_BAD_INPUT (input errors) or 1 (output errors). */
 int cli_fail(const GaErr *err);
 int cli_fail_output(const GaErr *err);
@@ -192,7 +192,7 @@ int cli_check_agent(const char *value, char *why, size_t n);
 #define CLI_DST(T, p) ((void *)(1 ? (p) : (T *)0))
 
 #define CLI_MAX_EPISODES 100000000
-#define CLI_MAX_SEEDS 256
+#define CLI_MAX_SEEDS GA_MAX_SEEDS /* what lab keeps per seed */
 #define CLI_MAX_THREADS 256
 
 /* clang-format off */

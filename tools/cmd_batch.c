@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "ga_batch.h"
+#include "ga_rundir.h"
 #include "ga_pool.h"
 
 #define MAX_SCENARIOS 64
@@ -159,7 +160,7 @@ static int plan(Args *a, Plan *p)
         .ref_episodes = (int)a->ref_eps,
         .threads = (int)a->threads,
         /* Apart from runs/<scenario>, so a batch never overwrites what run or train left. */
-        .out = a->out ? a->out : "runs/batch",
+        .out = a->out ? a->out : GA_RUNDIR_BATCH,
         .version = cli_version,
         .commit = cli_commit,
         .on_done = cli_seed_done,
@@ -232,9 +233,9 @@ int cmd_batch(int argc, char **argv)
     }
     if (!parse(argc, argv, &a, &rc)) {
         if (!(rc = plan(&a, p))) {
-            double t0 = cli_now();
+            double t0 = ga_now();
             if (!(rc = run(p)))
-                rc = report(&a, p, cli_now() - t0);
+                rc = report(&a, p, ga_now() - t0);
         }
         plan_free(p);
     }

@@ -117,17 +117,17 @@ static int run(const Args *a, Plan *p)
 {
     const GaScenario *sc = p->run.sc;
     GaErr err = {0};
-    double t0 = cli_now();
+    double t0 = ga_now();
     if (ga_references(sc, p->worlds, p->n, (int)a->ref_eps, (uint64_t)a->eval_seed,
                       GA_REF_MAX_STATES, (int)a->threads, p->refs, &err))
         return cli_fail_output(&err);
-    p->t_ref = cli_now() - t0;
+    p->t_ref = ga_now() - t0;
     /* One pass: the statistics, the episode lines and the trajectories come from the same
      * episodes. */
     int failed = ga_eval_worlds(sc, &p->run.ag, p->run.info.seed, p->worlds, p->n, (int)a->episodes,
                                 (uint64_t)a->eval_seed, p->refs, (int)a->threads, p->evals,
                                 &p->files.streams);
-    p->t_eval = cli_now() - t0 - p->t_ref;
+    p->t_eval = ga_now() - t0 - p->t_ref;
     p->files_open = 0;
     if (ga_report_write_eval(p->json, sc, p->run.ag.name, p->run.info.seed, (int)a->episodes,
                              (uint64_t)a->eval_seed, p->evals, p->n, &err)) {

@@ -91,7 +91,7 @@ static int plan(const Args *a, Plan *p)
     if (a->out)
         snprintf(p->out, sizeof p->out, "%s", a->out);
     else
-        snprintf(p->out, sizeof p->out, "runs/%s", cs->sc->name);
+        ga_rundir_default(p->out, sizeof p->out, cs->sc->name);
     ga_rundir_summary_name(p->json, sizeof p->json, p->out, cs->agent, a->diversity);
     if (a->json)
         snprintf(p->json, sizeof p->json, "%s", a->json);
@@ -138,12 +138,12 @@ static int run(const Args *a, Plan *p)
         fprintf(stderr, "run: %s on %s, %" PRId64 " seeds on %" PRId64 " threads\n", p->x.agent,
                 p->x.sc->name, a->seeds, a->threads);
     GaErr err = {0};
-    double t0 = cli_now();
+    double t0 = ga_now();
     int rc = ga_experiment_run(&p->x, p->res, &err);
     if (rc)
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
     cli_warn_seeds("run", p->res, p->x.n_seeds, p->x.steps);
-    if (ga_across_write_summary(p->json, &p->x, p->res, cli_now() - t0, &err))
+    if (ga_across_write_summary(p->json, &p->x, p->res, ga_now() - t0, &err))
         return cli_fail_output(&err);
     return 0;
 }
@@ -167,9 +167,9 @@ int cmd_run(int argc, char **argv)
     int rc;
     if (parse(argc, argv, &a, &rc))
         return rc;
-    double t0 = cli_now();
+    double t0 = ga_now();
     if (!(rc = plan(&a, &p)) && !(rc = run(&a, &p)))
-        print(&a, &p, cli_now() - t0);
+        print(&a, &p, ga_now() - t0);
     plan_free(&p);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include "ga_experiment.h"
 #include "ga_io.h"
 #include "ga_pool.h"
+#include "ga_rundir.h"
 #include "ga_sweep.h"
 
 static const char ABOUT[] =
@@ -147,7 +148,7 @@ static int plan(const Args *a, Plan *p)
     if (a->out)
         snprintf(p->dir, sizeof p->dir, "%s", a->out);
     else
-        snprintf(p->dir, sizeof p->dir, "runs/%s/sweep-%s", cs->sc->name, cs->agent);
+        ga_rundir_sweep_default(p->dir, sizeof p->dir, cs->sc->name, cs->agent);
     p->res = calloc((size_t)(a->n_levels * a->seeds), sizeof *p->res);
     p->levels = calloc((size_t)a->n_levels, sizeof *p->levels);
     if (!p->res || !p->levels) {
@@ -197,11 +198,11 @@ static int run(const Args *a, Plan *p, GaSweep *sw, double *wall)
         fprintf(stderr, "sweep: %s on %s, %d diversity levels x %" PRId64 " seeds\n", p->cs.agent,
                 p->cs.sc->name, a->n_levels, a->seeds);
     GaErr err = {0};
-    double t0 = cli_now();
+    double t0 = ga_now();
     int rc = ga_experiments_run(p->xs, a->n_levels, p->resv, &err);
     if (rc)
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
-    *wall = cli_now() - t0;
+    *wall = ga_now() - t0;
     *sw = (GaSweep){p->cs.sc,         p->cs.agent, a->n_levels, a->level, (int)a->seeds,
                     (int)a->episodes, p->worlds,   p->n_worlds, p->res};
     ga_sweep_summarise(sw, p->levels);

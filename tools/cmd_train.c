@@ -75,7 +75,7 @@ static int plan(Args *a, CliSetup *s, char *dir, size_t n)
     if (a->steps < 0)
         a->steps = s->steps;
     char parent[300];
-    snprintf(parent, sizeof parent, "runs/%s", s->sc->name);
+    ga_rundir_default(parent, sizeof parent, s->sc->name);
     if (a->out)
         snprintf(dir, n, "%s", a->out);
     else
