@@ -1,8 +1,8 @@
 /* agents/ga_learner.h: what a learner is. Each learner is one file (agents/ga_<name>.c) that
  * defines one GaLearner: its name, parameter table, hooks behind the common agent interface
  * (ga_agent.h) and the payload it keeps in the agent file (the ga_payload_* functions live with
- * the file, in ga_agent.c); agents/ga_registry.c lists them. Nothing outside agents/ names a
- * learner. How to add one: docs/adding-a-learner.md. */
+ * the file, in ga_agent.c); agents/ga_registry.c lists them. No code outside agents/ switches
+ * on a learner. How to add one: docs/adding-a-learner.md. */
 #ifndef GA_LEARNER_H
 #define GA_LEARNER_H
 

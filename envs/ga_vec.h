@@ -1,6 +1,6 @@
 /* envs/ga_vec.h: a batch of worlds of one configuration stepped together, as in PufferLib's
  * C environments: the runner owns the action, observation, reward and done buffers and each
- * world writes its slice. Episodes reset automatically. No learner here; see tools/. */
+ * world writes its slice. Episodes reset automatically. No learner here; see lab/ga_train.c. */
 #ifndef GA_VEC_H
 #define GA_VEC_H
 

@@ -67,6 +67,15 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
     }
 }
 
+void ga_eval_world(const GaScenario *sc, int world, GaAgent *ag, uint64_t agent_seed, int episodes,
+                   uint64_t seed, GaStats *out)
+{
+    GaEvalOpts o = {.episodes = episodes, .eval_seed = seed, .agent_seed = agent_seed};
+    GaWorldEval e;
+    ga_eval_run(sc, world, ag, &o, &e);
+    *out = e.stats;
+}
+
 void ga_reference_compute(const GaScenario *sc, int world, int episodes, uint64_t eval_seed,
                           GaPlan *plan, GaReference *ref)
 {

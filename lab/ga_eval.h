@@ -49,6 +49,11 @@ uint64_t ga_eval_episode_seed(uint64_t eval_seed, int world, int64_t i);
 void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts *o,
                  GaWorldEval *out);
 
+/* Greedy evaluation: `episodes` fresh episodes of world `world`, seeds from the evaluation
+ * stream of `seed` (disjoint from training); the statistics part of ga_eval_run. */
+void ga_eval_world(const GaScenario *sc, int world, GaAgent *ag, uint64_t agent_seed, int episodes,
+                   uint64_t seed, GaStats *out);
+
 /* Fills *ref with the optima of the first `episodes` (at most GA_MAX_REF_EPISODES) evaluation
  * episodes of world `world`; plan is scratch from ga_plan_init. */
 void ga_reference_compute(const GaScenario *sc, int world, int episodes, uint64_t eval_seed,

@@ -77,15 +77,6 @@ int64_t ga_train_run(const GaTrainOpts *o)
     return ep;
 }
 
-void ga_eval_world(const GaScenario *sc, int world, GaAgent *ag, uint64_t agent_seed, int episodes,
-                   uint64_t seed, GaStats *out)
-{
-    GaEvalOpts o = {.episodes = episodes, .eval_seed = seed, .agent_seed = agent_seed};
-    GaWorldEval e;
-    ga_eval_run(sc, world, ag, &o, &e);
-    *out = e.stats;
-}
-
 void ga_train_agent(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
                     void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx)
 {

@@ -82,9 +82,4 @@ int ga_train_create(const GaTrainJob *job, GaAgent *ag, GaErr *err);
 void ga_train_agent(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
                     void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx);
 
-/* Greedy evaluation: `episodes` fresh episodes of world `world`, seeds from the evaluation
- * stream of `seed` (disjoint from training); the statistics part of ga_eval_run. */
-void ga_eval_world(const GaScenario *sc, int world, GaAgent *ag, uint64_t agent_seed, int episodes,
-                   uint64_t seed, GaStats *out);
-
 #endif

@@ -127,7 +127,8 @@ void ga_played_free(GaPlayedList *l);
 
 /* Writes path atomically: a header naming the player "human" and the scenario file (made
  * absolute) instead of a run, then eps[0 .. n-1] re-simulated from their actions, ids counting
- * up from 0. Returns as ga_traj_write. */
+ * up from 0. Returns GA_OK, or GA_EIO / GA_ENOMEM with err naming the file; on failure nothing
+ * appears at path. */
 int ga_traj_write_played(const char *path, const char *scenario_path, const GaScenario *sc,
                          uint64_t eval_seed, const GaPlayedEpisode *eps, int n, GaErr *err);
 

@@ -11,6 +11,7 @@
 #include "ga_agent.h"
 #include "ga_dqn.h"
 #include "ga_env.h"
+#include "ga_eval.h"
 #include "ga_hash.h"
 #include "ga_io.h"
 #include "ga_mlp.h"

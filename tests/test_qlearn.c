@@ -7,6 +7,7 @@
 
 #include "ga_agent.h"
 #include "ga_env.h"
+#include "ga_eval.h"
 #include "ga_obs.h"
 #include "ga_qlearn.h"
 #include "ga_scenario.h"

@@ -1,4 +1,4 @@
-/* tests/test_traj.c: the trajectory file reader (engine/ga_traj.c): a valid header and episode
+/* tests/test_traj.c: the trajectory file reader (lab/ga_traj.c): a valid header and episode
  * line read back field by field, every malformed field refused with the file, the line and the
  * JSON path, malformed text with its byte, line and column, every prefix of a valid line
  * refused without a crash, and a whole file read line by line. */
