@@ -188,6 +188,12 @@ int cli_parse_envs(const char *cmd, const GaScenario *sc, const char *list, int 
 int cli_check_agent(const char *value, char *why, size_t n);
 
 #define CLI_N(table) ((int)(sizeof(table) / sizeof((table)[0])))
+/* A command whose one positional argument (named arg_name in messages) goes to *argp. */
+#define CLI_COMMAND1(nm, use, ab, table, arg_name, argp)                                           \
+    {                                                                                              \
+        .name = nm, .usage = use, .about = ab, .opts = table, .n_opts = CLI_N(table),              \
+        .arg = arg_name, .args = argp, .min_args = 1, .max_args = 1                                \
+    }
 /* p as void *, when it points to a T (a mismatch is a compiler warning) */
 #define CLI_DST(T, p) ((void *)(1 ? (p) : (T *)0))
 

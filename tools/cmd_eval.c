@@ -46,15 +46,8 @@ static int parse(int argc, char **argv, Args *a, int *code)
                                "taken at training time)"),
         CLI_THREADS(&a->threads, "worker threads (default: all cores)"),
     };
-    const CliCmd command = {.name = "eval",
-                            .usage = "gridalign eval RUN_DIR [options]",
-                            .about = ABOUT,
-                            .opts = opts,
-                            .n_opts = CLI_N(opts),
-                            .arg = "RUN_DIR",
-                            .args = &a->run_dir,
-                            .min_args = 1,
-                            .max_args = 1};
+    const CliCmd command = CLI_COMMAND1("eval", "gridalign eval RUN_DIR [options]", ABOUT, opts,
+                                        "RUN_DIR", &a->run_dir);
     return cli_parse(&command, argc, argv, code);
 }
 

@@ -63,15 +63,8 @@ static int parse(int argc, char **argv, Args *a, int *code)
         CLI_SHOTS(&a->shots, "where s writes screenshots (default: the current directory)"),
         CLI_FRAMES(&a->max_frames, "close the window after N frames (for scripts and tests)"),
     };
-    const CliCmd command = {.name = "play",
-                            .usage = "gridalign play SCENARIO [options]",
-                            .about = ABOUT,
-                            .opts = opts,
-                            .n_opts = CLI_N(opts),
-                            .arg = "SCENARIO",
-                            .args = &a->path,
-                            .min_args = 1,
-                            .max_args = 1};
+    const CliCmd command = CLI_COMMAND1("play", "gridalign play SCENARIO [options]", ABOUT, opts,
+                                        "SCENARIO", &a->path);
     return cli_parse(&command, argc, argv, code);
 }
 

@@ -44,15 +44,8 @@ static int parse(int argc, char **argv, Args *a, int *code)
         CLI_EVAL_SEED(&a->eval_seed, "seed of their layouts (default 0)"),
         CLI_JSON(&a->json, "also write the results as JSON"),
     };
-    const CliCmd command = {.name = "probe",
-                            .usage = "gridalign probe RUN_DIR [options]",
-                            .about = ABOUT,
-                            .opts = opts,
-                            .n_opts = CLI_N(opts),
-                            .arg = "RUN_DIR",
-                            .args = &a->run_dir,
-                            .min_args = 1,
-                            .max_args = 1};
+    const CliCmd command = CLI_COMMAND1("probe", "gridalign probe RUN_DIR [options]", ABOUT, opts,
+                                        "RUN_DIR", &a->run_dir);
     return cli_parse(&command, argc, argv, code);
 }
 

@@ -52,15 +52,8 @@ static int parse(int argc, char **argv, Args *a, int *code)
         CLI_JSON(&a->json, "summary file (default <out>/summary-<agent>.json)"),
         CLI_QUIET(&a->quiet),
     };
-    const CliCmd command = {.name = "run",
-                            .usage = "gridalign run SCENARIO [options]",
-                            .about = ABOUT,
-                            .opts = opts,
-                            .n_opts = CLI_N(opts),
-                            .arg = "SCENARIO",
-                            .args = &a->scenario,
-                            .min_args = 1,
-                            .max_args = 1};
+    const CliCmd command = CLI_COMMAND1("run", "gridalign run SCENARIO [options]", ABOUT, opts,
+                                        "SCENARIO", &a->scenario);
     return cli_parse(&command, argc, argv, code);
 }
 

@@ -82,15 +82,8 @@ static int parse(int argc, char **argv, Args *a, int *code)
         CLI_OUT(&a->out, "output directory (default runs/<scenario>/sweep-<agent>)"),
         CLI_QUIET(&a->quiet),
     };
-    const CliCmd command = {.name = "sweep",
-                            .usage = "gridalign sweep SCENARIO [options]",
-                            .about = ABOUT,
-                            .opts = opts,
-                            .n_opts = CLI_N(opts),
-                            .arg = "SCENARIO",
-                            .args = &a->scenario,
-                            .min_args = 1,
-                            .max_args = 1};
+    const CliCmd command = CLI_COMMAND1("sweep", "gridalign sweep SCENARIO [options]", ABOUT, opts,
+                                        "SCENARIO", &a->scenario);
     if (cli_parse(&command, argc, argv, code))
         return 1;
     return (*code = parse_levels(a)) != 0;

@@ -51,16 +51,9 @@ static int parse(int argc, char **argv, Args *a, int *code)
         CLI_EVAL_SEED(&a->eval_seed, "seed of the evaluation layouts (default 0)"),
         CLI_QUIET(&a->quiet),
     };
-    const CliCmd command = {.name = "train",
-                            .usage = "gridalign train SCENARIO [options]",
-                            .about = ABOUT,
-                            .after = AFTER,
-                            .opts = opts,
-                            .n_opts = CLI_N(opts),
-                            .arg = "SCENARIO",
-                            .args = &a->scenario,
-                            .min_args = 1,
-                            .max_args = 1};
+    CliCmd command = CLI_COMMAND1("train", "gridalign train SCENARIO [options]", ABOUT, opts,
+                                  "SCENARIO", &a->scenario);
+    command.after = AFTER;
     return cli_parse(&command, argc, argv, code);
 }
 

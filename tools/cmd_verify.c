@@ -43,15 +43,9 @@ static int parse(int argc, char **argv, Args *a, int *code)
         CLI_SCENARIO(&a->scen, "the scenario file (default: the run's copy; for a person's play,\n"
                                "the one its header names)"),
     };
-    const CliCmd command = {.name = "verify",
-                            .usage = "gridalign verify FILE [--run DIR | --scenario FILE]",
-                            .about = ABOUT,
-                            .opts = opts,
-                            .n_opts = CLI_N(opts),
-                            .arg = "FILE",
-                            .args = &a->file,
-                            .min_args = 1,
-                            .max_args = 1};
+    const CliCmd command =
+        CLI_COMMAND1("verify", "gridalign verify FILE [--run DIR | --scenario FILE]", ABOUT, opts,
+                     "FILE", &a->file);
     return cli_parse(&command, argc, argv, code);
 }
 
