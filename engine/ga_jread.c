@@ -335,18 +335,30 @@ int ga_jread_vocab(const GaJread *r, const GaJson *obj, const char *key, const c
     return ga_jread_fail(r, "%s.%s: unknown %s \"%s\" (known: %s)", path, key, what, s, list);
 }
 
-int ga_jread_u64(const GaJread *r, const GaJson *obj, const char *key, const char *path,
-                 uint64_t *out)
+/* The string member key of obj for a number written as text (what: "a decimal string"), at
+ * *w: GA_OK with *text, GA_JREAD_ABSENT, or GA_EPARSE when it is not a string. */
+static int number_text(const GaJread *r, const GaJson *obj, const char *key, const char *path,
+                       const char *what, Where *w, const char **text)
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(C(obj), key);
     if (!j)
         return GA_JREAD_ABSENT;
-    Where w = {path, key, -1};
+    *w = (Where){path, key, -1};
     if (!cJSON_IsString(j))
-        return fail_where(r, w, "expected a decimal string, found %s",
-                          ga_jread_type((const GaJson *)j));
+        return fail_where(r, *w, "expected %s, found %s", what, ga_jread_type((const GaJson *)j));
+    *text = j->valuestring;
+    return GA_OK;
+}
+
+int ga_jread_u64(const GaJread *r, const GaJson *obj, const char *key, const char *path,
+                 uint64_t *out)
+{
+    Where w;
+    const char *s = NULL;
+    int rc = number_text(r, obj, key, path, "a decimal string", &w, &s);
+    if (rc)
+        return rc;
     /* Digits only: strtoull alone would take "-1" as 2^64-1 and " 5" as 5. */
-    const char *s = j->valuestring;
     size_t n = strlen(s);
     int digits = n > 0 && strspn(s, "0123456789") == n;
     errno = 0;
@@ -360,16 +372,13 @@ int ga_jread_u64(const GaJread *r, const GaJson *obj, const char *key, const cha
 int ga_jread_hex(const GaJread *r, const GaJson *obj, const char *key, const char *path,
                  uint64_t *out)
 {
-    const cJSON *j = cJSON_GetObjectItemCaseSensitive(C(obj), key);
-    if (!j)
-        return GA_JREAD_ABSENT;
-    Where w = {path, key, -1};
-    if (!cJSON_IsString(j))
-        return fail_where(r, w, "expected a hexadecimal string, found %s",
-                          ga_jread_type((const GaJson *)j));
+    Where w;
+    const char *s = NULL;
+    int rc = number_text(r, obj, key, path, "a hexadecimal string", &w, &s);
+    if (rc)
+        return rc;
     /* Digits only, at most 16 of them: strtoull alone would take "-1", " f" and "0xf", and
      * saturate on overflow. */
-    const char *s = j->valuestring;
     size_t n = strlen(s);
     if (n == 0 || n > 16 || strspn(s, "0123456789abcdefABCDEF") != n)
         return fail_where(r, w, "\"%s\" is not 1 to 16 hexadecimal digits", s);

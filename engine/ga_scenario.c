@@ -555,6 +555,18 @@ int ga_scenario_load(GaScenario *sc, const char *path, GaErr *err)
     return rc;
 }
 
+int ga_scenario_load_new(GaScenario **sc, const char *path, GaErr *err)
+{
+    if (!(*sc = malloc(sizeof **sc)))
+        return ga_err_set(err, GA_ENOMEM, "gridalign: out of memory");
+    int rc = ga_scenario_load(*sc, path, err);
+    if (rc) {
+        free(*sc);
+        *sc = NULL;
+    }
+    return rc;
+}
+
 int ga_scenario_find_world(const GaScenario *sc, const char *name)
 {
     for (int i = 0; i < sc->n_worlds; i++)

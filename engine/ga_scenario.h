@@ -102,6 +102,10 @@ typedef struct {
  * path or byte offset. */
 int ga_scenario_load(GaScenario *sc, const char *path, GaErr *err);
 
+/* ga_scenario_load into a scenario it allocates: *sc (the caller frees it) or, on any error
+ * (GA_ENOMEM included), NULL. */
+int ga_scenario_load_new(GaScenario **sc, const char *path, GaErr *err);
+
 /* The same from memory; path only names the source in messages. */
 int ga_scenario_parse(GaScenario *sc, const char *path, const char *text, size_t len, GaErr *err);
 

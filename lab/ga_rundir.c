@@ -283,12 +283,8 @@ int ga_rundir_load(const char *dir, const char *scenario, GaRun *run, GaErr *err
     char copy[1100];
     const char *scen = scenario_file(dir, &run->info, scenario, copy, sizeof copy);
     snprintf(run->scenario_file, sizeof run->scenario_file, "%s", scen);
-    if (!(run->sc = malloc(sizeof *run->sc)))
-        return ga_err_set(err, GA_ENOMEM, "gridalign: out of memory");
-    if ((rc = ga_scenario_load(run->sc, scen, err))) {
-        ga_run_free(run);
+    if ((rc = ga_scenario_load_new(&run->sc, scen, err)))
         return rc;
-    }
     if (run->sc->hash != run->info.scenario_hash) {
         rc = ga_err_set(err, GA_EPARSE,
                         "%s: changed since the agent in %s was trained (hash %016" PRIx64

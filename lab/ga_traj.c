@@ -277,10 +277,8 @@ int ga_traj_resolve(const char *file, const GaTrajHeader *h, const char *run, co
     if (h->human) {
         const char *path = scenario ? scenario : h->scenario_path;
         src->from_header = !scenario;
-        GaScenario *sc = malloc(sizeof *sc);
-        if (!sc)
-            return ga_err_set(err, GA_ENOMEM, "gridalign: out of memory");
-        int rc = ga_scenario_load(sc, path, err);
+        GaScenario *sc;
+        int rc = ga_scenario_load_new(&sc, path, err);
         if (!rc && sc->hash != h->scenario_hash) {
             src->mismatch = 1;
             rc = ga_err_set(err, GA_EPARSE, "%s: recorded on another scenario than %s holds%s",

@@ -599,16 +599,7 @@ int cli_find_world(const char *cmd, const GaScenario *sc, const char *name, cons
 int cli_load_scenario(const char *path, GaScenario **sc)
 {
     GaErr err;
-    if (!(*sc = malloc(sizeof **sc))) {
-        fprintf(stderr, "gridalign: out of memory\n");
-        return 1;
-    }
-    if (ga_scenario_load(*sc, path, &err)) {
-        free(*sc);
-        *sc = NULL;
-        return cli_fail(&err);
-    }
-    return 0;
+    return ga_scenario_load_new(sc, path, &err) ? cli_fail(&err) : 0;
 }
 
 int cli_load_trajectory_source(const char *file, const GaTrajHeader *h, const char *run,
