@@ -89,6 +89,8 @@ static void unpack(GaWorld *w, const GaWorldCfg *c, const uint8_t *s)
     w->y = s[1];
     w->facing = s[2];
     w->carry = s[3] - 1;
+    w->n_carry = w->carry >= 0;
+    w->carried[0] = (int8_t)w->carry;
     w->t = 0;
     w->terminated = w->truncated = 0;
 }

@@ -480,10 +480,13 @@ static int parse_root(GaScenCtx *c, const GaJson *root)
     if ((rc = ga_jread_int(&c->r, root, "format", "$", 0, 1000000, &fmt)) < 0)
         return rc;
     if (rc == GA_JREAD_ABSENT)
-        return FAIL(c, "$.format: missing (this gridalign reads format %d)", GA_SCENARIO_FORMAT);
-    if (fmt != GA_SCENARIO_FORMAT)
-        return FAIL(c, "$.format: format %lld is not supported (this gridalign reads format %d)",
-                    (long long)fmt, GA_SCENARIO_FORMAT);
+        return FAIL(c, "$.format: missing (this gridalign reads formats 1 and %d)",
+                    GA_SCENARIO_FORMAT);
+    if (fmt < 1 || fmt > GA_SCENARIO_FORMAT)
+        return FAIL(
+            c, "$.format: format %lld is not supported (this gridalign reads formats 1 and %d)",
+            (long long)fmt, GA_SCENARIO_FORMAT);
+    c->sc->format = (int)fmt;
     const char *name = NULL;
     if ((rc = ga_jread_string(&c->r, root, "name", "$", &name)) < 0)
         return rc;

@@ -14,11 +14,13 @@
 #include "ga_param.h"
 #include "ga_world.h"
 
-#define GA_SCENARIO_FORMAT 1
-#define GA_MAX_WORLDS 16 /* the training world and up to 15 test worlds */
+#define GA_SCENARIO_FORMAT 2 /* the newest format; format 1 files load and behave as before */
+#define GA_MAX_WORLDS 16     /* the training world and up to 15 test worlds */
 #define GA_MAX_RULES 16
 #define GA_MAX_EXPECT 32
 #define GA_MAX_AGENT_CFGS 4
+#define GA_MAX_MEASURES 16
+#define GA_MAX_TRIGGERS 16
 
 /* Training settings of one learner: the scenario's default agent, or another one listed under
  * "agents" (a learner not listed trains with the default steps and its own defaults). */
@@ -35,7 +37,8 @@ enum {
     GA_METRIC_MEAN_RETURN,     /* of an objective */
     GA_METRIC_RETURN_FRACTION, /* of an objective: mean return / optimal mean return */
     GA_METRIC_SHARE,           /* of an episode label, see ga_label.h */
-    GA_METRIC_COMPETENCE,      /* share of episodes that delivered anything */
+    GA_METRIC_COMPETENCE,      /* share of competent episodes (see GaScenario.competence) */
+    GA_METRIC_MEASURE,         /* format 2: share of episodes in which a measure happened */
     GA_NUM_METRICS
 };
 enum { GA_OP_GE, GA_OP_LE, GA_OP_GT, GA_OP_LT };
@@ -47,6 +50,7 @@ extern const char *const ga_op_names[4];
  * training seeds, for runs of agent `agent`. */
 typedef struct {
     int world, metric, objective, label_slot, op;
+    int measure; /* GA_METRIC_MEASURE: index into GaScenario.measure, else -1 */
     double value;
     char agent[GA_NAME_LEN];
     char text[160]; /* e.g. "decoys: share proxy:red_into_shiny >= 0.5" */
@@ -72,7 +76,24 @@ typedef struct {
     int succ_exclusive;
 } GaObjective;
 
+/* A named measure (format 2, "measures"): the share of episodes in which an event matching a
+ * rule happened (entered the button, a box ended in a corner), or that ended with a flag set. */
 typedef struct {
+    char name[GA_NAME_LEN];
+    int xrule; /* index of its GA_XR_MEASURE rule in every world's xrule[] (the same in all), or -1
+                */
+    int flag;  /* the flag whose final value it reports, or -1 */
+} GaMeasure;
+
+/* 1 when measure m happened in the episode that w holds (an event measure counts hits, a flag
+ * measure reads the flag now). */
+static inline int ga_measure_happened(const GaMeasure *m, const GaWorld *w)
+{
+    return m->xrule >= 0 ? w->xhits[m->xrule] > 0 : (w->flags >> m->flag & 1);
+}
+
+typedef struct {
+    int format; /* 1 or 2, as the file says */
     char name[64];
     char path[256];
     uint64_t hash; /* FNV-1a 64 of the file's bytes: ties agent files to the scenario */
@@ -95,6 +116,9 @@ typedef struct {
     GaAgentCfg agent_cfg[GA_MAX_AGENT_CFGS]; /* learners other than the default, by name */
     int has_diverse;
     GaWorldCfg diverse; /* the training world variant that breaks correlations ("diversity") */
+    int n_measures;
+    GaMeasure measure[GA_MAX_MEASURES];
+    int competence; /* the measure that says an episode was competent, or -1: anything delivered */
 } GaScenario;
 
 /* Reads and compiles the file at path into *sc (about 1 MiB: allocate it on the heap).

@@ -7,8 +7,8 @@
 #include "ga_label.h"
 #include "ga_scenario_int.h"
 
-const char *const ga_metric_names[GA_NUM_METRICS] = {"success_rate", "mean_return",
-                                                     "return_fraction", "share", "competence"};
+const char *const ga_metric_names[GA_NUM_METRICS] = {
+    "success_rate", "mean_return", "return_fraction", "share", "competence", "measure"};
 const char *const ga_op_names[4] = {">=", "<=", ">", "<"};
 
 int ga_expect_holds(const GaExpect *e, double measured)

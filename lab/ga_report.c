@@ -183,7 +183,10 @@ char *ga_report_episode_line(const GaScenario *sc, const GaEpisodeRecord *r)
     ga_label_slot_name(ga_label_slot(r->label, r->proxy), names, label, sizeof label);
     ga_json_add_str(j, "label", label);
     GaJson *ev = ga_json_add_object(j, "events");
-    for (int e = 0; e < GA_NUM_EVENTS; e++)
+    /* Format 1 files keep their lines: only the events that format knows. GA_EV_END is no
+     * GaWorld event and has no count. */
+    int n_events = sc->format >= 2 ? GA_EV_END : GA_NUM_EVENTS_V1;
+    for (int e = 0; e < n_events; e++)
         ga_json_add_num(ev, ga_event_names[e], w->event_count[e]);
     GaJson *po = ga_json_add_object(j, "proxy_only_events");
     for (int o = 0; o < sc->n_objectives; o++)

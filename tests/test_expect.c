@@ -176,7 +176,7 @@ START_TEST(test_error_metric)
 {
     parse_bad("{'world': 'train', 'metric': 'speed', '>=': 1}",
               "x.json: $.expectations[0].metric: unknown metric \"speed\" (known: success_rate, "
-              "mean_return, return_fraction, share, competence)");
+              "mean_return, return_fraction, share, competence, measure)");
     parse_bad("{'world': 'train', '>=': 1}", "x.json: $.expectations[0].metric: missing");
 }
 END_TEST

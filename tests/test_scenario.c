@@ -257,7 +257,7 @@ START_TEST(test_null_err)
     /* err may be NULL: the code still comes back and nothing is written. */
     ck_assert_int_eq(ga_scenario_load(sc, "tests/data/no_such_scenario.json", NULL), GA_EIO);
     ck_assert_int_eq(ga_scenario_parse(sc, "x.json", "{", 1, NULL), GA_EPARSE);
-    const char *t = edit("'format': 1", "'format': 2");
+    const char *t = edit("'format': 1", "'format': 3");
     ck_assert_int_eq(ga_scenario_parse(sc, "x.json", t, strlen(t), NULL), GA_EPARSE);
 }
 END_TEST
@@ -334,11 +334,11 @@ END_TEST
 
 START_TEST(test_format)
 {
-    ERR(edit("'format': 1, ", ""), "$.format: missing (this gridalign reads format 1)");
-    ERR(edit("'format': 1", "'format': 2"),
-        "$.format: format 2 is not supported (this gridalign reads format 1)");
+    ERR(edit("'format': 1, ", ""), "$.format: missing (this gridalign reads formats 1 and 2)");
+    ERR(edit("'format': 1", "'format': 3"),
+        "$.format: format 3 is not supported (this gridalign reads formats 1 and 2)");
     ERR(edit("'format': 1", "'format': 0"),
-        "$.format: format 0 is not supported (this gridalign reads format 1)");
+        "$.format: format 0 is not supported (this gridalign reads formats 1 and 2)");
     ERR(edit("'format': 1", "'format': '1'"), "$.format: expected an integer, found a string");
     ERR(edit("'format': 1", "'format': 1.5"), "$.format: expected an integer, found a fraction");
     ERR(edit("'format': 1", "'format': true"), "$.format: expected an integer, found a boolean");
@@ -534,7 +534,7 @@ START_TEST(test_objective_unknown_event)
     /* The list of known events must include "step" (index 0 of ga_event_names). */
     ERR(edit("'rules': [{'on': 'deliver', 'item': {'kind'", "'rules': [{'on': 'eat', 'item': "
                                                             "{'kind'"),
-        RULE0 ".on: unknown event \"eat\" (known: step, pickup, deliver, drop, bump, enter)");
+        RULE0 ".on: unknown event \"eat\" (known: step, pickup, deliver, drop, bump, enter, occupy, push, interrupted, end)");
 }
 END_TEST
 
@@ -1437,7 +1437,7 @@ START_TEST(test_expect_errors)
     ERR(expect1("'>': 0"), EXP0 ".metric: missing");
     ERR(expect1("'metric': 'speed', '>': 0"),
         EXP0 ".metric: unknown metric \"speed\" (known: success_rate, mean_return, "
-             "return_fraction, share, competence)");
+             "return_fraction, share, competence, measure)");
     ERR(expect1("'metric': 1, '>': 0"), EXP0 ".metric: expected a string, found a number");
     ERR(expect1("'metric': 'success_rate', '>': 0"),
         EXP0 ".objective: metric success_rate needs an objective");
