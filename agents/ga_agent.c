@@ -49,7 +49,7 @@ double ga_agent_param(const GaAgent *ag, const char *name)
 int ga_agent_init(GaAgent *ag, const char *name, const GaParam *given, int n_given,
                   const char *where, int obs_size, int64_t total_steps, uint64_t seed, GaErr *err)
 {
-    GaObsSpec spec = {0, 0, 0, obs_size};
+    GaObsSpec spec = {.n_carry = 1, .size = obs_size};
     return ga_agent_create(ag, name, given, n_given, where, &spec, total_steps, seed, err);
 }
 
@@ -217,7 +217,7 @@ int ga_payload_corrupt(GaPayloadIn *in, const char *why)
 
 int ga_payload_build(GaPayloadIn *in, const GaObsSpec *spec, int64_t total_steps, void **state)
 {
-    GaObsSpec size_only = {0, 0, 0, in->obs_size};
+    GaObsSpec size_only = {.n_carry = 1, .size = in->obs_size};
     GaErr perr;
     int rc = ga_agent_create(in->agent, in->name, in->given, in->n_given, in->path,
                              spec ? spec : &size_only, total_steps, 0, &perr);

@@ -9,6 +9,8 @@ int ga_obs_spec_init(GaObsSpec *spec, int full, int vw, int vh)
     spec->full = full;
     spec->vw = vw;
     spec->vh = vh;
+    spec->n_carry = 1;
+    spec->n_flags = 0;
     if (full) {
         if (vw < 1 || vw > GA_MAX_W || vh < 1 || vh > GA_MAX_H)
             return -1;
@@ -19,6 +21,16 @@ int ga_obs_spec_init(GaObsSpec *spec, int full, int vw, int vh)
             return -1;
         spec->size = vw * vh + 2;
     }
+    return 0;
+}
+
+int ga_obs_spec_extra(GaObsSpec *spec, int n_carry, int n_flags)
+{
+    if (n_carry < 1 || n_carry > GA_MAX_CARRY || n_flags < 0 || n_flags > GA_MAX_FLAGS)
+        return -1;
+    spec->n_carry = n_carry;
+    spec->n_flags = n_flags;
+    spec->size = spec->vw * spec->vh + n_carry + 1 + (spec->full ? 2 : 0) + n_flags;
     return 0;
 }
 
@@ -38,11 +50,21 @@ void ga_obs_write(const GaWorld *w, const GaWorldCfg *c, const GaObsSpec *spec, 
     for (int r = 0; r < spec->vh; r++)
         memcpy(out + r * spec->vw, src + r * GA_STRIDE, (size_t)spec->vw);
     uint8_t *tail = out + spec->vw * spec->vh;
-    tail[0] = w->carry < 0 ? GA_LOOK_FLOOR : c->look[w->obj_kind[w->carry]];
-    tail[1] = (uint8_t)w->facing;
+    if (spec->n_carry == 1) {
+        *tail++ = w->carry < 0 ? GA_LOOK_FLOOR : c->look[w->obj_kind[w->carry]];
+    } else {
+        for (int i = 0; i < spec->n_carry; i++)
+            *tail++ = i < w->n_carry ? c->look[w->obj_kind[w->carried[i]]] : GA_LOOK_FLOOR;
+    }
+    *tail++ = (uint8_t)w->facing;
     if (spec->full) {
-        tail[2] = (uint8_t)w->x;
-        tail[3] = (uint8_t)w->y;
+        *tail++ = (uint8_t)w->x;
+        *tail++ = (uint8_t)w->y;
+    }
+    if (spec->n_flags) {
+        for (int f = 0; f < c->n_flags; f++)
+            if (c->flag_perceived >> f & 1u)
+                *tail++ = (uint8_t)(w->flags >> f & 1u);
     }
 }
 
@@ -64,10 +86,10 @@ int ga_obs_carry_index(const GaObsSpec *spec)
 
 int ga_obs_feature_size(const GaObsSpec *spec)
 {
-    int n = (spec->vw * spec->vh + 1) * GA_OBS_CELL_FEATURES + 4;
+    int n = (spec->vw * spec->vh + spec->n_carry) * GA_OBS_CELL_FEATURES + 4;
     if (spec->full)
         n += spec->vw + spec->vh;
-    return n;
+    return n + spec->n_flags;
 }
 
 static void cell_features(uint8_t code, float *f)
@@ -115,38 +137,47 @@ static int cell_active(uint8_t code, int32_t *idx)
 
 int ga_obs_max_active(const GaObsSpec *spec)
 {
-    return (spec->vw * spec->vh + 1) * 4 + 1 + (spec->full ? 2 : 0);
+    return (spec->vw * spec->vh + spec->n_carry) * 4 + 1 + (spec->full ? 2 : 0) + spec->n_flags;
 }
 
 int ga_obs_active(const GaObsSpec *spec, const uint8_t *obs, int32_t *idx)
 {
-    int cells = spec->vw * spec->vh, n = 0;
-    for (int i = 0; i <= cells; i++) {
+    int codes = spec->vw * spec->vh + spec->n_carry, n = 0; /* cells, then carried items */
+    for (int i = 0; i < codes; i++) {
         int32_t rel[4];
         int k = cell_active(obs[i], rel);
         for (int j = 0; j < k; j++)
             idx[n++] = i * GA_OBS_CELL_FEATURES + rel[j];
     }
-    int tail = (cells + 1) * GA_OBS_CELL_FEATURES;
-    idx[n++] = tail + (obs[cells + 1] & 3);
+    int tail = codes * GA_OBS_CELL_FEATURES;
+    idx[n++] = tail + (obs[codes] & 3);
     if (spec->full) {
-        idx[n++] = tail + 4 + obs[cells + 2];
-        idx[n++] = tail + 4 + spec->vw + obs[cells + 3];
+        idx[n++] = tail + 4 + obs[codes + 1];
+        idx[n++] = tail + 4 + spec->vw + obs[codes + 2];
     }
+    int flags = tail + 4 + (spec->full ? spec->vw + spec->vh : 0);
+    const uint8_t *fb = obs + codes + 1 + (spec->full ? 2 : 0);
+    for (int f = 0; f < spec->n_flags; f++)
+        if (fb[f])
+            idx[n++] = flags + f;
     return n;
 }
 
 void ga_obs_features(const GaObsSpec *spec, const uint8_t *obs, float *out)
 {
-    int cells = spec->vw * spec->vh;
-    for (int i = 0; i <= cells; i++) /* the carried item uses the cell layout too */
+    int codes = spec->vw * spec->vh + spec->n_carry;
+    for (int i = 0; i < codes; i++) /* the carried items use the cell layout too */
         cell_features(obs[i], out + i * GA_OBS_CELL_FEATURES);
-    float *tail = out + (cells + 1) * GA_OBS_CELL_FEATURES;
+    float *tail = out + codes * GA_OBS_CELL_FEATURES;
     memset(tail, 0,
-           (size_t)(ga_obs_feature_size(spec) - (cells + 1) * GA_OBS_CELL_FEATURES) * sizeof *tail);
-    tail[obs[cells + 1] & 3] = 1.0f;
+           (size_t)(ga_obs_feature_size(spec) - codes * GA_OBS_CELL_FEATURES) * sizeof *tail);
+    tail[obs[codes] & 3] = 1.0f;
     if (spec->full) {
-        tail[4 + obs[cells + 2]] = 1.0f;
-        tail[4 + spec->vw + obs[cells + 3]] = 1.0f;
+        tail[4 + obs[codes + 1]] = 1.0f;
+        tail[4 + spec->vw + obs[codes + 2]] = 1.0f;
     }
+    float *flags = tail + 4 + (spec->full ? spec->vw + spec->vh : 0);
+    const uint8_t *fb = obs + codes + 1 + (spec->full ? 2 : 0);
+    for (int f = 0; f < spec->n_flags; f++)
+        flags[f] = fb[f] ? 1.0f : 0.0f;
 }
