@@ -175,6 +175,10 @@ START_TEST(test_hud)
     ck_assert_int_eq(untouched, 5 * width);
     ck_assert_int_eq(stray, 0);
     ck_assert_int_gt(white, 40); /* the glyphs are there */
+    /* The width a line is fitted with is the advance drawing it takes. */
+    ck_assert_int_eq(ga_font_width(font, lines[0]),
+                     ga_font_draw(font, lines[0], 0, 0, white_rgb, rgba, width, h, width));
+    ck_assert_int_gt(ga_font_width(font, lines[0]), ga_font_width(font, lines[1]));
     GaFont *missing;
     ck_assert_int_eq(ga_font_open(&missing, "/nonexistent.ttf", 11, &err), GA_EIO);
     ck_assert_ptr_null(missing);
