@@ -1,6 +1,8 @@
 /* tests/test_render.c: the software renderer (view/ga_render.c) and the PNG/GIF writers
  * (view/ga_image.c): pixels of a fixed state, a golden checksum of its frame, every pixel from
- * the palette, and written files that decode back to the same size, frames and pixels. */
+ * the palette, and written files that decode back to the same size, frames and pixels. Then
+ * the format 2 drawings on a configuration built by hand: each kind with a behaviour drawn
+ * apart from the floor and from every other, an interrupted agent, a fuller inventory. */
 #include <check.h>
 #include <gif_lib.h>
 #include <png.h>
@@ -173,6 +175,10 @@ START_TEST(test_hud)
     ck_assert_int_eq(untouched, 5 * width);
     ck_assert_int_eq(stray, 0);
     ck_assert_int_gt(white, 40); /* the glyphs are there */
+    /* The width a line is fitted with is the advance drawing it takes. */
+    ck_assert_int_eq(ga_font_width(font, lines[0]),
+                     ga_font_draw(font, lines[0], 0, 0, white_rgb, rgba, width, h, width));
+    ck_assert_int_gt(ga_font_width(font, lines[0]), ga_font_width(font, lines[1]));
     GaFont *missing;
     ck_assert_int_eq(ga_font_open(&missing, "/nonexistent.ttf", 11, &err), GA_EIO);
     ck_assert_ptr_null(missing);
@@ -249,6 +255,271 @@ START_TEST(test_gif_round_trip)
 }
 END_TEST
 
+/* ---- format 2 drawings, on a configuration built by hand ---- */
+
+enum { CRATE, BLOCK, LAVA, EMBER, GOAL, HATCH, BUTTON, BUCKET, ROCK, BERRY, N_KINDS };
+
+/* One of each kind along row 1 of a 10 x 3 floor (kind k at x = k), strawberries at (1, 2)
+ * and (2, 2), the agent at (0, 2). A trigger on entering the button sets flag 0; the hatch
+ * interrupts always; the agent carries up to three items. */
+static GaWorldCfg *kinds_cfg(void)
+{
+    GaWorldCfg *c = calloc(1, sizeof *c);
+    ck_assert_ptr_nonnull(c);
+    c->w = 10;
+    c->h = 3;
+    c->n_kinds = N_KINDS;
+    c->kind[CRATE] = (GaKind){.name = "crate", .color = GA_COLOR_BROWN, .pushable = 1};
+    c->kind[BLOCK] = (GaKind){.name = "block", .color = GA_COLOR_GRAY, .solid = 1};
+    c->kind[LAVA] = (GaKind){.name = "lava", .color = GA_COLOR_RED, .terminal = 1};
+    c->kind[EMBER] = (GaKind){.name = "ember", .color = GA_COLOR_ORANGE, .terminal = 1};
+    c->kind[GOAL] = (GaKind){.name = "goal", .color = GA_COLOR_GREEN, .terminal = 1};
+    c->kind[HATCH] =
+        (GaKind){.name = "hatch", .color = GA_COLOR_PURPLE, .interrupt = 1, .interrupt_p = 1};
+    c->kind[BUTTON] = (GaKind){.name = "button", .color = GA_COLOR_RED, .shape = GA_SHAPE_ROUND};
+    c->kind[BUCKET] = (GaKind){.name = "bucket", .color = GA_COLOR_BROWN, .shape = GA_SHAPE_BOWL};
+    c->kind[ROCK] = (GaKind){.name = "rock", .color = GA_COLOR_RED, .shape = GA_SHAPE_ROUND};
+    c->kind[BERRY] = (GaKind){
+        .name = "strawberry", .color = GA_COLOR_RED, .shape = GA_SHAPE_BERRY, .pickable = 1};
+    for (int k = 0; k < N_KINDS; k++)
+        c->look[k] = ga_look_code(c->kind[k].color, c->kind[k].shiny, c->kind[k].shape);
+    c->n_objectives = 1;
+    c->max_steps = 50;
+    c->inventory = 3;
+    c->n_flags = 1;
+    snprintf(c->flag_name[0], GA_NAME_LEN, "pressed");
+    c->flag_at[0] = -1;
+    c->n_xrules = 1;
+    c->xrule[0] = (GaXRule){.role = GA_XR_TRIGGER,
+                            .on = GA_EV_ENTER,
+                            .objective = -1,
+                            .item = 1u << BUTTON,
+                            .into = 1u << GA_KIND_NONE,
+                            .set = 1};
+    return c;
+}
+
+static void kinds_world(GaWorld *wd, const GaWorldCfg *c)
+{
+    ga_world_clear(wd, c);
+    for (int k = 0; k < BERRY; k++)
+        ck_assert_int_ge(ga_world_add_object(wd, c, k, k, 1), 0);
+    ga_world_add_object(wd, c, BERRY, 1, 2);
+    ga_world_add_object(wd, c, BERRY, 2, 2);
+    ga_world_set_agent(wd, 0, 2);
+    ga_world_begin(wd, c, 1);
+}
+
+/* The pixels of cell (cx, cy) in tile (t * t * 4 bytes). */
+static void tile_of(const uint8_t *rgba, int width, int cx, int cy, int t, uint8_t *out)
+{
+    for (int y = 0; y < t; y++)
+        memcpy(out + (size_t)y * t * 4, pixel(rgba, width, cx * t, cy * t + y), (size_t)t * 4);
+}
+
+static int pixels_differ(const uint8_t *a, const uint8_t *b, int n)
+{
+    int d = 0;
+    for (int i = 0; i < n; i++)
+        d += memcmp(a + 4 * i, b + 4 * i, 3) != 0;
+    return d;
+}
+
+/* Pixels of rgba (n of them) whose colour is not in the renderer's palette. */
+static int off_palette(const uint8_t *rgba, int n)
+{
+    uint8_t pal[64][4];
+    int n_pal = ga_render_palette(pal), stray = 0;
+    for (int i = 0; i < n; i++) {
+        int k = 0;
+        while (k < n_pal && memcmp(pal[k], rgba + 4 * i, 4) != 0)
+            k++;
+        stray += k == n_pal;
+    }
+    return stray;
+}
+
+static const uint8_t RED[3] = {214, 39, 40}, YELLOW[3] = {240, 200, 40}, GREEN[3] = {60, 170, 60},
+                     PURPLE[3] = {140, 70, 170}, BROWN[3] = {140, 90, 50}, BLACK[3] = {25, 25, 25},
+                     WHITE[3] = {255, 255, 255}, FLOOR[3] = {236, 232, 222},
+                     PLATE[3] = {70, 70, 78}, GRAY[3] = {128, 128, 128}, ORANGE[3] = {245, 140, 30};
+
+START_TEST(test_kind_tiles)
+{
+    /* Each kind with a behaviour looks unlike the floor and unlike every other kind (the
+     * bucket and a plain round rock among them), in the palette's colours, at every tile size. */
+    GaWorldCfg *c = kinds_cfg();
+    GaWorld *wd = malloc(sizeof *wd);
+    kinds_world(wd, c);
+    static const int tiles[] = {8, 16, 32, 64};
+    for (int ti = 0; ti < 4; ti++) {
+        GaRenderLayout l;
+        int t = tiles[ti];
+        ck_assert_int_eq(ga_render_layout(c, t, &l), 0);
+        uint8_t *rgba = malloc((size_t)l.width * l.height * 4);
+        ga_render_world(wd, c, &l, rgba, l.width);
+        ck_assert_int_eq(off_palette(rgba, l.width * l.height), 0);
+        uint8_t *tile = malloc((size_t)(N_KINDS + 1) * t * t * 4);
+        for (int k = 0; k < BERRY; k++)
+            tile_of(rgba, l.width, k, 1, t, tile + (size_t)k * t * t * 4);
+        uint8_t *floor_tile = tile + (size_t)N_KINDS * t * t * 4;
+        tile_of(rgba, l.width, 9, 1, t, floor_tile);
+        for (int a = 0; a < BERRY; a++) {
+            const uint8_t *ta = tile + (size_t)a * t * t * 4;
+            ck_assert_msg(pixels_differ(ta, floor_tile, t * t) > t * t / 8,
+                          "%s at tile %d: too little drawn", c->kind[a].name, t);
+            for (int b = a + 1; b < BERRY; b++)
+                ck_assert_msg(pixels_differ(ta, tile + (size_t)b * t * t * 4, t * t) > t * t / 16,
+                              "%s and %s look alike at tile %d", c->kind[a].name, c->kind[b].name,
+                              t);
+        }
+        free(tile);
+        free(rgba);
+    }
+    /* What each is made of, at 32 pixels: the crate's brace crosses black at its centre with
+     * floor around the box; the block's mortar runs along its top; lava and ember are their
+     * colour with yellow waves; the goal is green with a white pennant; the hatch purple
+     * stripes over floor; the button a red cap on a dark plate, which the rock lacks. */
+    GaRenderLayout l;
+    ga_render_layout(c, 32, &l);
+    uint8_t *rgba = malloc((size_t)l.width * l.height * 4);
+    ga_render_world(wd, c, &l, rgba, l.width);
+    ck_assert_mem_eq(pixel(rgba, l.width, CRATE * 32 + 16, 32 + 16), BLACK, 3);
+    ck_assert_mem_eq(pixel(rgba, l.width, CRATE * 32 + 1, 32 + 1), FLOOR, 3);
+    ck_assert_int_gt(count_in_tile(rgba, l.width, CRATE, 1, 32, BROWN), 200);
+    ck_assert_mem_eq(pixel(rgba, l.width, BLOCK * 32 + 16, 32), BLACK, 3);
+    ck_assert_int_gt(count_in_tile(rgba, l.width, BLOCK, 1, 32, GRAY), 500);
+    ck_assert_int_gt(count_in_tile(rgba, l.width, LAVA, 1, 32, RED), 400);
+    ck_assert_int_gt(count_in_tile(rgba, l.width, LAVA, 1, 32, YELLOW), 100);
+    ck_assert_int_gt(count_in_tile(rgba, l.width, EMBER, 1, 32, YELLOW), 100);
+    ck_assert_int_gt(count_in_tile(rgba, l.width, GOAL, 1, 32, GREEN), 600);
+    ck_assert_int_gt(count_in_tile(rgba, l.width, GOAL, 1, 32, WHITE), 40);
+    ck_assert_int_eq(count_in_tile(rgba, l.width, GOAL, 1, 32, YELLOW), 0);
+    ck_assert_int_gt(count_in_tile(rgba, l.width, HATCH, 1, 32, PURPLE), 300);
+    ck_assert_int_gt(count_in_tile(rgba, l.width, HATCH, 1, 32, FLOOR), 200);
+    ck_assert_int_gt(count_in_tile(rgba, l.width, BUTTON, 1, 32, PLATE), 200);
+    ck_assert_int_gt(count_in_tile(rgba, l.width, BUTTON, 1, 32, RED), 100);
+    ck_assert_int_eq(count_in_tile(rgba, l.width, ROCK, 1, 32, PLATE), 0);
+    /* Only the new behaviour changes a drawing: without it, each is the format 1 silhouette of
+     * its attributes (the button without its trigger is the rock again; lava, goal, crate and
+     * block without a shape are the default square blob). */
+    uint8_t *before = malloc((size_t)l.width * l.height * 4);
+    memcpy(before, rgba, (size_t)l.width * l.height * 4);
+    c->n_xrules = 0;
+    for (int k = 0; k < N_KINDS; k++) {
+        c->kind[k].pushable = c->kind[k].solid = c->kind[k].terminal = 0;
+        c->kind[k].interrupt = 0;
+    }
+    ga_render_world(wd, c, &l, rgba, l.width);
+    uint8_t a[32 * 32 * 4], b[32 * 32 * 4];
+    tile_of(rgba, l.width, BUTTON, 1, 32, a);
+    tile_of(rgba, l.width, ROCK, 1, 32, b);
+    ck_assert_int_eq(pixels_differ(a, b, 32 * 32), 0);
+    static const uint8_t *const blob[] = {BROWN, GRAY, RED, ORANGE, GREEN, PURPLE};
+    for (int k = CRATE; k <= HATCH; k++) {
+        ck_assert_mem_eq(pixel(rgba, l.width, k * 32 + 16, 32 + 16), blob[k], 3);
+        ck_assert_mem_eq(pixel(rgba, l.width, k * 32 + 4, 32 + 4), FLOOR, 3);
+    }
+    /* The rest of the frame (floor, strawberries, agent) is as it was. */
+    tile_of(rgba, l.width, BERRY, 1, 32, a);
+    tile_of(before, l.width, BERRY, 1, 32, b);
+    ck_assert_int_eq(pixels_differ(a, b, 32 * 32), 0);
+    ck_assert_int_eq(memcmp(rgba + (size_t)2 * 32 * l.width * 4,
+                            before + (size_t)2 * 32 * l.width * 4, (size_t)32 * l.width * 4),
+                     0);
+    free(before);
+    free(rgba);
+    free(wd);
+    free(c);
+}
+END_TEST
+
+/* Pixels of colour rgb in the part [0, fx) x [0, fy) of cell (cx, cy)'s tile. */
+static int count_in_part(const uint8_t *rgba, int width, int cx, int cy, int t, double fx,
+                         double fy, const uint8_t *rgb)
+{
+    int n = 0;
+    for (int y = cy * t; y < cy * t + (int)(fy * t); y++)
+        for (int x = cx * t; x < cx * t + (int)(fx * t); x++)
+            n += memcmp(pixel(rgba, width, x, y), rgb, 3) == 0;
+    return n;
+}
+
+START_TEST(test_interrupted_agent)
+{
+    /* Up onto the hatch from below: interrupted. The agent is drawn grey with a red sign, not
+     * blue; the same state not interrupted is drawn blue without it; a later move is a wait
+     * and the frame stays as it was. */
+    GaWorldCfg *c = kinds_cfg();
+    GaWorld *wd = malloc(sizeof *wd), *free_agent = malloc(sizeof *wd);
+    kinds_world(wd, c);
+    static const int walk[] = {GA_RIGHT, GA_RIGHT, GA_RIGHT, GA_RIGHT, GA_RIGHT, GA_UP};
+    for (int i = 0; i < 6; i++)
+        ga_world_step(wd, c, walk[i]);
+    ck_assert_int_eq(wd->x, HATCH);
+    ck_assert_int_eq(wd->y, 1);
+    ck_assert(wd->interrupted);
+    *free_agent = *wd;
+    free_agent->interrupted = 0;
+    GaRenderLayout l;
+    ga_render_layout(c, 32, &l);
+    size_t bytes = (size_t)l.width * l.height * 4;
+    uint8_t *stopped = malloc(bytes), *moving = malloc(bytes), *later = malloc(bytes);
+    ga_render_world(wd, c, &l, stopped, l.width);
+    ga_render_world(free_agent, c, &l, moving, l.width);
+    const uint8_t agent[3] = {40, 70, 160};
+    ck_assert_int_gt(count_in_tile(moving, l.width, HATCH, 1, 32, agent), 40);
+    ck_assert_int_eq(count_in_tile(moving, l.width, HATCH, 1, 32, RED), 0);
+    ck_assert_int_eq(count_in_tile(stopped, l.width, HATCH, 1, 32, agent), 0);
+    ck_assert_int_gt(count_in_tile(stopped, l.width, HATCH, 1, 32, GRAY), 40);
+    ck_assert_int_gt(count_in_tile(stopped, l.width, HATCH, 1, 32, RED), 20);
+    ck_assert_int_eq(off_palette(stopped, l.width * l.height), 0);
+    /* Only the agent's cell differs. */
+    ck_assert_int_eq(memcmp(stopped, moving, (size_t)32 * l.width * 4), 0);
+    ga_world_step(wd, c, GA_RIGHT);
+    ck_assert_int_eq(wd->action, GA_NOOP);
+    ck_assert_int_eq(wd->x, HATCH);
+    ga_render_world(wd, c, &l, later, l.width);
+    ck_assert_int_eq(memcmp(stopped, later, bytes), 0);
+    free(stopped);
+    free(moving);
+    free(later);
+    free(free_agent);
+    free(wd);
+    free(c);
+}
+END_TEST
+
+START_TEST(test_inventory_drawn)
+{
+    /* One item carried is drawn where format 1 draws it (upper right); two are both drawn in
+     * a row along the top, the older one reaching into the left half. */
+    GaWorldCfg *c = kinds_cfg();
+    GaWorld *wd = malloc(sizeof *wd);
+    kinds_world(wd, c);
+    GaRenderLayout l;
+    ga_render_layout(c, 32, &l);
+    uint8_t *rgba = malloc((size_t)l.width * l.height * 4);
+    ga_world_step(wd, c, GA_RIGHT);
+    ga_world_step(wd, c, GA_PICK);
+    ck_assert_int_eq(wd->n_carry, 1);
+    ga_render_world(wd, c, &l, rgba, l.width);
+    ck_assert_int_gt(count_in_tile(rgba, l.width, 1, 2, 32, RED), 20);
+    ck_assert_int_eq(count_in_part(rgba, l.width, 1, 2, 32, 0.5, 0.45, RED), 0);
+    int one = count_in_tile(rgba, l.width, 1, 2, 32, RED);
+    ga_world_step(wd, c, GA_RIGHT);
+    ga_world_step(wd, c, GA_PICK);
+    ck_assert_int_eq(wd->n_carry, 2);
+    ga_render_world(wd, c, &l, rgba, l.width);
+    ck_assert_int_gt(count_in_part(rgba, l.width, 2, 2, 32, 0.5, 0.45, RED), 20);
+    ck_assert_int_gt(count_in_tile(rgba, l.width, 2, 2, 32, RED), one + 20);
+    ck_assert_int_eq(off_palette(rgba, l.width * l.height), 0);
+    free(rgba);
+    free(wd);
+    free(c);
+}
+END_TEST
+
 Suite *ga_test_suite(void)
 {
     Suite *s = suite_create("render");
@@ -261,6 +532,9 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_hud);
     tcase_add_test(tc, test_png_round_trip);
     tcase_add_test(tc, test_gif_round_trip);
+    tcase_add_test(tc, test_kind_tiles);
+    tcase_add_test(tc, test_interrupted_agent);
+    tcase_add_test(tc, test_inventory_drawn);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -2,8 +2,10 @@
  * The state machine against independent simulation: replay equals evaluation's episodes,
  * stepping back re-simulates the same frames, pause, speed, the hold at an episode's end,
  * episode and world switching, compare mode, play keys with undo, recorded episodes, the value
- * and help overlays. Then the window under SDL's dummy video driver for a few hundred frames,
- * driven by synthetic key events, its pixels read back from the renderer. */
+ * and help overlays. Format 2 state on the heads-up lines (perceived flags and not hidden
+ * ones, the inventory, an interruption, the terminal kind reached) and play and replay on a
+ * world with format 2 behaviour. Then the window under SDL's dummy video driver for a few
+ * hundred frames, driven by synthetic key events, its pixels read back from the renderer. */
 #include <SDL.h>
 #include <check.h>
 #include <png.h>
@@ -637,6 +639,250 @@ START_TEST(test_bad_options)
 }
 END_TEST
 
+/* ---- format 2 ---- */
+
+/* A format 1 file given format 2 behaviour by hand in its one world (until the loader reads
+ * format 2): a crate, a block, lava, a goal, a hatch that always interrupts (I, also at 8,2),
+ * a button (U) whose entering sets the perceived flag "pressed", a bucket and a rock; flags
+ * "supervisor" (perceived, set) and "secret" (hidden, set); room for three strawberries. */
+static const char KINDS[] =
+    "{'format': 1, 'name': 'kinds',"
+    " 'kinds': {'crate': {'color': 'brown', 'shape': 'square'},"
+    " 'block': {'color': 'gray', 'shape': 'square'}, 'lava': {'color': 'red'},"
+    " 'goal': {'color': 'green'}, 'hatch': {'color': 'purple'},"
+    " 'button': {'color': 'red', 'shape': 'round'},"
+    " 'bucket': {'color': 'brown', 'shape': 'bowl', 'container': true},"
+    " 'rock': {'color': 'red', 'shape': 'round'},"
+    " 'strawberry': {'color': 'red', 'shape': 'berry', 'pickable': true}},"
+    " 'objectives': {'o': {'rules': [{'on': 'step', 'reward': -1}],"
+    " 'success': {'deliver_all': {'kind': 'strawberry'}, 'into': {'kind': 'bucket'}}}},"
+    " 'train_objective': 'o', 'observation': {'view': 'full'},"
+    " 'world': {'map': ['###########', '#CBLGIUbr.#', '#@sss...I.#', '###########'],"
+    " 'legend': {'C': 'crate', 'B': 'block', 'L': 'lava', 'G': 'goal', 'I': 'hatch',"
+    " 'U': 'button', 'b': 'bucket', 'r': 'rock', 's': 'strawberry'},"
+    " 'max_steps': 30, 'end_when_empty': false},"
+    " 'agent': {'name': 'qlearn', 'steps': 1000, 'params': {'table_bits': 10}}}";
+
+static GaScenario *kinds_scenario(void)
+{
+    GaScenario *k2 = malloc(sizeof *k2);
+    ck_assert_ptr_nonnull(k2);
+    GaErr err = {0};
+    int rc = ga_test_parse(k2, "kinds.json", KINDS, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    GaWorldCfg *c = &k2->world[0];
+    c->kind[ga_test_find_kind(k2, "crate")].pushable = 1;
+    c->kind[ga_test_find_kind(k2, "block")].solid = 1;
+    c->kind[ga_test_find_kind(k2, "lava")].terminal = 1;
+    c->kind[ga_test_find_kind(k2, "goal")].terminal = 1;
+    GaKind *hatch = &c->kind[ga_test_find_kind(k2, "hatch")];
+    hatch->interrupt = 1;
+    hatch->interrupt_p = 1;
+    c->n_xrules = 1;
+    c->xrule[0] = (GaXRule){.role = GA_XR_TRIGGER,
+                            .on = GA_EV_ENTER,
+                            .objective = -1,
+                            .item = 1u << ga_test_find_kind(k2, "button"),
+                            .into = 1u << GA_KIND_NONE,
+                            .set = 2};
+    c->n_flags = 3;
+    static const char *const flags[3] = {"supervisor", "pressed", "secret"};
+    for (int f = 0; f < 3; f++) {
+        snprintf(c->flag_name[f], GA_NAME_LEN, "%s", flags[f]);
+        c->flag_at[f] = -1;
+    }
+    c->flag_p[0] = c->flag_p[2] = 1.0f;
+    c->flag_perceived = 3;
+    c->inventory = 3;
+    ck_assert_int_eq(ga_obs_spec_extra(&k2->obs, 3, 2), 0);
+    return k2;
+}
+
+static void open_kinds(GaView *v, const GaScenario *k2, int mode, GaAgent *agent)
+{
+    GaViewOpts o = {.mode = mode, .n_panes = 1, .episodes = 2, .eval_seed = EVAL_SEED, .tile = 16};
+    GaErr err;
+    int rc = ga_view_init(v, k2, agent, AGENT_SEED, &o, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ck_assert_ptr_nonnull(v->font);
+}
+
+/* Pane 0's heads-up lines, one per row of text, in buf (n bytes). */
+static const char *hud_of(const GaView *v, char *buf, size_t n)
+{
+    char text[GA_VIEW_MAX_HUD][GA_VIEW_LINE];
+    int lines = ga_view_hud_text(v, 0, text);
+    ck_assert_int_eq(lines, v->hud_lines);
+    buf[0] = 0;
+    for (int i = 0; i < lines; i++)
+        snprintf(buf + strlen(buf), n - strlen(buf), "%s\n", text[i]);
+    return buf;
+}
+
+static void keys(GaView *v, const int *k, int n)
+{
+    for (int i = 0; i < n; i++)
+        ck_assert(ga_view_key(v, k[i]));
+}
+
+START_TEST(test_state_on_heads_up)
+{
+    /* Perceived flags are on the heads-up lines, the hidden one nowhere; the inventory counts
+     * up; the button's trigger turns "pressed" on. A format 1 scenario has no such line. */
+    GaScenario *k2 = kinds_scenario();
+    GaView v;
+    char hud[2048];
+    open_kinds(&v, k2, GA_VIEW_PLAY, NULL);
+    ck_assert_int_ge(v.state_lines, 1);
+    ck_assert_int_eq(v.hud_lines, 2 + v.state_lines + k2->n_objectives);
+    hud_of(&v, hud, sizeof hud);
+    ck_assert_msg(strstr(hud, "supervisor: on") && strstr(hud, "pressed: off") &&
+                      strstr(hud, "carrying 0/3"),
+                  "%s", hud);
+    ck_assert_msg(!strstr(hud, "secret") && !strstr(hud, "interrupted"), "%s", hud);
+    static const int pick3[] = {GA_VKEY_RIGHT, ' ', GA_VKEY_RIGHT, ' ', GA_VKEY_RIGHT, ' '};
+    keys(&v, pick3, 6);
+    ck_assert_int_eq(v.pane[0].w.n_carry, 3);
+    ck_assert_msg(strstr(hud_of(&v, hud, sizeof hud), "carrying 3/3"), "%s", hud);
+    static const int press[] = {GA_VKEY_RIGHT, GA_VKEY_RIGHT, GA_VKEY_UP};
+    keys(&v, press, 3);
+    ck_assert_msg(strstr(hud_of(&v, hud, sizeof hud), "pressed: on"), "%s", hud);
+    ck_assert(!strstr(hud, "secret"));
+    ga_view_free(&v);
+    free(k2);
+
+    open_view(&v, GA_VIEW_REPLAY, DECOYS, -1, 1);
+    ck_assert_int_eq(v.state_lines, 0);
+    ck_assert_int_eq(v.hud_lines, 2 + sc->n_objectives + 1);
+    hud_of(&v, hud, sizeof hud);
+    ck_assert_msg(!strstr(hud, "carrying") && !strstr(hud, ": on") && !strstr(hud, ": off"), "%s",
+                  hud);
+    ga_view_free(&v);
+}
+END_TEST
+
+/* Whether the status line (below the panes) of frames a and b differs. */
+static int status_differs(const GaView *v, const uint8_t *a, const uint8_t *b)
+{
+    size_t row = (size_t)v->width * 4;
+    return memcmp(a + v->pane_h * row, b + v->pane_h * row,
+                  (size_t)ga_render_hud_height(1, v->hud_px) * row) != 0;
+}
+
+START_TEST(test_play_interrupted)
+{
+    /* Along the bottom row onto the hatch: interrupted. The heads-up lines and the status line
+     * say so; the arrows then take a step that is a wait (the key is kept as chosen, the world
+     * executes noop); undo re-simulates into the same interrupted frame. */
+    GaScenario *k2 = kinds_scenario();
+    GaView v;
+    char hud[2048];
+    open_kinds(&v, k2, GA_VIEW_PLAY, NULL);
+    const GaWorld *w = &v.pane[0].w;
+    for (int i = 0; i < 5; i++)
+        ga_view_key(&v, GA_VKEY_RIGHT);
+    uint8_t *five = frame_of(&v);
+    ga_view_key(&v, GA_VKEY_RIGHT);
+    uint8_t *six = frame_of(&v);
+    ck_assert(!w->interrupted);
+    ga_view_key(&v, GA_VKEY_RIGHT);
+    ck_assert_int_eq(w->x, 8);
+    ck_assert(w->interrupted);
+    uint8_t *seven = frame_of(&v);
+    ck_assert(!status_differs(&v, five, six));
+    ck_assert(status_differs(&v, six, seven));
+    ck_assert_msg(strstr(hud_of(&v, hud, sizeof hud), "interrupted"), "%s", hud);
+    ga_view_key(&v, GA_VKEY_LEFT);
+    ck_assert_int_eq(w->t, 8);
+    ck_assert_int_eq(w->x, 8);
+    ck_assert_int_eq(w->action, GA_NOOP);
+    ck_assert_int_eq(v.pane[0].act[7], GA_LEFT);
+    ck_assert(ga_view_key(&v, 'u'));
+    ck_assert_int_eq(w->t, 7);
+    ck_assert(w->interrupted);
+    uint8_t *again = frame_of(&v);
+    ck_assert(same_frame(&v, seven, again));
+    free(five);
+    free(six);
+    free(seven);
+    free(again);
+    ga_view_free(&v);
+    free(k2);
+}
+END_TEST
+
+START_TEST(test_play_reaches_lava)
+{
+    /* Up from below the lava: the episode ends there, and the heads-up lines say on what. */
+    GaScenario *k2 = kinds_scenario();
+    GaView v;
+    char hud[2048];
+    open_kinds(&v, k2, GA_VIEW_PLAY, NULL);
+    ck_assert(!strstr(hud_of(&v, hud, sizeof hud), "reached"));
+    static const int walk[] = {GA_VKEY_RIGHT, GA_VKEY_RIGHT, GA_VKEY_UP};
+    keys(&v, walk, 3);
+    ck_assert(v.pane[0].w.terminated);
+    ck_assert_msg(strstr(hud_of(&v, hud, sizeof hud), "reached lava"), "%s", hud);
+    ga_view_free(&v);
+    free(k2);
+}
+END_TEST
+
+START_TEST(test_replay_format2)
+{
+    /* An (untrained) agent replayed on the world: each episode is the one simulated without
+     * the view, observation flag bytes included; every frame keeps to the palette (so GIFs are
+     * exact), and pictures of both episodes are written. */
+    GaScenario *k2 = kinds_scenario();
+    GaAgent fresh;
+    GaErr err;
+    ck_assert_int_eq(ga_agent_init(&fresh, k2->agent, k2->param, k2->n_params, "test", k2->obs.size,
+                                   1000, 1, &err),
+                     GA_OK);
+    GaView v;
+    open_kinds(&v, k2, GA_VIEW_REPLAY, &fresh);
+    uint8_t pal[64][4];
+    int n_pal = ga_render_palette(pal);
+    for (int64_t e = 0; e < 2; e++) {
+        ga_view_set_episode(&v, e);
+        do {
+            uint8_t *f = frame_of(&v);
+            int stray = 0;
+            for (int i = 0; i < v.width * v.height; i++) {
+                int k = 0;
+                while (k < n_pal && memcmp(pal[k], f + 4 * i, 4) != 0)
+                    k++;
+                stray += k == n_pal;
+            }
+            ck_assert_int_eq(stray, 0);
+            free(f);
+        } while (ga_view_step(&v));
+        const GaWorldCfg *c = &k2->world[0];
+        uint64_t s = ga_eval_episode_seed(EVAL_SEED, 0, e);
+        GaRng rng = ga_rng_make(ga_rng_derive(s, GA_DOMAIN_AGENT, AGENT_SEED));
+        uint8_t obs[GA_MAX_W * GA_MAX_H + GA_MAX_CARRY + 3 + GA_MAX_FLAGS];
+        GaWorld w;
+        ga_env_reset(&w, c, s);
+        while (!over(&w)) {
+            ga_obs_write(&w, c, &k2->obs, obs);
+            ga_world_step(&w, c, ga_agent_act(&fresh, obs, 0, &rng));
+        }
+        assert_same_world(&v.pane[0].w, &w);
+        ck_assert_int_eq(v.pane[0].w.interrupted, w.interrupted);
+        ck_assert_int_eq(v.pane[0].w.flags, w.flags);
+    }
+    char gif[256];
+    ga_test_tmp_path(gif, sizeof gif, "kinds.gif");
+    int frames, cut;
+    ck_assert_int_eq(ga_view_pictures(&v, NULL, gif, 10, &frames, &cut, &err), GA_OK);
+    ck_assert_int_gt(frames, 2);
+    ck_assert(!cut);
+    ga_view_free(&v);
+    ga_agent_free(&fresh);
+    free(k2);
+}
+END_TEST
+
 /* ---- the window, under SDL's dummy video driver ---- */
 
 static void push_key(SDL_Keycode k)
@@ -937,6 +1183,10 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_help_overlay);
     tcase_add_test(tc, test_help_lists_what_works);
     tcase_add_test(tc, test_bad_options);
+    tcase_add_test(tc, test_state_on_heads_up);
+    tcase_add_test(tc, test_play_interrupted);
+    tcase_add_test(tc, test_play_reaches_lava);
+    tcase_add_test(tc, test_replay_format2);
     tcase_add_test(tc, test_window_driven_by_keys);
     tcase_add_test(tc, test_window_quits);
     tcase_add_test(tc, test_window_screenshot);

@@ -18,9 +18,11 @@ static const char ABOUT[] =
     "Play a world of the scenario yourself, before training anything: the arrows move (and\n"
     "turn), space picks up what is here or ahead, d drops (into a container here or ahead),\n"
     ". waits, u undoes a step. The heads-up lines show the return under every objective and\n"
-    "the label your episode would get; each finished episode is printed here too. n and p\n"
-    "change the layout, tab the world, h shows every key, q quits. The layouts are those of\n"
-    "evaluation with the same --eval-seed, so you meet the episodes an agent is measured on.\n";
+    "the label your episode would get (in a format 2 scenario also the flags the agent\n"
+    "perceives, what you carry and whether you were interrupted: then every key only waits);\n"
+    "each finished episode is printed here too. n and p change the layout, tab the world,\n"
+    "h shows every key, q quits. The layouts are those of evaluation with the same\n"
+    "--eval-seed, so you meet the episodes an agent is measured on.\n";
 
 /* One line per finished episode: world, layout, steps, every return, the label; and the
  * episode kept for --record. */

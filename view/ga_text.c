@@ -1,4 +1,4 @@
-/* view/ga_text.c: FreeType behind a three-function interface. */
+/* view/ga_text.c: FreeType behind a four-function interface. */
 #include "ga_text.h"
 
 #include <ft2build.h>
@@ -67,4 +67,13 @@ int ga_font_draw(GaFont *f, const char *text, int x, int y, const uint8_t *rgb, 
         pen += (int)(g->advance.x >> 6);
     }
     return pen - x;
+}
+
+int ga_font_width(GaFont *f, const char *text)
+{
+    int pen = 0;
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+        if (!FT_Load_Char(f->face, *c, FT_LOAD_DEFAULT | FT_LOAD_TARGET_MONO))
+            pen += (int)(f->face->glyph->advance.x >> 6);
+    return pen;
 }

@@ -21,4 +21,7 @@ void ga_font_close(GaFont *f);
 int ga_font_draw(GaFont *f, const char *text, int x, int y, const uint8_t *rgb, uint8_t *rgba,
                  int w, int h, int stride);
 
+/* The advance of text in pixels, as ga_font_draw would move: for fitting words to a line. */
+int ga_font_width(GaFont *f, const char *text);
+
 #endif

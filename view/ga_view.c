@@ -14,6 +14,10 @@
 #include "ga_eval.h"
 #include "ga_report.h"
 
+/* Bytes of the largest observation: the full 32 x 32 grid, a full inventory, facing, x, y and
+ * every flag perceived. */
+#define MAX_OBS (GA_MAX_W * GA_MAX_H + GA_MAX_CARRY + 3 + GA_MAX_FLAGS)
+
 enum {
     CMD_PAUSE,
     CMD_STEP,
@@ -115,7 +119,7 @@ static void pane_step(GaView *v, GaViewPane *p, int a, int live)
     if (v->o.traj) {
         a = v->o.traj[v->episode].actions[p->w.t];
     } else if (v->ag) {
-        uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+        uint8_t obs[MAX_OBS];
         ga_obs_write(&p->w, c, &v->sc->obs, obs);
         a = ga_agent_act(v->ag, obs, 0, &p->rng);
     }
@@ -174,6 +178,67 @@ void ga_view_set_episode(GaView *v, int64_t e)
     ga_view_seek(v, 0);
 }
 
+/* ---- the format 2 state on the heads-up lines ---- */
+
+enum { MAX_WORDS = 3 + GA_MAX_FLAGS, WORD = 48 };
+
+/* The words that say a pane's format 2 state, into words: "interrupted", each perceived flag
+ * as "name: on" or "name: off" (hidden flags never: the person sees what the agent sees),
+ * "carrying k/n" in a world whose inventory holds more than one item, "reached K" once the
+ * episode ended on a terminal kind. With w NULL, the longest wording any episode of world c
+ * can have (for sizing the lines). Returns the count. */
+static int state_words(const GaWorldCfg *c, const GaWorld *w, char (*words)[WORD])
+{
+    int n = 0, any_interrupt = 0, longest = -1;
+    for (int k = 0; k < c->n_kinds; k++) {
+        any_interrupt |= c->kind[k].interrupt;
+        if (c->kind[k].terminal &&
+            (longest < 0 || strlen(c->kind[k].name) > strlen(c->kind[longest].name)))
+            longest = k;
+    }
+    if (w ? w->interrupted : any_interrupt)
+        snprintf(words[n++], WORD, "interrupted");
+    for (int f = 0; f < c->n_flags; f++)
+        if (c->flag_perceived >> f & 1u)
+            snprintf(words[n++], WORD, "%s: %s", c->flag_name[f],
+                     w && (w->flags >> f & 1u) ? "on" : "off");
+    if (c->inventory > 1)
+        snprintf(words[n++], WORD, "carrying %d/%d", w ? w->n_carry : c->inventory, c->inventory);
+    int reached = w ? w->reached : longest;
+    if (reached >= 0)
+        snprintf(words[n++], WORD, "reached %s", c->kind[reached].name);
+    return n;
+}
+
+/* Pixels of text on a heads-up line (7 a character without a font, as DejaVu's at 11 px). */
+static int text_width(const GaView *v, const char *text)
+{
+    return v->font ? ga_font_width(v->font, text) : 7 * (int)strlen(text);
+}
+
+/* Words into lines as wide as a pane, two spaces apart; the last line takes what is left (and
+ * is clipped when drawn). Returns the lines used. */
+static int wrap(const GaView *v, char (*words)[WORD], int n, char (*lines)[GA_VIEW_LINE], int max)
+{
+    int k = 0, room = v->pane_w - 8;
+    lines[0][0] = 0;
+    for (int i = 0; i < n; i++) {
+        char *line = lines[k];
+        size_t len = strlen(line);
+        if (len && k + 1 < max) {
+            char joined[GA_VIEW_LINE];
+            snprintf(joined, sizeof joined, "%s  %s", line, words[i]);
+            if (text_width(v, joined) > room) {
+                line = lines[++k];
+                line[0] = 0;
+                len = 0;
+            }
+        }
+        snprintf(line + len, GA_VIEW_LINE - len, "%s%s", len ? "  " : "", words[i]);
+    }
+    return k + 1;
+}
+
 int ga_view_init(GaView *v, const GaScenario *sc, GaAgent *ag, uint64_t agent_seed,
                  const GaViewOpts *o, GaErr *err)
 {
@@ -218,17 +283,24 @@ int ga_view_init(GaView *v, const GaScenario *sc, GaAgent *ag, uint64_t agent_se
         ga_view_free(v);
         return ga_err_set(err, GA_EINVAL, "viewer: tile of %d pixels is out of range", o->tile);
     }
-    /* Heads-up lines per pane: world and episode, one per objective, the label, and in replay
-     * the agent's values where it stands. A status line spans the frame below the panes. */
+    /* Heads-up lines per pane: world and episode, the format 2 state (as many lines as its
+     * longest wording needs in any world), one per objective, the label, and in replay the
+     * agent's values where it stands. A status line spans the frame below the panes. */
     v->hud_px = 11;
-    v->hud_lines = 2 + sc->n_objectives + (ag && (!o->still || o->values) ? 1 : 0);
     if (ga_font_open(&v->font, o->font ? o->font : GA_FONT_DEFAULT, v->hud_px, err)) {
         v->font = NULL;
         err->code = 0; /* a warning for the caller to show, not a failure */
     }
-    int text_h = v->font ? ga_render_hud_height(v->hud_lines, v->hud_px) : 0;
     int min_w = v->font ? 300 : 0; /* room for the heads-up lines */
     v->pane_w = v->cell.width > min_w ? v->cell.width : min_w;
+    for (int k = 0; k < sc->n_worlds; k++) {
+        char words[MAX_WORDS][WORD], lines[GA_VIEW_MAX_STATE][GA_VIEW_LINE];
+        int n = state_words(&sc->world[k], NULL, words);
+        int m = n ? wrap(v, words, n, lines, GA_VIEW_MAX_STATE) : 0;
+        v->state_lines = m > v->state_lines ? m : v->state_lines;
+    }
+    v->hud_lines = 2 + v->state_lines + sc->n_objectives + (ag && (!o->still || o->values) ? 1 : 0);
+    int text_h = v->font ? ga_render_hud_height(v->hud_lines, v->hud_px) : 0;
     v->pane_h = v->cell.height + text_h;
     v->width = o->n_panes * v->pane_w + (o->n_panes - 1) * 4;
     v->height = v->pane_h + (v->font && !o->still ? ga_render_hud_height(1, v->hud_px) : 0);
@@ -409,7 +481,7 @@ static void draw_values(const GaView *v, const GaViewPane *p, uint8_t *rgba, int
     float lo = 0, hi = 0;
     int any = 0;
     GaWorld probe = p->w;
-    uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+    uint8_t obs[MAX_OBS];
     for (int y = 0; y < c->h; y++)
         for (int x = 0; x < c->w; x++) {
             int cell = y * GA_MAX_W + x;
@@ -451,43 +523,50 @@ static void draw_values(const GaView *v, const GaViewPane *p, uint8_t *rgba, int
         }
 }
 
-/* The pane's heads-up lines, written into text[] (lines of 96 bytes). */
-static int hud_text(const GaView *v, const GaViewPane *p, char (*text)[96])
+int ga_view_hud_text(const GaView *v, int i, char (*text)[GA_VIEW_LINE])
 {
     const GaScenario *sc = v->sc;
+    const GaViewPane *p = &v->pane[i];
     const GaWorldCfg *c = &sc->world[p->world];
     const char *names[GA_MAX_OBJECTIVES];
     ga_report_objective_names(sc, names);
     int n = 0;
-    snprintf(text[n++], 96, "%s  episode %lld/%lld  step %d/%d%s", c->name,
+    snprintf(text[n++], GA_VIEW_LINE, "%s  episode %lld/%lld  step %d/%d%s", c->name,
              (long long)v->episode + 1, (long long)v->o.episodes, p->w.t, c->max_steps,
              p->w.terminated  ? "  done"
              : p->w.truncated ? "  time"
                               : "");
+    if (v->state_lines) {
+        char words[MAX_WORDS][WORD];
+        int m = wrap(v, words, state_words(c, &p->w, words), text + n, v->state_lines);
+        while (m < v->state_lines)
+            text[n + m++][0] = 0;
+        n += m;
+    }
     for (int o = 0; o < sc->n_objectives; o++)
-        snprintf(text[n++], 96, "%s %.2f%s", names[o], (double)p->w.ret[o],
+        snprintf(text[n++], GA_VIEW_LINE, "%s %.2f%s", names[o], (double)p->w.ret[o],
                  o == c->intended_obj ? "  (intended)"
                  : o == c->train_obj  ? "  (trained on)"
                                       : "");
     int proxy, label = ga_track_label(&p->track, &p->w, c, &proxy);
     char slot[64];
     ga_label_slot_name(ga_label_slot(label, proxy), names, slot, sizeof slot);
-    snprintf(text[n++], 96, "label%s: %s", pane_over(v, p) ? "" : " so far", slot);
+    snprintf(text[n++], GA_VIEW_LINE, "label%s: %s", pane_over(v, p) ? "" : " so far", slot);
     if (n < v->hud_lines) {
         text[n][0] = 0;
         if (v->values) {
             static const char *const SHORT[GA_NUM_ACTIONS] = {"^", ">", "v", "<", "pk", "dr", "wt"};
-            uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+            uint8_t obs[MAX_OBS];
             float q[GA_NUM_ACTIONS];
             ga_obs_write(&p->w, c, &sc->obs, obs);
             ga_agent_values(v->ag, obs, q);
-            int len = snprintf(text[n], 96, "Q");
-            for (int a = 0; a < GA_NUM_ACTIONS && len < 96; a++) {
+            int len = snprintf(text[n], GA_VIEW_LINE, "Q");
+            for (int a = 0; a < GA_NUM_ACTIONS && len < GA_VIEW_LINE; a++) {
                 /* ".27" for 0.27 and "-.5" for -0.50: seven values fit a pane's width */
                 char num[32];
                 int neg = q[a] < 0;
                 snprintf(num, sizeof num, "%.2f", (double)(neg ? -q[a] : q[a]));
-                len += snprintf(text[n] + len, 96 - (size_t)len, " %s%s%s", SHORT[a],
+                len += snprintf(text[n] + len, GA_VIEW_LINE - (size_t)len, " %s%s%s", SHORT[a],
                                 neg ? "-" : "", num[0] == '0' ? num + 1 : num);
             }
         }
@@ -535,9 +614,9 @@ void ga_view_draw(const GaView *v, uint8_t *rgba)
             draw_values(v, p, rgba, v->width, gx);
         if (!v->font)
             continue;
-        char text[4 + GA_MAX_OBJECTIVES][96];
-        const char *lines[4 + GA_MAX_OBJECTIVES];
-        int n = hud_text(v, p, text);
+        char text[GA_VIEW_MAX_HUD][GA_VIEW_LINE];
+        const char *lines[GA_VIEW_MAX_HUD];
+        int n = ga_view_hud_text(v, i, text);
         for (int k = 0; k < n; k++)
             lines[k] = text[k];
         ga_render_hud(v->font, v->hud_px, lines, n, v->cell.height, rgba + (size_t)x0 * 4,
@@ -548,9 +627,10 @@ void ga_view_draw(const GaView *v, uint8_t *rgba)
     char status[160];
     if (v->o.mode == GA_VIEW_PLAY)
         snprintf(status, sizeof status, "%s  h: help",
-                 v->status[0]  ? v->status
-                 : all_over(v) ? "over: n next, r again, u undo"
-                               : "play");
+                 v->status[0]               ? v->status
+                 : all_over(v)              ? "over: n next, r again, u undo"
+                 : v->pane[0].w.interrupted ? "interrupted: every key is a wait now"
+                                            : "play");
     else
         snprintf(status, sizeof status, "%s  %d steps/s  %s  h: help",
                  v->paused ? "paused" : "running", SPEEDS[v->speed], v->status);

@@ -30,6 +30,9 @@ enum { GA_VKEY_LEFT = 0x100, GA_VKEY_RIGHT, GA_VKEY_UP, GA_VKEY_DOWN };
     }
 #define GA_VIEW_N_SPEEDS 8
 #define GA_VIEW_HOLD_MS 1000 /* how long the last frame of an episode stays before the next */
+#define GA_VIEW_LINE 96      /* bytes of one heads-up line */
+#define GA_VIEW_MAX_STATE 6  /* heads-up lines of format 2 state at most (see ga_view_hud_text) */
+#define GA_VIEW_MAX_HUD (4 + GA_MAX_OBJECTIVES + GA_VIEW_MAX_STATE) /* heads-up lines at most */
 
 typedef struct {
     int world;
@@ -76,6 +79,7 @@ struct GaView {
     int acc_ms, hold_ms; /* time toward the next step; time shown on an episode's end */
     GaFont *font;
     int hud_px, hud_lines;
+    int state_lines;     /* of hud_lines, those of format 2 state; 0 for a format 1 scenario */
     GaRenderLayout cell; /* tile size; width and height of the largest world */
     int pane_w, pane_h;  /* one pane: grid area plus its heads-up lines */
     int width, height;   /* the whole frame */
@@ -101,6 +105,16 @@ void ga_view_tick(GaView *v, int ms);
 
 /* The left edge, in frame pixels, of pane i's grid (grids are centred in their pane). */
 int ga_view_grid_x(const GaView *v, int i);
+
+/* Pane i's heads-up lines as text, v->hud_lines of them into text: the world, episode and step
+ * (and how it ended); in a scenario with format 2 state, v->state_lines lines of it: whether
+ * the agent is interrupted, each perceived flag ("supervisor: on"; hidden flags never), the
+ * items carried in a world whose inventory holds more than one ("carrying 2/4") and the
+ * terminal kind the episode ended on ("reached lava"), as many as fit each line (a world with
+ * none of these has an empty one); a line per objective's return;
+ * the label; in replay the agent's values where it stands (blank when the overlay is off).
+ * Returns the count. */
+int ga_view_hud_text(const GaView *v, int i, char (*text)[GA_VIEW_LINE]);
 
 /* Draws the frame: v->height rows of v->width RGBA pixels. */
 void ga_view_draw(const GaView *v, uint8_t *rgba);
