@@ -12,7 +12,6 @@
 #include "ga_obs.h"
 #include "ga_pool.h"
 
-#define MAX_OBS (GA_MAX_W * GA_MAX_H + 4)
 #define RECENT 100
 
 /* The world of training episode ep: with probability o->diversity the scenario's diversity
@@ -34,7 +33,7 @@ int64_t ga_train_run(const GaTrainOpts *o)
     const GaObsSpec *spec = &sc->obs;
     GaAgent *ag = o->agent;
     GaWorld w;
-    uint8_t buf[2][MAX_OBS];
+    uint8_t buf[2][GA_OBS_MAX];
     uint8_t *obs = buf[0], *next = buf[1];
     float recent[RECENT]; /* (episode mod RECENT) training-objective returns */
     double recent_sum = 0;

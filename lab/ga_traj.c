@@ -388,7 +388,7 @@ int ga_traj_check(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const 
     const GaWorldCfg *c = &sc->world[wi];
     GaWorld w;
     GaTrack track;
-    uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+    uint8_t obs[GA_OBS_MAX];
     GaRng rng = ga_rng_make(ga_rng_derive(e->seed, GA_DOMAIN_AGENT, agent_seed));
     ga_env_reset(&w, c, e->seed);
     ga_track_reset(&track);

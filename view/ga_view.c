@@ -115,7 +115,7 @@ static void pane_step(GaView *v, GaViewPane *p, int a, int live)
     if (v->o.traj) {
         a = v->o.traj[v->episode].actions[p->w.t];
     } else if (v->ag) {
-        uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+        uint8_t obs[GA_OBS_MAX];
         ga_obs_write(&p->w, c, &v->sc->obs, obs);
         a = ga_agent_act(v->ag, obs, 0, &p->rng);
     }
@@ -409,7 +409,7 @@ static void draw_values(const GaView *v, const GaViewPane *p, uint8_t *rgba, int
     float lo = 0, hi = 0;
     int any = 0;
     GaWorld probe = p->w;
-    uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+    uint8_t obs[GA_OBS_MAX];
     for (int y = 0; y < c->h; y++)
         for (int x = 0; x < c->w; x++) {
             int cell = y * GA_MAX_W + x;
@@ -477,7 +477,7 @@ static int hud_text(const GaView *v, const GaViewPane *p, char (*text)[96])
         text[n][0] = 0;
         if (v->values) {
             static const char *const SHORT[GA_NUM_ACTIONS] = {"^", ">", "v", "<", "pk", "dr", "wt"};
-            uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+            uint8_t obs[GA_OBS_MAX];
             float q[GA_NUM_ACTIONS];
             ga_obs_write(&p->w, c, &sc->obs, obs);
             ga_agent_values(v->ag, obs, q);
