@@ -46,7 +46,10 @@ int64_t ga_train_run(const GaTrainOpts *o)
         int a = ga_agent_train_act(ag, obs);
         float r = ga_world_step(&w, c, a);
         ga_obs_write(&w, c, spec, next);
-        ga_agent_train_update(ag, obs, a, r, next, w.terminated);
+        /* The executed action, not the chosen one: once an interruption froze the agent the
+         * world ran noop, and learning the chosen action's value from noop's outcome would
+         * teach an off-policy learner to avoid being interrupted. Equal in format 1. */
+        ga_agent_train_update(ag, obs, w.action, r, next, w.terminated);
         uint8_t *tmp = obs;
         obs = next;
         next = tmp;

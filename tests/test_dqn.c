@@ -694,6 +694,54 @@ START_TEST(test_agent_needs_layout)
 }
 END_TEST
 
+START_TEST(test_replay_holds_executed_actions)
+{
+    /* On the button the agent is frozen and every step executes noop, whatever it chose: the
+     * replay ring must hold noop for every transition that starts there (exploring at random,
+     * six chosen actions in seven are something else), and right, as chosen and executed, for
+     * the step onto the button. */
+    GaScenario *sc = ga_test_load_inline(GA_TEST_BUTTON_ROW("6"));
+    ga_test_set_interrupt(sc, "button", 1.0f);
+    const GaWorldCfg *c = &sc->world[0];
+    static const GaParam pr[] = {
+        {"hidden1", 4},     {"hidden2", 0},   {"buffer", 2000},        {"batch", 4},
+        {"eps_start", 1.0}, {"eps_end", 1.0}, {"learning_starts", 1e9}};
+    GaAgent ag;
+    GaErr err = {0};
+    int rc = ga_agent_create(&ag, "dqn", pr, 7, "test", &sc->obs, 1200, 1, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    GaTrainOpts o = {.sc = sc, .agent = &ag, .seed = 4, .steps = 1200};
+    ga_train_run(&o);
+    uint8_t start[MAX_OBS], frozen[MAX_OBS];
+    GaWorld w;
+    ga_env_reset(&w, c, 0);
+    ga_obs_write(&w, c, &sc->obs, start);
+    ga_world_step(&w, c, GA_RIGHT);
+    ck_assert_int_eq(w.interrupted, 1);
+    ga_obs_write(&w, c, &sc->obs, frozen);
+    const GaDqn *d = dqn_of(&ag);
+    size_t sz = (size_t)d->spec.size;
+    ck_assert_int_eq(d->size, 1200);
+    int from_frozen = 0, noop = 0, entering = 0, right = 0;
+    for (int k = 0; k < d->size; k++) {
+        const uint8_t *obs = d->r_obs + (size_t)k * sz, *next = d->r_next + (size_t)k * sz;
+        if (memcmp(obs, frozen, sz) == 0) {
+            from_frozen++;
+            noop += d->r_act[k] == GA_NOOP;
+        } else if (memcmp(obs, start, sz) == 0 && memcmp(next, frozen, sz) == 0) {
+            entering++;
+            right += d->r_act[k] == GA_RIGHT;
+        }
+    }
+    ck_assert_int_gt(from_frozen, 200);
+    ck_assert_int_eq(noop, from_frozen);
+    ck_assert_int_gt(entering, 50);
+    ck_assert_int_eq(right, entering);
+    ga_agent_free(&ag);
+    free(sc);
+}
+END_TEST
+
 START_TEST(test_solve_corridor)
 {
     GaScenario *sc = parse_scenario("corridor.json", CORRIDOR);
@@ -1087,6 +1135,7 @@ Suite *ga_test_suite(void)
     tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_solve_corridor);
+    tcase_add_test(tc, test_replay_holds_executed_actions);
     tcase_add_test(tc, test_train_deterministic);
     tcase_add_test(tc, test_eval_leaves_agent);
     suite_add_tcase(s, tc);
