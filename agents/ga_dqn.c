@@ -13,21 +13,30 @@
 #include "ga_schedule.h"
 
 /* Active features of obs as ga_obs_active lists them (tests check the two agree), through the
- * per-code table: no decoding of codes in the loop that runs for every sampled transition. */
+ * per-code table: no decoding of codes in the loop that runs for every sampled transition.
+ * The cells and the carried items share the cell layout; then facing, x and y in full view,
+ * and one feature per perceived flag that is set (format 2). */
 static int features(const GaDqn *d, const uint8_t *obs, int32_t *idx)
 {
     const GaObsSpec *s = &d->spec;
-    int cells = s->vw * s->vh, n = 0;
-    for (int i = 0; i <= cells; i++) {
+    int codes = s->vw * s->vh + s->n_carry, n = 0;
+    for (int i = 0; i < codes; i++) {
         int c = obs[i], base = i * GA_OBS_CELL_FEATURES;
         for (int k = 0; k < d->code_n[c]; k++)
             idx[n++] = base + d->code_idx[c][k];
     }
-    int tail = (cells + 1) * GA_OBS_CELL_FEATURES;
-    idx[n++] = tail + (obs[cells + 1] & 3);
+    int tail = codes * GA_OBS_CELL_FEATURES;
+    idx[n++] = tail + (obs[codes] & 3);
     if (s->full) {
-        idx[n++] = tail + 4 + obs[cells + 2];
-        idx[n++] = tail + 4 + s->vw + obs[cells + 3];
+        idx[n++] = tail + 4 + obs[codes + 1];
+        idx[n++] = tail + 4 + s->vw + obs[codes + 2];
+    }
+    if (s->n_flags) {
+        int flags = tail + 4 + (s->full ? s->vw + s->vh : 0);
+        const uint8_t *fb = obs + codes + 1 + (s->full ? 2 : 0);
+        for (int f = 0; f < s->n_flags; f++)
+            if (fb[f])
+                idx[n++] = flags + f;
     }
     return n;
 }
@@ -151,7 +160,7 @@ double ga_dqn_epsilon(const GaDqn *d)
 
 /* Largest observation and activation row one sample can need (checked in ga_dqn_init's
  * shapes: widths <= GA_MLP_MAX_WIDTH, layers <= GA_MLP_MAX_LAYERS). */
-#define MAX_ACTIVE ((GA_MAX_W * GA_MAX_H + 1) * 4 + 3)
+#define MAX_ACTIVE ((GA_MAX_W * GA_MAX_H + GA_MAX_CARRY) * 4 + 3 + GA_MAX_FLAGS)
 #define MAX_ACT (GA_MLP_MAX_LAYERS * GA_MLP_MAX_WIDTH)
 
 void ga_dqn_values(const GaDqn *d, const uint8_t *obs, float *q)

@@ -30,8 +30,10 @@ static const GaDqn *dqn_of(const GaAgent *ag)
     return d;
 }
 
-#define MAX_OBS (GA_MAX_W * GA_MAX_H + 4)
-#define MAX_FEAT ((GA_MAX_W * GA_MAX_H + 1) * GA_OBS_CELL_FEATURES + 4 + GA_MAX_W + GA_MAX_H)
+#define MAX_OBS GA_OBS_MAX
+#define MAX_FEAT                                                                                   \
+    ((GA_MAX_W * GA_MAX_H + GA_MAX_CARRY) * GA_OBS_CELL_FEATURES + 4 + GA_MAX_W + GA_MAX_H +       \
+     GA_MAX_FLAGS)
 
 /* ---- fixtures and helpers -------------------------------------------------------------- */
 
@@ -59,7 +61,7 @@ static GaScenario *parse_scenario(const char *name, const char *text)
 }
 
 /* A random but valid observation: every cell floor, wall or any object appearance, any
- * carried appearance, any facing, and in full mode any position inside the grid. */
+ * carried appearances, any facing, in full mode any position inside the grid, and any flags. */
 static uint8_t random_code(GaRng *r)
 {
     uint32_t k = ga_rng_below(r, 8);
@@ -73,14 +75,16 @@ static uint8_t random_code(GaRng *r)
 
 static void random_obs(const GaObsSpec *s, GaRng *r, uint8_t *obs)
 {
-    int cells = s->vw * s->vh;
-    for (int i = 0; i <= cells; i++)
+    int codes = s->vw * s->vh + s->n_carry;
+    for (int i = 0; i < codes; i++)
         obs[i] = random_code(r);
-    obs[cells + 1] = (uint8_t)ga_rng_below(r, 4);
+    obs[codes] = (uint8_t)ga_rng_below(r, 4);
     if (s->full) {
-        obs[cells + 2] = (uint8_t)ga_rng_below(r, (uint32_t)s->vw);
-        obs[cells + 3] = (uint8_t)ga_rng_below(r, (uint32_t)s->vh);
+        obs[codes + 1] = (uint8_t)ga_rng_below(r, (uint32_t)s->vw);
+        obs[codes + 2] = (uint8_t)ga_rng_below(r, (uint32_t)s->vh);
     }
+    for (int f = 0; f < s->n_flags; f++)
+        obs[codes + 1 + (s->full ? 2 : 0) + f] = (uint8_t)ga_rng_below(r, 2);
 }
 
 /* Number of ways ga_obs_active disagrees with ga_obs_features on obs (0 when they agree):
@@ -226,15 +230,28 @@ END_TEST
 START_TEST(test_active_matches_features_random)
 {
     /* Every appearance code, in windows and whole grids of several sizes (1x1 up to the
-     * largest of each). */
-    static const int specs[][3] = {{0, 1, 1}, {0, 3, 3}, {0, 7, 5},  {0, 17, 17},
-                                   {1, 1, 1}, {1, 5, 3}, {1, 32, 7}, {1, GA_MAX_W, GA_MAX_H}};
+     * largest of each), with one carry byte and no flags (format 1) or an inventory and
+     * perceived flags (format 2, up to the largest of both). */
+    static const int specs[][5] = {{0, 1, 1, 1, 0},
+                                   {0, 3, 3, 1, 0},
+                                   {0, 7, 5, 1, 0},
+                                   {0, 17, 17, 1, 0},
+                                   {1, 1, 1, 1, 0},
+                                   {1, 5, 3, 1, 0},
+                                   {1, 32, 7, 1, 0},
+                                   {1, GA_MAX_W, GA_MAX_H, 1, 0},
+                                   {0, 5, 5, 3, 2},
+                                   {1, 7, 4, 2, 1},
+                                   {0, 17, 17, GA_MAX_CARRY, GA_MAX_FLAGS},
+                                   {1, GA_MAX_W, GA_MAX_H, GA_MAX_CARRY, GA_MAX_FLAGS}};
     static uint8_t obs[MAX_OBS];
     GaRng r = ga_rng_make(5);
     int bad = 0, over = 0;
     for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
         GaObsSpec s;
         ck_assert_int_eq(ga_obs_spec_init(&s, specs[k][0], specs[k][1], specs[k][2]), 0);
+        ck_assert_int_eq(ga_obs_spec_extra(&s, specs[k][3], specs[k][4]), 0);
+        ck_assert_int_le(s.size, MAX_OBS);
         ck_assert_int_le(ga_obs_max_active(&s), ga_obs_feature_size(&s));
         int reps = s.vw * s.vh > 100 ? 20 : 300;
         for (int i = 0; i < reps; i++) {
@@ -242,10 +259,13 @@ START_TEST(test_active_matches_features_random)
             int n;
             bad += active_mismatch(&s, obs, &n);
         }
-        /* The worst case: every cell and the hands hold a coloured, shiny, shaped object. */
-        int cells = s.vw * s.vh;
-        for (int i = 0; i <= cells; i++)
+        /* The worst case: every cell and the hands hold a coloured, shiny, shaped object, and
+         * every flag is set. */
+        int codes = s.vw * s.vh + s.n_carry;
+        for (int i = 0; i < codes; i++)
             obs[i] = ga_look_code(GA_NUM_COLORS - 1, 1, GA_NUM_SHAPES - 1);
+        for (int f = 0; f < s.n_flags; f++)
+            obs[codes + 1 + (s.full ? 2 : 0) + f] = 1;
         int n;
         bad += active_mismatch(&s, obs, &n);
         over += n != ga_obs_max_active(&s);
@@ -259,12 +279,14 @@ START_TEST(test_values_match_forward)
 {
     /* ga_dqn_values goes through a per-code table, not ga_obs_active: the two must give the
      * network the same input, i.e. the same Q-values to the bit. */
-    static const int specs[][3] = {{0, 7, 7}, {1, 9, 4}, {0, 1, 1}};
+    static const int specs[][5] = {
+        {0, 7, 7, 1, 0}, {1, 9, 4, 1, 0}, {0, 1, 1, 1, 0}, {0, 5, 5, 3, 2}, {1, 6, 4, 8, 16}};
     static uint8_t obs[MAX_OBS];
     int bad = 0;
     for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
         GaObsSpec s;
         ck_assert_int_eq(ga_obs_spec_init(&s, specs[k][0], specs[k][1], specs[k][2]), 0);
+        ck_assert_int_eq(ga_obs_spec_extra(&s, specs[k][3], specs[k][4]), 0);
         GaDqnParams p = small_params();
         p.hidden[0] = 40;
         p.hidden[1] = 9;
