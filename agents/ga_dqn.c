@@ -343,14 +343,19 @@ static void values(const void *state, const uint8_t *obs, float *q)
 
 /* Payload: steps (u64); the layout the network reads: full, vw, vh (u32 each); the number of
  * network parameters (u64) and the online weights. The target network, replay ring and
- * optimiser state are training state and are not kept. */
+ * optimiser state are training state and are not kept. The `full` word also holds a format 2
+ * layout: n_carry - 1 in bits 8-15, n_flags in bits 16-23. Both are 0 in format 1, so those
+ * files keep their bytes, and an older gridalign refuses a format 2 agent as a bad layout
+ * instead of feeding its network the wrong inputs. */
 static void save(const void *state, GaPayloadOut *o)
 {
     const GaDqn *d = state;
+    const GaObsSpec *s = &d->spec;
     ga_payload_put_u64(o, (uint64_t)d->steps);
-    ga_payload_put_u32(o, (uint32_t)d->spec.full);
-    ga_payload_put_u32(o, (uint32_t)d->spec.vw);
-    ga_payload_put_u32(o, (uint32_t)d->spec.vh);
+    ga_payload_put_u32(o, (uint32_t)s->full | (uint32_t)(s->n_carry - 1) << 8 |
+                              (uint32_t)s->n_flags << 16);
+    ga_payload_put_u32(o, (uint32_t)s->vw);
+    ga_payload_put_u32(o, (uint32_t)s->vh);
     ga_payload_put_u64(o, d->net.n_params);
     ga_payload_put(o, d->params, d->net.n_params * sizeof(float));
 }
@@ -358,10 +363,13 @@ static void save(const void *state, GaPayloadOut *o)
 static int load(GaPayloadIn *in)
 {
     int64_t steps = (int64_t)ga_payload_get_u64(in);
-    int full = (int)ga_payload_get_u32(in), vw = (int)ga_payload_get_u32(in),
-        vh = (int)ga_payload_get_u32(in);
+    uint32_t layout = ga_payload_get_u32(in);
+    int vw = (int)ga_payload_get_u32(in), vh = (int)ga_payload_get_u32(in);
+    int full = (int)(layout & 0xFF), n_carry = (int)(layout >> 8 & 0xFF) + 1,
+        n_flags = (int)(layout >> 16 & 0xFF);
     GaObsSpec spec;
-    if (ga_payload_bad(in) || (full != 0 && full != 1) || ga_obs_spec_init(&spec, full, vw, vh) ||
+    if (ga_payload_bad(in) || layout >> 24 || (full != 0 && full != 1) ||
+        ga_obs_spec_init(&spec, full, vw, vh) || ga_obs_spec_extra(&spec, n_carry, n_flags) ||
         spec.size != in->obs_size)
         return ga_payload_corrupt(in, "bad observation layout");
     uint64_t n = ga_payload_get_u64(in);

@@ -827,8 +827,8 @@ START_TEST(test_train_deterministic)
 END_TEST
 
 /* Byte offsets in a dqn agent file (see ga_agent_save): the fixed header, the parameters, then
- * steps (u64), full, vw, vh (u32 each), the number of network parameters (u64), the weights,
- * and the checksum. */
+ * steps (u64), full (with n_carry - 1 and n_flags in format 2), vw, vh (u32 each), the number of
+ * network parameters (u64), the weights, and the checksum. */
 #define OFF_PARAMS 60
 #define PARAM_BYTES (GA_PARAM_NAME_LEN + 8)
 
@@ -928,6 +928,125 @@ static void assert_refused(const char *path, const char *what)
     ck_assert_msg(strstr(err.msg, path) != NULL, "%s: message \"%s\" does not name the file", what,
                   err.msg);
 }
+
+/* The layout word of a saved dqn agent file: full, and in format 2 n_carry - 1 and n_flags
+ * (12 bytes before the network-size field). */
+static uint32_t layout_word(const unsigned char *data, const GaAgent *ag)
+{
+    uint32_t v;
+    memcpy(&v, data + off_netsize(ag) - 12, 4);
+    return v;
+}
+
+START_TEST(test_save_load_format2_layout)
+{
+    /* A format 1 layout keeps its old word (0 or 1), so format 1 files keep their bytes. */
+    GaScenario *sc = parse_scenario("corridor.json", CORRIDOR);
+    GaAgent ag, back;
+    GaErr err = {0};
+    GaParam pr[] = {{"hidden1", 6}, {"hidden2", 5}, {"buffer", 10}, {"batch", 8}};
+    ck_assert_int_eq(ga_agent_create(&ag, "dqn", pr, 4, "test", &sc->obs, 1000, 1, &err), GA_OK);
+    char path[256], bad[256];
+    ga_test_tmp_path(path, sizeof path, "f1.bin");
+    ga_test_tmp_path(bad, sizeof bad, "bad.bin");
+    ck_assert_int_eq(ga_agent_save(&ag, path, sc->hash, &err), GA_OK);
+    size_t len;
+    unsigned char *data = ga_test_read_file(path, &len);
+    ck_assert_uint_eq(layout_word(data, &ag), 1);
+    free(data);
+    ga_agent_free(&ag);
+
+    /* Three carry bytes and two perceived flags in a full 7x3 view: saved in the word, read
+     * back into the spec, the same Q-values after loading. */
+    GaObsSpec s;
+    ck_assert_int_eq(ga_obs_spec_init(&s, 1, 7, 3), 0);
+    ck_assert_int_eq(ga_obs_spec_extra(&s, 3, 2), 0);
+    ck_assert_int_eq(s.size, 29);
+    ck_assert_int_eq(ga_agent_create(&ag, "dqn", pr, 4, "test", &s, 1000, 1, &err), GA_OK);
+    ga_test_tmp_path(path, sizeof path, "f2.bin");
+    ck_assert_int_eq(ga_agent_save(&ag, path, 7, &err), GA_OK);
+    data = ga_test_read_file(path, &len);
+    ck_assert_uint_eq(layout_word(data, &ag), 1u | 2u << 8 | 2u << 16);
+    uint64_t hash;
+    int rc = ga_agent_load(&back, path, &hash, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ck_assert_int_eq(back.spec.full, 1);
+    ck_assert_int_eq(back.spec.vw, 7);
+    ck_assert_int_eq(back.spec.vh, 3);
+    ck_assert_int_eq(back.spec.n_carry, 3);
+    ck_assert_int_eq(back.spec.n_flags, 2);
+    ck_assert_int_eq(back.spec.size, 29);
+    ck_assert_int_eq(ga_agent_check_layout(&back, &s, path, "s.json", &err), GA_OK);
+    GaRng r = ga_rng_make(4);
+    uint8_t obs[MAX_OBS];
+    int differ = 0;
+    for (int i = 0; i < 200; i++) {
+        random_obs(&s, &r, obs);
+        float q1[GA_NUM_ACTIONS], q2[GA_NUM_ACTIONS];
+        ga_agent_values(&ag, obs, q1);
+        ga_agent_values(&back, obs, q2);
+        differ += memcmp(q1, q2, sizeof q1) != 0;
+    }
+    ck_assert_msg(differ == 0, "%d observations valued differently after loading", differ);
+    ga_agent_free(&back);
+
+    /* A word that does not give the envelope's observation size, or has bits past n_flags,
+     * is refused. */
+    static const uint32_t words[] = {1u | 1u << 8 | 2u << 16, 1u | 2u << 8 | 3u << 16,
+                                     1u | 2u << 8 | 2u << 16 | 1u << 24, 1u | 8u << 8 | 2u << 16,
+                                     1u | 2u << 8 | 17u << 16};
+    unsigned char *buf = malloc(len);
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
+        memcpy(buf, data, len);
+        memcpy(buf + off_netsize(&ag) - 12, &words[k], 4);
+        ga_test_reseal(buf, len);
+        ga_test_write_file(bad, buf, len);
+        rc = ga_agent_load(&back, bad, &hash, &err);
+        ck_assert_int_eq(rc, GA_EFORMAT);
+        char want[512];
+        snprintf(want, sizeof want, "%s: not a usable gridalign agent file: bad observation layout",
+                 bad);
+        ck_assert_str_eq(err.msg, want);
+    }
+
+    /* Two carry bytes and three flags give the same 29 bytes, but not the same network input
+     * (a carried item has a cell's features, a flag one): the weights do not fit. */
+    memcpy(buf, data, len);
+    uint32_t swapped = 1u | 1u << 8 | 3u << 16;
+    memcpy(buf + off_netsize(&ag) - 12, &swapped, 4);
+    ga_test_reseal(buf, len);
+    ga_test_write_file(bad, buf, len);
+    ck_assert_int_eq(ga_agent_load(&back, bad, &hash, &err), GA_EFORMAT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "network size does not match its header"));
+
+    /* An agent of that layout, checked against the scenario's: refused, both named. */
+    GaObsSpec s2;
+    ga_obs_spec_init(&s2, 1, 7, 3);
+    ga_obs_spec_extra(&s2, 2, 3);
+    ck_assert_int_eq(s2.size, s.size);
+    ck_assert_int_eq(ga_agent_create(&back, "dqn", pr, 4, "test", &s2, 1000, 1, &err), GA_OK);
+    ck_assert_int_eq(ga_agent_check_layout(&back, &s, "a.bin", "s.json", &err), GA_EFORMAT);
+    ck_assert_str_eq(err.msg, "a.bin: reads full-view 7x3 observations with 2 carry bytes and 3 "
+                              "flag bytes (29 bytes); s.json gives full-view 7x3 observations "
+                              "with 3 carry bytes and 2 flag bytes (29 bytes)");
+    ga_agent_free(&back);
+
+    /* A tabular agent knows only the size: that is what it is checked on. */
+    GaAgent ql;
+    ck_assert_int_eq(ga_agent_init(&ql, "qlearn", NULL, 0, "test", 29, 1000, 1, &err), GA_OK);
+    ck_assert_int_eq(ga_agent_check_layout(&ql, &s, "q.bin", "s.json", &err), GA_OK);
+    GaObsSpec one;
+    ga_obs_spec_init(&one, 0, 5, 5);
+    ck_assert_int_eq(ga_agent_check_layout(&ql, &one, "q.bin", "s.json", &err), GA_EFORMAT);
+    ck_assert_str_eq(err.msg, "q.bin: reads 29-byte observations; s.json gives 5x5-window "
+                              "observations with 1 carry byte and 0 flag bytes (27 bytes)");
+    ga_agent_free(&ql);
+    free(buf);
+    free(data);
+    ga_agent_free(&ag);
+    free(sc);
+}
+END_TEST
 
 START_TEST(test_load_refuses_damage)
 {
@@ -1150,6 +1269,7 @@ Suite *ga_test_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_agent_needs_layout);
     tcase_add_test(tc, test_save_load_round_trip);
+    tcase_add_test(tc, test_save_load_format2_layout);
     tcase_add_test(tc, test_load_refuses_damage);
     suite_add_tcase(s, tc);
 
