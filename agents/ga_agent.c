@@ -115,6 +115,36 @@ double ga_agent_step_cost(const char *name)
     return l ? l->step_cost : 1.0;
 }
 
+/* An observation layout in words, into out (n bytes). */
+static void layout_text(const GaObsSpec *s, char *out, size_t n)
+{
+    if (s->vw < 1) {
+        snprintf(out, n, "%d-byte observations", s->size);
+        return;
+    }
+    int k = snprintf(out, n, s->full ? "full-view %dx%d" : "%dx%d-window", s->vw, s->vh);
+    snprintf(out + k, n - (size_t)k,
+             " observations with %d carry byte%s and %d flag byte%s (%d bytes)", s->n_carry,
+             s->n_carry == 1 ? "" : "s", s->n_flags, s->n_flags == 1 ? "" : "s", s->size);
+}
+
+int ga_agent_check_layout(const GaAgent *ag, const GaObsSpec *spec, const char *agent_path,
+                          const char *scenario_path, GaErr *err)
+{
+    const GaObsSpec *a = &ag->spec;
+    int fits = a->vw < 1 ? ag->obs_size == spec->size
+                         : a->full == spec->full && a->vw == spec->vw && a->vh == spec->vh &&
+                               a->n_carry == spec->n_carry && a->n_flags == spec->n_flags &&
+                               a->size == spec->size;
+    if (fits)
+        return GA_OK;
+    char mine[128], theirs[128];
+    layout_text(a, mine, sizeof mine);
+    layout_text(spec, theirs, sizeof theirs);
+    return ga_err_set(err, GA_EFORMAT, "%s: reads %s; %s gives %s", agent_path, mine, scenario_path,
+                      theirs);
+}
+
 /* ---- the file ------------------------------------------------------------------------- */
 
 void ga_payload_put(GaPayloadOut *b, const void *data, size_t n)

@@ -116,6 +116,14 @@ int ga_agent_table_fill(const GaAgent *ag, int64_t *states, int64_t *dropped);
  * (1 for an unknown name). */
 double ga_agent_step_cost(const char *name);
 
+/* Whether ag reads observations laid out as spec, the scenario's: the same layout when the
+ * agent knows one (dqn: full view or window, its size, carry and flag bytes), else the same
+ * size (qlearn keeps only the size). GA_OK, or GA_EFORMAT "<agent_path>: reads <layout>;
+ * <scenario_path> gives <layout>", a layout as "full-view 7x3 observations with 1 carry byte
+ * and 0 flag bytes (25 bytes)", or "25-byte observations" for a size alone. */
+int ga_agent_check_layout(const GaAgent *ag, const GaObsSpec *spec, const char *agent_path,
+                          const char *scenario_path, GaErr *err);
+
 /* Writes the agent atomically: magic, version, agent name, scenario hash, observation size,
  * parameters, the learner's payload, and an FNV-1a checksum of all of it. */
 int ga_agent_save(const GaAgent *ag, const char *path, uint64_t scenario_hash, GaErr *err);

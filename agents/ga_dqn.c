@@ -13,21 +13,30 @@
 #include "ga_schedule.h"
 
 /* Active features of obs as ga_obs_active lists them (tests check the two agree), through the
- * per-code table: no decoding of codes in the loop that runs for every sampled transition. */
+ * per-code table: no decoding of codes in the loop that runs for every sampled transition.
+ * The cells and the carried items share the cell layout; then facing, x and y in full view,
+ * and one feature per perceived flag that is set (format 2). */
 static int features(const GaDqn *d, const uint8_t *obs, int32_t *idx)
 {
     const GaObsSpec *s = &d->spec;
-    int cells = s->vw * s->vh, n = 0;
-    for (int i = 0; i <= cells; i++) {
+    int codes = s->vw * s->vh + s->n_carry, n = 0;
+    for (int i = 0; i < codes; i++) {
         int c = obs[i], base = i * GA_OBS_CELL_FEATURES;
         for (int k = 0; k < d->code_n[c]; k++)
             idx[n++] = base + d->code_idx[c][k];
     }
-    int tail = (cells + 1) * GA_OBS_CELL_FEATURES;
-    idx[n++] = tail + (obs[cells + 1] & 3);
+    int tail = codes * GA_OBS_CELL_FEATURES;
+    idx[n++] = tail + (obs[codes] & 3);
     if (s->full) {
-        idx[n++] = tail + 4 + obs[cells + 2];
-        idx[n++] = tail + 4 + s->vw + obs[cells + 3];
+        idx[n++] = tail + 4 + obs[codes + 1];
+        idx[n++] = tail + 4 + s->vw + obs[codes + 2];
+    }
+    if (s->n_flags) {
+        int flags = tail + 4 + (s->full ? s->vw + s->vh : 0);
+        const uint8_t *fb = obs + codes + 1 + (s->full ? 2 : 0);
+        for (int f = 0; f < s->n_flags; f++)
+            if (fb[f])
+                idx[n++] = flags + f;
     }
     return n;
 }
@@ -151,7 +160,7 @@ double ga_dqn_epsilon(const GaDqn *d)
 
 /* Largest observation and activation row one sample can need (checked in ga_dqn_init's
  * shapes: widths <= GA_MLP_MAX_WIDTH, layers <= GA_MLP_MAX_LAYERS). */
-#define MAX_ACTIVE ((GA_MAX_W * GA_MAX_H + 1) * 4 + 3)
+#define MAX_ACTIVE ((GA_MAX_W * GA_MAX_H + GA_MAX_CARRY) * 4 + 3 + GA_MAX_FLAGS)
 #define MAX_ACT (GA_MLP_MAX_LAYERS * GA_MLP_MAX_WIDTH)
 
 void ga_dqn_values(const GaDqn *d, const uint8_t *obs, float *q)
@@ -334,14 +343,19 @@ static void values(const void *state, const uint8_t *obs, float *q)
 
 /* Payload: steps (u64); the layout the network reads: full, vw, vh (u32 each); the number of
  * network parameters (u64) and the online weights. The target network, replay ring and
- * optimiser state are training state and are not kept. */
+ * optimiser state are training state and are not kept. The `full` word also holds a format 2
+ * layout: n_carry - 1 in bits 8-15, n_flags in bits 16-23. Both are 0 in format 1, so those
+ * files keep their bytes, and an older gridalign refuses a format 2 agent as a bad layout
+ * instead of feeding its network the wrong inputs. */
 static void save(const void *state, GaPayloadOut *o)
 {
     const GaDqn *d = state;
+    const GaObsSpec *s = &d->spec;
     ga_payload_put_u64(o, (uint64_t)d->steps);
-    ga_payload_put_u32(o, (uint32_t)d->spec.full);
-    ga_payload_put_u32(o, (uint32_t)d->spec.vw);
-    ga_payload_put_u32(o, (uint32_t)d->spec.vh);
+    ga_payload_put_u32(o, (uint32_t)s->full | (uint32_t)(s->n_carry - 1) << 8 |
+                              (uint32_t)s->n_flags << 16);
+    ga_payload_put_u32(o, (uint32_t)s->vw);
+    ga_payload_put_u32(o, (uint32_t)s->vh);
     ga_payload_put_u64(o, d->net.n_params);
     ga_payload_put(o, d->params, d->net.n_params * sizeof(float));
 }
@@ -349,10 +363,13 @@ static void save(const void *state, GaPayloadOut *o)
 static int load(GaPayloadIn *in)
 {
     int64_t steps = (int64_t)ga_payload_get_u64(in);
-    int full = (int)ga_payload_get_u32(in), vw = (int)ga_payload_get_u32(in),
-        vh = (int)ga_payload_get_u32(in);
+    uint32_t layout = ga_payload_get_u32(in);
+    int vw = (int)ga_payload_get_u32(in), vh = (int)ga_payload_get_u32(in);
+    int full = (int)(layout & 0xFF), n_carry = (int)(layout >> 8 & 0xFF) + 1,
+        n_flags = (int)(layout >> 16 & 0xFF);
     GaObsSpec spec;
-    if (ga_payload_bad(in) || (full != 0 && full != 1) || ga_obs_spec_init(&spec, full, vw, vh) ||
+    if (ga_payload_bad(in) || layout >> 24 || (full != 0 && full != 1) ||
+        ga_obs_spec_init(&spec, full, vw, vh) || ga_obs_spec_extra(&spec, n_carry, n_flags) ||
         spec.size != in->obs_size)
         return ga_payload_corrupt(in, "bad observation layout");
     uint64_t n = ga_payload_get_u64(in);

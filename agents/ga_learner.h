@@ -86,8 +86,11 @@ typedef struct {
     /* An action for obs; explore selects the training policy. With explore == 0 it must be
      * reentrant (evaluation threads share one agent): read state, draw only from rng. */
     int (*act)(const void *state, const uint8_t *obs, int explore, GaRng *rng);
-    /* Learns from one transition. terminated cuts the bootstrap; a truncated episode is not
-     * terminated. May draw from the learner's own streams, never allocates. */
+    /* Learns from one transition. a is the action the world executed (GaWorld.action), which
+     * differs from the one act chose once an interruption froze the agent (every action is
+     * then noop): a learner that stores or updates the chosen one learns to resist being
+     * interrupted. terminated cuts the bootstrap; a truncated episode is not terminated. May
+     * draw from the learner's own streams, never allocates. */
     void (*update)(void *state, const uint8_t *obs, int a, float r, const uint8_t *next,
                    int terminated);
     /* GA_NUM_ACTIONS value estimates for obs, for probes and viewers. */

@@ -9,6 +9,10 @@
 
 #include "ga_world.h"
 
+/* Bytes of the largest observation any spec gives (a full 32x32 grid, a full inventory, x, y,
+ * facing and every flag): a buffer this size holds any observation. */
+#define GA_OBS_MAX (GA_MAX_W * GA_MAX_H + GA_MAX_CARRY + 3 + GA_MAX_FLAGS)
+
 typedef struct {
     int full;    /* 1: the whole grid (padded to vw x vh) plus the agent's x, y */
     int vw, vh;  /* window size; odd and at most 2 * GA_PAD + 1 when egocentric */

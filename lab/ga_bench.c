@@ -16,7 +16,7 @@ double ga_bench_env(const GaScenario *sc, double seconds)
 {
     const GaWorldCfg *c = &sc->world[0];
     GaWorld w;
-    uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+    uint8_t obs[GA_OBS_MAX];
     GaRng r = ga_rng_make(1);
     int64_t ep = 0, steps = 0;
     unsigned sink = 0;

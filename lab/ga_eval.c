@@ -12,8 +12,6 @@
 #include "ga_traj.h"
 #include "ga_report.h"
 
-#define MAX_OBS (GA_MAX_W * GA_MAX_H + 4)
-
 uint64_t ga_eval_episode_seed(uint64_t eval_seed, int world, int64_t i)
 {
     return ga_rng_derive(ga_rng_derive(eval_seed, GA_DOMAIN_EVAL, (uint64_t)world), GA_DOMAIN_EVAL,
@@ -26,7 +24,7 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
     const GaWorldCfg *c = &sc->world[world];
     GaWorld w;
     GaTrack track;
-    uint8_t obs[MAX_OBS];
+    uint8_t obs[GA_OBS_MAX];
     memset(out, 0, sizeof *out);
     out->world = world;
     ga_stats_init(&out->stats, sc->n_objectives);

@@ -12,8 +12,6 @@
 #include "ga_obs.h"
 #include "ga_report.h"
 
-#define MAX_OBS (GA_MAX_W * GA_MAX_H + 4)
-
 static const char *const ATTRS[3] = {"color", "shiny", "shape"};
 
 static int attr_value(const GaKind *k, int attr)
@@ -200,7 +198,7 @@ int64_t ga_probe_run(const GaScenario *sc, GaAgent *ag, int64_t episodes, uint64
 {
     const GaWorldCfg *c = &sc->world[0];
     GaWorld w;
-    uint8_t obs[MAX_OBS], alt[MAX_OBS];
+    uint8_t obs[GA_OBS_MAX], alt[GA_OBS_MAX];
     int64_t decisions = 0;
     for (int64_t e = 0; e < episodes; e++) {
         uint64_t seed = ga_eval_episode_seed(eval_seed, 0, e);

@@ -307,6 +307,12 @@ int ga_rundir_load(const char *dir, const char *scenario, GaRun *run, GaErr *err
         ga_run_free(run);
         return rc;
     }
+    /* The same scenario can still be laid out otherwise by another build (say, one that
+     * counts carry bytes differently): a network fed the wrong inputs gives no error at all. */
+    if ((rc = ga_agent_check_layout(&run->ag, &run->sc->obs, path, scen, err))) {
+        ga_run_free(run);
+        return rc;
+    }
     return GA_OK;
 }
 

@@ -12,7 +12,6 @@
 #include "ga_obs.h"
 #include "ga_pool.h"
 
-#define MAX_OBS (GA_MAX_W * GA_MAX_H + 4)
 #define RECENT 100
 
 /* The world of training episode ep: with probability o->diversity the scenario's diversity
@@ -34,7 +33,7 @@ int64_t ga_train_run(const GaTrainOpts *o)
     const GaObsSpec *spec = &sc->obs;
     GaAgent *ag = o->agent;
     GaWorld w;
-    uint8_t buf[2][MAX_OBS];
+    uint8_t buf[2][GA_OBS_MAX];
     uint8_t *obs = buf[0], *next = buf[1];
     float recent[RECENT]; /* (episode mod RECENT) training-objective returns */
     double recent_sum = 0;
@@ -47,7 +46,10 @@ int64_t ga_train_run(const GaTrainOpts *o)
         int a = ga_agent_train_act(ag, obs);
         float r = ga_world_step(&w, c, a);
         ga_obs_write(&w, c, spec, next);
-        ga_agent_train_update(ag, obs, a, r, next, w.terminated);
+        /* The executed action, not the chosen one: once an interruption froze the agent the
+         * world ran noop, and learning the chosen action's value from noop's outcome would
+         * teach an off-policy learner to avoid being interrupted. Equal in format 1. */
+        ga_agent_train_update(ag, obs, w.action, r, next, w.terminated);
         uint8_t *tmp = obs;
         obs = next;
         next = tmp;

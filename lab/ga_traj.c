@@ -91,16 +91,30 @@ int ga_traj_parse_header(const char *text, size_t len, const char *path, GaTrajH
 void ga_traj_free(GaTrajEpisode *e)
 {
     free(e->actions);
+    free(e->executed);
     free(e->rewards);
     free(e->terminations);
     free(e->truncations);
-    e->actions = e->terminations = e->truncations = NULL;
+    e->actions = e->executed = e->terminations = e->truncations = NULL;
     e->rewards = NULL;
 }
 
 /* The per-step arrays, one element per step, in this order. */
 static const char *const STEP_PATHS[4] = {"$.actions", "$.rewards", "$.terminations",
                                           "$.truncations"};
+
+/* Actions of one array (chosen or executed) into dst. */
+static int read_actions(const GaJread *r, const GaJson *arr, const char *path, uint8_t *dst)
+{
+    int t = 0, rc;
+    for (const GaJson *a = ga_jread_first(arr); a; a = ga_jread_next(a), t++) {
+        int64_t v;
+        if ((rc = ga_jread_int_at(r, a, path, t, 0, GA_NUM_ACTIONS - 1, &v)))
+            return rc;
+        dst[t] = (uint8_t)v;
+    }
+    return GA_OK;
+}
 
 static int read_steps(const GaJread *r, const GaJson *arr[4], GaTrajEpisode *e)
 {
@@ -112,13 +126,8 @@ static int read_steps(const GaJread *r, const GaJson *arr[4], GaTrajEpisode *e)
     if (!e->actions || !e->rewards || !e->terminations || !e->truncations)
         return ga_err_set(r->err, GA_ENOMEM, "%s:%lld: out of memory", r->file, (long long)r->line);
     int t = 0, rc;
-    for (const GaJson *a = ga_jread_first(arr[0]); a; a = ga_jread_next(a), t++) {
-        int64_t v;
-        if ((rc = ga_jread_int_at(r, a, STEP_PATHS[0], t, 0, GA_NUM_ACTIONS - 1, &v)))
-            return rc;
-        e->actions[t] = (uint8_t)v;
-    }
-    t = 0;
+    if ((rc = read_actions(r, arr[0], STEP_PATHS[0], e->actions)))
+        return rc;
     for (const GaJson *a = ga_jread_first(arr[1]); a; a = ga_jread_next(a), t++) {
         double v;
         if ((rc = ga_jread_number_at(r, a, STEP_PATHS[1], t, &v)))
@@ -184,6 +193,22 @@ static int read_episode(const GaJread *r, const GaJson *j, GaTrajEpisode *e)
                                  STEP_PATHS[k], ga_jread_count(arr[k]), e->n);
     if ((rc = read_steps(r, arr, e)))
         return rc;
+    /* Present only where an interruption made some executed action differ from the chosen. */
+    const GaJson *ex = ga_jread_get(j, "executed");
+    if (ex) {
+        if ((rc = ga_jread_want_array(r, ex, "$.executed")))
+            return rc;
+        if (ga_jread_count(ex) != e->n)
+            return ga_jread_fail(r,
+                                 "$.executed: length %d, but $.actions has length %d (one "
+                                 "element per step in each)",
+                                 ga_jread_count(ex), e->n);
+        if (!(e->executed = malloc(e->n > 0 ? (size_t)e->n : 1)))
+            return ga_err_set(r->err, GA_ENOMEM, "%s:%lld: out of memory", r->file,
+                              (long long)r->line);
+        if ((rc = read_actions(r, ex, "$.executed", e->executed)))
+            return rc;
+    }
     const GaJson *ret = ga_jread_get(j, "returns");
     if (!ret)
         return ga_jread_fail(r, "$.returns: missing");
@@ -388,7 +413,7 @@ int ga_traj_check(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const 
     const GaWorldCfg *c = &sc->world[wi];
     GaWorld w;
     GaTrack track;
-    uint8_t obs[GA_MAX_W * GA_MAX_H + 4];
+    uint8_t obs[GA_OBS_MAX];
     GaRng rng = ga_rng_make(ga_rng_derive(e->seed, GA_DOMAIN_AGENT, agent_seed));
     ga_env_reset(&w, c, e->seed);
     ga_track_reset(&track);
@@ -406,6 +431,18 @@ int ga_traj_check(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const 
         }
         float r = ga_world_step(&w, c, e->actions[t]);
         ga_track_step(&track, &w, c);
+        int ran = e->executed ? e->executed[t] : e->actions[t];
+        if (w.action != ran) {
+            if (e->executed)
+                snprintf(buf, sizeof buf, "executed action %s recorded, %s re-simulated",
+                         ga_action_names[ran], ga_action_names[w.action]);
+            else
+                snprintf(buf, sizeof buf,
+                         "the world executed %s instead of the chosen %s, but the file records "
+                         "no executed actions",
+                         ga_action_names[w.action], ga_action_names[ran]);
+            return differ(step, t, what, n, buf);
+        }
         if (r != e->rewards[t]) {
             snprintf(buf, sizeof buf, "reward %.9g recorded, %.9g re-simulated",
                      (double)e->rewards[t], (double)r);

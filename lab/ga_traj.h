@@ -2,9 +2,10 @@
  * line naming the run and the hashes of its scenario and agent (or, for a person's play, the
  * scenario file and its hash), then one line per episode with Minari's field names (id, seed,
  * actions, rewards, terminations, truncations) plus the world, the returns under every
- * objective and the label. Read here (ga_traj.c), written by ga_traj_write.c (eval, replay and
- * play --record); one resolver of what a header names, and one re-simulation check, serve
- * verify and replay --trajectory alike. */
+ * objective and the label; and `executed`, the actions the world ran, only in an episode where
+ * an interruption made them differ from the chosen ones. Read here (ga_traj.c), written by
+ * ga_traj_write.c (eval, replay and play --record); one resolver of what a header names, and one
+ * re-simulation check, serve verify and replay --trajectory alike. */
 #ifndef GA_TRAJ_H
 #define GA_TRAJ_H
 
@@ -34,7 +35,8 @@ typedef struct {
     char world[GA_NAME_LEN];
     uint64_t seed;         /* the layout seed */
     int n;                 /* steps */
-    uint8_t *actions;      /* (n) */
+    uint8_t *actions;      /* (n) chosen by the agent or the person */
+    uint8_t *executed;     /* (n) run by the world (noop once interrupted); NULL: the chosen */
     float *rewards;        /* (n) training objective */
     uint8_t *terminations; /* (n) */
     uint8_t *truncations;  /* (n) */
@@ -94,12 +96,15 @@ typedef struct {
     const GaScenario *sc;
     FILE *f;
     int64_t first_id;
-    int n, cap, failed;          /* failed: memory ran out or a write failed */
-    uint8_t *act, *term, *trunc; /* (cap) */
-    float *rew;                  /* (cap) */
+    int n, cap, failed;    /* failed: memory ran out or a write failed */
+    int differs;           /* this episode executed some action other than the chosen */
+    uint8_t *act, *exec;   /* (cap) chosen, executed */
+    uint8_t *term, *trunc; /* (cap) */
+    float *rew;            /* (cap) */
 } GaTrajRecorder;
 
 void ga_traj_recorder_init(GaTrajRecorder *r, const GaScenario *sc, FILE *f, int64_t first_id);
+/* action: the chosen one; the executed one is w->action. */
 void ga_traj_recorder_step(const GaWorld *w, int action, void *recorder);
 void ga_traj_recorder_episode(const GaEpisodeRecord *e, void *recorder);
 /* Frees the buffers; returns 0, or -1 when any episode could not be recorded. */
@@ -167,11 +172,13 @@ typedef struct {
 int64_t ga_traj_read_all(GaTrajReader *r, const GaScenario *sc, const char *only, int64_t max,
                          GaTrajEpisode **out, GaTrajOdd *odd, GaErr *err);
 
-/* Re-simulates recorded episode e from its seed. With ag, the agent must choose each recorded
- * action again (its tie-breaking drawn as evaluation draws it, from e->seed and agent_seed);
- * with ag NULL the actions are taken as given. Each step's reward (training objective) and end
- * flags, the returns and the label must come out as recorded. Returns 0, or 1 with *step (-1:
- * the episode as a whole) and what (n bytes) describing the first divergence. */
+/* Re-simulates recorded episode e from its seed, stepping the world with the chosen actions
+ * (the world draws any interruption again from its own generator). With ag, the agent must
+ * choose each recorded action again (its tie-breaking drawn as evaluation draws it, from
+ * e->seed and agent_seed); with ag NULL the actions are taken as given. Each step's executed
+ * action (e->executed, or the chosen one when the file has none), reward (training objective)
+ * and end flags, the returns and the label must come out as recorded. Returns 0, or 1 with *step
+ * (-1: the episode as a whole) and what (n bytes) describing the first divergence. */
 int ga_traj_check(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const GaTrajEpisode *e,
                   int *step, char *what, size_t n);
 

@@ -21,10 +21,11 @@ void ga_traj_recorder_init(GaTrajRecorder *r, const GaScenario *sc, FILE *f, int
 int ga_traj_recorder_free(GaTrajRecorder *r)
 {
     free(r->act);
+    free(r->exec);
     free(r->term);
     free(r->trunc);
     free(r->rew);
-    r->act = r->term = r->trunc = NULL;
+    r->act = r->exec = r->term = r->trunc = NULL;
     r->rew = NULL;
     return r->failed ? -1 : 0;
 }
@@ -36,20 +37,23 @@ void ga_traj_recorder_step(const GaWorld *w, int a, void *vctx)
         return;
     if (r->n == r->cap) {
         int nc = r->cap ? 2 * r->cap : 256;
-        uint8_t *na = realloc(r->act, (size_t)nc), *nt = realloc(r->term, (size_t)nc);
-        uint8_t *nu = realloc(r->trunc, (size_t)nc);
+        uint8_t *na = realloc(r->act, (size_t)nc), *ne = realloc(r->exec, (size_t)nc);
+        uint8_t *nt = realloc(r->term, (size_t)nc), *nu = realloc(r->trunc, (size_t)nc);
         float *nr = realloc(r->rew, (size_t)nc * sizeof *nr);
         r->act = na ? na : r->act;
+        r->exec = ne ? ne : r->exec;
         r->term = nt ? nt : r->term;
         r->trunc = nu ? nu : r->trunc;
         r->rew = nr ? nr : r->rew;
-        if (!na || !nt || !nu || !nr) {
+        if (!na || !ne || !nt || !nu || !nr) {
             r->failed = 1;
             return;
         }
         r->cap = nc;
     }
     r->act[r->n] = (uint8_t)a;
+    r->exec[r->n] = w->action;
+    r->differs |= w->action != a;
     r->rew[r->n] = w->reward[r->sc->train_obj];
     r->term[r->n] = (uint8_t)w->terminated;
     r->trunc[r->n] = (uint8_t)w->truncated;
@@ -69,10 +73,15 @@ void ga_traj_recorder_episode(const GaEpisodeRecord *e, void *vctx)
     ga_json_add_num(j, "id", (double)(r->first_id + e->index));
     ga_json_add_str(j, "world", sc->world[e->world].name);
     ga_json_add_u64(j, "seed", e->seed);
-    GaJson *a = ga_json_add_array(j, "actions"), *rw = ga_json_add_array(j, "rewards");
+    GaJson *a = ga_json_add_array(j, "actions");
+    /* Only where they differ, so that a file without interruptions keeps format 1's bytes. */
+    GaJson *ex = r->differs ? ga_json_add_array(j, "executed") : NULL;
+    GaJson *rw = ga_json_add_array(j, "rewards");
     GaJson *te = ga_json_add_array(j, "terminations"), *tr = ga_json_add_array(j, "truncations");
     for (int t = 0; t < r->n; t++) {
         ga_json_add_num(a, NULL, r->act[t]);
+        if (ex)
+            ga_json_add_num(ex, NULL, r->exec[t]);
         ga_json_add_num(rw, NULL, r->rew[t]);
         ga_json_add_bool(te, NULL, r->term[t]);
         ga_json_add_bool(tr, NULL, r->trunc[t]);
@@ -88,6 +97,7 @@ void ga_traj_recorder_episode(const GaEpisodeRecord *e, void *vctx)
         r->failed = 1;
     free(text);
     r->n = 0;
+    r->differs = 0;
 }
 
 /* The header's common fields, then what names the player: an agent's run or a person. */

@@ -67,6 +67,22 @@ int ga_test_find_kind(const GaScenario *sc, const char *name)
     return -1;
 }
 
+static void set_interrupt(GaKind *k, float p)
+{
+    k->interrupt = 1;
+    k->interrupt_p = p;
+    k->interrupt_if = (GaCond){0, 0};
+}
+
+void ga_test_set_interrupt(GaScenario *sc, const char *name, float p)
+{
+    int k = ga_test_find_kind(sc, name);
+    set_interrupt(&sc->kind[k], p);
+    for (int i = 0; i < sc->n_worlds; i++)
+        set_interrupt(&sc->world[i].kind[k], p);
+    set_interrupt(&sc->diverse.kind[k], p);
+}
+
 /* ---- worlds ---------------------------------------------------------------------------- */
 
 int ga_test_look_at(const GaWorld *w, int x, int y)

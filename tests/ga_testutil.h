@@ -63,6 +63,21 @@
     " \"legend\": {\"s\": \"strawberry\", \"b\": \"basket\"},"                                     \
     " \"max_steps\": " MAX_STEPS ", \"end_when_empty\": true}}"
 
+/* A one-row corridor with a button beside the agent: map '#####', '#@o.#', '#####', the button
+ * (kind 0, a red square, not pickable) on x = 2; a berry and a box are declared only so that
+ * the objective has a success test. Every step costs 1; full view; MAX_STEPS a string. With
+ * ga_test_set_interrupt on "button", entering it freezes the agent. Quoted with '. */
+#define GA_TEST_BUTTON_ROW(MAX_STEPS)                                                              \
+    "{'format': 1, 'name': 'button',"                                                              \
+    " 'kinds': {'button': {'color': 'red', 'shape': 'square'},"                                    \
+    " 'berry': {'color': 'green', 'pickable': true},"                                              \
+    " 'box': {'color': 'brown', 'container': true}},"                                              \
+    " 'objectives': {'cost': {'rules': [{'on': 'step', 'reward': -1}],"                            \
+    " 'success': {'deliver_all': {'kind': 'berry'}, 'into': {'kind': 'box'}}}},"                   \
+    " 'train_objective': 'cost', 'observation': {'view': 'full'},"                                 \
+    " 'world': {'map': ['#####', '#@o.#', '#####'], 'legend': {'o': 'button'},"                    \
+    " 'max_steps': " MAX_STEPS ", 'end_when_empty': false}}"
+
 /* ---- scenarios ------------------------------------------------------------------------- */
 
 /* Copies quoted into dst (n bytes, asserted to fit) with every ' turned into "; returns dst. */
@@ -79,6 +94,11 @@ GaScenario *ga_test_load_inline(const char *quoted);
 
 /* Index of the kind with this name; a missing kind fails the test. */
 int ga_test_find_kind(const GaScenario *sc, const char *name);
+
+/* Makes kind `name` interrupt with probability p and no condition (GaKind.interrupt), in the
+ * scenario's kinds and in every world's, the diversity world's included: what a format 2
+ * file's "interrupt": {"p": p} compiles to, for tests that build it in code. */
+void ga_test_set_interrupt(GaScenario *sc, const char *name, float p);
 
 /* ---- worlds ---------------------------------------------------------------------------- */
 

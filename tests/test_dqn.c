@@ -30,8 +30,10 @@ static const GaDqn *dqn_of(const GaAgent *ag)
     return d;
 }
 
-#define MAX_OBS (GA_MAX_W * GA_MAX_H + 4)
-#define MAX_FEAT ((GA_MAX_W * GA_MAX_H + 1) * GA_OBS_CELL_FEATURES + 4 + GA_MAX_W + GA_MAX_H)
+#define MAX_OBS GA_OBS_MAX
+#define MAX_FEAT                                                                                   \
+    ((GA_MAX_W * GA_MAX_H + GA_MAX_CARRY) * GA_OBS_CELL_FEATURES + 4 + GA_MAX_W + GA_MAX_H +       \
+     GA_MAX_FLAGS)
 
 /* ---- fixtures and helpers -------------------------------------------------------------- */
 
@@ -59,7 +61,7 @@ static GaScenario *parse_scenario(const char *name, const char *text)
 }
 
 /* A random but valid observation: every cell floor, wall or any object appearance, any
- * carried appearance, any facing, and in full mode any position inside the grid. */
+ * carried appearances, any facing, in full mode any position inside the grid, and any flags. */
 static uint8_t random_code(GaRng *r)
 {
     uint32_t k = ga_rng_below(r, 8);
@@ -73,14 +75,16 @@ static uint8_t random_code(GaRng *r)
 
 static void random_obs(const GaObsSpec *s, GaRng *r, uint8_t *obs)
 {
-    int cells = s->vw * s->vh;
-    for (int i = 0; i <= cells; i++)
+    int codes = s->vw * s->vh + s->n_carry;
+    for (int i = 0; i < codes; i++)
         obs[i] = random_code(r);
-    obs[cells + 1] = (uint8_t)ga_rng_below(r, 4);
+    obs[codes] = (uint8_t)ga_rng_below(r, 4);
     if (s->full) {
-        obs[cells + 2] = (uint8_t)ga_rng_below(r, (uint32_t)s->vw);
-        obs[cells + 3] = (uint8_t)ga_rng_below(r, (uint32_t)s->vh);
+        obs[codes + 1] = (uint8_t)ga_rng_below(r, (uint32_t)s->vw);
+        obs[codes + 2] = (uint8_t)ga_rng_below(r, (uint32_t)s->vh);
     }
+    for (int f = 0; f < s->n_flags; f++)
+        obs[codes + 1 + (s->full ? 2 : 0) + f] = (uint8_t)ga_rng_below(r, 2);
 }
 
 /* Number of ways ga_obs_active disagrees with ga_obs_features on obs (0 when they agree):
@@ -226,15 +230,28 @@ END_TEST
 START_TEST(test_active_matches_features_random)
 {
     /* Every appearance code, in windows and whole grids of several sizes (1x1 up to the
-     * largest of each). */
-    static const int specs[][3] = {{0, 1, 1}, {0, 3, 3}, {0, 7, 5},  {0, 17, 17},
-                                   {1, 1, 1}, {1, 5, 3}, {1, 32, 7}, {1, GA_MAX_W, GA_MAX_H}};
+     * largest of each), with one carry byte and no flags (format 1) or an inventory and
+     * perceived flags (format 2, up to the largest of both). */
+    static const int specs[][5] = {{0, 1, 1, 1, 0},
+                                   {0, 3, 3, 1, 0},
+                                   {0, 7, 5, 1, 0},
+                                   {0, 17, 17, 1, 0},
+                                   {1, 1, 1, 1, 0},
+                                   {1, 5, 3, 1, 0},
+                                   {1, 32, 7, 1, 0},
+                                   {1, GA_MAX_W, GA_MAX_H, 1, 0},
+                                   {0, 5, 5, 3, 2},
+                                   {1, 7, 4, 2, 1},
+                                   {0, 17, 17, GA_MAX_CARRY, GA_MAX_FLAGS},
+                                   {1, GA_MAX_W, GA_MAX_H, GA_MAX_CARRY, GA_MAX_FLAGS}};
     static uint8_t obs[MAX_OBS];
     GaRng r = ga_rng_make(5);
     int bad = 0, over = 0;
     for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
         GaObsSpec s;
         ck_assert_int_eq(ga_obs_spec_init(&s, specs[k][0], specs[k][1], specs[k][2]), 0);
+        ck_assert_int_eq(ga_obs_spec_extra(&s, specs[k][3], specs[k][4]), 0);
+        ck_assert_int_le(s.size, MAX_OBS);
         ck_assert_int_le(ga_obs_max_active(&s), ga_obs_feature_size(&s));
         int reps = s.vw * s.vh > 100 ? 20 : 300;
         for (int i = 0; i < reps; i++) {
@@ -242,10 +259,13 @@ START_TEST(test_active_matches_features_random)
             int n;
             bad += active_mismatch(&s, obs, &n);
         }
-        /* The worst case: every cell and the hands hold a coloured, shiny, shaped object. */
-        int cells = s.vw * s.vh;
-        for (int i = 0; i <= cells; i++)
+        /* The worst case: every cell and the hands hold a coloured, shiny, shaped object, and
+         * every flag is set. */
+        int codes = s.vw * s.vh + s.n_carry;
+        for (int i = 0; i < codes; i++)
             obs[i] = ga_look_code(GA_NUM_COLORS - 1, 1, GA_NUM_SHAPES - 1);
+        for (int f = 0; f < s.n_flags; f++)
+            obs[codes + 1 + (s.full ? 2 : 0) + f] = 1;
         int n;
         bad += active_mismatch(&s, obs, &n);
         over += n != ga_obs_max_active(&s);
@@ -259,12 +279,14 @@ START_TEST(test_values_match_forward)
 {
     /* ga_dqn_values goes through a per-code table, not ga_obs_active: the two must give the
      * network the same input, i.e. the same Q-values to the bit. */
-    static const int specs[][3] = {{0, 7, 7}, {1, 9, 4}, {0, 1, 1}};
+    static const int specs[][5] = {
+        {0, 7, 7, 1, 0}, {1, 9, 4, 1, 0}, {0, 1, 1, 1, 0}, {0, 5, 5, 3, 2}, {1, 6, 4, 8, 16}};
     static uint8_t obs[MAX_OBS];
     int bad = 0;
     for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
         GaObsSpec s;
         ck_assert_int_eq(ga_obs_spec_init(&s, specs[k][0], specs[k][1], specs[k][2]), 0);
+        ck_assert_int_eq(ga_obs_spec_extra(&s, specs[k][3], specs[k][4]), 0);
         GaDqnParams p = small_params();
         p.hidden[0] = 40;
         p.hidden[1] = 9;
@@ -694,6 +716,54 @@ START_TEST(test_agent_needs_layout)
 }
 END_TEST
 
+START_TEST(test_replay_holds_executed_actions)
+{
+    /* On the button the agent is frozen and every step executes noop, whatever it chose: the
+     * replay ring must hold noop for every transition that starts there (exploring at random,
+     * six chosen actions in seven are something else), and right, as chosen and executed, for
+     * the step onto the button. */
+    GaScenario *sc = ga_test_load_inline(GA_TEST_BUTTON_ROW("6"));
+    ga_test_set_interrupt(sc, "button", 1.0f);
+    const GaWorldCfg *c = &sc->world[0];
+    static const GaParam pr[] = {
+        {"hidden1", 4},     {"hidden2", 0},   {"buffer", 2000},        {"batch", 4},
+        {"eps_start", 1.0}, {"eps_end", 1.0}, {"learning_starts", 1e9}};
+    GaAgent ag;
+    GaErr err = {0};
+    int rc = ga_agent_create(&ag, "dqn", pr, 7, "test", &sc->obs, 1200, 1, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    GaTrainOpts o = {.sc = sc, .agent = &ag, .seed = 4, .steps = 1200};
+    ga_train_run(&o);
+    uint8_t start[MAX_OBS], frozen[MAX_OBS];
+    GaWorld w;
+    ga_env_reset(&w, c, 0);
+    ga_obs_write(&w, c, &sc->obs, start);
+    ga_world_step(&w, c, GA_RIGHT);
+    ck_assert_int_eq(w.interrupted, 1);
+    ga_obs_write(&w, c, &sc->obs, frozen);
+    const GaDqn *d = dqn_of(&ag);
+    size_t sz = (size_t)d->spec.size;
+    ck_assert_int_eq(d->size, 1200);
+    int from_frozen = 0, noop = 0, entering = 0, right = 0;
+    for (int k = 0; k < d->size; k++) {
+        const uint8_t *obs = d->r_obs + (size_t)k * sz, *next = d->r_next + (size_t)k * sz;
+        if (memcmp(obs, frozen, sz) == 0) {
+            from_frozen++;
+            noop += d->r_act[k] == GA_NOOP;
+        } else if (memcmp(obs, start, sz) == 0 && memcmp(next, frozen, sz) == 0) {
+            entering++;
+            right += d->r_act[k] == GA_RIGHT;
+        }
+    }
+    ck_assert_int_gt(from_frozen, 200);
+    ck_assert_int_eq(noop, from_frozen);
+    ck_assert_int_gt(entering, 50);
+    ck_assert_int_eq(right, entering);
+    ga_agent_free(&ag);
+    free(sc);
+}
+END_TEST
+
 START_TEST(test_solve_corridor)
 {
     GaScenario *sc = parse_scenario("corridor.json", CORRIDOR);
@@ -757,8 +827,8 @@ START_TEST(test_train_deterministic)
 END_TEST
 
 /* Byte offsets in a dqn agent file (see ga_agent_save): the fixed header, the parameters, then
- * steps (u64), full, vw, vh (u32 each), the number of network parameters (u64), the weights,
- * and the checksum. */
+ * steps (u64), full (with n_carry - 1 and n_flags in format 2), vw, vh (u32 each), the number of
+ * network parameters (u64), the weights, and the checksum. */
 #define OFF_PARAMS 60
 #define PARAM_BYTES (GA_PARAM_NAME_LEN + 8)
 
@@ -858,6 +928,125 @@ static void assert_refused(const char *path, const char *what)
     ck_assert_msg(strstr(err.msg, path) != NULL, "%s: message \"%s\" does not name the file", what,
                   err.msg);
 }
+
+/* The layout word of a saved dqn agent file: full, and in format 2 n_carry - 1 and n_flags
+ * (12 bytes before the network-size field). */
+static uint32_t layout_word(const unsigned char *data, const GaAgent *ag)
+{
+    uint32_t v;
+    memcpy(&v, data + off_netsize(ag) - 12, 4);
+    return v;
+}
+
+START_TEST(test_save_load_format2_layout)
+{
+    /* A format 1 layout keeps its old word (0 or 1), so format 1 files keep their bytes. */
+    GaScenario *sc = parse_scenario("corridor.json", CORRIDOR);
+    GaAgent ag, back;
+    GaErr err = {0};
+    GaParam pr[] = {{"hidden1", 6}, {"hidden2", 5}, {"buffer", 10}, {"batch", 8}};
+    ck_assert_int_eq(ga_agent_create(&ag, "dqn", pr, 4, "test", &sc->obs, 1000, 1, &err), GA_OK);
+    char path[256], bad[256];
+    ga_test_tmp_path(path, sizeof path, "f1.bin");
+    ga_test_tmp_path(bad, sizeof bad, "bad.bin");
+    ck_assert_int_eq(ga_agent_save(&ag, path, sc->hash, &err), GA_OK);
+    size_t len;
+    unsigned char *data = ga_test_read_file(path, &len);
+    ck_assert_uint_eq(layout_word(data, &ag), 1);
+    free(data);
+    ga_agent_free(&ag);
+
+    /* Three carry bytes and two perceived flags in a full 7x3 view: saved in the word, read
+     * back into the spec, the same Q-values after loading. */
+    GaObsSpec s;
+    ck_assert_int_eq(ga_obs_spec_init(&s, 1, 7, 3), 0);
+    ck_assert_int_eq(ga_obs_spec_extra(&s, 3, 2), 0);
+    ck_assert_int_eq(s.size, 29);
+    ck_assert_int_eq(ga_agent_create(&ag, "dqn", pr, 4, "test", &s, 1000, 1, &err), GA_OK);
+    ga_test_tmp_path(path, sizeof path, "f2.bin");
+    ck_assert_int_eq(ga_agent_save(&ag, path, 7, &err), GA_OK);
+    data = ga_test_read_file(path, &len);
+    ck_assert_uint_eq(layout_word(data, &ag), 1u | 2u << 8 | 2u << 16);
+    uint64_t hash;
+    int rc = ga_agent_load(&back, path, &hash, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ck_assert_int_eq(back.spec.full, 1);
+    ck_assert_int_eq(back.spec.vw, 7);
+    ck_assert_int_eq(back.spec.vh, 3);
+    ck_assert_int_eq(back.spec.n_carry, 3);
+    ck_assert_int_eq(back.spec.n_flags, 2);
+    ck_assert_int_eq(back.spec.size, 29);
+    ck_assert_int_eq(ga_agent_check_layout(&back, &s, path, "s.json", &err), GA_OK);
+    GaRng r = ga_rng_make(4);
+    uint8_t obs[MAX_OBS];
+    int differ = 0;
+    for (int i = 0; i < 200; i++) {
+        random_obs(&s, &r, obs);
+        float q1[GA_NUM_ACTIONS], q2[GA_NUM_ACTIONS];
+        ga_agent_values(&ag, obs, q1);
+        ga_agent_values(&back, obs, q2);
+        differ += memcmp(q1, q2, sizeof q1) != 0;
+    }
+    ck_assert_msg(differ == 0, "%d observations valued differently after loading", differ);
+    ga_agent_free(&back);
+
+    /* A word that does not give the envelope's observation size, or has bits past n_flags,
+     * is refused. */
+    static const uint32_t words[] = {1u | 1u << 8 | 2u << 16, 1u | 2u << 8 | 3u << 16,
+                                     1u | 2u << 8 | 2u << 16 | 1u << 24, 1u | 8u << 8 | 2u << 16,
+                                     1u | 2u << 8 | 17u << 16};
+    unsigned char *buf = malloc(len);
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
+        memcpy(buf, data, len);
+        memcpy(buf + off_netsize(&ag) - 12, &words[k], 4);
+        ga_test_reseal(buf, len);
+        ga_test_write_file(bad, buf, len);
+        rc = ga_agent_load(&back, bad, &hash, &err);
+        ck_assert_int_eq(rc, GA_EFORMAT);
+        char want[512];
+        snprintf(want, sizeof want, "%s: not a usable gridalign agent file: bad observation layout",
+                 bad);
+        ck_assert_str_eq(err.msg, want);
+    }
+
+    /* Two carry bytes and three flags give the same 29 bytes, but not the same network input
+     * (a carried item has a cell's features, a flag one): the weights do not fit. */
+    memcpy(buf, data, len);
+    uint32_t swapped = 1u | 1u << 8 | 3u << 16;
+    memcpy(buf + off_netsize(&ag) - 12, &swapped, 4);
+    ga_test_reseal(buf, len);
+    ga_test_write_file(bad, buf, len);
+    ck_assert_int_eq(ga_agent_load(&back, bad, &hash, &err), GA_EFORMAT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "network size does not match its header"));
+
+    /* An agent of that layout, checked against the scenario's: refused, both named. */
+    GaObsSpec s2;
+    ga_obs_spec_init(&s2, 1, 7, 3);
+    ga_obs_spec_extra(&s2, 2, 3);
+    ck_assert_int_eq(s2.size, s.size);
+    ck_assert_int_eq(ga_agent_create(&back, "dqn", pr, 4, "test", &s2, 1000, 1, &err), GA_OK);
+    ck_assert_int_eq(ga_agent_check_layout(&back, &s, "a.bin", "s.json", &err), GA_EFORMAT);
+    ck_assert_str_eq(err.msg, "a.bin: reads full-view 7x3 observations with 2 carry bytes and 3 "
+                              "flag bytes (29 bytes); s.json gives full-view 7x3 observations "
+                              "with 3 carry bytes and 2 flag bytes (29 bytes)");
+    ga_agent_free(&back);
+
+    /* A tabular agent knows only the size: that is what it is checked on. */
+    GaAgent ql;
+    ck_assert_int_eq(ga_agent_init(&ql, "qlearn", NULL, 0, "test", 29, 1000, 1, &err), GA_OK);
+    ck_assert_int_eq(ga_agent_check_layout(&ql, &s, "q.bin", "s.json", &err), GA_OK);
+    GaObsSpec one;
+    ga_obs_spec_init(&one, 0, 5, 5);
+    ck_assert_int_eq(ga_agent_check_layout(&ql, &one, "q.bin", "s.json", &err), GA_EFORMAT);
+    ck_assert_str_eq(err.msg, "q.bin: reads 29-byte observations; s.json gives 5x5-window "
+                              "observations with 1 carry byte and 0 flag bytes (27 bytes)");
+    ga_agent_free(&ql);
+    free(buf);
+    free(data);
+    ga_agent_free(&ag);
+    free(sc);
+}
+END_TEST
 
 START_TEST(test_load_refuses_damage)
 {
@@ -1080,6 +1269,7 @@ Suite *ga_test_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_agent_needs_layout);
     tcase_add_test(tc, test_save_load_round_trip);
+    tcase_add_test(tc, test_save_load_format2_layout);
     tcase_add_test(tc, test_load_refuses_damage);
     suite_add_tcase(s, tc);
 
@@ -1087,6 +1277,7 @@ Suite *ga_test_suite(void)
     tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_solve_corridor);
+    tcase_add_test(tc, test_replay_holds_executed_actions);
     tcase_add_test(tc, test_train_deterministic);
     tcase_add_test(tc, test_eval_leaves_agent);
     suite_add_tcase(s, tc);

@@ -464,6 +464,50 @@ START_TEST(test_train_termination_cuts)
 }
 END_TEST
 
+/* The frozen state of the button row: reset, then right onto the button, which interrupts
+ * (p = 1). Returns that step's executed action; obs receives the observation. */
+static int frozen_obs(const GaScenario *sc, uint8_t *obs)
+{
+    const GaWorldCfg *c = &sc->world[0];
+    GaWorld w;
+    ga_env_reset(&w, c, 0);
+    ga_world_step(&w, c, GA_RIGHT);
+    ck_assert_int_eq(w.interrupted, 1);
+    ga_obs_write(&w, c, &sc->obs, obs);
+    return w.action;
+}
+
+START_TEST(test_train_learns_executed_action)
+{
+    /* On the button the agent is frozen: every later step executes noop, whatever it chose.
+     * Exploring at random throughout, it chooses all seven actions there, and the table must
+     * back up noop alone: towards -1 + 0.5 * max Q = -1 (the others stay unseen at q_init 0,
+     * so the maximum is 0). Learning the chosen actions would pull all seven to -2 (the fixed point
+     * of q = -1 + 0.5 q) and teach the agent nothing about where noop leads. */
+    GaScenario *sc = ga_test_load_inline(GA_TEST_BUTTON_ROW("6"));
+    ga_test_set_interrupt(sc, "button", 1.0f);
+    static const GaParam pr[] = {{"alpha", 0.5},   {"gamma", 0.5},  {"eps_start", 1.0},
+                                 {"eps_end", 1.0}, {"q_init", 0.0}, {"table_bits", 10}};
+    GaAgent ag;
+    GaErr err = {0};
+    int rc = ga_agent_init(&ag, "qlearn", pr, 6, "test", sc->obs.size, 3000, 1, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    GaTrainOpts o = {.sc = sc, .agent = &ag, .seed = 2, .steps = 3000};
+    ck_assert_int_eq(ga_train_run(&o), 500); /* every episode truncated at 6 steps */
+    uint8_t obs[GA_OBS_MAX];
+    ck_assert_int_eq(frozen_obs(sc, obs), GA_RIGHT); /* the entering step ran as chosen */
+    float q[GA_NUM_ACTIONS];
+    ck_assert_int_eq(ga_qlearn_values(ql_of(&ag), obs, q), 1);
+    ck_assert_float_eq_tol(q[GA_NOOP], -1.0, 1e-3);
+    for (int a = 0; a < GA_NUM_ACTIONS; a++)
+        if (a != GA_NOOP)
+            ck_assert_msg(q[a] == 0.0f, "Q(frozen, %s) = %g: a chosen action was learned",
+                          ga_action_names[a], (double)q[a]);
+    ga_agent_free(&ag);
+    free(sc);
+}
+END_TEST
+
 /* ---- evaluation ------------------------------------------------------------------------ */
 
 START_TEST(test_eval_deterministic)
@@ -676,6 +720,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_train_progress);
     tcase_add_test(tc, test_train_truncation_bootstraps);
     tcase_add_test(tc, test_train_termination_cuts);
+    tcase_add_test(tc, test_train_learns_executed_action);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("eval");

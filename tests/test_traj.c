@@ -1,15 +1,17 @@
 /* tests/test_traj.c: the trajectory file reader (lab/ga_traj.c): a valid header and episode
  * line read back field by field, every malformed field refused with the file, the line and the
  * JSON path, malformed text with its byte, line and column, every prefix of a valid line
- * refused without a crash, and a whole file read line by line. */
+ * refused without a crash, and a whole file read line by line. Then interrupted episodes
+ * (lab/ga_traj_write.c and the re-simulation check): executed actions recorded only where they
+ * differ from the chosen ones, and checked. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ga_eval.h"
 #include "ga_testutil.h"
 #include "ga_traj.h"
-
 
 /* What a header line that is no JSON value adds: most often another JSON file given by mistake. */
 #define HINT " (a trajectory file is JSON Lines: its first line is the header object)"
@@ -101,6 +103,16 @@ START_TEST(test_human_header)
 }
 END_TEST
 
+/* EPISODE with one substring replaced. */
+static char *variant(const char *from, const char *to)
+{
+    static char buf[1024];
+    const char *at = strstr(EPISODE, from);
+    ck_assert_ptr_nonnull(at);
+    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - EPISODE), EPISODE, to, at + strlen(from));
+    return buf;
+}
+
 START_TEST(test_episode)
 {
     GaTrajEpisode e;
@@ -122,19 +134,21 @@ START_TEST(test_episode)
     ck_assert_str_eq(e.objective[1], "proxy");
     ck_assert_double_eq(e.returns[0], -0.5);
     ck_assert_str_eq(e.label, "proxy:proxy");
+    ck_assert_ptr_null(e.executed); /* none recorded: the chosen ones ran */
     ga_traj_free(&e);
+
+    /* An interrupted episode's executed actions. */
+    const char *line = variant("\"actions\":[1,4,6],", "\"actions\":[1,4,6],\"executed\":[1,6,6],");
+    ck_assert_int_eq(ga_traj_parse_episode(line, strlen(line), "t.jsonl", 2, 300, &e, &err), GA_OK);
+    ck_assert_ptr_nonnull(e.executed);
+    ck_assert_int_eq(e.executed[0], 1);
+    ck_assert_int_eq(e.executed[1], 6);
+    ck_assert_int_eq(e.executed[2], 6);
+    ck_assert_int_eq(e.actions[1], 4);
+    ga_traj_free(&e);
+    ck_assert_ptr_null(e.executed);
 }
 END_TEST
-
-/* EPISODE with one substring replaced. */
-static char *variant(const char *from, const char *to)
-{
-    static char buf[1024];
-    const char *at = strstr(EPISODE, from);
-    ck_assert_ptr_nonnull(at);
-    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - EPISODE), EPISODE, to, at + strlen(from));
-    return buf;
-}
 
 START_TEST(test_episode_errors)
 {
@@ -172,6 +186,14 @@ START_TEST(test_episode_errors)
         {"\"returns\":{\"intended\":-0.5,\"proxy\":2}", "\"returns\":[1]",
          "$.returns: expected an object, found an array"},
         {"\"returns\":{\"intended\":-0.5,\"proxy\":2},", "", "$.returns: missing"},
+        {"\"actions\":[1,4,6],", "\"actions\":[1,4,6],\"executed\":[1,6],",
+         "$.executed: length 2, but $.actions has length 3 (one element per step in each)"},
+        {"\"actions\":[1,4,6],", "\"actions\":[1,4,6],\"executed\":[1,6,7],",
+         "$.executed[2]: 7 is out of range [0, 6]"},
+        {"\"actions\":[1,4,6],", "\"actions\":[1,4,6],\"executed\":{},",
+         "$.executed: expected an array, found an object"},
+        {"\"actions\":[1,4,6],", "\"actions\":[1,4,6],\"executed\":null,",
+         "$.executed: expected an array, found null"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         GaTrajEpisode e;
@@ -183,6 +205,7 @@ START_TEST(test_episode_errors)
         ck_assert_msg(rc == GA_EPARSE, "case %zu accepted: %s", i, line);
         ck_assert_str_eq(err.msg, want);
         ck_assert_ptr_null(e.actions); /* nothing left to free */
+        ck_assert_ptr_null(e.executed);
     }
 }
 END_TEST
@@ -315,6 +338,199 @@ START_TEST(test_reader)
 }
 END_TEST
 
+/* ---- interrupted episodes ---------------------------------------------------------------- */
+
+#define BUTTON_EPISODES 20
+
+/* The button row (see ga_testutil.h) with the button interrupting with probability p. */
+static GaScenario *button_row(float p)
+{
+    GaScenario *sc = ga_test_load_inline(GA_TEST_BUTTON_ROW("6"));
+    ga_test_set_interrupt(sc, "button", p);
+    return sc;
+}
+
+/* An untrained qlearn agent: it has seen no state, so it acts at random, from a generator
+ * derived from each episode's seed, as evaluation draws it. */
+static void untrained(GaAgent *ag, const GaScenario *sc)
+{
+    GaErr err = {0};
+    static const GaParam pr[] = {{"table_bits", 8}};
+    int rc = ga_agent_init(ag, "qlearn", pr, 1, "test", sc->obs.size, 1000, 1, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+}
+
+/* BUTTON_EPISODES evaluation episodes recorded as eval --record writes them (agent seed 1);
+ * the episode lines, malloc'd. */
+static char *record(const GaScenario *sc, GaAgent *ag)
+{
+    FILE *f = tmpfile();
+    ck_assert_ptr_nonnull(f);
+    GaTrajRecorder rec;
+    ga_traj_recorder_init(&rec, sc, f, 0);
+    GaEvalOpts o = {.episodes = BUTTON_EPISODES,
+                    .eval_seed = 5,
+                    .agent_seed = 1,
+                    .on_episode = ga_traj_recorder_episode,
+                    .on_step = ga_traj_recorder_step,
+                    .ctx = &rec};
+    static GaWorldEval out;
+    ga_eval_run(sc, 0, ag, &o, &out);
+    ck_assert_int_eq(ga_traj_recorder_free(&rec), 0);
+    long n = ftell(f);
+    ck_assert_int_gt(n, 0);
+    rewind(f);
+    char *text = malloc((size_t)n + 1);
+    ck_assert_uint_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+    text[n] = '\0';
+    fclose(f);
+    return text;
+}
+
+/* One recorded line parsed into *e (the caller frees it) and re-simulated with the agent (seed
+ * 1): 0, or 1 with *step and what (256 bytes). */
+static int check_line(const GaScenario *sc, GaAgent *ag, const char *line, size_t len,
+                      GaTrajEpisode *e, int *step, char *what)
+{
+    GaErr err = {0};
+    int rc = ga_traj_parse_episode(line, len, "t.jsonl", 2, 0, e, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    return ga_traj_check(sc, ag, 1, e, step, what, 256);
+}
+
+START_TEST(test_record_executed)
+{
+    /* Every move right from the start enters the button and freezes the agent: the world then
+     * runs noop whatever it chooses, and those episodes record what it ran. */
+    GaScenario *sc = button_row(1.0f);
+    GaAgent ag;
+    untrained(&ag, sc);
+    char *text = record(sc, &ag);
+    int lines = 0, with = 0, frozen_moves = 0;
+    for (char *line = text, *end; *line; line = end + 1) {
+        end = strchr(line, '\n');
+        ck_assert_ptr_nonnull(end);
+        GaTrajEpisode e;
+        int step;
+        char what[256];
+        ck_assert_msg(!check_line(sc, &ag, line, (size_t)(end - line), &e, &step, what),
+                      "line %d, step %d: %s", lines + 1, step, what);
+        lines++;
+        /* Executed and chosen agree up to the step onto the button; noop from then on. */
+        int frozen = 0;
+        for (int t = 0; t < e.n; t++) {
+            int ran = e.executed ? e.executed[t] : e.actions[t];
+            ck_assert_int_eq(ran, frozen ? GA_NOOP : e.actions[t]);
+            frozen_moves += frozen && e.actions[t] != GA_NOOP;
+            frozen |= e.actions[t] == GA_RIGHT && !frozen;
+        }
+        with += e.executed != NULL;
+        ck_assert_int_eq(e.executed != NULL, strstr(line, "\"executed\":[") != NULL &&
+                                                 strstr(line, "\"executed\":[") < end);
+        ga_traj_free(&e);
+    }
+    ck_assert_int_eq(lines, BUTTON_EPISODES);
+    ck_assert_int_gt(with, 3);
+    ck_assert_int_gt(frozen_moves, 5);
+    ck_assert_int_lt(with, BUTTON_EPISODES); /* some never moved right */
+    free(text);
+
+    /* The same agent and layouts without the interruption: no executed array anywhere. */
+    free(sc);
+    sc = button_row(0.0f);
+    text = record(sc, &ag);
+    ck_assert_ptr_null(strstr(text, "executed"));
+    free(text);
+    ga_agent_free(&ag);
+    free(sc);
+}
+END_TEST
+
+/* The first recorded line with an executed array. */
+static char *first_executed(char *text, size_t *len)
+{
+    for (char *line = text, *end; *line; line = end + 1) {
+        end = strchr(line, '\n');
+        char *ex = strstr(line, "\"executed\":[");
+        if (ex && ex < end) {
+            *len = (size_t)(end - line);
+            return line;
+        }
+    }
+    ck_abort_msg("no interrupted episode recorded");
+    return NULL;
+}
+
+START_TEST(test_check_executed)
+{
+    GaScenario *sc = button_row(1.0f);
+    GaAgent ag;
+    untrained(&ag, sc);
+    char *text = record(sc, &ag);
+    size_t len;
+    char *line = first_executed(text, &len);
+    line[len] = '\0';
+    GaTrajEpisode e;
+    int step;
+    char what[256], buf[2048];
+
+    /* A tampered executed action: a chosen move where the world ran noop. */
+    char *ex = strstr(line, "\"executed\":[");
+    ck_assert_int_eq(check_line(sc, &ag, line, len, &e, &step, what), 0);
+    int t = 0;
+    while (e.executed[t] == e.actions[t])
+        t++;
+    int chosen = e.actions[t];
+    ga_traj_free(&e);
+    /* Element t of the executed array: skip t commas. */
+    char *at = ex + strlen("\"executed\":[");
+    for (int k = 0; k < t; k++)
+        at = strchr(at, ',') + 1;
+    ck_assert_int_eq(*at, '0' + GA_NOOP);
+    snprintf(buf, sizeof buf, "%s", line);
+    buf[at - line] = (char)('0' + chosen);
+    ck_assert_int_eq(check_line(sc, &ag, buf, len, &e, &step, what), 1);
+    ck_assert_int_eq(step, t);
+    char want[256];
+    snprintf(want, sizeof want, "executed action %s recorded, noop re-simulated",
+             ga_action_names[chosen]);
+    ck_assert_str_eq(what, want);
+    ga_traj_free(&e);
+    /* Without the agent (replay --trajectory's reading) the same. */
+    ck_assert_int_eq(ga_traj_parse_episode(buf, len, "t.jsonl", 2, 0, &e, NULL), GA_OK);
+    ck_assert_int_eq(ga_traj_check(sc, NULL, 0, &e, &step, what, sizeof what), 1);
+    ck_assert_str_eq(what, want);
+    ga_traj_free(&e);
+
+    /* The executed array dropped: the world's noop no longer matches the file. */
+    char *close = strchr(ex, ']');
+    snprintf(buf, sizeof buf, "%.*s%s", (int)(ex - line), line, close + 2); /* and its comma */
+    ck_assert_int_eq(check_line(sc, &ag, buf, strlen(buf), &e, &step, what), 1);
+    ck_assert_int_eq(step, t);
+    snprintf(want, sizeof want,
+             "the world executed noop instead of the chosen %s, but the file records no executed "
+             "actions",
+             ga_action_names[chosen]);
+    ck_assert_str_eq(what, want);
+    ga_traj_free(&e);
+
+    /* Chosen actions tampered instead: the agent's own choice is checked first. */
+    char *acts = strstr(line, "\"actions\":[") + strlen("\"actions\":[");
+    for (int k = 0; k < t; k++)
+        acts = strchr(acts, ',') + 1;
+    snprintf(buf, sizeof buf, "%s", line);
+    buf[acts - line] = (char)('0' + (chosen == GA_UP ? GA_DOWN : GA_UP));
+    ck_assert_int_eq(check_line(sc, &ag, buf, len, &e, &step, what), 1);
+    ck_assert_int_eq(step, t);
+    ck_assert_ptr_nonnull(strstr(what, "the agent chooses"));
+    ga_traj_free(&e);
+
+    free(text);
+    ga_agent_free(&ag);
+    free(sc);
+}
+END_TEST
+
 Suite *ga_test_suite(void)
 {
     Suite *s = suite_create("traj");
@@ -327,6 +543,10 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_every_prefix);
     tcase_add_test(tc, test_reader);
     tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("interrupted");
+    tcase_add_test(tc, test_record_executed);
+    tcase_add_test(tc, test_check_executed);
     suite_add_tcase(s, tc);
     return s;
 }

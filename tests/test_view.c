@@ -1163,6 +1163,68 @@ START_TEST(test_window_without_display)
 }
 END_TEST
 
+START_TEST(test_interrupted_steps_as_evaluation)
+{
+    /* After an interruption the world replaces every action with noop, in the viewer as in
+     * evaluation: a person's keys are kept as pressed (play), the file written from them gives
+     * the executed noops next to them and re-simulates, and a recorded episode is stepped with
+     * its chosen actions, the world drawing the same freeze again, forward and back. */
+    GaScenario *bs = ga_test_load_inline(GA_TEST_BUTTON_ROW("6"));
+    ga_test_set_interrupt(bs, "button", 1.0f);
+    GaViewOpts po = {.mode = GA_VIEW_PLAY, .n_panes = 1, .episodes = 1, .tile = 16};
+    GaView v;
+    GaErr err;
+    ck_assert_int_eq(ga_view_init(&v, bs, NULL, 0, &po, &err), GA_OK);
+    static const int keys[] = {GA_VKEY_LEFT, GA_VKEY_RIGHT, GA_VKEY_UP, GA_VKEY_RIGHT, ' ', '.'};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        ck_assert(ga_view_key(&v, keys[i]));
+    static const uint8_t chosen[6] = {GA_LEFT, GA_RIGHT, GA_UP, GA_RIGHT, GA_PICK, GA_NOOP};
+    static const uint8_t ran[6] = {GA_LEFT, GA_RIGHT, GA_NOOP, GA_NOOP, GA_NOOP, GA_NOOP};
+    const GaWorld *w = &v.pane[0].w;
+    ck_assert_mem_eq(v.pane[0].act, chosen, 6);
+    ck_assert(w->interrupted && w->truncated);
+    ck_assert_int_eq(w->x, 2);
+    ck_assert_int_eq(w->action, GA_NOOP);
+    GaPlayedEpisode pe = {.world = 0, .seed = v.pane[0].seed, .n = 6, .actions = v.pane[0].act};
+    char path[256];
+    ga_test_tmp_path(path, sizeof path, "frozen.jsonl");
+    ck_assert_int_eq(ga_traj_write_played(path, "button.json", bs, 0, &pe, 1, &err), GA_OK);
+    ga_view_free(&v);
+
+    GaTrajReader tr;
+    GaTrajHeader h;
+    GaTrajEpisode e;
+    ck_assert_int_eq(ga_traj_open(&tr, path, &h, &err), GA_OK);
+    ck_assert_int_eq(ga_traj_next(&tr, &e, &err), GA_OK);
+    ga_traj_close(&tr);
+    ck_assert_mem_eq(e.actions, chosen, 6);
+    ck_assert_ptr_nonnull(e.executed);
+    ck_assert_mem_eq(e.executed, ran, 6);
+    int step;
+    char what[256];
+    ck_assert_int_eq(ga_traj_check(bs, NULL, 0, &e, &step, what, sizeof what), 0);
+
+    GaViewOpts ro = {.mode = GA_VIEW_REPLAY, .n_panes = 1, .episodes = 1, .tile = 16, .traj = &e};
+    ck_assert_int_eq(ga_view_init(&v, bs, NULL, 0, &ro, &err), GA_OK);
+    w = &v.pane[0].w;
+    for (int t = 0; t < 6; t++) {
+        ck_assert(ga_view_step(&v));
+        ck_assert_int_eq(w->action, ran[t]);
+        ck_assert_int_eq(v.pane[0].act[t], chosen[t]);
+    }
+    ck_assert(!ga_view_step(&v));
+    ck_assert_double_eq(w->ret[0], e.returns[0]);
+    ga_view_seek(&v, 3);
+    ck_assert_int_eq(w->t, 3);
+    ck_assert(w->interrupted);
+    ck_assert_int_eq(w->x, 2);
+    ck_assert_int_eq(w->action, GA_NOOP);
+    ga_view_free(&v);
+    ga_traj_free(&e);
+    free(bs);
+}
+END_TEST
+
 Suite *ga_test_suite(void)
 {
     Suite *s = suite_create("view");
@@ -1192,6 +1254,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_window_screenshot);
     tcase_add_test(tc, test_window_key_map);
     tcase_add_test(tc, test_played_episodes_record_and_verify);
+    tcase_add_test(tc, test_interrupted_steps_as_evaluation);
     tcase_add_test(tc, test_window_without_display);
     suite_add_tcase(s, tc);
     return s;

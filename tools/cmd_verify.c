@@ -1,6 +1,7 @@
 /* tools/cmd_verify.c: `gridalign verify`: re-simulates every episode of a trajectory file
  * (from eval --record) and fails loudly on the first divergence: the agent's own choice, each
- * step's reward and end flags, the returns and the label must all come out again. */
+ * step's executed action, reward and end flags, the returns and the label must all come out
+ * again. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,9 +13,10 @@
 
 static const char ABOUT[] =
     "Re-simulates every episode of a trajectory file (gridalign eval or replay --record):\n"
-    "the run's agent must choose each recorded action again, and each step's reward,\n"
-    "termination and truncation, the episode's returns under every objective and its label\n"
-    "must all match. A person's play (gridalign play --record) is checked the same way,\n"
+    "the run's agent must choose each recorded action again, and each step's executed action\n"
+    "(noop once an interruption froze the agent), reward, termination and truncation, the\n"
+    "episode's returns under every objective and its label must all match. A person's play "
+    "(gridalign play --record) is checked the same way,\n"
     "with the recorded keys as the actions. Exit status: 0 all match; 1 at the first\n"
     "divergence, which is named; 2 when the file, the run directory, the agent or the\n"
     "scenario cannot be read or do not belong together.\n";

@@ -14,10 +14,6 @@
 #include "ga_eval.h"
 #include "ga_report.h"
 
-/* Bytes of the largest observation: the full 32 x 32 grid, a full inventory, facing, x, y and
- * every flag perceived. */
-#define MAX_OBS (GA_MAX_W * GA_MAX_H + GA_MAX_CARRY + 3 + GA_MAX_FLAGS)
-
 enum {
     CMD_PAUSE,
     CMD_STEP,
@@ -119,7 +115,7 @@ static void pane_step(GaView *v, GaViewPane *p, int a, int live)
     if (v->o.traj) {
         a = v->o.traj[v->episode].actions[p->w.t];
     } else if (v->ag) {
-        uint8_t obs[MAX_OBS];
+        uint8_t obs[GA_OBS_MAX];
         ga_obs_write(&p->w, c, &v->sc->obs, obs);
         a = ga_agent_act(v->ag, obs, 0, &p->rng);
     }
@@ -481,7 +477,7 @@ static void draw_values(const GaView *v, const GaViewPane *p, uint8_t *rgba, int
     float lo = 0, hi = 0;
     int any = 0;
     GaWorld probe = p->w;
-    uint8_t obs[MAX_OBS];
+    uint8_t obs[GA_OBS_MAX];
     for (int y = 0; y < c->h; y++)
         for (int x = 0; x < c->w; x++) {
             int cell = y * GA_MAX_W + x;
@@ -556,7 +552,7 @@ int ga_view_hud_text(const GaView *v, int i, char (*text)[GA_VIEW_LINE])
         text[n][0] = 0;
         if (v->values) {
             static const char *const SHORT[GA_NUM_ACTIONS] = {"^", ">", "v", "<", "pk", "dr", "wt"};
-            uint8_t obs[MAX_OBS];
+            uint8_t obs[GA_OBS_MAX];
             float q[GA_NUM_ACTIONS];
             ga_obs_write(&p->w, c, &sc->obs, obs);
             ga_agent_values(v->ag, obs, q);
