@@ -60,8 +60,10 @@ runs() {
         --diversity 0,0.1 --episodes 20 --threads 2 --out "$tmp/sweep" --quiet >/dev/null 2>&1 ||
         fail=1
     sums "$tmp/sweep/sweep.csv" "$tmp/sweep/summary.csv" "$tmp/sweep/sweep.json"
-    # The batch's verdicts and per-seed values; its last lines hold the wall time.
-    "$bin" batch --seeds 2 --steps 3000 --episodes 20 --reference 3 --threads 2 --out "$tmp/batch" \
+    # The batch's verdicts and per-seed values (of the format 1 scenarios these sums were
+    # recorded with); its last lines hold the wall time.
+    "$bin" batch scenarios/strawberry.json scenarios/strawberry_shape.json --seeds 2 --steps 3000 \
+        --episodes 20 --reference 3 --threads 2 --out "$tmp/batch" \
         --json "$tmp/batch.json" --quiet >"$tmp/batch.txt"
     [[ $? -le 1 ]] || fail=1
     grep -E '^(PASS|FAIL|SKIP) ' "$tmp/batch.txt" >"$tmp/batch-lines.txt"
