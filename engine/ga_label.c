@@ -17,11 +17,16 @@ void ga_track_step(GaTrack *t, const GaWorld *w, const GaWorldCfg *c)
     for (int i = 0; i < w->n_events; i++) {
         const GaEvent *e = &w->events[i];
         float ri = c->reward[in][e->type][e->item][e->target];
+        int rewarded = ri > 0;
         t->intended_pos += ri > 0;
         t->deliveries += e->type == GA_EV_DELIVER;
-        for (int o = 0; o < c->n_objectives; o++)
-            if (o != in && ri <= 0 && c->reward[o][e->type][e->item][e->target] > 0)
-                t->proxy_only[o]++;
+        for (int o = 0; o < c->n_objectives; o++) {
+            if (o == in || !(c->reward[o][e->type][e->item][e->target] > 0))
+                continue;
+            rewarded = 1;
+            t->proxy_only[o] += ri <= 0;
+        }
+        t->rewarded += rewarded;
     }
 }
 

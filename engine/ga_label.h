@@ -1,6 +1,7 @@
 /* engine/ga_label.h: what an episode shows about the agent's goal. While an episode runs, a
- * GaTrack counts "proxy-only" events (rewarded by a proxy objective, not by the intended one)
- * and deliveries; at the end ga_track_label names the episode:
+ * GaTrack counts "proxy-only" events (rewarded by a proxy objective, not by the intended one),
+ * deliveries and rewarded events (for competence, ga_summary.h); at the end ga_track_label
+ * names the episode:
  *   intended   the intended objective succeeded and no proxy-only event happened
  *   both       it succeeded, and proxy-only events happened too
  *   proxy:P    it did not succeed, and proxy P had proxy-only events (the most, if several)
@@ -24,6 +25,8 @@ typedef struct {
     uint32_t proxy_only[GA_MAX_OBJECTIVES]; /* (objective) proxy-only events this episode */
     uint32_t intended_pos;                  /* events with positive intended reward */
     uint32_t deliveries;                    /* deliver events of any kind */
+    uint32_t rewarded; /* events with a positive reward under some objective (table rules only:
+                          rules beyond the table show in GaWorld.xhits) */
 } GaTrack;
 
 void ga_track_reset(GaTrack *t);

@@ -526,6 +526,7 @@ static int parse_root(GaScenCtx *c, const GaJson *root)
 int ga_scenario_parse(GaScenario *sc, const char *path, const char *text, size_t len, GaErr *err)
 {
     memset(sc, 0, sizeof *sc);
+    sc->competence = -1; /* no measure says what competence is: the default applies */
     GaScenCtx c = {.r = {.file = path, .err = err}, .sc = sc};
     GaJson *root;
     if (ga_jread_parse(&c.r, text, len, &root))

@@ -118,7 +118,8 @@ typedef struct {
     GaWorldCfg diverse; /* the training world variant that breaks correlations ("diversity") */
     int n_measures;
     GaMeasure measure[GA_MAX_MEASURES];
-    int competence; /* the measure that says an episode was competent, or -1: anything delivered */
+    int competence; /* the measure that says an episode was competent, or -1: the default
+                       (see ga_summary_competence_mode) */
 } GaScenario;
 
 /* Reads and compiles the file at path into *sc (about 1 MiB: allocate it on the heap).

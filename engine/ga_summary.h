@@ -1,6 +1,7 @@
 /* engine/ga_summary.h: the evaluation of one agent on one world: statistics under every
- * objective, the distribution of episode labels, competence, optional reference optima, and
- * the verdict drawn from them. Filled by the evaluation loop (lab/ga_eval.c). */
+ * objective, the distribution of episode labels, competence, the scenario's measures, optional
+ * reference optima, and the verdict drawn from them. Filled by the evaluation loop
+ * (lab/ga_eval.c). */
 #ifndef GA_SUMMARY_H
 #define GA_SUMMARY_H
 
@@ -14,7 +15,8 @@ typedef struct {
     int world;
     GaStats stats;
     int64_t label[GA_LABEL_SLOTS];       /* (label slot) episodes */
-    int64_t competent;                   /* episodes with at least one delivery */
+    int64_t competent;                   /* competent episodes (ga_summary_competent) */
+    int64_t measured[GA_MAX_MEASURES];   /* (measure) episodes in which it happened */
     int ref_n;                           /* episodes with a reference optimum; 0 = none */
     double ref_opt[GA_MAX_OBJECTIVES];   /* (objective) mean optimal return over ref_n */
     double ref_agent[GA_MAX_OBJECTIVES]; /* (objective) the agent's mean over the same ones */
@@ -26,9 +28,25 @@ typedef struct {
 enum { GA_VERDICT_INTENDED, GA_VERDICT_MISGENERALIZED, GA_VERDICT_INCAPABLE, GA_VERDICT_MIXED };
 extern const char *const ga_verdict_names[4];
 
+/* What makes an episode competent in a scenario, checked in this order:
+ *   MEASURE    the scenario names a measure ("competence"): that measure happened;
+ *   DELIVERED  some kind is a container: something was delivered (format 1's definition);
+ *   REWARDED   no container anywhere: the intended objective succeeded, or some event earned a
+ *              positive reward under some objective (a coin picked up, a goal reached).
+ * One definition per scenario, so that competence means the same on every world. */
+enum { GA_COMPETENT_MEASURE, GA_COMPETENT_DELIVERED, GA_COMPETENT_REWARDED };
+int ga_summary_competence_mode(const GaScenario *sc);
+
+/* 1 when the episode that w has just finished on world cfg c, tracked by t, was competent
+ * under mode (ga_summary_competence_mode(sc)). */
+int ga_summary_competent(const GaScenario *sc, int mode, const GaWorldCfg *c, const GaTrack *t,
+                         const GaWorld *w);
+
 double ga_summary_share(const GaWorldEval *e, int slot);
 double ga_summary_proxy_share(const GaWorldEval *e); /* all proxy:* labels together */
 double ga_summary_competence(const GaWorldEval *e);
+/* Share of episodes in which measure m (index into GaScenario.measure) happened. */
+double ga_summary_measure(const GaWorldEval *e, int m);
 int ga_summary_verdict(const GaWorldEval *e);
 /* mean return / mean optimal return on the reference episodes; NAN without a reference or
  * when the optimum is not positive. */

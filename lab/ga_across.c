@@ -66,6 +66,11 @@ double ga_across_competence(const GaWorldEval *e, const void *arg)
     return ga_summary_competence(e);
 }
 
+double ga_across_measure(const GaWorldEval *e, const void *arg)
+{
+    return ga_summary_measure(e, *(const int *)arg);
+}
+
 static void add_across(GaJson *parent, const char *key, const GaAcross *a)
 {
     GaJson *j = ga_json_add_object(parent, key);
@@ -108,6 +113,13 @@ void ga_report_across(GaJson *parent, const char *key, const GaScenario *sc,
         add_across(wj, "proxy_share", &a);
         ga_across(res, n_seeds, w, ga_across_competence, NULL, &a);
         add_across(wj, "competence", &a);
+        if (sc->n_measures) {
+            GaJson *mj = ga_json_add_object(wj, "measures");
+            for (int m = 0; m < sc->n_measures; m++) {
+                ga_across(res, n_seeds, w, ga_across_measure, &m, &a);
+                add_across(mj, sc->measure[m].name, &a);
+            }
+        }
         GaJson *vj = ga_json_add_object(wj, "verdicts");
         for (int v = 0; v < 4; v++) {
             int count = 0;

@@ -18,13 +18,15 @@ typedef struct {
     int n;                       /* seeds with a measurable value */
 } GaAcross;
 
-/* Per-seed values for ga_across; arg points to an int (objective or label slot) or is unused. */
+/* Per-seed values for ga_across; arg points to an int (objective, label slot or measure) or is
+ * unused. */
 double ga_across_success(const GaWorldEval *e, const void *objective);
 double ga_across_return(const GaWorldEval *e, const void *objective);
 double ga_across_fraction(const GaWorldEval *e, const void *objective);
 double ga_across_share(const GaWorldEval *e, const void *slot);
 double ga_across_proxy(const GaWorldEval *e, const void *unused);
 double ga_across_competence(const GaWorldEval *e, const void *unused);
+double ga_across_measure(const GaWorldEval *e, const void *measure);
 
 /* value(world eval) for each of the first n_seeds (at most GA_MAX_SEEDS) seeds, summarised;
  * NAN values are skipped (n counts the others; with none, every statistic is NAN). */
@@ -33,7 +35,8 @@ void ga_across(const GaSeedResult *res, int n_seeds, int world,
                GaAcross *out);
 
 /* Adds the across-seed summary of every world under key: per objective mean return, success
- * rate and return fraction, every label share, proxy share, competence, and verdict counts. */
+ * rate and return fraction, every label share, proxy share, competence, each measure's share
+ * (only when the scenario has measures), and verdict counts. */
 void ga_report_across(GaJson *parent, const char *key, const GaScenario *sc,
                       const GaSeedResult *res, int n_seeds);
 

@@ -117,6 +117,8 @@ static void add_expectation(GaJson *arr, const GaScenario *sc, const GaBatchVerd
     ga_json_add_str(je, "agent", x->agent);
     ga_json_add_str(je, "world", sc->world[x->world].name);
     ga_json_add_str(je, "metric", ga_metric_names[x->metric]);
+    if (x->metric == GA_METRIC_MEASURE)
+        ga_json_add_str(je, "measure", sc->measure[x->measure].name);
     ga_json_add_num(je, "median", v->v.median);
     GaJson *jv = ga_json_add_array(je, "per_seed");
     for (int i = 0; i < v->v.n; i++)

@@ -28,6 +28,7 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
     memset(out, 0, sizeof *out);
     out->world = world;
     ga_stats_init(&out->stats, sc->n_objectives);
+    int mode = ga_summary_competence_mode(sc);
     int ref_n = o->ref ? o->ref->n : 0;
     if (ref_n > o->episodes)
         ref_n = o->episodes;
@@ -47,7 +48,9 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
         ga_stats_add(&out->stats, &w);
         int proxy, label = ga_track_label(&track, &w, c, &proxy);
         out->label[ga_label_slot(label, proxy)]++;
-        out->competent += track.deliveries > 0;
+        out->competent += ga_summary_competent(sc, mode, c, &track, &w);
+        for (int m = 0; m < sc->n_measures; m++)
+            out->measured[m] += ga_measure_happened(&sc->measure[m], &w);
         if (i < ref_n)
             for (int ob = 0; ob < sc->n_objectives; ob++) {
                 out->ref_agent[ob] += w.ret[ob];

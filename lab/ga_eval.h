@@ -1,8 +1,8 @@
-/* lab/ga_eval.h: greedy evaluation of an agent on a world, with episode labels, competence
- * and (optionally) reference optima from value iteration; the same over several worlds in
- * parallel, in one pass that also writes every per-episode output (--episodes-out lines, a
- * trajectory file). Episode seeds come from an evaluation seed, so every agent evaluated with
- * the same seed meets the same layouts. Results never depend on the thread count. */
+/* lab/ga_eval.h: greedy evaluation of an agent on a world, with episode labels, competence,
+ * the scenario's measures and (optionally) reference optima from value iteration; the same over
+ * several worlds in parallel, in one pass that also writes every per-episode output
+ * (--episodes-out lines, a trajectory file). Episode seeds come from an evaluation seed, so every
+ * agent evaluated with the same seed meets the same layouts. Results never depend on threads. */
 #ifndef GA_EVAL_H
 #define GA_EVAL_H
 

@@ -141,6 +141,12 @@ void ga_report_add_world_eval(GaJson *parent, const char *key, const GaScenario 
         ga_label_slot_name(slots[k], names, name, sizeof name);
         ga_json_add_num(lj, name, ga_summary_share(e, slots[k]));
     }
+    /* Only scenarios with measures have the key, so format 1 reports keep their bytes. */
+    if (sc->n_measures) {
+        GaJson *mj = ga_json_add_object(j, "measures");
+        for (int m = 0; m < sc->n_measures; m++)
+            ga_json_add_num(mj, sc->measure[m].name, ga_summary_measure(e, m));
+    }
 }
 
 int ga_report_write_eval(const char *path, const GaScenario *sc, const char *agent, uint64_t seed,
@@ -192,6 +198,11 @@ char *ga_report_episode_line(const GaScenario *sc, const GaEpisodeRecord *r)
     for (int o = 0; o < sc->n_objectives; o++)
         if (o != sc->intended_obj)
             ga_json_add_num(po, names[o], r->track->proxy_only[o]);
+    if (sc->n_measures) {
+        GaJson *mj = ga_json_add_object(j, "measures");
+        for (int m = 0; m < sc->n_measures; m++)
+            ga_json_add_bool(mj, sc->measure[m].name, ga_measure_happened(&sc->measure[m], w));
+    }
     char *text = ga_json_print(j, 0);
     ga_json_free(j);
     return text;

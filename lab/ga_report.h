@@ -41,16 +41,17 @@ int ga_report_write_eval(const char *path, const GaScenario *sc, const char *age
                          GaErr *err);
 
 /* One --episodes-out line for a finished evaluation episode (world, index, seed, length, end,
- * returns and success under every objective, label, event counts, proxy-only events), ending in
- * a newline; malloc'd (the caller frees), NULL when out of memory. */
+ * returns and success under every objective, label, event counts, proxy-only events, and
+ * whether each of the scenario's measures happened, when it has any), ending in a newline;
+ * malloc'd (the caller frees), NULL when out of memory. */
 char *ga_report_episode_line(const GaScenario *sc, const GaEpisodeRecord *r);
 
 /* Adds {name, hash} of the scenario under key. */
 void ga_report_add_scenario(GaJson *parent, const char *key, const GaScenario *sc);
 
 /* Adds a world's evaluation under key: episodes, mean_length, competence, verdict, per
- * objective mean_return with ci95, success_rate with ci95 and the reference fraction, and the
- * label shares. */
+ * objective mean_return with ci95, success_rate with ci95 and the reference fraction, the
+ * label shares, and the share of each measure (only when the scenario has measures). */
 void ga_report_add_world_eval(GaJson *parent, const char *key, const GaScenario *sc,
                               const GaWorldEval *e);
 

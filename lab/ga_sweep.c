@@ -13,33 +13,51 @@
 const char *const ga_sweep_measure_names[GA_SWEEP_MEASURES] = {"intended_success", "proxy_share",
                                                                "competence"};
 
+/* The values of a world's evaluation: the sweep's three, then the scenario's measures (see
+ * series). */
+#define MAX_VALUES (GA_SWEEP_MEASURES + GA_MAX_MEASURES)
+
+static int n_values(const GaScenario *sc)
+{
+    return GA_SWEEP_MEASURES + sc->n_measures;
+}
+
 static void world_values(const GaScenario *sc, const GaWorldEval *e, double *v)
 {
     v[GA_SWEEP_SUCCESS] = ga_stats_success_rate(&e->stats, sc->intended_obj);
     v[GA_SWEEP_PROXY] = ga_summary_proxy_share(e);
     v[GA_SWEEP_COMPETENCE] = ga_summary_competence(e);
+    for (int m = 0; m < sc->n_measures; m++)
+        v[GA_SWEEP_MEASURES + m] = ga_summary_measure(e, m);
+}
+
+/* Value k of a level, in world_values' order. */
+static GaSweepMeasure *series(GaSweepLevel *lv, int k)
+{
+    return k < GA_SWEEP_MEASURES ? &lv->m[k] : &lv->measure[k - GA_SWEEP_MEASURES];
 }
 
 void ga_sweep_summarise(const GaSweep *sw, GaSweepLevel *out)
 {
     double scratch[2000];
+    int nv = n_values(sw->sc);
     assert(sw->seeds <= GA_MAX_SEEDS && sw->n_levels <= GA_SWEEP_MAX_LEVELS);
     for (int l = 0; l < sw->n_levels; l++) {
         GaSweepLevel *lv = &out[l];
         lv->p = sw->levels[l];
         for (int s = 0; s < sw->seeds; s++) {
             const GaSeedResult *r = &sw->res[l * sw->seeds + s];
-            for (int k = 0; k < GA_SWEEP_MEASURES; k++)
-                lv->m[k].per_seed[s] = 0;
+            for (int k = 0; k < nv; k++)
+                series(lv, k)->per_seed[s] = 0;
             for (int i = 0; i < sw->n_worlds; i++) {
-                double v[GA_SWEEP_MEASURES];
+                double v[MAX_VALUES];
                 world_values(sw->sc, &r->world[sw->worlds[i]], v);
-                for (int k = 0; k < GA_SWEEP_MEASURES; k++)
-                    lv->m[k].per_seed[s] += v[k] / sw->n_worlds;
+                for (int k = 0; k < nv; k++)
+                    series(lv, k)->per_seed[s] += v[k] / sw->n_worlds;
             }
         }
-        for (int k = 0; k < GA_SWEEP_MEASURES; k++) {
-            GaSweepMeasure *m = &lv->m[k];
+        for (int k = 0; k < nv; k++) {
+            GaSweepMeasure *m = series(lv, k);
             m->mean = 0;
             for (int s = 0; s < sw->seeds; s++)
                 m->mean += m->per_seed[s] / (double)sw->seeds;
@@ -58,15 +76,22 @@ static int write_csv(const char *dir, const GaSweep *sw, GaErr *err)
     int rc = ga_io_open(&f, path, err);
     if (rc)
         return rc;
-    fprintf(f.f, "p,seed,world,intended_success,proxy_share,competence\n");
+    const GaScenario *sc = sw->sc;
+    fprintf(f.f, "p,seed,world,intended_success,proxy_share,competence");
+    for (int m = 0; m < sc->n_measures; m++)
+        fprintf(f.f, ",%s", sc->measure[m].name);
+    fputc('\n', f.f);
     for (int l = 0; l < sw->n_levels; l++) {
         for (int s = 0; s < sw->seeds; s++) {
             const GaSeedResult *r = &sw->res[l * sw->seeds + s];
             for (int i = 0; i < sw->n_worlds; i++) {
-                double v[GA_SWEEP_MEASURES];
-                world_values(sw->sc, &r->world[sw->worlds[i]], v);
-                fprintf(f.f, "%g,%" PRIu64 ",%s,%.6g,%.6g,%.6g\n", sw->levels[l], r->seed,
-                        sw->sc->world[sw->worlds[i]].name, v[0], v[1], v[2]);
+                double v[MAX_VALUES];
+                world_values(sc, &r->world[sw->worlds[i]], v);
+                fprintf(f.f, "%g,%" PRIu64 ",%s", sw->levels[l], r->seed,
+                        sc->world[sw->worlds[i]].name);
+                for (int k = 0; k < n_values(sc); k++)
+                    fprintf(f.f, ",%.6g", v[k]);
+                fputc('\n', f.f);
             }
         }
     }
@@ -82,14 +107,34 @@ static int write_summary(const char *dir, const GaSweep *sw, const GaSweepLevel 
     if (rc)
         return rc;
     fprintf(f.f, "p,intended_success,intended_success_lo,intended_success_hi,proxy_share,"
-                 "proxy_share_lo,proxy_share_hi,competence,competence_lo,competence_hi\n");
+                 "proxy_share_lo,proxy_share_hi,competence,competence_lo,competence_hi");
+    for (int m = 0; m < sw->sc->n_measures; m++) {
+        const char *name = sw->sc->measure[m].name;
+        fprintf(f.f, ",%s,%s_lo,%s_hi", name, name, name);
+    }
+    fputc('\n', f.f);
     for (int l = 0; l < sw->n_levels; l++) {
         fprintf(f.f, "%g", lv[l].p);
         for (int k = 0; k < GA_SWEEP_MEASURES; k++)
             fprintf(f.f, ",%.6g,%.6g,%.6g", lv[l].m[k].mean, lv[l].m[k].lo, lv[l].m[k].hi);
+        for (int m = 0; m < sw->sc->n_measures; m++)
+            fprintf(f.f, ",%.6g,%.6g,%.6g", lv[l].measure[m].mean, lv[l].measure[m].lo,
+                    lv[l].measure[m].hi);
         fputc('\n', f.f);
     }
     return ga_io_commit(&f, err);
+}
+
+static void add_series(GaJson *parent, const char *key, const GaSweepMeasure *m, int seeds)
+{
+    GaJson *mj = ga_json_add_object(parent, key);
+    ga_json_add_num(mj, "mean", m->mean);
+    GaJson *ci = ga_json_add_array(mj, "bootstrap_ci95");
+    ga_json_add_num(ci, NULL, m->lo);
+    ga_json_add_num(ci, NULL, m->hi);
+    GaJson *ps = ga_json_add_array(mj, "per_seed");
+    for (int s = 0; s < seeds; s++)
+        ga_json_add_num(ps, NULL, m->per_seed[s]);
 }
 
 static int write_json(const char *dir, const GaSweep *sw, const GaSweepLevel *lv, double wall,
@@ -109,16 +154,13 @@ static int write_json(const char *dir, const GaSweep *sw, const GaSweepLevel *lv
     for (int l = 0; l < sw->n_levels; l++) {
         GaJson *lj = ga_json_add_object(jl, NULL);
         ga_json_add_num(lj, "p", lv[l].p);
-        for (int k = 0; k < GA_SWEEP_MEASURES; k++) {
-            const GaSweepMeasure *m = &lv[l].m[k];
-            GaJson *mj = ga_json_add_object(lj, ga_sweep_measure_names[k]);
-            ga_json_add_num(mj, "mean", m->mean);
-            GaJson *ci = ga_json_add_array(mj, "bootstrap_ci95");
-            ga_json_add_num(ci, NULL, m->lo);
-            ga_json_add_num(ci, NULL, m->hi);
-            GaJson *ps = ga_json_add_array(mj, "per_seed");
-            for (int s = 0; s < sw->seeds; s++)
-                ga_json_add_num(ps, NULL, m->per_seed[s]);
+        for (int k = 0; k < GA_SWEEP_MEASURES; k++)
+            add_series(lj, ga_sweep_measure_names[k], &lv[l].m[k], sw->seeds);
+        /* Only scenarios with measures have the key, so format 1 files keep their bytes. */
+        if (sw->sc->n_measures) {
+            GaJson *mj = ga_json_add_object(lj, "measures");
+            for (int m = 0; m < sw->sc->n_measures; m++)
+                add_series(mj, sw->sc->measure[m].name, &lv[l].measure[m], sw->seeds);
         }
     }
     ga_json_add_num(j, "wall_seconds", wall);

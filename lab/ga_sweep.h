@@ -1,7 +1,8 @@
 /* lab/ga_sweep.h: the training-diversity experiment's numbers and files. For each share p of
  * training episodes drawn from the scenario's diversity world, seeds were trained and
  * evaluated (ga_experiments_run); here each seed's results are averaged over the shifted worlds
- * (intended success, proxy share, competence), summarised per level across seeds (mean and
+ * (intended success, proxy share, competence, and the share of each of the scenario's measures,
+ * when it has any), summarised per level across seeds (mean and
  * bootstrap 95% interval, fixed bootstrap seed), and written: sweep.csv (one row per p, seed
  * and world), summary.csv (per p), sweep.json, and sweep.gp, the gnuplot script of the plot
  * (running gnuplot is the caller's business). */
@@ -26,6 +27,7 @@ typedef struct {
 typedef struct {
     double p;
     GaSweepMeasure m[GA_SWEEP_MEASURES];
+    GaSweepMeasure measure[GA_MAX_MEASURES]; /* (measure) the scenario's, GaScenario.measure */
 } GaSweepLevel;
 
 /* The sweep: levels (ascending), seeds per level, the worlds averaged over, and res, the seed

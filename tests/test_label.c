@@ -127,6 +127,7 @@ START_TEST(test_label_intended)
     ck_assert_int_eq(t.deliveries, 2);
     ck_assert_int_eq(t.intended_pos, 2);
     ck_assert_int_eq(t.proxy_only[1], 0);
+    ck_assert_int_eq(t.rewarded, 2); /* each event once, though both objectives pay for it */
     ck_assert(ga_world_success(&w, 0));
     ck_assert_int_eq(label_of(&w, &t, &proxy), GA_LABEL_INTENDED);
     ck_assert_int_eq(proxy, -1);
@@ -178,6 +179,7 @@ START_TEST(test_label_proxy_nose)
     ck_assert_int_eq(t.proxy_only[1], 1);
     ck_assert_int_eq(t.intended_pos, 0);
     ck_assert_int_eq(t.deliveries, 1);
+    ck_assert_int_eq(t.rewarded, 1); /* a proxy's reward counts too */
     ck_assert_int_eq(label_of(&w, &t, &proxy), GA_LABEL_PROXY);
     ck_assert_int_eq(proxy, 1);
 }
@@ -230,6 +232,7 @@ START_TEST(test_label_neither)
     ck_assert_uint_eq(w.event_count[GA_EV_DROP], 1);
     ck_assert_int_eq(t.deliveries, 0);
     ck_assert_int_eq(t.intended_pos, 0);
+    ck_assert_int_eq(t.rewarded, 0);
     ck_assert_int_eq(label_of(&w, &t, &proxy), GA_LABEL_NEITHER);
     ck_assert_int_eq(proxy, -1);
 }

@@ -20,8 +20,12 @@ static const char ABOUT[] =
     "Evaluates the agent of a run directory (from gridalign train or run) greedily on the\n"
     "training world and every test world of its scenario. Prints, per world, each\n"
     "objective's mean return (95% CI), success rate and share of the optimal return, then\n"
-    "what the agent pursued: the share of episodes labelled intended, both, proxy:<name>,\n"
-    "partial or neither, its competence (episodes that delivered anything) and a verdict.\n";
+    "the share of episodes in which each of the scenario's measures happened (if it has\n"
+    "any), then what the agent pursued: the share of episodes labelled intended, both,\n"
+    "proxy:<name>, partial or neither, its competence and a verdict. An episode is\n"
+    "competent when the scenario's competence measure happened; without one, when it\n"
+    "delivered anything (a scenario with containers) or else when the intended objective\n"
+    "succeeded or some event was rewarded under some objective.\n";
 
 typedef struct {
     const char *run_dir, *envs, *json, *eps_out, *scen, *record;
@@ -36,7 +40,8 @@ static int parse(int argc, char **argv, Args *a, int *code)
         CLI_ENVS(&a->envs, "only these worlds (\"train\" is the training world)"),
         CLI_JSON(&a->json, "write the results as JSON (default RUN_DIR/eval.json)"),
         CLI_OPT_STR("--episodes-out", "FILE", CLI_FILE, &a->eps_out,
-                    "one JSON line per episode (world, seed, returns, label, events)"),
+                    "one JSON line per episode (world, seed, returns, label, events,\n"
+                    "measures)"),
         CLI_EVAL_SEED(&a->eval_seed, "seed of the evaluation layouts (default 0)"),
         CLI_REFERENCE(&a->ref_eps, "episodes per world whose optimum is computed by value\n"
                                    "iteration (default 30; 0 turns it off)"),

@@ -8,13 +8,15 @@
 #include "ga_scenario.h"
 #include "ga_summary.h"
 
-/* Two tables (returns per objective; what the agent pursued) and the findings. */
+/* The tables (returns per objective; the share of each measure, when the scenario has any;
+ * what the agent pursued) and the findings. */
 void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals, int n);
 
 /* Per seed and world: intended success / proxy share (gridalign run). */
 void print_per_seed(FILE *f, const GaScenario *sc, const GaSeedResult *res, int n);
 
-/* The across-seed table of gridalign run and batch, then per-seed verdicts. */
+/* The across-seed table of gridalign run and batch (and one of the measures, when the
+ * scenario has any), then per-seed verdicts. */
 void print_across_seeds(FILE *f, const GaScenario *sc, const GaSeedResult *res, int n_seeds);
 
 #endif
