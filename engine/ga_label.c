@@ -1,6 +1,9 @@
 /* engine/ga_label.c: episode labels. An event is proxy-only for proxy P when P rewards it
  * (reward > 0) and the intended objective does not (reward <= 0): delivering a red nose into a
- * basket, or a strawberry into a lamppost. */
+ * basket, or a strawberry into a lamppost. In a world with rules the reward table does not hold
+ * (GaXRule: conditions, counts, end-of-episode placements) rewards belong to steps, not to
+ * single events, so there a whole step is judged the same way (a tampered switch that makes a
+ * rock pay +1 under the observed reward and -1 under the intended one). */
 #include "ga_label.h"
 
 #include <stdio.h>
@@ -11,9 +14,31 @@ void ga_track_reset(GaTrack *t)
     memset(t, 0, sizeof *t);
 }
 
+/* The step as a whole, from the rewards ga_world_step left in w->reward. */
+static void track_whole_step(GaTrack *t, const GaWorld *w, const GaWorldCfg *c)
+{
+    int in = c->intended_obj;
+    float ri = w->reward[in];
+    int rewarded = ri > 0;
+    t->intended_pos += ri > 0;
+    for (int i = 0; i < w->n_events; i++)
+        t->deliveries += w->events[i].type == GA_EV_DELIVER;
+    for (int o = 0; o < c->n_objectives; o++) {
+        if (o == in || !(w->reward[o] > 0))
+            continue;
+        rewarded = 1;
+        t->proxy_only[o] += ri <= 0;
+    }
+    t->rewarded += rewarded;
+}
+
 void ga_track_step(GaTrack *t, const GaWorld *w, const GaWorldCfg *c)
 {
     int in = c->intended_obj;
+    if (c->n_xrules) {
+        track_whole_step(t, w, c);
+        return;
+    }
     for (int i = 0; i < w->n_events; i++) {
         const GaEvent *e = &w->events[i];
         float ri = c->reward[in][e->type][e->item][e->target];

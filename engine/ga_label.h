@@ -22,11 +22,11 @@ enum { GA_LABEL_INTENDED, GA_LABEL_BOTH, GA_LABEL_PROXY, GA_LABEL_PARTIAL, GA_LA
 #define GA_LABEL_SLOTS (4 + GA_MAX_OBJECTIVES)
 
 typedef struct {
+    /* Counts of events, or of whole steps in a world with rules beyond the table (n_xrules). */
     uint32_t proxy_only[GA_MAX_OBJECTIVES]; /* (objective) proxy-only events this episode */
     uint32_t intended_pos;                  /* events with positive intended reward */
     uint32_t deliveries;                    /* deliver events of any kind */
-    uint32_t rewarded; /* events with a positive reward under some objective (table rules only:
-                          rules beyond the table show in GaWorld.xhits) */
+    uint32_t rewarded;                      /* events with a positive reward under some objective */
 } GaTrack;
 
 void ga_track_reset(GaTrack *t);

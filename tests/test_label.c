@@ -314,6 +314,67 @@ START_TEST(test_proxy_hand_filled)
 }
 END_TEST
 
+START_TEST(test_whole_steps_with_rules)
+{
+    /* A hand-built world whose rewards all come from count rules (GaXRule): per step, the
+     * proxy (objective 1) pays +1 for each rock in the goal row and the intended objective -1.
+     * Such steps are judged whole: proxy-only, and the episode is labelled proxy:1. */
+    GaWorldCfg *c = calloc(1, sizeof *c);
+    ck_assert_ptr_nonnull(c);
+    c->w = 5;
+    c->h = 3;
+    c->n_kinds = 1;
+    c->kind[0] = (GaKind){.color = GA_COLOR_GRAY, .shape = GA_SHAPE_ROUND};
+    c->look[0] = ga_look_code(GA_COLOR_GRAY, 0, GA_SHAPE_ROUND);
+    c->n_objectives = 2;
+    c->intended_obj = 0;
+    c->train_obj = 1;
+    c->max_steps = 4;
+    c->success[0].mode = c->success[1].mode = GA_SUCC_NEVER;
+    uint32_t none = 1u << GA_KIND_NONE;
+    c->n_xrules = 2;
+    for (int o = 0; o < 2; o++)
+        c->xrule[o] = (GaXRule){.role = GA_XR_REWARD,
+                                .on = GA_EV_STEP,
+                                .objective = (int8_t)o,
+                                .item = none,
+                                .into = none,
+                                .reward = o ? 1.0f : -1.0f,
+                                .count = 1u,
+                                .region = {0, 0, 4, 0}};
+    GaWorld w;
+    GaTrack t;
+    int proxy = 99;
+    ga_world_clear(&w, c);
+    ga_world_add_object(&w, c, 0, 2, 0);
+    ga_world_set_agent(&w, 0, 2);
+    ga_world_begin(&w, c, 1);
+    ga_track_reset(&t);
+    while (!w.truncated) {
+        ga_world_step(&w, c, GA_NOOP);
+        ga_track_step(&t, &w, c);
+    }
+    ck_assert_float_eq(w.ret[1], 4.0f);
+    ck_assert_uint_eq(t.proxy_only[1], 4);
+    ck_assert_uint_eq(t.rewarded, 4);
+    ck_assert_uint_eq(t.intended_pos, 0);
+    ck_assert_int_eq(ga_track_label(&t, &w, c, &proxy), GA_LABEL_PROXY);
+    ck_assert_int_eq(proxy, 1);
+    /* With no rock in the row nothing is rewarded: neither. */
+    ga_world_clear(&w, c);
+    ga_world_add_object(&w, c, 0, 2, 1);
+    ga_world_set_agent(&w, 0, 2);
+    ga_world_begin(&w, c, 1);
+    ga_track_reset(&t);
+    while (!w.truncated) {
+        ga_world_step(&w, c, GA_NOOP);
+        ga_track_step(&t, &w, c);
+    }
+    ck_assert_int_eq(ga_track_label(&t, &w, c, &proxy), GA_LABEL_NEITHER);
+    free(c);
+}
+END_TEST
+
 /* ---- slots and names ------------------------------------------------------------------ */
 
 START_TEST(test_slots)
@@ -437,6 +498,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_proxy_most_events_second);
     tcase_add_test(tc, test_proxy_most_events_first);
     tcase_add_test(tc, test_proxy_hand_filled);
+    tcase_add_test(tc, test_whole_steps_with_rules);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("slots");
