@@ -2785,14 +2785,15 @@ END_TEST
 static int multi_line; /* messages with a newline, counted rather than failed on the spot */
 
 /* Parses exactly n bytes in their own allocation, so ASan sees any read past the end. */
-static int fuzz_one(const char *bytes, size_t n)
+static int fuzz_one(const char *path, const char *bytes, size_t n)
 {
-    static const char prefix[] = STRAWBERRY ": ";
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "%s: ", path);
     char *buf = malloc(n ? n : 1);
     ck_assert_ptr_nonnull(buf);
     memcpy(buf, bytes, n);
     memset(&err, 0, sizeof err);
-    int rc = ga_scenario_parse(sc, STRAWBERRY, buf, n, &err);
+    int rc = ga_scenario_parse(sc, path, buf, n, &err);
     free(buf);
     ck_assert_msg(rc == GA_OK || rc == GA_EPARSE, "rc %d at length %zu", rc, n);
     if (rc == GA_OK) {
@@ -2804,24 +2805,37 @@ static int fuzz_one(const char *bytes, size_t n)
         for (int i = 0; i < sc->n_worlds; i++)
             ck_assert(sc->world[i].w >= 1 && sc->world[i].w <= GA_MAX_W && sc->world[i].h >= 1 &&
                       sc->world[i].h <= GA_MAX_H);
+        /* Format 2: the rule path fits and every measure points into it. */
+        ck_assert(sc->competence >= -1 && sc->competence < sc->n_measures);
+        for (int i = 0; i < sc->n_worlds; i++) {
+            ck_assert(sc->world[i].n_xrules <= GA_MAX_XRULES);
+            for (int m = 0; m < sc->n_measures; m++)
+                ck_assert(sc->measure[m].xrule < sc->world[i].n_xrules &&
+                          (sc->measure[m].xrule >= 0 || sc->measure[m].flag >= 0));
+        }
         return rc;
     }
     ck_assert_int_eq(err.code, GA_EPARSE);
-    ck_assert_msg(strncmp(err.msg, prefix, sizeof prefix - 1) == 0, "%s", shown(err.msg));
-    ck_assert_uint_gt(strlen(err.msg), sizeof prefix - 1);
+    ck_assert_msg(strncmp(err.msg, prefix, strlen(prefix)) == 0, "%s", shown(err.msg));
+    ck_assert_uint_gt(strlen(err.msg), strlen(prefix));
     multi_line += !one_line(err.msg);
     return rc;
 }
 
+/* The shipped format 1 scenario and the format 2 example that uses every mechanic. */
+static const char *const FUZZ_FILES[] = {STRAWBERRY, FORMAT2};
+
 START_TEST(test_fuzz_truncate)
 {
-    size_t len;
-    char *src = read_all(STRAWBERRY, &len);
-    multi_line = 0;
-    for (size_t n = 0; n <= len; n++)
-        fuzz_one(src, n);
-    free(src);
-    ck_assert_int_eq(multi_line, 0);
+    for (int f = 0; f < 2; f++) {
+        size_t len;
+        char *src = read_all(FUZZ_FILES[f], &len);
+        multi_line = 0;
+        for (size_t n = 0; n <= len; n++)
+            fuzz_one(FUZZ_FILES[f], src, n);
+        free(src);
+        ck_assert_int_eq(multi_line, 0);
+    }
 }
 END_TEST
 
@@ -2829,21 +2843,23 @@ START_TEST(test_fuzz_mutate)
 {
     /* Every byte replaced once by a byte that JSON treats specially, or a random one. */
     static const char special[] = "\"{}[],:0-.e\\ \ntfnx\x7f\xff";
-    size_t len;
-    char *src = read_all(STRAWBERRY, &len);
-    GaRng rng = ga_rng_make(12345);
-    int ok = 0;
-    multi_line = 0;
-    for (size_t i = 0; i < len; i++) {
-        char keep = src[i];
-        uint32_t pick = ga_rng_below(&rng, sizeof special + 4);
-        src[i] = pick < sizeof special - 1 ? special[pick] : (char)ga_rng_below(&rng, 256);
-        ok += fuzz_one(src, len) == GA_OK;
-        src[i] = keep;
+    for (int f = 0; f < 2; f++) {
+        size_t len;
+        char *src = read_all(FUZZ_FILES[f], &len);
+        GaRng rng = ga_rng_make(12345);
+        int ok = 0;
+        multi_line = 0;
+        for (size_t i = 0; i < len; i++) {
+            char keep = src[i];
+            uint32_t pick = ga_rng_below(&rng, sizeof special + 4);
+            src[i] = pick < sizeof special - 1 ? special[pick] : (char)ga_rng_below(&rng, 256);
+            ok += fuzz_one(FUZZ_FILES[f], src, len) == GA_OK;
+            src[i] = keep;
+        }
+        free(src);
+        ck_assert_int_gt(ok, 0); /* some mutations (inside descriptions) stay valid */
+        ck_assert_int_eq(multi_line, 0);
     }
-    free(src);
-    ck_assert_int_gt(ok, 0); /* some mutations (inside descriptions) stay valid */
-    ck_assert_int_eq(multi_line, 0);
 }
 END_TEST
 
