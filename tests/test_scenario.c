@@ -2170,6 +2170,31 @@ START_TEST(test_f2_load)
 }
 END_TEST
 
+START_TEST(test_f2_doc_example)
+{
+    /* docs/scenario-format.md shows tests/data/format2.json verbatim as its format 2 example,
+     * so the documented example is the one test_f2_load checks. */
+    FILE *f = fopen("docs/scenario-format.md", "rb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+    long n = ftell(f);
+    ck_assert_int_gt(n, 0);
+    rewind(f);
+    char *doc = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_uint_eq(fread(doc, 1, (size_t)n, f), (size_t)n);
+    doc[n] = '\0';
+    fclose(f);
+    size_t len;
+    char *example = read_all(FORMAT2, &len);
+    example[len] = '\0';
+    ck_assert_msg(len > 0 && strstr(doc, example) != NULL,
+                  "the format 2 example in docs/scenario-format.md differs from " FORMAT2);
+    free(example);
+    free(doc);
+}
+END_TEST
+
 START_TEST(test_f2_defaults)
 {
     /* A format 2 file that uses no new mechanic compiles to what format 1 would, save the
@@ -2901,9 +2926,9 @@ Suite *ga_test_suite(void)
         {"strawberry", {test_strawberry, test_strawberry_worlds, test_strawberry_rewards}},
         {"compile", {test_reward_rules, test_reward_test_world, test_hash, test_find}},
         {"format2",
-         {test_f2_load, test_f2_defaults, test_f1_unchanged, test_f2_keys_in_format1, test_f2_flags,
-          test_f2_kinds, test_f2_rules, test_f2_success, test_f2_triggers, test_f2_measures,
-          test_f2_xrule_limit, test_f2_worlds, test_f2_expect}},
+         {test_f2_load, test_f2_doc_example, test_f2_defaults, test_f1_unchanged,
+          test_f2_keys_in_format1, test_f2_flags, test_f2_kinds, test_f2_rules, test_f2_success,
+          test_f2_triggers, test_f2_measures, test_f2_xrule_limit, test_f2_worlds, test_f2_expect}},
         {"fuzz", {test_fuzz_truncate, test_fuzz_mutate}},
     };
     for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
