@@ -71,6 +71,7 @@ int ga_scenario_keys(GaScenCtx *c, const GaJson *j, const char *path, const char
         all[n++] = *k;
     for (const char *const *k = v2; c->sc->format >= 2 && k && *k; k++)
         all[n++] = *k;
+    assert(n < (int)(sizeof all / sizeof all[0]));
     all[n] = NULL;
     /* In file order, as ga_jread_keys reports: the first key that is not a format 1 key is
      * either a format 2 key (named as such) or unknown (ga_jread_keys names it). */
