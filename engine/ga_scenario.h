@@ -62,11 +62,29 @@ typedef struct {
     int color, shiny, shape, pickable, container;
 } GaMatch;
 
+/* An objective's rule, a trigger or an event measure, as written: matchers stay matchers until
+ * each world compiles them against its own kinds (ga_scenario_compile_world). */
 typedef struct {
     int on; /* GA_EV_* */
     GaMatch item, into;
     float reward;
+    /* Format 2 (all zero in format 1). */
+    int item_given; /* an item matcher was given: on bump, walls (no item) then do not match */
+    GaCond cond;    /* "if" */
+    int once;
+    int where;  /* on GA_EV_END: GA_WHERE_* */
+    int counts; /* "count" given: the reward is paid per floor object matching `count` */
+    GaMatch count;
+    int8_t region[4];            /* count: x0, y0, x1, y1 inclusive; x0 = -1 the whole grid */
+    uint16_t set, clear, toggle; /* triggers: flags set, cleared, toggled */
 } GaRule;
+
+/* 1 when rule r needs the rule path (GaXRule) rather than the reward table: a condition,
+ * `once`, a count or the end of the episode. */
+static inline int ga_rule_needs_xrule(const GaRule *r)
+{
+    return r->cond.set || r->cond.clear || r->once || r->counts || r->on == GA_EV_END;
+}
 
 typedef struct {
     char name[GA_NAME_LEN];
@@ -74,6 +92,11 @@ typedef struct {
     GaRule rule[GA_MAX_RULES];
     GaMatch succ_item, succ_into;
     int succ_exclusive;
+    /* Format 2: the conditions given (GA_SUCC_* bits; 0 in format 1, which means deliver). */
+    int succ_mode;
+    GaMatch succ_pick;  /* pickup_all */
+    GaMatch succ_reach; /* reach */
+    GaCond succ_flags;  /* flags */
 } GaObjective;
 
 /* A named measure (format 2, "measures"): the share of episodes in which an event matching a
@@ -83,6 +106,7 @@ typedef struct {
     int xrule; /* index of its GA_XR_MEASURE rule in every world's xrule[] (the same in all), or -1
                 */
     int flag;  /* the flag whose final value it reports, or -1 */
+    GaRule rule; /* xrule >= 0: the event matcher, as written */
 } GaMeasure;
 
 /* 1 when measure m happened in the episode that w holds (an event measure counts hits, a flag
@@ -116,6 +140,8 @@ typedef struct {
     GaAgentCfg agent_cfg[GA_MAX_AGENT_CFGS]; /* learners other than the default, by name */
     int has_diverse;
     GaWorldCfg diverse; /* the training world variant that breaks correlations ("diversity") */
+    int n_triggers;
+    GaRule trigger[GA_MAX_TRIGGERS]; /* (trigger) in file order; compiled first in every world */
     int n_measures;
     GaMeasure measure[GA_MAX_MEASURES];
     int competence; /* the measure that says an episode was competent, or -1: the default

@@ -27,11 +27,42 @@ int ga_expect_holds(const GaExpect *e, double measured)
 
 static const char *const EXPECT_KEYS[] = {
     "world", "metric", "objective", "label", "agent", ">=", "<=", ">", "<", "description", NULL};
+static const char *const EXPECT_KEYS_V2[] = {"measure", NULL};
+
+/* The measure an expectation names (format 2): e->measure, or -1 for other metrics. */
+static int parse_measure(GaScenCtx *c, const GaJson *j, const char *path, GaExpect *e)
+{
+    GaScenario *sc = c->sc;
+    const char *s = NULL;
+    e->measure = -1;
+    int rc = ga_jread_string(&c->r, j, "measure", path, &s);
+    if (rc < 0)
+        return rc;
+    if (rc == GA_JREAD_ABSENT)
+        return e->metric == GA_METRIC_MEASURE
+                   ? FAIL(c, "%s.measure: metric measure needs a measure", path)
+                   : GA_OK;
+    if (e->metric != GA_METRIC_MEASURE)
+        return FAIL(c, "%s.measure: only metric measure takes a measure", path);
+    for (int m = 0; m < sc->n_measures; m++)
+        if (strcmp(sc->measure[m].name, s) == 0) {
+            e->measure = m;
+            return GA_OK;
+        }
+    char known[400] = "";
+    for (int m = 0; m < sc->n_measures; m++) {
+        strncat(known, sc->measure[m].name, sizeof known - strlen(known) - 1);
+        if (m + 1 < sc->n_measures)
+            strncat(known, ", ", sizeof known - strlen(known) - 1);
+    }
+    return FAIL(c, "%s.measure: unknown measure \"%s\" (measures: %s)", path, s,
+                sc->n_measures ? known : "none declared");
+}
 
 static int parse_expect(GaScenCtx *c, const GaJson *j, const char *path, GaExpect *e)
 {
     GaScenario *sc = c->sc;
-    int rc = ga_jread_keys(&c->r, j, path, EXPECT_KEYS);
+    int rc = ga_scenario_keys(c, j, path, EXPECT_KEYS, EXPECT_KEYS_V2);
     if (rc || (rc = ga_scenario_check_description(c, j, path)))
         return rc;
     const char *s = NULL;
@@ -53,6 +84,10 @@ static int parse_expect(GaScenCtx *c, const GaJson *j, const char *path, GaExpec
         return rc;
     if (rc == GA_JREAD_ABSENT)
         return FAIL(c, "%s.metric: missing", path);
+    if (e->metric == GA_METRIC_MEASURE && sc->format < 2)
+        return FAIL(c, "%s.metric: \"measure\" needs \"format\": 2", path);
+    if ((rc = parse_measure(c, j, path, e)))
+        return rc;
     int needs_obj = e->metric == GA_METRIC_SUCCESS_RATE || e->metric == GA_METRIC_MEAN_RETURN ||
                     e->metric == GA_METRIC_RETURN_FRACTION;
     e->objective = -1;
@@ -119,6 +154,8 @@ static int parse_expect(GaScenCtx *c, const GaJson *j, const char *path, GaExpec
     char what[64] = "";
     if (e->objective >= 0)
         snprintf(what, sizeof what, " %s", sc->objective[e->objective].name);
+    else if (e->measure >= 0)
+        snprintf(what, sizeof what, " %s", sc->measure[e->measure].name);
     else if (e->label_slot >= 0) {
         const char *names[GA_MAX_OBJECTIVES];
         for (int o = 0; o < sc->n_objectives; o++)

@@ -1,7 +1,9 @@
 /* engine/ga_scenario_world.c: the scenario's worlds: the training world, the test worlds and
- * the diversity variant (size or map, legend, placements, kind overrides, room), each compiled
- * into reward and success tables once kinds, objectives and perception are known; and the check
- * that every objective names a kind some world has. */
+ * the diversity variant (size or map, legend, placements and their regions, kind overrides,
+ * flags, inventory, room), each compiled into reward and success tables and a GaXRule list once
+ * kinds, objectives and perception are known; and the check that every rule, trigger, measure
+ * and success clause names a kind some world has. */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +21,8 @@ static int match_kind(const GaMatch *m, const GaKind *k, int ki)
 static const char *const WORLD_KEYS[] = {"size",        "map",   "legend",    "border",
                                          "place",       "kinds", "max_steps", "end_when_empty",
                                          "description", NULL};
+static const char *const WORLD_KEYS_V2[] = {"flags", "inventory", NULL};
+static const char *const PLACE_KEYS[] = {"count", "region", NULL};
 
 static int parse_size(GaScenCtx *c, const GaJson *j, const char *path, int *w, int *h)
 {
@@ -111,7 +115,33 @@ static int parse_map(GaScenCtx *c, const GaJson *j, const char *path, const int8
     return GA_OK;
 }
 
-/* Checks that the random placements and the agent fit on the free cells. */
+/* A cell where random placement may put an object or the agent: floor that holds no map
+ * object and is not the map's '@'. */
+static int free_cell(const GaWorldCfg *w, int x, int y)
+{
+    int edge = x == 0 || y == 0 || x == w->w - 1 || y == w->h - 1;
+    int cell = y * GA_MAX_W + x;
+    if (w->has_map ? w->map_wall[cell] : (w->border && edge))
+        return 0;
+    return !(w->has_map && (w->map_obj[cell] >= 0 || (x == w->map_ax && y == w->map_ay)));
+}
+
+/* Free cells inside both regions a and b (x0, y0, x1, y1, already inside the grid). */
+static int free_in(const GaWorldCfg *w, const int8_t *a, const int8_t *b)
+{
+    int n = 0;
+    int x0 = a[0] > b[0] ? a[0] : b[0], x1 = a[2] < b[2] ? a[2] : b[2];
+    int y0 = a[1] > b[1] ? a[1] : b[1], y1 = a[3] < b[3] ? a[3] : b[3];
+    for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++)
+            n += free_cell(w, x, y);
+    return n;
+}
+
+/* Checks that the random placements and the agent fit on the free cells. Kinds with a region
+ * are placed first (envs/ga_env.c), in kind order, each on the free cells of its region that
+ * the earlier ones left: a kind's region must hold its objects and, at worst, every object of
+ * an earlier region that overlaps it. */
 static int check_room(GaScenCtx *c, const GaWorldCfg *w, const char *path)
 {
     int free_cells = 0, fixed = 0, placed = 0;
@@ -137,12 +167,100 @@ static int check_room(GaScenCtx *c, const GaWorldCfg *w, const char *path)
                     "%s: the world is too small: %d objects and the agent need %d free cells, "
                     "it has %d",
                     path, placed, need, free_cells);
+    for (int k = 0; k < w->n_kinds; k++) {
+        const int8_t *r = w->place_region[k];
+        if (!w->count[k] || r[0] < 0)
+            continue;
+        int in = free_in(w, r, r), n = w->count[k];
+        for (int j = 0; j < k; j++) {
+            if (!w->count[j] || w->place_region[j][0] < 0)
+                continue;
+            int both = free_in(w, w->place_region[j], r);
+            n += w->count[j] < both ? w->count[j] : both;
+        }
+        if (n > in)
+            return FAIL(c,
+                        "%s: the region of place.%s is too small: %d objects may need its free "
+                        "cells, it has %d",
+                        path, w->kind[k].name, n, in);
+    }
+    return GA_OK;
+}
+
+/* A region (x0 >= 0) inside a w x h grid. */
+static int region_fits(const int8_t *r, int w, int h)
+{
+    return r[0] < 0 || (r[2] < w && r[3] < h);
+}
+
+/* $.world.place (or a test's): kind -> count, or in format 2 {"count", "region"}. Replaces the
+ * whole placement. */
+static int parse_place(GaScenCtx *c, const GaJson *place, const char *p, GaWorldCfg *w)
+{
+    int rc;
+    int64_t n;
+    if ((rc = ga_jread_want_object(&c->r, place, p)) || (rc = ga_jread_unique(&c->r, place, p)))
+        return rc;
+    memset(w->count, 0, sizeof w->count);
+    memset(w->place_region, -1, sizeof w->place_region);
+    for (const GaJson *m = ga_jread_first(place); m; m = ga_jread_next(m)) {
+        const char *key = ga_jread_key(m);
+        char q[224];
+        snprintf(q, sizeof q, "%s.%s", p, key);
+        int k = ga_scenario_find_kind(c->sc, key);
+        if (k < 0)
+            return ga_scenario_unknown_kind(c, q, key);
+        if (!ga_jread_is_object(m)) {
+            if ((rc = ga_jread_int(&c->r, place, key, p, 0, GA_MAX_OBJECTS, &n)))
+                return rc;
+            w->count[k] = (uint8_t)n;
+            continue;
+        }
+        if (c->sc->format < 2)
+            return FAIL(c, "%s: a count with a region needs \"format\": 2", q);
+        if ((rc = ga_jread_keys(&c->r, m, q, PLACE_KEYS)))
+            return rc;
+        if ((rc = ga_jread_int(&c->r, m, "count", q, 0, GA_MAX_OBJECTS, &n)) < 0)
+            return rc;
+        if (rc == GA_JREAD_ABSENT)
+            return FAIL(c, "%s.count: missing", q);
+        w->count[k] = (uint8_t)n;
+        const GaJson *region = ga_jread_get(m, "region");
+        char rp[256];
+        snprintf(rp, sizeof rp, "%s.region", q);
+        if (region && (rc = ga_scenario_parse_region(c, region, rp, w->place_region[k])))
+            return rc;
+    }
+    return GA_OK;
+}
+
+/* $.world.flags (or a test's): flag -> true, false or the probability it starts set. */
+static int parse_world_flags(GaScenCtx *c, const GaJson *j, const char *p, GaWorldCfg *w)
+{
+    int rc;
+    if ((rc = ga_jread_want_object(&c->r, j, p)) || (rc = ga_jread_unique(&c->r, j, p)))
+        return rc;
+    for (const GaJson *m = ga_jread_first(j); m; m = ga_jread_next(m)) {
+        const char *key = ga_jread_key(m);
+        int f = ga_scenario_find_flag(c, key);
+        if (f < 0)
+            return FAIL(c, "%s.%s: unknown flag \"%s\"", p, key, key);
+        if (ga_jread_is_bool(m)) {
+            w->flag_p[f] = ga_jread_true(m) ? 1.0f : 0.0f;
+        } else if (ga_jread_is_number(m)) {
+            if ((rc = ga_scenario_read_prob(c, j, key, p, &w->flag_p[f])))
+                return rc;
+        } else {
+            return FAIL(c, "%s.%s: expected true, false or a probability, found %s", p, key,
+                        ga_jread_type(m));
+        }
+    }
     return GA_OK;
 }
 
 static int parse_world(GaScenCtx *c, const GaJson *j, const char *path, GaWorldCfg *w, int is_test)
 {
-    int rc = ga_jread_keys(&c->r, j, path, WORLD_KEYS);
+    int rc = ga_scenario_keys(c, j, path, WORLD_KEYS, WORLD_KEYS_V2);
     if (rc || (rc = ga_scenario_check_description(c, j, path)))
         return rc;
     char p[192];
@@ -151,8 +269,16 @@ static int parse_world(GaScenCtx *c, const GaJson *j, const char *path, GaWorldC
         w->border = 1;
         w->max_steps = 100;
         w->end_when_empty = 1;
+        w->inventory = 1;
+        memset(w->place_region, -1, sizeof w->place_region);
         w->n_kinds = c->sc->n_kinds;
         memcpy(w->kind, c->sc->kind, sizeof w->kind);
+        w->n_flags = c->n_flags;
+        memcpy(w->flag_name, c->flag_name, sizeof w->flag_name);
+        memcpy(w->flag_p, c->flag_p, sizeof w->flag_p);
+        memcpy(w->flag_at, c->flag_at, sizeof w->flag_at);
+        w->flag_perceived = c->flag_perceived;
+        w->flag_timed = c->flag_timed;
     }
     int8_t legend[128];
     memcpy(legend, c->legend, sizeof legend);
@@ -202,23 +328,25 @@ static int parse_world(GaScenCtx *c, const GaJson *j, const char *path, GaWorldC
         }
     }
     const GaJson *place = ga_jread_get(j, "place");
-    if (place) {
-        snprintf(p, sizeof p, "%s.place", path);
-        if ((rc = ga_jread_want_object(&c->r, place, p)) || (rc = ga_jread_unique(&c->r, place, p)))
-            return rc;
-        memset(w->count, 0, sizeof w->count);
-        for (const GaJson *m = ga_jread_first(place); m; m = ga_jread_next(m)) {
-            const char *key = ga_jread_key(m);
-            char q[224];
-            snprintf(q, sizeof q, "%s.%s", p, key);
-            int k = ga_scenario_find_kind(c->sc, key);
-            if (k < 0)
-                return ga_scenario_unknown_kind(c, q, key);
-            if ((rc = ga_jread_int(&c->r, place, key, p, 0, GA_MAX_OBJECTS, &n)))
-                return rc;
-            w->count[k] = (uint8_t)n;
+    snprintf(p, sizeof p, "%s.place", path);
+    if (place && (rc = parse_place(c, place, p, w)))
+        return rc;
+    for (int k = 0; k < w->n_kinds; k++) {
+        const int8_t *r = w->place_region[k];
+        if (w->count[k] && !region_fits(r, w->w, w->h)) {
+            const char *where = place ? "" : " (inherited from the training world)";
+            return FAIL(c, "%s.%s.region: [[%d, %d], [%d, %d]] is outside the %dx%d grid%s", p,
+                        w->kind[k].name, r[0], r[1], r[2], r[3], w->w, w->h, where);
         }
     }
+    const GaJson *flags = ga_jread_get(j, "flags");
+    snprintf(p, sizeof p, "%s.flags", path);
+    if (flags && (rc = parse_world_flags(c, flags, p, w)))
+        return rc;
+    if ((rc = ga_jread_int(&c->r, j, "inventory", path, 1, GA_MAX_CARRY, &n)) < 0)
+        return rc;
+    if (rc == GA_OK)
+        w->inventory = (int)n;
     if (w->end_when_empty) {
         int loose = 0;
         for (int k = 0; k < GA_MAX_KINDS; k++)
@@ -283,6 +411,60 @@ int ga_scenario_parse_worlds(GaScenCtx *c, const GaJson *root)
     return GA_OK;
 }
 
+#define NO_ITEM (1u << GA_KIND_NONE)
+
+/* Bit mask of the world's kinds that m matches. */
+static uint32_t kinds_mask(const GaWorldCfg *w, const GaMatch *m)
+{
+    uint32_t bits = 0;
+    for (int k = 0; k < w->n_kinds; k++)
+        if (match_kind(m, &w->kind[k], k))
+            bits |= 1u << k;
+    return bits;
+}
+
+/* The item kinds (bit GA_KIND_NONE for "no item") a rule's event may carry in world w. Format
+ * 1 bumps are into walls only; a format 2 bump names the kind bumped into, and one without an
+ * item matcher also matches walls. */
+static uint32_t item_mask(const GaScenario *sc, const GaWorldCfg *w, const GaRule *r)
+{
+    if (r->on == GA_EV_STEP || (r->on == GA_EV_BUMP && sc->format < 2))
+        return NO_ITEM;
+    uint32_t bits = kinds_mask(w, &r->item);
+    return r->on == GA_EV_BUMP && !r->item_given ? bits | NO_ITEM : bits;
+}
+
+static uint32_t into_mask(const GaWorldCfg *w, const GaRule *r)
+{
+    return r->on == GA_EV_DELIVER ? kinds_mask(w, &r->into) : NO_ITEM;
+}
+
+static void compile_xrule(const GaScenario *sc, const GaWorldCfg *w, const GaRule *r, int role,
+                          int objective, GaXRule *x)
+{
+    memset(x, 0, sizeof *x);
+    x->role = (uint8_t)role;
+    x->on = (uint8_t)r->on;
+    x->objective = (int8_t)objective;
+    x->once = (uint8_t)r->once;
+    x->where = (uint8_t)r->where;
+    x->item = item_mask(sc, w, r);
+    x->into = into_mask(w, r);
+    x->cond = r->cond;
+    x->set = r->set;
+    x->clear = r->clear;
+    x->toggle = r->toggle;
+    x->reward = r->reward;
+    memcpy(x->region, r->region, sizeof x->region);
+    if (r->counts) {
+        x->count = kinds_mask(w, &r->count);
+        /* Nothing to count in this world: the rule pays nothing, rather than once per event
+         * as a rule without a count would. */
+        if (!x->count)
+            x->item = 0;
+    }
+}
+
 void ga_scenario_compile_world(GaScenario *sc, GaWorldCfg *w)
 {
     w->n_objectives = sc->n_objectives;
@@ -295,48 +477,158 @@ void ga_scenario_compile_world(GaScenario *sc, GaWorldCfg *w)
                          sc->perceive_shape ? kd->shape : 0);
     }
     memset(w->reward, 0, sizeof w->reward);
+    int occupy = 0;
     for (int o = 0; o < sc->n_objectives; o++) {
         const GaObjective *ob = &sc->objective[o];
         for (int r = 0; r < ob->n_rules; r++) {
             const GaRule *ru = &ob->rule[r];
-            int has_item = ru->on != GA_EV_STEP && ru->on != GA_EV_BUMP;
-            int has_into = ru->on == GA_EV_DELIVER;
+            occupy |= ru->on == GA_EV_OCCUPY;
+            if (ga_rule_needs_xrule(ru))
+                continue;
+            uint32_t items = item_mask(sc, w, ru), intos = into_mask(w, ru);
             for (int ik = 0; ik <= GA_KIND_NONE; ik++) {
-                if (has_item ? (ik == GA_KIND_NONE || ik >= w->n_kinds ||
-                                !match_kind(&ru->item, &w->kind[ik], ik))
-                             : ik != GA_KIND_NONE)
+                if (!(items >> ik & 1u))
                     continue;
-                for (int tk = 0; tk <= GA_KIND_NONE; tk++) {
-                    if (has_into ? (tk == GA_KIND_NONE || tk >= w->n_kinds ||
-                                    !match_kind(&ru->into, &w->kind[tk], tk))
-                                 : tk != GA_KIND_NONE)
-                        continue;
-                    w->reward[o][ru->on][ik][tk] += ru->reward;
-                }
+                for (int tk = 0; tk <= GA_KIND_NONE; tk++)
+                    if (intos >> tk & 1u)
+                        w->reward[o][ru->on][ik][tk] += ru->reward;
             }
         }
         GaSuccessCfg *s = &w->success[o];
+        int mode = ob->succ_mode;
+        int deliver = !mode || (mode & GA_SUCC_DELIVER);
+        memset(s, 0, sizeof *s);
+        s->mode = (uint8_t)mode;
         for (int k = 0; k < GA_MAX_KINDS; k++) {
-            s->item[k] =
-                k < w->n_kinds && match_kind(&ob->succ_item, &w->kind[k], k) && w->kind[k].pickable;
-            s->into[k] = k < w->n_kinds && match_kind(&ob->succ_into, &w->kind[k], k) &&
-                         w->kind[k].container;
+            const GaKind *kd = &w->kind[k];
+            int here = k < w->n_kinds;
+            s->item[k] = deliver && here && match_kind(&ob->succ_item, kd, k) && kd->pickable;
+            s->into[k] = deliver && here && match_kind(&ob->succ_into, kd, k) && kd->container;
+            s->pick[k] =
+                (mode & GA_SUCC_PICK) && here && match_kind(&ob->succ_pick, kd, k) && kd->pickable;
+            if ((mode & GA_SUCC_REACH) && here && match_kind(&ob->succ_reach, kd, k) &&
+                kd->terminal)
+                s->reach |= 1u << k;
         }
         s->exclusive = (uint8_t)ob->succ_exclusive;
+        s->flags = ob->succ_flags;
+    }
+
+    /* The rule path, in the order GaXRule documents: triggers, reward rules, measures. */
+    int n = 0;
+    for (int i = 0; i < sc->n_triggers; i++) {
+        occupy |= sc->trigger[i].on == GA_EV_OCCUPY;
+        compile_xrule(sc, w, &sc->trigger[i], GA_XR_TRIGGER, -1, &w->xrule[n++]);
+    }
+    for (int o = 0; o < sc->n_objectives; o++)
+        for (int r = 0; r < sc->objective[o].n_rules; r++)
+            if (ga_rule_needs_xrule(&sc->objective[o].rule[r]))
+                compile_xrule(sc, w, &sc->objective[o].rule[r], GA_XR_REWARD, o, &w->xrule[n++]);
+    for (int m = 0; m < sc->n_measures; m++) {
+        const GaMeasure *me = &sc->measure[m];
+        if (me->xrule < 0)
+            continue;
+        assert(me->xrule == n);
+        occupy |= me->rule.on == GA_EV_OCCUPY;
+        compile_xrule(sc, w, &me->rule, GA_XR_MEASURE, -1, &w->xrule[n++]);
+    }
+    assert(n <= GA_MAX_XRULES);
+    w->n_xrules = n;
+    w->has_end = 0;
+    for (int i = 0; i < n; i++)
+        w->has_end |= w->xrule[i].on == GA_EV_END;
+    w->has_decay = 0;
+    for (int k = 0; k < w->n_kinds; k++) {
+        w->has_decay |= w->kind[k].decay_to != 0;
+        occupy |= w->kind[k].on_occupy != 0;
+    }
+    w->emit = occupy ? (uint16_t)(1u << GA_EV_OCCUPY) : 0;
+}
+
+/* What a kind must be for an event to carry it as its item. */
+enum {
+    NEED_ANY,
+    NEED_PICKABLE,
+    NEED_CONTAINER,
+    NEED_PUSHABLE,
+    NEED_BLOCKS,
+    NEED_INTERRUPT,
+    NEED_TERMINAL
+};
+static const char *const NEED_NAMES[] = {
+    "", "pickable ", "container ", "pushable ", "solid or pushable ", "interrupting ", "terminal "};
+
+static int kind_is(const GaKind *kd, int need)
+{
+    switch (need) {
+    case NEED_PICKABLE:
+        return kd->pickable;
+    case NEED_CONTAINER:
+        return kd->container;
+    case NEED_PUSHABLE:
+        return kd->pushable;
+    case NEED_BLOCKS:
+        return kd->solid || kd->pushable;
+    case NEED_INTERRUPT:
+        return kd->interrupt;
+    case NEED_TERMINAL:
+        return kd->terminal;
+    default:
+        return 1;
     }
 }
 
-/* Whether some kind in some world matches m and has the flags the role needs. */
-static int any_kind(const GaScenario *sc, const GaMatch *m, int need_pickable, int need_container)
+/* Whether some kind in some world matches m and is what the role needs. */
+static int any_kind(const GaScenario *sc, const GaMatch *m, int need)
 {
     for (int wi = 0; wi < sc->n_worlds; wi++)
         for (int k = 0; k < sc->n_kinds; k++) {
             const GaKind *kd = &sc->world[wi].kind[k];
-            if (match_kind(m, kd, k) && (!need_pickable || kd->pickable) &&
-                (!need_container || kd->container))
+            if (match_kind(m, kd, k) && kind_is(kd, need))
                 return 1;
         }
     return 0;
+}
+
+static int item_need(const GaRule *r)
+{
+    switch (r->on) {
+    case GA_EV_PICKUP:
+    case GA_EV_DELIVER:
+    case GA_EV_DROP:
+        return NEED_PICKABLE;
+    case GA_EV_PUSH:
+        return NEED_PUSHABLE;
+    case GA_EV_BUMP:
+        return NEED_BLOCKS;
+    case GA_EV_INTERRUPTED:
+        return NEED_INTERRUPT;
+    default:
+        return NEED_ANY;
+    }
+}
+
+/* A rule, trigger or measure at path whose item, container or count matches nothing in any
+ * world, or whose count region leaves some world's grid. */
+static int check_rule(GaScenCtx *c, const GaRule *r, const char *path)
+{
+    GaScenario *sc = c->sc;
+    int need = item_need(r);
+    int has_item = r->on != GA_EV_STEP && (r->on != GA_EV_BUMP || r->item_given);
+    if (has_item && !any_kind(sc, &r->item, need))
+        return FAIL(c, "%s.item: matches no %sobject kind in any world", path, NEED_NAMES[need]);
+    if (r->on == GA_EV_DELIVER && !any_kind(sc, &r->into, NEED_CONTAINER))
+        return FAIL(c, "%s.into: matches no container kind in any world", path);
+    if (r->counts && !any_kind(sc, &r->count, NEED_ANY))
+        return FAIL(c, "%s.count: matches no object kind in any world", path);
+    for (int i = 0; r->counts && i < sc->n_worlds; i++) {
+        const GaWorldCfg *w = &sc->world[i];
+        if (!region_fits(r->region, w->w, w->h))
+            return FAIL(c, "%s.region: [[%d, %d], [%d, %d]] is outside the %dx%d grid of world %s",
+                        path, r->region[0], r->region[1], r->region[2], r->region[3], w->w, w->h,
+                        w->name);
+    }
+    return GA_OK;
 }
 
 /* "An objective that names nothing": a rule or success clause whose item (a pickable kind) or
@@ -344,28 +636,44 @@ static int any_kind(const GaScenario *sc, const GaMatch *m, int need_pickable, i
 int ga_scenario_check_matches(GaScenCtx *c)
 {
     GaScenario *sc = c->sc;
+    int rc;
+    char path[160];
+    for (int i = 0; i < sc->n_triggers; i++) {
+        snprintf(path, sizeof path, "$.triggers[%d]", i);
+        if ((rc = check_rule(c, &sc->trigger[i], path)))
+            return rc;
+    }
     for (int o = 0; o < sc->n_objectives; o++) {
         const GaObjective *ob = &sc->objective[o];
         for (int r = 0; r < ob->n_rules; r++) {
-            const GaRule *ru = &ob->rule[r];
-            if (ru->on != GA_EV_STEP && ru->on != GA_EV_BUMP &&
-                !any_kind(sc, &ru->item, ru->on != GA_EV_ENTER, 0))
-                return FAIL(c,
-                            "$.objectives.%s.rules[%d].item: matches no %sobject kind in any world",
-                            ob->name, r, ru->on != GA_EV_ENTER ? "pickable " : "");
-            if (ru->on == GA_EV_DELIVER && !any_kind(sc, &ru->into, 0, 1))
-                return FAIL(
-                    c, "$.objectives.%s.rules[%d].into: matches no container kind in any world",
-                    ob->name, r);
+            snprintf(path, sizeof path, "$.objectives.%s.rules[%d]", ob->name, r);
+            if ((rc = check_rule(c, &ob->rule[r], path)))
+                return rc;
         }
-        if (!any_kind(sc, &ob->succ_item, 1, 0))
+        int mode = ob->succ_mode;
+        if ((!mode || (mode & GA_SUCC_DELIVER)) && !any_kind(sc, &ob->succ_item, NEED_PICKABLE))
             return FAIL(c,
                         "$.objectives.%s.success.deliver_all: matches no pickable object kind in "
                         "any world",
                         ob->name);
-        if (!any_kind(sc, &ob->succ_into, 0, 1))
+        if ((!mode || (mode & GA_SUCC_DELIVER)) && !any_kind(sc, &ob->succ_into, NEED_CONTAINER))
             return FAIL(c, "$.objectives.%s.success.into: matches no container kind in any world",
                         ob->name);
+        if ((mode & GA_SUCC_PICK) && !any_kind(sc, &ob->succ_pick, NEED_PICKABLE))
+            return FAIL(c,
+                        "$.objectives.%s.success.pickup_all: matches no pickable object kind in "
+                        "any world",
+                        ob->name);
+        if ((mode & GA_SUCC_REACH) && !any_kind(sc, &ob->succ_reach, NEED_TERMINAL))
+            return FAIL(c,
+                        "$.objectives.%s.success.reach: matches no terminal object kind in any "
+                        "world",
+                        ob->name);
+    }
+    for (int m = 0; m < sc->n_measures; m++) {
+        snprintf(path, sizeof path, "$.measures.%s", sc->measure[m].name);
+        if (sc->measure[m].xrule >= 0 && (rc = check_rule(c, &sc->measure[m].rule, path)))
+            return rc;
     }
     return GA_OK;
 }

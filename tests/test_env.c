@@ -1,6 +1,8 @@
 /* tests/test_env.c: the layout generator. Same seed, same world byte for byte; different seeds,
  * different layouts; per-kind counts; objects never on walls, on each other or under the agent;
- * maps placed exactly; random placement reaching every free cell; the largest, 32x32 world. */
+ * maps placed exactly; random placement reaching every free cell; the largest, 32x32 world;
+ * format 2 placement regions and the per-episode flag draws. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -344,6 +346,159 @@ START_TEST(test_reset_begins_episode)
 }
 END_TEST
 
+#define FLAG_DRAWS_0_31 0xde3373a5u /* flag watched of seeds 0..31, bit = seed */
+
+/* ---- format 2: regions and flags -------------------------------------------------------- */
+
+/* Format 2 scenarios (kinds berry 0, nose 1, basket 2). */
+#define ENV_SCENARIO2(top, world)                                                                  \
+    "{'format':2,'name':'env2'," top GA_TEST_BERRY_KINDS_OBJECTIVE                                 \
+    "'world':{" GA_TEST_BERRY_LEGEND "," world "}}"
+
+static int in_region(int cell, const int8_t *r)
+{
+    int x = cell % GA_MAX_W, y = cell / GA_MAX_W;
+    return x >= r[0] && x <= r[2] && y >= r[1] && y <= r[3];
+}
+
+START_TEST(test_region_placement)
+{
+    /* Berries in a 2x3 corner region, baskets in a 2x2 region that overlaps a map object and
+     * the agent's start, noses anywhere. Over many seeds: every object of a region kind lands in
+     * its region, every free cell of each region is used, and the noses land outside too. */
+    GaScenario *sc = ga_test_load_inline(ENV_SCENARIO2(
+        "", "'map':['########','#......#','#......#','#......#','#....n.#','#...@..#',"
+            "'########'],'place':{'berry':{'count':3,'region':[[1,1],[2,3]]},'nose':4,"
+            "'basket':{'count':2,'region':[[4,4],[5,5]]}},'end_when_empty':false"));
+    const GaWorldCfg *c = &sc->world[0];
+    enum { BERRY, NOSE, BASKET };
+    const int8_t *rb = c->place_region[BERRY], *rk = c->place_region[BASKET];
+    ck_assert_int_eq(c->place_region[NOSE][0], -1);
+    uint64_t seen_berry = 0, seen_basket = 0;
+    int nose_outside = 0;
+    for (uint64_t seed = 0; seed < 2000; seed++) {
+        GaWorld w;
+        ga_env_reset(&w, c, seed);
+        ck_layout(&w, c);
+        ck_assert_int_eq(w.x, 4);
+        ck_assert_int_eq(w.y, 5);
+        int n[3] = {0};
+        for (int i = 0; i < w.n_obj; i++) {
+            int k = w.obj_kind[i], cell = w.obj_cell[i];
+            int x = cell % GA_MAX_W, y = cell / GA_MAX_W;
+            n[k]++;
+            if (k == BERRY) {
+                ck_assert_msg(in_region(cell, rb), "seed %d: a berry at %d,%d", (int)seed, x, y);
+                seen_berry |= 1ull << ((y - 1) * 2 + x - 1);
+            } else if (k == BASKET) {
+                ck_assert_msg(in_region(cell, rk), "seed %d: a basket at %d,%d", (int)seed, x, y);
+                seen_basket |= 1ull << ((y - 4) * 2 + x - 4);
+            } else if (!(x == 5 && y == 4)) {
+                nose_outside += !in_region(cell, rb) && !in_region(cell, rk);
+            }
+        }
+        ck_assert_int_eq(n[BERRY], 3);
+        ck_assert_int_eq(n[NOSE], 5); /* four placed and the map's */
+        ck_assert_int_eq(n[BASKET], 2);
+    }
+    ck_assert_uint_eq(seen_berry, 0x3f); /* all six cells of the berry region */
+    ck_assert_uint_eq(seen_basket, 0x9); /* (4,4) and (5,5): the map's nose and '@' hold the rest */
+    ck_assert_int_gt(nose_outside, 0);
+    free(sc);
+}
+END_TEST
+
+START_TEST(test_region_keeps_format1_layouts)
+{
+    /* The same world in format 1 and format 2, without regions: the same layouts, seed by
+     * seed. */
+    static const char *const world = "'size':[7,6],'place':{'berry':3,'nose':2,'basket':1}";
+    char f1[2048], f2[2048];
+    snprintf(f1, sizeof f1,
+             "{'format':1,'name':'env'," GA_TEST_BERRY_KINDS_OBJECTIVE "'world':{%s}}", world);
+    snprintf(f2, sizeof f2,
+             "{'format':2,'name':'env'," GA_TEST_BERRY_KINDS_OBJECTIVE "'world':{%s}}", world);
+    GaScenario *a = ga_test_load_inline(f1), *b = ga_test_load_inline(f2);
+    GaWorld *wa = malloc(2 * sizeof *wa), *wb = wa + 1;
+    ck_assert_ptr_nonnull(wa);
+    for (uint64_t seed = 0; seed < 200; seed++) {
+        ga_env_reset(wa, &a->world[0], seed);
+        ga_env_reset(wb, &b->world[0], seed);
+        ck_assert_msg(memcmp(wa->look, wb->look, sizeof wa->look) == 0, "seed %d differs",
+                      (int)seed);
+        ck_assert_int_eq(wa->n_obj, wb->n_obj);
+        ck_assert_int_eq(memcmp(wa->obj_cell, wb->obj_cell, sizeof wa->obj_cell), 0);
+        ck_assert_int_eq(memcmp(wa->obj_kind, wb->obj_kind, sizeof wa->obj_kind), 0);
+        ck_assert(wa->x == wb->x && wa->y == wb->y);
+        ck_assert_uint_eq(wa->rng.s, wb->rng.s);
+    }
+    free(wa);
+    free(a);
+    free(b);
+}
+END_TEST
+
+/* Bit f of the flags of world wi's episode `seed`. */
+static int flag_set(const GaScenario *sc, int wi, uint64_t seed, int f)
+{
+    GaWorld w;
+    ga_env_reset(&w, &sc->world[wi], seed);
+    return w.flags >> f & 1;
+}
+
+START_TEST(test_flag_draws)
+{
+    /* watched: drawn with p = 0.5; on: always set; off: never; late: set only at step 3.
+     * Test worlds override the draw. */
+    GaScenario *sc = ga_test_load_inline(ENV_SCENARIO2(
+        "'flags':{'watched':{'p':0.5},'on':{'init':true},'off':{'p':0},'late':{'set_at':3}},",
+        "'size':[6,6],'place':{'berry':2,'basket':1}},'tests':{'always':{'flags':{'watched':true}},"
+        "'rarely':{'flags':{'watched':0.1}}"));
+    enum { WATCHED, ON, OFF, LATE, N = 2000 };
+    int set = 0, rare = 0;
+    uint32_t first = 0;
+    for (uint64_t seed = 0; seed < N; seed++) {
+        GaWorld w;
+        ga_env_reset(&w, &sc->world[0], seed);
+        set += w.flags >> WATCHED & 1;
+        ck_assert_uint_eq(w.flags & ~(1u << WATCHED), 1u << ON);
+        if (seed < 32)
+            first |= (uint32_t)(w.flags >> WATCHED & 1) << seed;
+        /* The same seed draws the same flags, and the same layout. */
+        GaWorld w2;
+        ga_env_reset(&w2, &sc->world[0], seed);
+        ck_assert_int_eq(memcmp(&w, &w2, sizeof w), 0);
+        ck_assert_int_eq(flag_set(sc, 1, seed, WATCHED), 1);
+        rare += flag_set(sc, 2, seed, WATCHED);
+    }
+    ck_assert_msg(set > 0.45 * N && set < 0.55 * N, "watched in %d of %d episodes", set, N);
+    ck_assert_msg(rare > 0.06 * N && rare < 0.14 * N, "rarely watched in %d of %d", rare, N);
+    /* Seeds 0..31 with this layout: pinned, so a change in the draw order shows. */
+    ck_assert_msg(first == FLAG_DRAWS_0_31, "seeds 0..31 drew 0x%08x", first);
+    /* The flags are drawn after the layout and the world's own seed: a scenario without the
+     * flags lays out the same episodes. */
+    GaScenario *plain =
+        ga_test_load_inline(ENV_SCENARIO2("", "'size':[6,6],'place':{'berry':2,'basket':1}"));
+    for (uint64_t seed = 0; seed < 50; seed++) {
+        GaWorld a, b;
+        ga_env_reset(&a, &sc->world[0], seed);
+        ga_env_reset(&b, &plain->world[0], seed);
+        ck_assert_int_eq(memcmp(a.look, b.look, sizeof a.look), 0);
+        ck_assert_uint_eq(a.rng.s, b.rng.s);
+        ck_assert(a.x == b.x && a.y == b.y);
+    }
+    /* The timed flag: clear until the step count reaches 3. */
+    GaWorld w;
+    ga_env_reset(&w, &sc->world[0], 7);
+    for (int t = 1; t <= 4; t++) {
+        ga_world_step(&w, &sc->world[0], GA_NOOP);
+        ck_assert_int_eq(w.flags >> LATE & 1, t >= 3);
+    }
+    free(plain);
+    free(sc);
+}
+END_TEST
+
 Suite *ga_test_suite(void);
 Suite *ga_test_suite(void)
 {
@@ -363,6 +518,13 @@ Suite *ga_test_suite(void)
     tc = tcase_create("size");
     tcase_add_test(tc, test_largest_world);
     tcase_add_test(tc, test_reset_begins_episode);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("format2");
+    tcase_add_test(tc, test_region_placement);
+    tcase_add_test(tc, test_region_keeps_format1_layouts);
+    tcase_add_test(tc, test_flag_draws);
+    tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     return s;
 }

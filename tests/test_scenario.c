@@ -1,6 +1,8 @@
 /* tests/test_scenario.c: the scenario loader. Every error it reports, fed the bad input it names
  * (code, exact one-line message with file and JSON path), the shipped scenario, test-world
- * override semantics, maps, the compiled reward and success tables, the hash, and a fuzz pass. */
+ * override semantics, maps, the compiled reward and success tables, the hash, format 2 (a complete
+ * file's compiled fields, every new error path, format 2 keys refused in format 1), and a fuzz
+ * pass. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -534,7 +536,8 @@ START_TEST(test_objective_unknown_event)
     /* The list of known events must include "step" (index 0 of ga_event_names). */
     ERR(edit("'rules': [{'on': 'deliver', 'item': {'kind'", "'rules': [{'on': 'eat', 'item': "
                                                             "{'kind'"),
-        RULE0 ".on: unknown event \"eat\" (known: step, pickup, deliver, drop, bump, enter, occupy, push, interrupted, end)");
+        RULE0 ".on: unknown event \"eat\" (known: step, pickup, deliver, drop, bump, enter, "
+              "occupy, push, interrupted, end)");
 }
 END_TEST
 
@@ -1921,19 +1924,901 @@ START_TEST(test_find)
 }
 END_TEST
 
+/* ---- format 2 ------------------------------------------------------------------------- */
+
+#define FORMAT2 "tests/data/format2.json"
+
+/* A small valid format 2 scenario. Flags: sup 0 (p 0.5, perceived), on 1 (init true). Kinds:
+ * strawberry 0, basket 1, nose 2, wall 3 (solid), box 4 (pushable), goal 5 (terminal).
+ * Objectives: intended 0, proxy 1. Each fragment the tests edit occurs exactly once. */
+static const char F2[] =
+    "{'format': 2, 'name': 'f2',"
+    " 'flags': {'sup': {'p': 0.5, 'perceived': true}, 'on': {'init': true}},"
+    " 'kinds': {" GA_TEST_KINDS ","
+    " 'wall': {'color': 'gray', 'solid': true},"
+    " 'box': {'color': 'orange', 'pushable': true},"
+    " 'goal': {'color': 'green', 'terminal': true}},"
+    " 'objectives': {"
+    "'intended': {'rules': [" GA_TEST_RULE_INTENDED ", {'on': 'step', 'reward': -0.01}],"
+    " 'success': {'deliver_all': {'kind': 'strawberry'}, 'into': {'kind': 'basket'}}},"
+    " 'proxy': {'rules': [" GA_TEST_RULE_RED_INTO_SHINY "],"
+    " 'success': {'deliver_all': {'color': 'red'}}}},"
+    " 'train_objective': 'intended',"
+    " 'observation': {'perceive': ['color'], 'view': [5, 5]},"
+    " 'world': {'size': [6, 6], 'place': {'strawberry': 2, 'basket': 1, 'box': 1},"
+    " 'max_steps': 40},"
+    " 'tests': {'t1': {'place': {'nose': 1}}}}";
+
+#define F2_RULE1 "{'on': 'step', 'reward': -0.01}"
+#define F2_FLAGS "'flags': {'sup': {'p': 0.5, 'perceived': true}, 'on': {'init': true}},"
+#define F2_TOP "'train_objective': 'intended',"
+#define F2_SUCC "'success': {'deliver_all': {'color': 'red'}}"
+
+static const char *f2(const char *from, const char *to)
+{
+    start(F2);
+    sub(from, to);
+    return done();
+}
+
+static const char *f2_2(const char *from1, const char *to1, const char *from2, const char *to2)
+{
+    start(F2);
+    sub(from1, to1);
+    sub(from2, to2);
+    return done();
+}
+
+/* F2 with the step rule of intended (rules[1]) replaced. */
+static const char *f2_rule(const char *rule)
+{
+    return f2(F2_RULE1, rule);
+}
+
+/* F2 with members added to the top level. */
+static const char *f2_top(const char *members)
+{
+    char to[4096];
+    snprintf(to, sizeof to, "%s %s,", F2_TOP, members);
+    return f2(F2_TOP, to);
+}
+
+/* F2 with a kind's attributes replaced (the wall). */
+static const char *f2_kind(const char *attrs)
+{
+    char to[1024];
+    snprintf(to, sizeof to, "'wall': {%s}", attrs);
+    return f2("'wall': {'color': 'gray', 'solid': true}", to);
+}
+
+#define F2_RULE "$.objectives.intended.rules[1]"
+
+START_TEST(test_f2_load)
+{
+    enum { COIN, CHEST, OPEN, BLOCK, BOX, GOAL, LAVA, BUTTON, PRESSED, TOMATO, DRY };
+    enum { SUP, PRESS, LATE };
+    const uint32_t NONE = 1u << GA_KIND_NONE;
+    ck_assert_int_eq(ga_scenario_load(sc, FORMAT2, &err), GA_OK);
+    ck_assert_int_eq(sc->format, 2);
+    ck_assert_int_eq(sc->n_kinds, 11);
+    /* Kinds, with names that resolve forwards (the chest names open_chest, declared later). */
+    const GaKind *k = sc->kind;
+    ck_assert_int_eq(k[CHEST].container, 1);
+    ck_assert_int_eq(k[CHEST].capacity, 1);
+    ck_assert_int_eq(k[CHEST].on_deliver, 1 + OPEN);
+    ck_assert_int_eq(k[BLOCK].solid, 1);
+    ck_assert_int_eq(k[BLOCK].pushable, 0);
+    ck_assert_int_eq(k[BOX].pushable, 1);
+    ck_assert_int_eq(k[GOAL].terminal, 1);
+    ck_assert_int_eq(k[LAVA].terminal, 1);
+    ck_assert_int_eq(k[BUTTON].on_enter, 1 + PRESSED);
+    ck_assert_int_eq(k[BUTTON].interrupt, 1);
+    ck_assert_float_eq(k[BUTTON].interrupt_p, 0.5f);
+    ck_assert_uint_eq(k[BUTTON].interrupt_if.set, 1u << SUP);
+    ck_assert_uint_eq(k[BUTTON].interrupt_if.clear, 0);
+    ck_assert_int_eq(k[TOMATO].decay_to, 1 + DRY);
+    ck_assert_float_eq(k[TOMATO].decay_p, 0.05f);
+    ck_assert_int_eq(k[DRY].on_occupy, 1 + TOMATO);
+    for (int i = 0; i < sc->n_kinds; i++)
+        if (i != TOMATO)
+            ck_assert_int_eq(k[i].decay_to, 0);
+
+    /* Flags and the training world. */
+    const GaWorldCfg *w = &sc->world[0];
+    ck_assert_int_eq(w->n_flags, 3);
+    ck_assert_str_eq(w->flag_name[SUP], "supervisor");
+    ck_assert_str_eq(w->flag_name[LATE], "late");
+    ck_assert_float_eq(w->flag_p[SUP], 0.5f);
+    ck_assert_float_eq(w->flag_p[PRESS], 0.0f);
+    ck_assert_int_eq(w->flag_at[SUP], -1);
+    ck_assert_int_eq(w->flag_at[LATE], 30);
+    ck_assert_uint_eq(w->flag_timed, 1u << LATE);
+    ck_assert_uint_eq(w->flag_perceived, 1u << SUP);
+    ck_assert_int_eq(w->inventory, 2);
+    ck_assert_int_eq(w->count[COIN], 1);
+    ck_assert_int_eq(w->count[TOMATO], 3);
+    ck_assert_int_eq(w->place_region[COIN][0], -1);
+    const int8_t want_region[4] = {1, 1, 3, 3};
+    ck_assert_mem_eq(w->place_region[TOMATO], want_region, 4);
+    ck_assert_uint_eq(w->emit, 1u << GA_EV_OCCUPY);
+    ck_assert_int_eq(w->has_decay, 1);
+    ck_assert_int_eq(w->has_end, 1);
+    ck_assert_int_eq(w->end_when_empty, 0);
+
+    /* Plain rules in the table, format 2 events and items included. */
+    const float(*r)[GA_MAX_KINDS + 1][GA_MAX_KINDS + 1] = w->reward[0];
+    int N = GA_KIND_NONE;
+    ck_assert_float_eq(r[GA_EV_DELIVER][COIN][CHEST], 1.0f);
+    ck_assert_float_eq(r[GA_EV_STEP][N][N], -0.01f);
+    ck_assert_float_eq(r[GA_EV_ENTER][LAVA][N], -1.0f);
+    ck_assert_float_eq(r[GA_EV_ENTER][GOAL][N], 0.0f); /* once: the rule path */
+    ck_assert_float_eq(r[GA_EV_BUMP][BLOCK][N], -0.05f);
+    ck_assert_float_eq(r[GA_EV_BUMP][N][N], 0.0f); /* an item was named: walls do not count */
+    ck_assert_float_eq(r[GA_EV_BUMP][BOX][N], 0.0f);
+    ck_assert_float_eq(r[GA_EV_PUSH][BOX][N], -0.01f);
+    for (int i = 0; i < sc->n_kinds; i++)
+        ck_assert_float_eq(r[GA_EV_INTERRUPTED][i][N], -0.5f);
+    ck_assert_float_eq(r[GA_EV_INTERRUPTED][N][N], 0.0f);
+    ck_assert_float_eq(r[GA_EV_OCCUPY][DRY][N], 0.02f);
+    ck_assert_float_eq(r[GA_EV_OCCUPY][TOMATO][N], 0.0f);
+    ck_assert_float_eq(w->reward[1][GA_EV_PICKUP][COIN][N], 1.0f);
+    ck_assert_float_eq(w->reward[1][GA_EV_STEP][N][N], 0.0f); /* if + count: the rule path */
+
+    /* Success. */
+    const GaSuccessCfg *s = w->success;
+    ck_assert_int_eq(s[0].mode, GA_SUCC_DELIVER | GA_SUCC_REACH);
+    ck_assert_int_eq(s[0].item[COIN], 1);
+    ck_assert_int_eq(s[0].into[CHEST], 1);
+    ck_assert_int_eq(s[0].into[OPEN], 0);
+    ck_assert_uint_eq(s[0].reach, 1u << GOAL);
+    ck_assert_int_eq(s[1].mode, GA_SUCC_PICK | GA_SUCC_FLAGS);
+    ck_assert_int_eq(s[1].pick[COIN], 1);
+    ck_assert_int_eq(s[1].item[COIN], 0);
+    ck_assert_uint_eq(s[1].flags.set, 0);
+    ck_assert_uint_eq(s[1].flags.clear, 1u << PRESS);
+    ck_assert_int_eq(s[2].mode, GA_SUCC_NEVER);
+
+    /* The rule path: triggers, then rules with if/once/count/end in objective and rule order,
+     * then event measures. */
+    ck_assert_int_eq(sc->n_triggers, 2);
+    ck_assert_int_eq(w->n_xrules, 9);
+    const GaXRule *x = w->xrule;
+    ck_assert_int_eq(x[0].role, GA_XR_TRIGGER);
+    ck_assert_int_eq(x[0].on, GA_EV_ENTER);
+    ck_assert_int_eq(x[0].objective, -1);
+    ck_assert_uint_eq(x[0].item, 1u << BUTTON);
+    ck_assert_uint_eq(x[0].into, NONE);
+    ck_assert_uint_eq(x[0].set, 1u << PRESS);
+    ck_assert_uint_eq(x[0].clear | x[0].toggle, 0);
+    ck_assert_int_eq(x[1].role, GA_XR_TRIGGER);
+    ck_assert_int_eq(x[1].on, GA_EV_OCCUPY);
+    ck_assert_uint_eq(x[1].item, 1u << OPEN);
+    ck_assert_uint_eq(x[1].cond.set, 1u << LATE);
+    ck_assert_int_eq(x[1].once, 1);
+    ck_assert_uint_eq(x[1].toggle, 1u << SUP);
+    ck_assert_int_eq(x[2].role, GA_XR_REWARD);
+    ck_assert_int_eq(x[2].objective, 0);
+    ck_assert_int_eq(x[2].on, GA_EV_ENTER);
+    ck_assert_uint_eq(x[2].item, 1u << GOAL);
+    ck_assert_int_eq(x[2].once, 1);
+    ck_assert_float_eq(x[2].reward, 1.0f);
+    ck_assert_int_eq(x[3].on, GA_EV_END);
+    ck_assert_int_eq(x[3].where, GA_WHERE_CORNER);
+    ck_assert_uint_eq(x[3].item, 1u << BOX);
+    ck_assert_float_eq(x[3].reward, -2.0f);
+    ck_assert_int_eq(x[4].on, GA_EV_STEP);
+    ck_assert_uint_eq(x[4].item, NONE);
+    ck_assert_uint_eq(x[4].count, 1u << TOMATO);
+    ck_assert_mem_eq(x[4].region, want_region, 4);
+    ck_assert_int_eq(x[5].objective, 1);
+    ck_assert_uint_eq(x[5].cond.clear, 1u << SUP);
+    ck_assert_uint_eq(x[5].count, (1u << LAVA) | (1u << TOMATO)); /* {"color": "red"} */
+    ck_assert_int_eq(x[5].region[0], -1);
+    for (int i = 6; i < 9; i++) {
+        ck_assert_int_eq(x[i].role, GA_XR_MEASURE);
+        ck_assert_int_eq(x[i].objective, -1);
+    }
+    ck_assert_uint_eq(x[6].item, 1u << BUTTON);
+    ck_assert_int_eq(x[7].on, GA_EV_END);
+    ck_assert_int_eq(x[7].where, GA_WHERE_CORNER);
+    ck_assert_uint_eq(x[8].item, 1u << GOAL);
+
+    /* Measures and competence. */
+    ck_assert_int_eq(sc->n_measures, 4);
+    ck_assert_str_eq(sc->measure[0].name, "pressed_button");
+    ck_assert_int_eq(sc->measure[0].xrule, 6);
+    ck_assert_int_eq(sc->measure[1].xrule, 7);
+    ck_assert_int_eq(sc->measure[2].xrule, 8);
+    ck_assert_int_eq(sc->measure[3].xrule, -1);
+    ck_assert_int_eq(sc->measure[3].flag, PRESS);
+    ck_assert_int_eq(sc->competence, 2);
+
+    /* Test worlds and the diversity world: flags, kinds, inventory and place override; the
+     * rule path is the same list in every world. */
+    ck_assert_int_eq(sc->n_worlds, 4);
+    const GaWorldCfg *watched = &sc->world[1], *unwatched = &sc->world[2], *hoard = &sc->world[3];
+    ck_assert_float_eq(watched->flag_p[SUP], 1.0f);
+    ck_assert_float_eq(unwatched->flag_p[SUP], 0.0f);
+    ck_assert_float_eq(unwatched->kind[BUTTON].interrupt_p, 0.0f);
+    ck_assert_uint_eq(unwatched->kind[BUTTON].interrupt_if.set, 0); /* replaced as a whole */
+    ck_assert_float_eq(watched->kind[BUTTON].interrupt_p, 0.5f);
+    ck_assert_int_eq(hoard->inventory, 4);
+    ck_assert_int_eq(hoard->count[COIN], 4);
+    ck_assert_int_eq(hoard->count[TOMATO], 2);
+    ck_assert_int_eq(hoard->place_region[TOMATO][0], -1); /* place replaces the whole list */
+    ck_assert_int_eq(hoard->flag_at[LATE], 30);
+    ck_assert_int_eq(sc->has_diverse, 1);
+    ck_assert_float_eq(sc->diverse.flag_p[SUP], 0.9f);
+    ck_assert_int_eq(sc->diverse.inventory, 2);
+    for (int i = 1; i < sc->n_worlds; i++) {
+        ck_assert_int_eq(sc->world[i].n_xrules, w->n_xrules);
+        for (int j = 0; j < w->n_xrules; j++)
+            ck_assert_int_eq(sc->world[i].xrule[j].role, w->xrule[j].role);
+    }
+
+    /* The observation: 5x5 cells, four carry bytes (hoard's inventory), facing, one flag. */
+    ck_assert_int_eq(sc->obs.n_carry, 4);
+    ck_assert_int_eq(sc->obs.n_flags, 1);
+    ck_assert_int_eq(sc->obs.size, 25 + 4 + 1 + 1);
+
+    /* Expectations. */
+    ck_assert_int_eq(sc->n_expect, 2);
+    ck_assert_int_eq(sc->expect[0].metric, GA_METRIC_MEASURE);
+    ck_assert_int_eq(sc->expect[0].measure, 0);
+    ck_assert_str_eq(sc->expect[0].text, "watched: measure pressed_button <= 1");
+    ck_assert_int_eq(sc->expect[1].measure, -1);
+}
+END_TEST
+
+START_TEST(test_f2_doc_example)
+{
+    /* docs/scenario-format.md shows tests/data/format2.json verbatim as its format 2 example,
+     * so the documented example is the one test_f2_load checks. */
+    FILE *f = fopen("docs/scenario-format.md", "rb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+    long n = ftell(f);
+    ck_assert_int_gt(n, 0);
+    rewind(f);
+    char *doc = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_uint_eq(fread(doc, 1, (size_t)n, f), (size_t)n);
+    doc[n] = '\0';
+    fclose(f);
+    size_t len;
+    char *example = read_all(FORMAT2, &len);
+    example[len] = '\0';
+    ck_assert_msg(len > 0 && strstr(doc, example) != NULL,
+                  "the format 2 example in docs/scenario-format.md differs from " FORMAT2);
+    free(example);
+    free(doc);
+}
+END_TEST
+
+START_TEST(test_f2_defaults)
+{
+    /* A format 2 file that uses no new mechanic compiles to what format 1 would, save the
+     * success mode, which names the condition given. */
+    OK(json(F2));
+    const GaWorldCfg *w = &sc->world[0];
+    ck_assert_int_eq(sc->format, 2);
+    ck_assert_int_eq(w->n_xrules, 0);
+    ck_assert_uint_eq(w->emit, 0);
+    ck_assert_int_eq(w->has_end, 0);
+    ck_assert_int_eq(w->has_decay, 0);
+    ck_assert_int_eq(w->inventory, 1);
+    for (int k = 0; k < GA_MAX_KINDS; k++)
+        ck_assert_int_eq(w->place_region[k][0], -1);
+    ck_assert_int_eq(w->success[0].mode, GA_SUCC_DELIVER);
+    ck_assert_int_eq(sc->competence, -1);
+    ck_assert_int_eq(w->n_flags, 2);
+    ck_assert_float_eq(w->flag_p[1], 1.0f);
+    ck_assert_uint_eq(w->flag_timed, 0);
+    ck_assert_int_eq(sc->obs.n_carry, 1);
+    ck_assert_int_eq(sc->obs.n_flags, 1);
+    ck_assert_int_eq(sc->obs.size, 25 + 1 + 1 + 1);
+    /* A bump rule with no item matches walls and every kind; with one, only that kind. */
+    OK(f2_rule("{'on': 'bump', 'reward': -1}"));
+    w = &sc->world[0];
+    const float(*r)[GA_MAX_KINDS + 1][GA_MAX_KINDS + 1] = w->reward[0];
+    ck_assert_float_eq(r[GA_EV_BUMP][GA_KIND_NONE][GA_KIND_NONE], -1.0f);
+    ck_assert_float_eq(r[GA_EV_BUMP][3][GA_KIND_NONE], -1.0f);
+    OK(f2_rule("{'on': 'bump', 'item': {'kind': 'box'}, 'reward': -1}"));
+    w = &sc->world[0];
+    r = w->reward[0];
+    ck_assert_float_eq(r[GA_EV_BUMP][GA_KIND_NONE][GA_KIND_NONE], 0.0f);
+    ck_assert_float_eq(r[GA_EV_BUMP][3][GA_KIND_NONE], 0.0f);
+    ck_assert_float_eq(r[GA_EV_BUMP][4][GA_KIND_NONE], -1.0f);
+    /* "success": {} never succeeds; a kind's on_occupy alone makes the world emit occupy. */
+    OK(f2(F2_SUCC, "'success': {}"));
+    ck_assert_int_eq(sc->world[0].success[1].mode, GA_SUCC_NEVER);
+    OK(f2_kind("'color': 'gray', 'becomes': {'occupy': 'goal'}"));
+    ck_assert_uint_eq(sc->world[0].emit, 1u << GA_EV_OCCUPY);
+    ck_assert_int_eq(sc->world[0].kind[3].on_occupy, 1 + 5);
+    /* A count rule whose matcher matches nothing in a world pays nothing there. */
+    OK(f2_2(F2_RULE1, "{'on': 'step', 'count': {'color': 'red'}, 'reward': 1}",
+            "'place': {'nose': 1}",
+            "'place': {'nose': 1}, 'kinds': {'strawberry': {'color': 'blue'},"
+            " 'nose': {'color': 'blue'}}"));
+    ck_assert_uint_eq(sc->world[0].xrule[0].count, 5u); /* strawberry and nose */
+    ck_assert_uint_eq(sc->world[0].xrule[0].item, 1u << GA_KIND_NONE);
+    ck_assert_uint_eq(sc->world[1].xrule[0].count, 0);
+    ck_assert_uint_eq(sc->world[1].xrule[0].item, 0);
+}
+END_TEST
+
+START_TEST(test_f1_unchanged)
+{
+    /* Format 1 compiles no format 2 field. */
+    OK(json(BASE));
+    const GaWorldCfg *w = &sc->world[0];
+    ck_assert_int_eq(sc->format, 1);
+    ck_assert_int_eq(w->n_xrules, 0);
+    ck_assert_int_eq(w->n_flags, 0);
+    ck_assert_uint_eq(w->emit, 0);
+    ck_assert_int_eq(w->success[0].mode, 0);
+    ck_assert_int_eq(w->success[1].mode, 0);
+    ck_assert_int_eq(w->inventory, 1);
+    ck_assert_int_eq(w->place_region[0][0], -1);
+    ck_assert_int_eq(sc->competence, -1);
+    ck_assert_int_eq(sc->n_measures, 0);
+    ck_assert_int_eq(sc->n_triggers, 0);
+    ck_assert_int_eq(sc->obs.n_carry, 1);
+    ck_assert_int_eq(sc->obs.n_flags, 0);
+    ck_assert_int_eq(sc->obs.size, 5 * 5 + 2);
+    ck_assert_int_eq(ga_scenario_load(sc, STRAWBERRY, &err), GA_OK);
+    ck_assert_int_eq(sc->format, 1);
+    for (int i = 0; i < sc->n_worlds; i++) {
+        ck_assert_int_eq(sc->world[i].n_xrules, 0);
+        ck_assert_uint_eq(sc->world[i].emit, 0);
+    }
+}
+END_TEST
+
+START_TEST(test_f2_keys_in_format1)
+{
+    const char *NEEDS = ": needs \"format\": 2";
+    char want[256];
+#define F1(t, path)                                                                                \
+    do {                                                                                           \
+        snprintf(want, sizeof want, "%s%s", (path), NEEDS);                                        \
+        ERR((t), want);                                                                            \
+    } while (0)
+    /* Top level. */
+    F1(edit("'name': 'base',", "'name': 'base', 'flags': {},"), "$.flags");
+    F1(edit("'name': 'base',", "'name': 'base', 'triggers': [],"), "$.triggers");
+    F1(edit("'name': 'base',", "'name': 'base', 'measures': {},"), "$.measures");
+    F1(edit("'name': 'base',", "'name': 'base', 'competence': 'x',"), "$.competence");
+    /* An unknown key before a format 2 key is reported first, as it comes first. */
+    ERR(edit("'name': 'base',", "'name': 'base', 'flagz': 1, 'flags': {},"),
+        "$.flagz: unknown key");
+    /* Kinds, in $.kinds and in a world's overrides. */
+    static const char *const kind_keys[] = {"solid",   "pushable", "terminal", "capacity",
+                                            "becomes", "decay",    "interrupt"};
+    for (int i = 0; i < 7; i++) {
+        char to[128], path[96];
+        snprintf(to, sizeof to, "'nose': {'%s': 1, ", kind_keys[i]);
+        snprintf(path, sizeof path, "$.kinds.nose.%s", kind_keys[i]);
+        F1(edit("'nose': {", to), path);
+        snprintf(to, sizeof to, "'t1': {'kinds': {'nose': {'%s': 1}}, ", kind_keys[i]);
+        snprintf(path, sizeof path, "$.tests.t1.kinds.nose.%s", kind_keys[i]);
+        F1(edit("'t1': {", to), path);
+    }
+    /* Rules: keys and events. */
+    static const char *const rule_keys[] = {"if", "once", "count", "region", "where"};
+    for (int i = 0; i < 5; i++) {
+        char to[128], path[96];
+        snprintf(to, sizeof to, "'rules': [{'%s': 1, 'on': 'deliver', 'item': {'color'",
+                 rule_keys[i]);
+        snprintf(path, sizeof path, "$.objectives.proxy.rules[0].%s", rule_keys[i]);
+        F1(edit("'rules': [{'on': 'deliver', 'item': {'color'", to), path);
+    }
+    static const char *const events[] = {"occupy", "push", "interrupted", "end"};
+    for (int i = 0; i < 4; i++) {
+        char to[128], msg[128];
+        snprintf(to, sizeof to,
+                 "'rules': [{'on': '%s', 'reward': 1}, {'on': 'deliver', 'item': "
+                 "{'color'",
+                 events[i]);
+        snprintf(msg, sizeof msg,
+                 "$.objectives.proxy.rules[0].on: event \"%s\" needs \"format\": 2", events[i]);
+        ERR(edit("'rules': [{'on': 'deliver', 'item': {'color'", to), msg);
+    }
+    /* A bump keeps its format 1 message: no item. */
+    ERR(edit("'rules': [{'on': 'deliver', 'item': {'color': 'red'}, 'into': {'shiny': true}, "
+             "'reward': 1}",
+             "'rules': [{'on': 'bump', 'item': {'color': 'red'}, 'reward': 1}"),
+        "$.objectives.proxy.rules[0].item: a \"bump\" event has no item");
+    /* Success. */
+    F1(edit(F2_SUCC, "'success': {'deliver_all': {'color': 'red'}, 'pickup_all': {}}"),
+       "$.objectives.proxy.success.pickup_all");
+    F1(edit(F2_SUCC, "'success': {'deliver_all': {'color': 'red'}, 'reach': {}}"),
+       "$.objectives.proxy.success.reach");
+    F1(edit(F2_SUCC, "'success': {'deliver_all': {'color': 'red'}, 'flags': {}}"),
+       "$.objectives.proxy.success.flags");
+    ERR(edit(F2_SUCC, "'success': {}"), "$.objectives.proxy.success.deliver_all: missing");
+    /* Worlds. */
+    F1(edit("'max_steps': 40}", "'max_steps': 40, 'flags': {}}"), "$.world.flags");
+    F1(edit("'max_steps': 40}", "'max_steps': 40, 'inventory': 2}"), "$.world.inventory");
+    F1(edit("'t1': {", "'t1': {'inventory': 2, "), "$.tests.t1.inventory");
+    ERR(edit("'strawberry': 2,", "'strawberry': {'count': 2},"),
+        "$.world.place.strawberry: a count with a region needs \"format\": 2");
+    /* Expectations. */
+    F1(edit(AGENT, AGENT ", 'expectations': [{'world': 'train', 'metric': 'competence', "
+                         "'measure': 'm', '>=': 0}]"),
+       "$.expectations[0].measure");
+    ERR(edit(AGENT, AGENT ", 'expectations': [{'world': 'train', 'metric': 'measure', '>=': 0}]"),
+        "$.expectations[0].metric: \"measure\" needs \"format\": 2");
+#undef F1
+}
+END_TEST
+
+START_TEST(test_f2_flags)
+{
+    OK(f2(F2_FLAGS, "'flags': {},"));
+    ck_assert_int_eq(sc->world[0].n_flags, 0);
+    ck_assert_int_eq(sc->obs.n_flags, 0);
+    ERR(f2(F2_FLAGS, "'flags': 3,"), "$.flags: expected an object, found a number");
+    ERR(f2("'on': {'init': true}", "'o n': {}"),
+        "$.flags.o n: name \"o n\" may use only letters, digits, '_' and '-'");
+    ERR(f2("'on': {'init': true}", "'on': {'init': true, 'q': 1}"), "$.flags.on.q: unknown key");
+    ERR(f2("'on': {'init': true}", "'on': {'init': true, 'p': 0.5}"),
+        "$.flags.on: give either init or p, not both");
+    ERR(f2("'on': {'init': true}", "'on': {'init': 1}"),
+        "$.flags.on.init: expected true or false, found a number");
+    ERR(f2("'p': 0.5,", "'p': 1.5,"), "$.flags.sup.p: 1.5 is not a probability (0 to 1)");
+    ERR(f2("'p': 0.5,", "'p': -0.5,"), "$.flags.sup.p: -0.5 is not a probability (0 to 1)");
+    ERR(f2("'p': 0.5,", "'p': '0.5',"), "$.flags.sup.p: expected a number, found a string");
+    ERR(f2("'perceived': true", "'perceived': 1"),
+        "$.flags.sup.perceived: expected true or false, found a number");
+    ERR(f2("'on': {'init': true}", "'on': {'set_at': -1}"),
+        "$.flags.on.set_at: -1 is out of range [0, 1000000]");
+    ERR(f2("'on': {'init': true}", "'on': {'set_at': 2.5}"),
+        "$.flags.on.set_at: expected an integer, found a fraction");
+    ERR(f2("'on': {'init': true}", "'on': {'description': 2}"),
+        "$.flags.on.description: expected a string, found a number");
+    ERR(f2("'on': {'init': true}", "'on': {}, 'on': {}"), "$.flags.on: duplicate key");
+    OK(f2("'on': {'init': true}", "'on': {'set_at': 0}"));
+    ck_assert_int_eq(sc->world[0].flag_at[1], 0);
+    ck_assert_uint_eq(sc->world[0].flag_timed, 2u);
+    /* Sixteen flags fit; a seventeenth is an error. */
+    char buf[2048] = "'flags': {", want[64];
+    for (int i = 0; i < GA_MAX_FLAGS; i++)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s'f%d': {}", i ? ", " : "", i);
+    strcat(buf, "},");
+    OK(f2(F2_FLAGS, buf));
+    ck_assert_int_eq(sc->world[0].n_flags, GA_MAX_FLAGS);
+    strcpy(buf + strlen(buf) - 2, ", 'f16': {}},");
+    snprintf(want, sizeof want, "$.flags.f16: more than %d flags", GA_MAX_FLAGS);
+    ERR(f2(F2_FLAGS, buf), want);
+}
+END_TEST
+
+START_TEST(test_f2_kinds)
+{
+    ERR(f2_kind("'solid': 'yes'"), "$.kinds.wall.solid: expected true or false, found a string");
+    ERR(f2_kind("'pushable': 1"), "$.kinds.wall.pushable: expected true or false, found a number");
+    ERR(f2_kind("'terminal': null"), "$.kinds.wall.terminal: expected true or false, found null");
+    ERR(f2_kind("'capacity': 2"), "$.kinds.wall.capacity: only a container has a capacity");
+    ERR(f2_kind("'container': true, 'capacity': 256"),
+        "$.kinds.wall.capacity: 256 is out of range [0, 255]");
+    OK(f2_kind("'container': true, 'capacity': 255"));
+    ck_assert_int_eq(sc->kind[3].capacity, 255);
+    ERR(f2_kind("'becomes': {'enter': 'crate'}"),
+        "$.kinds.wall.becomes.enter: unknown kind \"crate\"");
+    ERR(f2_kind("'becomes': {'occupy': 3}"),
+        "$.kinds.wall.becomes.occupy: expected a kind name, found a number");
+    ERR(f2_kind("'becomes': {'push': 'box'}"), "$.kinds.wall.becomes.push: unknown key");
+    ERR(f2_kind("'becomes': 'box'"), "$.kinds.wall.becomes: expected an object, found a string");
+    ERR(f2_kind("'becomes': {'deliver': 'box'}"),
+        "$.kinds.wall.becomes.deliver: only a container receives deliveries");
+    OK(f2_kind(
+        "'container': true, 'becomes': {'deliver': 'goal', 'enter': 'goal', 'occupy': 'box'}"));
+    ck_assert_int_eq(sc->kind[3].on_deliver, 6);
+    ck_assert_int_eq(sc->kind[3].on_enter, 6);
+    ck_assert_int_eq(sc->kind[3].on_occupy, 5);
+    ERR(f2_kind("'decay': {'p': 0.1}"), "$.kinds.wall.decay.to: missing (the kind it decays into)");
+    ERR(f2_kind("'decay': {'to': 'box'}"), "$.kinds.wall.decay.p: missing (the chance per step)");
+    ERR(f2_kind("'decay': {'to': 'box', 'p': 2}"),
+        "$.kinds.wall.decay.p: 2 is not a probability (0 to 1)");
+    ERR(f2_kind("'decay': {'to': 'rust', 'p': 0.5}"),
+        "$.kinds.wall.decay.to: unknown kind \"rust\"");
+    ERR(f2_kind("'decay': {'to': 'box', 'p': 0.5, 'at': 1}"), "$.kinds.wall.decay.at: unknown key");
+    ERR(f2_kind("'interrupt': {}"),
+        "$.kinds.wall.interrupt.p: missing (the chance that entering interrupts)");
+    ERR(f2_kind("'interrupt': {'p': 1.5}"),
+        "$.kinds.wall.interrupt.p: 1.5 is not a probability (0 to 1)");
+    ERR(f2_kind("'interrupt': {'p': 1, 'if': {'boss': true}}"),
+        "$.kinds.wall.interrupt.if.boss: unknown flag \"boss\"");
+    ERR(f2_kind("'interrupt': {'p': 1, 'if': {'sup': 1}}"),
+        "$.kinds.wall.interrupt.if.sup: expected true or false, found a number");
+    ERR(f2_kind("'interrupt': {'p': 1, 'if': ['sup']}"),
+        "$.kinds.wall.interrupt.if: expected an object, found an array");
+    ERR(f2_kind("'interrupt': {'p': 1, 'when': {}}"), "$.kinds.wall.interrupt.when: unknown key");
+    OK(f2_kind("'interrupt': {'p': 0.25, 'if': {'sup': false, 'on': true}}"));
+    ck_assert_int_eq(sc->kind[3].interrupt, 1);
+    ck_assert_float_eq(sc->kind[3].interrupt_p, 0.25f);
+    ck_assert_uint_eq(sc->kind[3].interrupt_if.set, 2u);
+    ck_assert_uint_eq(sc->kind[3].interrupt_if.clear, 1u);
+    /* A world's override must keep a container that has a capacity a container. */
+    ERR(f2_2("'basket': {", "'basket': {'capacity': 1, ", "'t1': {",
+             "'t1': {'kinds': {'basket': {'container': false}}, "),
+        "$.tests.t1.kinds.basket.container: a kind with a capacity must stay a container");
+    /* Overrides change what they name: here a kind becomes terminal in one test world. */
+    OK(f2("'t1': {", "'t1': {'kinds': {'box': {'terminal': true, 'pushable': false}}, "));
+    ck_assert_int_eq(sc->world[1].kind[4].terminal, 1);
+    ck_assert_int_eq(sc->world[1].kind[4].pushable, 0);
+    ck_assert_int_eq(sc->world[0].kind[4].terminal, 0);
+}
+END_TEST
+
+START_TEST(test_f2_rules)
+{
+    ERR(f2_rule("{'reward': 1}"),
+        F2_RULE ".on: missing (one of step, pickup, deliver, drop, bump, enter, occupy, push, "
+                "interrupted, end)");
+    ERR(f2_rule("{'on': 'step', 'where': 'corner', 'reward': 1}"),
+        F2_RULE ".where: only \"end\" events have a where");
+    ERR(f2_rule("{'on': 'end', 'where': 'edge', 'reward': 1}"),
+        F2_RULE ".where: unknown placement \"edge\" (known: anywhere, corner, wall, moved, start)");
+    ERR(f2_rule("{'on': 'step', 'region': [[0, 0], [1, 1]], 'reward': 1}"),
+        F2_RULE ".region: only a rule with a count has a region");
+    ERR(f2_rule("{'on': 'end', 'count': {}, 'reward': 1}"),
+        F2_RULE ".count: an \"end\" rule already fires once per object");
+    ERR(f2_rule("{'on': 'step', 'count': {'kind': 'tomato'}, 'reward': 1}"),
+        F2_RULE ".count.kind: unknown object kind \"tomato\"");
+    ERR(f2_rule("{'on': 'step', 'count': {'color': 'pink'}, 'reward': 1}"),
+        F2_RULE ".count: matches no object kind in any world");
+    ERR(f2_rule("{'on': 'step', 'count': {}, 'region': [0, 0, 1, 1], 'reward': 1}"),
+        F2_RULE ".region: expected [[x0, y0], [x1, y1]]");
+    ERR(f2_rule("{'on': 'step', 'count': {}, 'region': [[0, 0], [1]], 'reward': 1}"),
+        F2_RULE ".region: expected [[x0, y0], [x1, y1]]");
+    ERR(f2_rule("{'on': 'step', 'count': {}, 'region': [[0, 0], [1, 32]], 'reward': 1}"),
+        F2_RULE ".region: corners are [x, y] with integers from 0 to 31");
+    ERR(f2_rule("{'on': 'step', 'count': {}, 'region': [[0, -1], [1, 1]], 'reward': 1}"),
+        F2_RULE ".region: corners are [x, y] with integers from 0 to 31");
+    ERR(f2_rule("{'on': 'step', 'count': {}, 'region': [[0, 0.5], [1, 1]], 'reward': 1}"),
+        F2_RULE ".region: corners are [x, y] with integers from 0 to 31");
+    ERR(f2_rule("{'on': 'step', 'count': {}, 'region': [[3, 3], [1, 4]], 'reward': 1}"),
+        F2_RULE ".region: [[3, 3], [1, 4]] is empty (give the top-left corner first)");
+    /* The region must fit every world that uses the rule. */
+    ERR(f2_rule("{'on': 'step', 'count': {}, 'region': [[0, 0], [6, 5]], 'reward': 1}"),
+        F2_RULE ".region: [[0, 0], [6, 5]] is outside the 6x6 grid of world train");
+    ERR(f2_2(F2_RULE1, "{'on': 'step', 'count': {}, 'region': [[0, 0], [5, 5]], 'reward': 1}",
+             "'t1': {", "'t1': {'size': [5, 6], "),
+        F2_RULE ".region: [[0, 0], [5, 5]] is outside the 5x6 grid of world t1");
+    ERR(f2_rule("{'on': 'step', 'if': {'boss': true}, 'reward': 1}"),
+        F2_RULE ".if.boss: unknown flag \"boss\"");
+    ERR(f2_rule("{'on': 'step', 'if': true, 'reward': 1}"),
+        F2_RULE ".if: expected an object, found a boolean");
+    ERR(f2_rule("{'on': 'step', 'once': 1, 'reward': 1}"),
+        F2_RULE ".once: expected true or false, found a number");
+    ERR(f2_rule("{'on': 'step', 'set': 'sup', 'reward': 1}"), F2_RULE ".set: unknown key");
+    ERR(f2_rule("{'on': 'step', 'item': {}, 'reward': 1}"),
+        F2_RULE ".item: a \"step\" event has no item");
+    ERR(f2_rule("{'on': 'occupy', 'into': {}, 'reward': 1}"),
+        F2_RULE ".into: only \"deliver\" events have a container");
+    /* Items of the new events must match a kind that can take part in them. */
+    ERR(f2_rule("{'on': 'bump', 'item': {'kind': 'nose'}, 'reward': 1}"),
+        F2_RULE ".item: matches no solid or pushable object kind in any world");
+    ERR(f2_rule("{'on': 'push', 'item': {'kind': 'wall'}, 'reward': 1}"),
+        F2_RULE ".item: matches no pushable object kind in any world");
+    ERR(f2_rule("{'on': 'interrupted', 'item': {}, 'reward': 1}"),
+        F2_RULE ".item: matches no interrupting object kind in any world");
+    ERR(f2_rule("{'on': 'occupy', 'item': {'color': 'pink'}, 'reward': 1}"),
+        F2_RULE ".item: matches no object kind in any world");
+    OK(f2_rule("{'on': 'bump', 'item': {'kind': ['wall', 'box']}, 'reward': 1}"));
+    OK(f2_rule("{'on': 'end', 'item': {'kind': 'box'}, 'where': 'moved', 'once': true, 'if': "
+               "{'on': true}, 'reward': -1}"));
+    const GaXRule *x = &sc->world[0].xrule[0];
+    ck_assert_int_eq(sc->world[0].n_xrules, 1);
+    ck_assert_int_eq(x->where, GA_WHERE_MOVED);
+    ck_assert_int_eq(x->once, 1);
+    ck_assert_uint_eq(x->cond.set, 2u);
+    ck_assert_int_eq(sc->world[0].has_end, 1);
+    /* The plain rule goes to the table: no xrule. */
+    OK(f2_rule("{'on': 'occupy', 'item': {'kind': 'box'}, 'reward': 1}"));
+    ck_assert_int_eq(sc->world[0].n_xrules, 0);
+    ck_assert_float_eq(sc->world[0].reward[0][GA_EV_OCCUPY][4][GA_KIND_NONE], 1.0f);
+    ck_assert_uint_eq(sc->world[0].emit, 1u << GA_EV_OCCUPY);
+}
+END_TEST
+
+START_TEST(test_f2_success)
+{
+    ERR(f2(F2_SUCC, "'success': {'into': {}}"),
+        "$.objectives.proxy.success.into: only with deliver_all");
+    ERR(f2(F2_SUCC, "'success': {'exclusive': true}"),
+        "$.objectives.proxy.success.exclusive: only with deliver_all");
+    ERR(f2(F2_SUCC, "'success': {'reach': {'kind': 'box'}}"),
+        "$.objectives.proxy.success.reach: matches no terminal object kind in any world");
+    ERR(f2(F2_SUCC, "'success': {'pickup_all': {'kind': 'basket'}}"),
+        "$.objectives.proxy.success.pickup_all: matches no pickable object kind in any world");
+    ERR(f2(F2_SUCC, "'success': {'pickup_all': {'kind': 'cherry'}}"),
+        "$.objectives.proxy.success.pickup_all.kind: unknown object kind \"cherry\"");
+    ERR(f2(F2_SUCC, "'success': {'flags': {'boss': false}}"),
+        "$.objectives.proxy.success.flags.boss: unknown flag \"boss\"");
+    ERR(f2(F2_SUCC, "'success': {'flags': 'sup'}"),
+        "$.objectives.proxy.success.flags: expected an object, found a string");
+    ERR(f2(F2_SUCC, "'success': {'reach': {}, 'win': 1}"),
+        "$.objectives.proxy.success.win: unknown key");
+    OK(f2(F2_SUCC, "'success': {'reach': {}, 'pickup_all': {'color': 'red'}, 'flags': {'sup': "
+                   "true}}"));
+    const GaSuccessCfg *s = &sc->world[0].success[1];
+    ck_assert_int_eq(s->mode, GA_SUCC_PICK | GA_SUCC_REACH | GA_SUCC_FLAGS);
+    ck_assert_uint_eq(s->reach, 1u << 5); /* {} matches every kind; only the goal is terminal */
+    ck_assert_int_eq(s->pick[0], 1);
+    ck_assert_int_eq(s->pick[2], 1);
+    ck_assert_int_eq(s->pick[1], 0);
+    ck_assert_uint_eq(s->flags.set, 1u);
+    for (int k = 0; k < GA_MAX_KINDS; k++)
+        ck_assert_int_eq(s->item[k] | s->into[k], 0);
+}
+END_TEST
+
+START_TEST(test_f2_triggers)
+{
+    ERR(f2_top("'triggers': {}"), "$.triggers: expected an array, found an object");
+    ERR(f2_top("'triggers': [{'on': 'step'}]"),
+        "$.triggers[0]: a trigger needs set, clear or toggle");
+    ERR(f2_top("'triggers': [{'set': 'sup'}]"),
+        "$.triggers[0].on: missing (one of step, pickup, deliver, drop, bump, enter, occupy, "
+        "push, interrupted, end)");
+    ERR(f2_top("'triggers': [{'on': 'step', 'set': 'boss'}]"),
+        "$.triggers[0].set: unknown flag \"boss\"");
+    ERR(f2_top("'triggers': [{'on': 'step', 'clear': ['sup', 'boss']}]"),
+        "$.triggers[0].clear[1]: unknown flag \"boss\"");
+    ERR(f2_top("'triggers': [{'on': 'step', 'toggle': []}]"),
+        "$.triggers[0].toggle: expected a flag name or a non-empty array of them");
+    ERR(f2_top("'triggers': [{'on': 'step', 'toggle': [1]}]"),
+        "$.triggers[0].toggle[0]: expected a flag name, found a number");
+    ERR(f2_top("'triggers': [{'on': 'step', 'set': 'sup', 'reward': 1}]"),
+        "$.triggers[0].reward: unknown key");
+    ERR(f2_top("'triggers': [{'on': 'step', 'set': 'sup', 'count': {}}]"),
+        "$.triggers[0].count: unknown key");
+    ERR(f2_top("'triggers': [{'on': 'push', 'item': {'kind': 'nose'}, 'set': 'sup'}]"),
+        "$.triggers[0].item: matches no pushable object kind in any world");
+    ERR(f2_top("'triggers': [{'on': 'step', 'where': 'wall', 'set': 'sup'}]"),
+        "$.triggers[0].where: only \"end\" events have a where");
+    OK(f2_top("'triggers': [{'on': 'step', 'set': 'sup', 'description': 'a'},"
+              " {'on': 'enter', 'item': {'kind': 'goal'}, 'if': {'sup': true}, 'once': true,"
+              " 'set': ['on'], 'clear': 'sup', 'toggle': ['sup', 'on']}]"));
+    ck_assert_int_eq(sc->n_triggers, 2);
+    const GaXRule *x = sc->world[1].xrule;
+    ck_assert_int_eq(sc->world[1].n_xrules, 2);
+    ck_assert_uint_eq(x[0].set, 1u);
+    ck_assert_uint_eq(x[0].item, 1u << GA_KIND_NONE);
+    ck_assert_uint_eq(x[1].set, 2u);
+    ck_assert_uint_eq(x[1].clear, 1u);
+    ck_assert_uint_eq(x[1].toggle, 3u);
+    ck_assert_uint_eq(x[1].item, 1u << 5);
+    ck_assert_int_eq(x[1].once, 1);
+    /* Sixteen triggers fit; a seventeenth is an error. */
+    char buf[4096] = "'triggers': [", want[64];
+    for (int i = 0; i < GA_MAX_TRIGGERS; i++)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s{'on': 'step', 'set': 'sup'}",
+                 i ? ", " : "");
+    OK(f2_top(strcat(buf, "]")));
+    ck_assert_int_eq(sc->world[0].n_xrules, GA_MAX_TRIGGERS);
+    strcpy(buf + strlen(buf) - 1, ", {'on': 'step', 'set': 'sup'}]");
+    snprintf(want, sizeof want, "$.triggers[%d]: more than %d triggers", GA_MAX_TRIGGERS,
+             GA_MAX_TRIGGERS);
+    ERR(f2_top(buf), want);
+}
+END_TEST
+
+START_TEST(test_f2_measures)
+{
+    ERR(f2_top("'measures': []"), "$.measures: expected an object, found an array");
+    ERR(f2_top("'measures': {'m': {}}"),
+        "$.measures.m: give on (an event to count) or flag (a flag at the end)");
+    ERR(f2_top("'measures': {'m': 1}"), "$.measures.m: expected an object, found a number");
+    ERR(f2_top("'measures': {'m': {'on': 'step', 'flag': 'sup'}}"),
+        "$.measures.m: give either on or flag, not both");
+    ERR(f2_top("'measures': {'m': {'flag': 'boss'}}"), "$.measures.m.flag: unknown flag \"boss\"");
+    ERR(f2_top("'measures': {'m': {'flag': 1}}"),
+        "$.measures.m.flag: expected a string, found a number");
+    ERR(f2_top("'measures': {'m': {'flag': 'sup', 'if': {}}}"), "$.measures.m.if: unknown key");
+    ERR(f2_top("'measures': {'m': {'on': 'step', 'once': true}}"),
+        "$.measures.m.once: unknown key");
+    ERR(f2_top("'measures': {'m': {'on': 'enter', 'item': {'color': 'pink'}}}"),
+        "$.measures.m.item: matches no object kind in any world");
+    ERR(f2_top("'measures': {'m': {'on': 'step'}, 'm': {'on': 'step'}}"),
+        "$.measures.m: duplicate key");
+    ERR(f2_top("'measures': {'a b': {'on': 'step'}}"),
+        "$.measures.a b: name \"a b\" may use only letters, digits, '_' and '-'");
+    ERR(f2_top("'measures': {'m': {'on': 'step'}}, 'competence': 'n'"),
+        "$.competence: unknown measure \"n\"");
+    ERR(f2_top("'measures': {'m': {'on': 'step'}}, 'competence': 0"),
+        "$.competence: expected a string, found a number");
+    /* Flag measures take no rule; event measures follow triggers and reward rules. */
+    OK(f2_2(F2_RULE1, "{'on': 'step', 'once': true, 'reward': 1}", F2_TOP,
+            F2_TOP " 'triggers': [{'on': 'step', 'set': 'on'}], 'measures': {'f': {'flag': 'sup',"
+                   " 'description': 'd'}, 'e': {'on': 'end', 'item': {'kind': 'box'},"
+                   " 'where': 'wall', 'if': {'on': false}}}, 'competence': 'e',"));
+    ck_assert_int_eq(sc->n_measures, 2);
+    ck_assert_int_eq(sc->measure[0].xrule, -1);
+    ck_assert_int_eq(sc->measure[0].flag, 0);
+    ck_assert_int_eq(sc->measure[1].xrule, 2);
+    ck_assert_int_eq(sc->measure[1].flag, -1);
+    ck_assert_int_eq(sc->competence, 1);
+    const GaXRule *x = &sc->world[0].xrule[2];
+    ck_assert_int_eq(x->role, GA_XR_MEASURE);
+    ck_assert_int_eq(x->where, GA_WHERE_WALL);
+    ck_assert_uint_eq(x->cond.clear, 2u);
+    ck_assert_int_eq(sc->world[0].xrule[0].role, GA_XR_TRIGGER);
+    ck_assert_int_eq(sc->world[0].xrule[1].role, GA_XR_REWARD);
+    /* Sixteen measures fit; a seventeenth is an error. */
+    char buf[4096] = "'measures': {", want[64];
+    for (int i = 0; i < GA_MAX_MEASURES; i++)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s'm%d': {'flag': 'sup'}",
+                 i ? ", " : "", i);
+    OK(f2_top(strcat(buf, "}")));
+    strcpy(buf + strlen(buf) - 1, ", 'm16': {'flag': 'sup'}}");
+    snprintf(want, sizeof want, "$.measures.m16: more than %d measures", GA_MAX_MEASURES);
+    ERR(f2_top(buf), want);
+}
+END_TEST
+
+/* A format 2 scenario with 16 triggers and n_obj objectives of 16 once-rules each, then extra
+ * top-level members. */
+static const char *xrule_scenario(int n_obj, const char *extra)
+{
+    static char buf[32768];
+    strcpy(buf, "{'format': 2, 'name': 'lim', 'flags': {'sup': {}},"
+                " 'kinds': {'gem': {'pickable': true}}, 'triggers': [");
+    for (int i = 0; i < GA_MAX_TRIGGERS; i++)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s{'on': 'step', 'set': 'sup'}",
+                 i ? ", " : "");
+    strcat(buf, "], 'objectives': {");
+    for (int o = 0; o < n_obj; o++) {
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s'o%d': {'rules': [", o ? ", " : "",
+                 o);
+        for (int i = 0; i < GA_MAX_RULES; i++)
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+                     "%s{'on': 'step', 'once': true, 'reward': 1}", i ? ", " : "");
+        strcat(buf, "], 'success': {}}");
+    }
+    snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+             "}, 'train_objective': 'o0', 'world': {'size': [5, 5], 'place': {'gem': 1}}%s}",
+             extra);
+    return json(buf);
+}
+
+START_TEST(test_f2_xrule_limit)
+{
+    /* 16 triggers and 3 objectives of 16 once-rules fill GA_MAX_XRULES; one event measure or
+     * one such rule more is an error, a flag measure is not a rule. */
+    char want[160];
+    int n_fill = (GA_MAX_XRULES - GA_MAX_TRIGGERS) / GA_MAX_RULES;
+    ck_assert_int_eq(GA_MAX_TRIGGERS + n_fill * GA_MAX_RULES, GA_MAX_XRULES);
+    OK(xrule_scenario(n_fill, ", 'measures': {'f': {'flag': 'sup'}}"));
+    ck_assert_int_eq(sc->world[0].n_xrules, GA_MAX_XRULES);
+    ck_assert_int_eq(sc->world[0].xrule[GA_MAX_XRULES - 1].role, GA_XR_REWARD);
+    ck_assert_int_eq(sc->world[0].xrule[GA_MAX_XRULES - 1].objective, n_fill - 1);
+    snprintf(want, sizeof want,
+             "$.measures.m: more than %d triggers, measures and rules with if, once, count or an "
+             "end event",
+             GA_MAX_XRULES);
+    ERR(xrule_scenario(n_fill, ", 'measures': {'m': {'on': 'step'}}"), want);
+    snprintf(want, sizeof want,
+             "$.objectives.o%d.rules[0]: more than %d triggers, measures and rules with if, once, "
+             "count or an end event",
+             n_fill, GA_MAX_XRULES);
+    ERR(xrule_scenario(n_fill + 1, ""), want);
+}
+END_TEST
+
+START_TEST(test_f2_worlds)
+{
+    ERR(f2("'t1': {", "'t1': {'flags': {'boss': true}, "),
+        "$.tests.t1.flags.boss: unknown flag \"boss\"");
+    ERR(f2("'t1': {", "'t1': {'flags': {'sup': 'yes'}, "),
+        "$.tests.t1.flags.sup: expected true, false or a probability, found a string");
+    ERR(f2("'t1': {", "'t1': {'flags': {'sup': 1.5}, "),
+        "$.tests.t1.flags.sup: 1.5 is not a probability (0 to 1)");
+    ERR(f2("'t1': {", "'t1': {'flags': [], "),
+        "$.tests.t1.flags: expected an object, found an array");
+    ERR(f2("'max_steps': 40}", "'max_steps': 40, 'inventory': 9}"),
+        "$.world.inventory: 9 is out of range [1, 8]");
+    ERR(f2("'max_steps': 40}", "'max_steps': 40, 'inventory': 0}"),
+        "$.world.inventory: 0 is out of range [1, 8]");
+    ERR(f2("'box': 1}", "'box': {'region': [[1, 1], [2, 2]]}}"),
+        "$.world.place.box.count: missing");
+    ERR(f2("'box': 1}", "'box': {'count': 1, 'area': 1}}"), "$.world.place.box.area: unknown key");
+    ERR(f2("'box': 1}", "'box': {'count': 65}}"),
+        "$.world.place.box.count: 65 is out of range [0, 64]");
+    ERR(f2("'box': 1}", "'box': {'count': 1, 'region': [[1, 1], [6, 2]]}}"),
+        "$.world.place.box.region: [[1, 1], [6, 2]] is outside the 6x6 grid");
+    ERR(f2("'box': 1}", "'box': {'count': 1, 'region': [[2, 2], [1, 1]]}}"),
+        "$.world.place.box.region: [[2, 2], [1, 1]] is empty (give the top-left corner first)");
+    /* Room in a region: its free cells (the border is wall) and, at worst, earlier regions'
+     * objects. */
+    ERR(f2("'box': 1}", "'box': {'count': 2, 'region': [[0, 0], [1, 1]]}}"),
+        "$.world: the region of place.box is too small: 2 objects may need its free cells, it "
+        "has 1");
+    ERR(f2("'basket': 1, 'box': 1}",
+           "'basket': {'count': 2, 'region': [[1, 1], [2, 2]]}, 'box': {'count': 3, 'region': "
+           "[[2, 1], [3, 2]]}}"),
+        "$.world: the region of place.box is too small: 5 objects may need its free cells, it "
+        "has 4");
+    OK(f2("'basket': 1, 'box': 1}",
+          "'basket': {'count': 2, 'region': [[1, 1], [2, 2]]}, 'box': {'count': 2, 'region': "
+          "[[2, 1], [3, 2]]}}"));
+    /* A region inherited by a smaller test world is checked there too. */
+    ERR(f2_2("'box': 1}", "'box': {'count': 1, 'region': [[4, 4], [4, 4]]}}",
+             "'t1': {'place': {'nose': 1}}",
+             "'t1': {'size': [4, 4], 'place': {'nose': 1}}, 't2': {'size': [4, 5]}"),
+        "$.tests.t2.place.box.region: [[4, 4], [4, 4]] is outside the 4x5 grid (inherited from "
+        "the training world)");
+    OK(f2_2("'box': 1}", "'box': {'count': 1, 'region': [[1, 2], [4, 3]]}}", "'t1': {",
+            "'t1': {'inventory': 3, 'flags': {'sup': 0.25, 'on': false}, "));
+    const GaWorldCfg *w = &sc->world[0], *t = &sc->world[1];
+    const int8_t want_region[4] = {1, 2, 4, 3};
+    ck_assert_mem_eq(w->place_region[4], want_region, 4);
+    ck_assert_int_eq(w->count[4], 1);
+    ck_assert_int_eq(w->inventory, 1);
+    ck_assert_int_eq(t->inventory, 3);
+    ck_assert_float_eq(t->flag_p[0], 0.25f);
+    ck_assert_float_eq(t->flag_p[1], 0.0f);
+    ck_assert_float_eq(w->flag_p[0], 0.5f);
+    ck_assert_int_eq(sc->obs.n_carry, 3);
+    ck_assert_int_eq(t->place_region[4][0], -1); /* t1's place replaced the list */
+}
+END_TEST
+
+START_TEST(test_f2_expect)
+{
+    const char *m = "'measures': {'m': {'on': 'step'}, 'n': {'flag': 'sup'}}";
+    char buf[1024];
+    snprintf(buf, sizeof buf,
+             "%s, 'expectations': [{'world': 'train', 'metric': 'measure', '>=': 0}]", m);
+    ERR(f2_top(buf), "$.expectations[0].measure: metric measure needs a measure");
+    snprintf(buf, sizeof buf,
+             "%s, 'expectations': [{'world': 'train', 'metric': 'competence', 'measure': 'm', "
+             "'>=': 0}]",
+             m);
+    ERR(f2_top(buf), "$.expectations[0].measure: only metric measure takes a measure");
+    snprintf(
+        buf, sizeof buf,
+        "%s, 'expectations': [{'world': 'train', 'metric': 'measure', 'measure': 'x', '>=': 0}]",
+        m);
+    ERR(f2_top(buf), "$.expectations[0].measure: unknown measure \"x\" (measures: m, n)");
+    ERR(f2_top(
+            "'expectations': [{'world': 'train', 'metric': 'measure', 'measure': 'x', '>=': 0}]"),
+        "$.expectations[0].measure: unknown measure \"x\" (measures: none declared)");
+    snprintf(buf, sizeof buf,
+             "%s, 'expectations': [{'world': 'train', 'metric': 'measure', 'measure': 1, '>=': 0}]",
+             m);
+    ERR(f2_top(buf), "$.expectations[0].measure: expected a string, found a number");
+    snprintf(
+        buf, sizeof buf,
+        "%s, 'expectations': [{'world': 'train', 'metric': 'measure', 'measure': 'n', '>': 1.5}]",
+        m);
+    ERR(f2_top(buf), "$.expectations[0].>: 1.5 is not a fraction; measure runs from 0 to 1");
+    snprintf(buf, sizeof buf,
+             "%s, 'expectations': [{'world': 't1', 'metric': 'measure', 'measure': 'n', '<': 0.5}]",
+             m);
+    OK(f2_top(buf));
+    ck_assert_int_eq(sc->expect[0].measure, 1);
+    ck_assert_str_eq(sc->expect[0].text, "t1: measure n < 0.5");
+}
+END_TEST
+
 /* ---- fuzz ----------------------------------------------------------------------------- */
 
 static int multi_line; /* messages with a newline, counted rather than failed on the spot */
 
 /* Parses exactly n bytes in their own allocation, so ASan sees any read past the end. */
-static int fuzz_one(const char *bytes, size_t n)
+static int fuzz_one(const char *path, const char *bytes, size_t n)
 {
-    static const char prefix[] = STRAWBERRY ": ";
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "%s: ", path);
     char *buf = malloc(n ? n : 1);
     ck_assert_ptr_nonnull(buf);
     memcpy(buf, bytes, n);
     memset(&err, 0, sizeof err);
-    int rc = ga_scenario_parse(sc, STRAWBERRY, buf, n, &err);
+    int rc = ga_scenario_parse(sc, path, buf, n, &err);
     free(buf);
     ck_assert_msg(rc == GA_OK || rc == GA_EPARSE, "rc %d at length %zu", rc, n);
     if (rc == GA_OK) {
@@ -1945,24 +2830,37 @@ static int fuzz_one(const char *bytes, size_t n)
         for (int i = 0; i < sc->n_worlds; i++)
             ck_assert(sc->world[i].w >= 1 && sc->world[i].w <= GA_MAX_W && sc->world[i].h >= 1 &&
                       sc->world[i].h <= GA_MAX_H);
+        /* Format 2: the rule path fits and every measure points into it. */
+        ck_assert(sc->competence >= -1 && sc->competence < sc->n_measures);
+        for (int i = 0; i < sc->n_worlds; i++) {
+            ck_assert(sc->world[i].n_xrules <= GA_MAX_XRULES);
+            for (int m = 0; m < sc->n_measures; m++)
+                ck_assert(sc->measure[m].xrule < sc->world[i].n_xrules &&
+                          (sc->measure[m].xrule >= 0 || sc->measure[m].flag >= 0));
+        }
         return rc;
     }
     ck_assert_int_eq(err.code, GA_EPARSE);
-    ck_assert_msg(strncmp(err.msg, prefix, sizeof prefix - 1) == 0, "%s", shown(err.msg));
-    ck_assert_uint_gt(strlen(err.msg), sizeof prefix - 1);
+    ck_assert_msg(strncmp(err.msg, prefix, strlen(prefix)) == 0, "%s", shown(err.msg));
+    ck_assert_uint_gt(strlen(err.msg), strlen(prefix));
     multi_line += !one_line(err.msg);
     return rc;
 }
 
+/* The shipped format 1 scenario and the format 2 example that uses every mechanic. */
+static const char *const FUZZ_FILES[] = {STRAWBERRY, FORMAT2};
+
 START_TEST(test_fuzz_truncate)
 {
-    size_t len;
-    char *src = read_all(STRAWBERRY, &len);
-    multi_line = 0;
-    for (size_t n = 0; n <= len; n++)
-        fuzz_one(src, n);
-    free(src);
-    ck_assert_int_eq(multi_line, 0);
+    for (int f = 0; f < 2; f++) {
+        size_t len;
+        char *src = read_all(FUZZ_FILES[f], &len);
+        multi_line = 0;
+        for (size_t n = 0; n <= len; n++)
+            fuzz_one(FUZZ_FILES[f], src, n);
+        free(src);
+        ck_assert_int_eq(multi_line, 0);
+    }
 }
 END_TEST
 
@@ -1970,21 +2868,23 @@ START_TEST(test_fuzz_mutate)
 {
     /* Every byte replaced once by a byte that JSON treats specially, or a random one. */
     static const char special[] = "\"{}[],:0-.e\\ \ntfnx\x7f\xff";
-    size_t len;
-    char *src = read_all(STRAWBERRY, &len);
-    GaRng rng = ga_rng_make(12345);
-    int ok = 0;
-    multi_line = 0;
-    for (size_t i = 0; i < len; i++) {
-        char keep = src[i];
-        uint32_t pick = ga_rng_below(&rng, sizeof special + 4);
-        src[i] = pick < sizeof special - 1 ? special[pick] : (char)ga_rng_below(&rng, 256);
-        ok += fuzz_one(src, len) == GA_OK;
-        src[i] = keep;
+    for (int f = 0; f < 2; f++) {
+        size_t len;
+        char *src = read_all(FUZZ_FILES[f], &len);
+        GaRng rng = ga_rng_make(12345);
+        int ok = 0;
+        multi_line = 0;
+        for (size_t i = 0; i < len; i++) {
+            char keep = src[i];
+            uint32_t pick = ga_rng_below(&rng, sizeof special + 4);
+            src[i] = pick < sizeof special - 1 ? special[pick] : (char)ga_rng_below(&rng, 256);
+            ok += fuzz_one(FUZZ_FILES[f], src, len) == GA_OK;
+            src[i] = keep;
+        }
+        free(src);
+        ck_assert_int_gt(ok, 0); /* some mutations (inside descriptions) stay valid */
+        ck_assert_int_eq(multi_line, 0);
     }
-    free(src);
-    ck_assert_int_gt(ok, 0); /* some mutations (inside descriptions) stay valid */
-    ck_assert_int_eq(multi_line, 0);
 }
 END_TEST
 
@@ -2025,6 +2925,10 @@ Suite *ga_test_suite(void)
         {"messages", {test_description_types, test_message_control_chars, test_message_long_names}},
         {"strawberry", {test_strawberry, test_strawberry_worlds, test_strawberry_rewards}},
         {"compile", {test_reward_rules, test_reward_test_world, test_hash, test_find}},
+        {"format2",
+         {test_f2_load, test_f2_doc_example, test_f2_defaults, test_f1_unchanged,
+          test_f2_keys_in_format1, test_f2_flags, test_f2_kinds, test_f2_rules, test_f2_success,
+          test_f2_triggers, test_f2_measures, test_f2_xrule_limit, test_f2_worlds, test_f2_expect}},
         {"fuzz", {test_fuzz_truncate, test_fuzz_mutate}},
     };
     for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
