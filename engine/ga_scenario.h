@@ -103,9 +103,8 @@ typedef struct {
  * rule happened (entered the button, a box ended in a corner), or that ended with a flag set. */
 typedef struct {
     char name[GA_NAME_LEN];
-    int xrule; /* index of its GA_XR_MEASURE rule in every world's xrule[] (the same in all), or -1
-                */
-    int flag;  /* the flag whose final value it reports, or -1 */
+    int xrule;   /* its GA_XR_MEASURE rule's index in every world's xrule[] (the same), or -1 */
+    int flag;    /* the flag whose final value it reports, or -1 */
     GaRule rule; /* xrule >= 0: the event matcher, as written */
 } GaMeasure;
 

@@ -117,9 +117,9 @@ static void add_measures(float reward)
     }
     int first = sc->world[0].n_xrules - 2;
     sc->n_measures = N_MEASURES;
-    sc->measure[M_BUTTON] = (GaMeasure){"button", first, -1};
-    sc->measure[M_PRESSED] = (GaMeasure){"pressed", -1, 0};
-    sc->measure[M_BUMP] = (GaMeasure){"bump", first + 1, -1};
+    sc->measure[M_BUTTON] = (GaMeasure){.name = "button", .xrule = first, .flag = -1};
+    sc->measure[M_PRESSED] = (GaMeasure){.name = "pressed", .xrule = -1, .flag = 0};
+    sc->measure[M_BUMP] = (GaMeasure){.name = "bump", .xrule = first + 1, .flag = -1};
 }
 
 /* The scenario without a container anywhere (format 2 allows it). */
