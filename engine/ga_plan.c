@@ -23,8 +23,8 @@ int ga_plan_init(GaPlan *p, int max_states, int n_objectives, int max_objects, G
     p->slot = malloc(p->hcap * sizeof *p->slot);
     p->next = malloc(ms * GA_NUM_ACTIONS * sizeof *p->next);
     p->rew = malloc(ms * GA_NUM_ACTIONS * (size_t)n_objectives * sizeof *p->rew);
-    p->v0 = malloc(ms * (size_t)n_objectives * sizeof *p->v0);
-    p->v1 = malloc(ms * (size_t)n_objectives * sizeof *p->v1);
+    p->v0 = malloc((ms + 1) * (size_t)n_objectives * sizeof *p->v0);
+    p->v1 = malloc((ms + 1) * (size_t)n_objectives * sizeof *p->v1);
     p->cfg = malloc(sizeof *p->cfg);
     if (!p->states || !p->slot || !p->next || !p->rew || !p->v0 || !p->v1 || !p->cfg) {
         ga_plan_free(p);
@@ -135,7 +135,7 @@ int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double
             float *r = &p->rew[((size_t)id * GA_NUM_ACTIONS + a) * no];
             for (int o = 0; o < no; o++)
                 r[o] = w->reward[o];
-            int nx = -1;
+            int nx = p->max_states;
             if (!w->terminated) {
                 pack(w, s);
                 if ((nx = intern(p, s)) < 0)
@@ -146,10 +146,14 @@ int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double
     }
     /* Finite-horizon value iteration, all objectives in one sweep over the transitions.
      * Once a sweep changes nothing, V is a fixed point of the backup and every further sweep
-     * would return it unchanged, so the remaining horizon can be skipped. */
+     * would return it unchanged, so the remaining horizon can be skipped. A step that ends the
+     * episode leads to state max_states, whose value stays 0: r + 0.0, the sum it always was,
+     * without a branch in the innermost loop. */
     int horizon = c->max_steps - start->t;
     double *v = p->v0, *nv = p->v1;
     memset(v, 0, (size_t)p->n_states * (size_t)no * sizeof *v);
+    for (int o = 0; o < no; o++)
+        v[(size_t)p->max_states * no + o] = nv[(size_t)p->max_states * no + o] = 0.0;
     for (int h = 0; h < horizon; h++) {
         int changed = 0;
         for (int id = 0; id < p->n_states; id++) {
@@ -157,11 +161,10 @@ int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double
             for (int o = 0; o < no; o++)
                 best[o] = -1e300;
             for (int a = 0; a < GA_NUM_ACTIONS; a++) {
-                int nx = p->next[id * GA_NUM_ACTIONS + a];
                 const float *r = &p->rew[((size_t)id * GA_NUM_ACTIONS + a) * no];
-                const double *vn = nx >= 0 ? &v[(size_t)nx * no] : NULL;
+                const double *vn = &v[(size_t)p->next[id * GA_NUM_ACTIONS + a] * no];
                 for (int o = 0; o < no; o++) {
-                    double q = r[o] + (vn ? vn[o] : 0.0);
+                    double q = r[o] + vn[o];
                     best[o] = q > best[o] ? q : best[o];
                 }
             }

@@ -15,9 +15,10 @@ typedef struct {
     uint8_t *states; /* (max_states, stride) compact states: x, y, facing, carry, objects */
     uint64_t hcap;   /* hash slots, a power of two >= 2 * max_states */
     int32_t *slot;   /* (hcap) state id or -1 */
-    int32_t *next;   /* (max_states, GA_NUM_ACTIONS) successor id, -1 when terminal */
+    int32_t *next;   /* (max_states, GA_NUM_ACTIONS) successor id, max_states when terminal */
     float *rew;      /* (max_states, GA_NUM_ACTIONS, n_objectives) */
-    double *v0, *v1; /* (max_states) value iteration buffers */
+    double *v0, *v1; /* (max_states + 1, n_objectives) value iteration buffers; the last row,
+                        the value after the episode's end, is 0 */
     GaWorldCfg *cfg; /* a copy of the world's configuration without the step limit */
 } GaPlan;
 
