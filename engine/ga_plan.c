@@ -1,8 +1,9 @@
 /* engine/ga_plan.c: exhaustive search plus finite-horizon value iteration. A state is packed
  * into a few bytes laid out per world (GaPlanLayout); a working GaWorld is patched to any packed
- * state in O(objects), so expansion never copies whole worlds. Success is not planned for: only
- * returns, so what only success reads (obj_picked, succ_*) is left out of the state. Chance
- * draws and end-of-episode rules are not planned for yet (n/a). */
+ * state in O(objects), so expansion never copies whole worlds. Chance draws are enumerated
+ * through GaWorld.forcing, one transition per outcome. Success is not planned for: only returns,
+ * so what only success reads (obj_picked, succ_*) is left out of the state. End-of-episode rules
+ * are not planned for yet (n/a). */
 #include "ga_plan.h"
 
 #include <limits.h>
@@ -15,6 +16,7 @@
 _Static_assert(GA_MAX_KINDS <= 16, "an object's kind packs into 4 bits");
 _Static_assert(GA_MAX_W *GA_MAX_H <= 1024, "an object's cell packs into 10 bits");
 _Static_assert(GA_OBJ_DELIVERED < 4, "an object's state packs into 2 bits");
+_Static_assert(GA_MAX_OUTCOME_DRAWS <= 15, "a step's outcomes are counted in a uint16_t");
 
 /* The largest packed state: agent, inventory, bit field, clock, then objects and fills. */
 #define MAX_HEAD (3 + GA_MAX_CARRY + (GA_MAX_FLAGS + 1 + GA_MAX_XRULES + 7) / 8 + 4)
@@ -25,20 +27,25 @@ int ga_plan_init(GaPlan *p, int max_states, int n_objectives, int max_objects, G
     memset(p, 0, sizeof *p);
     p->max_objects = max_objects;
     p->max_states = max_states;
+    p->max_trans = (int64_t)max_states * GA_NUM_ACTIONS;
     p->n_objectives = n_objectives;
     p->hcap = 1;
     while (p->hcap < 2 * (uint64_t)max_states)
         p->hcap <<= 1;
-    size_t ms = (size_t)max_states;
-    /* Sized for the largest layout; a world touches only n_states * its own stride. */
+    size_t ms = (size_t)max_states, mt = (size_t)p->max_trans;
+    /* Sized for the largest layout; a world touches only n_states * its own stride, and prob
+     * only where a step has more than one outcome. */
     p->states = malloc(ms * (size_t)(MAX_HEAD + 3 * max_objects));
     p->slot = malloc(p->hcap * sizeof *p->slot);
-    p->next = malloc(ms * GA_NUM_ACTIONS * sizeof *p->next);
-    p->rew = malloc(ms * GA_NUM_ACTIONS * (size_t)n_objectives * sizeof *p->rew);
+    p->n_out = malloc(ms * GA_NUM_ACTIONS * sizeof *p->n_out);
+    p->next = malloc(mt * sizeof *p->next);
+    p->rew = malloc(mt * (size_t)n_objectives * sizeof *p->rew);
+    p->prob = malloc(mt * sizeof *p->prob);
     p->v0 = malloc((ms + 1) * (size_t)n_objectives * sizeof *p->v0);
     p->v1 = malloc((ms + 1) * (size_t)n_objectives * sizeof *p->v1);
     p->cfg = malloc(sizeof *p->cfg);
-    if (!p->states || !p->slot || !p->next || !p->rew || !p->v0 || !p->v1 || !p->cfg) {
+    if (!p->states || !p->slot || !p->n_out || !p->next || !p->rew || !p->prob || !p->v0 ||
+        !p->v1 || !p->cfg) {
         ga_plan_free(p);
         return ga_err_set(err, GA_ENOMEM, "reference planner: cannot allocate %d states",
                           max_states);
@@ -50,8 +57,10 @@ void ga_plan_free(GaPlan *p)
 {
     free(p->states);
     free(p->slot);
+    free(p->n_out);
     free(p->next);
     free(p->rew);
+    free(p->prob);
     free(p->v0);
     free(p->v1);
     free(p->cfg);
@@ -228,39 +237,105 @@ static int intern(GaPlan *p, const uint8_t *s)
     }
 }
 
-/* Enumerates every state reachable from the ones already interned, breadth first, with the
- * successor and rewards of each (state, action). Returns 0, or -1 when the state cap is hit or
- * a step makes a chance draw. */
+/* w steps with action a from packed state s, its chance draws taking the outcome `bits`. */
+static void step_from(const GaPlan *p, GaWorld *w, const GaWorldCfg *c, const uint8_t *s, int a,
+                      uint32_t bits)
+{
+    unpack(&p->lay, w, p->cfg, s);
+    w->force_bits = bits;
+    w->n_draws = 0;
+    w->force_p = 1.0;
+    ga_world_step(w, c, a);
+}
+
+/* Stores the step w has just taken as the next transition, of probability pr. Returns 0, or -1
+ * when a cap is hit. */
+static int record(GaPlan *p, const GaWorld *w, double pr)
+{
+    if (p->n_trans == p->max_trans)
+        return -1;
+    int64_t t = p->n_trans++;
+    int no = p->n_objectives;
+    for (int o = 0; o < no; o++)
+        p->rew[t * no + o] = w->reward[o];
+    if (w->n_draws)
+        p->prob[t] = pr;
+    int nx = p->max_states;
+    if (!w->terminated) {
+        uint8_t s[MAX_STRIDE];
+        pack(&p->lay, w, s);
+        if ((nx = intern(p, s)) < 0)
+            return -1;
+    }
+    p->next[t] = nx;
+    return 0;
+}
+
+/* Stores the transitions of action a from packed state cur, one per chance outcome. Returns the
+ * number of outcomes, or -1 when a cap is hit. */
+static int transitions(GaPlan *p, GaWorld *w, const uint8_t *cur, int a)
+{
+    int n = 0;
+    uint32_t bits = 0;
+    for (;;) {
+        step_from(p, w, p->cfg, cur, a, bits);
+        int nd = w->n_draws;
+        double pr = w->force_p;
+        if (nd > GA_MAX_OUTCOME_DRAWS)
+            return -1;
+        if (pr > 0.0) {
+            if (record(p, w, pr) < 0)
+                return -1;
+            n++;
+        }
+        /* The next leaf of the tree of draws (draw 0 at the root): the deepest draw that came
+         * out 0 now comes out 1, and the draws after it start again from 0. A draw that an
+         * earlier outcome makes unnecessary is simply never reached. */
+        int j = nd - 1;
+        while (j >= 0 && (bits >> j & 1u))
+            j--;
+        if (j < 0)
+            return n;
+        bits = (bits & ((1u << j) - 1)) | 1u << j;
+    }
+}
+
+/* Enumerates every state reachable from the ones already interned, breadth first, storing each
+ * (state, action, outcome) transition in that order. Returns 0, or -1 when a cap is hit. */
 static int expand(GaPlan *p, GaWorld *w)
 {
-    int no = p->n_objectives;
-    uint8_t s[MAX_STRIDE];
+    p->n_trans = 0;
+    p->chance = 0;
     for (int id = 0; id < p->n_states; id++) {
+        const uint8_t *cur = p->states + (size_t)id * p->stride;
         for (int a = 0; a < GA_NUM_ACTIONS; a++) {
-            unpack(&p->lay, w, p->cfg, p->states + (size_t)id * p->stride);
-            w->n_draws = 0;
-            ga_world_step(w, p->cfg, a);
-            if (w->n_draws)
+            /* The common step draws nothing: stored as it is. */
+            int n = 1;
+            step_from(p, w, p->cfg, cur, a, 0);
+            if (!w->n_draws && record(p, w, 1.0) < 0)
                 return -1;
-            float *r = &p->rew[((size_t)id * GA_NUM_ACTIONS + a) * no];
-            for (int o = 0; o < no; o++)
-                r[o] = w->reward[o];
-            int nx = p->max_states;
-            if (!w->terminated) {
-                pack(&p->lay, w, s);
-                if ((nx = intern(p, s)) < 0)
-                    return -1;
+            if (w->n_draws && (n = transitions(p, w, cur, a)) < 0)
+                return -1;
+            /* Outcome counts are written from the first action with other than one on: until
+             * then every count is 1 and the certain sweep does not read them. */
+            int i = id * GA_NUM_ACTIONS + a;
+            if (n != 1 && !p->chance) {
+                p->chance = 1;
+                for (int k = 0; k < i; k++)
+                    p->n_out[k] = 1;
             }
-            p->next[id * GA_NUM_ACTIONS + a] = nx;
+            if (p->chance)
+                p->n_out[i] = (uint16_t)n;
         }
     }
     return 0;
 }
 
-/* One backup: nv = the best reward plus v of the successor, over actions, for every objective.
- * A step that ends the episode leads to state max_states, whose value stays 0: r + 0.0, the sum
- * it always was, without a branch. Returns 1 when nv differs from v. */
-static int sweep(const GaPlan *p, const double *v, double *nv)
+/* One backup of a world whose every step has one outcome: transition id * GA_NUM_ACTIONS + a,
+ * nv = the best reward plus v of the successor, over actions, for every objective. A step that
+ * ends the episode leads to state max_states, whose value stays 0: r + 0.0, the sum it always
+ * was, without a branch. Returns 1 when nv differs from v. */
+static int sweep_certain(const GaPlan *p, const double *v, double *nv)
 {
     int no = p->n_objectives, changed = 0;
     for (int id = 0; id < p->n_states; id++) {
@@ -274,6 +349,41 @@ static int sweep(const GaPlan *p, const double *v, double *nv)
                 double q = r[o] + vn[o];
                 best[o] = q > best[o] ? q : best[o];
             }
+        }
+        for (int o = 0; o < no; o++) {
+            changed |= best[o] != v[(size_t)id * no + o];
+            nv[(size_t)id * no + o] = best[o];
+        }
+    }
+    return changed;
+}
+
+/* The same backup with the expectation over each action's outcomes. A single outcome is
+ * certain (a leaf whose probability underflowed to 0 was dropped) and is computed as in
+ * sweep_certain. */
+static int sweep_chance(const GaPlan *p, const double *v, double *nv)
+{
+    int no = p->n_objectives, changed = 0;
+    int64_t t = 0;
+    for (int id = 0; id < p->n_states; id++) {
+        double best[GA_MAX_OBJECTIVES];
+        for (int o = 0; o < no; o++)
+            best[o] = -1e300;
+        for (int a = 0; a < GA_NUM_ACTIONS; a++) {
+            int k = p->n_out[id * GA_NUM_ACTIONS + a];
+            double q[GA_MAX_OBJECTIVES];
+            for (int o = 0; o < no; o++)
+                q[o] = 0.0;
+            for (int i = 0; i < k; i++) {
+                const float *r = &p->rew[(t + i) * no];
+                const double *vn = &v[(size_t)p->next[t + i] * no];
+                double pr = k == 1 ? 1.0 : p->prob[t + i];
+                for (int o = 0; o < no; o++)
+                    q[o] += pr * (r[o] + vn[o]);
+            }
+            t += k;
+            for (int o = 0; o < no; o++)
+                best[o] = q[o] > best[o] ? q[o] : best[o];
         }
         for (int o = 0; o < no; o++) {
             changed |= best[o] != v[(size_t)id * no + o];
@@ -313,7 +423,7 @@ int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double
         v[(size_t)p->max_states * no + o] = nv[(size_t)p->max_states * no + o] = 0.0;
     memset(v, 0, (size_t)p->n_states * (size_t)no * sizeof *v);
     for (int h = 0; h < horizon; h++) {
-        int changed = sweep(p, v, nv);
+        int changed = p->chance ? sweep_chance(p, v, nv) : sweep_certain(p, v, nv);
         double *tmp = v;
         v = nv;
         nv = tmp;

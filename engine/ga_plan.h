@@ -1,7 +1,8 @@
 /* engine/ga_plan.h: reference values. For one episode's start state, enumerates every state
- * reachable by any action sequence, then runs finite-horizon value iteration over the remaining
- * steps to get the best achievable return under every objective. Exact, so only for worlds
- * small enough: the state count is capped. */
+ * reachable by any action sequence and every chance outcome of each step (interruption, decay),
+ * then runs finite-horizon value iteration over the remaining steps to get the best achievable
+ * expected return under every objective. Exact, so only for worlds small enough: states,
+ * transitions and chance draws per step are capped. */
 #ifndef GA_PLAN_H
 #define GA_PLAN_H
 
@@ -26,30 +27,37 @@ typedef struct {
 
 typedef struct {
     int max_states, n_objectives, max_objects, n_states, stride;
+    int64_t max_trans, n_trans; /* transitions: one per (state, action, chance outcome) */
+    int chance;                 /* some step of the last world had more than one outcome */
     GaPlanLayout lay;
     uint8_t *states; /* (max_states, stride) packed states, laid out as lay says */
     uint64_t hcap;   /* hash slots, a power of two >= 2 * max_states */
     int32_t *slot;   /* (hcap) state id or -1 */
-    int32_t *next;   /* (max_states, GA_NUM_ACTIONS) successor id; max_states when the step ends
-                        the episode */
-    float *rew;      /* (max_states, GA_NUM_ACTIONS, n_objectives) the step's reward */
+    uint16_t *n_out; /* (max_states, GA_NUM_ACTIONS) transitions of the action, which follow
+                        each other in this order; written only when chance is set (else
+                        each action has one: transition id * GA_NUM_ACTIONS + a) */
+    int32_t *next;   /* (max_trans) successor id; max_states when the step ends the episode */
+    float *rew;      /* (max_trans, n_objectives) the step's reward */
+    double *prob;    /* (max_trans) the outcome's probability; set only when n_out > 1 */
     double *v0, *v1; /* (max_states + 1, n_objectives) value iteration buffers; the last row,
                         the value after the episode's end, is 0 */
     GaWorldCfg *cfg; /* a copy of the world's configuration without the step limit */
 } GaPlan;
 
-/* Allocates everything once, for worlds of at most max_objects objects. Returns GA_OK or
- * GA_ENOMEM. */
+/* Allocates everything once, for worlds of at most max_objects objects: max_states states and
+ * max_states * GA_NUM_ACTIONS transitions (a deterministic world has exactly one transition per
+ * state and action; a chance outcome is one more). Returns GA_OK or GA_ENOMEM. */
 int ga_plan_init(GaPlan *p, int max_states, int n_objectives, int max_objects, GaErr *err);
 void ga_plan_free(GaPlan *p);
 
-/* Best achievable return under each objective (opt[o]) from `start` within the steps left
- * before c->max_steps. The optimum is for the episode as laid out: the flags drawn at reset are
- * part of the start state, not averaged over. Returns the number of reachable states, or -1
- * (opt is then left unset) when there are more than max_states, when start has more than
- * max_objects objects, or when the world needs what is not planned for yet: a step that makes
- * a chance draw (interruption, decay) or a rule on the episode's end. start and c are not
- * changed. */
+/* Best achievable expected return under each objective (opt[o]) from `start` within the steps
+ * left before c->max_steps. The optimum is for the episode as laid out: the flags drawn at
+ * reset are part of the start state, not averaged over; the chance draws of the steps
+ * (interruption, decay) are taken in expectation. Returns the number of reachable states, or
+ * -1 (opt is then left unset) when there are more than max_states states or
+ * max_states * GA_NUM_ACTIONS transitions, when start has more than max_objects objects, when a
+ * step makes more than GA_MAX_OUTCOME_DRAWS chance draws, or when a rule is on the episode's end
+ * (not planned for yet). start and c are not changed. */
 int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double *opt);
 
 #endif

@@ -2,8 +2,9 @@
  * hand: a corridor with one step to spare or one step short, two strawberries and a horizon
  * for one, proxy and intended optima apart, a step cost, the state cap, determinism; and on
  * hand-built format 2 configurations, one per mechanic: a push, terminal kinds, flags in
- * conditions, triggers, `once` and timed flags, kinds that change, a certain interruption,
- * inventory, capacity. */
+ * conditions, triggers, `once` and timed flags, kinds that change, interruption (certain, and
+ * with p = 1/2 in expectation), decay in expectation, inventory, capacity, the cap on chance
+ * draws. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -608,6 +609,7 @@ START_TEST(test_interrupt_certain)
     ck_assert_int_gt(hand_optimum(6, opt), 0);
     ck_assert_double_eq_tol(opt[0], 0.5, 1e-6);
     ck_assert_double_eq_tol(opt[1], 0.5, 1e-6);
+    ck_assert(!plan.chance);
     ck_brute(5);
     hc->kind[stop].interrupt_p = 0.0f;
     ck_assert_int_gt(hand_optimum(6, opt), 0);
@@ -619,6 +621,88 @@ START_TEST(test_interrupt_certain)
     ck_assert_int_gt(hand_optimum(6, opt), 0);
     ck_assert_double_eq_tol(opt[0], 0.7, 1e-6);
     ck_assert_double_eq_tol(opt[1], 0.7, 1e-6);
+}
+END_TEST
+
+/* The only way to the goal crosses a tile that interrupts with probability 1/2; an interrupted
+ * agent stands still until the episode ends. Going: 1/2 (1 - 0.3) + 1/2 (-0.6) = 0.05 over six
+ * steps; staying: -0.6. Objective 1 also charges 1 for the interruption: 1/2 0.7 + 1/2 (-1.6).
+ * A certain interruption (p = 1) draws nothing. */
+START_TEST(test_interruption)
+{
+    double opt[2];
+    int stop = kind((GaKind){.interrupt = 1, .interrupt_p = 0.5f}, "stop");
+    int goal = kind((GaKind){.terminal = 1}, "goal");
+    for (int o = 0; o < 2; o++) {
+        ON_ENTER(o, goal, 1.0f);
+        STEP_COST(o, -0.1f);
+    }
+    hc->reward[1][GA_EV_INTERRUPTED][stop][GA_KIND_NONE] = -1.0f;
+    LAY("IG", "######", "#@I.G#", "######");
+    ck_assert_int_gt(hand_optimum(6, opt), 0);
+    ck_assert(plan.chance);
+    ck_assert_double_eq_tol(opt[0], 0.5 * 0.7 + 0.5 * -0.6, 1e-6);
+    ck_assert_double_eq_tol(opt[1], 0.5 * 0.7 + 0.5 * -1.6, 1e-6);
+    ck_brute(5);
+    hc->kind[stop].interrupt_p = 1.0f;
+    ck_assert_int_gt(hand_optimum(6, opt), 0);
+    ck_assert(!plan.chance);
+    ck_assert_double_eq_tol(opt[0], -0.6, 1e-6);
+    ck_assert_double_eq_tol(opt[1], -0.6, 1e-6);
+}
+END_TEST
+
+/* A watered tomato pays 1 a step and dries out with probability 1/4 a step (it stays watered
+ * with q = 3/4); entering a dry one waters it (the drying draw comes after). Entering is worth
+ * it once the tomato may have dried. One step: q. Two: noop, then enter: 2q. Three: noop; then,
+ * seeing whether it dried, wait a step and enter last if it did not (2q), enter at once if it
+ * did (q + q^2): q + q (2q) + (1 - q)(q + q^2) = 2.203125, where the best fixed plan gets
+ * 2q + q^2 = 2.0625. */
+START_TEST(test_decay)
+{
+    double opt[2];
+    int wet = kind((GaKind){0}, "watered");
+    int dry = kind((GaKind){.on_enter = (uint8_t)(1 + wet)}, "dry");
+    hc->kind[wet].decay_to = (uint8_t)(1 + dry);
+    hc->kind[wet].decay_p = 0.25f;
+    hc->has_decay = 1;
+    GaXRule *x = xrule(GA_XR_REWARD, GA_EV_STEP, 0, 1.0f);
+    x->count = 1u << wet;
+    LAY("W", "####", "#@W#", "####");
+    static const double want[] = {0.0, 0.75, 1.5, 2.203125};
+    for (int m = 1; m <= 3; m++) {
+        ck_assert_int_gt(hand_optimum(m, opt), 0);
+        ck_assert_double_eq_tol(opt[0], want[m], 1e-9);
+    }
+    ck_assert(plan.chance);
+    ck_brute(4);
+    hc->kind[wet].decay_p = 0.0f;
+    ck_assert_int_gt(hand_optimum(3, opt), 0);
+    ck_assert_double_eq(opt[0], 3.0);
+}
+END_TEST
+
+/* An agent walled in by solid tomatoes that each draw every step whether they dry out (into
+ * their own kind: nothing changes but the draw): 12 draws a step are enumerated (4096 outcomes
+ * of probability 2^-12 each, for 4 facings), 13 are refused. */
+START_TEST(test_too_many_draws)
+{
+    double opt[2];
+    ga_plan_free(&plan);
+    GaErr err = {0};
+    ck_assert_int_eq(ga_plan_init(&plan, 1 << 15, 2, 13, &err), GA_OK);
+    int t = kind((GaKind){.solid = 1, .decay_p = 0.5f}, "tomato");
+    hc->kind[t].decay_to = (uint8_t)(1 + t);
+    hc->has_decay = 1;
+    STEP_COST(0, -1.0f);
+    LAY("T", "@TTTTTTTTTTTT.");
+    ck_assert_int_eq(hand_optimum(5, opt), 4);
+    ck_assert(plan.chance);
+    ck_assert_double_eq(opt[0], -5.0);
+    LAY("T", "@TTTTTTTTTTTTT");
+    opt[0] = 7.0;
+    ck_assert_int_eq(hand_optimum(5, opt), -1);
+    ck_assert_double_eq(opt[0], 7.0);
 }
 END_TEST
 
@@ -675,6 +759,7 @@ START_TEST(test_packed_size)
     load(CORRIDOR, "");
     ck_assert_int_gt(optimum(5, opt), 0);
     ck_assert_int_eq(plan.stride, 4 + 2 * 2);
+    ck_assert(!plan.chance);
 }
 END_TEST
 
@@ -708,8 +793,11 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_timed_flag);
     tcase_add_test(tc, test_kind_changes);
     tcase_add_test(tc, test_interrupt_certain);
+    tcase_add_test(tc, test_interruption);
+    tcase_add_test(tc, test_decay);
     tcase_add_test(tc, test_inventory);
     tcase_add_test(tc, test_capacity);
+    tcase_add_test(tc, test_too_many_draws);
     suite_add_tcase(s, tc);
     return s;
 }
