@@ -2,8 +2,7 @@
  * into a few bytes laid out per world (GaPlanLayout); a working GaWorld is patched to any packed
  * state in O(objects), so expansion never copies whole worlds. Chance draws are enumerated
  * through GaWorld.forcing, one transition per outcome. Success is not planned for: only returns,
- * so what only success reads (obj_picked, succ_*) is left out of the state. End-of-episode rules
- * are not planned for yet (n/a). */
+ * so what only success reads (obj_picked, succ_*) is left out of the state. */
 #include "ga_plan.h"
 
 #include <limits.h>
@@ -44,8 +43,9 @@ int ga_plan_init(GaPlan *p, int max_states, int n_objectives, int max_objects, G
     p->v0 = malloc((ms + 1) * (size_t)n_objectives * sizeof *p->v0);
     p->v1 = malloc((ms + 1) * (size_t)n_objectives * sizeof *p->v1);
     p->cfg = malloc(sizeof *p->cfg);
+    p->last = malloc(sizeof *p->last);
     if (!p->states || !p->slot || !p->n_out || !p->next || !p->rew || !p->prob || !p->v0 ||
-        !p->v1 || !p->cfg) {
+        !p->v1 || !p->cfg || !p->last) {
         ga_plan_free(p);
         return ga_err_set(err, GA_ENOMEM, "reference planner: cannot allocate %d states",
                           max_states);
@@ -64,6 +64,7 @@ void ga_plan_free(GaPlan *p)
     free(p->v0);
     free(p->v1);
     free(p->cfg);
+    free(p->last);
     memset(p, 0, sizeof *p);
 }
 
@@ -271,9 +272,10 @@ static int record(GaPlan *p, const GaWorld *w, double pr)
     return 0;
 }
 
-/* Stores the transitions of action a from packed state cur, one per chance outcome. Returns the
- * number of outcomes, or -1 when a cap is hit. */
-static int transitions(GaPlan *p, GaWorld *w, const uint8_t *cur, int a)
+/* Stores the transitions of action a from packed state cur, one per chance outcome. With q (end
+ * rules), adds to it the expected reward of the same step when it is the episode's last.
+ * Returns the number of outcomes, or -1 when a cap is hit. */
+static int transitions(GaPlan *p, GaWorld *w, const uint8_t *cur, int a, double *q)
 {
     int n = 0;
     uint32_t bits = 0;
@@ -287,6 +289,11 @@ static int transitions(GaPlan *p, GaWorld *w, const uint8_t *cur, int a)
             if (record(p, w, pr) < 0)
                 return -1;
             n++;
+            if (q) {
+                step_from(p, w, p->last, cur, a, bits);
+                for (int o = 0; o < p->n_objectives; o++)
+                    q[o] += pr * w->reward[o];
+            }
         }
         /* The next leaf of the tree of draws (draw 0 at the root): the deepest draw that came
          * out 0 now comes out 1, and the draws after it start again from 0. A draw that an
@@ -301,20 +308,30 @@ static int transitions(GaPlan *p, GaWorld *w, const uint8_t *cur, int a)
 }
 
 /* Enumerates every state reachable from the ones already interned, breadth first, storing each
- * (state, action, outcome) transition in that order. Returns 0, or -1 when a cap is hit. */
-static int expand(GaPlan *p, GaWorld *w)
+ * (state, action, outcome) transition in that order. With end_rules, also fills v0 with V_1,
+ * the best expected reward of a step that ends the episode by truncation. Returns 0, or -1
+ * when a cap is hit. */
+static int expand(GaPlan *p, GaWorld *w, int end_rules)
 {
+    int no = p->n_objectives;
     p->n_trans = 0;
     p->chance = 0;
     for (int id = 0; id < p->n_states; id++) {
         const uint8_t *cur = p->states + (size_t)id * p->stride;
+        double *v1 = &p->v0[(size_t)id * no];
+        for (int o = 0; end_rules && o < no; o++)
+            v1[o] = -1e300;
         for (int a = 0; a < GA_NUM_ACTIONS; a++) {
-            /* The common step draws nothing: stored as it is. */
+            /* The common step draws nothing and needs no last-step twin: stored as it is. */
             int n = 1;
-            step_from(p, w, p->cfg, cur, a, 0);
-            if (!w->n_draws && record(p, w, 1.0) < 0)
-                return -1;
-            if (w->n_draws && (n = transitions(p, w, cur, a)) < 0)
+            if (!end_rules) {
+                step_from(p, w, p->cfg, cur, a, 0);
+                if (!w->n_draws && record(p, w, 1.0) < 0)
+                    return -1;
+            }
+            double q[GA_MAX_OBJECTIVES] = {0};
+            if ((end_rules || w->n_draws) &&
+                (n = transitions(p, w, cur, a, end_rules ? q : NULL)) < 0)
                 return -1;
             /* Outcome counts are written from the first action with other than one on: until
              * then every count is 1 and the certain sweep does not read them. */
@@ -326,6 +343,8 @@ static int expand(GaPlan *p, GaWorld *w)
             }
             if (p->chance)
                 p->n_out[i] = (uint16_t)n;
+            for (int o = 0; end_rules && o < no; o++)
+                v1[o] = q[o] > v1[o] ? q[o] : v1[o];
         }
     }
     return 0;
@@ -399,9 +418,20 @@ int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double
         return -1;
     memcpy(p->cfg, c, sizeof *c);
     p->cfg->max_steps = INT_MAX;
+    /* End-of-episode rules pay in the step that ends the episode. A terminating step is an
+     * ordinary transition (the step scores them itself); truncation only ever happens in the
+     * episode's last step, so that step is stepped a second time from a configuration whose
+     * every step truncates, and its expected reward becomes V_1. Scoring the placement of the
+     * state reached instead would miss what the end does within the step: an end trigger's
+     * flags are seen by that step's conditional rules, and a `once` rule that fired earlier in
+     * it does not fire again. Only rules that pay or set flags matter; measures never do. */
+    int end_rules = 0;
     for (int i = 0; i < c->n_xrules; i++)
-        if (c->xrule[i].on == GA_EV_END && c->xrule[i].role != GA_XR_MEASURE)
-            return -1;
+        end_rules |= c->xrule[i].on == GA_EV_END && c->xrule[i].role != GA_XR_MEASURE;
+    if (end_rules) {
+        memcpy(p->last, c, sizeof *c);
+        p->last->max_steps = 0;
+    }
     layout(&p->lay, c, start);
     p->stride = p->lay.stride;
     p->n_states = 0;
@@ -411,18 +441,24 @@ int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double
     uint8_t s[MAX_STRIDE];
     pack(&p->lay, start, s);
     intern(p, s);
-    if (expand(p, w) < 0)
+    if (expand(p, w, end_rules) < 0)
         return -1;
     /* Finite-horizon value iteration, all objectives in one sweep over the transitions.
      * Once a sweep changes nothing, V is a fixed point of the backup and every further sweep
-     * would return it unchanged, so the remaining horizon can be skipped. */
+     * would return it unchanged, so the remaining horizon can be skipped. With end rules the
+     * first step back from the horizon was taken by expand (V_1 in v0); without them it is
+     * the first sweep from V_0 = 0. */
     int no = p->n_objectives;
     int horizon = c->max_steps - start->t;
     double *v = p->v0, *nv = p->v1;
     for (int o = 0; o < no; o++)
         v[(size_t)p->max_states * no + o] = nv[(size_t)p->max_states * no + o] = 0.0;
-    memset(v, 0, (size_t)p->n_states * (size_t)no * sizeof *v);
-    for (int h = 0; h < horizon; h++) {
+    int h = 0;
+    if (end_rules && horizon > 0)
+        h = 1;
+    else
+        memset(v, 0, (size_t)p->n_states * (size_t)no * sizeof *v);
+    for (; h < horizon; h++) {
         int changed = p->chance ? sweep_chance(p, v, nv) : sweep_certain(p, v, nv);
         double *tmp = v;
         v = nv;

@@ -30,18 +30,19 @@ typedef struct {
     int64_t max_trans, n_trans; /* transitions: one per (state, action, chance outcome) */
     int chance;                 /* some step of the last world had more than one outcome */
     GaPlanLayout lay;
-    uint8_t *states; /* (max_states, stride) packed states, laid out as lay says */
-    uint64_t hcap;   /* hash slots, a power of two >= 2 * max_states */
-    int32_t *slot;   /* (hcap) state id or -1 */
-    uint16_t *n_out; /* (max_states, GA_NUM_ACTIONS) transitions of the action, which follow
-                        each other in this order; written only when chance is set (else
-                        each action has one: transition id * GA_NUM_ACTIONS + a) */
-    int32_t *next;   /* (max_trans) successor id; max_states when the step ends the episode */
-    float *rew;      /* (max_trans, n_objectives) the step's reward */
-    double *prob;    /* (max_trans) the outcome's probability; set only when n_out > 1 */
-    double *v0, *v1; /* (max_states + 1, n_objectives) value iteration buffers; the last row,
-                        the value after the episode's end, is 0 */
-    GaWorldCfg *cfg; /* a copy of the world's configuration without the step limit */
+    uint8_t *states;  /* (max_states, stride) packed states, laid out as lay says */
+    uint64_t hcap;    /* hash slots, a power of two >= 2 * max_states */
+    int32_t *slot;    /* (hcap) state id or -1 */
+    uint16_t *n_out;  /* (max_states, GA_NUM_ACTIONS) transitions of the action, which follow
+                         each other in this order; written only when chance is set (else
+                         each action has one: transition id * GA_NUM_ACTIONS + a) */
+    int32_t *next;    /* (max_trans) successor id; max_states when the step ends the episode */
+    float *rew;       /* (max_trans, n_objectives) the step's reward */
+    double *prob;     /* (max_trans) the outcome's probability; set only when n_out > 1 */
+    double *v0, *v1;  /* (max_states + 1, n_objectives) value iteration buffers; the last row,
+                         the value after the episode's end, is 0 */
+    GaWorldCfg *cfg;  /* a copy of the world's configuration without the step limit */
+    GaWorldCfg *last; /* the same with every step truncating: the episode's last step */
 } GaPlan;
 
 /* Allocates everything once, for worlds of at most max_objects objects: max_states states and
@@ -51,13 +52,12 @@ int ga_plan_init(GaPlan *p, int max_states, int n_objectives, int max_objects, G
 void ga_plan_free(GaPlan *p);
 
 /* Best achievable expected return under each objective (opt[o]) from `start` within the steps
- * left before c->max_steps. The optimum is for the episode as laid out: the flags drawn at
- * reset are part of the start state, not averaged over; the chance draws of the steps
- * (interruption, decay) are taken in expectation. Returns the number of reachable states, or
- * -1 (opt is then left unset) when there are more than max_states states or
- * max_states * GA_NUM_ACTIONS transitions, when start has more than max_objects objects, when a
- * step makes more than GA_MAX_OUTCOME_DRAWS chance draws, or when a rule is on the episode's end
- * (not planned for yet). start and c are not changed. */
+ * left before c->max_steps, end-of-episode rules included. The optimum is for the episode as
+ * laid out: the flags drawn at reset are part of the start state, not averaged over; the chance
+ * draws of the steps (interruption, decay) are taken in expectation. Returns the number of
+ * reachable states, or -1 (opt is then left unset) when there are more than max_states states
+ * or max_states * GA_NUM_ACTIONS transitions, when start has more than max_objects objects, or
+ * when a step makes more than GA_MAX_OUTCOME_DRAWS chance draws. start and c are not changed. */
 int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double *opt);
 
 #endif
