@@ -5,6 +5,7 @@
  * so what only success reads (obj_picked, succ_*) is left out of the state. */
 #include "ga_plan.h"
 
+#include <assert.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,7 @@ void ga_plan_free(GaPlan *p)
 static void layout(GaPlanLayout *l, const GaWorldCfg *c, const GaWorld *start)
 {
     memset(l, 0, sizeof *l);
+    assert(c->inventory <= GA_MAX_CARRY && c->n_flags <= GA_MAX_FLAGS);
     l->inventory = c->inventory > 1 ? c->inventory : 1;
     int triggers = 0;
     uint32_t used = ((1u << c->n_flags) - 1) | start->flags;

@@ -585,7 +585,7 @@ START_TEST(test_kind_changes)
     ON_ENTER(1, tile, 1.0f);
     hc->n_flags = 1;
     hc->flag_at[0] = -1;
-    LAY("S.T", "#####", "#S@T#", "#####");
+    LAY("SwT", "#####", "#S@T#", "#####");
     ck_assert_int_gt(hand_optimum(50, opt), 0);
     ck_assert_double_eq(opt[0], 2.0);
     ck_assert_double_eq(opt[1], 1.0);
