@@ -195,6 +195,16 @@ static int region_fits(const int8_t *r, int w, int h)
 
 /* $.world.place (or a test's): kind -> count, or in format 2 {"count", "region"}. Replaces the
  * whole placement. */
+/* Member m of an object keyed by kind names (a world's "place" or "kinds") at path p: its own
+ * path into q (224 bytes) and its kind into *k, or the unknown-kind error. */
+static int kind_member(GaScenCtx *c, const GaJson *m, const char *p, char *q, int *k)
+{
+    const char *key = ga_jread_key(m);
+    snprintf(q, 224, "%s.%s", p, key);
+    *k = ga_scenario_find_kind(c->sc, key);
+    return *k < 0 ? ga_scenario_unknown_kind(c, q, key) : GA_OK;
+}
+
 static int parse_place(GaScenCtx *c, const GaJson *place, const char *p, GaWorldCfg *w)
 {
     int rc;
@@ -206,10 +216,9 @@ static int parse_place(GaScenCtx *c, const GaJson *place, const char *p, GaWorld
     for (const GaJson *m = ga_jread_first(place); m; m = ga_jread_next(m)) {
         const char *key = ga_jread_key(m);
         char q[224];
-        snprintf(q, sizeof q, "%s.%s", p, key);
-        int k = ga_scenario_find_kind(c->sc, key);
-        if (k < 0)
-            return ga_scenario_unknown_kind(c, q, key);
+        int k;
+        if ((rc = kind_member(c, m, p, q, &k)))
+            return rc;
         if (!ga_jread_is_object(m)) {
             if ((rc = ga_jread_int(&c->r, place, key, p, 0, GA_MAX_OBJECTS, &n)))
                 return rc;
@@ -317,12 +326,10 @@ static int parse_world(GaScenCtx *c, const GaJson *j, const char *path, GaWorldC
         if ((rc = ga_jread_want_object(&c->r, kinds, p)) || (rc = ga_jread_unique(&c->r, kinds, p)))
             return rc;
         for (const GaJson *m = ga_jread_first(kinds); m; m = ga_jread_next(m)) {
-            const char *key = ga_jread_key(m);
             char q[224];
-            snprintf(q, sizeof q, "%s.%s", p, key);
-            int k = ga_scenario_find_kind(c->sc, key);
-            if (k < 0)
-                return ga_scenario_unknown_kind(c, q, key);
+            int k;
+            if ((rc = kind_member(c, m, p, q, &k)))
+                return rc;
             if ((rc = ga_scenario_parse_kind(c, m, q, &w->kind[k])))
                 return rc;
         }
