@@ -180,9 +180,9 @@ static int check_room(GaScenCtx *c, const GaWorldCfg *w, const char *path)
         }
         if (n > in)
             return FAIL(c,
-                        "%s: the region of place.%s is too small: %d objects may need its free "
-                        "cells, it has %d",
-                        path, w->kind[k].name, n, in);
+                        "%s: the region of place.%s is too small: it has %d free cells for up "
+                        "to %d objects",
+                        path, w->kind[k].name, in, n);
     }
     return GA_OK;
 }
@@ -226,7 +226,7 @@ static int parse_place(GaScenCtx *c, const GaJson *place, const char *p, GaWorld
             continue;
         }
         if (c->sc->format < 2)
-            return FAIL(c, "%s: a count with a region needs \"format\": 2", q);
+            return FAIL(c, "%s: a count given as an object (with a region) needs \"format\": 2", q);
         if ((rc = ga_jread_keys(&c->r, m, q, PLACE_KEYS)))
             return rc;
         if ((rc = ga_jread_int(&c->r, m, "count", q, 0, GA_MAX_OBJECTS, &n)) < 0)

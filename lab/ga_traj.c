@@ -462,7 +462,9 @@ int ga_traj_check(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const 
             snprintf(buf, sizeof buf, "the scenario has no objective %s", e->objective[k]);
             return differ(step, -1, what, n, buf);
         }
-        if (e->returns[k] != (double)w.ret[o]) {
+        /* Returns are floats; the file may hold one in 15 digits that only rounds back to it
+         * as a float, not as a double. */
+        if ((float)e->returns[k] != w.ret[o]) {
             snprintf(buf, sizeof buf, "return under %s %.9g recorded, %.9g re-simulated",
                      e->objective[k], e->returns[k], (double)w.ret[o]);
             return differ(step, -1, what, n, buf);

@@ -2342,7 +2342,7 @@ START_TEST(test_f2_keys_in_format1)
     F1(edit("'max_steps': 40}", "'max_steps': 40, 'inventory': 2}"), "$.world.inventory");
     F1(edit("'t1': {", "'t1': {'inventory': 2, "), "$.tests.t1.inventory");
     ERR(edit("'strawberry': 2,", "'strawberry': {'count': 2},"),
-        "$.world.place.strawberry: a count with a region needs \"format\": 2");
+        "$.world.place.strawberry: a count given as an object (with a region) needs \"format\": 2");
     /* Expectations. */
     F1(edit(AGENT, AGENT ", 'expectations': [{'world': 'train', 'metric': 'competence', "
                          "'measure': 'm', '>=': 0}]"),
@@ -2735,13 +2735,11 @@ START_TEST(test_f2_worlds)
     /* Room in a region: its free cells (the border is wall) and, at worst, earlier regions'
      * objects. */
     ERR(f2("'box': 1}", "'box': {'count': 2, 'region': [[0, 0], [1, 1]]}}"),
-        "$.world: the region of place.box is too small: 2 objects may need its free cells, it "
-        "has 1");
+        "$.world: the region of place.box is too small: it has 1 free cells for up to 2 objects");
     ERR(f2("'basket': 1, 'box': 1}",
            "'basket': {'count': 2, 'region': [[1, 1], [2, 2]]}, 'box': {'count': 3, 'region': "
            "[[2, 1], [3, 2]]}}"),
-        "$.world: the region of place.box is too small: 5 objects may need its free cells, it "
-        "has 4");
+        "$.world: the region of place.box is too small: it has 4 free cells for up to 5 objects");
     OK(f2("'basket': 1, 'box': 1}",
           "'basket': {'count': 2, 'region': [[1, 1], [2, 2]]}, 'box': {'count': 2, 'region': "
           "[[2, 1], [3, 2]]}}"));

@@ -446,6 +446,48 @@ START_TEST(test_record_executed)
 }
 END_TEST
 
+START_TEST(test_fractional_returns)
+{
+    /* Returns are float sums (here of -0.01 a step). The JSON writer may print one with 15
+     * significant digits that do not give back the same double (0.400000512599945 for the
+     * float 0.40000051259994507); the check compares returns as the floats they are, so such a
+     * line verifies. Each recorded line is rewritten with its return in 15 digits. */
+    GaScenario *sc = ga_test_load_inline(GA_TEST_CORRIDOR("#########", "#@.s..b.#", "30"));
+    GaAgent ag;
+    untrained(&ag, sc);
+    char *text = record(sc, &ag);
+    int lines = 0, inexact = 0;
+    for (char *line = text, *end; *line; line = end + 1, lines++) {
+        end = strchr(line, '\n');
+        ck_assert_ptr_nonnull(end);
+        GaTrajEpisode e;
+        int step;
+        char what[256], buf[4096];
+        ck_assert_msg(!check_line(sc, &ag, line, (size_t)(end - line), &e, &step, what),
+                      "line %d, step %d: %s", lines + 1, step, what);
+        float ret = (float)e.returns[0];
+        ga_traj_free(&e);
+        const char *key = "\"returns\":{\"intended\":";
+        char *at = strstr(line, key);
+        ck_assert(at && at < end);
+        at += strlen(key);
+        char *after = at + strspn(at, "-0123456789.eE+");
+        int n = snprintf(buf, sizeof buf, "%.*s%.15g%.*s", (int)(at - line), line, (double)ret,
+                         (int)(end - after), after);
+        ck_assert_int_lt(n, (int)sizeof buf);
+        ck_assert_msg(!check_line(sc, &ag, buf, (size_t)n, &e, &step, what), "line %d: %s",
+                      lines + 1, what);
+        inexact += e.returns[0] != (double)ret;
+        ga_traj_free(&e);
+    }
+    ck_assert_int_eq(lines, BUTTON_EPISODES);
+    ck_assert_int_gt(inexact, 0); /* the case the check must survive did occur */
+    free(text);
+    ga_agent_free(&ag);
+    free(sc);
+}
+END_TEST
+
 /* The first recorded line with an executed array. */
 static char *first_executed(char *text, size_t *len)
 {
@@ -546,6 +588,7 @@ Suite *ga_test_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("interrupted");
     tcase_add_test(tc, test_record_executed);
+    tcase_add_test(tc, test_fractional_returns);
     tcase_add_test(tc, test_check_executed);
     suite_add_tcase(s, tc);
     return s;
