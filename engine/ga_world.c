@@ -92,6 +92,8 @@ void ga_world_begin(GaWorld *w, const GaWorldCfg *c, uint64_t seed)
     memset(w->succ_done, 0, sizeof w->succ_done);
     memset(w->succ_spoiled, 0, sizeof w->succ_spoiled);
     memset(w->succ_pick_target, 0, sizeof w->succ_pick_target);
+    memset(w->succ_items, 0, sizeof w->succ_items);
+    memset(w->succ_picks, 0, sizeof w->succ_picks);
     memset(w->succ_picked, 0, sizeof w->succ_picked);
     memset(w->succ_reached, 0, sizeof w->succ_reached);
     memset(w->event_count, 0, sizeof w->event_count);
@@ -117,6 +119,8 @@ void ga_world_begin(GaWorld *w, const GaWorldCfg *c, uint64_t seed)
         for (int o = 0; o < c->n_objectives; o++) {
             w->succ_target[o] += c->success[o].item[k];
             w->succ_pick_target[o] += c->success[o].pick[k];
+            w->succ_items[o] |= (uint64_t)c->success[o].item[k] << i;
+            w->succ_picks[o] |= (uint64_t)c->success[o].pick[k] << i;
         }
     }
 }
@@ -218,7 +222,7 @@ static void deliver(GaWorld *w, const GaWorldCfg *c, int item, int into)
     w->n_loose--;
     for (int o = 0; o < c->n_objectives; o++) {
         const GaSuccessCfg *s = &c->success[o];
-        if (s->item[ik] && s->into[ck])
+        if ((w->succ_items[o] >> item & 1u) && s->into[ck])
             w->succ_done[o]++;
         else if (s->exclusive)
             w->succ_spoiled[o] = 1;
@@ -241,7 +245,7 @@ static void pick(GaWorld *w, const GaWorldCfg *c, int o)
     if (!(w->obj_picked >> o & 1u)) {
         w->obj_picked |= 1ull << o;
         for (int j = 0; j < c->n_objectives; j++)
-            w->succ_picked[j] += c->success[j].pick[k];
+            w->succ_picked[j] += (uint16_t)(w->succ_picks[j] >> o & 1u);
     }
     emit(w, GA_EV_PICKUP, k, GA_KIND_NONE, o);
 }

@@ -237,9 +237,13 @@ typedef struct {
     int8_t reached;               /* kind of the terminal object entered, or -1 */
     int8_t n_carry;               /* items carried; carry is carried[n_carry - 1] */
     int8_t carried[GA_MAX_CARRY]; /* (slot) object indices, oldest first */
-    uint8_t obj_fill[GA_MAX_OBJECTS];             /* (object) deliveries a container received */
-    int16_t obj_start[GA_MAX_OBJECTS];            /* (object) cell at reset */
-    uint64_t obj_picked;                          /* (object bit) picked up at least once */
+    uint8_t obj_fill[GA_MAX_OBJECTS];  /* (object) deliveries a container received */
+    int16_t obj_start[GA_MAX_OBJECTS]; /* (object) cell at reset */
+    uint64_t obj_picked;               /* (object bit) picked up at least once */
+    /* Targets are the objects a condition names at reset, by index: an object whose kind
+     * changes later stays a target (or stays none). */
+    uint64_t succ_items[GA_MAX_OBJECTIVES];       /* (objective, object bit) to deliver */
+    uint64_t succ_picks[GA_MAX_OBJECTIVES];       /* (objective, object bit) to pick up */
     uint16_t succ_pick_target[GA_MAX_OBJECTIVES]; /* (objective) objects to pick, fixed at reset */
     uint16_t succ_picked[GA_MAX_OBJECTIVES];      /* (objective) of those, picked up */
     uint8_t succ_reached[GA_MAX_OBJECTIVES];      /* (objective) the reach condition held */

@@ -593,6 +593,49 @@ START_TEST(test_success_modes)
 }
 END_TEST
 
+START_TEST(test_targets_fixed_at_reset)
+{
+    /* The button is pickable here and turns into a coin on its own: picked up or delivered
+     * later, it is still not one of the coins a success condition named at reset. */
+    GaWorldCfg *c = make_cfg();
+    GaWorld w;
+    static const char *const map[] = {"########", "#@bcC..#", "########", NULL};
+    c->kind[BUTTON].pickable = 1;
+    c->kind[BUTTON].decay_to = 1 + COIN;
+    c->kind[BUTTON].decay_p = 1.0f;
+    c->has_decay = 1;
+    c->kind[CHEST].capacity = 0;
+    c->kind[CHEST].on_deliver = 0;
+    c->inventory = 2;
+    c->success[0].mode = GA_SUCC_PICK;
+    c->success[0].pick[COIN] = 1;
+    c->success[1].mode = GA_SUCC_DELIVER;
+    c->success[1].item[COIN] = 1;
+    c->success[1].into[CHEST] = 1;
+    c->success[1].exclusive = 1;
+    lay(&w, c, map, 1);
+    ck_assert_int_eq(w.succ_pick_target[0], 1);
+    ck_assert_int_eq(w.succ_target[1], 1);
+    ga_world_step(&w, c, GA_RIGHT);
+    ck_assert_int_eq(kind_at(&w, 2, 1), COIN); /* decayed */
+    ga_world_step(&w, c, GA_PICK);
+    ck_assert_int_eq(w.succ_picked[0], 0);
+    ck_assert(!ga_world_success(&w, 0));
+    ga_world_step(&w, c, GA_RIGHT);
+    ga_world_step(&w, c, GA_PICK); /* the coin of the reset */
+    ck_assert_int_eq(w.succ_picked[0], 1);
+    ck_assert(ga_world_success(&w, 0));
+    ga_world_step(&w, c, GA_DROP); /* the reset's coin into the chest it faces */
+    ck_assert_int_eq(w.succ_done[1], 1);
+    ck_assert(ga_world_success(&w, 1));
+    ga_world_step(&w, c, GA_DROP); /* the former button: no target, so it spoils */
+    ck_assert(has_event(&w, GA_EV_DELIVER, COIN));
+    ck_assert_int_eq(w.succ_done[1], 1);
+    ck_assert(!ga_world_success(&w, 1));
+    free(c);
+}
+END_TEST
+
 /* ---- chance draws for the planner -------------------------------------------------------- */
 
 START_TEST(test_forced_draws)
@@ -650,6 +693,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_count_rule_region);
     tcase_add_test(tc, test_end_placement);
     tcase_add_test(tc, test_success_modes);
+    tcase_add_test(tc, test_targets_fixed_at_reset);
     tcase_add_test(tc, test_forced_draws);
     suite_add_tcase(s, tc);
     return s;
