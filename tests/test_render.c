@@ -65,11 +65,13 @@ START_TEST(test_pixels)
     uint8_t pal[64][4];
     int n = ga_render_palette(pal);
     ck_assert_int_le(n, 64);
-    /* The corner is wall; the cell below the agent is floor; the strawberry's centre is red;
-     * the basket's lower half is silver; the agent's ring is drawn around its cell. */
-    const uint8_t wall[3] = {70, 70, 78}, floor_[3] = {236, 232, 222};
+    /* The corner is wall: grey brick with dark mortar along its top (not one flat colour, which
+     * is the window's background); the cell below the agent is floor; the strawberry's centre is
+     * red; the basket's lower half is silver; the agent's ring is drawn around its cell. */
+    const uint8_t wall[3] = {70, 70, 78}, brick[3] = {128, 128, 128}, floor_[3] = {236, 232, 222};
     const uint8_t red[3] = {214, 39, 40}, silver[3] = {190, 195, 205}, agent[3] = {40, 70, 160};
-    ck_assert_mem_eq(pixel(rgba, l.width, 2, 2), wall, 3);
+    ck_assert_mem_eq(pixel(rgba, l.width, 2, 2), brick, 3);
+    ck_assert_mem_eq(pixel(rgba, l.width, 2, 0), wall, 3);
     ck_assert_mem_eq(pixel(rgba, l.width, 2 * 16 + 8, 2 * 16 + 12), floor_, 3);
     ck_assert_mem_eq(pixel(rgba, l.width, 1 * 16 + 8, 1 * 16 + 8), red, 3);
     ck_assert_mem_eq(pixel(rgba, l.width, 3 * 16 + 8, 1 * 16 + 11), silver, 3);
@@ -97,11 +99,44 @@ START_TEST(test_pixels)
 }
 END_TEST
 
+START_TEST(test_small_pole_and_colourless)
+{
+    /* A strawberry shaped as a pole, carried (drawn at 0.42 of a tile): its post is at least
+     * two pixels wide. A basket without colour is an outline: floor inside, dark at the rim. */
+    GaWorldCfg *c = &sc->world[0];
+    c->kind[0].shape = GA_SHAPE_POLE;
+    c->kind[1].color = GA_COLOR_NONE;
+    c->kind[1].shiny = 0;
+    ga_world_step(&w, c, GA_LEFT);
+    ga_world_step(&w, c, GA_PICK);
+    ck_assert_int_ge(w.carry, 0);
+    GaRenderLayout l;
+    ga_render_layout(c, 32, &l);
+    uint8_t *rgba = malloc((size_t)l.width * l.height * 4);
+    ga_render_world(&w, c, &l, rgba, l.width);
+    const uint8_t red[3] = {214, 39, 40}, wall[3] = {70, 70, 78}, floor_[3] = {236, 232, 222};
+    int widest = 0; /* the longest run of red in a row of the agent's cell */
+    for (int y = 32; y < 64; y++)
+        for (int x = 32, run = 0; x < 64; x++) {
+            run = memcmp(pixel(rgba, l.width, x, y), red, 3) == 0 ? run + 1 : 0;
+            widest = run > widest ? run : widest;
+        }
+    ck_assert_int_ge(widest, 2);
+    int x0 = 3 * 32, y0 = 1 * 32, dark = 0;
+    ck_assert_mem_eq(pixel(rgba, l.width, x0 + 16, y0 + 24), floor_, 3); /* inside the bowl */
+    for (int y = y0; y < y0 + 32; y++)
+        for (int x = x0; x < x0 + 32; x++)
+            dark += memcmp(pixel(rgba, l.width, x, y), wall, 3) == 0;
+    ck_assert_int_gt(dark, 20);
+    free(rgba);
+}
+END_TEST
+
 START_TEST(test_golden_frame)
 {
     /* A regression guard: the frame of this state after two steps (left, then pick: the agent
-     * carries the strawberry), re-taken and looked at when the facing mark became a filled
-     * bump with a pupil. */
+     * carries the strawberry), re-taken and looked at when walls became grey bricks (before,
+     * they were drawn in the window's background colour). */
     const GaWorldCfg *c = &sc->world[0];
     ga_world_step(&w, c, GA_LEFT);
     ga_world_step(&w, c, GA_PICK);
@@ -111,7 +146,7 @@ START_TEST(test_golden_frame)
     uint8_t *rgba = malloc((size_t)l.width * l.height * 4);
     ga_render_world(&w, c, &l, rgba, l.width);
     uint64_t h = ga_hash_bytes(rgba, (size_t)l.width * l.height * 4);
-    ck_assert_msg(h == 0xccbca7f859a98145ull, "frame checksum %016llx", (unsigned long long)h);
+    ck_assert_msg(h == 0xc457d9443b6252e5ull, "frame checksum %016llx", (unsigned long long)h);
     free(rgba);
 }
 END_TEST
@@ -528,6 +563,7 @@ Suite *ga_test_suite(void)
     tcase_add_unchecked_fixture(tc, ga_test_tmpdir_setup, ga_test_tmpdir_teardown);
     tcase_add_test(tc, test_pixels);
     tcase_add_test(tc, test_golden_frame);
+    tcase_add_test(tc, test_small_pole_and_colourless);
     tcase_add_test(tc, test_delivered_item_shows);
     tcase_add_test(tc, test_hud);
     tcase_add_test(tc, test_png_round_trip);

@@ -245,6 +245,16 @@ static const uint8_t *tile_pixel(int look, const GaKind *k, double u, double v, 
 
 /* Draws kind k in the tile at (x0, y0), t pixels a side, shrunk by scale with its top left at
  * (ox, oy) of the tile: whole (scale 1) on its cell, small when carried or delivered. */
+/* inside(), with a pole's post at least 2 * lw wide: drawn small (a carried item, a delivered
+ * one) it was a line one pixel wide. */
+static int in_shape(int shape, double u, double v, double lw)
+{
+    double du = u - 0.5;
+    if (shape == GA_SHAPE_POLE && du * du < lw * lw && v > 0.3 && v < 0.92)
+        return 1;
+    return inside(shape, u, v);
+}
+
 static void draw_object(uint8_t *rgba, int stride, int x0, int y0, int t, const GaKind *k, int look,
                         double scale, double ox, double oy)
 {
@@ -261,12 +271,33 @@ static void draw_object(uint8_t *rgba, int stride, int x0, int y0, int t, const 
                     put(px, rgb);
             } else if (k->shape == GA_SHAPE_BERRY && v < 0.24 && v > 0.12 && u > 0.38 && u < 0.62)
                 put(px, FIXED[LEAF]);
-            else if (inside(k->shape, u, v))
-                put(px, k->shiny && (u - 0.38) * (u - 0.38) + (v - 0.4) * (v - 0.4) < 0.004
-                            ? FIXED[SHINE]
-                            : COLORS[k->color]);
+            else if (in_shape(k->shape, u, v, lw)) {
+                /* A colourless kind is its outline only: filled in the grey of "none" it
+                 * passed for a grey container. */
+                if (k->color == GA_COLOR_NONE)
+                    put(px, in_shape(k->shape, u - lw, v, lw) &&
+                                    in_shape(k->shape, u + lw, v, lw) &&
+                                    in_shape(k->shape, u, v - lw, lw) &&
+                                    in_shape(k->shape, u, v + lw, lw)
+                                ? FIXED[FLOOR]
+                                : FIXED[WALL]);
+                else
+                    put(px, k->shiny && (u - 0.38) * (u - 0.38) + (v - 0.4) * (v - 0.4) < 0.004
+                                ? FIXED[SHINE]
+                                : COLORS[k->color]);
+            }
         }
     }
+}
+
+/* A wall cell's pixel (x, y) at tile size t: grey bricks in running bond with dark mortar, so
+ * a wall reads as a wall against the dark background around the grid (a flat wall in the
+ * background's colour made a 6x6 room look like a floating 4x4 one). */
+static const uint8_t *wall_pixel(int x, int y, int t)
+{
+    int row = y * 3 / t, course = t / 3 > 0 ? t / 3 : 1;
+    int bx = (x + (row & 1) * t / 4) % (t / 2 > 0 ? t / 2 : 1);
+    return (y % course == 0 || bx == 0) && t >= 8 ? FIXED[WALL] : COLORS[GA_COLOR_GRAY];
 }
 
 void ga_render_world(const GaWorld *w, const GaWorldCfg *c, const GaRenderLayout *l, uint8_t *rgba,
@@ -282,7 +313,7 @@ void ga_render_world(const GaWorld *w, const GaWorldCfg *c, const GaRenderLayout
             for (int y = 0; y < t; y++) {
                 uint8_t *row = rgba + ((size_t)(cy * t + y) * stride + cx * t) * 4;
                 for (int x = 0; x < t; x++)
-                    put(row + 4 * x, wall                 ? FIXED[WALL]
+                    put(row + 4 * x, wall                 ? wall_pixel(x, y, t)
                                      : (x == 0 || y == 0) ? FIXED[GRID]
                                                           : FIXED[FLOOR]);
             }
