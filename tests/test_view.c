@@ -247,6 +247,9 @@ START_TEST(test_episode_end_holds_then_advances)
         ga_view_key(&v, '+');
     ga_view_tick(&v, 4 * 12); /* long enough for any episode of the corridor (12 steps) */
     ck_assert(over(&v.pane[0].w));
+    char status[GA_VIEW_LINE];
+    ga_view_status_text(&v, status); /* a step would do nothing now: the line says what does */
+    ck_assert_ptr_nonnull(strstr(status, "n next episode"));
     int t = v.t;
     ga_view_tick(&v, GA_VIEW_HOLD_MS - 1);
     ck_assert_int_eq(v.episode, 0);
@@ -255,6 +258,8 @@ START_TEST(test_episode_end_holds_then_advances)
     ck_assert_int_eq(v.episode, 1);
     ck_assert_int_eq(v.t, 0);
     ck_assert(!over(&v.pane[0].w));
+    ga_view_status_text(&v, status);
+    ck_assert_ptr_null(strstr(status, "n next episode"));
     /* The last episode wraps round to the first. */
     ga_view_tick(&v, 4 * 12);
     ga_view_tick(&v, GA_VIEW_HOLD_MS);

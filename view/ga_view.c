@@ -401,6 +401,22 @@ void ga_view_tick(GaView *v, int ms)
         v->acc_ms = 0;
 }
 
+void ga_view_status_text(const GaView *v, char *text)
+{
+    if (v->o.mode == GA_VIEW_PLAY)
+        snprintf(text, GA_VIEW_LINE, "%s  h: help",
+                 v->status[0]               ? v->status
+                 : all_over(v)              ? "over: n next, r again, u undo"
+                 : v->pane[0].w.interrupted ? "interrupted: every key is a wait now"
+                                            : "play");
+    else /* at an episode's end a step does nothing: say what does */
+        snprintf(text, GA_VIEW_LINE, "%s  %d steps/s  %s  h: help",
+                 v->paused ? "paused" : "running", SPEEDS[v->speed],
+                 v->status[0]  ? v->status
+                 : all_over(v) ? "episode over: n next episode, p previous, r again"
+                               : "");
+}
+
 /* ---- drawing ---- */
 
 static const uint8_t WHITE[3] = {250, 250, 250}, DARK[3] = {20, 20, 28};
@@ -620,16 +636,8 @@ void ga_view_draw(const GaView *v, uint8_t *rgba)
     }
     if (!v->font || v->o.still)
         return;
-    char status[160];
-    if (v->o.mode == GA_VIEW_PLAY)
-        snprintf(status, sizeof status, "%s  h: help",
-                 v->status[0]               ? v->status
-                 : all_over(v)              ? "over: n next, r again, u undo"
-                 : v->pane[0].w.interrupted ? "interrupted: every key is a wait now"
-                                            : "play");
-    else
-        snprintf(status, sizeof status, "%s  %d steps/s  %s  h: help",
-                 v->paused ? "paused" : "running", SPEEDS[v->speed], v->status);
+    char status[GA_VIEW_LINE];
+    ga_view_status_text(v, status);
     const char *line = status;
     ga_render_hud(v->font, v->hud_px, &line, 1, v->pane_h, rgba, v->width, v->width);
     if (v->help)

@@ -116,6 +116,10 @@ int ga_view_grid_x(const GaView *v, int i);
  * Returns the count. */
 int ga_view_hud_text(const GaView *v, int i, char (*text)[GA_VIEW_LINE]);
 
+/* The status line below the panes into text (GA_VIEW_LINE bytes): the mode, speed and any
+ * passing message; at an episode's end, the keys that move on. */
+void ga_view_status_text(const GaView *v, char *text);
+
 /* Draws the frame: v->height rows of v->width RGBA pixels. */
 void ga_view_draw(const GaView *v, uint8_t *rgba);
 
