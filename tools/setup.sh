@@ -3,9 +3,11 @@
 # missing Debian packages, configures build/ with meson once and brings it up to date with ninja.
 # Every message goes to stderr so stdout belongs to the program; nothing here changes directory.
 
-# Everything the build, the viewer, the tests and the plots need. Extend this list, and only with
+# Everything the build, the viewer, the tests, the plots and the fuzz targets (clang's libFuzzer,
+# whose runtime Debian 12 ships in libclang-rt-14-dev) need. Extend this list, and only with
 # real package names: dpkg-query never reports a virtual package as installed.
-GA_DEB_PACKAGES=(meson ninja-build pkg-config gcc libsdl2-dev libcjson-dev check gnuplot-nox libpng-dev libgif-dev libfreetype-dev fonts-dejavu-core)
+GA_DEB_PACKAGES=(meson ninja-build pkg-config gcc libsdl2-dev libcjson-dev check gnuplot-nox libpng-dev libgif-dev libfreetype-dev fonts-dejavu-core
+    clang libclang-rt-14-dev)
 
 # readlink -f so a symlink to tools/gridalign (say in ~/bin) still finds the repo.
 GA_ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd -P)
@@ -86,9 +88,8 @@ ga_build()
     return "$rc"
 }
 
-# Makes sure the packages are there and build/ is up to date. Returns non-zero on failure
-# (2: packages, 1: build), so callers write `ga_setup || exit`.
-ga_setup()
+# Installs whatever of GA_DEB_PACKAGES is missing. Returns 2 when that fails.
+ga_packages()
 {
     local -a missing
     mapfile -t missing < <(ga_missing_packages)
@@ -100,5 +101,13 @@ ga_setup()
             return 2
         fi
     fi
+    return 0
+}
+
+# Makes sure the packages are there and build/ is up to date. Returns non-zero on failure
+# (2: packages, 1: build), so callers write `ga_setup || exit`.
+ga_setup()
+{
+    ga_packages || return
     ga_build build --buildtype=release
 }
