@@ -447,6 +447,13 @@ int cli_setup(const char *cmd, CliSetup *s, const char *scenario, const char *ag
         fprintf(stderr, "gridalign: out of memory\n");
         return 1;
     }
+    /* Named as ga_scenario_load names it. */
+    struct stat st;
+    if (stat(scenario, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "%s: is a directory, not a scenario file\n", scenario);
+        cli_setup_free(s);
+        return EXIT_BAD_INPUT;
+    }
     if (ga_io_read_file(scenario, &s->text, &s->len, &err) ||
         ga_scenario_parse(s->sc, scenario, s->text, s->len, &err)) {
         cli_setup_free(s);
