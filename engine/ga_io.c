@@ -13,6 +13,12 @@ int ga_io_read_file(const char *path, char **data, size_t *len, GaErr *err)
     FILE *f = fopen(path, "rb");
     if (!f)
         return ga_err_set(err, GA_EIO, "%s: cannot open: %s", path, strerror(errno));
+    /* A directory opens on Linux and then fails to read with EISDIR ("read error"): name it. */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return ga_err_set(err, GA_EIO, "%s: is a directory, not a file", path);
+    }
     char *buf = NULL;
     size_t n = 0, cap = 0;
     for (;;) {

@@ -216,8 +216,18 @@ int ga_jread_keys(const GaJread *r, const GaJson *obj, const char *path, const c
         int ok = 0;
         for (const char *const *a = allowed; *a && !ok; a++)
             ok = strcmp(*a, m->string) == 0;
-        if (!ok)
-            return ga_jread_fail(r, "%s.%s: unknown key", path, m->string);
+        if (!ok) {
+            /* The allowed keys, so a misspelt key shows its right spelling. */
+            char list[320] = "";
+            for (const char *const *a = allowed; *a; a++) {
+                if (a != allowed)
+                    strncat(list, ", ", sizeof list - strlen(list) - 1);
+                strncat(list, *a, sizeof list - strlen(list) - 1);
+            }
+            if (!*allowed)
+                return ga_jread_fail(r, "%s.%s: unknown key", path, m->string);
+            return ga_jread_fail(r, "%s.%s: unknown key (known: %s)", path, m->string, list);
+        }
     }
     return ga_jread_unique(r, obj, path);
 }

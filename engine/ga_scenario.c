@@ -49,7 +49,20 @@ int ga_scenario_find_kind(const GaScenario *sc, const char *name)
 
 int ga_scenario_unknown_kind(GaScenCtx *c, const char *path, const char *name)
 {
-    return FAIL(c, "%s: unknown object kind \"%s\"", path, name);
+    /* The declared kinds, so a misspelt name shows its right spelling; cut short (with "...")
+     * where a scenario declares more than one line can hold. */
+    char list[240] = "";
+    const GaScenario *sc = c->sc;
+    for (int k = 0; k < sc->n_kinds; k++) {
+        const char *sep = k ? ", " : "";
+        if (strlen(list) + strlen(sep) + strlen(sc->kind[k].name) + 5 >= sizeof list) {
+            strcat(list, ", ...");
+            break;
+        }
+        strcat(list, sep);
+        strcat(list, sc->kind[k].name);
+    }
+    return FAIL(c, "%s: unknown object kind \"%s\" (known: %s)", path, name, list);
 }
 
 /* ---- format 2 helpers ------------------------------------------------------------------- */

@@ -586,6 +586,13 @@ static int kind_is(const GaKind *kd, int need)
 }
 
 /* Whether some kind in some world matches m and is what the role needs. */
+/* 1 when m was left empty (any kind matches). */
+static int match_anything(const GaMatch *m)
+{
+    return m->kinds == 0 && m->color < 0 && m->shiny < 0 && m->shape < 0 && m->pickable < 0 &&
+           m->container < 0;
+}
+
 static int any_kind(const GaScenario *sc, const GaMatch *m, int need)
 {
     for (int wi = 0; wi < sc->n_worlds; wi++)
@@ -663,9 +670,17 @@ int ga_scenario_check_matches(GaScenCtx *c)
                         "$.objectives.%s.success.deliver_all: matches no pickable object kind in "
                         "any world",
                         ob->name);
-        if ((!mode || (mode & GA_SUCC_DELIVER)) && !any_kind(sc, &ob->succ_into, NEED_CONTAINER))
+        if ((!mode || (mode & GA_SUCC_DELIVER)) && !any_kind(sc, &ob->succ_into, NEED_CONTAINER)) {
+            /* With no `into` (or an empty one) the user wrote no container matcher to blame: the
+             * scenario has no container at all. */
+            if (match_anything(&ob->succ_into))
+                return FAIL(c,
+                            "$.objectives.%s.success: deliveries need a container, and no world "
+                            "has a container kind",
+                            ob->name);
             return FAIL(c, "$.objectives.%s.success.into: matches no container kind in any world",
                         ob->name);
+        }
         if ((mode & GA_SUCC_PICK) && !any_kind(sc, &ob->succ_pick, NEED_PICKABLE))
             return FAIL(c,
                         "$.objectives.%s.success.pickup_all: matches no pickable object kind in "

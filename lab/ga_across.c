@@ -1,7 +1,9 @@
 /* lab/ga_across.c: across-seed statistics, their JSON, and expectation verdicts. */
 #include "ga_across.h"
 
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ga_metrics.h"
@@ -146,8 +148,54 @@ void ga_across_judge(const GaExpect *x, const GaSeedResult *res, int n_seeds, Ga
     v->pass = !isnan(v->median) && ga_expect_holds(x, v->median);
 }
 
+int ga_across_unlearned(const GaScenario *sc, const GaSeedResult *res, int n, int *idx)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (ga_stats_success_rate(&res[i].world[0].stats, sc->intended_obj) < GA_LEARNED_MIN)
+            idx[k++] = i;
+    return k;
+}
+
+void ga_across_unlearned_text(const GaScenario *sc, const GaSeedResult *res, int n, char *buf,
+                              size_t len)
+{
+    int idx[GA_MAX_SEEDS];
+    int k = ga_across_unlearned(sc, res, n, idx);
+    buf[0] = '\0';
+    if (!k)
+        return;
+    char seeds[600] = "", rates[900] = "";
+    for (int i = 0; i < k; i++) {
+        size_t a = strlen(seeds), b = strlen(rates);
+        snprintf(seeds + a, sizeof seeds - a, "%s%" PRIu64, i ? ", " : "", res[idx[i]].seed);
+        snprintf(rates + b, sizeof rates - b, "%s%.2f", i ? ", " : "",
+                 ga_stats_success_rate(&res[idx[i]].world[0].stats, sc->intended_obj));
+    }
+    snprintf(buf, len,
+             "%s %s did not learn the training task (intended success %s < %g); %s "
+             "shifted-world results say little",
+             k == 1 ? "seed" : "seeds", seeds, rates, GA_LEARNED_MIN, k == 1 ? "its" : "their");
+}
+
+void ga_across_add_unlearned(GaJson *j, const GaScenario *sc, const GaSeedResult *res, int n)
+{
+    int idx[GA_MAX_SEEDS];
+    int k = ga_across_unlearned(sc, res, n, idx);
+    if (!k)
+        return;
+    GaJson *arr = ga_json_add_array(j, "unlearned_seeds");
+    for (int i = 0; i < k; i++)
+        ga_json_add_u64(arr, NULL, res[idx[i]].seed);
+    char text[1800];
+    ga_across_unlearned_text(sc, res, n, text, sizeof text);
+    ga_json_add_str(j, "unlearned_warning", text);
+}
+
 void ga_across_add_seeds(GaJson *j, const GaScenario *sc, const GaSeedResult *res, int n)
 {
+    /* Before "seeds", never last: the pretty lines of everything else keep their bytes. */
+    ga_across_add_unlearned(j, sc, res, n);
     GaJson *arr = ga_json_add_array(j, "seeds");
     for (int i = 0; i < n; i++) {
         GaJson *sj = ga_json_add_object(arr, NULL);

@@ -18,6 +18,25 @@ typedef struct {
     int n;                       /* seeds with a measurable value */
 } GaAcross;
 
+/* An agent whose intended success on its training world (world 0) is below this did not learn
+ * the task it was trained on: its shifted-world results say little about misgeneralization. */
+#define GA_LEARNED_MIN 0.5
+
+/* The indices i of res[0..n) whose intended success on the training world is below
+ * GA_LEARNED_MIN, in order, into idx (n slots); returns their count. */
+int ga_across_unlearned(const GaScenario *sc, const GaSeedResult *res, int n, int *idx);
+
+/* The warning for those seeds, one line without a newline, into buf; "" when every seed learned:
+ * "seeds 2, 4 did not learn the training task (intended success 0.08, 0.31 < 0.5); their
+ * shifted-world results say little". */
+void ga_across_unlearned_text(const GaScenario *sc, const GaSeedResult *res, int n, char *buf,
+                              size_t len);
+
+/* Adds "unlearned_seeds" (the seeds, one line) and "unlearned_warning" (the text) to j when some
+ * seed did not learn; nothing otherwise, so such files keep their bytes. Callers add them before
+ * another key, so no other pretty-printed line changes either. */
+void ga_across_add_unlearned(GaJson *j, const GaScenario *sc, const GaSeedResult *res, int n);
+
 /* Per-seed values for ga_across; arg points to an int (objective, label slot or measure) or is
  * unused. */
 double ga_across_success(const GaWorldEval *e, const void *objective);

@@ -154,6 +154,7 @@ static int write_json(const char *dir, const GaSweep *sw, const GaSweepLevel *lv
     for (int l = 0; l < sw->n_levels; l++) {
         GaJson *lj = ga_json_add_object(jl, NULL);
         ga_json_add_num(lj, "p", lv[l].p);
+        ga_across_add_unlearned(lj, sw->sc, sw->res + l * sw->seeds, sw->seeds);
         for (int k = 0; k < GA_SWEEP_MEASURES; k++)
             add_series(lj, ga_sweep_measure_names[k], &lv[l].m[k], sw->seeds);
         /* Only scenarios with measures have the key, so format 1 files keep their bytes. */

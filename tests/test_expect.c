@@ -231,14 +231,18 @@ START_TEST(test_error_comparison)
     parse_bad("{'world': 'train', 'metric': 'competence', '>=': 1e999}",
               "x.json: $.expectations[0].>=: expected a finite number, found an infinite one");
     parse_bad("{'world': 'train', 'metric': 'competence', '==': 0.5}",
-              "x.json: $.expectations[0].==: unknown key");
+              "x.json: $.expectations[0].==: unknown key (known: world, metric, objective, label, "
+              "agent, >=, <=, "
+              ">, <, description)");
 }
 END_TEST
 
 START_TEST(test_error_shape)
 {
     parse_bad("{'world': 'train', 'metric': 'competence', '>=': 0.5, 'where': 1}",
-              "x.json: $.expectations[0].where: unknown key");
+              "x.json: $.expectations[0].where: unknown key (known: world, metric, objective, "
+              "label, agent, >=, <=, "
+              ">, <, description)");
     parse_bad("5", "x.json: $.expectations[0]: expected an object, found a number");
     static char many[8192];
     many[0] = '\0';

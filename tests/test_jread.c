@@ -148,7 +148,7 @@ START_TEST(test_checks)
     ck_assert_str_eq(err.msg, "f.json: $.o.a: duplicate key");
     static const char *const ab[] = {"a", "b", NULL}, *const a[] = {"a", NULL};
     ck_assert_int_eq(ga_jread_keys(&R, o, "$.o", a), GA_EPARSE);
-    ck_assert_str_eq(err.msg, "f.json: $.o.b: unknown key");
+    ck_assert_str_eq(err.msg, "f.json: $.o.b: unknown key (known: a)");
     ck_assert_int_eq(ga_jread_keys(&R, o, "$.o", ab), GA_EPARSE); /* known, but repeated */
     ck_assert_str_eq(err.msg, "f.json: $.o.a: duplicate key");
     ck_assert_int_eq(ga_jread_keys(&R, ga_jread_get(root, "s"), "$.s", ab), GA_EPARSE);

@@ -368,8 +368,14 @@ END_TEST
 
 START_TEST(test_top_keys)
 {
-    ERR(edit("'format': 1,", "'format': 1, 'colour': 'red',"), "$.colour: unknown key");
-    ERR(edit("'format': 1,", "'format': 1, 'Name': 'x',"), "$.Name: unknown key");
+    ERR(edit("'format': 1,", "'format': 1, 'colour': 'red',"),
+        "$.colour: unknown key (known: format, name, description, kinds, objectives, "
+        "train_objective, intended_objective, observation, world, tests, agent, agents, diversity, "
+        "expectations)");
+    ERR(edit("'format': 1,", "'format': 1, 'Name': 'x',"),
+        "$.Name: unknown key (known: format, name, description, kinds, objectives, "
+        "train_objective, intended_objective, observation, world, tests, agent, agents, diversity, "
+        "expectations)");
     ERR(edit("'format': 1,", "'format': 1, 'format': 1,"), "$.format: duplicate key");
     ERR(edit("'train_objective': 'intended',",
              "'train_objective': 'intended', 'train_objective': 'proxy',"),
@@ -405,7 +411,8 @@ END_TEST
 START_TEST(test_kind_keys)
 {
     ERR(edit("'shape': 'round',", "'shape': 'round', 'smell': 'sweet',"),
-        "$.kinds.nose.smell: unknown key");
+        "$.kinds.nose.smell: unknown key (known: color, shiny, shape, pickable, container, "
+        "description)");
     ERR(edit("'shape': 'round',", "'shape': 'round', 'shape': 'round',"),
         "$.kinds.nose.shape: duplicate key");
     ERR(edit("'nose': {'color'", "'nose': {}, 'nose': {'color'"), "$.kinds.nose: duplicate key");
@@ -486,7 +493,8 @@ END_TEST
 
 START_TEST(test_objective_keys)
 {
-    ERR(edit("'proxy': {", "'proxy': {'weight': 2, "), "$.objectives.proxy.weight: unknown key");
+    ERR(edit("'proxy': {", "'proxy': {'weight': 2, "),
+        "$.objectives.proxy.weight: unknown key (known: rules, success, description)");
     ERR(edit("'proxy': {", "'proxy': {'description': 'x', 'description': 'y', "),
         "$.objectives.proxy.description: duplicate key");
     ERR(edit("'proxy': {", "'intended': {"), "$.objectives.intended: duplicate key");
@@ -503,7 +511,7 @@ START_TEST(test_objective_rules)
 {
     ERR(edit("'into': {'kind': 'basket'}, 'reward': 1", "'into': {'kind': 'basket'}, 'reward': "
                                                         "1, 'weight': 2"),
-        RULE0 ".weight: unknown key");
+        RULE0 ".weight: unknown key (known: on, item, into, reward, description)");
     ERR(edit("'into': {'kind': 'basket'}, 'reward': 1",
              "'into': {'kind': 'basket'}, 'reward': 1, 'reward': 2"),
         RULE0 ".reward: duplicate key");
@@ -641,19 +649,19 @@ END_TEST
 START_TEST(test_matcher)
 {
     ERR(edit("'item': {'kind': 'strawberry'}", "'item': {'kind': 'strawberry', 'size': 3}"),
-        RULE0 ".item.size: unknown key");
+        RULE0 ".item.size: unknown key (known: kind, color, shiny, shape, pickable, container)");
     ERR(edit("'item': {'kind': 'strawberry'}", "'item': {'kind': 'strawberry', 'kind': 'nose'}"),
         RULE0 ".item.kind: duplicate key");
     ERR(edit("'into': {'shiny': true}", "'into': {'shiny': true, 'hot': true}"),
-        PRULE0 ".into.hot: unknown key");
+        PRULE0 ".into.hot: unknown key (known: kind, color, shiny, shape, pickable, container)");
     ERR(edit("'item': {'kind': 'strawberry'}", "'item': ['strawberry']"),
         RULE0 ".item: expected an object, found an array");
     ERR(edit("'item': {'kind': 'strawberry'}", "'item': 'strawberry'"),
         RULE0 ".item: expected an object, found a string");
     ERR(edit("'item': {'kind': 'strawberry'}", "'item': {'kind': 'cherry'}"),
-        RULE0 ".item.kind: unknown object kind \"cherry\"");
+        RULE0 ".item.kind: unknown object kind \"cherry\" (known: strawberry, basket, nose)");
     ERR(edit("'item': {'kind': 'strawberry'}", "'item': {'kind': ['strawberry', 'cherry']}"),
-        RULE0 ".item.kind[1]: unknown object kind \"cherry\"");
+        RULE0 ".item.kind[1]: unknown object kind \"cherry\" (known: strawberry, basket, nose)");
     ERR(edit("'item': {'kind': 'strawberry'}", "'item': {'kind': ['strawberry', 3]}"),
         RULE0 ".item.kind[1]: expected a kind name, found a number");
     ERR(edit("'item': {'kind': 'strawberry'}", "'item': {'kind': []}"),
@@ -661,9 +669,9 @@ START_TEST(test_matcher)
     ERR(edit("'item': {'kind': 'strawberry'}", "'item': {'kind': 0}"),
         RULE0 ".item.kind: expected a kind name or a non-empty array of them");
     ERR(edit("'into': {'kind': 'basket'}, 'reward'", "'into': {'kind': 'bin'}, 'reward'"),
-        RULE0 ".into.kind: unknown object kind \"bin\"");
+        RULE0 ".into.kind: unknown object kind \"bin\" (known: strawberry, basket, nose)");
     ERR(edit("'into': {'kind': 'basket'}, 'reward'", "'into': {'kind': ['bin']}, 'reward'"),
-        RULE0 ".into.kind[0]: unknown object kind \"bin\"");
+        RULE0 ".into.kind[0]: unknown object kind \"bin\" (known: strawberry, basket, nose)");
     ERR(edit("'item': {'color': 'red'}", "'item': {'color': 'crimson'}"),
         PRULE0 ".item.color: unknown color \"crimson\" (known: " COLORS ")");
     ERR(edit("'item': {'color': 'red'}", "'item': {'color': 'red', 'shape': 'cube'}"),
@@ -690,10 +698,11 @@ START_TEST(test_success)
         "$.objectives.proxy.success.deliver_all: missing");
     ERR(edit("'success': {'deliver_all': {'color': 'red'}}",
              "'success': {'deliver_all': {'color': 'red'}, 'partial': true}"),
-        "$.objectives.proxy.success.partial: unknown key");
+        "$.objectives.proxy.success.partial: unknown key (known: deliver_all, into, exclusive)");
     ERR(edit("'success': {'deliver_all': {'color': 'red'}}",
              "'success': {'deliver_all': {'color': 'red'}, 'description': 'x'}"),
-        "$.objectives.proxy.success.description: unknown key");
+        "$.objectives.proxy.success.description: unknown key (known: deliver_all, into, "
+        "exclusive)");
     ERR(edit("'success': {'deliver_all': {'color': 'red'}}",
              "'success': {'deliver_all': {'color': 'red'}, 'deliver_all': {}}"),
         "$.objectives.proxy.success.deliver_all: duplicate key");
@@ -703,12 +712,15 @@ START_TEST(test_success)
     ERR(edit("'success': {'deliver_all': {'color': 'red'}}", "'success': {'deliver_all': 'red'}"),
         "$.objectives.proxy.success.deliver_all: expected an object, found a string");
     ERR(edit("'deliver_all': {'kind': 'strawberry'}", "'deliver_all': {'kind': 'cherry'}"),
-        "$.objectives.intended.success.deliver_all.kind: unknown object kind \"cherry\"");
+        "$.objectives.intended.success.deliver_all.kind: unknown object kind \"cherry\" (known: "
+        "strawberry, basket, nose)");
     ERR(edit("'deliver_all': {'kind': 'strawberry'}", "'deliver_all': {'kind': 'strawberry', "
                                                       "'wet': true}"),
-        "$.objectives.intended.success.deliver_all.wet: unknown key");
+        "$.objectives.intended.success.deliver_all.wet: unknown key (known: kind, color, shiny, "
+        "shape, pickable, container)");
     ERR(edit("'into': {'kind': 'basket'}}", "'into': {'kind': 'bin'}}"),
-        "$.objectives.intended.success.into.kind: unknown object kind \"bin\"");
+        "$.objectives.intended.success.into.kind: unknown object kind \"bin\" (known: strawberry, "
+        "basket, nose)");
     ERR(edit("'into': {'kind': 'basket'}}", "'into': {'shiny': 'yes'}}"),
         "$.objectives.intended.success.into.shiny: expected true or false, found a string");
 }
@@ -778,6 +790,18 @@ START_TEST(test_names_nothing)
              "'t1': {", "'t1': {'kinds': {'nose': {'container': true}}, "));
     /* Step and bump rules have no item to match. */
     OK(edit("'on': 'deliver', 'item': {'color': 'red'}, 'into': {'shiny': true}", "'on': 'step'"));
+    /* A success without `into` in a scenario with no container: the message names the success
+     * block, not an `into` the user never wrote. */
+    ERR(json("{'format': 1, 'name': 'b', 'kinds': {'strawberry': {'color': 'red', 'pickable': "
+             "true}, 'rock': {'color': 'gray'}},"
+             " 'objectives': {'o': {'rules': [{'on': 'step', 'reward': -1}],"
+             " 'success': {'deliver_all': {'kind': 'strawberry'}}}},"
+             " 'train_objective': 'o', 'observation': {'perceive': ['color'], 'view': [5, 5]},"
+             " 'world': {'size': [6, 6], 'place': {'strawberry': 1, 'rock': 1},"
+             " 'end_when_empty': false},"
+             " 'tests': {'t1': {'place': {'rock': 2}}},"
+             " 'agent': {'name': 'qlearn', 'steps': 1000}}"),
+        "$.objectives.o.success: deliveries need a container, and no world has a container kind");
 }
 END_TEST
 
@@ -787,7 +811,7 @@ START_TEST(test_observation_errors)
 {
     const char *from = "'observation': {'perceive': ['color'], 'view': [5, 5]}";
     ERR(edit(from, "'observation': {'perceive': ['color'], 'view': [5, 5], 'fov': 90}"),
-        "$.observation.fov: unknown key");
+        "$.observation.fov: unknown key (known: perceive, view)");
     ERR(edit(from, "'observation': {'view': [5, 5], 'view': [5, 5]}"),
         "$.observation.view: duplicate key");
     ERR(edit(from, "'observation': [5, 5]"), "$.observation: expected an object, found an array");
@@ -869,7 +893,9 @@ static const char *world(const char *w)
 START_TEST(test_world_keys)
 {
     ERR(world("[6, 6]"), "$.world: expected an object, found an array");
-    ERR(world("{'size': [6, 6], 'wind': 1}"), "$.world.wind: unknown key");
+    ERR(world("{'size': [6, 6], 'wind': 1}"),
+        "$.world.wind: unknown key (known: size, map, legend, border, place, kinds, max_steps, "
+        "end_when_empty, description)");
     ERR(world("{'size': [6, 6], 'size': [6, 6]}"), "$.world.size: duplicate key");
     ERR(world("{'size': [6, 6], 'map': ['...']}"), "$.world: give either size or map, not both");
     ERR(world("{'place': {'strawberry': 1}}"), "$.world: missing size or map");
@@ -953,7 +979,7 @@ END_TEST
 START_TEST(test_world_place)
 {
     ERR(world("{'size': [6, 6], 'place': {'cherry': 1}}"),
-        "$.world.place.cherry: unknown object kind \"cherry\"");
+        "$.world.place.cherry: unknown object kind \"cherry\" (known: strawberry, basket, nose)");
     ERR(world("{'size': [6, 6], 'place': {'nose': -1}}"),
         "$.world.place.nose: -1 is out of range [0, 64]");
     ERR(world("{'size': [6, 6], 'place': {'nose': 65}}"),
@@ -995,9 +1021,10 @@ END_TEST
 START_TEST(test_world_kinds_override)
 {
     ERR(world("{'size': [6, 6], 'kinds': {'cherry': {'color': 'red'}}}"),
-        "$.world.kinds.cherry: unknown object kind \"cherry\"");
+        "$.world.kinds.cherry: unknown object kind \"cherry\" (known: strawberry, basket, nose)");
     ERR(world("{'size': [6, 6], 'kinds': {'basket': {'weight': 3}}}"),
-        "$.world.kinds.basket.weight: unknown key");
+        "$.world.kinds.basket.weight: unknown key (known: color, shiny, shape, pickable, "
+        "container, description)");
     ERR(world("{'size': [6, 6], 'kinds': {'basket': {'color': 'teal'}}}"),
         "$.world.kinds.basket.color: unknown color \"teal\" (known: " COLORS ")");
     ERR(world("{'size': [6, 6], 'kinds': {'basket': {'shape': 'box'}}}"),
@@ -1140,7 +1167,7 @@ START_TEST(test_legend)
     ERR(world("{'map': ['...'], 'legend': {'': 'nose'}}"),
         "$.world.legend.: a legend key is one printable character other than # . @");
     ERR(world("{'map': ['...'], 'legend': {'c': 'cherry'}}"),
-        "$.world.legend.c: unknown object kind \"cherry\"");
+        "$.world.legend.c: unknown object kind \"cherry\" (known: strawberry, basket, nose)");
     ERR(world("{'map': ['...'], 'legend': {'n': 3}}"),
         "$.world.legend.n: expected a kind name, found a number");
     ERR(world("{'map': ['...'], 'legend': {'n': 'nose', 'n': 'nose'}}"),
@@ -1173,20 +1200,23 @@ START_TEST(test_tests_errors)
 {
     ERR(tests("[]"), "$.tests: expected an object, found an array");
     ERR(tests("{'t1': 5}"), "$.tests.t1: expected an object, found a number");
-    ERR(tests("{'t1': {'place': {'nose': 1}, 'seed': 3}}"), "$.tests.t1.seed: unknown key");
+    ERR(tests("{'t1': {'place': {'nose': 1}, 'seed': 3}}"),
+        "$.tests.t1.seed: unknown key (known: size, map, legend, border, place, kinds, max_steps, "
+        "end_when_empty, description)");
     ERR(tests("{'t1': {}, 't1': {}}"), "$.tests.t1: duplicate key");
     ERR(tests("{'train': {}}"),
         "$.tests.train: \"train\" names the training world; pick another name");
     ERR(tests("{'t 1': {}}"),
         "$.tests.t 1: name \"t 1\" may use only letters, digits, '_' and '-'");
     ERR(tests("{'t1': {'place': {'hat': 1}}}"),
-        "$.tests.t1.place.hat: unknown object kind \"hat\"");
+        "$.tests.t1.place.hat: unknown object kind \"hat\" (known: strawberry, basket, nose)");
     ERR(tests("{'t1': {'place': {'nose': 1.5}}}"),
         "$.tests.t1.place.nose: expected an integer, found a fraction");
     ERR(tests("{'t1': {'kinds': {'hat': {}}}}"),
-        "$.tests.t1.kinds.hat: unknown object kind \"hat\"");
+        "$.tests.t1.kinds.hat: unknown object kind \"hat\" (known: strawberry, basket, nose)");
     ERR(tests("{'t1': {'kinds': {'nose': {'smell': 'sweet'}}}}"),
-        "$.tests.t1.kinds.nose.smell: unknown key");
+        "$.tests.t1.kinds.nose.smell: unknown key (known: color, shiny, shape, pickable, "
+        "container, description)");
     ERR(tests("{'t1': {'kinds': {'nose': {'color': 'teal'}}}}"),
         "$.tests.t1.kinds.nose.color: unknown color \"teal\" (known: " COLORS ")");
     ERR(tests("{'t1': {'kinds': {'nose': {'pickable': 0}}}}"),
@@ -1337,7 +1367,7 @@ static const char *agent(const char *a)
 START_TEST(test_agent_errors)
 {
     ERR(agent("[]"), "$.agent: expected an object, found an array");
-    ERR(agent("{'lr': 0.1}"), "$.agent.lr: unknown key");
+    ERR(agent("{'lr': 0.1}"), "$.agent.lr: unknown key (known: name, steps, params)");
     ERR(agent("{'steps': 5, 'steps': 5}"), "$.agent.steps: duplicate key");
     ERR(agent("{'steps': 0}"), "$.agent.steps: 0 is out of range [1, 1099511627776]");
     ERR(agent("{'steps': -5}"), "$.agent.steps: -5 is out of range [1, 1099511627776]");
@@ -1430,7 +1460,9 @@ START_TEST(test_expect_errors)
     ERR(expectations("[{'metric': 'competence', '>': 0}, []]"), EXP0 ".world: missing");
     ERR(expectations("[{'world': 'train', 'metric': 'competence', '>': 0}, []]"),
         "$.expectations[1]: expected an object, found an array");
-    ERR(expect1("'metric': 'competence', '>': 0, 'seed': 1"), EXP0 ".seed: unknown key");
+    ERR(expect1("'metric': 'competence', '>': 0, 'seed': 1"),
+        EXP0 ".seed: unknown key (known: world, metric, objective, label, agent, >=, <=, >, <, "
+             "description)");
     ERR(expect1("'metric': 'competence', '>': 0, 'metric': 'competence'"),
         EXP0 ".metric: duplicate key");
     ERR(expectations("[{'world': 3, 'metric': 'competence', '>': 0}]"),
@@ -2291,7 +2323,9 @@ START_TEST(test_f2_keys_in_format1)
     F1(edit("'name': 'base',", "'name': 'base', 'competence': 'x',"), "$.competence");
     /* An unknown key before a format 2 key is reported first, as it comes first. */
     ERR(edit("'name': 'base',", "'name': 'base', 'flagz': 1, 'flags': {},"),
-        "$.flagz: unknown key");
+        "$.flagz: unknown key (known: format, name, description, kinds, objectives, "
+        "train_objective, intended_objective, observation, world, tests, agent, agents, diversity, "
+        "expectations)");
     /* Kinds, in $.kinds and in a world's overrides. */
     static const char *const kind_keys[] = {"solid",   "pushable", "terminal", "capacity",
                                             "becomes", "decay",    "interrupt"};
@@ -2361,7 +2395,8 @@ START_TEST(test_f2_flags)
     ERR(f2(F2_FLAGS, "'flags': 3,"), "$.flags: expected an object, found a number");
     ERR(f2("'on': {'init': true}", "'o n': {}"),
         "$.flags.o n: name \"o n\" may use only letters, digits, '_' and '-'");
-    ERR(f2("'on': {'init': true}", "'on': {'init': true, 'q': 1}"), "$.flags.on.q: unknown key");
+    ERR(f2("'on': {'init': true}", "'on': {'init': true, 'q': 1}"),
+        "$.flags.on.q: unknown key (known: init, p, perceived, set_at, description)");
     ERR(f2("'on': {'init': true}", "'on': {'init': true, 'p': 0.5}"),
         "$.flags.on: give either init or p, not both");
     ERR(f2("'on': {'init': true}", "'on': {'init': 1}"),
@@ -2408,7 +2443,8 @@ START_TEST(test_f2_kinds)
         "$.kinds.wall.becomes.enter: unknown kind \"crate\"");
     ERR(f2_kind("'becomes': {'occupy': 3}"),
         "$.kinds.wall.becomes.occupy: expected a kind name, found a number");
-    ERR(f2_kind("'becomes': {'push': 'box'}"), "$.kinds.wall.becomes.push: unknown key");
+    ERR(f2_kind("'becomes': {'push': 'box'}"),
+        "$.kinds.wall.becomes.push: unknown key (known: enter, occupy, deliver)");
     ERR(f2_kind("'becomes': 'box'"), "$.kinds.wall.becomes: expected an object, found a string");
     ERR(f2_kind("'becomes': {'deliver': 'box'}"),
         "$.kinds.wall.becomes.deliver: only a container receives deliveries");
@@ -2423,7 +2459,8 @@ START_TEST(test_f2_kinds)
         "$.kinds.wall.decay.p: 2 is not a probability (0 to 1)");
     ERR(f2_kind("'decay': {'to': 'rust', 'p': 0.5}"),
         "$.kinds.wall.decay.to: unknown kind \"rust\"");
-    ERR(f2_kind("'decay': {'to': 'box', 'p': 0.5, 'at': 1}"), "$.kinds.wall.decay.at: unknown key");
+    ERR(f2_kind("'decay': {'to': 'box', 'p': 0.5, 'at': 1}"),
+        "$.kinds.wall.decay.at: unknown key (known: to, p)");
     ERR(f2_kind("'interrupt': {}"),
         "$.kinds.wall.interrupt.p: missing (the chance that entering interrupts)");
     ERR(f2_kind("'interrupt': {'p': 1.5}"),
@@ -2434,7 +2471,8 @@ START_TEST(test_f2_kinds)
         "$.kinds.wall.interrupt.if.sup: expected true or false, found a number");
     ERR(f2_kind("'interrupt': {'p': 1, 'if': ['sup']}"),
         "$.kinds.wall.interrupt.if: expected an object, found an array");
-    ERR(f2_kind("'interrupt': {'p': 1, 'when': {}}"), "$.kinds.wall.interrupt.when: unknown key");
+    ERR(f2_kind("'interrupt': {'p': 1, 'when': {}}"),
+        "$.kinds.wall.interrupt.when: unknown key (known: p, if)");
     OK(f2_kind("'interrupt': {'p': 0.25, 'if': {'sup': false, 'on': true}}"));
     ck_assert_int_eq(sc->kind[3].interrupt, 1);
     ck_assert_float_eq(sc->kind[3].interrupt_p, 0.25f);
@@ -2466,7 +2504,8 @@ START_TEST(test_f2_rules)
     ERR(f2_rule("{'on': 'end', 'count': {}, 'reward': 1}"),
         F2_RULE ".count: an \"end\" rule already fires once per object");
     ERR(f2_rule("{'on': 'step', 'count': {'kind': 'tomato'}, 'reward': 1}"),
-        F2_RULE ".count.kind: unknown object kind \"tomato\"");
+        F2_RULE ".count.kind: unknown object kind \"tomato\" (known: strawberry, basket, nose, "
+                "wall, box, goal)");
     ERR(f2_rule("{'on': 'step', 'count': {'color': 'pink'}, 'reward': 1}"),
         F2_RULE ".count: matches no object kind in any world");
     ERR(f2_rule("{'on': 'step', 'count': {}, 'region': [0, 0, 1, 1], 'reward': 1}"),
@@ -2493,7 +2532,9 @@ START_TEST(test_f2_rules)
         F2_RULE ".if: expected an object, found a boolean");
     ERR(f2_rule("{'on': 'step', 'once': 1, 'reward': 1}"),
         F2_RULE ".once: expected true or false, found a number");
-    ERR(f2_rule("{'on': 'step', 'set': 'sup', 'reward': 1}"), F2_RULE ".set: unknown key");
+    ERR(f2_rule("{'on': 'step', 'set': 'sup', 'reward': 1}"),
+        F2_RULE ".set: unknown key (known: on, item, into, reward, description, if, once, count, "
+                "region, where)");
     ERR(f2_rule("{'on': 'step', 'item': {}, 'reward': 1}"),
         F2_RULE ".item: a \"step\" event has no item");
     ERR(f2_rule("{'on': 'occupy', 'into': {}, 'reward': 1}"),
@@ -2535,13 +2576,15 @@ START_TEST(test_f2_success)
     ERR(f2(F2_SUCC, "'success': {'pickup_all': {'kind': 'basket'}}"),
         "$.objectives.proxy.success.pickup_all: matches no pickable object kind in any world");
     ERR(f2(F2_SUCC, "'success': {'pickup_all': {'kind': 'cherry'}}"),
-        "$.objectives.proxy.success.pickup_all.kind: unknown object kind \"cherry\"");
+        "$.objectives.proxy.success.pickup_all.kind: unknown object kind \"cherry\" (known: "
+        "strawberry, basket, nose, wall, box, goal)");
     ERR(f2(F2_SUCC, "'success': {'flags': {'boss': false}}"),
         "$.objectives.proxy.success.flags.boss: unknown flag \"boss\"");
     ERR(f2(F2_SUCC, "'success': {'flags': 'sup'}"),
         "$.objectives.proxy.success.flags: expected an object, found a string");
     ERR(f2(F2_SUCC, "'success': {'reach': {}, 'win': 1}"),
-        "$.objectives.proxy.success.win: unknown key");
+        "$.objectives.proxy.success.win: unknown key (known: deliver_all, into, exclusive, "
+        "pickup_all, reach, flags)");
     OK(f2(F2_SUCC, "'success': {'reach': {}, 'pickup_all': {'color': 'red'}, 'flags': {'sup': "
                    "true}}"));
     const GaSuccessCfg *s = &sc->world[0].success[1];
@@ -2573,9 +2616,11 @@ START_TEST(test_f2_triggers)
     ERR(f2_top("'triggers': [{'on': 'step', 'toggle': [1]}]"),
         "$.triggers[0].toggle[0]: expected a flag name, found a number");
     ERR(f2_top("'triggers': [{'on': 'step', 'set': 'sup', 'reward': 1}]"),
-        "$.triggers[0].reward: unknown key");
+        "$.triggers[0].reward: unknown key (known: on, item, into, if, once, where, set, clear, "
+        "toggle, description)");
     ERR(f2_top("'triggers': [{'on': 'step', 'set': 'sup', 'count': {}}]"),
-        "$.triggers[0].count: unknown key");
+        "$.triggers[0].count: unknown key (known: on, item, into, if, once, where, set, clear, "
+        "toggle, description)");
     ERR(f2_top("'triggers': [{'on': 'push', 'item': {'kind': 'nose'}, 'set': 'sup'}]"),
         "$.triggers[0].item: matches no pushable object kind in any world");
     ERR(f2_top("'triggers': [{'on': 'step', 'where': 'wall', 'set': 'sup'}]"),
@@ -2618,9 +2663,10 @@ START_TEST(test_f2_measures)
     ERR(f2_top("'measures': {'m': {'flag': 'boss'}}"), "$.measures.m.flag: unknown flag \"boss\"");
     ERR(f2_top("'measures': {'m': {'flag': 1}}"),
         "$.measures.m.flag: expected a string, found a number");
-    ERR(f2_top("'measures': {'m': {'flag': 'sup', 'if': {}}}"), "$.measures.m.if: unknown key");
+    ERR(f2_top("'measures': {'m': {'flag': 'sup', 'if': {}}}"),
+        "$.measures.m.if: unknown key (known: flag, description)");
     ERR(f2_top("'measures': {'m': {'on': 'step', 'once': true}}"),
-        "$.measures.m.once: unknown key");
+        "$.measures.m.once: unknown key (known: on, item, into, if, where, description)");
     ERR(f2_top("'measures': {'m': {'on': 'enter', 'item': {'color': 'pink'}}}"),
         "$.measures.m.item: matches no object kind in any world");
     ERR(f2_top("'measures': {'m': {'on': 'step'}, 'm': {'on': 'step'}}"),
@@ -2725,7 +2771,8 @@ START_TEST(test_f2_worlds)
         "$.world.inventory: 0 is out of range [1, 8]");
     ERR(f2("'box': 1}", "'box': {'region': [[1, 1], [2, 2]]}}"),
         "$.world.place.box.count: missing");
-    ERR(f2("'box': 1}", "'box': {'count': 1, 'area': 1}}"), "$.world.place.box.area: unknown key");
+    ERR(f2("'box': 1}", "'box': {'count': 1, 'area': 1}}"),
+        "$.world.place.box.area: unknown key (known: count, region)");
     ERR(f2("'box': 1}", "'box': {'count': 65}}"),
         "$.world.place.box.count: 65 is out of range [0, 64]");
     ERR(f2("'box': 1}", "'box': {'count': 1, 'region': [[1, 1], [6, 2]]}}"),

@@ -37,6 +37,55 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
     return EXIT_BAD_INPUT;
 }
 
+/* Integers as people write step counts: 1e6, 2.5e5, 100k, 2M, 1G (k, M, G are powers of ten).
+ * Exact integer arithmetic, no double: a fraction (1.5, 1e-1, 1.2345k) or a value past int64 is
+ * refused. Returns 0 with *out, or -1. */
+static int parse_scaled(const char *s, int64_t *out)
+{
+    int neg = *s == '-';
+    if (*s == '-' || *s == '+')
+        s++;
+    int64_t v = 0;
+    int n_int = 0, n_frac = 0;
+    char frac[32];
+    for (; *s >= '0' && *s <= '9'; s++, n_int++)
+        if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, *s - '0', &v))
+            return -1;
+    if (*s == '.')
+        for (s++; *s >= '0' && *s <= '9'; s++) {
+            if (n_frac >= (int)sizeof frac)
+                return -1;
+            frac[n_frac++] = *s;
+        }
+    if (n_int + n_frac == 0)
+        return -1;
+    long e = 0;
+    if (*s == 'e' || *s == 'E') {
+        char *end;
+        errno = 0;
+        e = strtol(s + 1, &end, 10);
+        if (errno || end == s + 1 || *end || e < 0 || e > 18)
+            return -1;
+        s = end;
+    } else if (*s == 'k' || *s == 'K' || *s == 'M' || *s == 'G') {
+        e = *s == 'G' ? 9 : *s == 'M' ? 6 : 3;
+        s++;
+    }
+    if (*s)
+        return -1;
+    while (n_frac > 0 && frac[n_frac - 1] == '0')
+        n_frac--;
+    if (n_frac > e)
+        return -1;
+    for (int i = 0; i < e; i++) {
+        int d = i < n_frac ? frac[i] - '0' : 0;
+        if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, d, &v))
+            return -1;
+    }
+    *out = neg ? -v : v;
+    return 0;
+}
+
 static int parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
 {
     if (!s || !*s)
@@ -44,7 +93,13 @@ static int parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
     errno = 0;
     char *end;
     long long v = strtoll(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
+    if (*end && !errno) {
+        int64_t x;
+        if (parse_scaled(s, &x))
+            return -1;
+        v = x;
+    }
+    if (errno || v < lo || v > hi)
         return -1;
     *out = v;
     return 0;
@@ -446,6 +501,13 @@ int cli_setup(const char *cmd, CliSetup *s, const char *scenario, const char *ag
     if (!s->sc) {
         fprintf(stderr, "gridalign: out of memory\n");
         return 1;
+    }
+    /* Named as ga_scenario_load names it. */
+    struct stat st;
+    if (stat(scenario, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "%s: is a directory, not a scenario file\n", scenario);
+        cli_setup_free(s);
+        return EXIT_BAD_INPUT;
     }
     if (ga_io_read_file(scenario, &s->text, &s->len, &err) ||
         ga_scenario_parse(s->sc, scenario, s->text, s->len, &err)) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "report_print.h"
 #include "commands.h"
 #include "ga_batch.h"
 #include "ga_rundir.h"
@@ -198,6 +199,13 @@ static int run(Plan *p)
 static int report(const Args *a, const Plan *p, double seconds)
 {
     int failed = 0;
+    /* Before the verdicts: a verdict on agents that never learned the task says little. */
+    for (int xi = 0; xi < p->batch.n_x; xi++) {
+        const GaExperiment *x = &p->batch.xs[xi];
+        char prefix[160];
+        snprintf(prefix, sizeof prefix, "%s [%s]: ", x->sc->name, x->agent);
+        print_unlearned(stdout, prefix, x->sc, p->batch.res[xi], x->n_seeds);
+    }
     for (int i = 0; i < p->n_verdicts; i++) {
         const GaBatchVerdict *v = &p->verdicts[i];
         const GaExperiment *x = &p->batch.xs[v->x];

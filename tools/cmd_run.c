@@ -147,6 +147,8 @@ static void print(const Args *a, const Plan *p, double seconds)
     printf("run: %s on %s, %" PRId64 " seeds, diversity %g, %" PRId64
            " episodes per world (%.1f s)\n\n",
            p->x.agent, sc->name, a->seeds, a->diversity, a->episodes, seconds);
+    if (print_unlearned(stdout, "", sc, p->res, p->x.n_seeds))
+        printf("\n");
     print_per_seed(stdout, sc, p->res, p->x.n_seeds);
     printf("\n");
     print_across_seeds(stdout, sc, p->res, p->x.n_seeds);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "report_print.h"
 #include "commands.h"
 #include "ga_experiment.h"
 #include "ga_io.h"
@@ -215,6 +216,14 @@ static int draw_plot(const char *dir)
 
 static void print(const GaSweep *sw, const Plan *p, double wall)
 {
+    int warned = 0;
+    for (int l = 0; l < sw->n_levels; l++) {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "p=%g: ", p->levels[l].p);
+        warned |= print_unlearned(stdout, prefix, sw->sc, sw->res + l * sw->seeds, sw->seeds);
+    }
+    if (warned)
+        printf("\n");
     printf("sweep: %s on %s, %d seed%s per level, averaged over %d world%s (%.1f s)"
            "\n\n%-8s  %-24s  %-24s  %s\n",
            sw->agent, sw->sc->name, sw->seeds, sw->seeds == 1 ? "" : "s", sw->n_worlds,

@@ -163,6 +163,16 @@ void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals,
     print_findings(f, sc, verdict, worlds, n, "");
 }
 
+int print_unlearned(FILE *f, const char *prefix, const GaScenario *sc, const GaSeedResult *res,
+                    int n)
+{
+    char text[1800];
+    ga_across_unlearned_text(sc, res, n, text, sizeof text);
+    if (*text)
+        fprintf(f, "warning: %s%s\n", prefix, text);
+    return *text != '\0';
+}
+
 void print_per_seed(FILE *f, const GaScenario *sc, const GaSeedResult *res, int n)
 {
     int width[GA_MAX_WORLDS];

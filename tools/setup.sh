@@ -66,6 +66,8 @@ ga_build()
     fi
     local rc=0
     if [[ ! -f $dir/build.ninja ]]; then
+        # Said up front: the first call is otherwise silent for the ~20 s of setup and build.
+        ga_log "first run: configuring $name/ with meson, then compiling (about 20 s on 2 cores)"
         if ! out=$(meson setup "$dir" "$GA_ROOT" "$@" 2>&1); then
             printf '%s\n' "$out" >&2
             ga_log "meson setup $name failed"
@@ -73,6 +75,10 @@ ga_build()
         fi
     fi
     if [[ $rc -eq 0 ]]; then
+        # A dry run costs milliseconds and tells a rebuild (worth a line) from an up-to-date tree.
+        if [[ $(ninja -C "$dir" -n 2>/dev/null | tail -n 1) != *"no work to do"* ]]; then
+            ga_log "compiling $name/ (ninja), output follows only on errors or warnings"
+        fi
         if ! out=$(ninja -C "$dir" 2>&1); then
             printf '%s\n' "$out" >&2
             ga_log "ninja -C $name failed"
