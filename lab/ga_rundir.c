@@ -238,6 +238,7 @@ void ga_rundir_stage_abort(GaRunStage *st)
 {
     if (st->tmp[0])
         remove_tree(st->tmp);
+    st->tmp[0] = '\0';
 }
 
 static int write_run_json(const GaTrainJob *job, const char *path, const GaAgent *ag,
@@ -313,17 +314,24 @@ int ga_rundir_train(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
         }
         return rc;
     }
+    GaRunStage st;
+    int rc = ga_rundir_train_staged(job, ag, res, &st, err);
+    if (rc == GA_OK && (rc = ga_rundir_stage_commit(&st, err)))
+        ga_agent_free(ag);
+    return rc;
+}
+
+int ga_rundir_train_staged(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaRunStage *st,
+                           GaErr *err)
+{
+    memset(st, 0, sizeof *st);
     /* The agent first: bad parameters must not cost the earlier run its files. */
     int rc = ga_train_create(job, ag, err);
     if (rc)
         return rc;
-    GaRunStage st;
-    if ((rc = ga_rundir_stage_begin(&st, job->dir, err)) == GA_OK) {
-        if ((rc = train_into(job, st.tmp, ag, res, err)) == GA_OK)
-            rc = ga_rundir_stage_commit(&st, err);
-        else
-            ga_rundir_stage_abort(&st);
-    }
+    if ((rc = ga_rundir_stage_begin(st, job->dir, err)) == GA_OK &&
+        (rc = train_into(job, st->tmp, ag, res, err)))
+        ga_rundir_stage_abort(st);
     if (rc)
         ga_agent_free(ag);
     return rc;

@@ -67,6 +67,10 @@ void ga_rundir_stage_abort(GaRunStage *st);
  * could not be written, or GA_ESTOP when job->stop ended training (no agent to free). On any
  * error job->dir is as it was. */
 int ga_rundir_train(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaErr *err);
+/* ga_rundir_train without the swap: the run is left complete in st->tmp, for the caller to add
+ * to (eval.json) and commit or abort. On error nothing is left and no agent to free. */
+int ga_rundir_train_staged(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaRunStage *st,
+                           GaErr *err);
 
 /* Writes dir/eval.json (ga_report_write_eval). */
 int ga_rundir_write_eval(const char *dir, const GaScenario *sc, const char *agent, uint64_t seed,
