@@ -11,8 +11,13 @@ ga_tap_init cli_signal "$1"
 scen=$(readlink -f scenarios/strawberry.json)
 cd "$tmp" || exit 1
 
-# Every file under the directories given with its bytes' hash, and their listings.
-snapshot() { find "$@" -type f -print0 | sort -z | xargs -0 sha256sum; ls -lA --time-style=full-iso "$@" | grep -v '^total'; }
+# Every file under the directories given with its bytes' hash, size, mode and modification
+# time, and every directory's name (a directory's own time changes when a staging directory
+# comes and goes beside it).
+snapshot() {
+    find "$@" -type f -print0 | sort -z | xargs -0 sha256sum
+    find "$@" \( -type f -printf '%p %s %M %T@\n' \) -o \( -type d -printf '%p/\n' \) | sort
+}
 
 # interrupt SIGNAL STAGE ARGS...: starts gridalign ARGS, waits until the staging directory
 # STAGE.PID exists, sends SIGNAL; the exit code in $code, stderr in $tmp/err.
@@ -97,5 +102,15 @@ check "run, SIGTERM: exit 143" test "$code" -eq 143
 snapshot o >after
 check "run, SIGTERM: every seed and the summary byte-identical" cmp before after
 check "run, SIGTERM: no temporaries left" no_temporaries
+
+# batch goes through the same scheduler.
+check "batch an earlier experiment (its expectations fail at 20000 steps: exit 1)" run 1 batch "$scen" --seeds 2 --steps 20000 --episodes 20 --reference 0 --out b --quiet
+snapshot b >before
+interrupt INT b/strawberry/.qlearn-seed0.tmp batch "$scen" --seeds 2 --steps 100000000 --episodes 20 --reference 0 --out b --quiet
+check "batch, SIGINT: exit 130" test "$code" -eq 130
+check "batch, SIGINT: one line on stderr" err_is "gridalign batch: interrupted; every run directory left as it was"
+snapshot b >after
+check "batch, SIGINT: every run directory byte-identical" cmp before after
+check "batch, SIGINT: no temporaries left" no_temporaries
 
 ga_tap_end
