@@ -1071,6 +1071,25 @@ START_TEST(test_load_refuses_damage)
     ga_test_write_file(bad, buf, len);
     assert_refused(bad, "flipped weight bit");
 
+    /* Resealed values no training run gives (found by fuzzing: eval then segfaulted or hit an
+     * assert): NaN, infinity, and finite weights so large a forward pass overflows. */
+    static const float odd[] = {NAN, INFINITY, -INFINITY, 1e38f, -1e38f};
+    static const char *const why[] = {"a network weight is not finite (NaN or infinity)",
+                                      "network weights so large that a forward pass could "
+                                      "overflow a float"};
+    for (size_t k = 0; k < sizeof odd / sizeof odd[0]; k++) {
+        memcpy(buf, data, len);
+        memcpy(buf + wts + 4 * sizeof(float), &odd[k], sizeof(float));
+        ga_test_reseal(buf, len);
+        ga_test_write_file(bad, buf, len);
+        GaAgent b;
+        uint64_t h;
+        ck_assert_int_eq(ga_agent_load(&b, bad, &h, &err), GA_EFORMAT);
+        char want[512];
+        snprintf(want, sizeof want, "%s: not a usable gridalign agent file: %s", bad, why[k >= 3]);
+        ck_assert_str_eq(err.msg, want);
+    }
+
     /* Truncated anywhere: inside the header, the parameters, the weights, the checksum. */
     static const size_t cuts[] = {0, 5, 8, 19, 23, 40, 60, 100};
     for (size_t k = 0; k < sizeof cuts / sizeof cuts[0]; k++) {
