@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ga_hash.h"
 #include "ga_io.h"
 
 #define C(j) ((const cJSON *)(j))
@@ -198,13 +199,36 @@ int ga_jread_want_array(const GaJread *r, const GaJson *j, const char *path)
     return GA_OK;
 }
 
+/* Reports the first member whose key an earlier member already has. Linear in the members
+ * through an open-addressing set of them (found by fuzzing: a pairwise check took over a minute
+ * on 200,000 kind names, before any size limit applies). */
 int ga_jread_unique(const GaJread *r, const GaJson *obj, const char *path)
 {
+    size_t n = 0;
     for (const cJSON *m = C(obj)->child; m; m = m->next)
-        for (const cJSON *n = C(obj)->child; n != m; n = n->next)
-            if (strcmp(n->string, m->string) == 0)
-                return ga_jread_fail(r, "%s.%s: duplicate key", path, m->string);
-    return GA_OK;
+        n++;
+    size_t cap = 64;
+    while (cap < 2 * n)
+        cap *= 2;
+    const cJSON *stack[64];
+    const cJSON **set = cap == 64 ? stack : calloc(cap, sizeof *set); /* (cap) member or NULL */
+    if (!set)
+        return ga_err_set(r->err, GA_ENOMEM, "%s: %s: out of memory checking for duplicate keys",
+                          r->file, path);
+    if (set == stack)
+        memset(stack, 0, sizeof stack);
+    int rc = GA_OK;
+    for (const cJSON *m = C(obj)->child; m && rc == GA_OK; m = m->next) {
+        size_t i = (size_t)ga_hash_bytes(m->string, strlen(m->string)) & (cap - 1);
+        while (set[i] && strcmp(set[i]->string, m->string) != 0)
+            i = (i + 1) & (cap - 1);
+        if (set[i])
+            rc = ga_jread_fail(r, "%s.%s: duplicate key", path, m->string);
+        set[i] = m;
+    }
+    if (set != stack)
+        free(set);
+    return rc;
 }
 
 int ga_jread_keys(const GaJread *r, const GaJson *obj, const char *path, const char *const *allowed)

@@ -4,6 +4,7 @@
  * characters from the file kept out of messages, and the node accessors. */
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ga_jread.h"
@@ -156,6 +157,32 @@ START_TEST(test_checks)
     static const char *const ols[] = {"o", "l", "s", NULL};
     ck_assert_int_eq(ga_jread_keys(&R, root, "$", ols), GA_OK);
     ga_json_free(root);
+}
+END_TEST
+
+/* Found by fuzzing: the duplicate check was pairwise, over a minute for 200,000 keys (which
+ * Check's 4 s timeout turns into a failure); it must still name the first repeated key. */
+START_TEST(test_unique_many_keys)
+{
+    enum { N = 200000 };
+    size_t cap = (size_t)N * 32 + 64, n = 0;
+    char *t = malloc(cap);
+    ck_assert_ptr_nonnull(t);
+    n += (size_t)snprintf(t + n, cap - n, "{");
+    for (int i = 0; i < N; i++)
+        n += (size_t)snprintf(t + n, cap - n, "%s\"k%d\": %d", i ? ", " : "", i, i);
+    snprintf(t + n, cap - n, "}");
+    GaJson *root = parse_ok(t);
+    ck_assert_int_eq(ga_jread_count(root), N);
+    ck_assert_int_eq(ga_jread_unique(&R, root, "$"), GA_OK);
+    ga_json_free(root);
+    /* The same keys and two repeats at the end: the first repeat is named. */
+    snprintf(t + n, cap - n, ", \"k123456\": 0, \"k7\": 0}");
+    root = parse_ok(t);
+    ck_assert_int_eq(ga_jread_unique(&R, root, "$"), GA_EPARSE);
+    ck_assert_str_eq(err.msg, "f.json: $.k123456: duplicate key");
+    ga_json_free(root);
+    free(t);
 }
 END_TEST
 
@@ -379,6 +406,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_fail);
     tcase_add_test(tc, test_control_characters_from_the_file);
     tcase_add_test(tc, test_checks);
+    tcase_add_test(tc, test_unique_many_keys);
     tcase_add_test(tc, test_getters);
     tcase_add_test(tc, test_u64_and_hex);
     tcase_add_test(tc, test_element_getters);
