@@ -276,7 +276,9 @@ static int check_int(const GaJread *r, const cJSON *j, Where w, int64_t lo, int6
     if (!cJSON_IsNumber(j) || v != floor(v))
         return fail_where(r, w, "expected an integer, found %s",
                           cJSON_IsNumber(j) ? "a fraction" : ga_jread_type((const GaJson *)j));
-    if (v < (double)lo || v > (double)hi)
+    /* (double)INT64_MAX rounds up to 2^63, which does not fit an int64: refused before the
+     * cast, which would be undefined. */
+    if (v < (double)lo || v > (double)hi || v >= 0x1p63)
         return fail_where(r, w, "%.0f is out of range [%lld, %lld]", v, (long long)lo,
                           (long long)hi);
     *out = (int64_t)v;

@@ -200,6 +200,17 @@ START_TEST(test_getters)
     ck_assert_str_eq(err.msg, "f.json: $.neg: -3 is out of range [0, 100]");
     ck_assert_int_eq(ga_jread_int(&R, root, "big", "$", 0, 100, &i), GA_EPARSE);
     ck_assert_str_eq(err.msg, "f.json: $.big: 100000000000000000000 is out of range [0, 100]");
+    /* Found by fuzzing: a bound of INT64_MAX is 2^63 as a double, so 2^63 passed and was cast
+     * to int64 (undefined). */
+    GaJson *huge = parse_ok("{\"h\": 9223372036854775807, \"g\": 1e63, \"ok\": 9007199254740992}");
+    int64_t hv = 0;
+    ck_assert_int_eq(ga_jread_int(&R, huge, "h", "$", 0, INT64_MAX, &hv), GA_EPARSE);
+    ck_assert_str_eq(err.msg, "f.json: $.h: 9223372036854775808 is out of range [0, "
+                              "9223372036854775807]");
+    ck_assert_int_eq(ga_jread_int(&R, huge, "g", "$", INT64_MIN, INT64_MAX, &hv), GA_EPARSE);
+    ck_assert_int_eq(ga_jread_int(&R, huge, "ok", "$", 0, INT64_MAX, &hv), GA_OK);
+    ck_assert(hv == (int64_t)1 << 53);
+    ga_json_free(huge);
     ck_assert_int_eq(ga_jread_int(&R, root, "frac", "$", 0, 100, &i), GA_EPARSE);
     ck_assert_str_eq(err.msg, "f.json: $.frac: expected an integer, found a fraction");
     ck_assert_int_eq(ga_jread_int(&R, root, "s", "$", 0, 100, &i), GA_EPARSE);
