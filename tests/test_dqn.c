@@ -1048,6 +1048,35 @@ START_TEST(test_save_load_format2_layout)
 }
 END_TEST
 
+/* Issue 12, item 6: eval checks a DQN agent's layout, not only its observation size: a 7x5 window
+ * and a full 3x11 view, or a full 7x3 and 3x7 view, of the same size read different features. */
+START_TEST(test_check_layout_same_size)
+{
+    GaParam pr[] = {{"hidden1", 6}, {"hidden2", 5}, {"buffer", 10}, {"batch", 8}};
+    GaObsSpec win, full, wide, tall;
+    ck_assert_int_eq(ga_obs_spec_init(&win, 0, 7, 5), 0);
+    ck_assert_int_eq(ga_obs_spec_init(&full, 1, 3, 11), 0);
+    ck_assert_int_eq(ga_obs_spec_init(&wide, 1, 7, 3), 0);
+    ck_assert_int_eq(ga_obs_spec_init(&tall, 1, 3, 7), 0);
+    const GaObsSpec *pairs[][2] = {{&win, &full}, {&full, &win}, {&wide, &tall}};
+    for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+        const GaObsSpec *a = pairs[k][0], *b = pairs[k][1];
+        GaAgent ag;
+        GaErr err = {0};
+        ck_assert_int_eq(ga_agent_create(&ag, "dqn", pr, 4, "test", a, 1000, 1, &err), GA_OK);
+        ck_assert_int_eq(ga_agent_check_layout(&ag, a, "a.bin", "s.json", &err), GA_OK);
+        if (a->size == b->size) {
+            ck_assert_int_eq(ga_agent_check_layout(&ag, b, "a.bin", "s.json", &err), GA_EFORMAT);
+            ck_assert_ptr_nonnull(strstr(err.msg, "a.bin: reads "));
+            ck_assert_ptr_nonnull(strstr(err.msg, "; s.json gives "));
+        }
+        ga_agent_free(&ag);
+    }
+    ck_assert_int_eq(wide.size, tall.size);
+    ck_assert_int_eq(win.size, full.size);
+}
+END_TEST
+
 START_TEST(test_load_refuses_damage)
 {
     GaScenario *sc = parse_scenario("corridor.json", CORRIDOR);
@@ -1289,6 +1318,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_agent_needs_layout);
     tcase_add_test(tc, test_save_load_round_trip);
     tcase_add_test(tc, test_save_load_format2_layout);
+    tcase_add_test(tc, test_check_layout_same_size);
     tcase_add_test(tc, test_load_refuses_damage);
     suite_add_tcase(s, tc);
 
