@@ -67,14 +67,47 @@ static int fail_offset(const GaJread *r, const char *text, size_t len, size_t of
                      (long long)(r->byte + (int64_t)off), (long long)line, (long long)col, what);
 }
 
+/* Whether text[0 .. off) opens more arrays and objects than cJSON nests (CJSON_NESTING_LIMIT):
+ * valid JSON that deep is refused by the parser, and "malformed" would send people looking for
+ * a syntax error that is not there. Brackets inside strings do not count. */
+static int too_deep(const char *text, size_t len, size_t off)
+{
+    long depth = 0;
+    int in_string = 0;
+    for (size_t i = 0; i < off && i < len; i++) {
+        char ch = text[i];
+        if (in_string) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_string = 0;
+        } else if (ch == '"') {
+            in_string = 1;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > CJSON_NESTING_LIMIT)
+                return 1;
+        } else if (ch == ']' || ch == '}') {
+            depth--;
+        }
+    }
+    return 0;
+}
+
 int ga_jread_parse(const GaJread *r, const char *text, size_t len, GaJson **root)
 {
     *root = NULL;
     const char *end = NULL;
     cJSON *j = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-    if (!j)
-        return fail_offset(r, text, len, end && end >= text ? (size_t)(end - text) : 0,
-                           "malformed JSON");
+    if (!j) {
+        size_t off = end && end >= text ? (size_t)(end - text) : 0;
+        if (too_deep(text, len, off + 1)) {
+            char what[80];
+            snprintf(what, sizeof what, "nested too deeply (more than %d arrays and objects)",
+                     CJSON_NESTING_LIMIT);
+            return fail_offset(r, text, len, off, what);
+        }
+        return fail_offset(r, text, len, off, "malformed JSON");
+    }
     /* Only white space may follow the value: stray text after the closing brace is a mistake
      * worth reporting, not ignoring. */
     while (end < text + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))

@@ -186,6 +186,43 @@ START_TEST(test_unique_many_keys)
 }
 END_TEST
 
+/* Found by fuzzing: valid JSON nested deeper than cJSON's limit was called "malformed". */
+START_TEST(test_nested_too_deeply)
+{
+    enum { D = 1200 };
+    static char t[2 * D + 64];
+    for (int deep = 0; deep < 2; deep++) {
+        int d = deep ? 1001 : 1000, n = 0;
+        n += snprintf(t + n, sizeof t - (size_t)n, "{\"a\": ");
+        for (int i = 1; i < d; i++)
+            t[n++] = i % 2 ? '[' : '{';
+        t[n] = '\0';
+        /* Objects need keys: use arrays throughout past the first level. */
+        for (int i = 7; i < n; i++)
+            t[i] = '[';
+        for (int i = 1; i < d; i++)
+            t[n++] = ']';
+        t[n++] = '}';
+        t[n] = '\0';
+        GaJson *root = NULL;
+        memset(&err, 0, sizeof err);
+        int rc = ga_jread_parse(&R, t, (size_t)n, &root);
+        if (!deep) {
+            ck_assert_msg(rc == GA_OK, "%s", err.msg);
+            ga_json_free(root);
+        } else {
+            ck_assert_int_eq(rc, GA_EPARSE);
+            ck_assert_msg(
+                strstr(err.msg, ": nested too deeply (more than 1000 arrays and objects)"), "%s",
+                err.msg);
+        }
+    }
+    /* A bracket inside a string is not nesting: a plain syntax error stays "malformed". */
+    ck_assert_int_eq(ga_jread_parse(&R, "{\"[[[\": x}", 11, &(GaJson *){NULL}), GA_EPARSE);
+    ck_assert_ptr_nonnull(strstr(err.msg, "malformed JSON"));
+}
+END_TEST
+
 START_TEST(test_getters)
 {
     GaJson *root = parse_ok("{\"i\": 42, \"neg\": -3, \"frac\": 2.5, \"big\": 1e20,"
@@ -417,6 +454,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_fail);
     tcase_add_test(tc, test_control_characters_from_the_file);
     tcase_add_test(tc, test_checks);
+    tcase_add_test(tc, test_nested_too_deeply);
     tcase_add_test(tc, test_unique_many_keys);
     tcase_add_test(tc, test_getters);
     tcase_add_test(tc, test_u64_and_hex);
