@@ -5,6 +5,7 @@
 #include "ga_dqn.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -384,6 +385,14 @@ static int load(GaPayloadIn *in)
     if (n != d->net.n_params || ga_payload_left(in) != n * sizeof(float))
         return ga_payload_corrupt(in, "network size does not match its header");
     ga_payload_get(in, d->params, n * sizeof(float));
+    /* A checksum-valid file can still hold values no training run gives (a corrupted file, a
+     * diverged run): refused here, since a NaN or overflowing Q-value must not pick actions. */
+    for (uint64_t i = 0; i < n; i++)
+        if (!isfinite(d->params[i]))
+            return ga_payload_corrupt(in, "a network weight is not finite (NaN or infinity)");
+    if (!(ga_mlp_output_bound(&d->net, d->params) <= GA_DQN_MAX_OUTPUT))
+        return ga_payload_corrupt(in, "network weights so large that a forward pass could "
+                                      "overflow a float");
     memcpy(d->target, d->params, n * sizeof(float));
     return GA_OK;
 }

@@ -15,6 +15,9 @@
 #include "ga_rng.h"
 
 #define GA_DQN_MAX_BATCH 1024
+/* The largest activation a loaded network may reach (ga_mlp_output_bound): room above the
+ * largest Q-value rewards allow (GA_REWARD_MAX / (1 - gamma)), below a float's overflow. */
+#define GA_DQN_MAX_OUTPUT 1e36
 
 typedef struct {
     int hidden[GA_MLP_MAX_LAYERS - 1]; /* hidden widths; 0 ends the list */

@@ -30,6 +30,25 @@ int ga_mlp_init(GaMlp *m, const int *sizes, int n_layers)
     return 0;
 }
 
+double ga_mlp_output_bound(const GaMlp *m, const float *p)
+{
+    double bound = 1.0;
+    for (int l = 0; l < m->n_layers; l++) {
+        int n_in = m->size[l], n_out = m->size[l + 1];
+        const float *w = p + m->off_w[l], *b = p + m->off_b[l]; /* w: (n_in, n_out) */
+        double widest = 1.0;
+        for (int o = 0; o < n_out; o++) {
+            double sum = fabs((double)b[o]);
+            for (int i = 0; i < n_in; i++)
+                sum += fabs((double)w[(size_t)i * (size_t)n_out + (size_t)o]);
+            if (!(sum <= widest)) /* also takes a NaN */
+                widest = sum;
+        }
+        bound *= widest;
+    }
+    return bound;
+}
+
 void ga_mlp_init_params(const GaMlp *m, float *p, GaRng *rng)
 {
     for (int l = 0; l < m->n_layers; l++) {

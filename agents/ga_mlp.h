@@ -33,6 +33,11 @@ int ga_mlp_init(GaMlp *m, const int *sizes, int n_layers);
 /* PyTorch's default initialisation: every weight and bias uniform in +-1/sqrt(fan_in). */
 void ga_mlp_init_params(const GaMlp *m, float *p, GaRng *rng);
 
+/* A bound on every activation and output of a forward pass whose inputs lie in [0, 1]: the
+ * product over layers of max(1, the largest sum of |weights| into one unit plus |bias|),
+ * computed in double. Infinite or NaN when a parameter is. */
+double ga_mlp_output_bound(const GaMlp *m, const float *p);
+
 /* Forward pass of `batch` samples. Sample b's active inputs are idx[off[b] .. off[b+1]).
  * act: (batch, act_width) floats, receives every layer's output (post-ReLU for hidden layers),
  * kept for ga_mlp_backward. Returns the outputs, (batch, size[n_layers]), inside act. */

@@ -4,6 +4,7 @@
  * `dropped`. */
 #include "ga_qlearn.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,6 +225,9 @@ int ga_qlearn_load_table(GaPayloadIn *in, GaQLearn *ql, int64_t steps, uint64_t 
         uint64_t key = ga_payload_get_u64(in);
         float v[GA_NUM_ACTIONS];
         ga_payload_get(in, v, sizeof v);
+        for (int a = 0; a < GA_NUM_ACTIONS; a++)
+            if (!isfinite(v[a]))
+                return ga_payload_corrupt(in, "a Q-value is not finite (NaN or infinity)");
         if (key == 0 || ga_qlearn_put(ql, key, v) != 0)
             return ga_payload_corrupt(in, "bad table entry");
     }

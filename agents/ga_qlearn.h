@@ -5,6 +5,7 @@
 #ifndef GA_QLEARN_H
 #define GA_QLEARN_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include "ga_err.h"
@@ -42,11 +43,12 @@ uint64_t ga_qlearn_hash(const uint8_t *obs, int n);
 double ga_qlearn_epsilon(const GaQLearn *ql);
 
 /* The action of largest value, ties broken uniformly at random (one draw from rng, only when
- * there is a tie). Shared by every value-based learner. */
+ * there is a tie). Shared by every value-based learner. Total: a NaN is never chosen over a
+ * number, and when every value is NaN all actions tie. */
 static inline int ga_qlearn_argmax(const float *q, GaRng *rng)
 {
     int best[GA_NUM_ACTIONS], n = 0;
-    float m = q[0];
+    float m = -INFINITY;
     for (int a = 0; a < GA_NUM_ACTIONS; a++) {
         if (q[a] > m) {
             m = q[a];
@@ -55,6 +57,9 @@ static inline int ga_qlearn_argmax(const float *q, GaRng *rng)
         if (q[a] == m)
             best[n++] = a;
     }
+    if (n == 0)
+        for (; n < GA_NUM_ACTIONS; n++)
+            best[n] = n;
     return n == 1 ? best[0] : best[ga_rng_below(rng, (uint32_t)n)];
 }
 

@@ -565,6 +565,10 @@ static int parse_rule(GaScenCtx *c, const GaJson *j, const char *path, int role,
         if (!ga_jread_is_number(rw) || !isfinite(ga_jread_num(rw)))
             return FAIL(c, "%s.reward: expected a finite number, found %s", path,
                         ga_jread_is_number(rw) ? "an infinite one" : ga_jread_type(rw));
+        /* Checked as the double it was read as, before the float it is stored as overflows. */
+        if (fabs(ga_jread_num(rw)) > GA_REWARD_MAX)
+            return FAIL(c, "%s.reward: %g is beyond the largest reward, %g", path, ga_jread_num(rw),
+                        GA_REWARD_MAX);
         r->reward = (float)ga_jread_num(rw);
     }
     /* Format 2 bumps name the solid or pushable kind bumped into (walls have no item). */
@@ -670,6 +674,21 @@ static int parse_objective(GaScenCtx *c, const GaJson *j, const char *path, GaOb
         if (ga_rule_needs_xrule(ru) && (rc = add_xrule(c, p)))
             return rc;
     }
+    /* Each rule may pay once per event of a step (a count or end rule once per object as well):
+     * bounding that worst case keeps a step's reward, an episode's return over max_steps and
+     * the Q-values within a float, so training never meets inf or NaN. */
+    double worst = 0.0;
+    for (int r = 0; r < ob->n_rules; r++) {
+        const GaRule *ru = &ob->rule[r];
+        double times = ru->on == GA_EV_END ? GA_MAX_OBJECTS : GA_MAX_EVENTS;
+        times *= ru->counts ? GA_MAX_OBJECTS : 1;
+        worst += fabs((double)ru->reward) * times;
+    }
+    if (worst > GA_REWARD_MAX)
+        return FAIL(c,
+                    "%s.rules: one step could pay %g (each rule once per event, a count or end "
+                    "rule once per object), beyond the largest reward, %g",
+                    path, worst, GA_REWARD_MAX);
     const GaJson *s = ga_jread_get(j, "success");
     snprintf(p, sizeof p, "%s.success", path);
     if (!s)

@@ -21,6 +21,9 @@
 #define GA_MAX_AGENT_CFGS 4
 #define GA_MAX_MEASURES 16
 #define GA_MAX_TRIGGERS 16
+/* The largest reward one step may pay under an objective, summed over every rule that could
+ * fire on it: 1e30 * max_steps (1e6) and 1e30 / (1 - gamma) stay well within a float. */
+#define GA_REWARD_MAX 1e30
 
 /* Training settings of one learner: the scenario's default agent, or another one listed under
  * "agents" (a learner not listed trains with the default steps and its own defaults). */

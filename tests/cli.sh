@@ -45,6 +45,18 @@ check "nothing written on bad input" test ! -e runs
 check "unknown --param exits 2" run 2 train "$root/scenarios/strawberry.json" --param alhpa=0.1
 check "unknown --param: one line" one_line
 check "unknown --param names it" grep -q -- "^gridalign train: --param.alhpa: unknown parameter of agent qlearn (known: " "$tmp/err"
+# Found by hand: settings in range that cannot be allocated (2^30 states are 36 GiB) exited 1
+# naming neither the file nor the setting. The address space is capped at 8 GiB so the allocation
+# fails on any machine; not under ASan, whose shadow memory needs more.
+if ! ldd "$bin" 2>/dev/null | grep -q libasan; then
+    capped() { (ulimit -v 8000000 && run "$@"); }
+    check "unallocatable --param exits 2" capped 2 train "$root/scenarios/strawberry.json" --param table_bits=30 --out tb30
+    check "unallocatable --param: names it" err_is "gridalign train: --param: qlearn: cannot allocate a table of 2^30 states (more memory than this machine can give)"
+    sed 's/"table_bits": 18}/"table_bits": 30}/' "$root/scenarios/strawberry.json" >tb30.json
+    check "unallocatable setting in the file exits 2" capped 2 train tb30.json --out tb30
+    check "unallocatable setting: file and JSON path" err_is 'tb30.json: $.agent.params: qlearn: cannot allocate a table of 2^30 states (more memory than this machine can give)'
+    check "unallocatable: nothing written" test ! -e tb30
+fi
 check "out-of-range --param exits 2" run 2 train "$root/scenarios/strawberry.json" --param gamma=1.5
 check "malformed --param exits 2" run 2 train "$root/scenarios/strawberry.json" --param gamma
 check "malformed --param: one line" err_is "gridalign train: --param gamma: expected NAME=VALUE (see gridalign train --help)"

@@ -821,12 +821,14 @@ END_TEST
 
 /* Loads path and expects GA_EFORMAT with a message naming the file; the agent must be safe to
  * free afterwards. */
+static char err_last[sizeof((GaErr *)0)->msg]; /* the message of the last expect_format_error */
 static void expect_format_error(const char *path, const char *what)
 {
     GaAgent b;
     GaErr err = {0};
     uint64_t hash;
     int rc = ga_agent_load(&b, path, &hash, &err);
+    snprintf(err_last, sizeof err_last, "%s", err.msg);
     ck_assert_msg(rc == GA_EFORMAT, "%s: load returned %d (%s)", what, rc, err.msg);
     ck_assert_msg(strstr(err.msg, path) != NULL, "%s: message \"%s\" does not name the file", what,
                   err.msg);
@@ -1100,6 +1102,13 @@ START_TEST(test_file_bad_fields)
     /* (n + 2^62) * 36 = 36 n + 9 * 2^64: passes the size check, then the entries run out. */
     CASE("n wraps", (q = ql_of(&a)->n + ((uint64_t)1 << 62), memcpy(d + table_n, &q, 8)));
     CASE("key 0 in the table", (q = 0, memcpy(d + table_n + 8, &q, 8)));
+    /* Found by fuzzing: non-finite Q-values loaded, then chose actions. */
+    float f = NAN;
+    CASE("NaN Q-value", memcpy(d + table_n + 16 + 2 * sizeof f, &f, sizeof f));
+    ck_assert_ptr_nonnull(strstr(err_last, "a Q-value is not finite (NaN or infinity)"));
+    f = -INFINITY;
+    CASE("infinite Q-value", memcpy(d + table_n + 16, &f, sizeof f));
+    ck_assert_ptr_nonnull(strstr(err_last, "a Q-value is not finite (NaN or infinity)"));
 #undef CASE
 
     /* More entries than the table it declares can hold: 20 states saved from a 2^12 table,

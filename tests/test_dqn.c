@@ -1048,6 +1048,35 @@ START_TEST(test_save_load_format2_layout)
 }
 END_TEST
 
+/* Issue 12, item 6: eval checks a DQN agent's layout, not only its observation size: a 7x5 window
+ * and a full 3x11 view, or a full 7x3 and 3x7 view, of the same size read different features. */
+START_TEST(test_check_layout_same_size)
+{
+    GaParam pr[] = {{"hidden1", 6}, {"hidden2", 5}, {"buffer", 10}, {"batch", 8}};
+    GaObsSpec win, full, wide, tall;
+    ck_assert_int_eq(ga_obs_spec_init(&win, 0, 7, 5), 0);
+    ck_assert_int_eq(ga_obs_spec_init(&full, 1, 3, 11), 0);
+    ck_assert_int_eq(ga_obs_spec_init(&wide, 1, 7, 3), 0);
+    ck_assert_int_eq(ga_obs_spec_init(&tall, 1, 3, 7), 0);
+    const GaObsSpec *pairs[][2] = {{&win, &full}, {&full, &win}, {&wide, &tall}};
+    for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+        const GaObsSpec *a = pairs[k][0], *b = pairs[k][1];
+        GaAgent ag;
+        GaErr err = {0};
+        ck_assert_int_eq(ga_agent_create(&ag, "dqn", pr, 4, "test", a, 1000, 1, &err), GA_OK);
+        ck_assert_int_eq(ga_agent_check_layout(&ag, a, "a.bin", "s.json", &err), GA_OK);
+        if (a->size == b->size) {
+            ck_assert_int_eq(ga_agent_check_layout(&ag, b, "a.bin", "s.json", &err), GA_EFORMAT);
+            ck_assert_ptr_nonnull(strstr(err.msg, "a.bin: reads "));
+            ck_assert_ptr_nonnull(strstr(err.msg, "; s.json gives "));
+        }
+        ga_agent_free(&ag);
+    }
+    ck_assert_int_eq(wide.size, tall.size);
+    ck_assert_int_eq(win.size, full.size);
+}
+END_TEST
+
 START_TEST(test_load_refuses_damage)
 {
     GaScenario *sc = parse_scenario("corridor.json", CORRIDOR);
@@ -1070,6 +1099,25 @@ START_TEST(test_load_refuses_damage)
     buf[wts + 5] ^= 0x10;
     ga_test_write_file(bad, buf, len);
     assert_refused(bad, "flipped weight bit");
+
+    /* Resealed values no training run gives (found by fuzzing: eval then segfaulted or hit an
+     * assert): NaN, infinity, and finite weights so large a forward pass overflows. */
+    static const float odd[] = {NAN, INFINITY, -INFINITY, 1e38f, -1e38f};
+    static const char *const why[] = {"a network weight is not finite (NaN or infinity)",
+                                      "network weights so large that a forward pass could "
+                                      "overflow a float"};
+    for (size_t k = 0; k < sizeof odd / sizeof odd[0]; k++) {
+        memcpy(buf, data, len);
+        memcpy(buf + wts + 4 * sizeof(float), &odd[k], sizeof(float));
+        ga_test_reseal(buf, len);
+        ga_test_write_file(bad, buf, len);
+        GaAgent b;
+        uint64_t h;
+        ck_assert_int_eq(ga_agent_load(&b, bad, &h, &err), GA_EFORMAT);
+        char want[512];
+        snprintf(want, sizeof want, "%s: not a usable gridalign agent file: %s", bad, why[k >= 3]);
+        ck_assert_str_eq(err.msg, want);
+    }
 
     /* Truncated anywhere: inside the header, the parameters, the weights, the checksum. */
     static const size_t cuts[] = {0, 5, 8, 19, 23, 40, 60, 100};
@@ -1270,6 +1318,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_agent_needs_layout);
     tcase_add_test(tc, test_save_load_round_trip);
     tcase_add_test(tc, test_save_load_format2_layout);
+    tcase_add_test(tc, test_check_layout_same_size);
     tcase_add_test(tc, test_load_refuses_damage);
     suite_add_tcase(s, tc);
 

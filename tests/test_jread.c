@@ -4,6 +4,7 @@
  * characters from the file kept out of messages, and the node accessors. */
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ga_jread.h"
@@ -159,6 +160,69 @@ START_TEST(test_checks)
 }
 END_TEST
 
+/* Found by fuzzing: the duplicate check was pairwise, over a minute for 200,000 keys (which
+ * Check's 4 s timeout turns into a failure); it must still name the first repeated key. */
+START_TEST(test_unique_many_keys)
+{
+    enum { N = 200000 };
+    size_t cap = (size_t)N * 32 + 64, n = 0;
+    char *t = malloc(cap);
+    ck_assert_ptr_nonnull(t);
+    n += (size_t)snprintf(t + n, cap - n, "{");
+    for (int i = 0; i < N; i++)
+        n += (size_t)snprintf(t + n, cap - n, "%s\"k%d\": %d", i ? ", " : "", i, i);
+    snprintf(t + n, cap - n, "}");
+    GaJson *root = parse_ok(t);
+    ck_assert_int_eq(ga_jread_count(root), N);
+    ck_assert_int_eq(ga_jread_unique(&R, root, "$"), GA_OK);
+    ga_json_free(root);
+    /* The same keys and two repeats at the end: the first repeat is named. */
+    snprintf(t + n, cap - n, ", \"k123456\": 0, \"k7\": 0}");
+    root = parse_ok(t);
+    ck_assert_int_eq(ga_jread_unique(&R, root, "$"), GA_EPARSE);
+    ck_assert_str_eq(err.msg, "f.json: $.k123456: duplicate key");
+    ga_json_free(root);
+    free(t);
+}
+END_TEST
+
+/* Found by fuzzing: valid JSON nested deeper than cJSON's limit was called "malformed". */
+START_TEST(test_nested_too_deeply)
+{
+    enum { D = 1200 };
+    static char t[2 * D + 64];
+    for (int deep = 0; deep < 2; deep++) {
+        int d = deep ? 1001 : 1000, n = 0;
+        n += snprintf(t + n, sizeof t - (size_t)n, "{\"a\": ");
+        for (int i = 1; i < d; i++)
+            t[n++] = i % 2 ? '[' : '{';
+        t[n] = '\0';
+        /* Objects need keys: use arrays throughout past the first level. */
+        for (int i = 7; i < n; i++)
+            t[i] = '[';
+        for (int i = 1; i < d; i++)
+            t[n++] = ']';
+        t[n++] = '}';
+        t[n] = '\0';
+        GaJson *root = NULL;
+        memset(&err, 0, sizeof err);
+        int rc = ga_jread_parse(&R, t, (size_t)n, &root);
+        if (!deep) {
+            ck_assert_msg(rc == GA_OK, "%s", err.msg);
+            ga_json_free(root);
+        } else {
+            ck_assert_int_eq(rc, GA_EPARSE);
+            ck_assert_msg(
+                strstr(err.msg, ": nested too deeply (more than 1000 arrays and objects)"), "%s",
+                err.msg);
+        }
+    }
+    /* A bracket inside a string is not nesting: a plain syntax error stays "malformed". */
+    ck_assert_int_eq(ga_jread_parse(&R, "{\"[[[\": x}", 11, &(GaJson *){NULL}), GA_EPARSE);
+    ck_assert_ptr_nonnull(strstr(err.msg, "malformed JSON"));
+}
+END_TEST
+
 START_TEST(test_getters)
 {
     GaJson *root = parse_ok("{\"i\": 42, \"neg\": -3, \"frac\": 2.5, \"big\": 1e20,"
@@ -173,6 +237,17 @@ START_TEST(test_getters)
     ck_assert_str_eq(err.msg, "f.json: $.neg: -3 is out of range [0, 100]");
     ck_assert_int_eq(ga_jread_int(&R, root, "big", "$", 0, 100, &i), GA_EPARSE);
     ck_assert_str_eq(err.msg, "f.json: $.big: 100000000000000000000 is out of range [0, 100]");
+    /* Found by fuzzing: a bound of INT64_MAX is 2^63 as a double, so 2^63 passed and was cast
+     * to int64 (undefined). */
+    GaJson *huge = parse_ok("{\"h\": 9223372036854775807, \"g\": 1e63, \"ok\": 9007199254740992}");
+    int64_t hv = 0;
+    ck_assert_int_eq(ga_jread_int(&R, huge, "h", "$", 0, INT64_MAX, &hv), GA_EPARSE);
+    ck_assert_str_eq(err.msg, "f.json: $.h: 9223372036854775808 is out of range [0, "
+                              "9223372036854775807]");
+    ck_assert_int_eq(ga_jread_int(&R, huge, "g", "$", INT64_MIN, INT64_MAX, &hv), GA_EPARSE);
+    ck_assert_int_eq(ga_jread_int(&R, huge, "ok", "$", 0, INT64_MAX, &hv), GA_OK);
+    ck_assert(hv == (int64_t)1 << 53);
+    ga_json_free(huge);
     ck_assert_int_eq(ga_jread_int(&R, root, "frac", "$", 0, 100, &i), GA_EPARSE);
     ck_assert_str_eq(err.msg, "f.json: $.frac: expected an integer, found a fraction");
     ck_assert_int_eq(ga_jread_int(&R, root, "s", "$", 0, 100, &i), GA_EPARSE);
@@ -379,6 +454,8 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_fail);
     tcase_add_test(tc, test_control_characters_from_the_file);
     tcase_add_test(tc, test_checks);
+    tcase_add_test(tc, test_nested_too_deeply);
+    tcase_add_test(tc, test_unique_many_keys);
     tcase_add_test(tc, test_getters);
     tcase_add_test(tc, test_u64_and_hex);
     tcase_add_test(tc, test_element_getters);

@@ -2,6 +2,7 @@
  * backup against hand-computed values, the epsilon schedule, greedy and tie-breaking action
  * choice, a full table, and Q-learning finding the optimal policy on a tiny fixed corridor. */
 #include <check.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -332,6 +333,28 @@ START_TEST(test_act_argmax)
 }
 END_TEST
 
+/* Found by fuzzing: NaN values once left the argmax with no candidate, and it read an
+ * uninitialised slot as the action. A NaN never wins over a number; all NaN is a full tie. */
+START_TEST(test_act_argmax_nan)
+{
+    GaRng r = ga_rng_make(3);
+    float v[GA_NUM_ACTIONS] = {NAN, 0.5f, NAN, 2, NAN, -1, 0};
+    for (int i = 0; i < 100; i++)
+        ck_assert_int_eq(ga_qlearn_argmax(v, &r), 3);
+    float w[GA_NUM_ACTIONS] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    int seen = 0;
+    for (int i = 0; i < 1000; i++) {
+        int a = ga_qlearn_argmax(w, &r);
+        ck_assert(a >= 0 && a < GA_NUM_ACTIONS);
+        seen |= 1 << a;
+    }
+    ck_assert_int_eq(seen, (1 << GA_NUM_ACTIONS) - 1);
+    float u[GA_NUM_ACTIONS] = {-INFINITY, NAN, -INFINITY, NAN, NAN, NAN, NAN};
+    for (int i = 0; i < 100; i++)
+        ck_assert(ga_qlearn_argmax(u, &r) % 2 == 0);
+}
+END_TEST
+
 START_TEST(test_act_ties)
 {
     GaQParams p = params();
@@ -623,6 +646,7 @@ Suite *ga_test_suite(void)
 
     tc = tcase_create("act");
     tcase_add_test(tc, test_act_argmax);
+    tcase_add_test(tc, test_act_argmax_nan);
     tcase_add_test(tc, test_act_ties);
     tcase_add_test(tc, test_act_unseen);
     tcase_add_test(tc, test_act_deterministic_rng);

@@ -296,7 +296,8 @@ START_TEST(test_deep_nesting)
     memset(deep + 10000, ']', 10000);
     deep[20000] = '\0';
     ERR_PREFIX(deep, "byte ");
-    ck_assert_ptr_nonnull(strstr(err.msg, "malformed JSON"));
+    /* Issue 12, item 7: valid JSON past the parser's depth is not "malformed". */
+    ck_assert_ptr_nonnull(strstr(err.msg, "nested too deeply (more than 1000 arrays and objects)"));
 }
 END_TEST
 
@@ -561,6 +562,27 @@ START_TEST(test_objective_nonfinite_reward)
     ERR(edit("'into': {'kind': 'basket'}, 'reward': 1",
              "'into': {'kind': 'basket'}, 'reward': '1'"),
         RULE0 ".reward: expected a finite number, found a string");
+}
+END_TEST
+
+/* Found by fuzzing: a reward beyond a float (checked as a double, stored as a float), or rules
+ * that together overflow one step's reward, reached training as inf and NaN. */
+START_TEST(test_objective_reward_bound)
+{
+    ERR(edit("'into': {'kind': 'basket'}, 'reward': 1",
+             "'into': {'kind': 'basket'}, 'reward': 1e39"),
+        RULE0 ".reward: 1e+39 is beyond the largest reward, 1e+30");
+    ERR(edit("'into': {'kind': 'basket'}, 'reward': 1",
+             "'into': {'kind': 'basket'}, 'reward': -1e300"),
+        RULE0 ".reward: -1e+300 is beyond the largest reward, 1e+30");
+    ERR(edit("'basket'}, 'reward': 1}],",
+             "'basket'}, 'reward': 1e29}, {'on': 'step', 'reward': -1e29}],"),
+        "$.objectives.intended.rules: one step could pay 1.2e+30 (each rule once per event, a "
+        "count or end rule once per object), beyond the largest reward, 1e+30");
+    /* Within the bound, both at once. */
+    ck_assert_int_eq(parse(edit("'basket'}, 'reward': 1}],",
+                                "'basket'}, 'reward': 1e28}, {'on': 'step', 'reward': -1e28}],")),
+                     GA_OK);
 }
 END_TEST
 
@@ -2953,9 +2975,9 @@ Suite *ga_test_suite(void)
         {"kinds", {test_kind_keys, test_kind_values, test_kind_limit, test_kind_defaults}},
         {"objectives",
          {test_objective_keys, test_objective_rules, test_objective_unknown_event,
-          test_objective_nonfinite_reward, test_objective_item_into, test_objective_rules_array,
-          test_objective_limits, test_matcher, test_success, test_train_intended,
-          test_names_nothing}},
+          test_objective_nonfinite_reward, test_objective_reward_bound, test_objective_item_into,
+          test_objective_rules_array, test_objective_limits, test_matcher, test_success,
+          test_train_intended, test_names_nothing}},
         {"observation", {test_observation_errors, test_observation_values}},
         {"world",
          {test_world_keys, test_world_size, test_world_defaults, test_world_nothing_pickable,

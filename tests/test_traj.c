@@ -176,6 +176,13 @@ START_TEST(test_episode_errors)
          "$.seed: expected a decimal string, found a number"},
         {"\"id\":3,", "", "$.id: missing"},
         {"\"id\":3", "\"id\":2.5", "$.id: expected an integer, found a fraction"},
+        /* Found by fuzzing: a huge id once reached a cast to int64 unchecked. */
+        {"\"id\":3", "\"id\":1e63",
+         "$.id: 1000000000000000057857959942726969827393378689175040438172647424 is out of range "
+         "[0, 9007199254740992]"},
+        {"\"id\":3", "\"id\":-1e20",
+         "$.id: -100000000000000000000 is out of range [0, "
+         "9007199254740992]"},
         {"\"world\":\"decoys\",", "", "$.world: missing"},
         {"\"label\":\"proxy:proxy\"", "\"label\":3", "$.label: expected a string, found a number"},
         {",\"label\":\"proxy:proxy\"", "", "$.label: missing"},

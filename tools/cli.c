@@ -582,6 +582,22 @@ int cli_setup(const char *cmd, CliSetup *s, const char *scenario, const char *ag
         cli_setup_free(s);
         return cli_fail(&err);
     }
+    /* Settings in range can still ask for more memory than the machine has (table_bits 30, a
+     * DQN buffer of 1e8 with a large view): one trial allocation finds that now, naming where
+     * the settings came from, before anything is written. */
+    GaAgent trial;
+    int rc = ga_agent_create(&trial, s->agent, s->params, s->n_params, n_flags ? flag_where : where,
+                             &sc->obs, s->steps, 0, &err);
+    ga_agent_free(&trial);
+    if (rc) {
+        if (rc == GA_ENOMEM)
+            fprintf(stderr, "%s: %s (more memory than this machine can give)\n",
+                    n_flags ? flag_where : where, err.msg);
+        else
+            fprintf(stderr, "%s\n", err.msg);
+        cli_setup_free(s);
+        return EXIT_BAD_INPUT;
+    }
     /* Every learner the file configures, not only the one in use: a typo there would
      * otherwise wait silently for the day that learner runs. */
     for (int i = 0; i < sc->n_agent_cfgs; i++) {
