@@ -3,6 +3,7 @@
  * back (every malformed or missing field named), and a run read back with its checks: the
  * scenario it was trained on, the agent file that belongs to it. */
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,47 @@ START_TEST(test_train_bad_param_keeps_earlier_run)
     /* Refused before anything was touched: the earlier run stays whole. */
     ck_assert(exists(GA_RUN_INFO) && exists(GA_RUN_AGENT) && exists(GA_RUN_CURVE) &&
               exists(GA_RUN_EVAL));
+}
+END_TEST
+
+START_TEST(test_train_stopped_keeps_earlier_run)
+{
+    use_dir("train_stopped_keeps_earlier_run");
+    GaErr err = {0};
+    ck_assert_msg(train(1, "qlearn", &err) == GA_OK, "%s", err.msg);
+    char info[400];
+    snprintf(info, sizeof info, "%s/" GA_RUN_INFO, dir);
+    size_t len_before, len_after;
+    unsigned char *before = ga_test_read_file(info, &len_before);
+    volatile sig_atomic_t stop = SIGINT; /* as a signal handler would have set it */
+    GaTrainJob job = {.sc = sc,
+                      .agent = "qlearn",
+                      .params = sc->param,
+                      .n_params = sc->n_params,
+                      .seed = 2,
+                      .steps = 400,
+                      .dir = dir,
+                      .eval_episodes = 5,
+                      .version = "test",
+                      .commit = "none",
+                      .stop = &stop};
+    GaAgent ag;
+    GaTrainResult res;
+    ck_assert_int_eq(ga_rundir_train(&job, &ag, &res, &err), GA_ESTOP);
+    ck_assert(res.stopped);
+    ck_assert_int_eq(res.episodes, 1); /* stopped at the first episode boundary */
+    unsigned char *after = ga_test_read_file(info, &len_after);
+    ck_assert_uint_eq(len_after, len_before);
+    ck_assert_int_eq(memcmp(before, after, len_before), 0);
+    ck_assert(exists(GA_RUN_AGENT) && exists(GA_RUN_CURVE) && exists(GA_RUN_SCENARIO));
+    free(before);
+    free(after);
+    /* Nothing of the stopped run is left beside the directory either. */
+    char stage[400];
+    char *slash = strrchr(dir, '/');
+    snprintf(stage, sizeof stage, "%.*s/.%s.tmp.%ld", (int)(slash - dir), dir, slash + 1,
+             (long)getpid());
+    ck_assert(access(stage, F_OK) != 0);
 }
 END_TEST
 
@@ -357,6 +399,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_train_replaces_earlier_run);
     tcase_add_test(tc, test_train_bad_param_keeps_earlier_run);
+    tcase_add_test(tc, test_train_stopped_keeps_earlier_run);
     tcase_add_test(tc, test_load_round_trip);
     tcase_add_test(tc, test_load_refuses_changed_scenario);
     tcase_add_test(tc, test_load_refuses_other_agent);

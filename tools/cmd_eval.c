@@ -38,7 +38,8 @@ static int parse(int argc, char **argv, Args *a, int *code)
     const CliOpt opts[] = {
         CLI_EPISODES(&a->episodes, "episodes per world (default 500)"),
         CLI_ENVS(&a->envs, "only these worlds (\"train\" is the training world)"),
-        CLI_JSON(&a->json, "write the results as JSON (default RUN_DIR/eval.json)"),
+        CLI_JSON(&a->json, "write the results as JSON (default RUN_DIR/eval.json; with\n"
+                           "--envs naming some worlds, RUN_DIR/eval-<worlds>.json)"),
         CLI_OPT_STR("--episodes-out", "FILE", CLI_FILE, &a->eps_out,
                     "one JSON line per episode (world, seed, returns, label, events,\n"
                     "measures)"),
@@ -59,7 +60,7 @@ static int parse(int argc, char **argv, Args *a, int *code)
 typedef struct {
     GaRun run;
     int worlds[GA_MAX_WORLDS], n;
-    char json[1100];   /* eval.json's path */
+    char json[1100];   /* eval.json's path, or a partial evaluation's */
     char *header;      /* the trajectory file's first line, or NULL */
     GaEvalFiles files; /* --episodes-out and --record, open */
     int files_open;
@@ -80,6 +81,23 @@ static void plan_free(Plan *p)
 
 /* The run, its worlds, and every output checked (the per-episode files opened) before the
  * work, not after it. */
+/* Where an evaluation of only some worlds goes by default: RUN_DIR/eval-<w>+<w>.json, worlds in
+ * the scenario's order, so that it never takes the place of the full eval.json. */
+static void partial_name(char *buf, size_t n, const char *dir, const GaScenario *sc,
+                         const int *worlds, int n_worlds)
+{
+    size_t len = (size_t)snprintf(buf, n, "%s/eval", dir);
+    char sep = '-';
+    for (int w = 0; w < sc->n_worlds; w++)
+        for (int k = 0; k < n_worlds; k++)
+            if (worlds[k] == w && len < n) {
+                len += (size_t)snprintf(buf + len, n - len, "%c%s", sep, sc->world[w].name);
+                sep = '+';
+            }
+    if (len < n)
+        snprintf(buf + len, n - len, ".json");
+}
+
 static int plan(const Args *a, Plan *p)
 {
     memset(p, 0, sizeof *p);
@@ -98,6 +116,8 @@ static int plan(const Args *a, Plan *p)
         return 1;
     }
     snprintf(p->json, sizeof p->json, "%s/" GA_RUN_EVAL, a->run_dir);
+    if (p->n < sc->n_worlds)
+        partial_name(p->json, sizeof p->json, a->run_dir, sc, p->worlds, p->n);
     if (a->json)
         snprintf(p->json, sizeof p->json, "%s", a->json);
     GaErr err = {0};

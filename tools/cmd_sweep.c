@@ -179,6 +179,7 @@ static int plan(const Args *a, Plan *p)
             .commit = cli_commit,
             .on_done = cli_seed_done,
             .ctx = &p->progress,
+            .stop = cli_catch_stop(),
         };
     }
     return 0;
@@ -194,6 +195,8 @@ static int run(const Args *a, Plan *p, GaSweep *sw, double *wall)
     GaErr err = {0};
     double t0 = ga_now();
     int rc = ga_experiments_run(p->xs, a->n_levels, p->resv, &err);
+    if (rc == GA_ESTOP)
+        return cli_stopped("sweep", p->dir);
     if (rc)
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
     *wall = ga_now() - t0;
