@@ -136,21 +136,24 @@ static int stopped(const GaExperiment *xs, int n_x)
 }
 
 /* Swaps every seed's staged directory in, or, when the work was stopped, removes them all so
- * that no directory is touched. The stale files go first: from the first swap on they no
- * longer describe what is there. */
+ * that no directory is touched (twice: the parents they created go with the last of them). The
+ * stale files go first: from the first swap on they no longer describe what is there. */
 static int commit_all(const GaExperiment *xs, int n_x, GaSeedResult *const *res, int rc, GaErr *err)
 {
-    int stop = rc == GA_ESTOP || stopped(xs, n_x);
+    if (rc == GA_ESTOP || stopped(xs, n_x)) {
+        for (int pass = 0; pass < 2; pass++)
+            for (int e = 0; e < n_x; e++)
+                for (int s = 0; s < xs[e].n_seeds; s++)
+                    ga_rundir_stage_abort(&res[e][s].stage);
+        return rc;
+    }
     for (int e = 0; e < n_x; e++) {
-        if (!stop && xs[e].stale && xs[e].out_dir)
+        if (xs[e].stale && xs[e].out_dir)
             remove(xs[e].stale);
         for (int s = 0; s < xs[e].n_seeds; s++) {
             GaSeedResult *r = &res[e][s];
-            if (!r->stage.tmp[0])
-                continue;
-            if (stop)
-                ga_rundir_stage_abort(&r->stage);
-            else if (!r->rc && (r->rc = ga_rundir_stage_commit(&r->stage, &r->err)) && !rc) {
+            if (r->stage.tmp[0] && !r->rc && (r->rc = ga_rundir_stage_commit(&r->stage, &r->err)) &&
+                !rc) {
                 *err = r->err;
                 rc = r->rc;
             }

@@ -193,7 +193,7 @@ int ga_rundir_stage_begin(GaRunStage *st, const char *dir, GaErr *err)
         snprintf(st->target, sizeof st->target, "%s", real);
         split(st->target, parent, sizeof parent, &name);
     }
-    int rc = ga_io_mkdirs(parent, err);
+    int rc = ga_io_mkdirs_made(parent, st->made, sizeof st->made, err);
     if (rc)
         return rc;
     struct stat sb;
@@ -239,6 +239,13 @@ void ga_rundir_stage_abort(GaRunStage *st)
     if (st->tmp[0])
         remove_tree(st->tmp);
     st->tmp[0] = '\0';
+    if (!st->made[0])
+        return;
+    char parent[1024];
+    const char *name;
+    split(st->target, parent, sizeof parent, &name);
+    if (ga_io_rmdirs(parent, st->made))
+        st->made[0] = '\0';
 }
 
 static int write_run_json(const GaTrainJob *job, const char *path, const GaAgent *ag,

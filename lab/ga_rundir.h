@@ -48,6 +48,7 @@ void ga_rundir_summary_name(char *buf, size_t n, const char *parent, const char 
 typedef struct {
     char target[1024]; /* the run directory as it will be */
     char tmp[1100];    /* where it is built */
+    char made[1024];   /* the outermost of the target's parents that begin created, or "" */
 } GaRunStage;
 
 /* Creates the staging directory of dir (and dir's parents), after removing the staging and
@@ -58,7 +59,9 @@ int ga_rundir_stage_begin(GaRunStage *st, const char *dir, GaErr *err);
 /* Swaps the staged directory in (see GaRunStage). Returns GA_OK or GA_EIO (the staging
  * directory is then removed and the target left as it was). */
 int ga_rundir_stage_commit(GaRunStage *st, GaErr *err);
-/* Removes the staging directory and all in it; the target is untouched. */
+/* Removes the staging directory and all in it, then the parents begin created for the target
+ * while they are empty; the target is untouched. Stages that share a new parent (the seeds of
+ * a run) each leave it to the last: abort them all, then once more, and it is gone. */
 void ga_rundir_stage_abort(GaRunStage *st);
 
 /* ga_train_seed, and with job->dir its run directory: built beside it (GaRunStage): curve.csv

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ga_io.h"
@@ -188,6 +189,54 @@ START_TEST(test_train_stopped_keeps_earlier_run)
     snprintf(stage, sizeof stage, "%.*s/.%s.tmp.%ld", (int)(slash - dir), dir, slash + 1,
              (long)getpid());
     ck_assert(access(stage, F_OK) != 0);
+}
+END_TEST
+
+/* A run stopped before its first directory existed takes back the parents it created, and
+ * only those; ga_io_rmdirs never removes a directory holding anything. */
+START_TEST(test_stopped_run_takes_back_new_parents)
+{
+    char top[400], parent[500], made[1024];
+    ga_test_tmp_path(top, sizeof top, "stopped_new");
+    snprintf(dir, sizeof dir, "%s/a/b/run", top);
+    snprintf(parent, sizeof parent, "%s/a/b", top);
+    GaErr err = {0};
+    volatile sig_atomic_t stop = SIGTERM;
+    GaTrainJob job = {.sc = sc,
+                      .agent = "qlearn",
+                      .params = sc->param,
+                      .n_params = sc->n_params,
+                      .seed = 2,
+                      .steps = 400,
+                      .dir = dir,
+                      .eval_episodes = 5,
+                      .version = "test",
+                      .commit = "none",
+                      .stop = &stop};
+    GaAgent ag;
+    GaTrainResult res;
+    ck_assert_int_eq(ga_rundir_train(&job, &ag, &res, &err), GA_ESTOP);
+    ck_assert(access(top, F_OK) != 0);
+    /* A directory that was there stays, and so does one that is not empty. */
+    ck_assert_int_eq(mkdir(top, 0777), 0);
+    ck_assert_int_eq(ga_rundir_train(&job, &ag, &res, &err), GA_ESTOP);
+    ck_assert(access(top, F_OK) == 0);
+    snprintf(dir, sizeof dir, "%s/a", top);
+    ck_assert(access(dir, F_OK) != 0);
+    ck_assert_int_eq(ga_io_mkdirs_made(parent, made, sizeof made, &err), GA_OK);
+    ck_assert_str_eq(made, dir);
+    char keep[600];
+    snprintf(keep, sizeof keep, "%s/keep.txt", parent);
+    ck_assert_int_eq(ga_io_write_atomic(keep, "x", 1, &err), GA_OK);
+    ck_assert(!ga_io_rmdirs(parent, made));
+    ck_assert(access(keep, F_OK) == 0);
+    ck_assert_int_eq(remove(keep), 0);
+    ck_assert(ga_io_rmdirs(parent, made));
+    ck_assert(access(dir, F_OK) != 0 && access(top, F_OK) == 0);
+    ck_assert_int_eq(ga_io_mkdirs_made(top, made, sizeof made, &err), GA_OK);
+    ck_assert_str_eq(made, ""); /* nothing created: nothing to take back */
+    ck_assert(!ga_io_rmdirs(top, made));
+    ck_assert(access(top, F_OK) == 0);
 }
 END_TEST
 
@@ -400,6 +449,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_train_replaces_earlier_run);
     tcase_add_test(tc, test_train_bad_param_keeps_earlier_run);
     tcase_add_test(tc, test_train_stopped_keeps_earlier_run);
+    tcase_add_test(tc, test_stopped_run_takes_back_new_parents);
     tcase_add_test(tc, test_load_round_trip);
     tcase_add_test(tc, test_load_refuses_changed_scenario);
     tcase_add_test(tc, test_load_refuses_other_agent);

@@ -30,6 +30,7 @@ static const char ABOUT[] =
 typedef struct {
     const char *run_dir, *envs, *json, *eps_out, *scen, *record;
     int64_t episodes, eval_seed, ref_eps, threads;
+    const volatile sig_atomic_t *stop; /* SIGINT or SIGTERM arrived (cli_catch_stop) */
 } Args;
 
 static int parse(int argc, char **argv, Args *a, int *code)
@@ -79,8 +80,6 @@ static void plan_free(Plan *p)
     ga_run_free(&p->run);
 }
 
-/* The run, its worlds, and every output checked (the per-episode files opened) before the
- * work, not after it. */
 /* Where an evaluation of only some worlds goes by default: RUN_DIR/eval-<w>+<w>.json, worlds in
  * the scenario's order, so that it never takes the place of the full eval.json. */
 static void partial_name(char *buf, size_t n, const char *dir, const GaScenario *sc,
@@ -98,6 +97,8 @@ static void partial_name(char *buf, size_t n, const char *dir, const GaScenario 
         snprintf(buf + len, n - len, ".json");
 }
 
+/* The run, its worlds, and every output checked (the per-episode files opened) before the
+ * work, not after it. */
 static int plan(const Args *a, Plan *p)
 {
     memset(p, 0, sizeof *p);
@@ -140,12 +141,18 @@ static int run(const Args *a, Plan *p)
                       GA_REF_MAX_STATES, (int)a->threads, p->refs, &err))
         return cli_fail_output(&err);
     p->t_ref = ga_now() - t0;
+    if (*a->stop)
+        return cli_stopped("eval", p->json); /* plan_free removes the temporaries */
     /* One pass: the statistics, the episode lines and the trajectories come from the same
      * episodes. */
     int failed = ga_eval_worlds(sc, &p->run.ag, p->run.info.seed, p->worlds, p->n, (int)a->episodes,
                                 (uint64_t)a->eval_seed, p->refs, (int)a->threads, p->evals,
-                                &p->files.streams);
+                                &p->files.streams, a->stop);
     p->t_eval = ga_now() - t0 - p->t_ref;
+    if (*a->stop)
+        return cli_stopped("eval", p->json);
+    /* From here a signal is only noted (the handlers stay ours until the first one): the files
+     * below are renamed into place together, never some of them. */
     p->files_open = 0;
     if (ga_report_write_eval(p->json, sc, p->run.ag.name, p->run.info.seed, (int)a->episodes,
                              (uint64_t)a->eval_seed, p->evals, p->n, &err)) {
@@ -181,6 +188,8 @@ int cmd_eval(int argc, char **argv)
     if (parse(argc, argv, &a, &rc))
         return rc;
     Plan p;
+    /* From the start: a signal during loading stops before the first episode. */
+    a.stop = cli_catch_stop();
     if (!(rc = plan(&a, &p)) && !(rc = run(&a, &p)))
         print(&a, &p);
     plan_free(&p);

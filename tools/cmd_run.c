@@ -62,6 +62,7 @@ static int parse(int argc, char **argv, Args *a, int *code)
 typedef struct {
     CliSetup cs;
     char out[1024], json[1100];
+    char made[1024];   /* the outermost directory of out this run created, or "" */
     GaReference *refs; /* (world) */
     GaSeedResult *res; /* (seed) */
     GaExperiment x;
@@ -96,7 +97,8 @@ static int plan(const Args *a, Plan *p)
         return 1;
     }
     GaErr err = {0};
-    if (ga_io_mkdirs(p->out, &err) || cli_prepare_output(p->json, &err))
+    if (ga_io_mkdirs_made(p->out, p->made, sizeof p->made, &err) ||
+        cli_prepare_output(p->json, &err))
         return cli_fail_output(&err);
     cli_seeds_init(&p->progress, "run", (int)a->seeds, a->quiet);
     p->x = (GaExperiment){
@@ -136,8 +138,10 @@ static int run(const Args *a, Plan *p)
     GaErr err = {0};
     double t0 = ga_now();
     int rc = ga_experiment_run(&p->x, p->res, &err);
-    if (rc == GA_ESTOP)
+    if (rc == GA_ESTOP) {
+        ga_io_rmdirs(p->out, p->made);
         return cli_stopped("run", p->out);
+    }
     if (rc)
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
     cli_warn_seeds("run", p->res, p->x.n_seeds, p->x.steps);
