@@ -11,6 +11,7 @@ enum {
     GA_EINVAL = -3,  /* a bad argument from the user (flag value, parameter name) */
     GA_ENOMEM = -4,  /* an up-front allocation failed */
     GA_EFORMAT = -5, /* an agent file that is corrupt, truncated or of another version */
+    GA_ESTOP = -6,   /* stopped at the caller's request (a signal): outputs left as they were */
 };
 
 typedef struct {

@@ -122,7 +122,14 @@ int ga_io_write_atomic(const char *path, const void *data, size_t len, GaErr *er
 
 int ga_io_mkdirs(const char *path, GaErr *err)
 {
+    return ga_io_mkdirs_made(path, NULL, 0, err);
+}
+
+int ga_io_mkdirs_made(const char *path, char *made, size_t n, GaErr *err)
+{
     char buf[1024];
+    if (made)
+        made[0] = '\0';
     if (!path[0])
         return ga_err_set(err, GA_EIO, "(empty path): cannot create a directory");
     if (strlen(path) >= sizeof buf)
@@ -132,9 +139,13 @@ int ga_io_mkdirs(const char *path, GaErr *err)
         if (*p == '/' || *p == '\0') {
             char keep = *p;
             *p = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            if (mkdir(buf, 0777) == 0) {
+                if (made && !made[0])
+                    snprintf(made, n, "%s", buf);
+            } else if (errno != EEXIST) {
                 return ga_err_set(err, GA_EIO, "%s: cannot create directory: %s", buf,
                                   strerror(errno));
+            }
             struct stat st;
             if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
                 return ga_err_set(err, GA_EIO, "%s: exists and is not a directory", buf);
@@ -144,4 +155,23 @@ int ga_io_mkdirs(const char *path, GaErr *err)
         }
     }
     return GA_OK;
+}
+
+int ga_io_rmdirs(const char *path, const char *made)
+{
+    size_t stop = strlen(made);
+    char dir[1024];
+    if (!stop || strlen(path) >= sizeof dir || strncmp(path, made, stop) != 0)
+        return 0;
+    snprintf(dir, sizeof dir, "%s", path);
+    for (;;) {
+        if (rmdir(dir) != 0)
+            return 0;
+        if (strlen(dir) <= stop)
+            return 1;
+        char *slash = strrchr(dir, '/');
+        if (!slash || (size_t)(slash - dir) < stop)
+            return 0;
+        *slash = '\0';
+    }
 }

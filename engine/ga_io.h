@@ -33,5 +33,11 @@ int ga_io_check_writable(const char *path, GaErr *err);
 
 /* mkdir -p. */
 int ga_io_mkdirs(const char *path, GaErr *err);
+/* mkdir -p that notes in made (n bytes) the outermost directory it created itself, or "", for
+ * ga_io_rmdirs to take back. */
+int ga_io_mkdirs_made(const char *path, char *made, size_t n, GaErr *err);
+/* Removes path and its parents up to made (ga_io_mkdirs_made's), innermost first, while they
+ * are empty; whether all of them went. Nothing when made is "". */
+int ga_io_rmdirs(const char *path, const char *made);
 
 #endif

@@ -62,6 +62,7 @@ int ga_batch_plan(GaBatch *b, const GaBatchScenario *scs, int n, const GaBatchSe
                 .out_dir = b->dirs[f],
                 .version = s->version,
                 .commit = s->commit,
+                .stop = s->stop,
                 .on_done = s->on_done,
                 .ctx = s->ctx,
             };

@@ -6,6 +6,7 @@
 #ifndef GA_BATCH_H
 #define GA_BATCH_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,7 @@ typedef struct {
     const char *version, *commit;
     void (*on_done)(int i, int finished, void *ctx); /* after each seed, under a lock */
     void *ctx;
+    const volatile sig_atomic_t *stop; /* GaExperiment.stop; may be NULL */
 } GaBatchSettings;
 
 typedef struct {

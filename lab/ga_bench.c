@@ -95,7 +95,7 @@ double ga_bench_eval(const GaScenario *sc, GaAgent *ag, int episodes, uint64_t e
     for (int w = 0; w < sc->n_worlds; w++)
         worlds[w] = w;
     double t0 = ga_now();
-    ga_eval_worlds(sc, ag, 0, worlds, sc->n_worlds, episodes, eval_seed, NULL, threads, evals,
+    ga_eval_worlds(sc, ag, 0, worlds, sc->n_worlds, episodes, eval_seed, NULL, threads, evals, NULL,
                    NULL);
     return (double)(episodes * sc->n_worlds) / (ga_now() - t0);
 }

@@ -32,7 +32,7 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
     int ref_n = o->ref ? o->ref->n : 0;
     if (ref_n > o->episodes)
         ref_n = o->episodes;
-    for (int64_t i = 0; i < o->episodes; i++) {
+    for (int64_t i = 0; i < o->episodes && !(o->stop && *o->stop); i++) {
         uint64_t seed = ga_eval_episode_seed(o->eval_seed, world, i);
         GaRng rng = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, o->agent_seed));
         ga_env_reset(&w, c, seed);
@@ -170,6 +170,7 @@ typedef struct {
     const GaReference *refs;
     GaWorldEval *out;
     const GaEvalStreams *s;
+    const volatile sig_atomic_t *stop;
     atomic_int failed; /* GA_EVAL_LINES_FAILED | GA_EVAL_TRAJ_FAILED */
 } EvalJob;
 
@@ -217,6 +218,7 @@ static void eval_job(int i, void *vctx)
         .on_episode = any ? out_episode : NULL,
         .on_step = eo.rec.f ? out_step : NULL,
         .ctx = &eo,
+        .stop = j->stop,
     };
     ga_eval_run(j->sc, w, j->ag, &o, &j->out[i]);
     /* Several threads may set these bits; each only ever goes from 0 to 1. */
@@ -228,9 +230,9 @@ static void eval_job(int i, void *vctx)
 
 int ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const int *worlds, int n,
                    int episodes, uint64_t eval_seed, const GaReference *refs, int threads,
-                   GaWorldEval *out, const GaEvalStreams *s)
+                   GaWorldEval *out, const GaEvalStreams *s, const volatile sig_atomic_t *stop)
 {
-    EvalJob j = {sc, ag, agent_seed, worlds, episodes, eval_seed, refs, out, s, 0};
+    EvalJob j = {sc, ag, agent_seed, worlds, episodes, eval_seed, refs, out, s, stop, 0};
     ga_pool_run(n, threads, eval_job, NULL, &j);
     return j.failed;
 }
@@ -325,7 +327,7 @@ int ga_eval_record(const char *path, const char *run_dir, GaRun *run, const int 
     int rc = ga_traj_header_line(run_dir, &run->info, run->sc, run->ag.name, eval_seed, &head, err);
     if (!rc && !(rc = ga_evalfiles_open(&f, NULL, path, n_worlds, err))) {
         int failed = ga_eval_worlds(run->sc, &run->ag, run->info.seed, worlds, n_worlds, episodes,
-                                    eval_seed, NULL, 1, scratch, &f.streams);
+                                    eval_seed, NULL, 1, scratch, &f.streams, NULL);
         rc = ga_evalfiles_commit(&f, failed, head, err);
     }
     free(head);

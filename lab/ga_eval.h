@@ -6,6 +6,7 @@
 #ifndef GA_EVAL_H
 #define GA_EVAL_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -37,6 +38,9 @@ typedef struct {
     /* Called after every step with the action taken (for trajectory files); may be NULL. */
     void (*on_step)(const GaWorld *w, int action, void *ctx);
     void *ctx;
+    /* May be NULL. Read at every episode boundary: once non-zero (a signal arrived), the pass
+     * ends there and out holds the episodes run so far, which the caller discards. */
+    const volatile sig_atomic_t *stop;
 } GaEvalOpts;
 
 /* Seed of evaluation episode i of world `world`. */
@@ -80,13 +84,15 @@ typedef struct {
 
 /* Evaluates ag on worlds[0..n) into out[i] on `threads` threads, refs indexed by world (may be
  * NULL), feeding every stream of s (may be NULL) from the same episodes: one pass. Trajectory
- * ids count up across the worlds in order (world position i starts at i * episodes). Returns 0,
- * or the GA_EVAL_*_FAILED bits of the streams where a line could not be built or written. */
+ * ids count up across the worlds in order (world position i starts at i * episodes). stop (may
+ * be NULL) ends every world at its next episode boundary once it reads non-zero (GaEvalOpts).
+ * Returns 0, or the GA_EVAL_*_FAILED bits of the streams where a line could not be built or
+ * written. */
 #define GA_EVAL_LINES_FAILED 1
 #define GA_EVAL_TRAJ_FAILED 2
 int ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const int *worlds, int n,
                    int episodes, uint64_t eval_seed, const GaReference *refs, int threads,
-                   GaWorldEval *out, const GaEvalStreams *s);
+                   GaWorldEval *out, const GaEvalStreams *s, const volatile sig_atomic_t *stop);
 
 /* The files an evaluation pass writes besides its statistics: --episodes-out and a trajectory
  * file, each under a temporary name (and each world's part in a temporary stream) until

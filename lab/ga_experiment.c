@@ -4,6 +4,7 @@
 #include "ga_experiment.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,10 @@ static void train_or_ref_job(int i, void *vctx)
     }
     const GaExperiment *x = &c->xs[c->jobs[i].e];
     GaSeedResult *r = &c->res[c->jobs[i].e][c->jobs[i].s];
+    if (x->stop && *x->stop) {
+        r->rc = ga_err_set(&r->err, GA_ESTOP, "interrupted");
+        return;
+    }
     if (x->out_dir)
         ga_rundir_name(r->dir, sizeof r->dir, x->out_dir, x->agent, x->diversity, r->seed);
     GaTrainJob job = {
@@ -82,8 +87,12 @@ static void train_or_ref_job(int i, void *vctx)
         .eval_seed = x->eval_seed,
         .version = x->version,
         .commit = x->commit,
+        .stop = x->stop,
     };
-    r->rc = ga_rundir_train(&job, &c->agents[i], &r->train, &r->err);
+    if (x->out_dir)
+        r->rc = ga_rundir_train_staged(&job, &c->agents[i], &r->train, &r->stage, &r->err);
+    else
+        r->rc = ga_rundir_train(&job, &c->agents[i], &r->train, &r->err);
 }
 
 static void train_done(int i, int finished, void *vctx)
@@ -107,7 +116,7 @@ static void eval_seed_world_job(int i, void *vctx)
     int w = i - c->eval_off[k];
     const GaExperiment *x = &c->xs[c->jobs[k].e];
     GaSeedResult *r = &c->res[c->jobs[k].e][c->jobs[k].s];
-    if (r->rc)
+    if (r->rc || (x->stop && *x->stop))
         return;
     GaEvalOpts o = {
         .episodes = x->episodes,
@@ -116,6 +125,41 @@ static void eval_seed_world_job(int i, void *vctx)
         .ref = x->refs ? &x->refs[w] : NULL,
     };
     ga_eval_run(x->sc, w, &c->agents[k], &o, &r->world[w]);
+}
+
+static int stopped(const GaExperiment *xs, int n_x)
+{
+    for (int e = 0; e < n_x; e++)
+        if (xs[e].stop && *xs[e].stop)
+            return 1;
+    return 0;
+}
+
+/* Swaps every seed's staged directory in, or, when the work was stopped, removes them all so
+ * that no directory is touched (twice: the parents they created go with the last of them). The
+ * stale files go first: from the first swap on they no longer describe what is there. */
+static int commit_all(const GaExperiment *xs, int n_x, GaSeedResult *const *res, int rc, GaErr *err)
+{
+    if (rc == GA_ESTOP || stopped(xs, n_x)) {
+        for (int pass = 0; pass < 2; pass++)
+            for (int e = 0; e < n_x; e++)
+                for (int s = 0; s < xs[e].n_seeds; s++)
+                    ga_rundir_stage_abort(&res[e][s].stage);
+        return rc;
+    }
+    for (int e = 0; e < n_x; e++) {
+        if (xs[e].stale && xs[e].out_dir)
+            remove(xs[e].stale);
+        for (int s = 0; s < xs[e].n_seeds; s++) {
+            GaSeedResult *r = &res[e][s];
+            if (r->stage.tmp[0] && !r->rc && (r->rc = ga_rundir_stage_commit(&r->stage, &r->err)) &&
+                !rc) {
+                *err = r->err;
+                rc = r->rc;
+            }
+        }
+    }
+    return rc;
 }
 
 int ga_experiments_run(const GaExperiment *xs, int n_x, GaSeedResult *const *res, GaErr *err)
@@ -172,16 +216,23 @@ int ga_experiments_run(const GaExperiment *xs, int n_x, GaSeedResult *const *res
         for (int k = 0; k < c.m; k++) {
             const GaExperiment *x = &xs[c.jobs[k].e];
             GaSeedResult *r = &res[c.jobs[k].e][c.jobs[k].s];
+            if (!r->rc && x->stop && *x->stop)
+                r->rc = ga_err_set(&r->err, GA_ESTOP, "interrupted");
             if (!r->rc && x->out_dir)
-                r->rc = ga_rundir_write_eval(r->dir, x->sc, x->agent, r->seed, x->episodes,
+                r->rc = ga_rundir_write_eval(r->stage.tmp, x->sc, x->agent, r->seed, x->episodes,
                                              x->eval_seed, r->world, x->sc->n_worlds, &r->err);
             if (r->rc && rc == GA_OK) {
                 *err = r->err;
                 rc = r->rc;
             }
+            if (r->rc)
+                ga_rundir_stage_abort(&r->stage);
             ga_agent_free(&agents[k]);
         }
     }
+    rc = commit_all(xs, n_x, res, rc, err);
+    if (rc == GA_OK && stopped(xs, n_x))
+        rc = ga_err_set(err, GA_ESTOP, "interrupted");
     free(jobs);
     free(agents);
     free(refs);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "ga_eval.h"
+#include "ga_rundir.h"
 #include "ga_train.h"
 
 typedef struct {
@@ -29,6 +30,9 @@ typedef struct {
                             refs as they are */
     int ref_max_states;  /* state cap of the reference planner */
     const char *out_dir; /* seed s trains into out_dir/<agent>-seed<s>; NULL: no files */
+    const char *stale;   /* removed before the first seed's directory is replaced (the summary
+                            that describes the seeds being replaced); may be NULL */
+    const volatile sig_atomic_t *stop; /* non-zero stops every seed (GaTrainOpts.stop) */
     const char *version, *commit;
     void (*on_done)(int i, int finished, void *ctx); /* called under a lock */
     void *ctx;
@@ -41,11 +45,14 @@ typedef struct {
     GaWorldEval world[GA_MAX_WORLDS]; /* (world) */
     int rc;
     GaErr err;
+    GaRunStage stage; /* where dir is built until every seed is done */
 } GaSeedResult;
 
 /* Trains and evaluates x->n_seeds seeds (x->first_seed + i) into res[i], writing each seed's
- * run directory (agent.bin, curve.csv, run.json, eval.json). Returns GA_OK, or the first
- * failing seed's error. */
+ * run directory (agent.bin, curve.csv, run.json, eval.json). Each is built beside its target
+ * (GaRunStage) and swapped in once every seed of every experiment is done, after x->stale is
+ * removed; a seed that failed leaves its target as it was. Returns GA_OK, the first failing
+ * seed's error, or GA_ESTOP when x->stop ended the work: then no directory was touched. */
 int ga_experiment_run(const GaExperiment *x, GaSeedResult *res, GaErr *err);
 
 /* Several experiments as one, sharing the threads (the largest `threads` among them): every

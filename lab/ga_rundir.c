@@ -1,13 +1,20 @@
-/* lab/ga_rundir.c: making, writing and reading run directories. Training writes curve.csv
- * as it goes (under a temporary name), the rest once the agent is trained; run.json last. */
+/* lab/ga_rundir.c: making, writing and reading run directories. A run is built in a staging
+ * directory beside its target (curve.csv as training goes, the rest once the agent is trained,
+ * run.json last) and swapped in when complete. Concurrent runs into one target are not
+ * arbitrated: the last to finish wins, whole. */
 #include "ga_rundir.h"
 
-#include <glob.h>
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ga_hash.h"
@@ -65,37 +72,185 @@ static void path_in(char *buf, size_t n, const char *dir, const char *file)
     snprintf(buf, n, "%s/%s", dir, file);
 }
 
-/* Creates dir, opens its curve file and removes an earlier run's files and the temporaries an
- * interrupted run left behind (not this run's open curve file). */
-static int prepare(const char *dir, GaOutFile *curve, GaErr *err)
+/* ---- staging --------------------------------------------------------------------------
+ * A run is built in parent/.NAME.tmp.PID and swapped in whole. Whatever stops a process
+ * (a signal, a full disk, a crash) before the swap leaves only that staging directory, which a
+ * later run into the same target removes. A crash between the two renames of the swap leaves
+ * the target missing, the earlier run in parent/.NAME.old.PID and the new one in
+ * parent/.NAME.tmp.PID, all visible to `ls -a`; a later run renames the earlier one back
+ * before it starts. */
+
+/* Whether name is one of a run's own files (which a new run replaces) or a temporary. */
+static int is_run_file(const char *name)
 {
-    char path[1100];
-    path_in(path, sizeof path, dir, GA_RUN_CURVE);
-    int rc = ga_io_mkdirs(dir, err);
-    if (rc || (rc = ga_io_open(curve, path, err)))
-        return rc;
-    /* run.json, written last, marks a complete run: it goes first. */
-    static const char *const stale[] = {GA_RUN_INFO, GA_RUN_EVAL, GA_RUN_AGENT, GA_RUN_SCENARIO};
-    for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) {
-        path_in(path, sizeof path, dir, stale[i]);
-        remove(path);
+    static const char *const own[] = {GA_RUN_INFO, GA_RUN_EVAL, GA_RUN_AGENT, GA_RUN_SCENARIO,
+                                      GA_RUN_CURVE};
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        if (strcmp(name, own[i]) == 0)
+            return 1;
+    size_t n = strlen(name);
+    /* Partial evaluations (eval-<worlds>.json) describe the agent being replaced too. */
+    if (strncmp(name, "eval-", 5) == 0 && n > 10 && strcmp(name + n - 5, ".json") == 0)
+        return 1;
+    return strstr(name, ".tmp.") != NULL;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+static void remove_tree(const char *path)
+{
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Moves the user's own files (not a run's, not temporaries) from old into dir. */
+static void carry_over(const char *old, const char *dir)
+{
+    DIR *d = opendir(old);
+    if (!d)
+        return;
+    struct dirent *e;
+    char from[2200], to[2200];
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || is_run_file(e->d_name))
+            continue;
+        snprintf(from, sizeof from, "%s/%s", old, e->d_name);
+        snprintf(to, sizeof to, "%s/%s", dir, e->d_name);
+        if (access(to, F_OK) != 0)
+            rename(from, to);
     }
-    glob_t g;
-    path_in(path, sizeof path, dir, "*.tmp.*");
-    if (glob(path, 0, NULL, &g) == 0) {
-        for (size_t i = 0; i < g.gl_pathc; i++)
-            if (strcmp(g.gl_pathv[i], curve->tmp) != 0)
-                remove(g.gl_pathv[i]);
-        globfree(&g);
+    closedir(d);
+}
+
+/* Splits target into parent and name ("." when it has no slash). */
+static void split(const char *target, char *parent, size_t pn, const char **name)
+{
+    const char *slash = strrchr(target, '/');
+    if (!slash) {
+        snprintf(parent, pn, ".");
+        *name = target;
+    } else {
+        snprintf(parent, pn, "%.*s", slash == target ? 1 : (int)(slash - target), target);
+        *name = slash + 1;
+    }
+}
+
+/* Cleans up after runs into the same target by processes no longer alive (see above). */
+static void clean_stale(const char *target, const char *parent, const char *name)
+{
+    DIR *d = opendir(parent);
+    if (!d)
+        return;
+    size_t n = strlen(name);
+    struct dirent *e;
+    char path[2200];
+    while ((e = readdir(d))) {
+        const char *s = e->d_name;
+        if (s[0] != '.' || strncmp(s + 1, name, n) != 0)
+            continue;
+        s += 1 + n;
+        int old = strncmp(s, ".old.", 5) == 0;
+        if (!old && strncmp(s, ".tmp.", 5) != 0)
+            continue;
+        char *end;
+        long pid = strtol(s + 5, &end, 10);
+        if (*end || end == s + 5 || pid <= 0 || pid == (long)getpid() ||
+            !(kill((pid_t)pid, 0) != 0 && errno == ESRCH))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", parent, e->d_name);
+        if (old && access(target, F_OK) != 0 && rename(path, target) == 0)
+            continue;
+        if (old)
+            carry_over(path, target);
+        remove_tree(path);
+    }
+    closedir(d);
+}
+
+int ga_rundir_stage_begin(GaRunStage *st, const char *dir, GaErr *err)
+{
+    memset(st, 0, sizeof *st);
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/')
+        len--;
+    if (len >= sizeof st->target)
+        return ga_err_set(err, GA_EIO, "%.200s...: path too long", dir);
+    snprintf(st->target, sizeof st->target, "%.*s", (int)len, dir);
+    char parent[1024];
+    const char *name;
+    split(st->target, parent, sizeof parent, &name);
+    /* "." and ".." cannot be renamed: name the directory by its real path instead. */
+    if (!strcmp(name, ".") || !strcmp(name, "..") || !strcmp(st->target, "/")) {
+        char real[PATH_MAX];
+        if (!realpath(st->target, real) || !strcmp(real, "/"))
+            return ga_err_set(err, GA_EIO, "%s: cannot be replaced by a run directory", dir);
+        snprintf(st->target, sizeof st->target, "%s", real);
+        split(st->target, parent, sizeof parent, &name);
+    }
+    int rc = ga_io_mkdirs_made(parent, st->made, sizeof st->made, err);
+    if (rc)
+        return rc;
+    struct stat sb;
+    if (stat(st->target, &sb) == 0 && !S_ISDIR(sb.st_mode))
+        return ga_err_set(err, GA_EIO, "%s: exists and is not a directory", st->target);
+    clean_stale(st->target, parent, name);
+    snprintf(st->tmp, sizeof st->tmp, "%s/.%s.tmp.%ld", parent, name, (long)getpid());
+    remove_tree(st->tmp); /* this process's own, from an earlier failure */
+    if (mkdir(st->tmp, 0777) != 0)
+        return ga_err_set(err, GA_EIO, "%s: cannot create directory: %s", st->tmp, strerror(errno));
+    return GA_OK;
+}
+
+int ga_rundir_stage_commit(GaRunStage *st, GaErr *err)
+{
+    char parent[1024], old[1100];
+    const char *name;
+    split(st->target, parent, sizeof parent, &name);
+    snprintf(old, sizeof old, "%s/.%s.old.%ld", parent, name, (long)getpid());
+    remove_tree(old);
+    int had_old = rename(st->target, old) == 0;
+    if (!had_old && errno != ENOENT) {
+        int e = errno;
+        ga_rundir_stage_abort(st);
+        return ga_err_set(err, GA_EIO, "%s: cannot move aside: %s", st->target, strerror(e));
+    }
+    if (rename(st->tmp, st->target) != 0) {
+        int e = errno;
+        if (had_old)
+            rename(old, st->target);
+        ga_rundir_stage_abort(st);
+        return ga_err_set(err, GA_EIO, "%s: cannot rename into place: %s", st->target, strerror(e));
+    }
+    if (had_old) {
+        carry_over(old, st->target);
+        remove_tree(old);
     }
     return GA_OK;
 }
 
-static int write_run_json(const GaTrainJob *job, const GaAgent *ag, const GaTrainResult *res,
-                          GaErr *err)
+void ga_rundir_stage_abort(GaRunStage *st)
 {
-    char path[1100];
-    path_in(path, sizeof path, job->dir, GA_RUN_INFO);
+    if (st->tmp[0])
+        remove_tree(st->tmp);
+    st->tmp[0] = '\0';
+    if (!st->made[0])
+        return;
+    char parent[1024];
+    const char *name;
+    split(st->target, parent, sizeof parent, &name);
+    if (ga_io_rmdirs(parent, st->made))
+        st->made[0] = '\0';
+}
+
+static int write_run_json(const GaTrainJob *job, const char *path, const GaAgent *ag,
+                          const GaTrainResult *res, GaErr *err)
+{
     GaRunReport rep = {
         .sc = job->sc,
         .scenario_abs_path = job->scenario_abs_path ? job->scenario_abs_path : "",
@@ -121,38 +276,72 @@ static int write_run_json(const GaTrainJob *job, const GaAgent *ag, const GaTrai
     return ga_report_write_run(path, &rep, err);
 }
 
-int ga_rundir_train(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaErr *err)
+/* Writes a trained run into dir (empty): curve.csv as training goes, then the rest, run.json
+ * last. GA_ESTOP when job->stop ended training. */
+static int train_into(const GaTrainJob *job, const char *dir, GaAgent *ag, GaTrainResult *res,
+                      GaErr *err)
 {
     const GaScenario *sc = job->sc;
-    if (!job->dir)
-        return ga_train_seed(job, ag, res, NULL, NULL, err);
-    /* The agent first: bad parameters must not cost the earlier run its files. */
-    int rc = ga_train_create(job, ag, err);
+    char agent_path[1100], scen_path[1100], curve_path[1100], info_path[1100];
+    path_in(agent_path, sizeof agent_path, dir, GA_RUN_AGENT);
+    path_in(scen_path, sizeof scen_path, dir, GA_RUN_SCENARIO);
+    path_in(curve_path, sizeof curve_path, dir, GA_RUN_CURVE);
+    path_in(info_path, sizeof info_path, dir, GA_RUN_INFO);
+    GaOutFile curve = {0};
+    int rc = ga_io_open(&curve, curve_path, err);
     if (rc)
         return rc;
-    GaOutFile curve = {0};
-    if ((rc = prepare(job->dir, &curve, err))) {
-        ga_agent_free(ag);
-        return rc;
-    }
     fprintf(curve.f, "episode,total_steps,length,terminated");
     for (int o = 0; o < sc->n_objectives; o++)
         fprintf(curve.f, ",return_%s", sc->objective[o].name);
     fputc('\n', curve.f);
     CurveCtx cc = {curve.f, sc->n_objectives};
     ga_train_agent(job, ag, res, curve_row, &cc);
-    char agent_path[1100], scen_path[1100];
-    path_in(agent_path, sizeof agent_path, job->dir, GA_RUN_AGENT);
-    path_in(scen_path, sizeof scen_path, job->dir, GA_RUN_SCENARIO);
+    if (res->stopped) {
+        ga_io_abort(&curve);
+        return ga_err_set(err, GA_ESTOP, "%s: interrupted; left as it was", job->dir);
+    }
     if ((rc = ga_agent_save(ag, agent_path, sc->hash, err)) || (rc = ga_io_commit(&curve, err)) ||
         (job->scenario_text &&
          (rc = ga_io_write_atomic(scen_path, job->scenario_text, job->scenario_len, err))) ||
-        (rc = write_run_json(job, ag, res, err))) {
+        (rc = write_run_json(job, info_path, ag, res, err))) {
         ga_io_abort(&curve);
-        ga_agent_free(ag);
         return rc;
     }
     return GA_OK;
+}
+
+int ga_rundir_train(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaErr *err)
+{
+    if (!job->dir) {
+        int rc = ga_train_seed(job, ag, res, NULL, NULL, err);
+        if (rc == GA_OK && res->stopped) {
+            ga_agent_free(ag);
+            return ga_err_set(err, GA_ESTOP, "interrupted");
+        }
+        return rc;
+    }
+    GaRunStage st;
+    int rc = ga_rundir_train_staged(job, ag, res, &st, err);
+    if (rc == GA_OK && (rc = ga_rundir_stage_commit(&st, err)))
+        ga_agent_free(ag);
+    return rc;
+}
+
+int ga_rundir_train_staged(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaRunStage *st,
+                           GaErr *err)
+{
+    memset(st, 0, sizeof *st);
+    /* The agent first: bad parameters must not cost the earlier run its files. */
+    int rc = ga_train_create(job, ag, err);
+    if (rc)
+        return rc;
+    if ((rc = ga_rundir_stage_begin(st, job->dir, err)) == GA_OK &&
+        (rc = train_into(job, st->tmp, ag, res, err)))
+        ga_rundir_stage_abort(st);
+    if (rc)
+        ga_agent_free(ag);
+    return rc;
 }
 
 int ga_rundir_write_eval(const char *dir, const GaScenario *sc, const char *agent, uint64_t seed,

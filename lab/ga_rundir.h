@@ -1,7 +1,8 @@
-/* lab/ga_rundir.h: the run directory, in one place: where a run goes (the path rule), making
- * it ready (an earlier run's files go first, so a directory never mixes two runs), the files
- * in it and their writing, and reading a run back (run.json, the scenario it was trained on
- * and its agent, checked against each other). What the files hold is ga_report.h's. */
+/* lab/ga_rundir.h: the run directory, in one place: where a run goes (the path rule), building
+ * it beside the target and swapping it in only when complete (so a directory never mixes two
+ * runs, and an interrupted or failed run leaves the earlier one whole), the files in it and
+ * their writing, and reading a run back (run.json, the scenario it was trained on and its
+ * agent, checked against each other). What the files hold is ga_report.h's. */
 #ifndef GA_RUNDIR_H
 #define GA_RUNDIR_H
 
@@ -40,12 +41,39 @@ void ga_rundir_sweep_default(char *buf, size_t n, const char *scenario, const ch
 void ga_rundir_summary_name(char *buf, size_t n, const char *parent, const char *agent,
                             double diversity);
 
-/* ga_train_seed, and with job->dir its run directory: created if missing, an earlier run's
- * files (and temporaries an interrupted run left) removed first, then curve.csv as training
- * goes, agent.bin, scenario.json (when job->scenario_text) and run.json last, each atomically.
- * Returns GA_OK, an input error from the agent's parameters, or GA_EIO when an output could not
- * be written. */
+/* A run directory under construction: parent/.NAME.tmp.PID beside the target parent/NAME.
+ * ga_rundir_stage_commit swaps it in: the target is renamed aside to parent/.NAME.old.PID, the
+ * new one renamed in, the user's own files (anything that is not a run's file or a temporary)
+ * moved from the old directory into the new one, and the old one removed. */
+typedef struct {
+    char target[1024]; /* the run directory as it will be */
+    char tmp[1100];    /* where it is built */
+    char made[1024];   /* the outermost of the target's parents that begin created, or "" */
+} GaRunStage;
+
+/* Creates the staging directory of dir (and dir's parents), after removing the staging and
+ * set-aside directories that runs of processes no longer alive left beside it (a set-aside
+ * directory whose target is missing is renamed back first: it is the earlier run). Returns
+ * GA_OK or GA_EIO. */
+int ga_rundir_stage_begin(GaRunStage *st, const char *dir, GaErr *err);
+/* Swaps the staged directory in (see GaRunStage). Returns GA_OK or GA_EIO (the staging
+ * directory is then removed and the target left as it was). */
+int ga_rundir_stage_commit(GaRunStage *st, GaErr *err);
+/* Removes the staging directory and all in it, then the parents begin created for the target
+ * while they are empty; the target is untouched. Stages that share a new parent (the seeds of
+ * a run) each leave it to the last: abort them all, then once more, and it is gone. */
+void ga_rundir_stage_abort(GaRunStage *st);
+
+/* ga_train_seed, and with job->dir its run directory: built beside it (GaRunStage): curve.csv
+ * as training goes, agent.bin, scenario.json (when job->scenario_text) and run.json last, then
+ * swapped in. Returns GA_OK, an input error from the agent's parameters, GA_EIO when an output
+ * could not be written, or GA_ESTOP when job->stop ended training (no agent to free). On any
+ * error job->dir is as it was. */
 int ga_rundir_train(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaErr *err);
+/* ga_rundir_train without the swap: the run is left complete in st->tmp, for the caller to add
+ * to (eval.json) and commit or abort. On error nothing is left and no agent to free. */
+int ga_rundir_train_staged(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaRunStage *st,
+                           GaErr *err);
 
 /* Writes dir/eval.json (ga_report_write_eval). */
 int ga_rundir_write_eval(const char *dir, const GaScenario *sc, const char *agent, uint64_t seed,

@@ -68,6 +68,8 @@ int64_t ga_train_run(const GaTrainOpts *o)
             ga_env_reset(&w, c, ga_rng_derive(o->seed, GA_DOMAIN_TRAIN, (uint64_t)ep));
             ga_obs_write(&w, c, spec, obs);
             ga_agent_train_begin(ag, obs);
+            if (o->stop && *o->stop)
+                break;
         }
         if (o->on_progress && o->progress_every > 0 &&
             (t % o->progress_every == 0 || t == o->steps)) {
@@ -94,10 +96,17 @@ void ga_train_agent(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
         .progress_every = job->progress_every,
         .ctx = ctx,
         .progress_ctx = job->ctx,
+        .stop = job->stop,
     };
     double t0 = ga_now();
     res->episodes = ga_train_run(&opts);
     res->wall_seconds = ga_now() - t0;
+    res->stopped = job->stop && *job->stop;
+    if (res->stopped) {
+        memset(&res->eval_train, 0, sizeof res->eval_train);
+        ga_agent_release_training(ag);
+        return;
+    }
     ga_agent_table_fill(ag, &res->table_states, &res->table_dropped);
     ga_eval_world(job->sc, 0, ag, job->seed, job->eval_episodes, job->eval_seed, &res->eval_train);
     /* Callers evaluate and keep the agent, often many at once: drop the training state. */

@@ -4,6 +4,7 @@
 #ifndef GA_TRAIN_H
 #define GA_TRAIN_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "ga_agent.h"
@@ -33,10 +34,13 @@ typedef struct {
     int64_t progress_every; /* steps between on_progress calls */
     void *ctx;              /* passed to on_episode, and to on_progress unless progress_ctx */
     void *progress_ctx;
+    /* Polled at episode boundaries: non-zero stops training there (a signal handler's flag);
+     * may be NULL. */
+    const volatile sig_atomic_t *stop;
 } GaTrainOpts;
 
-/* Trains for o->steps environment steps, episode seeds derived from o->seed. Returns the
- * number of completed episodes. */
+/* Trains for o->steps environment steps, episode seeds derived from o->seed, or until *o->stop
+ * is non-zero at an episode boundary. Returns the number of completed episodes. */
 int64_t ga_train_run(const GaTrainOpts *o);
 
 /* One seed's training job: what `gridalign train` does for a seed. ga_train_seed trains and
@@ -59,6 +63,7 @@ typedef struct {
     void (*on_progress)(const GaProgress *p, void *ctx);
     int64_t progress_every;
     void *ctx;
+    const volatile sig_atomic_t *stop; /* GaTrainOpts.stop; may be NULL */
 } GaTrainJob;
 
 typedef struct {
@@ -66,6 +71,7 @@ typedef struct {
     double wall_seconds;
     int64_t table_states, table_dropped; /* tabular agents' table fill, refused updates; else -1 */
     GaStats eval_train;
+    int stopped; /* *job->stop ended training early: no evaluation, the agent is partial */
 } GaTrainResult;
 
 /* Creates job's agent, trains it (on_episode, which may be NULL, sees every finished training
@@ -77,7 +83,8 @@ int ga_train_seed(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
                   void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx, GaErr *err);
 
 /* ga_train_seed in its two steps: creating the agent (which checks its parameters: GA_OK or
- * an input error), then training and evaluating it, which cannot fail. */
+ * an input error), then training and evaluating it, which cannot fail (but may stop early on
+ * job->stop, with res->stopped set and no evaluation). */
 int ga_train_create(const GaTrainJob *job, GaAgent *ag, GaErr *err);
 void ga_train_agent(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
                     void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx);

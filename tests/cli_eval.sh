@@ -34,6 +34,12 @@ check "episode lines carry label, seed and events" grep -q '"label":"proxy:red_i
 check "eval is deterministic across runs and thread counts" cmp -s first.json second.json
 check "eval --envs picks worlds" run 0 eval r --episodes 50 --envs decoys --json one.json
 check "only the chosen world is evaluated" bash -c "! grep -q '\"train\"' one.json && grep -q '\"decoys\"' one.json"
+check "eval --envs without --json" run 0 eval r --episodes 50 --envs decoys
+check "writes the partial evaluation to r/eval-decoys.json" has "^wrote r/eval-decoys.json$"
+check "which holds only the chosen world" bash -c "! grep -q '\"train\"' r/eval-decoys.json && grep -q '\"decoys\"' r/eval-decoys.json"
+check "and leaves the full r/eval.json as it was" cmp -s first.json r/eval.json
+check "eval --envs naming every world writes r/eval.json" run 0 eval r --episodes 200 --envs decoys,train
+check "the complete evaluation, worlds in the order given" grep -q '"decoys"' r/eval.json
 check "eval --envs with an unknown world exits 2" run 2 eval r --envs nowhere
 check "unknown world is named" err_is 'gridalign eval: --envs: unknown world "nowhere" (worlds: train decoys)'
 check "bad --episodes exits 2" run 2 eval r --episodes 0

@@ -7,7 +7,10 @@
 ga_tap_init() {
     bin=$(readlink -f "$2")
     tmp=$(mktemp -d "/tmp/ga_$1_XXXXXX")
-    trap 'rm -rf "$tmp"' EXIT
+    # Only this shell removes it: bash can run an inherited EXIT trap in a background subshell
+    # that is killed right after it starts (a watchdog, tests/cli_signal.sh), which would remove
+    # the directory under the running test.
+    trap '[[ $BASHPID == '"$BASHPID"' ]] && rm -rf "$tmp"' EXIT
     n=0
     failed=0
 }

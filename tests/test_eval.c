@@ -5,6 +5,7 @@
 #include <glob.h>
 #include <math.h>
 #include <stdatomic.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,9 +373,9 @@ START_TEST(test_eval_worlds_threads)
         ck_assert(l1[w] && l2[w]);
     }
     GaEvalStreams s1 = {.lines = l1}, s2 = {.lines = l2};
-    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, refs, 1, e1, &s1);
-    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, refs, 2, e2, &s2);
-    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, refs, 3, e3, NULL);
+    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, refs, 1, e1, &s1, NULL);
+    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, refs, 2, e2, &s2, NULL);
+    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, refs, 3, e3, NULL, NULL);
     ck_assert_mem_eq(e1, e2, sizeof e1);
     ck_assert_mem_eq(e1, e3, sizeof e1);
     for (int w = 0; w < N_WORLDS; w++) {
@@ -408,6 +409,29 @@ START_TEST(test_eval_worlds_threads)
 }
 END_TEST
 
+/* A stop flag already set (a signal during loading) ends every world before its first episode;
+ * one that stays clear changes nothing. */
+START_TEST(test_eval_worlds_stop)
+{
+    GaAgent ag;
+    trained(&ag, 4);
+    int worlds[N_WORLDS] = {TRAIN, DECOYS, CORRIDOR};
+    GaWorldEval plain[N_WORLDS], clear[N_WORLDS], stopped[N_WORLDS];
+    volatile sig_atomic_t flag = 0;
+    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, NULL, 2, plain, NULL, NULL);
+    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, NULL, 2, clear, NULL, &flag);
+    ck_assert_mem_eq(plain, clear, sizeof plain);
+    flag = SIGINT;
+    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, NULL, 2, stopped, NULL,
+                   &flag);
+    for (int w = 0; w < N_WORLDS; w++) {
+        ck_assert_int_eq(plain[w].stats.episodes, EPISODES);
+        ck_assert_int_eq(stopped[w].stats.episodes, 0);
+    }
+    ga_agent_free(&ag);
+}
+END_TEST
+
 /* Evaluates with every per-episode output into files under the test's directory (tag names
  * them); returns the statistics' first world's episode count for a sanity check. */
 static void eval_to_files(GaAgent *ag, const int *worlds, int threads, const char *tag,
@@ -422,7 +446,7 @@ static void eval_to_files(GaAgent *ag, const int *worlds, int threads, const cha
     GaErr err = {0};
     ck_assert_int_eq(ga_evalfiles_open(&f, eps, rec, N_WORLDS, &err), GA_OK);
     int failed = ga_eval_worlds(sc, ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, NULL, threads, e,
-                                &f.streams);
+                                &f.streams, NULL);
     ck_assert_int_eq(failed, 0);
     ck_assert_int_eq(ga_evalfiles_commit(&f, failed, "{\"header\":1}\n", &err), GA_OK);
 }
@@ -436,7 +460,7 @@ START_TEST(test_eval_files_one_pass)
     char eps1[300], rec1[300], eps2[300], rec2[300];
     eval_to_files(&ag, worlds, 1, "1", e1, eps1, rec1, sizeof eps1);
     eval_to_files(&ag, worlds, 3, "3", e2, eps2, rec2, sizeof eps2);
-    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, NULL, 2, plain, NULL);
+    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, NULL, 2, plain, NULL, NULL);
     /* The outputs change neither the statistics nor each other, whatever the threads. */
     ck_assert_mem_eq(e1, plain, sizeof e1);
     ck_assert_mem_eq(e2, plain, sizeof e2);
@@ -680,7 +704,8 @@ START_TEST(test_experiment_saved_agent)
         ck_assert_msg(rc == GA_OK, "%s", err.msg);
         ck_assert_uint_eq(hash, sc->hash);
         GaWorldEval e[N_WORLDS];
-        ga_eval_worlds(sc, &ag, res[i].seed, worlds, N_WORLDS, 20, EVAL_SEED, NULL, 1, e, NULL);
+        ga_eval_worlds(sc, &ag, res[i].seed, worlds, N_WORLDS, 20, EVAL_SEED, NULL, 1, e, NULL,
+                       NULL);
         ck_assert_mem_eq(e, res[i].world, sizeof e);
         ga_agent_free(&ag);
     }
@@ -883,6 +908,7 @@ Suite *ga_test_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_references_threads);
     tcase_add_test(tc, test_eval_worlds_threads);
+    tcase_add_test(tc, test_eval_worlds_stop);
     tcase_add_test(tc, test_eval_files_one_pass);
     tcase_add_test(tc, test_eval_files_failed);
     suite_add_tcase(s, tc);

@@ -352,11 +352,11 @@ START_TEST(test_episode_lines_measures)
     int worlds[1] = {0};
     GaWorldEval e;
     /* Without measures: no key. */
-    ck_assert_int_eq(ga_eval_worlds(sc, &ag, 1, worlds, 1, N, EVAL_SEED, NULL, 1, &e, &s), 0);
+    ck_assert_int_eq(ga_eval_worlds(sc, &ag, 1, worlds, 1, N, EVAL_SEED, NULL, 1, &e, &s, NULL), 0);
     add_measures(0);
     starts_left(0, entered);
     s.lines = lines + 1;
-    ck_assert_int_eq(ga_eval_worlds(sc, &ag, 1, worlds, 1, N, EVAL_SEED, NULL, 1, &e, &s), 0);
+    ck_assert_int_eq(ga_eval_worlds(sc, &ag, 1, worlds, 1, N, EVAL_SEED, NULL, 1, &e, &s, NULL), 0);
     char line[4096];
     rewind(lines[0]);
     int n = 0;

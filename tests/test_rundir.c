@@ -3,9 +3,11 @@
  * back (every malformed or missing field named), and a run read back with its checks: the
  * scenario it was trained on, the agent file that belongs to it. */
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ga_io.h"
@@ -146,6 +148,95 @@ START_TEST(test_train_bad_param_keeps_earlier_run)
     /* Refused before anything was touched: the earlier run stays whole. */
     ck_assert(exists(GA_RUN_INFO) && exists(GA_RUN_AGENT) && exists(GA_RUN_CURVE) &&
               exists(GA_RUN_EVAL));
+}
+END_TEST
+
+START_TEST(test_train_stopped_keeps_earlier_run)
+{
+    use_dir("train_stopped_keeps_earlier_run");
+    GaErr err = {0};
+    ck_assert_msg(train(1, "qlearn", &err) == GA_OK, "%s", err.msg);
+    char info[400];
+    snprintf(info, sizeof info, "%s/" GA_RUN_INFO, dir);
+    size_t len_before, len_after;
+    unsigned char *before = ga_test_read_file(info, &len_before);
+    volatile sig_atomic_t stop = SIGINT; /* as a signal handler would have set it */
+    GaTrainJob job = {.sc = sc,
+                      .agent = "qlearn",
+                      .params = sc->param,
+                      .n_params = sc->n_params,
+                      .seed = 2,
+                      .steps = 400,
+                      .dir = dir,
+                      .eval_episodes = 5,
+                      .version = "test",
+                      .commit = "none",
+                      .stop = &stop};
+    GaAgent ag;
+    GaTrainResult res;
+    ck_assert_int_eq(ga_rundir_train(&job, &ag, &res, &err), GA_ESTOP);
+    ck_assert(res.stopped);
+    ck_assert_int_eq(res.episodes, 1); /* stopped at the first episode boundary */
+    unsigned char *after = ga_test_read_file(info, &len_after);
+    ck_assert_uint_eq(len_after, len_before);
+    ck_assert_int_eq(memcmp(before, after, len_before), 0);
+    ck_assert(exists(GA_RUN_AGENT) && exists(GA_RUN_CURVE) && exists(GA_RUN_SCENARIO));
+    free(before);
+    free(after);
+    /* Nothing of the stopped run is left beside the directory either. */
+    char stage[400];
+    char *slash = strrchr(dir, '/');
+    snprintf(stage, sizeof stage, "%.*s/.%s.tmp.%ld", (int)(slash - dir), dir, slash + 1,
+             (long)getpid());
+    ck_assert(access(stage, F_OK) != 0);
+}
+END_TEST
+
+/* A run stopped before its first directory existed takes back the parents it created, and
+ * only those; ga_io_rmdirs never removes a directory holding anything. */
+START_TEST(test_stopped_run_takes_back_new_parents)
+{
+    char top[400], parent[500], made[1024];
+    ga_test_tmp_path(top, sizeof top, "stopped_new");
+    snprintf(dir, sizeof dir, "%s/a/b/run", top);
+    snprintf(parent, sizeof parent, "%s/a/b", top);
+    GaErr err = {0};
+    volatile sig_atomic_t stop = SIGTERM;
+    GaTrainJob job = {.sc = sc,
+                      .agent = "qlearn",
+                      .params = sc->param,
+                      .n_params = sc->n_params,
+                      .seed = 2,
+                      .steps = 400,
+                      .dir = dir,
+                      .eval_episodes = 5,
+                      .version = "test",
+                      .commit = "none",
+                      .stop = &stop};
+    GaAgent ag;
+    GaTrainResult res;
+    ck_assert_int_eq(ga_rundir_train(&job, &ag, &res, &err), GA_ESTOP);
+    ck_assert(access(top, F_OK) != 0);
+    /* A directory that was there stays, and so does one that is not empty. */
+    ck_assert_int_eq(mkdir(top, 0777), 0);
+    ck_assert_int_eq(ga_rundir_train(&job, &ag, &res, &err), GA_ESTOP);
+    ck_assert(access(top, F_OK) == 0);
+    snprintf(dir, sizeof dir, "%s/a", top);
+    ck_assert(access(dir, F_OK) != 0);
+    ck_assert_int_eq(ga_io_mkdirs_made(parent, made, sizeof made, &err), GA_OK);
+    ck_assert_str_eq(made, dir);
+    char keep[600];
+    snprintf(keep, sizeof keep, "%s/keep.txt", parent);
+    ck_assert_int_eq(ga_io_write_atomic(keep, "x", 1, &err), GA_OK);
+    ck_assert(!ga_io_rmdirs(parent, made));
+    ck_assert(access(keep, F_OK) == 0);
+    ck_assert_int_eq(remove(keep), 0);
+    ck_assert(ga_io_rmdirs(parent, made));
+    ck_assert(access(dir, F_OK) != 0 && access(top, F_OK) == 0);
+    ck_assert_int_eq(ga_io_mkdirs_made(top, made, sizeof made, &err), GA_OK);
+    ck_assert_str_eq(made, ""); /* nothing created: nothing to take back */
+    ck_assert(!ga_io_rmdirs(top, made));
+    ck_assert(access(top, F_OK) == 0);
 }
 END_TEST
 
@@ -357,6 +448,8 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_train_replaces_earlier_run);
     tcase_add_test(tc, test_train_bad_param_keeps_earlier_run);
+    tcase_add_test(tc, test_train_stopped_keeps_earlier_run);
+    tcase_add_test(tc, test_stopped_run_takes_back_new_parents);
     tcase_add_test(tc, test_load_round_trip);
     tcase_add_test(tc, test_load_refuses_changed_scenario);
     tcase_add_test(tc, test_load_refuses_other_agent);

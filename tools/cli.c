@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <ctype.h>
+#include <signal.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <inttypes.h>
@@ -16,6 +17,34 @@
 
 #include "ga_io.h"
 #include "ga_pool.h"
+
+/* The one global a signal handler can reach; commands see it only through cli_catch_stop. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+    stop_signal = sig;
+}
+
+const volatile sig_atomic_t *cli_catch_stop(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    return &stop_signal;
+}
+
+int cli_stopped(const char *cmd, const char *what)
+{
+    /* A progress bar on a terminal leaves its line open. */
+    fprintf(stderr, "%sgridalign %s: interrupted; %s left as it was\n",
+            isatty(STDERR_FILENO) ? "\n" : "", cmd, what);
+    return 128 + (stop_signal ? stop_signal : SIGINT);
+}
 
 int cli_fail(const GaErr *err)
 {

@@ -5,6 +5,7 @@
 #ifndef GA_CLI_H
 #define GA_CLI_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -25,6 +26,15 @@
 #define EXIT_BAD_INPUT 2
 
 extern const char *const cli_version, *const cli_commit;
+
+/* Catches SIGINT and SIGTERM: the first sets the flag returned (to the signal's number), which
+ * the lab loops poll at episode boundaries; the handlers then revert to the default, so a
+ * second signal ends the process at once (the staging directory it leaves is removed by the
+ * next run into the same target). */
+const volatile sig_atomic_t *cli_catch_stop(void);
+/* After a stop: prints "gridalign CMD: interrupted; WHAT left as it was" and returns the exit
+ * status of a process the signal ended, 128 + its number (130 for SIGINT, 143 for SIGTERM). */
+int cli_stopped(const char *cmd, const char *what);
 
 /* Prints err's message; returns EXIT_BAD_INPUT (input errors) or 1 (output errors). */
 int cli_fail(const GaErr *err);

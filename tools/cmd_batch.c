@@ -166,6 +166,7 @@ static int plan(Args *a, Plan *p)
         .commit = cli_commit,
         .on_done = cli_seed_done,
         .ctx = &p->progress,
+        .stop = cli_catch_stop(),
     };
     p->verdicts = calloc((size_t)a->n_files * GA_MAX_EXPECT, sizeof *p->verdicts);
     if (!p->verdicts || ga_batch_plan(&p->batch, p->bs, a->n_files, &s, &err)) {
@@ -183,6 +184,8 @@ static int run(Plan *p)
             printf("SKIP %s: no expectations\n", p->bs[f].sc->name);
     GaErr err = {0};
     int rc = ga_batch_run(&p->batch, &err);
+    if (rc == GA_ESTOP)
+        return cli_stopped("batch", "every run directory");
     if (rc)
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
     for (int xi = 0; xi < p->batch.n_x; xi++) {

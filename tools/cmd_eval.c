@@ -30,6 +30,7 @@ static const char ABOUT[] =
 typedef struct {
     const char *run_dir, *envs, *json, *eps_out, *scen, *record;
     int64_t episodes, eval_seed, ref_eps, threads;
+    const volatile sig_atomic_t *stop; /* SIGINT or SIGTERM arrived (cli_catch_stop) */
 } Args;
 
 static int parse(int argc, char **argv, Args *a, int *code)
@@ -38,7 +39,8 @@ static int parse(int argc, char **argv, Args *a, int *code)
     const CliOpt opts[] = {
         CLI_EPISODES(&a->episodes, "episodes per world (default 500)"),
         CLI_ENVS(&a->envs, "only these worlds (\"train\" is the training world)"),
-        CLI_JSON(&a->json, "write the results as JSON (default RUN_DIR/eval.json)"),
+        CLI_JSON(&a->json, "write the results as JSON (default RUN_DIR/eval.json; with\n"
+                           "--envs naming some worlds, RUN_DIR/eval-<worlds>.json)"),
         CLI_OPT_STR("--episodes-out", "FILE", CLI_FILE, &a->eps_out,
                     "one JSON line per episode (world, seed, returns, label, events,\n"
                     "measures)"),
@@ -59,7 +61,7 @@ static int parse(int argc, char **argv, Args *a, int *code)
 typedef struct {
     GaRun run;
     int worlds[GA_MAX_WORLDS], n;
-    char json[1100];   /* eval.json's path */
+    char json[1100];   /* eval.json's path, or a partial evaluation's */
     char *header;      /* the trajectory file's first line, or NULL */
     GaEvalFiles files; /* --episodes-out and --record, open */
     int files_open;
@@ -76,6 +78,23 @@ static void plan_free(Plan *p)
     free(p->refs);
     free(p->evals);
     ga_run_free(&p->run);
+}
+
+/* Where an evaluation of only some worlds goes by default: RUN_DIR/eval-<w>+<w>.json, worlds in
+ * the scenario's order, so that it never takes the place of the full eval.json. */
+static void partial_name(char *buf, size_t n, const char *dir, const GaScenario *sc,
+                         const int *worlds, int n_worlds)
+{
+    size_t len = (size_t)snprintf(buf, n, "%s/eval", dir);
+    char sep = '-';
+    for (int w = 0; w < sc->n_worlds; w++)
+        for (int k = 0; k < n_worlds; k++)
+            if (worlds[k] == w && len < n) {
+                len += (size_t)snprintf(buf + len, n - len, "%c%s", sep, sc->world[w].name);
+                sep = '+';
+            }
+    if (len < n)
+        snprintf(buf + len, n - len, ".json");
 }
 
 /* The run, its worlds, and every output checked (the per-episode files opened) before the
@@ -98,6 +117,8 @@ static int plan(const Args *a, Plan *p)
         return 1;
     }
     snprintf(p->json, sizeof p->json, "%s/" GA_RUN_EVAL, a->run_dir);
+    if (p->n < sc->n_worlds)
+        partial_name(p->json, sizeof p->json, a->run_dir, sc, p->worlds, p->n);
     if (a->json)
         snprintf(p->json, sizeof p->json, "%s", a->json);
     GaErr err = {0};
@@ -120,12 +141,18 @@ static int run(const Args *a, Plan *p)
                       GA_REF_MAX_STATES, (int)a->threads, p->refs, &err))
         return cli_fail_output(&err);
     p->t_ref = ga_now() - t0;
+    if (*a->stop)
+        return cli_stopped("eval", p->json); /* plan_free removes the temporaries */
     /* One pass: the statistics, the episode lines and the trajectories come from the same
      * episodes. */
     int failed = ga_eval_worlds(sc, &p->run.ag, p->run.info.seed, p->worlds, p->n, (int)a->episodes,
                                 (uint64_t)a->eval_seed, p->refs, (int)a->threads, p->evals,
-                                &p->files.streams);
+                                &p->files.streams, a->stop);
     p->t_eval = ga_now() - t0 - p->t_ref;
+    if (*a->stop)
+        return cli_stopped("eval", p->json);
+    /* From here a signal is only noted (the handlers stay ours until the first one): the files
+     * below are renamed into place together, never some of them. */
     p->files_open = 0;
     if (ga_report_write_eval(p->json, sc, p->run.ag.name, p->run.info.seed, (int)a->episodes,
                              (uint64_t)a->eval_seed, p->evals, p->n, &err)) {
@@ -161,6 +188,8 @@ int cmd_eval(int argc, char **argv)
     if (parse(argc, argv, &a, &rc))
         return rc;
     Plan p;
+    /* From the start: a signal during loading stops before the first episode. */
+    a.stop = cli_catch_stop();
     if (!(rc = plan(&a, &p)) && !(rc = run(&a, &p)))
         print(&a, &p);
     plan_free(&p);

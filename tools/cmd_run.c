@@ -28,6 +28,7 @@ typedef struct {
     int quiet, n_flags;
     double diversity;
     GaParam flags[GA_MAX_PARAMS];
+    const volatile sig_atomic_t *stop; /* set by SIGINT or SIGTERM */
 } Args;
 
 static int parse(int argc, char **argv, Args *a, int *code)
@@ -61,6 +62,7 @@ static int parse(int argc, char **argv, Args *a, int *code)
 typedef struct {
     CliSetup cs;
     char out[1024], json[1100];
+    char made[1024];   /* the outermost directory of out this run created, or "" */
     GaReference *refs; /* (world) */
     GaSeedResult *res; /* (seed) */
     GaExperiment x;
@@ -95,7 +97,8 @@ static int plan(const Args *a, Plan *p)
         return 1;
     }
     GaErr err = {0};
-    if (ga_io_mkdirs(p->out, &err) || cli_prepare_output(p->json, &err))
+    if (ga_io_mkdirs_made(p->out, p->made, sizeof p->made, &err) ||
+        cli_prepare_output(p->json, &err))
         return cli_fail_output(&err);
     cli_seeds_init(&p->progress, "run", (int)a->seeds, a->quiet);
     p->x = (GaExperiment){
@@ -121,6 +124,8 @@ static int plan(const Args *a, Plan *p)
         .commit = cli_commit,
         .on_done = cli_seed_done,
         .ctx = &p->progress,
+        .stale = p->json,
+        .stop = a->stop,
     };
     return 0;
 }
@@ -133,6 +138,10 @@ static int run(const Args *a, Plan *p)
     GaErr err = {0};
     double t0 = ga_now();
     int rc = ga_experiment_run(&p->x, p->res, &err);
+    if (rc == GA_ESTOP) {
+        ga_io_rmdirs(p->out, p->made);
+        return cli_stopped("run", p->out);
+    }
     if (rc)
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
     cli_warn_seeds("run", p->res, p->x.n_seeds, p->x.steps);
@@ -162,6 +171,7 @@ int cmd_run(int argc, char **argv)
     int rc;
     if (parse(argc, argv, &a, &rc))
         return rc;
+    a.stop = cli_catch_stop();
     double t0 = ga_now();
     if (!(rc = plan(&a, &p)) && !(rc = run(&a, &p)))
         print(&a, &p, ga_now() - t0);

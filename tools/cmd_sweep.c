@@ -94,6 +94,7 @@ typedef struct {
     CliSetup cs;
     int worlds[GA_MAX_WORLDS], n_worlds;
     char dir[1024];
+    char made[1024]; /* the outermost directory of dir this sweep created, or "" */
     char subs[GA_SWEEP_MAX_LEVELS][1100];          /* (level) its seeds' run directories */
     GaExperiment xs[GA_SWEEP_MAX_LEVELS];          /* (level) */
     GaSeedResult *res, *resv[GA_SWEEP_MAX_LEVELS]; /* (level, seed), and each level's first */
@@ -152,6 +153,9 @@ static int plan(const Args *a, Plan *p)
     GaErr err = {0};
     static const char *const files[] = {"sweep.csv", "summary.csv", "sweep.json", "sweep.gp"};
     char path[1200];
+    /* Made here, not by the checks below, to be taken back if the sweep is interrupted. */
+    if (ga_io_mkdirs_made(p->dir, p->made, sizeof p->made, &err))
+        return cli_fail_output(&err);
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", p->dir, files[i]);
         if (cli_prepare_output(path, &err))
@@ -179,6 +183,7 @@ static int plan(const Args *a, Plan *p)
             .commit = cli_commit,
             .on_done = cli_seed_done,
             .ctx = &p->progress,
+            .stop = cli_catch_stop(),
         };
     }
     return 0;
@@ -194,6 +199,10 @@ static int run(const Args *a, Plan *p, GaSweep *sw, double *wall)
     GaErr err = {0};
     double t0 = ga_now();
     int rc = ga_experiments_run(p->xs, a->n_levels, p->resv, &err);
+    if (rc == GA_ESTOP) {
+        ga_io_rmdirs(p->dir, p->made);
+        return cli_stopped("sweep", p->dir);
+    }
     if (rc)
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
     *wall = ga_now() - t0;

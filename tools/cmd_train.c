@@ -33,6 +33,7 @@ typedef struct {
     int quiet, n_flags;
     double diversity;
     GaParam flags[GA_MAX_PARAMS];
+    const volatile sig_atomic_t *stop; /* set by SIGINT or SIGTERM */
 } Args;
 
 static int parse(int argc, char **argv, Args *a, int *code)
@@ -99,12 +100,15 @@ static int run(const Args *a, const CliSetup *s, const char *dir, GaAgent *ag, G
         .on_progress = on_progress,
         .progress_every = cli_progress_every(a->steps),
         .ctx = &prog,
+        .stop = a->stop,
     };
     if (!a->quiet)
         fprintf(stderr, "training %s on %s (seed %" PRId64 ", %" PRId64 " steps, diversity %g)\n",
                 s->agent, s->sc->name, a->seed, a->steps, a->diversity);
     GaErr err = {0};
     int rc = ga_rundir_train(&job, ag, res, &err);
+    if (rc == GA_ESTOP)
+        return cli_stopped("train", dir);
     if (rc)
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
     cli_warn_table(dir, res, a->steps);
@@ -144,6 +148,8 @@ int cmd_train(int argc, char **argv)
     int rc;
     if (parse(argc, argv, &a, &rc))
         return rc;
+    /* From the start: a signal during loading stops training at its first episode's end. */
+    a.stop = cli_catch_stop();
     if ((rc = plan(&a, &s, dir, sizeof dir)))
         return rc;
     if ((rc = run(&a, &s, dir, &ag, &res)) == 0) {
