@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ga_agent.h"
 #include "ga_qlearn.h"
@@ -65,6 +66,17 @@ int ga_dqn_init(GaDqn *d, const GaDqnParams *p, const GaObsSpec *spec, int64_t t
     for (int l = 1; l < d->net.n_layers; l++)
         width = d->net.size[l] > width ? d->net.size[l] : width;
     d->cap = p->buffer;
+    /* The buffer's pages are touched only as transitions arrive, so an allocation that
+     * succeeds can still outgrow the machine hours later: refuse now what the planned steps
+     * would fill beyond its memory. */
+    double fill = total_steps > 0 && total_steps < d->cap ? (double)total_steps : (double)d->cap;
+    double need = fill * (2.0 * (double)obs + 2 + sizeof *d->r_rew);
+    double have = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    if (have > 0 && need > have)
+        return ga_err_set(err, GA_ENOMEM,
+                          "dqn: %.0f transitions of %zu-byte observations need %.1f GB of "
+                          "replay buffer; this machine has %.1f GB",
+                          fill, obs, need / 1e9, have / 1e9);
     d->block = calloc(5 * np, sizeof *d->block);
     d->r_obs = malloc((size_t)d->cap * obs);
     d->r_next = malloc((size_t)d->cap * obs);

@@ -57,6 +57,19 @@ if ! ldd "$bin" 2>/dev/null | grep -q libasan; then
     check "unallocatable setting: file and JSON path" err_is 'tb30.json: $.agent.params: qlearn: cannot allocate a table of 2^30 states (more memory than this machine can give)'
     check "unallocatable: nothing written" test ! -e tb30
 fi
+# Found by hand: a DQN buffer whose two halves each fit in memory (so the allocation succeeds on a
+# machine that overcommits) but whose whole does not would have filled the machine hours into
+# training. Sized from this machine's memory (0.7 of it per half); skipped where that is more
+# than the buffer's cap (1e8) allows.
+mem=$(($(awk '/MemTotal/ {print $2}' /proc/meminfo) * 1024))
+buf=$((mem * 7 / 10 / 291))
+if ((buf <= 100000000)); then
+    sed -e 's/"view": \[5, 5\]/"view": [17, 17]/' -e 's/"size": \[5, 5\]/"size": [20, 20]/' \
+        "$root/tests/data/cli_tiny.json" >v17.json
+    check "a replay buffer beyond memory exits 2" run 2 train v17.json --agent dqn --param buffer=$buf --steps 1e8 --out v17
+    check "a replay buffer beyond memory: the setting and the sizes" grep -q "^gridalign train: --param: dqn: $buf transitions of 291-byte observations need [0-9.]* GB of replay buffer; this machine has [0-9.]* GB (more memory than this machine can give)$" "$tmp/err"
+    check "a replay buffer beyond memory: nothing written" test ! -e v17
+fi
 check "out-of-range --param exits 2" run 2 train "$root/scenarios/strawberry.json" --param gamma=1.5
 check "malformed --param exits 2" run 2 train "$root/scenarios/strawberry.json" --param gamma
 check "malformed --param: one line" err_is "gridalign train: --param gamma: expected NAME=VALUE (see gridalign train --help)"

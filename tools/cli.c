@@ -522,7 +522,7 @@ int cli_prepare_output(const char *path, GaErr *err)
 }
 
 int cli_setup(const char *cmd, CliSetup *s, const char *scenario, const char *agent,
-              const GaParam *flags, int n_flags)
+              const GaParam *flags, int n_flags, int64_t steps)
 {
     GaErr err = {0};
     memset(s, 0, sizeof *s);
@@ -568,6 +568,8 @@ int cli_setup(const char *cmd, CliSetup *s, const char *scenario, const char *ag
     const GaParam *file;
     int n_file;
     ga_scenario_agent(sc, s->agent, &s->steps, &file, &n_file);
+    if (steps > 0)
+        s->steps = steps;
     if (ga_agent_check(s->agent, file, n_file, where, &err) ||
         ga_agent_check(s->agent, flags, n_flags, flag_where, &err)) {
         cli_setup_free(s);

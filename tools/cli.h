@@ -85,10 +85,11 @@ typedef struct {
 
 /* Loads the scenario and checks agent name and parameters (file first, then flags). agent may
  * be NULL for the scenario's default. The file's settings for that agent ($.agent, or
- * $.agents.<name>) come first. Returns 0 or an exit code (the error is printed; one about a
- * flag starts "gridalign CMD:"). */
+ * $.agents.<name>) come first. steps is the command's --steps (not positive: the scenario's),
+ * which s->steps then holds: what a learner allocates can depend on it. Returns 0 or an exit
+ * code (the error is printed; one about a flag starts "gridalign CMD:"). */
 int cli_setup(const char *cmd, CliSetup *s, const char *scenario, const char *agent,
-              const GaParam *flags, int n_flags);
+              const GaParam *flags, int n_flags, int64_t steps);
 void cli_setup_free(CliSetup *s);
 
 /* A training diversity p > 0 needs the scenario's diversity world: 0, or EXIT_BAD_INPUT after

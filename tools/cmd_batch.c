@@ -86,7 +86,7 @@ static int find_scenarios(Args *a, glob_t *g)
  * directories and reports are keyed by it) and learners its expectations can train. */
 static int load_scenario(const Args *a, int f, CliSetup *setups, GaBatchScenario *bs)
 {
-    int rc = cli_setup("batch", &setups[f], a->files[f], NULL, NULL, 0);
+    int rc = cli_setup("batch", &setups[f], a->files[f], NULL, NULL, 0, a->steps);
     if (rc)
         return rc;
     const GaScenario *sc = setups[f].sc;

@@ -181,7 +181,7 @@ int cmd_bench(int argc, char **argv)
     int rc;
     if (parse(argc, argv, &a, &rc))
         return rc;
-    if ((rc = cli_setup("bench", &cs, a.scenario, "qlearn", NULL, 0)))
+    if ((rc = cli_setup("bench", &cs, a.scenario, "qlearn", NULL, 0, -1)))
         return rc;
     char batch_what[64];
     snprintf(batch_what, sizeof batch_what, "env step + observation, batch of %" PRId64, a.batch);

@@ -79,7 +79,7 @@ static void plan_free(Plan *p)
 static int plan(const Args *a, Plan *p)
 {
     memset(p, 0, sizeof *p);
-    int rc = cli_setup("run", &p->cs, a->scenario, a->agent, a->flags, a->n_flags);
+    int rc = cli_setup("run", &p->cs, a->scenario, a->agent, a->flags, a->n_flags, a->steps);
     if (rc || (rc = cli_check_diversity("run", &p->cs, a->diversity)))
         return rc;
     const CliSetup *cs = &p->cs;

@@ -129,7 +129,7 @@ static int plan_worlds(const Args *a, Plan *p)
 static int plan(const Args *a, Plan *p)
 {
     memset(p, 0, sizeof *p);
-    int rc = cli_setup("sweep", &p->cs, a->scenario, a->agent, a->flags, a->n_flags);
+    int rc = cli_setup("sweep", &p->cs, a->scenario, a->agent, a->flags, a->n_flags, a->steps);
     if (rc)
         return rc;
     const CliSetup *cs = &p->cs;

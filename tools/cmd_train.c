@@ -61,7 +61,7 @@ static int parse(int argc, char **argv, Args *a, int *code)
 /* The scenario and learner (s), the training steps and the run directory. */
 static int plan(Args *a, CliSetup *s, char *dir, size_t n)
 {
-    int rc = cli_setup("train", s, a->scenario, a->agent, a->flags, a->n_flags);
+    int rc = cli_setup("train", s, a->scenario, a->agent, a->flags, a->n_flags, a->steps);
     if (rc || (rc = cli_check_diversity("train", s, a->diversity))) {
         cli_setup_free(s);
         return rc;
