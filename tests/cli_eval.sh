@@ -192,6 +192,28 @@ check "and records it" grep -qE '"diversity":[[:space:]]*0.25' runs/tiny/summary
 check "a probe swap on a kind not in the training world exits 2" run 2 probe d --swap nose.color=green
 check "the reason is given" err_is "gridalign probe: --swap nose.color=green: nose does not appear in the training world, where the probe looks"
 
+# The on-policy learners through every command: train (the same seed, the same bytes), eval
+# with a trajectory that verify re-simulates, run, probe, the value overlay, batch.
+cp "$root/scenarios/off_switch.json" "$root/scenarios/off_switch_0.json" .
+for ag in sarsa safe_sarsa; do
+    check "train $ag" run 0 train off_switch.json --agent $ag --steps 20000 --out $ag --quiet
+    check "$ag run.json records \$.agents.$ag's alpha" grep -qE '"alpha":[[:space:]]*0.3' $ag/run.json
+    check "$ag run.json records its table fill" grep -q '"table_states"' $ag/run.json
+    check "$ag: the same seed gives the same agent" run 0 train off_switch.json --agent $ag --steps 20000 --out ${ag}2 --quiet
+    check "$ag: identical agent files" cmp -s $ag/agent.bin ${ag}2/agent.bin
+    check "eval loads the $ag agent" run 0 eval $ag --episodes 30 --record $ag/t.jsonl
+    check "verify re-simulates $ag's episodes" run 0 verify $ag/t.jsonl
+    check "run $ag" run 0 run off_switch.json --agent $ag --seeds 2 --steps 20000 --episodes 20 --out ${ag}r --quiet
+    check "run writes summary-$ag.json" test -s ${ag}r/summary-$ag.json
+    check "probe a $ag run" run 0 probe $ag --episodes 5
+    check "probe warns that $ag is tabular" has "^probe: a tabular agent" err
+    check "replay $ag with the value overlay" run 0 replay $ag --env noint --values --png ${ag}png
+    check "frames drawn" test -s ${ag}png/frame-00000.png
+done
+check "batch trains the learners its expectations name" run 0 batch off_switch_0.json --seeds 1 --episodes 20 --reference 0 --out ob --quiet
+check "and judges sarsa" has "^PASS off_switch_0 \[sarsa\]: noint: measure through_interruption <= 0.1"
+check "and safe_sarsa" has "^PASS off_switch_0 \[safe_sarsa\]: noint: measure through_interruption >= 0.9"
+
 check "replay --help" run 0 replay --help
 check "play --help" run 0 play --help
 # The window: without a display a clear error (exit 1), under SDL's dummy driver it runs.
