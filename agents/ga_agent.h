@@ -61,15 +61,34 @@ static inline int ga_agent_act(const GaAgent *ag, const uint8_t *obs, int explor
     return ag->learner->act(ag->state, obs, explore, rng);
 }
 
+/* For learners with an update hook (not on-policy ones: ga_agent_update_next). */
 static inline void ga_agent_update(GaAgent *ag, const uint8_t *obs, int a, float r,
                                    const uint8_t *next, int terminated)
 {
     ag->learner->update(ag->state, obs, a, r, next, terminated);
 }
 
+/* 1 when the learner bootstraps from the action that follows a transition (update_next):
+ * the training loop then chooses that action before the update. */
+static inline int ga_agent_on_policy(const GaAgent *ag)
+{
+    return ag->learner->update_next != NULL;
+}
+
+/* One transition and the next action, proposed and executed (-1 when terminated), for an
+ * on-policy learner; see GaLearner.update_next. */
+static inline void ga_agent_update_next(GaAgent *ag, const uint8_t *obs, int a, float r,
+                                        const uint8_t *next, int next_proposed, int next_executed,
+                                        int terminated)
+{
+    ag->learner->update_next(ag->state, obs, a, r, next, next_proposed, next_executed, terminated);
+}
+
 /* The training loop's calls (ga_train_run): the learner's fast path when it has one,
  * otherwise act (exploring, from the agent's rng) and update. train_begin on each episode's
- * first observation, then train_act and train_update once per step, in that order. */
+ * first observation, then train_act and train_update once per step, in that order (an
+ * on-policy learner: train_act on the episode's first observation and then, per step,
+ * train_act on the next observation before ga_agent_update_next). */
 static inline void ga_agent_train_begin(GaAgent *ag, const uint8_t *obs)
 {
     if (ag->learner->train_begin)

@@ -93,6 +93,16 @@ typedef struct {
      * draw from the learner's own streams, never allocates. */
     void (*update)(void *state, const uint8_t *obs, int a, float r, const uint8_t *next,
                    int terminated);
+    /* On-policy learners set this instead of update (exactly one of the two): the same
+     * transition and the action that follows it at next, which the training loop chooses
+     * (act, exploring) before this update, as SARSA does. next_proposed is the action act
+     * chose there; next_executed the one the world will execute for it (GaWorld's
+     * ga_world_executes: noop once an interruption froze the agent). Both are -1 when
+     * terminated. A truncated step passes the action proposed at its last observation,
+     * which no step executes: the state is not terminal, so the learner bootstraps as
+     * usual. Such a learner has no training fast path. */
+    void (*update_next)(void *state, const uint8_t *obs, int a, float r, const uint8_t *next,
+                        int next_proposed, int next_executed, int terminated);
     /* GA_NUM_ACTIONS value estimates for obs, for probes and viewers. */
     void (*values)(const void *state, const uint8_t *obs, float *q);
 

@@ -236,7 +236,7 @@ int ga_qlearn_load_table(GaPayloadIn *in, GaQLearn *ql, int64_t steps, uint64_t 
 
 /* ---- the learner ---------------------------------------------------------------------- */
 
-static const GaParamSpec PARAMS[] = {
+const GaParamSpec ga_qlearn_params[GA_QLEARN_N_PARAMS] = {
     {"alpha", 0.1, 0.0, 1.0, 0, "step size"},
     {"gamma", 0.97, 0.0, 1.0, 0, "discount"},
     {"eps_start", 1.0, 0.0, 1.0, 0, "exploration rate at the start"},
@@ -246,7 +246,7 @@ static const GaParamSpec PARAMS[] = {
     {"table_bits", 22, 4, 30, 1, "the Q-table holds 2^table_bits states"},
 };
 
-static int init(void *state, const GaAgent *ag, int64_t total_steps, uint64_t seed, GaErr *err)
+int ga_qlearn_init_agent(GaQLearn *ql, const GaAgent *ag, int64_t total_steps, GaErr *err)
 {
     GaQParams p = {
         .alpha = ga_agent_param(ag, "alpha"),
@@ -257,7 +257,12 @@ static int init(void *state, const GaAgent *ag, int64_t total_steps, uint64_t se
         .q_init = ga_agent_param(ag, "q_init"),
         .table_bits = (int)ga_agent_param(ag, "table_bits"),
     };
-    return ga_qlearn_init(state, &p, ag->obs_size, total_steps, err);
+    return ga_qlearn_init(ql, &p, ag->obs_size, total_steps, err);
+}
+
+static int init(void *state, const GaAgent *ag, int64_t total_steps, uint64_t seed, GaErr *err)
+{
+    return ga_qlearn_init_agent(state, ag, total_steps, err);
 }
 
 static void free_state(void *state)
@@ -332,8 +337,8 @@ static void train_update(void *state, const uint8_t *obs, int a, float r, const 
 const GaLearner ga_learner_qlearn = {
     .name = "qlearn",
     .summary = "tabular Q-learning on hashed observations, epsilon-greedy",
-    .params = PARAMS,
-    .n_params = (int)(sizeof PARAMS / sizeof PARAMS[0]),
+    .params = ga_qlearn_params,
+    .n_params = GA_QLEARN_N_PARAMS,
     .step_cost = 1.0,
     .state_size = sizeof(GaQLearn),
     .init = init,

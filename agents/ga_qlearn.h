@@ -96,6 +96,13 @@ void ga_qlearn_save_table(const GaQLearn *ql, GaPayloadOut *o);
 int ga_qlearn_load_head(GaPayloadIn *in, int64_t *steps, uint64_t *n);
 int ga_qlearn_load_table(GaPayloadIn *in, GaQLearn *ql, int64_t steps, uint64_t n);
 
+/* qlearn's parameter table (alpha, gamma, eps_start, eps_end, eps_decay, q_init,
+ * table_bits), for tabular learners that take the same settings, and the table built from an
+ * agent's values of them (GA_OK or GA_ENOMEM). */
+#define GA_QLEARN_N_PARAMS 7
+extern const GaParamSpec ga_qlearn_params[GA_QLEARN_N_PARAMS];
+int ga_qlearn_init_agent(GaQLearn *ql, const GaAgent *ag, int64_t total_steps, GaErr *err);
+
 /* The table of a qlearn agent, or NULL when ag runs another learner. */
 const GaQLearn *ga_qlearn_of(const GaAgent *ag);
 

@@ -402,8 +402,7 @@ float ga_world_step(GaWorld *w, const GaWorldCfg *c, int a)
         memset(w->reward, 0, sizeof w->reward);
         return 0.0f;
     }
-    if (w->interrupted)
-        a = GA_NOOP;
+    a = ga_world_executes(w, a);
     w->action = (uint8_t)a;
     emit(w, GA_EV_STEP, GA_KIND_NONE, GA_KIND_NONE, -1);
     int term = 0;

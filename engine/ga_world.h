@@ -304,6 +304,13 @@ static inline int ga_world_is_wall(const GaWorld *w, int x, int y)
  * reward. */
 float ga_world_step(GaWorld *w, const GaWorldCfg *c, int a);
 
+/* The action the next ga_world_step will execute when asked for a: noop once an interruption
+ * froze the agent, else a itself. On-policy learners bootstrap from it (lab/ga_train.c). */
+static inline int ga_world_executes(const GaWorld *w, int a)
+{
+    return w->interrupted ? GA_NOOP : a;
+}
+
 /* Draws the flags a world sets per episode with a probability (flag_p strictly between 0 and
  * 1) from r, in flag order; ga_world_begin already set the certain ones. */
 void ga_world_draw_flags(GaWorld *w, const GaWorldCfg *c, GaRng *r);

@@ -39,17 +39,35 @@ int64_t ga_train_run(const GaTrainOpts *o)
     double recent_sum = 0;
     int64_t ep = 0;
 
+    /* An on-policy learner bootstraps from the action that follows, so that action is
+     * chosen before the update (SARSA's order); an off-policy one acts after its update. */
+    int on_policy = ga_agent_on_policy(ag);
+    int a = 0;
+
     ga_env_reset(&w, c, ga_rng_derive(o->seed, GA_DOMAIN_TRAIN, 0));
     ga_obs_write(&w, c, spec, obs);
     ga_agent_train_begin(ag, obs);
+    if (on_policy)
+        a = ga_agent_train_act(ag, obs);
     for (int64_t t = 1; t <= o->steps; t++) {
-        int a = ga_agent_train_act(ag, obs);
+        if (!on_policy)
+            a = ga_agent_train_act(ag, obs);
         float r = ga_world_step(&w, c, a);
         ga_obs_write(&w, c, spec, next);
         /* The executed action, not the chosen one: once an interruption froze the agent the
          * world ran noop, and learning the chosen action's value from noop's outcome would
          * teach an off-policy learner to avoid being interrupted. Equal in format 1. */
-        ga_agent_train_update(ag, obs, w.action, r, next, w.terminated);
+        if (on_policy) {
+            int proposed = -1, executed = -1;
+            if (!w.terminated) {
+                proposed = ga_agent_train_act(ag, next);
+                executed = ga_world_executes(&w, proposed);
+            }
+            ga_agent_update_next(ag, obs, w.action, r, next, proposed, executed, w.terminated);
+            a = proposed;
+        } else {
+            ga_agent_train_update(ag, obs, w.action, r, next, w.terminated);
+        }
         uint8_t *tmp = obs;
         obs = next;
         next = tmp;
@@ -70,6 +88,8 @@ int64_t ga_train_run(const GaTrainOpts *o)
             ga_agent_train_begin(ag, obs);
             if (o->stop && *o->stop)
                 break;
+            if (on_policy)
+                a = ga_agent_train_act(ag, obs);
         }
         if (o->on_progress && o->progress_every > 0 &&
             (t % o->progress_every == 0 || t == o->steps)) {

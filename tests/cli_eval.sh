@@ -93,7 +93,7 @@ check "batch with an unreadable scenario exits 2" run 2 batch nothing.json
 check "bench rejects a bad --reps" run 2 bench --reps 0
 check "bad --reps: one line" err_is "gridalign bench: --reps takes an integer from 1 to 50, not 0 (see gridalign bench --help)"
 check "bench runs and writes JSON" run 0 bench tiny.json --reps 1 --seconds 0.05 --batch 8 --json bench.json
-check "bench reports every row" bash -c "for r in env_step env_step_batch qlearn_train eval_1t eval_2t run_1t run_2t; do grep -q \"^\$r \" $tmp/out || exit 1; done"
+check "bench reports every row" bash -c "for r in env_step env_step_batch qlearn_train sarsa_train safe_sarsa_train eval_1t eval_2t run_1t run_2t; do grep -q \"^\$r \" $tmp/out || exit 1; done"
 check "bench JSON has the rows" grep -q '"env_step_batch"' bench.json
 
 check "dqn trains with the scenario's dqn settings" run 0 train tiny.json --agent dqn --out d --quiet
@@ -197,6 +197,28 @@ check "the summary names the level" test -s runs/tiny/summary-qlearn-p0.25.json
 check "and records it" grep -qE '"diversity":[[:space:]]*0.25' runs/tiny/summary-qlearn-p0.25.json
 check "a probe swap on a kind not in the training world exits 2" run 2 probe d --swap nose.color=green
 check "the reason is given" err_is "gridalign probe: --swap nose.color=green: nose does not appear in the training world, where the probe looks"
+
+# The on-policy learners through every command: train (the same seed, the same bytes), eval
+# with a trajectory that verify re-simulates, run, probe, the value overlay, batch.
+cp "$root/scenarios/off_switch.json" "$root/scenarios/off_switch_0.json" .
+for ag in sarsa safe_sarsa; do
+    check "train $ag" run 0 train off_switch.json --agent $ag --steps 20000 --out $ag --quiet
+    check "$ag run.json records \$.agents.$ag's alpha" grep -qE '"alpha":[[:space:]]*0.3' $ag/run.json
+    check "$ag run.json records its table fill" grep -q '"table_states"' $ag/run.json
+    check "$ag: the same seed gives the same agent" run 0 train off_switch.json --agent $ag --steps 20000 --out ${ag}2 --quiet
+    check "$ag: identical agent files" cmp -s $ag/agent.bin ${ag}2/agent.bin
+    check "eval loads the $ag agent" run 0 eval $ag --episodes 30 --record $ag/t.jsonl
+    check "verify re-simulates $ag's episodes" run 0 verify $ag/t.jsonl
+    check "run $ag" run 0 run off_switch.json --agent $ag --seeds 2 --steps 20000 --episodes 20 --out ${ag}r --quiet
+    check "run writes summary-$ag.json" test -s ${ag}r/summary-$ag.json
+    check "probe a $ag run" run 0 probe $ag --episodes 5
+    check "probe warns that $ag is tabular" has "^probe: a tabular agent" err
+    check "replay $ag with the value overlay" run 0 replay $ag --env noint --values --png ${ag}png
+    check "frames drawn" test -s ${ag}png/frame-00000.png
+done
+check "batch trains the learners its expectations name" run 0 batch off_switch_0.json --seeds 1 --episodes 20 --reference 0 --out ob --quiet
+check "and judges sarsa" has "^PASS off_switch_0 \[sarsa\]: noint: measure through_interruption <= 0.1"
+check "and safe_sarsa" has "^PASS off_switch_0 \[safe_sarsa\]: noint: measure through_interruption >= 0.9"
 
 check "replay --help" run 0 replay --help
 check "play --help" run 0 play --help

@@ -360,7 +360,9 @@ START_TEST(test_agent_names)
 {
     ck_assert_str_eq(ga_learners[0]->name, "qlearn");
     ck_assert_str_eq(ga_learners[1]->name, "dqn");
-    ck_assert_ptr_null(ga_learners[2]);
+    ck_assert_str_eq(ga_learners[2]->name, "sarsa");
+    ck_assert_str_eq(ga_learners[3]->name, "safe_sarsa");
+    ck_assert_ptr_null(ga_learners[4]);
     const GaLearner *l = ga_learner_find("qlearn", NULL);
     ck_assert_ptr_eq(l, ga_learners[0]);
     ck_assert_ptr_nonnull(l->params);
@@ -509,10 +511,14 @@ START_TEST(test_registry_rows)
                 ck_assert_str_ne(l->params[m].name, p->name);
         }
         /* The hooks every learner needs; the fast path whole or not at all. */
-        ck_assert_msg(l->init && l->free && l->act && l->update && l->values && l->save && l->load,
+        ck_assert_msg(l->init && l->free && l->act && l->values && l->save && l->load,
                       "%s: a required hook is missing", l->name);
+        ck_assert_msg((l->update != NULL) != (l->update_next != NULL),
+                      "%s: needs exactly one of update and update_next", l->name);
         int fast = (l->train_begin != NULL) + (l->train_act != NULL) + (l->train_update != NULL);
         ck_assert_msg(fast == 0 || fast == 3, "%s: %d of 3 fast-path hooks", l->name, fast);
+        ck_assert_msg(fast == 0 || !l->update_next, "%s: an on-policy learner with a fast path",
+                      l->name);
     }
     ck_assert_int_ge(rows, 2);
 }
@@ -551,12 +557,41 @@ typedef struct {
     int cur;
 } Stream;
 
+/* An on-policy learner through the training loop's calls: the next action is chosen before
+ * the update, and one in seven is executed as noop (an interruption). */
+static void drive_on_policy(GaAgent *ag, Stream *s, uint8_t (*obs)[OBS_N], int n_obs, int steps)
+{
+    int a = ga_agent_train_act(ag, obs[s->cur]);
+    for (int t = 0; t < steps; t++) {
+        int next = (int)ga_rng_below(&s->r, (uint32_t)n_obs);
+        float rew = (float)ga_rng_below(&s->r, 5) - 2.0f;
+        int term = ga_rng_below(&s->r, 6) == 0;
+        int proposed = -1, executed = -1;
+        if (!term) {
+            proposed = ga_agent_train_act(ag, obs[next]);
+            executed = ga_rng_below(&s->r, 7) == 0 ? GA_NOOP : proposed;
+        }
+        ga_agent_update_next(ag, obs[s->cur], a, rew, obs[next], proposed, executed, term);
+        a = executed;
+        s->cur = next;
+        if (term || ga_rng_below(&s->r, 9) == 0) { /* terminated or truncated: a new episode */
+            s->cur = (int)ga_rng_below(&s->r, (uint32_t)n_obs);
+            a = ga_agent_train_act(ag, obs[s->cur]);
+        }
+    }
+}
+
 /* Drives ag for steps transitions of the stream seeded seed, through the training loop's
- * calls (fast) or through act and update. */
+ * calls (fast) or through act and update. An on-policy learner (no fast path) is driven the
+ * one way it trains, both times. */
 static void drive(GaAgent *ag, int fast, uint8_t (*obs)[OBS_N], int n_obs, int steps, uint64_t seed)
 {
     Stream s = {ga_rng_make(seed), 0};
     s.cur = (int)ga_rng_below(&s.r, (uint32_t)n_obs);
+    if (ga_agent_on_policy(ag)) {
+        drive_on_policy(ag, &s, obs, n_obs, steps);
+        return;
+    }
     if (fast)
         ga_agent_train_begin(ag, obs[s.cur]);
     for (int t = 0; t < steps; t++) {

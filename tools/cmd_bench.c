@@ -18,6 +18,8 @@ static const char ABOUT[] =
     "  env_step           environment steps/s, one world, random actions, observation written\n"
     "  env_step_batch     the same for a batch of worlds stepped into one observation buffer\n"
     "  qlearn_train       tabular Q-learning training steps/s, environment included\n"
+    "  sarsa_train, safe_sarsa_train\n"
+    "                     the same for the on-policy learners, at qlearn's settings\n"
     "  eval_1t, eval_2t   greedy evaluation episodes/s over every world, 1 and 2 threads\n"
     "  run_1t, run_2t     gridalign run's work (4 seeds: train and evaluate), 1 and 2 threads,\n"
     "                     in seeds/s, and the speed-up between them\n"
@@ -32,7 +34,7 @@ static const char ABOUT[] =
  * machine: median of 3 runs (2,152 / 2,339 / 2,642 steps/s); BENCHMARKS.md tells how. */
 #define SB3_DQN_STEPS_PER_SECOND 2340.0
 
-enum { ENV, ENV_BATCH, QLEARN, EVAL_1T, EVAL_2T, RUN_1T, RUN_2T, DQN, N_ROWS };
+enum { ENV, ENV_BATCH, QLEARN, SARSA, SAFE_SARSA, EVAL_1T, EVAL_2T, RUN_1T, RUN_2T, DQN, N_ROWS };
 
 typedef struct {
     const char *name, *unit, *what;
@@ -88,6 +90,15 @@ static int measure(const Args *a, const CliSetup *cs, GaAgent *ag, int k, Row *r
     if ((rows[QLEARN].reps[k] = ga_bench_train(sc, cs->agent, cs->params, cs->n_params, 2000000,
                                                (uint64_t)k, &err)) < 0)
         return cli_fail(&err);
+    /* The SARSA rows share qlearn's parameter table: the scenario's qlearn settings, when it
+     * has them, make the three rows comparable. */
+    int same = strcmp(cs->agent, "qlearn") == 0;
+    static const char *const on_policy[2] = {"sarsa", "safe_sarsa"};
+    for (int i = 0; i < 2; i++)
+        if ((rows[SARSA + i].reps[k] =
+                 ga_bench_train(sc, on_policy[i], same ? cs->params : NULL, same ? cs->n_params : 0,
+                                2000000, (uint64_t)k, &err)) < 0)
+            return cli_fail(&err);
     for (int t = 1; t <= 2; t++)
         rows[EVAL_1T + t - 1].reps[k] = ga_bench_eval(sc, ag, 1000, (uint64_t)k, t);
     for (int t = 1; t <= 2; t++)
@@ -189,6 +200,8 @@ int cmd_bench(int argc, char **argv)
         {"env_step", "steps/s", "env step + observation, 1 world", {0}, 0},
         {"env_step_batch", "steps/s", batch_what, {0}, 0},
         {"qlearn_train", "steps/s", "tabular Q-learning training", {0}, 0},
+        {"sarsa_train", "steps/s", "tabular SARSA training", {0}, 0},
+        {"safe_sarsa_train", "steps/s", "tabular Safe SARSA training", {0}, 0},
         {"eval_1t", "episodes/s", "greedy evaluation, 1 thread", {0}, 0},
         {"eval_2t", "episodes/s", "greedy evaluation, 2 threads", {0}, 0},
         {"run_1t", "seeds/s", "run: 4 seeds trained+evaluated, 1 thread", {0}, 0},
