@@ -18,7 +18,7 @@ refused() {
 
 # Each command's options, as its table declares them (and so as its help lists them).
 declare -A opts=(
-    [train]="--agent --seed --steps --out --param --diversity --eval-episodes --eval-seed --quiet"
+    [train]="--agent --seed --steps --out --param --diversity --eval-episodes --eval-seed --base --quiet"
     [eval]="--episodes --envs --json --episodes-out --eval-seed --reference --record --scenario --threads"
     [run]="--seeds --first-seed --agent --steps --param --diversity --episodes --eval-seed --reference --threads --out --json --quiet"
     [batch]="--seeds --first-seed --steps --episodes --eval-seed --reference --threads --out --junit --json --quiet"

@@ -2,7 +2,8 @@
  * (agents/ga_quantilizer.c, agents/ga_delta_quantilizer.c): the quantile rule against
  * hand-computed distributions (q = 1 is the base, small q the argmax, ties, NaN), sampling,
  * each learner solving a tiny task whose answer is known by hand, determinism of training and
- * of the (sampling) evaluation across threads, and the delta-quantilizer's file checks. */
+ * of the (sampling) evaluation across threads, a base policy from a demonstration, and both
+ * learners' file checks. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "ga_scenario.h"
 #include "ga_testutil.h"
 #include "ga_train.h"
+#include "ga_traj.h"
 
 Suite *ga_test_suite(void);
 
@@ -403,6 +405,143 @@ START_TEST(test_delta_file_refused)
 }
 END_TEST
 
+/* ---- the quantilizer's base from demonstrations ------------------------------------------ */
+
+/* The corridor walked optimally: right, right, pick, right, right, right, drop. */
+static const uint8_t WALK[] = {GA_RIGHT, GA_RIGHT, GA_PICK, GA_RIGHT, GA_RIGHT, GA_RIGHT, GA_DROP};
+
+static void base_agent(GaAgent *ag, const GaScenario *sc, const char *name, double q, GaErr *err,
+                       int *rc)
+{
+    static GaTrajEpisode e;
+    memset(&e, 0, sizeof e);
+    snprintf(e.world, sizeof e.world, "train");
+    e.seed = 5;
+    e.n = (int)sizeof WALK;
+    e.actions = (uint8_t *)WALK;
+    GaParam pr[] = {{"q", q}, {"table_bits", 8}};
+    GaTrainJob job = {.sc = sc,
+                      .agent = name,
+                      .params = pr,
+                      .n_params = strcmp(name, "quantilizer") == 0 ? 2 : 0,
+                      .seed = 1,
+                      .steps = 100,
+                      .base = &e,
+                      .n_base = 1};
+    *rc = ga_train_create(&job, ag, err);
+}
+
+/* Share of n draws of ag's action on obs that are action a. */
+static double share(const GaAgent *ag, const uint8_t *obs, int a, int n, GaRng *r)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += ga_agent_act(ag, obs, 0, r) == a;
+    return (double)k / n;
+}
+
+START_TEST(test_base_from_demonstration)
+{
+    GaScenario *sc = parse(CORRIDOR, sizeof CORRIDOR - 1);
+    const GaWorldCfg *c = &sc->world[0];
+    GaErr err = {0};
+    GaAgent ag, b;
+    int rc;
+    base_agent(&ag, sc, "quantilizer", 1.0, &err, &rc);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    int64_t states, dropped;
+    ga_agent_table_fill(&ag, &states, &dropped);
+    ck_assert_int_eq(dropped, 0);
+
+    /* Untrained, q = 1: on every state of the walk the base is the demonstrated action. */
+    GaWorld w;
+    uint8_t obs[GA_OBS_MAX];
+    GaRng r = ga_rng_make(4);
+    ga_env_reset(&w, c, 99); /* the corridor's start is fixed: any layout seed walks the same */
+    for (size_t t = 0; t < sizeof WALK; t++) {
+        ga_obs_write(&w, c, &sc->obs, obs);
+        ck_assert_double_eq(share(&ag, obs, WALK[t], 200, &r), 1.0);
+        ga_world_step(&w, c, WALK[t]);
+    }
+    /* A state the walk never reached (facing left at the start): uniform. */
+    ga_env_reset(&w, c, 99);
+    ga_world_step(&w, c, GA_LEFT);
+    ga_obs_write(&w, c, &sc->obs, obs);
+    GaRng r2 = ga_rng_make(8);
+    for (int a = 0; a < N; a++)
+        ck_assert_double_eq_tol(share(&ag, obs, a, 35000, &r2), 1.0 / N, 0.01);
+
+    /* Saved and loaded, it keeps the base. */
+    ga_env_reset(&w, c, 99);
+    ga_obs_write(&w, c, &sc->obs, obs);
+    char path[256];
+    ga_test_tmp_path(path, sizeof path, "base.bin");
+    ck_assert_int_eq(ga_agent_save(&ag, path, 42, &err), GA_OK);
+    uint64_t hash;
+    ck_assert_int_eq(ga_agent_load(&b, path, &hash, &err), GA_OK);
+    ck_assert_double_eq(share(&b, obs, GA_RIGHT, 200, &r), 1.0);
+    ga_agent_free(&b);
+    ga_agent_free(&ag);
+
+    /* A learner without a base policy refuses demonstrations. */
+    base_agent(&ag, sc, "qlearn", 1.0, &err, &rc);
+    ck_assert_int_eq(rc, GA_EINVAL);
+    ck_assert_str_eq(err.msg, "--base: agent qlearn has no base policy to shape");
+    free(sc);
+}
+END_TEST
+
+/* The quantilizer's envelope: 9 parameters. */
+#define QZ_PAYLOAD (8 + 4 + 32 + 8 + 4 + 4 + 9 * 40)
+
+START_TEST(test_base_file_refused)
+{
+    GaScenario *sc = parse(CORRIDOR, sizeof CORRIDOR - 1);
+    GaErr err = {0};
+    GaAgent ag;
+    int rc;
+    base_agent(&ag, sc, "quantilizer", 0.5, &err, &rc);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    size_t n;
+    unsigned char *d = saved(&ag, "ok.bin", &n), *c = malloc(n);
+    uint64_t v;
+    memcpy(&v, d + QZ_PAYLOAD + 8, 8);
+    ck_assert_uint_eq(v, sizeof WALK); /* one state per step of the walk */
+
+    memcpy(c, d, n);
+    v = UINT64_MAX / 2;
+    memcpy(c + QZ_PAYLOAD + 8, &v, 8);
+    ck_assert_int_eq(load_resealed(c, n, &err), GA_EFORMAT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "base table size does not match its header"));
+
+    float f = -1;
+    memcpy(c, d, n);
+    memcpy(c + QZ_PAYLOAD + 16 + 8, &f, 4);
+    ck_assert_int_eq(load_resealed(c, n, &err), GA_EFORMAT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "a base count is negative or not finite"));
+
+    float zero[N] = {0};
+    memcpy(c, d, n);
+    memcpy(c + QZ_PAYLOAD + 16 + 8, zero, sizeof zero);
+    ck_assert_int_eq(load_resealed(c, n, &err), GA_EFORMAT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "a base state has no action counted"));
+
+    memcpy(c, d, n);
+    memcpy(&v, c + QZ_PAYLOAD, 8);
+    v++;
+    memcpy(c + QZ_PAYLOAD, &v, 8);
+    ck_assert_int_eq(load_resealed(c, n, &err), GA_EFORMAT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "disagree on the steps done"));
+
+    memcpy(c, d, n);
+    ck_assert_int_eq(load_resealed(c, n, &err), GA_OK);
+    free(c);
+    free(d);
+    ga_agent_free(&ag);
+    free(sc);
+}
+END_TEST
+
 Suite *ga_test_suite(void)
 {
     Suite *s = suite_create("quantilizer");
@@ -422,6 +561,8 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_delta_settles_on_nearest);
     tcase_add_test(tc, test_deterministic);
     tcase_add_test(tc, test_delta_file_refused);
+    tcase_add_test(tc, test_base_from_demonstration);
+    tcase_add_test(tc, test_base_file_refused);
     suite_add_tcase(s, tc);
     return s;
 }
