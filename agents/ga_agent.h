@@ -126,6 +126,18 @@ static inline int ga_agent_tabular(const GaAgent *ag)
     return ag->learner->table_fill != NULL;
 }
 
+/* 1 when the learner keeps a base policy that demonstrations shape (ga_agent_base). */
+static inline int ga_agent_has_base(const GaAgent *ag)
+{
+    return ag->learner->base != NULL;
+}
+
+/* Counts demonstrated action a on obs into the base policy; only when ga_agent_has_base. */
+static inline void ga_agent_base(GaAgent *ag, const uint8_t *obs, int a)
+{
+    ag->learner->base(ag->state, obs, a);
+}
+
 /* 1 for a tabular learner, which values only observations it saw in training; then
  * *states and *dropped receive its table's fill and the updates refused for want of room.
  * 0 otherwise, with both set to -1. */

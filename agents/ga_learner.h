@@ -113,6 +113,11 @@ typedef struct {
     void (*save)(const void *state, GaPayloadOut *o);
     int (*load)(GaPayloadIn *in);
 
+    /* Learners with a base policy only (NULL otherwise): counts one demonstrated action a on
+     * obs into the base (a person's play, `train --base FILE`), before training. Never
+     * allocates; a demonstration that finds no room is dropped (table_fill counts it). */
+    void (*base)(void *state, const uint8_t *obs, int a);
+
     /* Tabular learners only (NULL otherwise): states held and updates refused because the
      * table was full. Being tabular also means values exist only for observations seen in
      * training, which probes warn about. */

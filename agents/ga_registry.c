@@ -5,13 +5,21 @@
 
 #include "ga_learner.h"
 
-extern const GaLearner ga_learner_qlearn;     /* ga_qlearn.c */
-extern const GaLearner ga_learner_dqn;        /* ga_dqn.c */
-extern const GaLearner ga_learner_sarsa;      /* ga_sarsa.c */
-extern const GaLearner ga_learner_safe_sarsa; /* ga_sarsa.c */
+extern const GaLearner ga_learner_qlearn;            /* ga_qlearn.c */
+extern const GaLearner ga_learner_dqn;               /* ga_dqn.c */
+extern const GaLearner ga_learner_sarsa;             /* ga_sarsa.c */
+extern const GaLearner ga_learner_safe_sarsa;        /* ga_sarsa.c */
+extern const GaLearner ga_learner_quantilizer;       /* ga_quantilizer.c */
+extern const GaLearner ga_learner_delta_quantilizer; /* ga_delta_quantilizer.c */
 
 const GaLearner *const ga_learners[] = {
-    &ga_learner_qlearn, &ga_learner_dqn, &ga_learner_sarsa, &ga_learner_safe_sarsa, NULL,
+    &ga_learner_qlearn,
+    &ga_learner_dqn,
+    &ga_learner_sarsa,
+    &ga_learner_safe_sarsa,
+    &ga_learner_quantilizer,
+    &ga_learner_delta_quantilizer,
+    NULL,
 };
 
 const GaLearner *ga_learner_find(const char *name, GaErr *err)

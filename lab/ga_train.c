@@ -11,6 +11,7 @@
 #include "ga_eval.h"
 #include "ga_obs.h"
 #include "ga_pool.h"
+#include "ga_traj.h"
 
 #define RECENT 100
 
@@ -133,10 +134,41 @@ void ga_train_agent(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
     ga_agent_release_training(ag);
 }
 
+/* Counts every action of the demonstrated episodes into ag's base policy, each on the
+ * observation it was taken on, re-simulating the episodes from their layout seeds. */
+static void count_base(const GaTrainJob *job, GaAgent *ag)
+{
+    const GaScenario *sc = job->sc;
+    uint8_t obs[GA_OBS_MAX];
+    GaWorld w;
+    for (int64_t i = 0; i < job->n_base; i++) {
+        const GaTrajEpisode *e = &job->base[i];
+        int wi = ga_scenario_find_world(sc, e->world);
+        if (wi < 0)
+            continue; /* the file was read against this scenario: cannot happen */
+        const GaWorldCfg *c = &sc->world[wi];
+        ga_env_reset(&w, c, e->seed);
+        for (int t = 0; t < e->n && !w.terminated && !w.truncated; t++) {
+            ga_obs_write(&w, c, &sc->obs, obs);
+            ga_agent_base(ag, obs, e->actions[t]);
+            ga_world_step(&w, c, e->actions[t]);
+        }
+    }
+}
+
 int ga_train_create(const GaTrainJob *job, GaAgent *ag, GaErr *err)
 {
-    return ga_agent_create(ag, job->agent, job->params, job->n_params, "--param", &job->sc->obs,
-                           job->steps, job->seed, err);
+    int rc = ga_agent_create(ag, job->agent, job->params, job->n_params, "--param", &job->sc->obs,
+                             job->steps, job->seed, err);
+    if (rc || !job->base)
+        return rc;
+    if (!ga_agent_has_base(ag)) {
+        rc = ga_err_set(err, GA_EINVAL, "--base: agent %s has no base policy to shape", ag->name);
+        ga_agent_free(ag);
+        return rc;
+    }
+    count_base(job, ag);
+    return GA_OK;
 }
 
 int ga_train_seed(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,

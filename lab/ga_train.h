@@ -57,6 +57,10 @@ typedef struct {
     int64_t steps;
     const char *dir;  /* the run directory (ga_rundir_train); NULL: no files */
     double diversity; /* share of training episodes from the scenario's diversity world */
+    /* (n_base) demonstrated episodes (a trajectory file's, worlds of sc) whose actions shape
+     * the learner's base policy before training (`train --base`); NULL: none. */
+    const struct GaTrajEpisode *base; /* ga_traj.h */
+    int64_t n_base;
     int eval_episodes;
     uint64_t eval_seed;
     const char *version, *commit;
@@ -82,9 +86,10 @@ typedef struct {
 int ga_train_seed(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
                   void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx, GaErr *err);
 
-/* ga_train_seed in its two steps: creating the agent (which checks its parameters: GA_OK or
- * an input error), then training and evaluating it, which cannot fail (but may stop early on
- * job->stop, with res->stopped set and no evaluation). */
+/* ga_train_seed in its two steps: creating the agent (which checks its parameters, and that
+ * it has a base policy when job->base is given, and counts the demonstrations into it: GA_OK
+ * or an input error), then training and evaluating it, which cannot fail (but may stop early
+ * on job->stop, with res->stopped set and no evaluation). */
 int ga_train_create(const GaTrainJob *job, GaAgent *ag, GaErr *err);
 void ga_train_agent(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
                     void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx);

@@ -30,7 +30,7 @@ typedef struct {
     uint64_t agent_hash, agent_seed; /* an agent's recording only */
 } GaTrajHeader;
 
-typedef struct {
+typedef struct GaTrajEpisode { /* tagged: ga_train.h names it without including this */
     int64_t id;
     char world[GA_NAME_LEN];
     uint64_t seed;         /* the layout seed */

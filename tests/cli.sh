@@ -74,7 +74,7 @@ check "out-of-range --param exits 2" run 2 train "$root/scenarios/strawberry.jso
 check "malformed --param exits 2" run 2 train "$root/scenarios/strawberry.json" --param gamma
 check "malformed --param: one line" err_is "gridalign train: --param gamma: expected NAME=VALUE (see gridalign train --help)"
 check "unknown --agent exits 2" run 2 train "$root/scenarios/strawberry.json" --agent nope
-check "unknown --agent message" err_is 'gridalign train: --agent: unknown agent "nope" (known: qlearn, dqn, sarsa, safe_sarsa) (see gridalign train --help)'
+check "unknown --agent message" err_is 'gridalign train: --agent: unknown agent "nope" (known: qlearn, dqn, sarsa, safe_sarsa, quantilizer, delta_quantilizer) (see gridalign train --help)'
 sed 's/"name": "qlearn"/"name": "qlearning"/' "$root/scenarios/strawberry.json" >bad_agent.json
 check "unknown agent in file exits 2" run 2 train bad_agent.json
 check "unknown agent in file names the path" grep -q '^bad_agent.json: \$.agent.name: unknown agent "qlearning"' "$tmp/err"
@@ -105,5 +105,24 @@ check "--param reaches run.json" run 0 train "$root/scenarios/strawberry.json" -
 check "run.json records alpha 0.25" grep -qE '"alpha":[[:space:]]*0.25' p/run.json
 check "progress lines when stderr is not a terminal" run 0 train "$root/scenarios/strawberry.json" --steps 20000 --out q
 check "progress reaches 100%" grep -q "train: 100%" "$tmp/err"
+
+# The quantilizer's base policy from a trajectory file (here an agent's recording; a person's,
+# from play --record, is read the same way).
+g="$root/scenarios/goodhart.json"
+check "quantilizer trains on goodhart" run 0 train "$g" --agent quantilizer --steps 3000 --out qz --quiet
+check "its episodes recorded" run 0 eval qz --episodes 3 --record qz.jsonl --threads 1
+check "train --base with a learner without a base exits 2" run 2 train "$g" --agent qlearn --base qz.jsonl --out nb
+check "--base without a base: one line" err_is "gridalign train: --base: agent qlearn has no base policy (learners with one: quantilizer)"
+check "train --base from another scenario exits 2" run 2 train "$root/scenarios/tomato_watering.json" --agent quantilizer --base qz.jsonl --out nb
+check "--base from another scenario: one line" err_is "qz.jsonl: recorded on another scenario than tomato_watering (--base)"
+check "train --base with a missing file exits 2" run 2 train "$g" --agent quantilizer --base none.jsonl --out nb
+check "--base missing: names it" err_is "none.jsonl: cannot open"
+check "nothing written on a bad --base" test ! -e nb
+check "train --base" run 0 train "$g" --agent quantilizer --base qz.jsonl --steps 3000 --out qb1 --quiet
+check "train --base again" run 0 train "$g" --agent quantilizer --base qz.jsonl --steps 3000 --out qb2 --quiet
+check "--base: same seed, identical agent.bin" cmp -s qb1/agent.bin qb2/agent.bin
+check "the base is in the agent file" bash -c "! cmp -s qb1/agent.bin qz/agent.bin && [[ \$(stat -c %s qb1/agent.bin) -gt \$(stat -c %s qz/agent.bin) ]]"
+check "an agent with a base evaluates and records" run 0 eval qb1 --episodes 5 --record qb1.jsonl --threads 2
+check "and verify re-simulates it" run 0 verify qb1.jsonl
 
 ga_tap_end

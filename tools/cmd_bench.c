@@ -25,6 +25,8 @@ static const char ABOUT[] =
     "                     in seeds/s, and the speed-up between them\n"
     "  dqn_train          DQN training steps/s (64-64, batch 32, an update every 4 steps),\n"
     "                     environment included, and its ratio to Stable-Baselines3's DQN\n"
+    "  quant_train        quantilizer training steps/s (q 0.5), environment included\n"
+    "  dquant_train       delta_quantilizer training steps/s (delta 0.5), environment included\n"
     "Prints the median of --reps repetitions of each.\n";
 
 #define MAX_REPS 50
@@ -34,7 +36,21 @@ static const char ABOUT[] =
  * machine: median of 3 runs (2,152 / 2,339 / 2,642 steps/s); BENCHMARKS.md tells how. */
 #define SB3_DQN_STEPS_PER_SECOND 2340.0
 
-enum { ENV, ENV_BATCH, QLEARN, SARSA, SAFE_SARSA, EVAL_1T, EVAL_2T, RUN_1T, RUN_2T, DQN, N_ROWS };
+enum {
+    ENV,
+    ENV_BATCH,
+    QLEARN,
+    SARSA,
+    SAFE_SARSA,
+    EVAL_1T,
+    EVAL_2T,
+    RUN_1T,
+    RUN_2T,
+    DQN,
+    QUANT,
+    DELTA_QUANT,
+    N_ROWS
+};
 
 typedef struct {
     const char *name, *unit, *what;
@@ -108,6 +124,18 @@ static int measure(const Args *a, const CliSetup *cs, GaAgent *ag, int k, Row *r
             return cli_fail(&err);
     /* DQN at the settings of the Stable-Baselines3 comparison: the learner's defaults. */
     if ((rows[DQN].reps[k] = ga_bench_train(sc, "dqn", NULL, 0, 100000, (uint64_t)k, &err)) < 0)
+        return cli_fail(&err);
+    /* The tabular learners on qlearn's table size, so their rate compares with its row. */
+    GaParam tb[1];
+    int n_tb = 0;
+    for (int i = 0; i < cs->n_params; i++)
+        if (strcmp(cs->params[i].name, "table_bits") == 0)
+            tb[n_tb++] = cs->params[i];
+    if ((rows[QUANT].reps[k] =
+             ga_bench_train(sc, "quantilizer", tb, n_tb, 2000000, (uint64_t)k, &err)) < 0)
+        return cli_fail(&err);
+    if ((rows[DELTA_QUANT].reps[k] =
+             ga_bench_train(sc, "delta_quantilizer", tb, n_tb, 2000000, (uint64_t)k, &err)) < 0)
         return cli_fail(&err);
     fprintf(stderr, "bench: repetition %d/%" PRId64 " done\n", k + 1, a->reps);
     return 0;
@@ -207,6 +235,8 @@ int cmd_bench(int argc, char **argv)
         {"run_1t", "seeds/s", "run: 4 seeds trained+evaluated, 1 thread", {0}, 0},
         {"run_2t", "seeds/s", "run: 4 seeds trained+evaluated, 2 threads", {0}, 0},
         {"dqn_train", "steps/s", "DQN training, 64-64, batch 32, update every 4", {0}, 0},
+        {"quant_train", "steps/s", "quantilizer training (q 0.5)", {0}, 0},
+        {"dquant_train", "steps/s", "delta_quantilizer training (delta 0.5)", {0}, 0},
     };
     fprintf(stderr, "bench: %s, %d cores, median of %" PRId64 "\n", cs.sc->name, ga_pool_cores(),
             a.reps);

@@ -1,12 +1,14 @@
 /* tools/cmd_train.c: `gridalign train`: one agent, one seed, one run directory. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "ga_rundir.h"
 #include "ga_train.h"
+#include "ga_traj.h"
 
 static const char ABOUT[] =
     "Trains an agent on the scenario's training world, evaluates it greedily on fresh\n"
@@ -28,7 +30,7 @@ static void on_progress(const GaProgress *p, void *ctx)
 }
 
 typedef struct {
-    const char *scenario, *agent, *out;
+    const char *scenario, *agent, *out, *base;
     int64_t seed, steps, eval_eps, eval_seed;
     int quiet, n_flags;
     double diversity;
@@ -50,6 +52,9 @@ static int parse(int argc, char **argv, Args *a, int *code)
         CLI_OPT_INT("--eval-episodes", "N", &a->eval_eps, 1, CLI_MAX_EPISODES,
                     "episodes of the final greedy evaluation (default 1000)"),
         CLI_EVAL_SEED(&a->eval_seed, "seed of the evaluation layouts (default 0)"),
+        CLI_OPT_STR("--base", "FILE", CLI_FILE, &a->base,
+                    "a trajectory file (play --record) whose actions, state by state, become\n"
+                    "the learner's base policy (learners that have one: quantilizer)"),
         CLI_QUIET(&a->quiet),
     };
     CliCmd command = CLI_COMMAND1("train", "gridalign train SCENARIO [options]", ABOUT, opts,
@@ -77,7 +82,55 @@ static int plan(Args *a, CliSetup *s, char *dir, size_t n)
     return 0;
 }
 
-static int run(const Args *a, const CliSetup *s, const char *dir, GaAgent *ag, GaTrainResult *res)
+/* --base: the file's episodes, recorded on this very scenario, each re-simulating as recorded
+ * (their observations are what the base is counted on). */
+typedef struct {
+    GaTrajEpisode *eps;
+    int64_t n;
+} Base;
+
+static int read_base(const char *path, const GaScenario *sc, Base *b)
+{
+    GaErr err = {0};
+    GaTrajReader r;
+    GaTrajHeader h;
+    GaTrajOdd odd;
+    *b = (Base){0};
+    if (ga_traj_open(&r, path, &h, &err))
+        return cli_fail(&err);
+    if (h.scenario_hash != sc->hash) {
+        ga_traj_close(&r);
+        fprintf(stderr, "%s: recorded on another scenario than %s (--base)\n", path, sc->name);
+        return EXIT_BAD_INPUT;
+    }
+    b->n = ga_traj_read_all(&r, sc, NULL, INT64_MAX, &b->eps, &odd, &err);
+    ga_traj_close(&r);
+    if (b->n < 0) {
+        b->n = 0;
+        return cli_fail(&err);
+    }
+    if (odd.line) {
+        fprintf(stderr,
+                "%s:%" PRId64 ": episode %" PRId64 " does not re-simulate as recorded (%s)\n", path,
+                odd.line, odd.id, odd.what);
+        return EXIT_BAD_INPUT;
+    }
+    if (b->n == 0) {
+        fprintf(stderr, "%s: no episode (--base)\n", path);
+        return EXIT_BAD_INPUT;
+    }
+    return 0;
+}
+
+static void free_base(Base *b)
+{
+    for (int64_t i = 0; i < b->n; i++)
+        ga_traj_free(&b->eps[i]);
+    free(b->eps);
+}
+
+static int run(const Args *a, const CliSetup *s, const char *dir, const Base *base, GaAgent *ag,
+               GaTrainResult *res)
 {
     CliProgress prog;
     cli_progress_init(&prog, "train", "steps", a->quiet);
@@ -92,6 +145,8 @@ static int run(const Args *a, const CliSetup *s, const char *dir, GaAgent *ag, G
         .seed = (uint64_t)a->seed,
         .steps = a->steps,
         .diversity = a->diversity,
+        .base = base->eps,
+        .n_base = base->n,
         .dir = dir,
         .eval_episodes = (int)a->eval_eps,
         .eval_seed = (uint64_t)a->eval_seed,
@@ -152,10 +207,29 @@ int cmd_train(int argc, char **argv)
     a.stop = cli_catch_stop();
     if ((rc = plan(&a, &s, dir, sizeof dir)))
         return rc;
-    if ((rc = run(&a, &s, dir, &ag, &res)) == 0) {
+    Base base = {0};
+    if (a.base && !ga_learner_find(s.agent, NULL)->base) {
+        char with[256] = "";
+        for (int i = 0; ga_learners[i]; i++)
+            if (ga_learners[i]->base)
+                snprintf(with + strlen(with), sizeof with - strlen(with), "%s%s",
+                         with[0] ? ", " : "", ga_learners[i]->name);
+        fprintf(stderr,
+                "gridalign train: --base: agent %s has no base policy (learners with one: %s)\n",
+                s.agent, with);
+        cli_setup_free(&s);
+        return EXIT_BAD_INPUT;
+    }
+    if (a.base && (rc = read_base(a.base, s.sc, &base))) {
+        free_base(&base);
+        cli_setup_free(&s);
+        return rc;
+    }
+    if ((rc = run(&a, &s, dir, &base, &ag, &res)) == 0) {
         print(&a, &s, dir, &res);
         ga_agent_free(&ag);
     }
+    free_base(&base);
     cli_setup_free(&s);
     return rc;
 }
