@@ -56,7 +56,9 @@ int ga_rundir_write_eval(const char *dir, const GaScenario *sc, const char *agen
 typedef struct {
     char scenario_path[1024];     /* as given at training time */
     char scenario_abs_path[1024]; /* absolute, or "" */
-    uint64_t scenario_hash;
+    uint64_t scenario_hash;       /* of the file's bytes; the agent file records the same */
+    uint64_t training_hash;       /* GaScenario.train_hash, when has_training_hash */
+    int has_training_hash;        /* 0 for a run written before gridalign recorded it */
     uint64_t seed;
     char agent[32];
     char agent_file[256];
@@ -83,9 +85,12 @@ typedef struct {
 } GaRun;
 
 /* Reads the run in dir: run.json, the scenario (the given file, else the directory's copy,
- * else the path recorded at training time) and the agent; the scenario must hash as the agent
- * was trained on it. Returns GA_OK, GA_ENOMEM, or an input error with err naming the file. On
- * failure nothing needs freeing. */
+ * else the path recorded at training time) and the agent. The scenario must be the file the
+ * agent was trained on, or one that training would have read the same from (the same training
+ * hash: its test worlds, measures, expectations and descriptions may differ). What training
+ * read is the directory's copy, hashed by this build, else the training hash run.json
+ * recorded; a run with neither accepts only the exact file. Returns GA_OK, GA_ENOMEM, or an
+ * input error with err naming the file. On failure nothing needs freeing. */
 int ga_rundir_load(const char *dir, const char *scenario, GaRun *run, GaErr *err);
 void ga_run_free(GaRun *run);
 

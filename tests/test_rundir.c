@@ -168,21 +168,133 @@ START_TEST(test_load_round_trip)
 }
 END_TEST
 
+/* Writes text with `from` (which occurs once) replaced by `to` to the scenario's path; both
+ * written with ' for ", as SCEN is. */
+static void edit_scenario(const char *from_q, const char *to_q)
+{
+    char from[400], to[400], edited[4200];
+    ga_test_swap_quotes(from, sizeof from, from_q);
+    ga_test_swap_quotes(to, sizeof to, to_q);
+    char *at = strstr(text, from);
+    ck_assert_ptr_nonnull(at);
+    snprintf(edited, sizeof edited, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    GaErr err = {0};
+    ck_assert_int_eq(ga_io_write_atomic(scen_path, edited, strlen(edited), &err), GA_OK);
+}
+
+/* Removes the line of dir/name that holds key (run.json is pretty-printed, one key a line). */
+static void drop_line(const char *name, const char *key)
+{
+    char p[400];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    size_t len;
+    char *bytes = (char *)ga_test_read_file(p, &len);
+    char *at = strstr(bytes, key);
+    ck_assert_ptr_nonnull(at);
+    char *start = at, *end = strchr(at, '\n');
+    while (start > bytes && start[-1] != '\n')
+        start--;
+    ck_assert_ptr_nonnull(end);
+    memmove(start, end + 1, len - (size_t)(end + 1 - bytes));
+    len -= (size_t)(end + 1 - start);
+    GaErr err = {0};
+    ck_assert_int_eq(ga_io_write_atomic(p, bytes, len, &err), GA_OK);
+    free(bytes);
+}
+
+static void remove_copy(void)
+{
+    char p[400];
+    snprintf(p, sizeof p, "%s/" GA_RUN_SCENARIO, dir);
+    ck_assert_int_eq(remove(p), 0);
+}
+
+/* The scenario at scen_path is refused, naming the file, the run, the way out and `what`;
+ * err receives the message. */
+static void expect_refused(const char *what, GaErr *err)
+{
+    GaRun run;
+    ck_assert_int_eq(ga_rundir_load(dir, scen_path, &run, err), GA_EPARSE);
+    ck_assert_ptr_nonnull(strstr(err->msg, "changed since the agent in"));
+    ck_assert_ptr_nonnull(strstr(err->msg, "retrain, or pass the original with --scenario"));
+    ck_assert_int_eq(strncmp(err->msg, scen_path, strlen(scen_path)), 0);
+    ck_assert_msg(strstr(err->msg, what) != NULL, "%s", err->msg);
+    ck_assert_ptr_null(run.sc);
+}
+
+/* The scenario loads as scen_path, the agent with it. */
+static void expect_accepted(void)
+{
+    GaRun run;
+    GaErr err = {0};
+    ck_assert_msg(ga_rundir_load(dir, scen_path, &run, &err) == GA_OK, "%s", err.msg);
+    ck_assert_str_eq(run.scenario_file, scen_path);
+    ck_assert_uint_ne(run.sc->hash, sc->hash); /* the edited file, not the copy */
+    ck_assert_uint_eq(run.sc->train_hash, sc->train_hash);
+    ck_assert_int_eq(run.ag.obs_size, sc->obs.size);
+    ga_run_free(&run);
+}
+
 START_TEST(test_load_refuses_changed_scenario)
 {
     use_dir("load_refuses_changed_scenario");
     GaErr err = {0};
     ck_assert_msg(train(3, "qlearn", &err) == GA_OK, "%s", err.msg);
-    /* The original file, edited since: given with --scenario, it no longer matches. */
-    char edited[4200];
-    snprintf(edited, sizeof edited, "%s ", text);
-    ck_assert_int_eq(ga_io_write_atomic(scen_path, edited, strlen(edited), &err), GA_OK);
-    GaRun run;
-    ck_assert_int_eq(ga_rundir_load(dir, scen_path, &run, &err), GA_EPARSE);
-    ck_assert_ptr_nonnull(strstr(err.msg, "changed since the agent in"));
-    ck_assert_ptr_nonnull(strstr(err.msg, "retrain, or pass the original with --scenario"));
-    ck_assert_int_eq(strncmp(err.msg, scen_path, strlen(scen_path)), 0);
-    ck_assert_ptr_null(run.sc);
+    /* The original file, its training world edited since: given with --scenario, it no longer
+     * matches, and the directory's copy tells what changed. */
+    edit_scenario("'max_steps': 20", "'max_steps': 21");
+    expect_refused("in what training reads: training world (training hash", &err);
+    edit_scenario("'train_objective': 'intended',",
+                  "'train_objective': 'intended', 'observation': {'view': [3, 3]},");
+    expect_refused("in what training reads: perception (training hash", &err);
+    /* A kind the training world does not place still counts: a test world could. */
+    edit_scenario("'color': 'red', 'shape': 'round'", "'color': 'blue', 'shape': 'round'");
+    expect_refused("in what training reads: kinds, training world (training hash", &err);
+}
+END_TEST
+
+START_TEST(test_load_accepts_new_test_world)
+{
+    use_dir("load_accepts_new_test_world");
+    GaErr err = {0};
+    ck_assert_msg(train(3, "qlearn", &err) == GA_OK, "%s", err.msg);
+    /* Whitespace, a description, a new test world: training reads the same. */
+    edit_scenario("{'format': 1,", "{'format': 1, 'description': 'now with a test',");
+    expect_accepted();
+    edit_scenario("'max_steps': 20}", "'max_steps': 20}, 'tests': {'noses': {'place':"
+                                      " {'nose': 1, 'basket': 1}}}");
+    expect_accepted();
+    /* Without the directory's copy, run.json's training hash decides. */
+    remove_copy();
+    expect_accepted();
+    edit_scenario("'basket': 1}, 'max_steps'", "'basket': 2}, 'max_steps'");
+    expect_refused("in what training reads (training hash", &err);
+    /* A run from before training hashes, without its copy: the exact file only, as then. */
+    edit_scenario("{'format': 1,", "{'format': 1, 'description': 'now with a test',");
+    drop_line(GA_RUN_INFO, "\"training_hash\"");
+    expect_refused("changed since the agent in", &err);
+    ck_assert_ptr_null(strstr(err.msg, "training"));
+}
+END_TEST
+
+START_TEST(test_load_old_run_with_copy)
+{
+    use_dir("load_old_run_with_copy");
+    GaErr err = {0};
+    ck_assert_msg(train(3, "qlearn", &err) == GA_OK, "%s", err.msg);
+    /* A run from before training hashes keeps its copy: hashed now, it decides. */
+    drop_line(GA_RUN_INFO, "\"training_hash\"");
+    edit_scenario("'max_steps': 20}", "'max_steps': 20}, 'tests': {'noses': {'place':"
+                                      " {'nose': 1, 'basket': 1}}}");
+    expect_accepted();
+    edit_scenario("'max_steps': 20", "'max_steps': 19");
+    expect_refused("in what training reads: training world", &err);
+    /* A copy that is not the file trained on (replaced by hand) is not trusted. */
+    char copy[400];
+    snprintf(copy, sizeof copy, "%s/" GA_RUN_SCENARIO, dir);
+    ck_assert_int_eq(ga_io_write_atomic(copy, "{}", 2, &err), GA_OK);
+    edit_scenario("{'format': 1,", "{'format': 1, 'description': 'x',");
+    expect_refused("changed since the agent in", &err);
 }
 END_TEST
 
@@ -253,6 +365,8 @@ START_TEST(test_read_run_written)
     ck_assert_str_eq(info.scenario_path, scen_path);
     ck_assert_str_eq(info.scenario_abs_path, "/abs/tiny.json");
     ck_assert_uint_eq(info.scenario_hash, sc->hash);
+    ck_assert_int_eq(info.has_training_hash, 1);
+    ck_assert_uint_eq(info.training_hash, sc->train_hash);
     ck_assert_uint_eq(info.seed, 0xFFFFFFFFFFFFFFF1ull);
     ck_assert_str_eq(info.agent, "qlearn");
     ck_assert_str_eq(info.agent_file, "agent.bin");
@@ -291,7 +405,8 @@ START_TEST(test_read_run_minimal)
     ck_assert_str_eq(info.scenario_path, "scenarios/strawberry.json");
     ck_assert_str_eq(info.scenario_abs_path, ""); /* optional */
     ck_assert_uint_eq(info.scenario_hash, 0x00ff00ff00ff00ffull);
-    ck_assert_uint_eq(info.seed, 3); /* a number is accepted as well as a string */
+    ck_assert_int_eq(info.has_training_hash, 0); /* optional: older runs have none */
+    ck_assert_uint_eq(info.seed, 3);             /* a number is accepted as well as a string */
     ck_assert_str_eq(info.agent, "qlearn");
     ck_assert_str_eq(info.agent_file, "agent.bin");
 }
@@ -305,6 +420,7 @@ START_TEST(test_read_run_broken)
         {"no_hash", "$.scenario.hash: missing or not a string"},
         {"no_path", "$.scenario.path: missing or not a string"},
         {"bad_hash", "$.scenario.hash: not a hexadecimal hash"},
+        {"bad_training_hash", "$.scenario.training_hash: not a hexadecimal hash"},
         {"no_seed", "$.seed: missing or not a seed"},
         {"bad_seed", "$.seed: missing or not a seed"},
         {"agent_name", "$.agent.name: missing or not a string"},
@@ -359,6 +475,8 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_train_bad_param_keeps_earlier_run);
     tcase_add_test(tc, test_load_round_trip);
     tcase_add_test(tc, test_load_refuses_changed_scenario);
+    tcase_add_test(tc, test_load_accepts_new_test_world);
+    tcase_add_test(tc, test_load_old_run_with_copy);
     tcase_add_test(tc, test_load_refuses_other_agent);
     tcase_add_test(tc, test_read_info_says_what_a_run_is);
     tcase_add_test(tc, test_read_run_written);
