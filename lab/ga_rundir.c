@@ -140,7 +140,13 @@ int ga_rundir_train(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaEr
         fprintf(curve.f, ",return_%s", sc->objective[o].name);
     fputc('\n', curve.f);
     CurveCtx cc = {curve.f, sc->n_objectives};
-    ga_train_agent(job, ag, res, curve_row, &cc);
+    GaErr terr;
+    if ((rc = ga_train_agent(job, ag, res, curve_row, &cc, &terr))) {
+        /* Nothing of a diverged run is kept: its agent could not be read back. */
+        ga_io_abort(&curve);
+        ga_agent_free(ag);
+        return ga_err_set(err, rc, "%s: %s; nothing written", job->dir, terr.msg);
+    }
     char agent_path[1100], scen_path[1100];
     path_in(agent_path, sizeof agent_path, job->dir, GA_RUN_AGENT);
     path_in(scen_path, sizeof scen_path, job->dir, GA_RUN_SCENARIO);

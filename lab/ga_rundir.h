@@ -43,8 +43,9 @@ void ga_rundir_summary_name(char *buf, size_t n, const char *parent, const char 
 /* ga_train_seed, and with job->dir its run directory: created if missing, an earlier run's
  * files (and temporaries an interrupted run left) removed first, then curve.csv as training
  * goes, agent.bin, scenario.json (when job->scenario_text) and run.json last, each atomically.
- * Returns GA_OK, an input error from the agent's parameters, or GA_EIO when an output could not
- * be written. */
+ * Returns GA_OK, an input error from the agent's parameters, GA_EIO when an output could not
+ * be written, or GA_EDIVERGED ("DIR: <ga_train_seed's message>; nothing written") when
+ * training made the learner's values NaN or infinite: then no file of the run is left. */
 int ga_rundir_train(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaErr *err);
 
 /* Writes dir/eval.json (ga_report_write_eval). */

@@ -8,7 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glob.h>
+#include <math.h>
+
+#include "ga_dqn.h"
 #include "ga_io.h"
+#include "ga_qlearn.h"
 #include "ga_rundir.h"
 #include "ga_testutil.h"
 
@@ -298,6 +303,146 @@ START_TEST(test_load_old_run_with_copy)
 }
 END_TEST
 
+/* ---- training that diverges ----------------------------------------------------------- */
+
+/* The shipped learners cannot be driven to NaN from a scenario any more (rewards, alpha,
+ * gamma and Adam's steps are bounded), so a run is made to diverge from inside: at step `at`,
+ * the progress callback puts values into the live agent that the next updates' own
+ * arithmetic turns into NaN or infinity, as a diverging learner's would. */
+typedef struct {
+    GaAgent *ag;
+    int64_t at;
+    void (*poison)(GaAgent *ag);
+} Poison;
+
+static void poison_on_progress(const GaProgress *p, void *ctx)
+{
+    const Poison *x = ctx;
+    if (p->steps == x->at)
+        x->poison(x->ag);
+}
+
+static void nan_table(GaAgent *ag)
+{
+    GaQLearn *ql = ag->state;
+    for (uint64_t s = 0; s < ql->cap; s++)
+        if (ql->keys[s])
+            for (int a = 0; a < GA_NUM_ACTIONS; a++)
+                ql->q[s * GA_NUM_ACTIONS + a] = NAN;
+}
+
+static void huge_weights(GaAgent *ag) /* finite, but every forward pass overflows */
+{
+    GaDqn *d = ag->state;
+    for (size_t i = 0; i < d->net.n_params; i++)
+        d->params[i] = d->params[i] < 0 ? -1e25f : 1e25f;
+}
+
+static void one_nan_weight(GaAgent *ag)
+{
+    ((GaDqn *)ag->state)->params[0] = NAN;
+}
+
+static const GaParam DQN_SMALL[] = {
+    {"hidden1", 8}, {"hidden2", 8}, {"learning_starts", 50}, {"buffer", 200}, {"batch", 8}};
+
+/* Trains agent into dir with x poisoning it; the run must fail as diverged, leave no file of
+ * its own, and say so in one line. Returns the message's step and episode through *step. */
+static void expect_diverged(const char *agent, const GaParam *params, int n_params, Poison *x,
+                            const char *why, int64_t *step, int64_t *episode)
+{
+    GaAgent ag;
+    GaTrainResult res;
+    GaErr err = {0};
+    x->ag = &ag;
+    GaTrainJob job = {
+        .sc = sc,
+        .scenario_abs_path = "",
+        .scenario_text = text,
+        .scenario_len = strlen(text),
+        .agent = agent,
+        .params = params,
+        .n_params = n_params,
+        .seed = 3,
+        .steps = 400,
+        .dir = dir,
+        .eval_episodes = 5,
+        .eval_seed = 1,
+        .version = "test",
+        .commit = "none",
+        .on_progress = poison_on_progress,
+        .progress_every = 1,
+        .ctx = x,
+    };
+    int rc = ga_rundir_train(&job, &ag, &res, &err);
+    ck_assert_msg(rc == GA_EDIVERGED, "rc %d: %s", rc, err.msg);
+    ck_assert_int_eq(err.code, GA_EDIVERGED);
+    char want[600];
+    int end = 0;
+    long long s = 0, e = -1;
+    if (res.diverged.episode >= 0) {
+        snprintf(want, sizeof want,
+                 "%s: %s, seed 3: training diverged in episode %%lld, at step "
+                 "%%lld: %s; nothing written%%n",
+                 dir, agent, why);
+        ck_assert_msg(sscanf(err.msg, want, &e, &s, &end) == 2 && err.msg[end] == '\0', "%s",
+                      err.msg);
+    } else {
+        snprintf(want, sizeof want,
+                 "%s: %s, seed 3: training diverged by its end (step %%lld): "
+                 "%s; nothing written%%n",
+                 dir, agent, why);
+        ck_assert_msg(sscanf(err.msg, want, &s, &end) == 1 && err.msg[end] == '\0', "%s", err.msg);
+    }
+    ck_assert_int_eq(s, res.diverged.step);
+    ck_assert_int_eq(e, res.diverged.episode);
+    ck_assert_str_eq(res.diverged.why, why);
+    /* No agent file to load later, and nothing else of this run either. */
+    ck_assert(!exists(GA_RUN_AGENT) && !exists(GA_RUN_CURVE) && !exists(GA_RUN_INFO) &&
+              !exists(GA_RUN_SCENARIO));
+    char pattern[400];
+    snprintf(pattern, sizeof pattern, "%s/*.tmp.*", dir);
+    glob_t g;
+    ck_assert_int_eq(glob(pattern, 0, NULL, &g), GLOB_NOMATCH);
+    *step = s;
+    *episode = e;
+}
+
+START_TEST(test_train_diverged_qlearn)
+{
+    use_dir("train_diverged_qlearn");
+    Poison x = {.at = 200, .poison = nan_table};
+    int64_t step, episode;
+    expect_diverged("qlearn", sc->param, sc->n_params, &x,
+                    "a Q-value is not finite (NaN or infinity)", &step, &episode);
+    /* Seen at the first update after the poison that read a poisoned value, and training
+     * stopped at the end of that episode. */
+    ck_assert_int_gt(step, 200);
+    ck_assert_int_lt(step, 200 + 20); /* episodes last at most max_steps = 20 */
+    ck_assert_int_gt(episode, 0);
+}
+END_TEST
+
+START_TEST(test_train_diverged_dqn)
+{
+    use_dir("train_diverged_dqn");
+    Poison x = {.at = 100, .poison = huge_weights};
+    int64_t step, episode;
+    expect_diverged("dqn", DQN_SMALL, 5, &x, "the loss is not finite (NaN or infinity)", &step,
+                    &episode);
+    ck_assert_int_gt(step, 100);
+    ck_assert_int_le(step, 104); /* the next batch (train_freq 4) */
+    ck_assert_int_gt(episode, 0);
+    /* After the last update nothing computes a loss: the scan before saving finds it. */
+    use_dir("train_diverged_dqn_end");
+    Poison last = {.at = 400, .poison = one_nan_weight};
+    expect_diverged("dqn", DQN_SMALL, 5, &last, "a network weight is not finite (NaN or infinity)",
+                    &step, &episode);
+    ck_assert_int_eq(step, 400);
+    ck_assert_int_eq(episode, -1);
+}
+END_TEST
+
 START_TEST(test_load_refuses_other_agent)
 {
     use_dir("load_refuses_other_agent");
@@ -478,6 +623,8 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_load_accepts_new_test_world);
     tcase_add_test(tc, test_load_old_run_with_copy);
     tcase_add_test(tc, test_load_refuses_other_agent);
+    tcase_add_test(tc, test_train_diverged_qlearn);
+    tcase_add_test(tc, test_train_diverged_dqn);
     tcase_add_test(tc, test_read_info_says_what_a_run_is);
     tcase_add_test(tc, test_read_run_written);
     tcase_add_test(tc, test_read_run_minimal);

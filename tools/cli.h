@@ -26,7 +26,8 @@
 
 extern const char *const cli_version, *const cli_commit;
 
-/* Prints err's message; returns EXIT_BAD_INPUT (input errors) or 1 (output errors). */
+/* Prints err's message; returns EXIT_BAD_INPUT (input errors) or 1 (a failed run: out of
+ * memory, training diverged; cli_fail_output: output errors). */
 int cli_fail(const GaErr *err);
 int cli_fail_output(const GaErr *err);
 /* "gridalign CMD: <fmt with arg> (see gridalign CMD --help)"; returns EXIT_BAD_INPUT. */
