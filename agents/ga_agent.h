@@ -112,6 +112,13 @@ static inline void ga_agent_train_update(GaAgent *ag, const uint8_t *obs, int a,
         l->update(ag->state, obs, a, r, next, terminated);
 }
 
+/* The learner's diverged hook (ga_learner.h): 0 while its values are usable, else the update
+ * at which one went non-finite, with *why. */
+static inline int64_t ga_agent_diverged(const GaAgent *ag, int full, const char **why)
+{
+    return ag->learner->diverged ? ag->learner->diverged(ag->state, full, why) : 0;
+}
+
 /* Frees what only training needs (a replay ring and optimiser state; nothing for a table),
  * for agents that will only act, be evaluated or be saved from now on. */
 void ga_agent_release_training(GaAgent *ag);

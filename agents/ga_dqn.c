@@ -246,6 +246,11 @@ float ga_dqn_learn(GaDqn *d, const int *pick, int n)
     GaAdam o = {(float)d->p.lr, 0.9f, 0.999f, 1e-8f};
     d->updates++;
     ga_mlp_adam(net, &o, d->updates, d->params, d->grad, d->mom1, d->mom2, d->rows, n_rows);
+    /* A weight gone NaN or infinite shows in the next loss, whichever weight it is (every
+     * forward pass reads the hidden layers; a first-layer row the batches never read is
+     * caught by the scan before saving). One branch per batch. */
+    if (!isfinite(loss) && !d->bad_step)
+        d->bad_step = d->steps;
     return loss / (float)n;
 }
 
@@ -354,6 +359,30 @@ static void values(const void *state, const uint8_t *obs, float *q)
     ga_dqn_values(state, obs, q);
 }
 
+/* Why the network's weights cannot be used, or NULL: what loading refuses, and what training
+ * must not save. */
+static const char *unusable(const GaDqn *d)
+{
+    for (size_t i = 0; i < d->net.n_params; i++)
+        if (!isfinite(d->params[i]))
+            return "a network weight is not finite (NaN or infinity)";
+    if (!(ga_mlp_output_bound(&d->net, d->params) <= GA_DQN_MAX_OUTPUT))
+        return "network weights so large that a forward pass could overflow a float";
+    return NULL;
+}
+
+static int64_t diverged(const void *state, int full, const char **why)
+{
+    const GaDqn *d = state;
+    if (d->bad_step) {
+        *why = "the loss is not finite (NaN or infinity)";
+        return d->bad_step;
+    }
+    if (full && (*why = unusable(d)))
+        return d->steps > 0 ? d->steps : 1;
+    return 0;
+}
+
 /* Payload: steps (u64); the layout the network reads: full, vw, vh (u32 each); the number of
  * network parameters (u64) and the online weights. The target network, replay ring and
  * optimiser state are training state and are not kept. The `full` word also holds a format 2
@@ -399,12 +428,9 @@ static int load(GaPayloadIn *in)
     ga_payload_get(in, d->params, n * sizeof(float));
     /* A checksum-valid file can still hold values no training run gives (a corrupted file, a
      * diverged run): refused here, since a NaN or overflowing Q-value must not pick actions. */
-    for (uint64_t i = 0; i < n; i++)
-        if (!isfinite(d->params[i]))
-            return ga_payload_corrupt(in, "a network weight is not finite (NaN or infinity)");
-    if (!(ga_mlp_output_bound(&d->net, d->params) <= GA_DQN_MAX_OUTPUT))
-        return ga_payload_corrupt(in, "network weights so large that a forward pass could "
-                                      "overflow a float");
+    const char *why = unusable(d);
+    if (why)
+        return ga_payload_corrupt(in, why);
     memcpy(d->target, d->params, n * sizeof(float));
     return GA_OK;
 }
@@ -425,6 +451,7 @@ const GaLearner ga_learner_dqn = {
     .act = act,
     .update = update,
     .values = values,
+    .diverged = diverged,
     .save = save,
     .load = load,
 };

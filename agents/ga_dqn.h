@@ -30,6 +30,7 @@ typedef struct {
     GaObsSpec spec;
     GaMlp net;
     int64_t total_steps, steps, updates;
+    int64_t bad_step;             /* the update whose loss was first not finite, 0: none */
     float *block;                 /* one allocation: the five parameter-shaped arrays below */
     float *params, *target;       /* (n_params) online and target networks */
     float *grad, *mom1, *mom2;    /* (n_params) gradient and Adam moments */

@@ -118,6 +118,14 @@ typedef struct {
      * allocates; a demonstration that finds no room is dropped (table_fill counts it). */
     void (*base)(void *state, const uint8_t *obs, int a);
 
+    /* Whether training has kept the learner's values usable (NULL: it cannot fail to). Returns
+     * 0 when it has; else the learner's update count at which a value was first found not
+     * finite (NaN or infinite), with *why saying what, e.g. "a Q-value is not finite (NaN or
+     * infinity)". With full == 0 it only reads what update recorded (update checks a value
+     * it computes anyway, with one branch), for every episode boundary; with full == 1 it may
+     * scan the whole state for what loading refuses, once, before the agent is kept. */
+    int64_t (*diverged)(const void *state, int full, const char **why);
+
     /* Tabular learners only (NULL otherwise): states held and updates refused because the
      * table was full. Being tabular also means values exist only for observations seen in
      * training, which probes warn about. */

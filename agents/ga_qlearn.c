@@ -177,6 +177,10 @@ static inline void update_key(GaQLearn *ql, uint64_t key, int a, float r, uint64
     if (!terminated)
         target += (float)ql->p.gamma * max_value(ql, next_key);
     q[a] += (float)ql->p.alpha * (target - q[a]);
+    /* Every value the table holds is written here (or loaded, and checked there): one
+     * predictable branch per update keeps a diverged table from being saved. */
+    if (__builtin_expect(!isfinite(q[a]), 0) && !ql->bad_step)
+        ql->bad_step = ql->steps;
 }
 
 void ga_qlearn_update(GaQLearn *ql, const uint8_t *obs, int a, float r, const uint8_t *next,
@@ -304,6 +308,13 @@ static int load(GaPayloadIn *in)
     return ga_qlearn_load_table(in, state, steps, n);
 }
 
+static int64_t diverged(const void *state, int full, const char **why)
+{
+    (void)full; /* update checks every value it writes: nothing more to scan */
+    *why = "a Q-value is not finite (NaN or infinity)";
+    return ((const GaQLearn *)state)->bad_step;
+}
+
 static void table_fill(const void *state, int64_t *states, int64_t *dropped)
 {
     const GaQLearn *ql = state;
@@ -348,6 +359,7 @@ const GaLearner ga_learner_qlearn = {
     .values = values,
     .save = save,
     .load = load,
+    .diverged = diverged,
     .table_fill = table_fill,
     .train_begin = train_begin,
     .train_act = train_act,

@@ -30,6 +30,7 @@ typedef struct {
     int64_t steps;       /* updates done */
     uint64_t cap, n;     /* table slots and slots in use */
     uint64_t dropped;    /* updates skipped because the table was full */
+    int64_t bad_step;    /* the update that first wrote a non-finite value, 0: none */
     uint64_t key;        /* training fast path: hash of the observation train_act sees next */
     uint64_t *keys;      /* (cap) observation hash, 0 = empty slot */
     float *q;            /* (cap, GA_NUM_ACTIONS) */

@@ -6,12 +6,13 @@
 
 enum {
     GA_OK = 0,
-    GA_EIO = -1,     /* a file could not be read or written */
-    GA_EPARSE = -2,  /* malformed or invalid scenario JSON */
-    GA_EINVAL = -3,  /* a bad argument from the user (flag value, parameter name) */
-    GA_ENOMEM = -4,  /* an up-front allocation failed */
-    GA_EFORMAT = -5, /* an agent file that is corrupt, truncated or of another version */
-    GA_ESTOP = -6,   /* stopped at the caller's request (a signal): outputs left as they were */
+    GA_EIO = -1,       /* a file could not be read or written */
+    GA_EPARSE = -2,    /* malformed or invalid scenario JSON */
+    GA_EINVAL = -3,    /* a bad argument from the user (flag value, parameter name) */
+    GA_ENOMEM = -4,    /* an up-front allocation failed */
+    GA_EFORMAT = -5,   /* an agent file that is corrupt, truncated or of another version */
+    GA_ESTOP = -6,     /* stopped at the caller's request (a signal): outputs left as they were */
+    GA_EDIVERGED = -7, /* training made the learner's values NaN or infinite: a failed run */
 };
 
 typedef struct {

@@ -1111,6 +1111,7 @@ int ga_scenario_parse(GaScenario *sc, const char *path, const char *text, size_t
         return rc;
     snprintf(sc->path, sizeof sc->path, "%s", path);
     sc->hash = ga_hash_bytes(text, len);
+    ga_scenario_train_hash(sc);
     return GA_OK;
 }
 

@@ -118,11 +118,29 @@ static inline int ga_measure_happened(const GaMeasure *m, const GaWorld *w)
     return m->xrule >= 0 ? w->xhits[m->xrule] > 0 : (w->flags >> m->flag & 1);
 }
 
+/* The parts of the training hash (GaScenario.train_part), named for messages by
+ * ga_train_part_names ("kinds", ..., "agent settings"). */
+enum {
+    GA_TRAIN_KINDS,
+    GA_TRAIN_OBJECTIVES, /* objectives, training and intended objective, triggers */
+    GA_TRAIN_PERCEPTION, /* perceived attributes and the observation spec */
+    GA_TRAIN_WORLD,
+    GA_TRAIN_DIVERSITY,
+    GA_TRAIN_AGENT, /* the default agent and $.agents: learners, steps, parameters */
+    GA_TRAIN_PARTS
+};
+extern const char *const ga_train_part_names[GA_TRAIN_PARTS];
+
 typedef struct {
     int format; /* 1 or 2, as the file says */
     char name[64];
     char path[256];
     uint64_t hash; /* FNV-1a 64 of the file's bytes: ties agent files to the scenario */
+    /* What training reads, from parsed values (ga_scenario_hash.c): equal training hashes mean
+     * an agent trained on one scenario may be evaluated on the other, whose test worlds,
+     * measures, expectations and descriptions may differ. */
+    uint64_t train_hash;
+    uint64_t train_part[GA_TRAIN_PARTS]; /* (part) each part's own hash, to say which changed */
     int n_kinds;
     GaKind kind[GA_MAX_KINDS]; /* (kind) as declared, before world overrides */
     int n_objectives;

@@ -1,8 +1,8 @@
-/* engine/ga_scenario_int.h: what the three files of the scenario loader share: the parse
+/* engine/ga_scenario_int.h: what the four files of the scenario loader share: the parse
  * context and the helpers one file defines for another. ga_scenario.c reads the root, flags,
  * kinds, triggers, objectives, measures, observation and agents; ga_scenario_world.c the worlds
- * and their compilation; ga_scenario_expect.c the expectations. Internal to the loader (tests
- * may include it); users include ga_scenario.h. */
+ * and their compilation; ga_scenario_expect.c the expectations; ga_scenario_hash.c the training
+ * hash. Internal to the loader (tests may include it); users include ga_scenario.h. */
 #ifndef GA_SCENARIO_INT_H
 #define GA_SCENARIO_INT_H
 
@@ -69,6 +69,9 @@ int ga_scenario_parse_region(GaScenCtx *c, const GaJson *j, const char *path, in
 int ga_scenario_parse_worlds(GaScenCtx *c, const GaJson *root);
 void ga_scenario_compile_world(GaScenario *sc, GaWorldCfg *w);
 int ga_scenario_check_matches(GaScenCtx *c);
+
+/* ga_scenario_hash.c: sc->train_part[] and sc->train_hash, once everything is read. */
+void ga_scenario_train_hash(GaScenario *sc);
 
 /* ga_scenario_expect.c: $.expectations (worlds, objectives and the default agent already
  * read). */

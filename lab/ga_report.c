@@ -62,6 +62,8 @@ int ga_report_write_run(const char *path, const GaRunReport *r, GaErr *err)
         ga_json_add_str(s, "copy", r->scenario_copy);
     snprintf(hex, sizeof hex, "%016" PRIx64, sc->hash);
     ga_json_add_str(s, "hash", hex);
+    snprintf(hex, sizeof hex, "%016" PRIx64, sc->train_hash);
+    ga_json_add_str(s, "training_hash", hex);
     ga_json_add_str(s, "train_objective", sc->objective[sc->train_obj].name);
     ga_json_add_str(s, "intended_objective", sc->objective[sc->intended_obj].name);
     ga_json_add_u64(j, "seed", r->seed);

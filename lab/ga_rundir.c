@@ -296,7 +296,12 @@ static int train_into(const GaTrainJob *job, const char *dir, GaAgent *ag, GaTra
         fprintf(curve.f, ",return_%s", sc->objective[o].name);
     fputc('\n', curve.f);
     CurveCtx cc = {curve.f, sc->n_objectives};
-    ga_train_agent(job, ag, res, curve_row, &cc);
+    GaErr terr;
+    if ((rc = ga_train_agent(job, ag, res, curve_row, &cc, &terr))) {
+        /* Nothing of a diverged run is kept: its agent could not be read back. */
+        ga_io_abort(&curve);
+        return ga_err_set(err, rc, "%s: %s; nothing written", job->dir, terr.msg);
+    }
     if (res->stopped) {
         ga_io_abort(&curve);
         return ga_err_set(err, GA_ESTOP, "%s: interrupted; left as it was", job->dir);
@@ -409,9 +414,18 @@ int ga_rundir_parse_info(const char *path, GaRunInfo *info, GaErr *err)
     int bad_hash = ga_jread_hex(&quiet, ga_jread_get(root, "scenario"), "hash", "$.scenario",
                                 &info->scenario_hash) != GA_OK;
     int bad_seed = get_seed(&quiet, root, &info->seed) != GA_OK;
+    /* Optional: runs written before it was recorded have none. */
+    const GaJson *scen = ga_jread_get(root, "scenario");
+    info->has_training_hash = ga_jread_get(scen, "training_hash") != NULL;
+    int bad_training =
+        info->has_training_hash &&
+        ga_jread_hex(&quiet, scen, "training_hash", "$.scenario", &info->training_hash) != GA_OK;
     ga_json_free(root);
     if (bad_hash)
         return ga_err_set(err, GA_EPARSE, "%s: $.scenario.hash: not a hexadecimal hash", path);
+    if (bad_training)
+        return ga_err_set(err, GA_EPARSE, "%s: $.scenario.training_hash: not a hexadecimal hash",
+                          path);
     if (bad_seed)
         return ga_err_set(err, GA_EPARSE, "%s: $.seed: missing or not a seed", path);
     if (strchr(info->agent_file, '/'))
@@ -463,6 +477,48 @@ static const char *scenario_file(const char *dir, const GaRunInfo *info, const c
     return info->scenario_abs_path;
 }
 
+/* sc, read from scen, is not the file the run in dir was trained on: GA_OK when training
+ * would have read the same from it, else the refusal, naming what changed when the directory's
+ * copy tells. The copy is hashed here, by this build, rather than trusting run.json's number:
+ * a later build that hashes more (or otherwise) then still accepts a run it can check. */
+static int check_training(const char *dir, const GaRunInfo *info, const GaScenario *sc,
+                          const char *scen, GaErr *err)
+{
+    char copy[1100];
+    path_in(copy, sizeof copy, dir, GA_RUN_SCENARIO);
+    GaScenario *orig = NULL;
+    if (access(copy, R_OK) == 0 && ga_scenario_load_new(&orig, copy, NULL) == GA_OK &&
+        orig->hash != info->scenario_hash) {
+        free(orig); /* not the file trained on: a copy replaced by hand */
+        orig = NULL;
+    }
+    if (!orig && !info->has_training_hash) {
+        /* A run from before training hashes, without its copy: only the exact file will do. */
+        return ga_err_set(err, GA_EPARSE,
+                          "%s: changed since the agent in %s was trained (hash %016" PRIx64
+                          ", trained on %016" PRIx64 "); retrain, or pass the original with "
+                          "--scenario",
+                          scen, dir, sc->hash, info->scenario_hash);
+    }
+    uint64_t want = orig ? orig->train_hash : info->training_hash;
+    if (want == sc->train_hash) {
+        free(orig);
+        return GA_OK;
+    }
+    char what[200] = "";
+    size_t n = 0;
+    for (int i = 0; orig && i < GA_TRAIN_PARTS && n < sizeof what; i++)
+        if (orig->train_part[i] != sc->train_part[i])
+            n += (size_t)snprintf(what + n, sizeof what - n, "%s%s", n ? ", " : "",
+                                  ga_train_part_names[i]);
+    free(orig);
+    return ga_err_set(err, GA_EPARSE,
+                      "%s: changed since the agent in %s was trained, in what training reads%s%s "
+                      "(training hash %016" PRIx64 ", trained on %016" PRIx64
+                      "); retrain, or pass the original with --scenario",
+                      scen, dir, n ? ": " : "", what, sc->train_hash, want);
+}
+
 int ga_rundir_load(const char *dir, const char *scenario, GaRun *run, GaErr *err)
 {
     memset(run, 0, sizeof *run);
@@ -474,12 +530,8 @@ int ga_rundir_load(const char *dir, const char *scenario, GaRun *run, GaErr *err
     snprintf(run->scenario_file, sizeof run->scenario_file, "%s", scen);
     if ((rc = ga_scenario_load_new(&run->sc, scen, err)))
         return rc;
-    if (run->sc->hash != run->info.scenario_hash) {
-        rc = ga_err_set(err, GA_EPARSE,
-                        "%s: changed since the agent in %s was trained (hash %016" PRIx64
-                        ", trained on %016" PRIx64 "); retrain, or pass the original with "
-                        "--scenario",
-                        scen, dir, run->sc->hash, run->info.scenario_hash);
+    if (run->sc->hash != run->info.scenario_hash &&
+        (rc = check_training(dir, &run->info, run->sc, scen, err))) {
         ga_run_free(run);
         return rc;
     }
@@ -491,7 +543,8 @@ int ga_rundir_load(const char *dir, const char *scenario, GaRun *run, GaErr *err
         memset(run, 0, sizeof *run);
         return rc;
     }
-    if (agent_hash != run->sc->hash || run->ag.obs_size != run->sc->obs.size) {
+    /* The agent file records the hash of the file it was trained on, as run.json does. */
+    if (agent_hash != run->info.scenario_hash || run->ag.obs_size != run->sc->obs.size) {
         rc = ga_err_set(err, GA_EFORMAT, "%s: was trained on another scenario than %s", path, scen);
         ga_run_free(run);
         return rc;

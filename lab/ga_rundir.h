@@ -67,8 +67,9 @@ void ga_rundir_stage_abort(GaRunStage *st);
 /* ga_train_seed, and with job->dir its run directory: built beside it (GaRunStage): curve.csv
  * as training goes, agent.bin, scenario.json (when job->scenario_text) and run.json last, then
  * swapped in. Returns GA_OK, an input error from the agent's parameters, GA_EIO when an output
- * could not be written, or GA_ESTOP when job->stop ended training (no agent to free). On any
- * error job->dir is as it was. */
+ * could not be written, GA_ESTOP when job->stop ended training (no agent to free), or
+ * GA_EDIVERGED ("DIR: <ga_train_seed's message>; nothing written") when training made the
+ * learner's values NaN or infinite. On any error job->dir is as it was. */
 int ga_rundir_train(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res, GaErr *err);
 /* ga_rundir_train without the swap: the run is left complete in st->tmp, for the caller to add
  * to (eval.json) and commit or abort. On error nothing is left and no agent to free. */
@@ -84,7 +85,9 @@ int ga_rundir_write_eval(const char *dir, const GaScenario *sc, const char *agen
 typedef struct {
     char scenario_path[1024];     /* as given at training time */
     char scenario_abs_path[1024]; /* absolute, or "" */
-    uint64_t scenario_hash;
+    uint64_t scenario_hash;       /* of the file's bytes; the agent file records the same */
+    uint64_t training_hash;       /* GaScenario.train_hash, when has_training_hash */
+    int has_training_hash;        /* 0 for a run written before gridalign recorded it */
     uint64_t seed;
     char agent[32];
     char agent_file[256];
@@ -111,9 +114,12 @@ typedef struct {
 } GaRun;
 
 /* Reads the run in dir: run.json, the scenario (the given file, else the directory's copy,
- * else the path recorded at training time) and the agent; the scenario must hash as the agent
- * was trained on it. Returns GA_OK, GA_ENOMEM, or an input error with err naming the file. On
- * failure nothing needs freeing. */
+ * else the path recorded at training time) and the agent. The scenario must be the file the
+ * agent was trained on, or one that training would have read the same from (the same training
+ * hash: its test worlds, measures, expectations and descriptions may differ). What training
+ * read is the directory's copy, hashed by this build, else the training hash run.json
+ * recorded; a run with neither accepts only the exact file. Returns GA_OK, GA_ENOMEM, or an
+ * input error with err naming the file. On failure nothing needs freeing. */
 int ga_rundir_load(const char *dir, const char *scenario, GaRun *run, GaErr *err);
 void ga_run_free(GaRun *run);
 

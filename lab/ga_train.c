@@ -38,7 +38,8 @@ int64_t ga_train_run(const GaTrainOpts *o)
     uint8_t *obs = buf[0], *next = buf[1];
     float recent[RECENT]; /* (episode mod RECENT) training-objective returns */
     double recent_sum = 0;
-    int64_t ep = 0;
+    int64_t ep = 0, stopped_in = -1;
+    const char *why = NULL;
 
     /* An on-policy learner bootstraps from the action that follows, so that action is
      * chosen before the update (SARSA's order); an off-policy one acts after its update. */
@@ -82,6 +83,12 @@ int64_t ga_train_run(const GaTrainOpts *o)
                 GaEpisodeInfo e = {ep, t, &w};
                 o->on_episode(&e, o->ctx);
             }
+            /* Once per episode: the learner's own record, kept as it updates. */
+            if (ga_agent_diverged(ag, 0, &why)) {
+                stopped_in = ep;
+                ep++;
+                break;
+            }
             ep++;
             c = episode_world(o, ep);
             ga_env_reset(&w, c, ga_rng_derive(o->seed, GA_DOMAIN_TRAIN, (uint64_t)ep));
@@ -99,12 +106,18 @@ int64_t ga_train_run(const GaTrainOpts *o)
             o->on_progress(&p, o->progress_ctx ? o->progress_ctx : o->ctx);
         }
     }
+    if (stopped_in < 0 && ga_agent_diverged(ag, 0, &why))
+        stopped_in = ep; /* in the episode the last steps began */
+    if (stopped_in >= 0 && o->diverged)
+        *o->diverged = (GaDivergence){ga_agent_diverged(ag, 0, &why), stopped_in, why};
     return ep;
 }
 
-void ga_train_agent(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
-                    void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx)
+int ga_train_agent(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
+                   void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx, GaErr *err)
 {
+    GaDivergence *dv = &res->diverged;
+    *dv = (GaDivergence){0, -1, NULL};
     GaTrainOpts opts = {
         .sc = job->sc,
         .world = 0,
@@ -118,6 +131,7 @@ void ga_train_agent(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
         .ctx = ctx,
         .progress_ctx = job->ctx,
         .stop = job->stop,
+        .diverged = dv,
     };
     double t0 = ga_now();
     res->episodes = ga_train_run(&opts);
@@ -126,12 +140,29 @@ void ga_train_agent(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
     if (res->stopped) {
         memset(&res->eval_train, 0, sizeof res->eval_train);
         ga_agent_release_training(ag);
-        return;
+        return GA_OK;
     }
     ga_agent_table_fill(ag, &res->table_states, &res->table_dropped);
+    /* The whole state, once, for what loading would refuse: an agent file is only ever written
+     * of an agent that can be read back. */
+    if (!dv->step)
+        dv->step = ga_agent_diverged(ag, 1, &dv->why);
+    if (dv->step) {
+        memset(&res->eval_train, 0, sizeof res->eval_train);
+        if (dv->episode >= 0)
+            return ga_err_set(err, GA_EDIVERGED,
+                              "%s, seed %" PRIu64 ": training diverged in episode %" PRId64
+                              ", at step %" PRId64 ": %s",
+                              job->agent, job->seed, dv->episode, dv->step, dv->why);
+        return ga_err_set(err, GA_EDIVERGED,
+                          "%s, seed %" PRIu64 ": training diverged by its end (step %" PRId64
+                          "): %s",
+                          job->agent, job->seed, dv->step, dv->why);
+    }
     ga_eval_world(job->sc, 0, ag, job->seed, job->eval_episodes, job->eval_seed, &res->eval_train);
     /* Callers evaluate and keep the agent, often many at once: drop the training state. */
     ga_agent_release_training(ag);
+    return GA_OK;
 }
 
 /* Counts every action of the demonstrated episodes into ag's base policy, each on the
@@ -175,7 +206,7 @@ int ga_train_seed(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
                   void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx, GaErr *err)
 {
     int rc = ga_train_create(job, ag, err);
-    if (rc == GA_OK)
-        ga_train_agent(job, ag, res, on_episode, ctx);
+    if (rc == GA_OK && (rc = ga_train_agent(job, ag, res, on_episode, ctx, err)))
+        ga_agent_free(ag);
     return rc;
 }

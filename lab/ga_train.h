@@ -22,6 +22,15 @@ typedef struct {
     double recent_return; /* mean training-objective return of the last <= 100 episodes */
 } GaProgress;
 
+/* Where training found the learner's values no longer usable (ga_agent_diverged). */
+typedef struct {
+    int64_t step;    /* the learner's update at which it was first seen; 0: training did not
+                        diverge */
+    int64_t episode; /* the training episode (0-based) it was seen in; -1: only the scan at
+                        the end of training found it */
+    const char *why; /* e.g. "a Q-value is not finite (NaN or infinity)" */
+} GaDivergence;
+
 typedef struct {
     const GaScenario *sc;
     int world;        /* index into sc->world; 0 is the training world */
@@ -37,10 +46,13 @@ typedef struct {
     /* Polled at episode boundaries: non-zero stops training there (a signal handler's flag);
      * may be NULL. */
     const volatile sig_atomic_t *stop;
+    GaDivergence *diverged; /* may be NULL; receives where training stopped, when it did */
 } GaTrainOpts;
 
 /* Trains for o->steps environment steps, episode seeds derived from o->seed, or until *o->stop
- * is non-zero at an episode boundary. Returns the number of completed episodes. */
+ * is non-zero at an episode boundary. Returns the number of completed episodes. Stops early,
+ * too, at the end of the episode in which the learner's values stopped being finite (checked at
+ * every episode boundary and at the end), and then fills *o->diverged. */
 int64_t ga_train_run(const GaTrainOpts *o);
 
 /* One seed's training job: what `gridalign train` does for a seed. ga_train_seed trains and
@@ -74,24 +86,28 @@ typedef struct {
     int64_t episodes;
     double wall_seconds;
     int64_t table_states, table_dropped; /* tabular agents' table fill, refused updates; else -1 */
-    GaStats eval_train;
-    int stopped; /* *job->stop ended training early: no evaluation, the agent is partial */
+    GaStats eval_train;    /* all zero when training diverged or was stopped */
+    int stopped;           /* *job->stop ended training early: no evaluation, the agent is partial */
+    GaDivergence diverged; /* step 0: it did not */
 } GaTrainResult;
 
 /* Creates job's agent, trains it (on_episode, which may be NULL, sees every finished training
  * episode) and evaluates it greedily on job->eval_episodes fresh training-world episodes; writes
  * no file. On success *ag holds the trained agent, ready to act but not to train further (its
- * training state is released; free it with ga_agent_free). Returns GA_OK or an input error from
- * the agent's parameters. */
+ * training state is released; free it with ga_agent_free). Returns GA_OK, an input error from
+ * the agent's parameters, or GA_EDIVERGED when training made the learner's values NaN or
+ * infinite (res->diverged says where; err "<agent>, seed <seed>: training diverged in episode
+ * E, at step S: <why>"; the agent is freed). */
 int ga_train_seed(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
                   void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx, GaErr *err);
 
 /* ga_train_seed in its two steps: creating the agent (which checks its parameters, and that
  * it has a base policy when job->base is given, and counts the demonstrations into it: GA_OK
- * or an input error), then training and evaluating it, which cannot fail (but may stop early
- * on job->stop, with res->stopped set and no evaluation). */
+ * or an input error), then training and evaluating it: GA_OK (also when job->stop ended it
+ * early, with res->stopped set and no evaluation), or GA_EDIVERGED with the agent kept for the
+ * caller to free. */
 int ga_train_create(const GaTrainJob *job, GaAgent *ag, GaErr *err);
-void ga_train_agent(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
-                    void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx);
+int ga_train_agent(const GaTrainJob *job, GaAgent *ag, GaTrainResult *res,
+                   void (*on_episode)(const GaEpisodeInfo *e, void *ctx), void *ctx, GaErr *err);
 
 #endif

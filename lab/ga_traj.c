@@ -326,6 +326,20 @@ int ga_traj_resolve(const char *file, const GaTrajHeader *h, const char *run, co
         ga_run_free(&src->run);
         return rc;
     }
+    /* The episodes replay on the very file they were recorded on: a test world edited since
+     * would change them, however the agent took it (ga_rundir_load accepts edited test worlds). */
+    if (agent_hash == h->agent_hash && src->run.info.seed == h->agent_seed &&
+        src->run.sc->hash != h->scenario_hash) {
+        rc = ga_err_set(
+            err, GA_EPARSE,
+            "%s: recorded on a scenario file (hash %016" PRIx64 ") other than %s (hash %016" PRIx64
+            "), with the agent of %s; pass the file it was recorded on with "
+            "--scenario",
+            file, h->scenario_hash, src->run.scenario_file, src->run.sc->hash, src->dir);
+        ga_run_free(&src->run);
+        src->mismatch = 1;
+        return rc;
+    }
     if (src->run.sc->hash != h->scenario_hash || agent_hash != h->agent_hash ||
         src->run.info.seed != h->agent_seed) {
         ga_run_free(&src->run);

@@ -54,6 +54,37 @@ rm r/scenario.json
 check "without the copy, the changed original is refused" run 2 eval r
 cp "$tiny" tiny.json
 
+# Test worlds, descriptions and expectations may change after training: the agent is evaluated
+# on the new file. A changed training world or perception is still refused, and the copy in the
+# run directory says what changed; a recording replays only on the file it was recorded on.
+check "train r2" run 0 train tiny.json --out r2 --quiet
+sed 's/"decoys": {"place": {"nose": 1, "basket": 1}}/&, "two_noses": {"place": {"nose": 2, "basket": 1}, "max_steps": 40}/' "$tiny" >more.json
+check "eval with a test world added since training exits 0" run 0 eval r2 --scenario more.json --episodes 20 --json more_eval.json --record more.jsonl
+check "the new world is evaluated" grep -q '"two_noses"' more_eval.json
+hash_of() { grep -o '"hash":[[:space:]]*"[0-9a-f]*"' "$1" | head -1 | grep -o '[0-9a-f]\{16\}'; }
+check "eval.json records the file evaluated, not the one trained on" test "$(hash_of more_eval.json)" != "$(hash_of r2/run.json)"
+sed 's/"decoys": {"place": {"nose": 1, "basket": 1}}/"decoys": {"place": {"nose": 2, "basket": 1}}/; s/A 5x5 strawberry world/A 5x5 world/; s/">=": 0.5}/">=": 0.25}/' "$tiny" >edited.json
+check "eval with a test world, the description and an expectation edited exits 0" run 0 eval r2 --scenario edited.json --episodes 20 --json edited_eval.json
+check "replay takes the edited file too, and draws the new world" run 0 replay r2 --scenario more.json --env two_noses --gif two_noses.gif
+check "the new world is drawn" test -s two_noses.gif
+sed 's/"max_steps": 30}/"max_steps": 31}/' more.json >moretrain.json
+check "a changed training world is still refused" run 2 eval r2 --scenario moretrain.json
+check "what changed is named" has "moretrain.json: changed since the agent in r2 was trained, in what training reads: training world, diversity world (training hash [0-9a-f]*, trained on [0-9a-f]*); retrain, or pass the original with --scenario" err
+check "in one line" one_line
+sed 's/"perceive": \["color", "shiny"\]/"perceive": ["color", "shiny", "shape"]/' more.json >moreperc.json
+check "a changed perception is refused" run 2 eval r2 --scenario moreperc.json
+check "perception is named" has "in what training reads: perception, training world" err
+sed 's/"nose": {"color": "red"/"nose": {"color": "blue"/' more.json >morekind.json
+check "a changed kind is refused" run 2 eval r2 --scenario morekind.json
+check "kinds are named" has "in what training reads: kinds" err
+rm r2/scenario.json
+check "without the copy, run.json's training hash accepts the new world" run 0 eval r2 --scenario more.json --episodes 5 --json x.json
+check "and refuses the changed training world" run 2 eval r2 --scenario moretrain.json
+check "saying so with the hashes" has "in what training reads (training hash [0-9a-f]*, trained on [0-9a-f]*); retrain" err
+check "verify replays a recording on the file it was recorded on" run 0 verify more.jsonl --scenario more.json
+check "verify on the run's own file exits 2" run 2 verify more.jsonl
+check "and says which file to pass" has "more.jsonl: recorded on a scenario file (hash [0-9a-f]*) other than tiny.json (hash [0-9a-f]*), with the agent of .*r2; pass the file it was recorded on with --scenario" err
+
 check "run 2 seeds on 1 thread" run 0 run tiny.json --seeds 2 --threads 1 --out t1 --episodes 100 --quiet
 check "run 2 seeds on 2 threads" run 0 run tiny.json --seeds 2 --threads 2 --out t2 --episodes 100 --quiet
 check "run prints the across-seed table" has "across 2 seeds"

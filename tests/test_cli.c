@@ -1,7 +1,8 @@
 /* tests/test_cli.c: the option-table parser of tools/cli.c: each kind of value with its limits,
  * --name VALUE and --name=VALUE, flags, repeatable options, positional arguments, the one-line
- * usage errors and their wording, the help written from the table, and --envs lists. The
- * commands' own tables are exercised through the binary by tests/cli_options.sh. */
+ * usage errors and their wording, the help written from the table, --envs lists and the exit
+ * status of each error code. The commands' own tables are exercised through the binary by
+ * tests/cli_options.sh. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -372,6 +373,32 @@ START_TEST(test_envs)
 }
 END_TEST
 
+/* The exit status of each error code: 2 for what the user gave, 1 for a run that failed. */
+START_TEST(test_fail_codes)
+{
+    static const struct {
+        int code, status;
+    } cases[] = {{GA_EIO, 2},     {GA_EPARSE, 2}, {GA_EINVAL, 2},
+                 {GA_EFORMAT, 2}, {GA_ENOMEM, 1}, {GA_EDIVERGED, 1}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fflush(stderr);
+        int saved = dup(2);
+        FILE *err = tmpfile();
+        ck_assert(err && saved >= 0);
+        dup2(fileno(err), 2);
+        GaErr e = {cases[i].code, "r: training diverged"};
+        int status = cli_fail(&e);
+        fflush(stderr);
+        dup2(saved, 2);
+        close(saved);
+        char msg[64];
+        read_back(err, msg, sizeof msg);
+        ck_assert_int_eq(status, cases[i].status);
+        ck_assert_str_eq(msg, "r: training diverged\n");
+    }
+}
+END_TEST
+
 Suite *ga_test_suite(void);
 Suite *ga_test_suite(void)
 {
@@ -387,6 +414,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_arguments_and_unknown_options);
     tcase_add_test(tc, test_help_from_the_table);
     tcase_add_test(tc, test_envs);
+    tcase_add_test(tc, test_fail_codes);
     suite_add_tcase(s, tc);
     return s;
 }

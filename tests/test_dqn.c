@@ -559,6 +559,47 @@ START_TEST(test_learn_converges_to_reward)
 }
 END_TEST
 
+/* Weights that overflow a forward pass make the loss infinite or NaN: recorded at that update;
+ * weights that are finite but too large to load are found by the full scan before saving. */
+START_TEST(test_learn_records_divergence)
+{
+    GaObsSpec s;
+    ga_obs_spec_init(&s, 0, 3, 3);
+    GaRng r = ga_rng_make(43);
+    uint8_t obs[11], next[11];
+    random_obs(&s, &r, obs);
+    random_obs(&s, &r, next);
+    GaDqnParams p = small_params();
+    GaDqn d;
+    make_dqn(&d, &p, &s, 100, 4);
+    ga_dqn_update(&d, obs, GA_DROP, 1.0f, next, 0);
+    int pick = 0;
+    ck_assert(isfinite(ga_dqn_learn(&d, &pick, 1)));
+    ck_assert_int_eq(d.bad_step, 0);
+    for (size_t i = 0; i < d.net.n_params; i++)
+        d.params[i] = d.params[i] < 0 ? -1e25f : 1e25f; /* finite, each one */
+    ck_assert(!isfinite(ga_dqn_learn(&d, &pick, 1)));
+    ck_assert_int_eq(d.bad_step, 1); /* d.steps: one transition stored */
+    ga_dqn_free(&d);
+
+    GaAgent ag;
+    GaErr err;
+    GaParam few[] = {{"hidden1", 8}, {"hidden2", 8}, {"learning_starts", 1}, {"batch", 1}};
+    ck_assert_int_eq(ga_agent_create(&ag, "dqn", few, 4, "test", &s, 100, 1, &err), GA_OK);
+    GaDqn *a = (GaDqn *)ga_dqn_of(&ag);
+    const char *why = NULL;
+    ck_assert_int_eq(ga_agent_diverged(&ag, 1, &why), 0);
+    a->params[0] = 3e38f; /* finite; no loss was computed to show it */
+    ck_assert_int_eq(ga_agent_diverged(&ag, 0, &why), 0);
+    ck_assert_int_eq(ga_agent_diverged(&ag, 1, &why), 1);
+    ck_assert_str_eq(why, "network weights so large that a forward pass could overflow a float");
+    a->params[0] = NAN;
+    ck_assert_int_eq(ga_agent_diverged(&ag, 1, &why), 1);
+    ck_assert_str_eq(why, "a network weight is not finite (NaN or infinity)");
+    ga_agent_free(&ag);
+}
+END_TEST
+
 /* ---- epsilon --------------------------------------------------------------------------- */
 
 START_TEST(test_epsilon_schedule)
@@ -1305,6 +1346,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_learn_double_dqn_loss);
     tcase_add_test(tc, test_learn_terminated_vs_truncated);
     tcase_add_test(tc, test_learn_converges_to_reward);
+    tcase_add_test(tc, test_learn_records_divergence);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("act");

@@ -622,6 +622,38 @@ START_TEST(test_hash_no_collisions_in_play)
 }
 END_TEST
 
+/* A value that overflows in the backup is recorded once, at the update that wrote it, and the
+ * agent reports it (ga_agent_diverged), so training can stop before saving it. */
+START_TEST(test_update_records_divergence)
+{
+    GaQParams p = params();
+    p.alpha = 1.0;
+    p.gamma = 1.0;
+    GaQLearn ql;
+    make_ql(&ql, &p, OBS_N, 100);
+    uint8_t s[OBS_N];
+    fill_obs(s, OBS_N, 1);
+    ga_qlearn_update(&ql, s, GA_UP, 3e38f, s, 0); /* Q = 3e38: finite */
+    ck_assert_int_eq(ql.bad_step, 0);
+    ga_qlearn_update(&ql, s, GA_UP, 3e38f, s, 0); /* 3e38 + 3e38 overflows */
+    ck_assert_int_eq(ql.bad_step, 2);
+    ga_qlearn_update(&ql, s, GA_UP, 1.0f, s, 0); /* inf - inf: NaN, the first step stays */
+    ck_assert_int_eq(ql.bad_step, 2);
+    ga_qlearn_free(&ql);
+
+    GaAgent ag;
+    GaErr err;
+    ck_assert_int_eq(ga_agent_init(&ag, "qlearn", NULL, 0, "test", OBS_N, 100, 1, &err), GA_OK);
+    const char *why = NULL;
+    ck_assert_int_eq(ga_agent_diverged(&ag, 1, &why), 0);
+    ga_agent_update(&ag, s, GA_UP, 1.0f, s, 1);
+    ga_agent_update(&ag, s, GA_DOWN, NAN, s, 1);
+    ck_assert_int_eq(ga_agent_diverged(&ag, 0, &why), 2);
+    ck_assert_str_eq(why, "a Q-value is not finite (NaN or infinity)");
+    ga_agent_free(&ag);
+}
+END_TEST
+
 Suite *ga_test_suite(void)
 {
     Suite *s = suite_create("qlearn");
@@ -637,6 +669,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_update_bootstrap);
     tcase_add_test(tc, test_update_q_init);
     tcase_add_test(tc, test_update_truncated);
+    tcase_add_test(tc, test_update_records_divergence);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("epsilon");

@@ -10,7 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glob.h>
+#include <math.h>
+
+#include "ga_dqn.h"
 #include "ga_io.h"
+#include "ga_qlearn.h"
 #include "ga_rundir.h"
 #include "ga_testutil.h"
 
@@ -259,21 +264,273 @@ START_TEST(test_load_round_trip)
 }
 END_TEST
 
+/* Writes text with `from` (which occurs once) replaced by `to` to the scenario's path; both
+ * written with ' for ", as SCEN is. */
+static void edit_scenario(const char *from_q, const char *to_q)
+{
+    char from[400], to[400], edited[4200];
+    ga_test_swap_quotes(from, sizeof from, from_q);
+    ga_test_swap_quotes(to, sizeof to, to_q);
+    char *at = strstr(text, from);
+    ck_assert_ptr_nonnull(at);
+    snprintf(edited, sizeof edited, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    GaErr err = {0};
+    ck_assert_int_eq(ga_io_write_atomic(scen_path, edited, strlen(edited), &err), GA_OK);
+}
+
+/* Removes the line of dir/name that holds key (run.json is pretty-printed, one key a line). */
+static void drop_line(const char *name, const char *key)
+{
+    char p[400];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    size_t len;
+    char *bytes = (char *)ga_test_read_file(p, &len);
+    char *at = strstr(bytes, key);
+    ck_assert_ptr_nonnull(at);
+    char *start = at, *end = strchr(at, '\n');
+    while (start > bytes && start[-1] != '\n')
+        start--;
+    ck_assert_ptr_nonnull(end);
+    memmove(start, end + 1, len - (size_t)(end + 1 - bytes));
+    len -= (size_t)(end + 1 - start);
+    GaErr err = {0};
+    ck_assert_int_eq(ga_io_write_atomic(p, bytes, len, &err), GA_OK);
+    free(bytes);
+}
+
+static void remove_copy(void)
+{
+    char p[400];
+    snprintf(p, sizeof p, "%s/" GA_RUN_SCENARIO, dir);
+    ck_assert_int_eq(remove(p), 0);
+}
+
+/* The scenario at scen_path is refused, naming the file, the run, the way out and `what`;
+ * err receives the message. */
+static void expect_refused(const char *what, GaErr *err)
+{
+    GaRun run;
+    ck_assert_int_eq(ga_rundir_load(dir, scen_path, &run, err), GA_EPARSE);
+    ck_assert_ptr_nonnull(strstr(err->msg, "changed since the agent in"));
+    ck_assert_ptr_nonnull(strstr(err->msg, "retrain, or pass the original with --scenario"));
+    ck_assert_int_eq(strncmp(err->msg, scen_path, strlen(scen_path)), 0);
+    ck_assert_msg(strstr(err->msg, what) != NULL, "%s", err->msg);
+    ck_assert_ptr_null(run.sc);
+}
+
+/* The scenario loads as scen_path, the agent with it. */
+static void expect_accepted(void)
+{
+    GaRun run;
+    GaErr err = {0};
+    ck_assert_msg(ga_rundir_load(dir, scen_path, &run, &err) == GA_OK, "%s", err.msg);
+    ck_assert_str_eq(run.scenario_file, scen_path);
+    ck_assert_uint_ne(run.sc->hash, sc->hash); /* the edited file, not the copy */
+    ck_assert_uint_eq(run.sc->train_hash, sc->train_hash);
+    ck_assert_int_eq(run.ag.obs_size, sc->obs.size);
+    ga_run_free(&run);
+}
+
 START_TEST(test_load_refuses_changed_scenario)
 {
     use_dir("load_refuses_changed_scenario");
     GaErr err = {0};
     ck_assert_msg(train(3, "qlearn", &err) == GA_OK, "%s", err.msg);
-    /* The original file, edited since: given with --scenario, it no longer matches. */
-    char edited[4200];
-    snprintf(edited, sizeof edited, "%s ", text);
-    ck_assert_int_eq(ga_io_write_atomic(scen_path, edited, strlen(edited), &err), GA_OK);
-    GaRun run;
-    ck_assert_int_eq(ga_rundir_load(dir, scen_path, &run, &err), GA_EPARSE);
-    ck_assert_ptr_nonnull(strstr(err.msg, "changed since the agent in"));
-    ck_assert_ptr_nonnull(strstr(err.msg, "retrain, or pass the original with --scenario"));
-    ck_assert_int_eq(strncmp(err.msg, scen_path, strlen(scen_path)), 0);
-    ck_assert_ptr_null(run.sc);
+    /* The original file, its training world edited since: given with --scenario, it no longer
+     * matches, and the directory's copy tells what changed. */
+    edit_scenario("'max_steps': 20", "'max_steps': 21");
+    expect_refused("in what training reads: training world (training hash", &err);
+    edit_scenario("'train_objective': 'intended',",
+                  "'train_objective': 'intended', 'observation': {'view': [3, 3]},");
+    expect_refused("in what training reads: perception (training hash", &err);
+    /* A kind the training world does not place still counts: a test world could. */
+    edit_scenario("'color': 'red', 'shape': 'round'", "'color': 'blue', 'shape': 'round'");
+    expect_refused("in what training reads: kinds, training world (training hash", &err);
+}
+END_TEST
+
+START_TEST(test_load_accepts_new_test_world)
+{
+    use_dir("load_accepts_new_test_world");
+    GaErr err = {0};
+    ck_assert_msg(train(3, "qlearn", &err) == GA_OK, "%s", err.msg);
+    /* Whitespace, a description, a new test world: training reads the same. */
+    edit_scenario("{'format': 1,", "{'format': 1, 'description': 'now with a test',");
+    expect_accepted();
+    edit_scenario("'max_steps': 20}", "'max_steps': 20}, 'tests': {'noses': {'place':"
+                                      " {'nose': 1, 'basket': 1}}}");
+    expect_accepted();
+    /* Without the directory's copy, run.json's training hash decides. */
+    remove_copy();
+    expect_accepted();
+    edit_scenario("'basket': 1}, 'max_steps'", "'basket': 2}, 'max_steps'");
+    expect_refused("in what training reads (training hash", &err);
+    /* A run from before training hashes, without its copy: the exact file only, as then. */
+    edit_scenario("{'format': 1,", "{'format': 1, 'description': 'now with a test',");
+    drop_line(GA_RUN_INFO, "\"training_hash\"");
+    expect_refused("changed since the agent in", &err);
+    ck_assert_ptr_null(strstr(err.msg, "training"));
+}
+END_TEST
+
+START_TEST(test_load_old_run_with_copy)
+{
+    use_dir("load_old_run_with_copy");
+    GaErr err = {0};
+    ck_assert_msg(train(3, "qlearn", &err) == GA_OK, "%s", err.msg);
+    /* A run from before training hashes keeps its copy: hashed now, it decides. */
+    drop_line(GA_RUN_INFO, "\"training_hash\"");
+    edit_scenario("'max_steps': 20}", "'max_steps': 20}, 'tests': {'noses': {'place':"
+                                      " {'nose': 1, 'basket': 1}}}");
+    expect_accepted();
+    edit_scenario("'max_steps': 20", "'max_steps': 19");
+    expect_refused("in what training reads: training world", &err);
+    /* A copy that is not the file trained on (replaced by hand) is not trusted. */
+    char copy[400];
+    snprintf(copy, sizeof copy, "%s/" GA_RUN_SCENARIO, dir);
+    ck_assert_int_eq(ga_io_write_atomic(copy, "{}", 2, &err), GA_OK);
+    edit_scenario("{'format': 1,", "{'format': 1, 'description': 'x',");
+    expect_refused("changed since the agent in", &err);
+}
+END_TEST
+
+/* ---- training that diverges ----------------------------------------------------------- */
+
+/* The shipped learners cannot be driven to NaN from a scenario any more (rewards, alpha,
+ * gamma and Adam's steps are bounded), so a run is made to diverge from inside: at step `at`,
+ * the progress callback puts values into the live agent that the next updates' own
+ * arithmetic turns into NaN or infinity, as a diverging learner's would. */
+typedef struct {
+    GaAgent *ag;
+    int64_t at;
+    void (*poison)(GaAgent *ag);
+} Poison;
+
+static void poison_on_progress(const GaProgress *p, void *ctx)
+{
+    const Poison *x = ctx;
+    if (p->steps == x->at)
+        x->poison(x->ag);
+}
+
+static void nan_table(GaAgent *ag)
+{
+    GaQLearn *ql = ag->state;
+    for (uint64_t s = 0; s < ql->cap; s++)
+        if (ql->keys[s])
+            for (int a = 0; a < GA_NUM_ACTIONS; a++)
+                ql->q[s * GA_NUM_ACTIONS + a] = NAN;
+}
+
+static void huge_weights(GaAgent *ag) /* finite, but every forward pass overflows */
+{
+    GaDqn *d = ag->state;
+    for (size_t i = 0; i < d->net.n_params; i++)
+        d->params[i] = d->params[i] < 0 ? -1e25f : 1e25f;
+}
+
+static void one_nan_weight(GaAgent *ag)
+{
+    ((GaDqn *)ag->state)->params[0] = NAN;
+}
+
+static const GaParam DQN_SMALL[] = {
+    {"hidden1", 8}, {"hidden2", 8}, {"learning_starts", 50}, {"buffer", 200}, {"batch", 8}};
+
+/* Trains agent into dir with x poisoning it; the run must fail as diverged, leave no file of
+ * its own, and say so in one line. Returns the message's step and episode through *step. */
+static void expect_diverged(const char *agent, const GaParam *params, int n_params, Poison *x,
+                            const char *why, int64_t *step, int64_t *episode)
+{
+    GaAgent ag;
+    GaTrainResult res;
+    GaErr err = {0};
+    x->ag = &ag;
+    GaTrainJob job = {
+        .sc = sc,
+        .scenario_abs_path = "",
+        .scenario_text = text,
+        .scenario_len = strlen(text),
+        .agent = agent,
+        .params = params,
+        .n_params = n_params,
+        .seed = 3,
+        .steps = 400,
+        .dir = dir,
+        .eval_episodes = 5,
+        .eval_seed = 1,
+        .version = "test",
+        .commit = "none",
+        .on_progress = poison_on_progress,
+        .progress_every = 1,
+        .ctx = x,
+    };
+    int rc = ga_rundir_train(&job, &ag, &res, &err);
+    ck_assert_msg(rc == GA_EDIVERGED, "rc %d: %s", rc, err.msg);
+    ck_assert_int_eq(err.code, GA_EDIVERGED);
+    char want[600];
+    int end = 0;
+    long long s = 0, e = -1;
+    if (res.diverged.episode >= 0) {
+        snprintf(want, sizeof want,
+                 "%s: %s, seed 3: training diverged in episode %%lld, at step "
+                 "%%lld: %s; nothing written%%n",
+                 dir, agent, why);
+        ck_assert_msg(sscanf(err.msg, want, &e, &s, &end) == 2 && err.msg[end] == '\0', "%s",
+                      err.msg);
+    } else {
+        snprintf(want, sizeof want,
+                 "%s: %s, seed 3: training diverged by its end (step %%lld): "
+                 "%s; nothing written%%n",
+                 dir, agent, why);
+        ck_assert_msg(sscanf(err.msg, want, &s, &end) == 1 && err.msg[end] == '\0', "%s", err.msg);
+    }
+    ck_assert_int_eq(s, res.diverged.step);
+    ck_assert_int_eq(e, res.diverged.episode);
+    ck_assert_str_eq(res.diverged.why, why);
+    /* No agent file to load later, and nothing else of this run either. */
+    ck_assert(!exists(GA_RUN_AGENT) && !exists(GA_RUN_CURVE) && !exists(GA_RUN_INFO) &&
+              !exists(GA_RUN_SCENARIO));
+    char pattern[400];
+    snprintf(pattern, sizeof pattern, "%s/*.tmp.*", dir);
+    glob_t g;
+    ck_assert_int_eq(glob(pattern, 0, NULL, &g), GLOB_NOMATCH);
+    *step = s;
+    *episode = e;
+}
+
+START_TEST(test_train_diverged_qlearn)
+{
+    use_dir("train_diverged_qlearn");
+    Poison x = {.at = 200, .poison = nan_table};
+    int64_t step, episode;
+    expect_diverged("qlearn", sc->param, sc->n_params, &x,
+                    "a Q-value is not finite (NaN or infinity)", &step, &episode);
+    /* Seen at the first update after the poison that read a poisoned value, and training
+     * stopped at the end of that episode. */
+    ck_assert_int_gt(step, 200);
+    ck_assert_int_lt(step, 200 + 20); /* episodes last at most max_steps = 20 */
+    ck_assert_int_gt(episode, 0);
+}
+END_TEST
+
+START_TEST(test_train_diverged_dqn)
+{
+    use_dir("train_diverged_dqn");
+    Poison x = {.at = 100, .poison = huge_weights};
+    int64_t step, episode;
+    expect_diverged("dqn", DQN_SMALL, 5, &x, "the loss is not finite (NaN or infinity)", &step,
+                    &episode);
+    ck_assert_int_gt(step, 100);
+    ck_assert_int_le(step, 104); /* the next batch (train_freq 4) */
+    ck_assert_int_gt(episode, 0);
+    /* After the last update nothing computes a loss: the scan before saving finds it. */
+    use_dir("train_diverged_dqn_end");
+    Poison last = {.at = 400, .poison = one_nan_weight};
+    expect_diverged("dqn", DQN_SMALL, 5, &last, "a network weight is not finite (NaN or infinity)",
+                    &step, &episode);
+    ck_assert_int_eq(step, 400);
+    ck_assert_int_eq(episode, -1);
 }
 END_TEST
 
@@ -344,6 +601,8 @@ START_TEST(test_read_run_written)
     ck_assert_str_eq(info.scenario_path, scen_path);
     ck_assert_str_eq(info.scenario_abs_path, "/abs/tiny.json");
     ck_assert_uint_eq(info.scenario_hash, sc->hash);
+    ck_assert_int_eq(info.has_training_hash, 1);
+    ck_assert_uint_eq(info.training_hash, sc->train_hash);
     ck_assert_uint_eq(info.seed, 0xFFFFFFFFFFFFFFF1ull);
     ck_assert_str_eq(info.agent, "qlearn");
     ck_assert_str_eq(info.agent_file, "agent.bin");
@@ -382,7 +641,8 @@ START_TEST(test_read_run_minimal)
     ck_assert_str_eq(info.scenario_path, "scenarios/strawberry.json");
     ck_assert_str_eq(info.scenario_abs_path, ""); /* optional */
     ck_assert_uint_eq(info.scenario_hash, 0x00ff00ff00ff00ffull);
-    ck_assert_uint_eq(info.seed, 3); /* a number is accepted as well as a string */
+    ck_assert_int_eq(info.has_training_hash, 0); /* optional: older runs have none */
+    ck_assert_uint_eq(info.seed, 3);             /* a number is accepted as well as a string */
     ck_assert_str_eq(info.agent, "qlearn");
     ck_assert_str_eq(info.agent_file, "agent.bin");
 }
@@ -396,6 +656,7 @@ START_TEST(test_read_run_broken)
         {"no_hash", "$.scenario.hash: missing or not a string"},
         {"no_path", "$.scenario.path: missing or not a string"},
         {"bad_hash", "$.scenario.hash: not a hexadecimal hash"},
+        {"bad_training_hash", "$.scenario.training_hash: not a hexadecimal hash"},
         {"no_seed", "$.seed: missing or not a seed"},
         {"bad_seed", "$.seed: missing or not a seed"},
         {"agent_name", "$.agent.name: missing or not a string"},
@@ -452,7 +713,11 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_stopped_run_takes_back_new_parents);
     tcase_add_test(tc, test_load_round_trip);
     tcase_add_test(tc, test_load_refuses_changed_scenario);
+    tcase_add_test(tc, test_load_accepts_new_test_world);
+    tcase_add_test(tc, test_load_old_run_with_copy);
     tcase_add_test(tc, test_load_refuses_other_agent);
+    tcase_add_test(tc, test_train_diverged_qlearn);
+    tcase_add_test(tc, test_train_diverged_dqn);
     tcase_add_test(tc, test_read_info_says_what_a_run_is);
     tcase_add_test(tc, test_read_run_written);
     tcase_add_test(tc, test_read_run_minimal);

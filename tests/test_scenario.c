@@ -1964,6 +1964,115 @@ START_TEST(test_hash)
 }
 END_TEST
 
+/* The training hash: what training reads, from parsed values. */
+
+/* t parses, and its training hash is base's. */
+#define SAME_TRAINING(t) expect_training(__LINE__, BASE, (t), -1)
+/* t parses, and its training hash differs from base's, in part `part` at least. */
+#define CHANGES_TRAINING(t, part) expect_training(__LINE__, BASE, (t), (part))
+static void expect_training(int line, const char *base, const char *t, int part)
+{
+    /* t lives in the buffer that parsing base through json() reuses: copied first. */
+    static char copy[sizeof text];
+    ck_assert_uint_lt(strlen(t), sizeof copy);
+    strcpy(copy, t);
+    OK(json(base));
+    uint64_t h = sc->train_hash, want[GA_TRAIN_PARTS];
+    memcpy(want, sc->train_part, sizeof want);
+    int rc = parse(copy);
+    ck_assert_msg(rc == GA_OK, "line %d: rc %d: %s", line, rc, shown(err.msg));
+    if (part < 0) {
+        ck_assert_msg(sc->train_hash == h, "line %d: the training hash changed", line);
+        for (int i = 0; i < GA_TRAIN_PARTS; i++)
+            ck_assert_msg(sc->train_part[i] == want[i], "line %d: part %s changed", line,
+                          ga_train_part_names[i]);
+    } else {
+        ck_assert_msg(sc->train_hash != h, "line %d: the training hash stayed", line);
+        ck_assert_msg(sc->train_part[part] != want[part], "line %d: part %s stayed", line,
+                      ga_train_part_names[part]);
+    }
+}
+
+START_TEST(test_train_hash_ignores_evaluation)
+{
+    /* Spelling: whitespace, the order of keys (not of kinds), how a number is written. */
+    SAME_TRAINING(edit("'format': 1,", "'format': 1 ,\n\t"));
+    start(BASE);
+    sub(" 'train_objective': 'intended',", "");
+    sub("'world': {", "'train_objective': 'intended', 'world': {");
+    SAME_TRAINING(done());
+    SAME_TRAINING(edit("'alpha': 0.5", "'alpha': 5e-1"));
+    SAME_TRAINING(edit(GA_TEST_RULE_INTENDED, "{'on': 'deliver', 'item': {'kind': 'strawberry'},"
+                                              " 'into': {'kind': 'basket'}, 'reward': 1.0}"));
+    /* What only names or describes. */
+    SAME_TRAINING(edit("'name': 'base'", "'name': 'basf'"));
+    SAME_TRAINING(edit("'format': 1,", "'format': 1, 'description': 'edited',"));
+    /* Test worlds: edited, added, removed. */
+    SAME_TRAINING(edit("'t1': {'place': {'nose': 1}}", "'t1': {'place': {'nose': 2}}"));
+    SAME_TRAINING(edit("'t1': {'place': {'nose': 1}}",
+                       "'t1': {'place': {'nose': 1}}, 't2': {'size': [5, 5], 'max_steps': 9,"
+                       " 'place': {'nose': 1, 'basket': 1},"
+                       " 'kinds': {'nose': {'color': 'blue'}}}"));
+    SAME_TRAINING(edit(" 'tests': {'t1': {'place': {'nose': 1}}},", ""));
+    /* Expectations. */
+    SAME_TRAINING(edit("'alpha': 0.5}}", "'alpha': 0.5}}, 'expectations': [{'world': 't1',"
+                                         " 'metric': 'success_rate', 'objective': 'intended',"
+                                         " '>=': 0.5}]"));
+}
+END_TEST
+
+START_TEST(test_train_hash_follows_training)
+{
+    CHANGES_TRAINING(edit("'max_steps': 40", "'max_steps': 41"), GA_TRAIN_WORLD);
+    CHANGES_TRAINING(edit("'size': [6, 6]", "'size': [6, 7]"), GA_TRAIN_WORLD);
+    CHANGES_TRAINING(edit("'strawberry': 2, 'basket': 1", "'strawberry': 3, 'basket': 1"),
+                     GA_TRAIN_WORLD);
+    CHANGES_TRAINING(edit("'max_steps': 40}", "'max_steps': 40, 'kinds': {'nose': {'color':"
+                                              " 'blue'}}}"),
+                     GA_TRAIN_WORLD);
+    /* A kind, even one the training world does not place; a new kind; their order. */
+    CHANGES_TRAINING(edit("'color': 'red', 'shape': 'round'", "'color': 'blue', 'shape': 'round'"),
+                     GA_TRAIN_KINDS);
+    CHANGES_TRAINING(edit("'pickable': true}}", "'pickable': true}, 'cup': {'color': 'blue',"
+                                                " 'shape': 'bowl', 'container': true}}"),
+                     GA_TRAIN_KINDS);
+    CHANGES_TRAINING(edit(GA_TEST_KINDS, "'basket': {'color': 'silver', 'shiny': true, 'shape':"
+                                         " 'bowl', 'container': true}, 'strawberry': {'color':"
+                                         " 'red', 'shape': 'berry', 'pickable': true}, 'nose':"
+                                         " {'color': 'red', 'shape': 'round', 'pickable': true}"),
+                     GA_TRAIN_KINDS);
+    /* Rewards and success of any objective, and which one trains. */
+    CHANGES_TRAINING(edit(GA_TEST_RULE_INTENDED, "{'on': 'deliver', 'item': {'kind': 'strawberry'},"
+                                                 " 'into': {'kind': 'basket'}, 'reward': 2}"),
+                     GA_TRAIN_OBJECTIVES);
+    CHANGES_TRAINING(edit("'success': {'deliver_all': {'color': 'red'}}",
+                          "'success': {'deliver_all': {'color': 'red'}, 'exclusive': true}"),
+                     GA_TRAIN_OBJECTIVES);
+    CHANGES_TRAINING(edit("'train_objective': 'intended'", "'train_objective': 'proxy'"),
+                     GA_TRAIN_OBJECTIVES);
+    /* Perception, and a test world that needs a larger full view. */
+    CHANGES_TRAINING(edit("'perceive': ['color']", "'perceive': ['color', 'shape']"),
+                     GA_TRAIN_PERCEPTION);
+    CHANGES_TRAINING(edit("'view': [5, 5]", "'view': [7, 5]"), GA_TRAIN_PERCEPTION);
+    start(BASE);
+    sub("'view': [5, 5]", "'view': 'full'");
+    OK(done());
+    uint64_t full = sc->train_hash, full_view = sc->train_part[GA_TRAIN_PERCEPTION];
+    sub("'t1': {'place': {'nose': 1}}", "'t1': {'place': {'nose': 1}, 'size': [8, 6]}");
+    OK(done());
+    ck_assert_uint_ne(sc->train_hash, full);
+    ck_assert_uint_ne(sc->train_part[GA_TRAIN_PERCEPTION], full_view);
+    /* Diversity and the agent settings. */
+    CHANGES_TRAINING(edit("'alpha': 0.5}}", "'alpha': 0.5}}, 'diversity': {'place': {'nose': 1,"
+                                            " 'strawberry': 1, 'basket': 1}}"),
+                     GA_TRAIN_DIVERSITY);
+    CHANGES_TRAINING(edit("'alpha': 0.5", "'alpha': 0.25"), GA_TRAIN_AGENT);
+    CHANGES_TRAINING(edit("'steps': 1000", "'steps': 1001"), GA_TRAIN_AGENT);
+    CHANGES_TRAINING(edit("'alpha': 0.5}}", "'alpha': 0.5}}, 'agents': {'dqn': {'steps': 5}}"),
+                     GA_TRAIN_AGENT);
+}
+END_TEST
+
 START_TEST(test_find)
 {
     OK(json(BASE));
@@ -2044,6 +2153,33 @@ static const char *f2_kind(const char *attrs)
     snprintf(to, sizeof to, "'wall': {%s}", attrs);
     return f2("'wall': {'color': 'gray', 'solid': true}", to);
 }
+
+START_TEST(test_train_hash_format2)
+{
+    /* Measures, competence and expectations only evaluate. */
+    expect_training(__LINE__, F2,
+                    f2_top("'measures': {'won': {'on': 'enter', 'item': {'kind': 'goal'}},"
+                           " 'sup_end': {'flag': 'sup'}}, 'competence': 'won',"
+                           " 'expectations': [{'world': 't1', 'metric': 'measure',"
+                           " 'measure': 'won', '>=': 0}]"),
+                    -1);
+    expect_training(
+        __LINE__, F2,
+        f2("'t1': {'place': {'nose': 1}}", "'t1': {'place': {'nose': 1}, 'flags': {'sup': true}}"),
+        -1);
+    /* Flags, triggers and kinds' behaviour train. */
+    expect_training(__LINE__, F2, f2("'p': 0.5", "'p': 0.25"), GA_TRAIN_WORLD);
+    expect_training(__LINE__, F2, f2("'init': true", "'init': false"), GA_TRAIN_WORLD);
+    expect_training(__LINE__, F2, f2_top("'triggers': [{'on': 'step', 'set': 'on'}]"),
+                    GA_TRAIN_OBJECTIVES);
+    expect_training(__LINE__, F2, f2("'pushable': true", "'solid': true"), GA_TRAIN_KINDS);
+    /* A test world carrying more than training did: more carry bytes for every world. */
+    expect_training(
+        __LINE__, F2,
+        f2("'t1': {'place': {'nose': 1}}", "'t1': {'place': {'nose': 1}, 'inventory': 2}"),
+        GA_TRAIN_PERCEPTION);
+}
+END_TEST
 
 #define F2_RULE "$.objectives.intended.rules[1]"
 
@@ -2992,6 +3128,9 @@ Suite *ga_test_suite(void)
         {"messages", {test_description_types, test_message_control_chars, test_message_long_names}},
         {"strawberry", {test_strawberry, test_strawberry_worlds, test_strawberry_rewards}},
         {"compile", {test_reward_rules, test_reward_test_world, test_hash, test_find}},
+        {"train_hash",
+         {test_train_hash_ignores_evaluation, test_train_hash_follows_training,
+          test_train_hash_format2}},
         {"format2",
          {test_f2_load, test_f2_doc_example, test_f2_defaults, test_f1_unchanged,
           test_f2_keys_in_format1, test_f2_flags, test_f2_kinds, test_f2_rules, test_f2_success,

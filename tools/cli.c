@@ -49,7 +49,9 @@ int cli_stopped(const char *cmd, const char *what)
 int cli_fail(const GaErr *err)
 {
     fprintf(stderr, "%s\n", err->msg);
-    return err->code == GA_ENOMEM ? 1 : EXIT_BAD_INPUT;
+    /* A run that failed (out of memory, training diverged) is 1, like a failed write; what
+     * the user gave that cannot work is 2. */
+    return err->code == GA_ENOMEM || err->code == GA_EDIVERGED ? 1 : EXIT_BAD_INPUT;
 }
 
 int cli_fail_output(const GaErr *err)

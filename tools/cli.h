@@ -36,7 +36,8 @@ const volatile sig_atomic_t *cli_catch_stop(void);
  * status of a process the signal ended, 128 + its number (130 for SIGINT, 143 for SIGTERM). */
 int cli_stopped(const char *cmd, const char *what);
 
-/* Prints err's message; returns EXIT_BAD_INPUT (input errors) or 1 (output errors). */
+/* Prints err's message; returns EXIT_BAD_INPUT (input errors) or 1 (a failed run: out of
+ * memory, training diverged; cli_fail_output: output errors). */
 int cli_fail(const GaErr *err);
 int cli_fail_output(const GaErr *err);
 /* "gridalign CMD: <fmt with arg> (see gridalign CMD --help)"; returns EXIT_BAD_INPUT. */
