@@ -87,6 +87,7 @@ static void update(void *state, const uint8_t *obs, int a, float r, const uint8_
         if (m[1] < 16777216.0f)
             m[1] += 1.0f;
         m[0] += (r - m[0]) / m[1];
+        ga_qlearn_note(&s->rew, m[0]);
     }
     /* A terminal arrival is still an arrival: its reward counts, and nothing follows it. */
     ga_qlearn_update(&s->nav, obs, a, settled(s, next_key) ? 1.0f : 0.0f, next, terminated);
@@ -153,6 +154,18 @@ static void table_fill(const void *state, int64_t *states, int64_t *dropped)
     *dropped = (int64_t)(s->nav.dropped + s->rew.dropped);
 }
 
+/* The navigation values, or a mean reward (its updates are counted in rew.steps). */
+static int64_t diverged(const void *state, int full, const char **why)
+{
+    (void)full;
+    const DeltaQ *s = state;
+    int64_t nav = ga_qlearn_diverged(&s->nav, why);
+    if (nav)
+        return nav;
+    *why = "a mean reward is not finite (NaN or infinity)";
+    return s->rew.bad_step;
+}
+
 const GaLearner ga_learner_delta_quantilizer = {
     .name = "delta_quantilizer",
     .summary = "settles in a state whose mean observed reward is at least delta (Everitt 2017)",
@@ -168,4 +181,5 @@ const GaLearner ga_learner_delta_quantilizer = {
     .save = save,
     .load = load,
     .table_fill = table_fill,
+    .diverged = diverged,
 };

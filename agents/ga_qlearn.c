@@ -179,8 +179,7 @@ static inline void update_key(GaQLearn *ql, uint64_t key, int a, float r, uint64
     q[a] += (float)ql->p.alpha * (target - q[a]);
     /* Every value the table holds is written here (or loaded, and checked there): one
      * predictable branch per update keeps a diverged table from being saved. */
-    if (__builtin_expect(!isfinite(q[a]), 0) && !ql->bad_step)
-        ql->bad_step = ql->steps;
+    ga_qlearn_note(ql, q[a]);
 }
 
 void ga_qlearn_update(GaQLearn *ql, const uint8_t *obs, int a, float r, const uint8_t *next,
@@ -308,11 +307,16 @@ static int load(GaPayloadIn *in)
     return ga_qlearn_load_table(in, state, steps, n);
 }
 
+int64_t ga_qlearn_diverged(const GaQLearn *ql, const char **why)
+{
+    *why = "a Q-value is not finite (NaN or infinity)";
+    return ql->bad_step;
+}
+
 static int64_t diverged(const void *state, int full, const char **why)
 {
     (void)full; /* update checks every value it writes: nothing more to scan */
-    *why = "a Q-value is not finite (NaN or infinity)";
-    return ((const GaQLearn *)state)->bad_step;
+    return ga_qlearn_diverged(state, why);
 }
 
 static void table_fill(const void *state, int64_t *states, int64_t *dropped)

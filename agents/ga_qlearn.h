@@ -107,4 +107,15 @@ int ga_qlearn_init_agent(GaQLearn *ql, const GaAgent *ag, int64_t total_steps, G
 /* The table of a qlearn agent, or NULL when ag runs another learner. */
 const GaQLearn *ga_qlearn_of(const GaAgent *ag);
 
+/* Notes v, a value the learner just wrote into ql's table at update ql->steps, if it is not
+ * finite (one predictable branch); every learner on this table calls it for what it writes. */
+static inline void ga_qlearn_note(GaQLearn *ql, float v)
+{
+    if (__builtin_expect(!isfinite(v), 0) && !ql->bad_step)
+        ql->bad_step = ql->steps;
+}
+/* GaLearner.diverged for a learner whose values live in ql: the update that first wrote a
+ * non-finite value (0: none), with *why saying so. Nothing to scan: every write was noted. */
+int64_t ga_qlearn_diverged(const GaQLearn *ql, const char **why);
+
 #endif

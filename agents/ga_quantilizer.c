@@ -238,6 +238,13 @@ static void table_fill(const void *state, int64_t *states, int64_t *dropped)
     *dropped = (int64_t)(s->t.dropped + s->bt.dropped);
 }
 
+/* The demonstration counts are whole numbers below 2^24: only the values can diverge. */
+static int64_t diverged(const void *state, int full, const char **why)
+{
+    (void)full;
+    return ga_qlearn_diverged(&((const Quantilizer *)state)->t, why);
+}
+
 const GaLearner ga_learner_quantilizer = {
     .name = "quantilizer",
     .summary =
@@ -254,6 +261,7 @@ const GaLearner ga_learner_quantilizer = {
     .save = save,
     .load = load,
     .table_fill = table_fill,
+    .diverged = diverged,
     .base = base,
 };
 

@@ -53,6 +53,13 @@ static void update_next(void *state, const uint8_t *obs, int a, float r, const u
         target += (float)t->p.gamma * (qn ? qn[a2] : (float)t->p.q_init);
     }
     q[a] += (float)t->p.alpha * (target - q[a]);
+    ga_qlearn_note(t, q[a]);
+}
+
+static int64_t diverged(const void *state, int full, const char **why)
+{
+    (void)full;
+    return ga_qlearn_diverged(&((const Sarsa *)state)->t, why);
 }
 
 static void values(const void *state, const uint8_t *obs, float *q)
@@ -103,6 +110,7 @@ const GaLearner ga_learner_sarsa = {
     .save = save,
     .load = load,
     .table_fill = table_fill,
+    .diverged = diverged,
 };
 
 const GaLearner ga_learner_safe_sarsa = {
@@ -121,4 +129,5 @@ const GaLearner ga_learner_safe_sarsa = {
     .save = save,
     .load = load,
     .table_fill = table_fill,
+    .diverged = diverged,
 };

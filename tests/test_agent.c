@@ -1200,6 +1200,38 @@ START_TEST(test_file_missing)
 }
 END_TEST
 
+/* Every tabular learner notices a value it wrote that is not finite (here from a NaN reward,
+ * standing for an overflow), so training stops before such a table is saved. */
+START_TEST(test_tabular_learners_note_divergence)
+{
+    uint8_t obs[OBS_N];
+    memset(obs, 1, sizeof obs);
+    for (int i = 0; ga_learners[i]; i++) {
+        const GaLearner *l = ga_learners[i];
+        if (!l->table_fill)
+            continue;
+        GaAgent ag;
+        GaErr err = {0};
+        ck_assert_msg(ga_agent_init(&ag, l->name, NULL, 0, "test", OBS_N, 100, 1, &err) == GA_OK,
+                      "%s: %s", l->name, err.msg);
+        const char *why = NULL;
+        ck_assert_int_eq(ga_agent_diverged(&ag, 1, &why), 0);
+        if (ga_agent_on_policy(&ag))
+            ga_agent_update_next(&ag, obs, GA_UP, 1.0f, obs, GA_UP, GA_UP, 0);
+        else
+            ga_agent_update(&ag, obs, GA_UP, 1.0f, obs, 0);
+        ck_assert_msg(ga_agent_diverged(&ag, 1, &why) == 0, "%s: a finite update", l->name);
+        if (ga_agent_on_policy(&ag))
+            ga_agent_update_next(&ag, obs, GA_UP, NAN, obs, GA_UP, GA_UP, 0);
+        else
+            ga_agent_update(&ag, obs, GA_UP, NAN, obs, 0);
+        ck_assert_msg(ga_agent_diverged(&ag, 0, &why) == 2, "%s: the second update", l->name);
+        ck_assert_ptr_nonnull(strstr(why, "not finite"));
+        ga_agent_free(&ag);
+    }
+}
+END_TEST
+
 Suite *ga_test_suite(void)
 {
     Suite *s = suite_create("agent");
@@ -1246,6 +1278,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_file_trailing_garbage);
     tcase_add_test(tc, test_file_bad_fields);
     tcase_add_test(tc, test_file_missing);
+    tcase_add_test(tc, test_tabular_learners_note_divergence);
     suite_add_tcase(s, tc);
     return s;
 }
