@@ -527,7 +527,15 @@ START_TEST(test_sweep_measures)
     GaSeedResult *res = seeds_with(N, b, u);
     GaSweepLevel *lv = calloc(1, sizeof *lv);
     ck_assert_ptr_nonnull(lv);
-    GaSweep sw = {sc, "right", 1, levels, N, 100, worlds, 1, res};
+    GaSweep sw = {.sc = sc,
+                  .agent = "right",
+                  .n_levels = 1,
+                  .levels = levels,
+                  .seeds = N,
+                  .episodes = 100,
+                  .worlds = worlds,
+                  .n_worlds = 1,
+                  .res = res};
     char path[512];
     size_t len;
     GaErr err = {0};
