@@ -102,14 +102,15 @@ static int parse_levels(Args *a)
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
         double *l = a->level;
+        /* Names and values come from the user: into the message, never into its format. */
+        char why[GA_PARAM_NAME_LEN + 1100];
         if (a->axis_text) {
-            char why[80];
+            int rc;
             snprintf(why, sizeof why, "--param %s takes up to %d values, not more", a->param,
                      GA_SWEEP_MAX_LEVELS);
             if (a->n_levels == GA_SWEEP_MAX_LEVELS)
                 return cli_usage_error("sweep", "%s", why);
-            int rc = parse_param_value(a, tok, &l[a->n_levels]);
-            if (rc)
+            if ((rc = parse_param_value(a, tok, &l[a->n_levels])))
                 return rc;
         } else if (a->n_levels == GA_SWEEP_MAX_LEVELS || cli_parse_share(tok, &l[a->n_levels]))
             return cli_usage_error("sweep", "--diversity takes up to 32 shares from 0 to 1, not %s",
@@ -118,9 +119,8 @@ static int parse_levels(Args *a)
             if (l[k] == l[a->n_levels]) {
                 if (!a->axis_text)
                     return cli_usage_error("sweep", "--diversity names the share %s twice", tok);
-                char why[96];
-                snprintf(why, sizeof why, "--param %s names the value %%s twice", a->param);
-                return cli_usage_error("sweep", why, tok);
+                snprintf(why, sizeof why, "--param %s names the value %s twice", a->param, tok);
+                return cli_usage_error("sweep", "%s", why);
             }
         a->n_levels++;
     }
@@ -145,11 +145,11 @@ static int parse_params(Args *a)
             char name[GA_PARAM_NAME_LEN];
             snprintf(name, sizeof name, "%.*s", (int)(strchr(t, '=') - t), t);
             if (a->axis_text) {
-                char why[160];
+                char why[3 * GA_PARAM_NAME_LEN + 64];
                 snprintf(why, sizeof why,
-                         "one axis per sweep: --param %s and --param %%s both list values",
-                         a->param);
-                return cli_usage_error("sweep", why, name);
+                         "one axis per sweep: --param %s and --param %s both list values", a->param,
+                         name);
+                return cli_usage_error("sweep", "%s", why);
             }
             a->axis_text = t;
             snprintf(a->param, sizeof a->param, "%s", name);
@@ -182,7 +182,7 @@ static int parse(int argc, char **argv, Args *a, int *code)
          .what = "shares from 0 to 1, comma-separated",
          .help = "shares p, comma-separated (default 0,0.01,0.02,0.05,0.1,0.2, unless a --param\n"
                  "lists values)"},
-        CLI_SEEDS(&a->seeds, "seeds per p (default 5)"),
+        CLI_SEEDS(&a->seeds, "seeds per level (default 5)"),
         CLI_AGENT(&a->agent, "learner (default: the scenario's)"),
         CLI_STEPS(&a->steps, "training steps (default: the scenario's for that learner)"),
         {.name = "--param",
