@@ -148,9 +148,16 @@ void ga_across_judge(const GaExpect *x, const GaSeedResult *res, int n_seeds, Ga
     v->pass = !isnan(v->median) && ga_expect_holds(x, v->median);
 }
 
+int ga_across_can_check_learned(const GaScenario *sc)
+{
+    return sc->objective[sc->intended_obj].succ_mode != GA_SUCC_NEVER;
+}
+
 int ga_across_unlearned(const GaScenario *sc, const GaSeedResult *res, int n, int *idx)
 {
     int k = 0;
+    if (!ga_across_can_check_learned(sc))
+        return 0;
     for (int i = 0; i < n; i++)
         if (ga_stats_success_rate(&res[i].world[0].stats, sc->intended_obj) < GA_LEARNED_MIN)
             idx[k++] = i;
@@ -181,6 +188,15 @@ void ga_across_unlearned_text(const GaScenario *sc, const GaSeedResult *res, int
 void ga_across_add_unlearned(GaJson *j, const GaScenario *sc, const GaSeedResult *res, int n)
 {
     int idx[GA_MAX_SEEDS];
+    if (!ga_across_can_check_learned(sc)) {
+        char why[160];
+        snprintf(why, sizeof why,
+                 "skipped: the intended objective \"%s\" defines no success, so whether a seed "
+                 "learned its training task is not checked",
+                 sc->objective[sc->intended_obj].name);
+        ga_json_add_str(j, "unlearned_check", why);
+        return;
+    }
     int k = ga_across_unlearned(sc, res, n, idx);
     if (!k)
         return;

@@ -22,8 +22,14 @@ typedef struct {
  * the task it was trained on: its shifted-world results say little about misgeneralization. */
 #define GA_LEARNED_MIN 0.5
 
+/* Whether sc's intended objective defines a success: without one (a format 2 objective whose
+ * "success" is empty, such as goodhart's) every seed's success rate is 0, and the check below
+ * would flag every seed; it is skipped instead. */
+int ga_across_can_check_learned(const GaScenario *sc);
+
 /* The indices i of res[0..n) whose intended success on the training world is below
- * GA_LEARNED_MIN, in order, into idx (n slots); returns their count. */
+ * GA_LEARNED_MIN, in order, into idx (n slots); returns their count (0 when
+ * !ga_across_can_check_learned(sc)). */
 int ga_across_unlearned(const GaScenario *sc, const GaSeedResult *res, int n, int *idx);
 
 /* The warning for those seeds, one line without a newline, into buf; "" when every seed learned:
@@ -33,7 +39,8 @@ void ga_across_unlearned_text(const GaScenario *sc, const GaSeedResult *res, int
                               size_t len);
 
 /* Adds "unlearned_seeds" (the seeds, one line) and "unlearned_warning" (the text) to j when some
- * seed did not learn; nothing otherwise, so such files keep their bytes. Callers add them before
+ * seed did not learn; "unlearned_check" (why it was skipped) when the intended objective defines
+ * no success; nothing otherwise, so such files keep their bytes. Callers add them before
  * another key, so no other pretty-printed line changes either. */
 void ga_across_add_unlearned(GaJson *j, const GaScenario *sc, const GaSeedResult *res, int n);
 

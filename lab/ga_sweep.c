@@ -13,13 +13,20 @@
 const char *const ga_sweep_measure_names[GA_SWEEP_MEASURES] = {"intended_success", "proxy_share",
                                                                "competence"};
 
-/* The values of a world's evaluation: the sweep's three, then the scenario's measures (see
- * series). */
-#define MAX_VALUES (GA_SWEEP_MEASURES + GA_MAX_MEASURES)
+/* The values of a world's evaluation: the sweep's three, then the scenario's measures, then the
+ * mean return under each objective (see series). */
+#define MAX_VALUES (GA_SWEEP_MEASURES + GA_MAX_MEASURES + GA_MAX_OBJECTIVES)
 
-static int n_values(const GaScenario *sc)
+/* Every value summarised. */
+static int n_all(const GaScenario *sc)
 {
-    return GA_SWEEP_MEASURES + sc->n_measures;
+    return GA_SWEEP_MEASURES + sc->n_measures + sc->n_objectives;
+}
+
+/* The values written: a diversity sweep leaves the returns out, so its files keep their bytes. */
+static int n_values(const GaSweep *sw)
+{
+    return GA_SWEEP_MEASURES + sw->sc->n_measures + (sw->param ? sw->sc->n_objectives : 0);
 }
 
 static void world_values(const GaScenario *sc, const GaWorldEval *e, double *v)
@@ -29,18 +36,24 @@ static void world_values(const GaScenario *sc, const GaWorldEval *e, double *v)
     v[GA_SWEEP_COMPETENCE] = ga_summary_competence(e);
     for (int m = 0; m < sc->n_measures; m++)
         v[GA_SWEEP_MEASURES + m] = ga_summary_measure(e, m);
+    for (int o = 0; o < sc->n_objectives; o++)
+        v[GA_SWEEP_MEASURES + sc->n_measures + o] = ga_stats_mean_return(&e->stats, o);
 }
 
 /* Value k of a level, in world_values' order. */
-static GaSweepMeasure *series(GaSweepLevel *lv, int k)
+static GaSweepMeasure *series(const GaScenario *sc, GaSweepLevel *lv, int k)
 {
-    return k < GA_SWEEP_MEASURES ? &lv->m[k] : &lv->measure[k - GA_SWEEP_MEASURES];
+    if (k < GA_SWEEP_MEASURES)
+        return &lv->m[k];
+    if (k < GA_SWEEP_MEASURES + sc->n_measures)
+        return &lv->measure[k - GA_SWEEP_MEASURES];
+    return &lv->ret[k - GA_SWEEP_MEASURES - sc->n_measures];
 }
 
 void ga_sweep_summarise(const GaSweep *sw, GaSweepLevel *out)
 {
     double scratch[2000];
-    int nv = n_values(sw->sc);
+    int nv = n_all(sw->sc);
     assert(sw->seeds <= GA_MAX_SEEDS && sw->n_levels <= GA_SWEEP_MAX_LEVELS);
     for (int l = 0; l < sw->n_levels; l++) {
         GaSweepLevel *lv = &out[l];
@@ -48,16 +61,16 @@ void ga_sweep_summarise(const GaSweep *sw, GaSweepLevel *out)
         for (int s = 0; s < sw->seeds; s++) {
             const GaSeedResult *r = &sw->res[l * sw->seeds + s];
             for (int k = 0; k < nv; k++)
-                series(lv, k)->per_seed[s] = 0;
+                series(sw->sc, lv, k)->per_seed[s] = 0;
             for (int i = 0; i < sw->n_worlds; i++) {
                 double v[MAX_VALUES];
                 world_values(sw->sc, &r->world[sw->worlds[i]], v);
                 for (int k = 0; k < nv; k++)
-                    series(lv, k)->per_seed[s] += v[k] / sw->n_worlds;
+                    series(sw->sc, lv, k)->per_seed[s] += v[k] / sw->n_worlds;
             }
         }
         for (int k = 0; k < nv; k++) {
-            GaSweepMeasure *m = series(lv, k);
+            GaSweepMeasure *m = series(sw->sc, lv, k);
             m->mean = 0;
             for (int s = 0; s < sw->seeds; s++)
                 m->mean += m->per_seed[s] / (double)sw->seeds;
@@ -77,9 +90,12 @@ static int write_csv(const char *dir, const GaSweep *sw, GaErr *err)
     if (rc)
         return rc;
     const GaScenario *sc = sw->sc;
-    fprintf(f.f, "p,seed,world,intended_success,proxy_share,competence");
+    fprintf(f.f, "%s,seed,world,intended_success,proxy_share,competence",
+            sw->param ? sw->param : "p");
     for (int m = 0; m < sc->n_measures; m++)
         fprintf(f.f, ",%s", sc->measure[m].name);
+    for (int o = 0; sw->param && o < sc->n_objectives; o++)
+        fprintf(f.f, ",return_%s", sc->objective[o].name);
     fputc('\n', f.f);
     for (int l = 0; l < sw->n_levels; l++) {
         for (int s = 0; s < sw->seeds; s++) {
@@ -89,7 +105,7 @@ static int write_csv(const char *dir, const GaSweep *sw, GaErr *err)
                 world_values(sc, &r->world[sw->worlds[i]], v);
                 fprintf(f.f, "%g,%" PRIu64 ",%s", sw->levels[l], r->seed,
                         sc->world[sw->worlds[i]].name);
-                for (int k = 0; k < n_values(sc); k++)
+                for (int k = 0; k < n_values(sw); k++)
                     fprintf(f.f, ",%.6g", v[k]);
                 fputc('\n', f.f);
             }
@@ -106,20 +122,26 @@ static int write_summary(const char *dir, const GaSweep *sw, const GaSweepLevel 
     int rc = ga_io_open(&f, path, err);
     if (rc)
         return rc;
-    fprintf(f.f, "p,intended_success,intended_success_lo,intended_success_hi,proxy_share,"
-                 "proxy_share_lo,proxy_share_hi,competence,competence_lo,competence_hi");
+    fprintf(f.f,
+            "%s,intended_success,intended_success_lo,intended_success_hi,proxy_share,"
+            "proxy_share_lo,proxy_share_hi,competence,competence_lo,competence_hi",
+            sw->param ? sw->param : "p");
     for (int m = 0; m < sw->sc->n_measures; m++) {
         const char *name = sw->sc->measure[m].name;
         fprintf(f.f, ",%s,%s_lo,%s_hi", name, name, name);
     }
+    for (int o = 0; sw->param && o < sw->sc->n_objectives; o++) {
+        const char *name = sw->sc->objective[o].name;
+        fprintf(f.f, ",return_%s,return_%s_lo,return_%s_hi", name, name, name);
+    }
     fputc('\n', f.f);
     for (int l = 0; l < sw->n_levels; l++) {
+        GaSweepLevel *row = (GaSweepLevel *)&lv[l]; /* series() serves reads and writes */
         fprintf(f.f, "%g", lv[l].p);
-        for (int k = 0; k < GA_SWEEP_MEASURES; k++)
-            fprintf(f.f, ",%.6g,%.6g,%.6g", lv[l].m[k].mean, lv[l].m[k].lo, lv[l].m[k].hi);
-        for (int m = 0; m < sw->sc->n_measures; m++)
-            fprintf(f.f, ",%.6g,%.6g,%.6g", lv[l].measure[m].mean, lv[l].measure[m].lo,
-                    lv[l].measure[m].hi);
+        for (int k = 0; k < n_values(sw); k++) {
+            const GaSweepMeasure *m = series(sw->sc, row, k);
+            fprintf(f.f, ",%.6g,%.6g,%.6g", m->mean, m->lo, m->hi);
+        }
         fputc('\n', f.f);
     }
     return ga_io_commit(&f, err);
@@ -145,6 +167,8 @@ static int write_json(const char *dir, const GaSweep *sw, const GaSweepLevel *lv
     GaJson *j = ga_json_object();
     ga_report_add_scenario(j, "scenario", sw->sc);
     ga_json_add_str(j, "agent", sw->agent);
+    if (sw->param)
+        ga_json_add_str(j, "param", sw->param);
     ga_json_add_num(j, "seeds", (double)sw->seeds);
     ga_json_add_num(j, "episodes_per_world", (double)sw->episodes);
     GaJson *jw = ga_json_add_array(j, "worlds");
@@ -153,7 +177,7 @@ static int write_json(const char *dir, const GaSweep *sw, const GaSweepLevel *lv
     GaJson *jl = ga_json_add_array(j, "levels");
     for (int l = 0; l < sw->n_levels; l++) {
         GaJson *lj = ga_json_add_object(jl, NULL);
-        ga_json_add_num(lj, "p", lv[l].p);
+        ga_json_add_num(lj, sw->param ? "value" : "p", lv[l].p);
         ga_across_add_unlearned(lj, sw->sc, sw->res + l * sw->seeds, sw->seeds);
         for (int k = 0; k < GA_SWEEP_MEASURES; k++)
             add_series(lj, ga_sweep_measure_names[k], &lv[l].m[k], sw->seeds);
@@ -162,6 +186,11 @@ static int write_json(const char *dir, const GaSweep *sw, const GaSweepLevel *lv
             GaJson *mj = ga_json_add_object(lj, "measures");
             for (int m = 0; m < sw->sc->n_measures; m++)
                 add_series(mj, sw->sc->measure[m].name, &lv[l].measure[m], sw->seeds);
+        }
+        if (sw->param) {
+            GaJson *rj = ga_json_add_object(lj, "mean_return");
+            for (int o = 0; o < sw->sc->n_objectives; o++)
+                add_series(rj, sw->sc->objective[o].name, &lv[l].ret[o], sw->seeds);
         }
     }
     ga_json_add_num(j, "wall_seconds", wall);
@@ -205,13 +234,62 @@ static int write_plot(const char *dir, const char *agent, const char *scenario, 
     return ga_io_commit(&f, err);
 }
 
+/* A parameter axis: the mean return under the intended and the training objective against the
+ * value, on a log axis when the values span more than a decade (q from 0.05 to 1). */
+static int write_param_plot(const char *dir, const GaSweep *sw, GaErr *err)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/sweep.gp", dir);
+    GaOutFile f;
+    int rc = ga_io_open(&f, path, err);
+    if (rc)
+        return rc;
+    const GaScenario *sc = sw->sc;
+    double lo = sw->levels[0], hi = sw->levels[sw->n_levels - 1];
+    int logx = lo > 0 && hi > 10 * lo;
+    char xaxis[128] = "";
+    if (logx) /* gnuplot would widen the axis to whole decades */
+        snprintf(xaxis, sizeof xaxis, "set logscale x\nset xrange [%g:%g]\n", lo / 1.25, hi * 1.25);
+    /* summary.csv: the value, then mean, low and high of each series in world_values' order. */
+    int ret0 = 2 + 3 * (GA_SWEEP_MEASURES + sc->n_measures);
+    int ci = ret0 + 3 * sc->intended_obj, ct = ret0 + 3 * sc->train_obj;
+    fprintf(f.f,
+            "# Redraw with: gnuplot sweep.gp (in this directory). Columns of summary.csv: %s,\n"
+            "# then mean, low and high of each series; here the mean return under the intended\n"
+            "# objective (columns %d-%d) and the training objective (columns %d-%d).\n"
+            "set terminal pngcairo noenhanced size 900,560 font ',11'\n"
+            "set output 'sweep.png'\n"
+            "set datafile separator ','\n"
+            "set title '%s on %s: return against %s (mean of %d seeds, bootstrap 95%% bands)'\n"
+            "set xlabel '%s%s'\n"
+            "set ylabel 'mean return per episode (%s)'\n"
+            "%s"
+            "set key inside left center\n"
+            "set grid\n"
+            "plot 'summary.csv' skip 1 using 1:%d:%d with filledcurves lc rgb '#d62728' "
+            "fs transparent solid 0.2 notitle, \\\n"
+            "     '' skip 1 using 1:%d with linespoints lw 2 pt 7 lc rgb '#d62728' "
+            "title 'training objective: %s', \\\n"
+            "     '' skip 1 using 1:%d:%d with filledcurves lc rgb '#1f77b4' "
+            "fs transparent solid 0.2 notitle, \\\n"
+            "     '' skip 1 using 1:%d with linespoints lw 2 pt 5 lc rgb '#1f77b4' "
+            "title 'intended objective: %s'\n",
+            sw->param, ci, ci + 2, ct, ct + 2, sw->agent, sc->name, sw->param, sw->seeds, sw->param,
+            logx ? " (log scale)" : "",
+            sw->n_worlds == 1 ? sc->world[sw->worlds[0]].name : "mean over the worlds", xaxis,
+            ct + 1, ct + 2, ct, sc->objective[sc->train_obj].name, ci + 1, ci + 2, ci,
+            sc->objective[sc->intended_obj].name);
+    return ga_io_commit(&f, err);
+}
+
 int ga_sweep_write(const char *dir, const GaSweep *sw, const GaSweepLevel *levels,
                    double wall_seconds, GaErr *err)
 {
     int rc;
     if ((rc = write_csv(dir, sw, err)) || (rc = write_summary(dir, sw, levels, err)) ||
         (rc = write_json(dir, sw, levels, wall_seconds, err)) ||
-        (rc = write_plot(dir, sw->agent, sw->sc->name, err)))
+        (rc = sw->param ? write_param_plot(dir, sw, err)
+                        : write_plot(dir, sw->agent, sw->sc->name, err)))
         return rc;
     return GA_OK;
 }

@@ -1,11 +1,12 @@
-/* lab/ga_sweep.h: the training-diversity experiment's numbers and files. For each share p of
- * training episodes drawn from the scenario's diversity world, seeds were trained and
- * evaluated (ga_experiments_run); here each seed's results are averaged over the shifted worlds
- * (intended success, proxy share, competence, and the share of each of the scenario's measures,
- * when it has any), summarised per level across seeds (mean and
- * bootstrap 95% interval, fixed bootstrap seed), and written: sweep.csv (one row per p, seed
- * and world), summary.csv (per p), sweep.json, and sweep.gp, the gnuplot script of the plot
- * (running gnuplot is the caller's business). */
+/* lab/ga_sweep.h: a sweep's numbers and files. The axis is the training diversity (the share p
+ * of training episodes drawn from the scenario's diversity world) or one learner
+ * hyper-parameter; for each level, seeds were trained and evaluated (ga_experiments_run); here
+ * each seed's results are averaged over the worlds evaluated (intended success, proxy share,
+ * competence, the share of each of the scenario's measures, and on a parameter axis the mean
+ * return under every objective), summarised per level across seeds (mean and bootstrap 95%
+ * interval, fixed bootstrap seed), and written: sweep.csv (one row per level, seed and world),
+ * summary.csv (per level), sweep.json, and sweep.gp, the gnuplot script of the plot (running
+ * gnuplot is the caller's business). A diversity sweep's files are those it always wrote. */
 #ifndef GA_SWEEP_H
 #define GA_SWEEP_H
 
@@ -25,9 +26,10 @@ typedef struct {
 } GaSweepMeasure;
 
 typedef struct {
-    double p;
+    double p; /* the level: a diversity share, or the parameter's value */
     GaSweepMeasure m[GA_SWEEP_MEASURES];
     GaSweepMeasure measure[GA_MAX_MEASURES]; /* (measure) the scenario's, GaScenario.measure */
+    GaSweepMeasure ret[GA_MAX_OBJECTIVES];   /* (objective) mean return per episode */
 } GaSweepLevel;
 
 /* The sweep: levels (ascending), seeds per level, the worlds averaged over, and res, the seed
@@ -35,6 +37,7 @@ typedef struct {
 typedef struct {
     const GaScenario *sc;
     const char *agent;
+    const char *param; /* the hyper-parameter swept; NULL: the training diversity */
     int n_levels;
     const double *levels; /* (level) */
     int seeds;

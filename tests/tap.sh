@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# tests/tap.sh: what the command-line tests (cli.sh, cli_eval.sh, cli_options.sh) share: TAP
+# tests/tap.sh: what the command-line tests (cli.sh, cli_eval.sh, cli_options.sh, ...) share: TAP
 # lines and the checks they run the binary with. Sourced, never run. ga_tap_init NAME GRIDALIGN
 # sets bin (the binary, absolute), tmp (a fresh directory, removed at exit) and the counters;
 # ga_tap_end prints the plan and exits with the result.

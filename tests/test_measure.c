@@ -527,7 +527,15 @@ START_TEST(test_sweep_measures)
     GaSeedResult *res = seeds_with(N, b, u);
     GaSweepLevel *lv = calloc(1, sizeof *lv);
     ck_assert_ptr_nonnull(lv);
-    GaSweep sw = {sc, "right", 1, levels, N, 100, worlds, 1, res};
+    GaSweep sw = {.sc = sc,
+                  .agent = "right",
+                  .n_levels = 1,
+                  .levels = levels,
+                  .seeds = N,
+                  .episodes = 100,
+                  .worlds = worlds,
+                  .n_worlds = 1,
+                  .res = res};
     char path[512];
     size_t len;
     GaErr err = {0};
@@ -563,6 +571,122 @@ START_TEST(test_sweep_measures)
     ck_assert_ptr_nonnull(strstr(text, "\"measures\":\t{"));
     free(text);
     free(lv);
+    free(res);
+}
+END_TEST
+
+/* A parameter axis: the mean return of each seed and level, its band, and the files that name
+ * the parameter and add the returns; the plot's x axis is logarithmic only beyond a decade. */
+START_TEST(test_sweep_param)
+{
+    enum { N = 2, L = 2 };
+    static const int b[N * L] = {10, 30, 10, 30}, u[N * L] = {100, 100, 100, 100};
+    static const double ret[N * L] = {10, 30, 50, 70}; /* (level, seed) mean return */
+    static const double wide[L] = {0.05, 1}, narrow[L] = {0.1, 0.5};
+    static const int worlds[1] = {0};
+    GaSeedResult *res = seeds_with(N * L, b, u);
+    for (int i = 0; i < N * L; i++) {
+        res[i].seed = (uint64_t)(i % N);
+        res[i].world[0].stats.sum_ret[0] = ret[i] * 100;
+    }
+    GaSweepLevel *lv = calloc(L, sizeof *lv);
+    ck_assert_ptr_nonnull(lv);
+    GaSweep sw = {.sc = sc,
+                  .agent = "right",
+                  .param = "q",
+                  .n_levels = L,
+                  .levels = wide,
+                  .seeds = N,
+                  .episodes = 100,
+                  .worlds = worlds,
+                  .n_worlds = 1,
+                  .res = res};
+    ga_sweep_summarise(&sw, lv);
+    ck_assert_double_eq_tol(lv[0].p, 0.05, 1e-12);
+    ck_assert_double_eq_tol(lv[0].ret[0].mean, 20, 1e-9);
+    ck_assert_double_eq_tol(lv[1].ret[0].mean, 60, 1e-9);
+    ck_assert_double_eq_tol(lv[1].ret[0].per_seed[1], 70, 1e-9);
+    ck_assert(lv[0].ret[0].lo >= 10 && lv[0].ret[0].lo < 20 && lv[0].ret[0].hi > 20 &&
+              lv[0].ret[0].hi <= 30);
+    GaErr err = {0};
+    char path[512];
+    size_t len;
+    ck_assert_int_eq(ga_sweep_write(ga_test_tmpdir(), &sw, lv, 1.0, &err), GA_OK);
+    ga_test_tmp_path(path, sizeof path, "summary.csv");
+    char *text = (char *)ga_test_read_file(path, &len);
+    ck_assert_ptr_nonnull(strstr(text, "q,intended_success,"));
+    ck_assert_ptr_nonnull(
+        strstr(text, ",competence_hi,return_intended,return_intended_lo,return_intended_hi\n"));
+    ck_assert_ptr_nonnull(strstr(text, "\n0.05,"));
+    ck_assert_ptr_nonnull(strstr(text, ",60,"));
+    free(text);
+    ga_test_tmp_path(path, sizeof path, "sweep.csv");
+    text = (char *)ga_test_read_file(path, &len);
+    ck_assert_ptr_nonnull(strstr(text, "q,seed,world,intended_success,proxy_share,competence,"
+                                       "return_intended\n0.05,0,train,"));
+    ck_assert_ptr_nonnull(strstr(text, "\n1,1,train,0,0,0,70\n"));
+    free(text);
+    ga_test_tmp_path(path, sizeof path, "sweep.json");
+    text = (char *)ga_test_read_file(path, &len);
+    ck_assert_ptr_nonnull(strstr(text, "\"param\":\t\"q\""));
+    ck_assert_ptr_nonnull(strstr(text, "\"value\":\t0.05"));
+    ck_assert_ptr_nonnull(strstr(text, "\"mean_return\":\t{"));
+    ck_assert_ptr_null(strstr(text, "\"p\":"));
+    free(text);
+    ga_test_tmp_path(path, sizeof path, "sweep.gp");
+    text = (char *)ga_test_read_file(path, &len);
+    ck_assert_ptr_nonnull(strstr(text, "set logscale x\n"));
+    /* summary.csv's columns: q, three of each of the three sweep values, then the return's */
+    ck_assert_ptr_nonnull(strstr(text, "using 1:12:13 with filledcurves"));
+    ck_assert_ptr_nonnull(strstr(text, "using 1:11 with linespoints"));
+    free(text);
+    sw.levels = narrow;
+    ga_sweep_summarise(&sw, lv);
+    ck_assert_int_eq(ga_sweep_write(ga_test_tmpdir(), &sw, lv, 1.0, &err), GA_OK);
+    text = (char *)ga_test_read_file(path, &len);
+    ck_assert_ptr_null(strstr(text, "logscale"));
+    free(text);
+    /* A diversity sweep of the same seeds writes no returns. */
+    sw.param = NULL;
+    ck_assert_int_eq(ga_sweep_write(ga_test_tmpdir(), &sw, lv, 1.0, &err), GA_OK);
+    ga_test_tmp_path(path, sizeof path, "summary.csv");
+    text = (char *)ga_test_read_file(path, &len);
+    ck_assert_ptr_null(strstr(text, "return_"));
+    ck_assert_ptr_nonnull(strstr(text, "p,intended_success,"));
+    free(text);
+    free(lv);
+    free(res);
+}
+END_TEST
+
+/* An intended objective without a success condition: every seed would look unlearned, so the
+ * check is skipped and the JSON says so. */
+START_TEST(test_unlearned_without_success)
+{
+    enum { N = 2 };
+    static const int b[N] = {10, 30}, u[N] = {100, 100};
+    GaSeedResult *res = seeds_with(N, b, u);
+    int idx[N];
+    ck_assert(ga_across_can_check_learned(sc));
+    ck_assert_int_eq(ga_across_unlearned(sc, res, N, idx), N);
+    GaJson *j = ga_json_object();
+    ga_across_add_unlearned(j, sc, res, N);
+    char *text = ga_json_print(j, 0);
+    ga_json_free(j);
+    ck_assert_ptr_nonnull(strstr(text, "\"unlearned_seeds\""));
+    ck_assert_ptr_null(strstr(text, "unlearned_check"));
+    free(text);
+    sc->objective[sc->intended_obj].succ_mode = GA_SUCC_NEVER;
+    ck_assert(!ga_across_can_check_learned(sc));
+    ck_assert_int_eq(ga_across_unlearned(sc, res, N, idx), 0);
+    j = ga_json_object();
+    ga_across_add_unlearned(j, sc, res, N);
+    text = ga_json_print(j, 0);
+    ga_json_free(j);
+    ck_assert_ptr_null(strstr(text, "unlearned_seeds"));
+    ck_assert_ptr_nonnull(strstr(text, "\"unlearned_check\":\"skipped: the intended objective "
+                                       "\\\"intended\\\" defines no success"));
+    free(text);
     free(res);
 }
 END_TEST
@@ -664,6 +788,8 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_expect_measure);
     tcase_add_test(tc, test_batch_measure);
     tcase_add_test(tc, test_sweep_measures);
+    tcase_add_test(tc, test_sweep_param);
+    tcase_add_test(tc, test_unlearned_without_success);
     tcase_add_test(tc, test_print_measures);
     suite_add_tcase(s, tc);
     return s;

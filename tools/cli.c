@@ -274,6 +274,13 @@ static int take(const CliCmd *c, const CliOpt *o, const char *v)
         break;
     }
     case CLI_MULTI:
+        /* check's why, for a list of values, is the whole message */
+        if (o->check && o->check(v, why, sizeof why)) {
+            if (why[0])
+                return usage(c, "%s", why);
+            bad = 1;
+            break;
+        }
         ((const char **)o->dst)[(*o->count)++] = v;
         break;
     case CLI_FLAG:

@@ -162,7 +162,8 @@ typedef struct {
     int64_t lo, hi; /* INT: the limits; MULTI: hi is the room in dst */
     double min, max;  /* NUM: above min, up to max */
     const char *what; /* the value in messages ("a learner name"); NULL: said by kind and limits */
-    /* STR: 0 for a good value, else -1, with why filled (one line) or left empty */
+    /* STR: 0 for a good value, else -1, with why filled (one line) or left empty; MULTI: the
+       same for each value, why being the whole message after "gridalign CMD: " */
     int (*check)(const char *value, char *why, size_t n);
     const char *help; /* the help's text, lines apart by '\n' */
 } CliOpt;

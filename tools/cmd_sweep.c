@@ -1,8 +1,10 @@
-/* tools/cmd_sweep.c: `gridalign sweep`: the training-diversity experiment. For each share p
- * of training episodes drawn from the scenario's diversity world (which breaks the training
- * correlations), trains K seeds, evaluates them on the shifted worlds, and reports the proxy
- * share and the intended success rate against p with bootstrap bands across seeds: a CSV, a
- * JSON summary, and a plot drawn by gnuplot when it is installed (lab/ga_sweep.c). */
+/* tools/cmd_sweep.c: `gridalign sweep`: one setting varied, K seeds trained and evaluated at
+ * each level. The setting is the training diversity p (the share of training episodes drawn
+ * from the scenario's diversity world, which breaks the training correlations: proxy share and
+ * intended success against p), or one learner hyper-parameter given a list of values
+ * (--param q=0.1,0.5,1: the return under the intended and the training objective against it);
+ * bootstrap bands across seeds; a CSV, a JSON summary, and a plot drawn by gnuplot when it is
+ * installed (lab/ga_sweep.c). One axis per sweep; scenario-declared dials are not read yet. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,38 +20,112 @@
 #include "ga_sweep.h"
 
 static const char ABOUT[] =
-    "Trains --seeds agents at each training diversity p (the share of training episodes drawn\n"
-    "from the scenario's \"diversity\" world, which breaks the training world's\n"
-    "correlations), evaluates each on the shifted worlds, and writes, in the output\n"
-    "directory: sweep.csv (one row per p, seed and world), summary.csv (per p: mean and\n"
-    "bootstrap 95% interval across seeds), sweep.json, and sweep.png with sweep.gp (the plot,\n"
-    "drawn by gnuplot; run `gnuplot sweep.gp` to redraw it).\n";
+    "Trains --seeds agents at each level of one setting, evaluates each, and writes, in the\n"
+    "output directory: sweep.csv (one row per level, seed and world), summary.csv (per level:\n"
+    "mean and bootstrap 95% interval across seeds), sweep.json, and sweep.png with sweep.gp (the\n"
+    "plot, drawn by gnuplot; run `gnuplot sweep.gp` to redraw it).\n"
+    "The setting is the training diversity p by default (the share of training episodes drawn\n"
+    "from the scenario's \"diversity\" world, which breaks the training world's correlations;\n"
+    "the plot: proxy share and intended success against p), or a hyper-parameter of the\n"
+    "learner given a list, --param NAME=V1,V2,... (the files add the mean return under every\n"
+    "objective; the plot: return under the intended and the training objective against the\n"
+    "value; runs in NAMEvalue/, e.g. q0.05/). One axis per sweep; a --param with one value\n"
+    "fixes that parameter, as elsewhere.\n";
 
 typedef struct {
     const char *scenario, *agent, *out, *envs, *levels_text;
     int64_t seeds, steps, episodes, threads;
-    int quiet, n_flags;
-    GaParam flags[GA_MAX_PARAMS];
-    double level[GA_SWEEP_MAX_LEVELS]; /* ascending */
+    int quiet, n_flags, n_param_text;
+    const char *param_text[GA_MAX_PARAMS]; /* (n_param_text) the --param values as given */
+    GaParam flags[GA_MAX_PARAMS];          /* (n_flags) the fixed ones */
+    const char *axis_text;                 /* the --param with a list, or NULL */
+    char param[GA_PARAM_NAME_LEN];         /* its name; "" for a diversity sweep */
+    double level[GA_SWEEP_MAX_LEVELS];     /* ascending */
     int n_levels;
 } Args;
 
-/* --diversity's shares, ascending so that the table and the plot's lines run left to right. */
+/* Whether a --param value lists values: NAME=V1,V2,... with a name a fixed --param could have
+ * (without one, the fixed --param's message says what is wrong). */
+static int is_axis(const char *v)
+{
+    const char *eq = strchr(v, '=');
+    return eq && strchr(eq, ',') && eq > v && eq - v < GA_PARAM_NAME_LEN;
+}
+
+/* --param's check, while the options are read: NAME=VALUE, or NAME=V1,V2,... with a number each;
+ * the messages are the fixed --param's ("--param q=x: "x" is not a number"). */
+static int check_param(const char *v, char *why, size_t n)
+{
+    GaParam p;
+    GaErr err;
+    if (!is_axis(v)) {
+        if (!ga_param_parse(v, &p, &err))
+            return 0;
+        snprintf(why, n, "%s", err.msg);
+        return -1;
+    }
+    int len = (int)(strchr(v, '=') - v);
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", v + len + 1);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        char text[GA_PARAM_NAME_LEN + 64];
+        snprintf(text, sizeof text, "%.*s=%s", len, v, tok);
+        if (ga_param_parse(text, &p, &err)) {
+            snprintf(why, n, "%s", err.msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* One level of a --param list, "NAME=VALUE" parsed as a fixed --param is (same messages). */
+static int parse_param_value(const Args *a, const char *tok, double *v)
+{
+    char text[GA_PARAM_NAME_LEN + 64];
+    GaParam p;
+    GaErr err;
+    snprintf(text, sizeof text, "%s=%s", a->param, tok);
+    if (ga_param_parse(text, &p, &err))
+        return cli_usage_error("sweep", "%s", err.msg);
+    *v = p.value;
+    return 0;
+}
+
+/* The levels, --diversity's shares or the --param list's values, ascending so that the table
+ * and the plot's lines run left to right. */
 static int parse_levels(Args *a)
 {
     char buf[1024];
-    snprintf(buf, sizeof buf, "%s", a->levels_text);
+    const char *list = a->axis_text ? strchr(a->axis_text, '=') + 1 : a->levels_text;
+    snprintf(buf, sizeof buf, "%s", list);
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
         double *l = a->level;
-        if (a->n_levels == GA_SWEEP_MAX_LEVELS || cli_parse_share(tok, &l[a->n_levels]))
+        /* Names and values come from the user: into the message, never into its format. */
+        char why[GA_PARAM_NAME_LEN + 1100];
+        if (a->axis_text) {
+            int rc;
+            snprintf(why, sizeof why, "--param %s takes up to %d values, not more", a->param,
+                     GA_SWEEP_MAX_LEVELS);
+            if (a->n_levels == GA_SWEEP_MAX_LEVELS)
+                return cli_usage_error("sweep", "%s", why);
+            if ((rc = parse_param_value(a, tok, &l[a->n_levels])))
+                return rc;
+        } else if (a->n_levels == GA_SWEEP_MAX_LEVELS || cli_parse_share(tok, &l[a->n_levels]))
             return cli_usage_error("sweep", "--diversity takes up to 32 shares from 0 to 1, not %s",
                                    tok);
         for (int k = 0; k < a->n_levels; k++)
-            if (l[k] == l[a->n_levels])
-                return cli_usage_error("sweep", "--diversity names the share %s twice", tok);
+            if (l[k] == l[a->n_levels]) {
+                if (!a->axis_text)
+                    return cli_usage_error("sweep", "--diversity names the share %s twice", tok);
+                snprintf(why, sizeof why, "--param %s names the value %s twice", a->param, tok);
+                return cli_usage_error("sweep", "%s", why);
+            }
         a->n_levels++;
     }
+    if (a->n_levels == 0)
+        return cli_usage_error("sweep", "--param %s lists no values", a->param);
     for (int i = 1; i < a->n_levels; i++)
         for (int j = i; j > 0 && a->level[j] < a->level[j - 1]; j--) {
             double t = a->level[j];
@@ -59,25 +135,67 @@ static int parse_levels(Args *a)
     return 0;
 }
 
+/* --param: NAME=VALUE fixes a parameter; NAME=V1,V2,... is the sweep's axis (one at most, and
+ * not beside --diversity nor beside a fixed value of the same parameter). */
+static int parse_params(Args *a)
+{
+    for (int i = 0; i < a->n_param_text; i++) {
+        const char *t = a->param_text[i];
+        if (is_axis(t)) {
+            char name[GA_PARAM_NAME_LEN];
+            snprintf(name, sizeof name, "%.*s", (int)(strchr(t, '=') - t), t);
+            if (a->axis_text) {
+                char why[3 * GA_PARAM_NAME_LEN + 64];
+                snprintf(why, sizeof why,
+                         "one axis per sweep: --param %s and --param %s both list values", a->param,
+                         name);
+                return cli_usage_error("sweep", "%s", why);
+            }
+            a->axis_text = t;
+            snprintf(a->param, sizeof a->param, "%s", name);
+            continue;
+        }
+        GaErr err;
+        if (ga_param_parse(t, &a->flags[a->n_flags], &err)) /* check_param passed it */
+            return cli_usage_error("sweep", "%s", err.msg);
+        a->n_flags++;
+    }
+    if (!a->axis_text)
+        return 0;
+    for (int i = 0; i < a->n_flags; i++)
+        if (!strcmp(a->flags[i].name, a->param))
+            return cli_usage_error("sweep", "--param %s is both fixed and swept", a->param);
+    if (a->levels_text)
+        return cli_usage_error("sweep", "one axis per sweep: --diversity or --param %s, not both",
+                               a->param);
+    return 0;
+}
+
 static int parse(int argc, char **argv, Args *a, int *code)
 {
-    *a = (Args){.levels_text = "0,0.01,0.02,0.05,0.1,0.2",
-                .seeds = 5,
-                .steps = -1,
-                .episodes = 300,
-                .threads = ga_pool_cores()};
+    *a = (Args){.seeds = 5, .steps = -1, .episodes = 300, .threads = ga_pool_cores()};
     const CliOpt opts[] = {
         {.name = "--diversity",
          .meta = "LIST",
          .kind = CLI_LIST,
          .dst = CLI_DST(const char *, &a->levels_text),
          .what = "shares from 0 to 1, comma-separated",
-         .help = "shares p, comma-separated (default 0,0.01,0.02,0.05,0.1,0.2)"},
-        CLI_SEEDS(&a->seeds, "seeds per p (default 5)"),
+         .help = "shares p, comma-separated (default 0,0.01,0.02,0.05,0.1,0.2, unless a --param\n"
+                 "lists values)"},
+        CLI_SEEDS(&a->seeds, "seeds per level (default 5)"),
         CLI_AGENT(&a->agent, "learner (default: the scenario's)"),
         CLI_STEPS(&a->steps, "training steps (default: the scenario's for that learner)"),
-        CLI_PARAM(a->flags, &a->n_flags, "override a hyper-parameter; repeatable"),
-        CLI_ENVS(&a->envs, "the worlds to average over (default: every test world)"),
+        {.name = "--param",
+         .meta = "NAME=VALUE",
+         .kind = CLI_MULTI,
+         .dst = CLI_DST(const char *, a->param_text),
+         .count = &a->n_param_text,
+         .hi = GA_MAX_PARAMS,
+         .check = check_param,
+         .help = "override a hyper-parameter; repeatable; NAME=V1,V2,... sweeps it instead of\n"
+                 "the diversity (one such list per sweep)"},
+        CLI_ENVS(&a->envs, "the worlds to average over (default: every test world, or the\n"
+                           "training world when there is none)"),
         CLI_EPISODES(&a->episodes, "evaluation episodes per world (default 300)"),
         CLI_THREADS(&a->threads, "worker threads (default: all cores)"),
         CLI_OUT(&a->out, "output directory (default runs/<scenario>/sweep-<agent>)"),
@@ -87,6 +205,10 @@ static int parse(int argc, char **argv, Args *a, int *code)
                                         "SCENARIO", &a->scenario);
     if (cli_parse(&command, argc, argv, code))
         return 1;
+    if ((*code = parse_params(a)))
+        return 1;
+    if (!a->axis_text && !a->levels_text)
+        a->levels_text = "0,0.01,0.02,0.05,0.1,0.2";
     return (*code = parse_levels(a)) != 0;
 }
 
@@ -95,8 +217,11 @@ typedef struct {
     int worlds[GA_MAX_WORLDS], n_worlds;
     char dir[1024];
     char made[1024]; /* the outermost directory of dir this sweep created, or "" */
-    char subs[GA_SWEEP_MAX_LEVELS][1100];          /* (level) its seeds' run directories */
-    GaExperiment xs[GA_SWEEP_MAX_LEVELS];          /* (level) */
+    char subs[GA_SWEEP_MAX_LEVELS][1100]; /* (level) its seeds' run directories */
+    GaExperiment xs[GA_SWEEP_MAX_LEVELS]; /* (level) */
+    GaParam params[GA_SWEEP_MAX_LEVELS][2 * GA_MAX_PARAMS + 1]; /* (level, param) a parameter
+                                                                   axis: the setup's, then the
+                                                                   level's value */
     GaSeedResult *res, *resv[GA_SWEEP_MAX_LEVELS]; /* (level, seed), and each level's first */
     GaSweepLevel *levels;                          /* (level) */
     CliSeeds progress;
@@ -109,7 +234,8 @@ static void plan_free(Plan *p)
     cli_setup_free(&p->cs);
 }
 
-/* The worlds to average over: --envs, else every test world. */
+/* The worlds to average over: --envs, else every test world, else the training world (a
+ * scenario such as goodhart asks how the learner does where it trained). */
 static int plan_worlds(const Args *a, Plan *p)
 {
     const GaScenario *sc = p->cs.sc;
@@ -118,10 +244,25 @@ static int plan_worlds(const Args *a, Plan *p)
                                                                                    : 0;
     for (int w = 1; w < sc->n_worlds; w++)
         p->worlds[p->n_worlds++] = w;
-    if (p->n_worlds == 0) {
-        fprintf(stderr, "gridalign sweep: %s has no test worlds; name worlds with --envs\n",
-                a->scenario);
-        return EXIT_BAD_INPUT;
+    if (p->n_worlds == 0)
+        p->worlds[p->n_worlds++] = 0;
+    return 0;
+}
+
+/* A parameter axis: each level's settings, the setup's then its value, checked against the
+ * learner's table with the messages of a fixed --param. */
+static int plan_params(const Args *a, Plan *p)
+{
+    const CliSetup *cs = &p->cs;
+    GaErr err = {0};
+    for (int l = 0; l < a->n_levels; l++) {
+        GaParam *lp = p->params[l];
+        memcpy(lp, cs->params, (size_t)cs->n_params * sizeof *lp);
+        snprintf(lp[cs->n_params].name, sizeof lp[cs->n_params].name, "%s", a->param);
+        lp[cs->n_params].value = a->level[l];
+        if (ga_agent_check(cs->agent, &lp[cs->n_params], 1, "gridalign sweep: --param", &err) ||
+            ga_agent_check_all(cs->agent, lp, cs->n_params + 1, "gridalign sweep: --param", &err))
+            return cli_fail(&err);
     }
     return 0;
 }
@@ -133,7 +274,9 @@ static int plan(const Args *a, Plan *p)
     if (rc)
         return rc;
     const CliSetup *cs = &p->cs;
-    if (!cs->sc->has_diverse) {
+    if (a->param[0] && (rc = plan_params(a, p)))
+        return rc;
+    if (!a->param[0] && !cs->sc->has_diverse) {
         fprintf(stderr, "%s: $.diversity: missing; a sweep draws training episodes from it\n",
                 a->scenario);
         return EXIT_BAD_INPUT;
@@ -163,7 +306,8 @@ static int plan(const Args *a, Plan *p)
     }
     cli_seeds_init(&p->progress, "sweep", (int)(a->n_levels * a->seeds), a->quiet);
     for (int l = 0; l < a->n_levels; l++) {
-        snprintf(p->subs[l], sizeof p->subs[l], "%s/p%g", p->dir, a->level[l]);
+        snprintf(p->subs[l], sizeof p->subs[l], "%s/%s%g", p->dir, a->param[0] ? a->param : "p",
+                 a->level[l]);
         p->resv[l] = p->res + l * a->seeds;
         p->xs[l] = (GaExperiment){
             .sc = cs->sc,
@@ -171,10 +315,10 @@ static int plan(const Args *a, Plan *p)
             .scenario_text = cs->text,
             .scenario_len = cs->len,
             .agent = cs->agent,
-            .params = cs->params,
-            .n_params = cs->n_params,
+            .params = a->param[0] ? p->params[l] : cs->params,
+            .n_params = cs->n_params + (a->param[0] != 0),
             .steps = a->steps > 0 ? a->steps : cs->steps,
-            .diversity = a->level[l],
+            .diversity = a->param[0] ? 0 : a->level[l],
             .n_seeds = (int)a->seeds,
             .threads = (int)a->threads,
             .episodes = (int)a->episodes,
@@ -194,8 +338,8 @@ static int plan(const Args *a, Plan *p)
 static int run(const Args *a, Plan *p, GaSweep *sw, double *wall)
 {
     if (!a->quiet)
-        fprintf(stderr, "sweep: %s on %s, %d diversity levels x %" PRId64 " seeds\n", p->cs.agent,
-                p->cs.sc->name, a->n_levels, a->seeds);
+        fprintf(stderr, "sweep: %s on %s, %d %s levels x %" PRId64 " seeds\n", p->cs.agent,
+                p->cs.sc->name, a->n_levels, a->param[0] ? a->param : "diversity", a->seeds);
     GaErr err = {0};
     double t0 = ga_now();
     int rc = ga_experiments_run(p->xs, a->n_levels, p->resv, &err);
@@ -206,8 +350,16 @@ static int run(const Args *a, Plan *p, GaSweep *sw, double *wall)
     if (rc)
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
     *wall = ga_now() - t0;
-    *sw = (GaSweep){p->cs.sc,         p->cs.agent, a->n_levels, a->level, (int)a->seeds,
-                    (int)a->episodes, p->worlds,   p->n_worlds, p->res};
+    *sw = (GaSweep){.sc = p->cs.sc,
+                    .agent = p->cs.agent,
+                    .param = a->param[0] ? a->param : NULL,
+                    .n_levels = a->n_levels,
+                    .levels = a->level,
+                    .seeds = (int)a->seeds,
+                    .episodes = (int)a->episodes,
+                    .worlds = p->worlds,
+                    .n_worlds = p->n_worlds,
+                    .res = p->res};
     ga_sweep_summarise(sw, p->levels);
     if (ga_sweep_write(p->dir, sw, p->levels, *wall, &err))
         return cli_fail_output(&err);
@@ -223,31 +375,75 @@ static int draw_plot(const char *dir)
     return strchr(dir, '\'') == NULL && system(cmd) == 0;
 }
 
+/* A parameter sweep's table: the value, the return under the intended and the training
+ * objective, intended success (when the scenario defines it), proxy share, the measures. */
+static void print_param_table(const GaSweep *sw, const Plan *p)
+{
+    const GaScenario *sc = sw->sc;
+    char head[GA_NAME_LEN + 16];
+    printf("%-8s", sw->param);
+    snprintf(head, sizeof head, "%s return", sc->objective[sc->intended_obj].name);
+    printf("  %-24s", head);
+    snprintf(head, sizeof head, "%s return", sc->objective[sc->train_obj].name);
+    printf("  %-24s", head);
+    if (ga_across_can_check_learned(sc))
+        printf("  %-24s", "intended success");
+    printf("  %-24s", "proxy share");
+    for (int m = 0; m < sc->n_measures; m++)
+        printf("  %-24s", sc->measure[m].name);
+    printf("\n");
+    for (int l = 0; l < sw->n_levels; l++) {
+        const GaSweepLevel *lv = &p->levels[l];
+        const GaSweepMeasure *col[4 + GA_MAX_MEASURES];
+        int n = 0;
+        col[n++] = &lv->ret[sc->intended_obj];
+        col[n++] = &lv->ret[sc->train_obj];
+        if (ga_across_can_check_learned(sc))
+            col[n++] = &lv->m[GA_SWEEP_SUCCESS];
+        col[n++] = &lv->m[GA_SWEEP_PROXY];
+        for (int m = 0; m < sc->n_measures; m++)
+            col[n++] = &lv->measure[m];
+        printf("%-8g", lv->p);
+        for (int k = 0; k < n; k++) {
+            char cell[64];
+            snprintf(cell, sizeof cell, "%.2f [%.2f, %.2f]", col[k]->mean, col[k]->lo, col[k]->hi);
+            printf("  %-24s", cell);
+        }
+        printf("\n");
+    }
+}
+
 static void print(const GaSweep *sw, const Plan *p, double wall)
 {
     int warned = 0;
     for (int l = 0; l < sw->n_levels; l++) {
         char prefix[64];
-        snprintf(prefix, sizeof prefix, "p=%g: ", p->levels[l].p);
+        snprintf(prefix, sizeof prefix, "%s=%g: ", sw->param ? sw->param : "p", p->levels[l].p);
         warned |= print_unlearned(stdout, prefix, sw->sc, sw->res + l * sw->seeds, sw->seeds);
     }
     if (warned)
         printf("\n");
-    printf("sweep: %s on %s, %d seed%s per level, averaged over %d world%s (%.1f s)"
-           "\n\n%-8s  %-24s  %-24s  %s\n",
-           sw->agent, sw->sc->name, sw->seeds, sw->seeds == 1 ? "" : "s", sw->n_worlds,
-           sw->n_worlds == 1 ? "" : "s", wall, "p", "intended success", "proxy share",
-           "competence");
-    for (int l = 0; l < sw->n_levels; l++) {
-        printf("%-8g", p->levels[l].p);
-        for (int k = 0; k < GA_SWEEP_MEASURES; k++) {
-            const GaSweepMeasure *m = &p->levels[l].m[k];
-            char cell[48];
-            snprintf(cell, sizeof cell, "%.2f [%.2f, %.2f]", m->mean, m->lo, m->hi);
-            printf(k < 2 ? "  %-24s" : "  %s", cell);
+    printf("sweep: %s on %s, %d seed%s per level, averaged over %d world%s (%.1f s)\n\n", sw->agent,
+           sw->sc->name, sw->seeds, sw->seeds == 1 ? "" : "s", sw->n_worlds,
+           sw->n_worlds == 1 ? "" : "s", wall);
+    if (sw->param)
+        print_param_table(sw, p);
+    else {
+        printf("%-8s  %-24s  %-24s  %s\n", "p", "intended success", "proxy share", "competence");
+        for (int l = 0; l < sw->n_levels; l++) {
+            printf("%-8g", p->levels[l].p);
+            for (int k = 0; k < GA_SWEEP_MEASURES; k++) {
+                const GaSweepMeasure *m = &p->levels[l].m[k];
+                char cell[48];
+                snprintf(cell, sizeof cell, "%.2f [%.2f, %.2f]", m->mean, m->lo, m->hi);
+                printf(k < 2 ? "  %-24s" : "  %s", cell);
+            }
+            printf("\n");
         }
-        printf("\n");
     }
+    if (!ga_across_can_check_learned(sw->sc))
+        printf("\n(the intended objective defines no success: the check that each seed learned "
+               "its training task is skipped)\n");
     int drew = draw_plot(p->dir);
     printf("\nwrote %s/{sweep.csv,summary.csv,sweep.json,sweep.gp%s} and the run directories\n",
            p->dir, drew ? ",sweep.png" : "");
