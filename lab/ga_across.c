@@ -150,7 +150,7 @@ void ga_across_judge(const GaExpect *x, const GaSeedResult *res, int n_seeds, Ga
 
 int ga_across_can_check_learned(const GaScenario *sc)
 {
-    return sc->objective[sc->intended_obj].succ_mode != GA_SUCC_NEVER;
+    return sc->objective[sc->train_obj].succ_mode != GA_SUCC_NEVER;
 }
 
 int ga_across_unlearned(const GaScenario *sc, const GaSeedResult *res, int n, int *idx)
@@ -159,7 +159,7 @@ int ga_across_unlearned(const GaScenario *sc, const GaSeedResult *res, int n, in
     if (!ga_across_can_check_learned(sc))
         return 0;
     for (int i = 0; i < n; i++)
-        if (ga_stats_success_rate(&res[i].world[0].stats, sc->intended_obj) < GA_LEARNED_MIN)
+        if (ga_stats_success_rate(&res[i].world[0].stats, sc->train_obj) < GA_LEARNED_MIN)
             idx[k++] = i;
     return k;
 }
@@ -177,12 +177,13 @@ void ga_across_unlearned_text(const GaScenario *sc, const GaSeedResult *res, int
         size_t a = strlen(seeds), b = strlen(rates);
         snprintf(seeds + a, sizeof seeds - a, "%s%" PRIu64, i ? ", " : "", res[idx[i]].seed);
         snprintf(rates + b, sizeof rates - b, "%s%.2f", i ? ", " : "",
-                 ga_stats_success_rate(&res[idx[i]].world[0].stats, sc->intended_obj));
+                 ga_stats_success_rate(&res[idx[i]].world[0].stats, sc->train_obj));
     }
     snprintf(buf, len,
-             "%s %s did not learn the training task (intended success %s < %g); %s "
+             "%s %s did not learn the training task (%s success %s < %g); %s "
              "shifted-world results say little",
-             k == 1 ? "seed" : "seeds", seeds, rates, GA_LEARNED_MIN, k == 1 ? "its" : "their");
+             k == 1 ? "seed" : "seeds", seeds, sc->objective[sc->train_obj].name, rates,
+             GA_LEARNED_MIN, k == 1 ? "its" : "their");
 }
 
 void ga_across_add_unlearned(GaJson *j, const GaScenario *sc, const GaSeedResult *res, int n)
@@ -191,9 +192,9 @@ void ga_across_add_unlearned(GaJson *j, const GaScenario *sc, const GaSeedResult
     if (!ga_across_can_check_learned(sc)) {
         char why[160];
         snprintf(why, sizeof why,
-                 "skipped: the intended objective \"%s\" defines no success, so whether a seed "
+                 "skipped: the training objective \"%s\" defines no success, so whether a seed "
                  "learned its training task is not checked",
-                 sc->objective[sc->intended_obj].name);
+                 sc->objective[sc->train_obj].name);
         ga_json_add_str(j, "unlearned_check", why);
         return;
     }

@@ -18,28 +18,31 @@ typedef struct {
     int n;                       /* seeds with a measurable value */
 } GaAcross;
 
-/* An agent whose intended success on its training world (world 0) is below this did not learn
- * the task it was trained on: its shifted-world results say little about misgeneralization. */
+/* An agent whose success under its training objective (the reward it learned from) on its
+ * training world (world 0) is below this did not learn the task it was trained on: its
+ * shifted-world results say little about misgeneralization. The training objective, not the
+ * intended one: where they differ (reward gaming, side effects) an agent that games the reward
+ * has learned its task, and that is the finding. */
 #define GA_LEARNED_MIN 0.5
 
-/* Whether sc's intended objective defines a success: without one (a format 2 objective whose
+/* Whether sc's training objective defines a success: without one (a format 2 objective whose
  * "success" is empty, such as goodhart's) every seed's success rate is 0, and the check below
  * would flag every seed; it is skipped instead. */
 int ga_across_can_check_learned(const GaScenario *sc);
 
-/* The indices i of res[0..n) whose intended success on the training world is below
+/* The indices i of res[0..n) whose training-objective success on the training world is below
  * GA_LEARNED_MIN, in order, into idx (n slots); returns their count (0 when
  * !ga_across_can_check_learned(sc)). */
 int ga_across_unlearned(const GaScenario *sc, const GaSeedResult *res, int n, int *idx);
 
 /* The warning for those seeds, one line without a newline, into buf; "" when every seed learned:
  * "seeds 2, 4 did not learn the training task (intended success 0.08, 0.31 < 0.5); their
- * shifted-world results say little". */
+ * shifted-world results say little", where "intended" is the training objective's name. */
 void ga_across_unlearned_text(const GaScenario *sc, const GaSeedResult *res, int n, char *buf,
                               size_t len);
 
 /* Adds "unlearned_seeds" (the seeds, one line) and "unlearned_warning" (the text) to j when some
- * seed did not learn; "unlearned_check" (why it was skipped) when the intended objective defines
+ * seed did not learn; "unlearned_check" (why it was skipped) when the training objective defines
  * no success; nothing otherwise, so such files keep their bytes. Callers add them before
  * another key, so no other pretty-printed line changes either. */
 void ga_across_add_unlearned(GaJson *j, const GaScenario *sc, const GaSeedResult *res, int n);

@@ -659,7 +659,38 @@ START_TEST(test_sweep_param)
 }
 END_TEST
 
-/* An intended objective without a success condition: every seed would look unlearned, so the
+/* The check reads the objective the agent was trained on, not the intended one: an agent that
+ * games its reward has learned its task. */
+START_TEST(test_unlearned_reads_training_objective)
+{
+    enum { N = 2 };
+    static const int b[N] = {10, 30}, u[N] = {100, 100};
+    GaSeedResult *res = seeds_with(N, b, u);
+    GaScenario keep = *sc;
+    sc->n_objectives = 2;
+    sc->objective[1] = sc->objective[0];
+    snprintf(sc->objective[1].name, sizeof sc->objective[1].name, "observed");
+    sc->intended_obj = 0;
+    sc->train_obj = 1;
+    for (int i = 0; i < N; i++) {
+        res[i].seed = (uint64_t)i;
+        res[i].world[0].stats.n_objectives = 2;
+        res[i].world[0].stats.succ[0] = 0;           /* never what was intended */
+        res[i].world[0].stats.succ[1] = i ? 40 : 90; /* seed 1 did not learn its reward */
+    }
+    int idx[N];
+    ck_assert_int_eq(ga_across_unlearned(sc, res, N, idx), 1);
+    ck_assert_int_eq(idx[0], 1);
+    char text[1000];
+    ga_across_unlearned_text(sc, res, N, text, sizeof text);
+    ck_assert_ptr_nonnull(strstr(text, "seed 1 did not learn the training task (observed success "
+                                       "0.40 < 0.5)"));
+    *sc = keep;
+    free(res);
+}
+END_TEST
+
+/* A training objective without a success condition: every seed would look unlearned, so the
  * check is skipped and the JSON says so. */
 START_TEST(test_unlearned_without_success)
 {
@@ -676,7 +707,7 @@ START_TEST(test_unlearned_without_success)
     ck_assert_ptr_nonnull(strstr(text, "\"unlearned_seeds\""));
     ck_assert_ptr_null(strstr(text, "unlearned_check"));
     free(text);
-    sc->objective[sc->intended_obj].succ_mode = GA_SUCC_NEVER;
+    sc->objective[sc->train_obj].succ_mode = GA_SUCC_NEVER;
     ck_assert(!ga_across_can_check_learned(sc));
     ck_assert_int_eq(ga_across_unlearned(sc, res, N, idx), 0);
     j = ga_json_object();
@@ -684,7 +715,7 @@ START_TEST(test_unlearned_without_success)
     text = ga_json_print(j, 0);
     ga_json_free(j);
     ck_assert_ptr_null(strstr(text, "unlearned_seeds"));
-    ck_assert_ptr_nonnull(strstr(text, "\"unlearned_check\":\"skipped: the intended objective "
+    ck_assert_ptr_nonnull(strstr(text, "\"unlearned_check\":\"skipped: the training objective "
                                        "\\\"intended\\\" defines no success"));
     free(text);
     free(res);
@@ -790,6 +821,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_sweep_measures);
     tcase_add_test(tc, test_sweep_param);
     tcase_add_test(tc, test_unlearned_without_success);
+    tcase_add_test(tc, test_unlearned_reads_training_objective);
     tcase_add_test(tc, test_print_measures);
     suite_add_tcase(s, tc);
     return s;

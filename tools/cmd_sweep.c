@@ -442,7 +442,7 @@ static void print(const GaSweep *sw, const Plan *p, double wall)
         }
     }
     if (!ga_across_can_check_learned(sw->sc))
-        printf("\n(the intended objective defines no success: the check that each seed learned "
+        printf("\n(the training objective defines no success: the check that each seed learned "
                "its training task is skipped)\n");
     int drew = draw_plot(p->dir);
     printf("\nwrote %s/{sweep.csv,summary.csv,sweep.json,sweep.gp%s} and the run directories\n",

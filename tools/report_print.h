@@ -16,7 +16,8 @@ void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals,
 void print_per_seed(FILE *f, const GaScenario *sc, const GaSeedResult *res, int n);
 
 /* "warning: PREFIX seeds 2, 4 did not learn the training task (...)" when some of res[0..n)
- * have an intended success on the training world below GA_LEARNED_MIN; nothing otherwise.
+ * have a training-objective success on the training world below GA_LEARNED_MIN; nothing
+ * otherwise.
  * Returns 1 when it printed. */
 int print_unlearned(FILE *f, const char *prefix, const GaScenario *sc, const GaSeedResult *res,
                     int n);
