@@ -11,6 +11,7 @@ extern const GaLearner ga_learner_sarsa;             /* ga_sarsa.c */
 extern const GaLearner ga_learner_safe_sarsa;        /* ga_sarsa.c */
 extern const GaLearner ga_learner_quantilizer;       /* ga_quantilizer.c */
 extern const GaLearner ga_learner_delta_quantilizer; /* ga_delta_quantilizer.c */
+extern const GaLearner ga_learner_aup;               /* ga_aup.c */
 
 const GaLearner *const ga_learners[] = {
     &ga_learner_qlearn,
@@ -19,6 +20,7 @@ const GaLearner *const ga_learners[] = {
     &ga_learner_safe_sarsa,
     &ga_learner_quantilizer,
     &ga_learner_delta_quantilizer,
+    &ga_learner_aup,
     NULL,
 };
 
