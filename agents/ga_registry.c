@@ -13,6 +13,8 @@ extern const GaLearner ga_learner_quantilizer;       /* ga_quantilizer.c */
 extern const GaLearner ga_learner_delta_quantilizer; /* ga_delta_quantilizer.c */
 extern const GaLearner ga_learner_aup;               /* ga_aup.c */
 
+/* One row a line, in the order "known:" lists them (clang-format would pack eight in pairs). */
+/* clang-format off */
 const GaLearner *const ga_learners[] = {
     &ga_learner_qlearn,
     &ga_learner_dqn,
@@ -23,6 +25,7 @@ const GaLearner *const ga_learners[] = {
     &ga_learner_aup,
     NULL,
 };
+/* clang-format on */
 
 const GaLearner *ga_learner_find(const char *name, GaErr *err)
 {
