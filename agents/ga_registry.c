@@ -11,7 +11,10 @@ extern const GaLearner ga_learner_sarsa;             /* ga_sarsa.c */
 extern const GaLearner ga_learner_safe_sarsa;        /* ga_sarsa.c */
 extern const GaLearner ga_learner_quantilizer;       /* ga_quantilizer.c */
 extern const GaLearner ga_learner_delta_quantilizer; /* ga_delta_quantilizer.c */
+extern const GaLearner ga_learner_aup;               /* ga_aup.c */
 
+/* One row a line, in the order "known:" lists them (clang-format would pack eight in pairs). */
+/* clang-format off */
 const GaLearner *const ga_learners[] = {
     &ga_learner_qlearn,
     &ga_learner_dqn,
@@ -19,8 +22,10 @@ const GaLearner *const ga_learners[] = {
     &ga_learner_safe_sarsa,
     &ga_learner_quantilizer,
     &ga_learner_delta_quantilizer,
+    &ga_learner_aup,
     NULL,
 };
+/* clang-format on */
 
 const GaLearner *ga_learner_find(const char *name, GaErr *err)
 {

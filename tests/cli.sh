@@ -74,7 +74,7 @@ check "out-of-range --param exits 2" run 2 train "$root/scenarios/strawberry.jso
 check "malformed --param exits 2" run 2 train "$root/scenarios/strawberry.json" --param gamma
 check "malformed --param: one line" err_is "gridalign train: --param gamma: expected NAME=VALUE (see gridalign train --help)"
 check "unknown --agent exits 2" run 2 train "$root/scenarios/strawberry.json" --agent nope
-check "unknown --agent message" err_is 'gridalign train: --agent: unknown agent "nope" (known: qlearn, dqn, sarsa, safe_sarsa, quantilizer, delta_quantilizer) (see gridalign train --help)'
+check "unknown --agent message" err_is 'gridalign train: --agent: unknown agent "nope" (known: qlearn, dqn, sarsa, safe_sarsa, quantilizer, delta_quantilizer, aup) (see gridalign train --help)'
 sed 's/"name": "qlearn"/"name": "qlearning"/' "$root/scenarios/strawberry.json" >bad_agent.json
 check "unknown agent in file exits 2" run 2 train bad_agent.json
 check "unknown agent in file names the path" grep -q '^bad_agent.json: \$.agent.name: unknown agent "qlearning"' "$tmp/err"

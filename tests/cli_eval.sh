@@ -124,7 +124,7 @@ check "batch with an unreadable scenario exits 2" run 2 batch nothing.json
 check "bench rejects a bad --reps" run 2 bench --reps 0
 check "bad --reps: one line" err_is "gridalign bench: --reps takes an integer from 1 to 50, not 0 (see gridalign bench --help)"
 check "bench runs and writes JSON" run 0 bench tiny.json --reps 1 --seconds 0.05 --batch 8 --json bench.json
-check "bench reports every row" bash -c "for r in env_step env_step_batch qlearn_train sarsa_train safe_sarsa_train eval_1t eval_2t run_1t run_2t quant_train dquant_train; do grep -q \"^\$r \" $tmp/out || exit 1; done"
+check "bench reports every row" bash -c "for r in env_step env_step_batch qlearn_train sarsa_train safe_sarsa_train eval_1t eval_2t run_1t run_2t quant_train dquant_train aup_train; do grep -q \"^\$r \" $tmp/out || exit 1; done"
 check "bench JSON has the rows" grep -q '"env_step_batch"' bench.json
 
 check "dqn trains with the scenario's dqn settings" run 0 train tiny.json --agent dqn --out d --quiet

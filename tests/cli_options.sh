@@ -79,7 +79,7 @@ same "--first-seed -1" "--first-seed takes an integer from 0 to 2^62-1, not -1" 
 same "--reference 1025" "--reference takes an integer from 0 to 1024, not 1025" eval run batch
 same "--tile 65" "--tile takes an integer from 8 to 64, not 65" replay play
 same "--frames 0" "--frames takes an integer from 1 to 2^31-1, not 0" replay play
-same "--agent nope" "--agent: unknown agent \"nope\" (known: qlearn, dqn, sarsa, safe_sarsa, quantilizer, delta_quantilizer)" train run sweep
+same "--agent nope" "--agent: unknown agent \"nope\" (known: qlearn, dqn, sarsa, safe_sarsa, quantilizer, delta_quantilizer, aup)" train run sweep
 same "--agent=" "--agent needs a learner name" train run sweep
 same "--param gamma" "--param gamma: expected NAME=VALUE" train run sweep
 same "--param gamma=fast" "--param gamma=fast: \"fast\" is not a number" train run sweep

@@ -364,7 +364,8 @@ START_TEST(test_agent_names)
     ck_assert_str_eq(ga_learners[3]->name, "safe_sarsa");
     ck_assert_str_eq(ga_learners[4]->name, "quantilizer");
     ck_assert_str_eq(ga_learners[5]->name, "delta_quantilizer");
-    ck_assert_ptr_null(ga_learners[6]);
+    ck_assert_str_eq(ga_learners[6]->name, "aup");
+    ck_assert_ptr_null(ga_learners[7]);
     const GaLearner *l = ga_learner_find("qlearn", NULL);
     ck_assert_ptr_eq(l, ga_learners[0]);
     ck_assert_ptr_nonnull(l->params);

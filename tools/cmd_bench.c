@@ -27,6 +27,7 @@ static const char ABOUT[] =
     "                     environment included, and its ratio to Stable-Baselines3's DQN\n"
     "  quant_train        quantilizer training steps/s (q 0.5), environment included\n"
     "  dquant_train       delta_quantilizer training steps/s (delta 0.5), environment included\n"
+    "  aup_train          aup training steps/s (30 auxiliary rewards), environment included\n"
     "Prints the median of --reps repetitions of each.\n";
 
 #define MAX_REPS 50
@@ -49,6 +50,7 @@ enum {
     DQN,
     QUANT,
     DELTA_QUANT,
+    AUP,
     N_ROWS
 };
 
@@ -136,6 +138,9 @@ static int measure(const Args *a, const CliSetup *cs, GaAgent *ag, int k, Row *r
         return cli_fail(&err);
     if ((rows[DELTA_QUANT].reps[k] =
              ga_bench_train(sc, "delta_quantilizer", tb, n_tb, 2000000, (uint64_t)k, &err)) < 0)
+        return cli_fail(&err);
+    /* aup's 30 auxiliary heads make its step several times a tabular one: fewer steps. */
+    if ((rows[AUP].reps[k] = ga_bench_train(sc, "aup", tb, n_tb, 500000, (uint64_t)k, &err)) < 0)
         return cli_fail(&err);
     fprintf(stderr, "bench: repetition %d/%" PRId64 " done\n", k + 1, a->reps);
     return 0;
@@ -237,6 +242,7 @@ int cmd_bench(int argc, char **argv)
         {"dqn_train", "steps/s", "DQN training, 64-64, batch 32, update every 4", {0}, 0},
         {"quant_train", "steps/s", "quantilizer training (q 0.5)", {0}, 0},
         {"dquant_train", "steps/s", "delta_quantilizer training (delta 0.5)", {0}, 0},
+        {"aup_train", "steps/s", "aup training (30 auxiliary rewards)", {0}, 0},
     };
     fprintf(stderr, "bench: %s, %d cores, median of %" PRId64 "\n", cs.sc->name, ga_pool_cores(),
             a.reps);
