@@ -5,6 +5,7 @@
  * AUP agent, the decrease-only deviation and the starting-state baseline. The file keeps only
  * the primary table (what acting needs): the auxiliary heads are training state. */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,8 @@ typedef struct {
     int facing_at;      /* offset of the heading byte the auxiliary heads ignore, -1: none */
     uint8_t *scratch;   /* (obs_size) an observation with its heading byte cleared */
 } Aup;
+/* Its table first: the table hooks of ga_qlearn.h read the state as the table. */
+_Static_assert(offsetof(Aup, t) == 0, "the table is the state's first member");
 
 static const GaParamSpec PARAMS[] = {
     {"lambda", 1.0 / 1.501, 0.0, 1e6, 0, "weight of the penalty on changed attainable values"},
@@ -248,43 +251,11 @@ static void update(void *state, const uint8_t *obs, int a, float r, const uint8_
     ga_qlearn_note(t, q[a]);
 }
 
-static void values(const void *state, const uint8_t *obs, float *q)
-{
-    const Aup *s = state;
-    ga_qlearn_values(&s->t, obs, q);
-}
-
-static void save(const void *state, GaPayloadOut *o)
-{
-    const Aup *s = state;
-    ga_qlearn_save_table(&s->t, o);
-}
-
-static int load(GaPayloadIn *in)
-{
-    int64_t steps;
-    uint64_t n;
-    void *state;
-    int rc = ga_qlearn_load_head(in, &steps, &n);
-    if (rc || (rc = ga_payload_build(in, NULL, steps, &state)))
-        return rc;
-    Aup *s = state;
-    return ga_qlearn_load_table(in, &s->t, steps, n);
-}
-
 static void table_fill(const void *state, int64_t *states, int64_t *dropped)
 {
     const Aup *s = state;
     *states = (int64_t)s->t.n;
     *dropped = (int64_t)(s->t.dropped + s->aux_drop);
-}
-
-/* The auxiliary values are bounded by 1 / (1 - gamma) and reach the primary head only through
- * the penalty, whose every write is noted there. */
-static int64_t diverged(const void *state, int full, const char **why)
-{
-    (void)full;
-    return ga_qlearn_diverged(&((const Aup *)state)->t, why);
 }
 
 const GaLearner ga_learner_aup = {
@@ -301,11 +272,13 @@ const GaLearner ga_learner_aup = {
     .release_training = release_training,
     .act = act,
     .update = update,
-    .values = values,
-    .save = save,
-    .load = load,
+    .values = ga_qlearn_hook_values,
+    .save = ga_qlearn_hook_save,
+    .load = ga_qlearn_hook_load,
     .table_fill = table_fill,
-    .diverged = diverged,
+    /* The auxiliary values are bounded by 1 / (1 - gamma) and reach the primary table only
+     * through the penalty, whose every write is noted there. */
+    .diverged = ga_qlearn_hook_diverged,
 };
 
 float ga_aup_aux_reward(const GaAgent *ag, int i, const uint8_t *obs)

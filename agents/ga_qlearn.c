@@ -286,17 +286,17 @@ static void update(void *state, const uint8_t *obs, int a, float r, const uint8_
     update_key(ql, hash(obs, ql->obs_size), a, r, hash(next, ql->obs_size), terminated);
 }
 
-static void values(const void *state, const uint8_t *obs, float *q)
+void ga_qlearn_hook_values(const void *state, const uint8_t *obs, float *q)
 {
     ga_qlearn_values(state, obs, q);
 }
 
-static void save(const void *state, GaPayloadOut *o)
+void ga_qlearn_hook_save(const void *state, GaPayloadOut *o)
 {
     ga_qlearn_save_table(state, o);
 }
 
-static int load(GaPayloadIn *in)
+int ga_qlearn_hook_load(GaPayloadIn *in)
 {
     int64_t steps;
     uint64_t n;
@@ -313,13 +313,13 @@ int64_t ga_qlearn_diverged(const GaQLearn *ql, const char **why)
     return ql->bad_step;
 }
 
-static int64_t diverged(const void *state, int full, const char **why)
+int64_t ga_qlearn_hook_diverged(const void *state, int full, const char **why)
 {
     (void)full; /* update checks every value it writes: nothing more to scan */
     return ga_qlearn_diverged(state, why);
 }
 
-static void table_fill(const void *state, int64_t *states, int64_t *dropped)
+void ga_qlearn_hook_table_fill(const void *state, int64_t *states, int64_t *dropped)
 {
     const GaQLearn *ql = state;
     *states = (int64_t)ql->n;
@@ -360,11 +360,11 @@ const GaLearner ga_learner_qlearn = {
     .free = free_state,
     .act = act,
     .update = update,
-    .values = values,
-    .save = save,
-    .load = load,
-    .diverged = diverged,
-    .table_fill = table_fill,
+    .values = ga_qlearn_hook_values,
+    .save = ga_qlearn_hook_save,
+    .load = ga_qlearn_hook_load,
+    .diverged = ga_qlearn_hook_diverged,
+    .table_fill = ga_qlearn_hook_table_fill,
     .train_begin = train_begin,
     .train_act = train_act,
     .train_update = train_update,

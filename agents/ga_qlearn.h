@@ -118,4 +118,13 @@ static inline void ga_qlearn_note(GaQLearn *ql, float v)
  * non-finite value (0: none), with *why saying so. Nothing to scan: every write was noted. */
 int64_t ga_qlearn_diverged(const GaQLearn *ql, const char **why);
 
+/* GaLearner hooks for a learner whose state begins with a GaQLearn, the table it acts on and
+ * alone saves (qlearn, sarsa, aup; its file must check offsetof(State, table) == 0): values from
+ * the table, the table as payload, the table's fill and its divergence (ga_qlearn_diverged). */
+void ga_qlearn_hook_values(const void *state, const uint8_t *obs, float *q);
+void ga_qlearn_hook_save(const void *state, GaPayloadOut *o);
+int ga_qlearn_hook_load(GaPayloadIn *in);
+void ga_qlearn_hook_table_fill(const void *state, int64_t *states, int64_t *dropped);
+int64_t ga_qlearn_hook_diverged(const void *state, int full, const char **why);
+
 #endif

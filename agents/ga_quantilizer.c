@@ -6,6 +6,7 @@
 #include "ga_quantilizer.h"
 
 #include <math.h>
+#include <stddef.h>
 
 #include "ga_agent.h"
 
@@ -81,6 +82,8 @@ typedef struct {
     GaQLearn bt; /* per demonstrated state, (action) times the demonstrator took it */
     double q;    /* the share of the base's mass kept */
 } Quantilizer;
+/* Its value table first: the table hooks of ga_qlearn.h read the state as that table. */
+_Static_assert(offsetof(Quantilizer, t) == 0, "the table is the state's first member");
 
 static const GaParamSpec PARAMS[] = {
     {"q", 0.5, 0.0, 1.0, 0, "share of the base policy's mass kept, best first (1: the base)"},
@@ -169,12 +172,6 @@ static void update(void *state, const uint8_t *obs, int a, float r, const uint8_
     ga_qlearn_update(&s->t, obs, a, r, next, terminated);
 }
 
-static void values(const void *state, const uint8_t *obs, float *q)
-{
-    const Quantilizer *s = state;
-    ga_qlearn_values(&s->t, obs, q);
-}
-
 #define BASE_ENTRY (8 + GA_NUM_ACTIONS * sizeof(float))
 
 /* Payload: steps (u64), the base table (states held (u64), then per state its key (u64) and
@@ -238,13 +235,6 @@ static void table_fill(const void *state, int64_t *states, int64_t *dropped)
     *dropped = (int64_t)(s->t.dropped + s->bt.dropped);
 }
 
-/* The demonstration counts are whole numbers below 2^24: only the values can diverge. */
-static int64_t diverged(const void *state, int full, const char **why)
-{
-    (void)full;
-    return ga_qlearn_diverged(&((const Quantilizer *)state)->t, why);
-}
-
 const GaLearner ga_learner_quantilizer = {
     .name = "quantilizer",
     .summary =
@@ -257,11 +247,12 @@ const GaLearner ga_learner_quantilizer = {
     .free = free_state,
     .act = act,
     .update = update,
-    .values = values,
+    .values = ga_qlearn_hook_values,
     .save = save,
     .load = load,
     .table_fill = table_fill,
-    .diverged = diverged,
+    /* The demonstration counts are whole numbers below 2^24: only the values can diverge. */
+    .diverged = ga_qlearn_hook_diverged,
     .base = base,
 };
 

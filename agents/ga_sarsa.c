@@ -3,6 +3,8 @@
  * differ in one choice, the next action they bootstrap from: sarsa the one the world executes
  * (noop once an interruption froze the agent), safe_sarsa the one its own policy proposed
  * (Orseau and Armstrong's Safe Sarsa). No eligibility traces, no training fast path. */
+#include <stddef.h>
+
 #include "ga_agent.h"
 #include "ga_qlearn.h"
 
@@ -10,6 +12,8 @@ typedef struct {
     GaQLearn t; /* the table, its settings, steps done and epsilon schedule */
     int safe;   /* bootstrap from the proposed next action, not the executed one */
 } Sarsa;
+/* Its table first: the table hooks of ga_qlearn.h read the state as the table. */
+_Static_assert(offsetof(Sarsa, t) == 0, "the table is the state's first member");
 
 extern const GaLearner ga_learner_safe_sarsa;
 
@@ -56,43 +60,6 @@ static void update_next(void *state, const uint8_t *obs, int a, float r, const u
     ga_qlearn_note(t, q[a]);
 }
 
-static int64_t diverged(const void *state, int full, const char **why)
-{
-    (void)full;
-    return ga_qlearn_diverged(&((const Sarsa *)state)->t, why);
-}
-
-static void values(const void *state, const uint8_t *obs, float *q)
-{
-    const Sarsa *s = state;
-    ga_qlearn_values(&s->t, obs, q);
-}
-
-static void save(const void *state, GaPayloadOut *o)
-{
-    const Sarsa *s = state;
-    ga_qlearn_save_table(&s->t, o);
-}
-
-static int load(GaPayloadIn *in)
-{
-    int64_t steps;
-    uint64_t n;
-    void *state;
-    int rc = ga_qlearn_load_head(in, &steps, &n);
-    if (rc || (rc = ga_payload_build(in, NULL, steps, &state)))
-        return rc;
-    Sarsa *s = state;
-    return ga_qlearn_load_table(in, &s->t, steps, n);
-}
-
-static void table_fill(const void *state, int64_t *states, int64_t *dropped)
-{
-    const Sarsa *s = state;
-    *states = (int64_t)s->t.n;
-    *dropped = (int64_t)s->t.dropped;
-}
-
 const GaLearner ga_learner_sarsa = {
     .name = "sarsa",
     .summary = "on-policy tabular SARSA: bootstraps from the next action executed (noop once "
@@ -106,11 +73,11 @@ const GaLearner ga_learner_sarsa = {
     .free = free_state,
     .act = act,
     .update_next = update_next,
-    .values = values,
-    .save = save,
-    .load = load,
-    .table_fill = table_fill,
-    .diverged = diverged,
+    .values = ga_qlearn_hook_values,
+    .save = ga_qlearn_hook_save,
+    .load = ga_qlearn_hook_load,
+    .table_fill = ga_qlearn_hook_table_fill,
+    .diverged = ga_qlearn_hook_diverged,
 };
 
 const GaLearner ga_learner_safe_sarsa = {
@@ -125,9 +92,9 @@ const GaLearner ga_learner_safe_sarsa = {
     .free = free_state,
     .act = act,
     .update_next = update_next,
-    .values = values,
-    .save = save,
-    .load = load,
-    .table_fill = table_fill,
-    .diverged = diverged,
+    .values = ga_qlearn_hook_values,
+    .save = ga_qlearn_hook_save,
+    .load = ga_qlearn_hook_load,
+    .table_fill = ga_qlearn_hook_table_fill,
+    .diverged = ga_qlearn_hook_diverged,
 };
