@@ -30,15 +30,7 @@ static int init(void *state, const GaAgent *ag, int64_t total_steps, uint64_t se
 {
     (void)seed;
     DeltaQ *s = state;
-    GaQParams p = {
-        .alpha = ga_agent_param(ag, "alpha"),
-        .gamma = ga_agent_param(ag, "gamma"),
-        .eps_start = ga_agent_param(ag, "eps_start"),
-        .eps_end = ga_agent_param(ag, "eps_end"),
-        .eps_decay = ga_agent_param(ag, "eps_decay"),
-        .q_init = 0.0,
-        .table_bits = (int)ga_agent_param(ag, "table_bits"),
-    };
+    GaQParams p = ga_qlearn_params_of(ag); /* it has no q_init: 0 */
     s->delta = ga_agent_param(ag, "delta");
     int rc = ga_qlearn_init(&s->nav, &p, ag->obs_size, total_steps, err);
     if (rc == GA_OK)

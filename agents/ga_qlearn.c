@@ -249,9 +249,9 @@ const GaParamSpec ga_qlearn_params[GA_QLEARN_N_PARAMS] = {
     {"table_bits", 22, 4, 30, 1, "the Q-table holds 2^table_bits states"},
 };
 
-int ga_qlearn_init_agent(GaQLearn *ql, const GaAgent *ag, int64_t total_steps, GaErr *err)
+GaQParams ga_qlearn_params_of(const GaAgent *ag)
 {
-    GaQParams p = {
+    return (GaQParams){
         .alpha = ga_agent_param(ag, "alpha"),
         .gamma = ga_agent_param(ag, "gamma"),
         .eps_start = ga_agent_param(ag, "eps_start"),
@@ -260,6 +260,11 @@ int ga_qlearn_init_agent(GaQLearn *ql, const GaAgent *ag, int64_t total_steps, G
         .q_init = ga_agent_param(ag, "q_init"),
         .table_bits = (int)ga_agent_param(ag, "table_bits"),
     };
+}
+
+int ga_qlearn_init_agent(GaQLearn *ql, const GaAgent *ag, int64_t total_steps, GaErr *err)
+{
+    GaQParams p = ga_qlearn_params_of(ag);
     return ga_qlearn_init(ql, &p, ag->obs_size, total_steps, err);
 }
 

@@ -97,6 +97,9 @@ void ga_qlearn_save_table(const GaQLearn *ql, GaPayloadOut *o);
 int ga_qlearn_load_head(GaPayloadIn *in, int64_t *steps, uint64_t *n);
 int ga_qlearn_load_table(GaPayloadIn *in, GaQLearn *ql, int64_t steps, uint64_t n);
 
+/* qlearn's seven settings read from ag by name (alpha, gamma, eps_start, eps_end, eps_decay,
+ * q_init, table_bits); a learner whose table lacks one gets 0 for it (ga_agent_param). */
+GaQParams ga_qlearn_params_of(const GaAgent *ag);
 /* qlearn's parameter table (alpha, gamma, eps_start, eps_end, eps_decay, q_init,
  * table_bits), for tabular learners that take the same settings, and the table built from an
  * agent's values of them (GA_OK or GA_ENOMEM). */

@@ -101,15 +101,7 @@ static int init(void *state, const GaAgent *ag, int64_t total_steps, uint64_t se
 {
     (void)seed;
     Quantilizer *s = state;
-    GaQParams p = {
-        .alpha = ga_agent_param(ag, "alpha"),
-        .gamma = ga_agent_param(ag, "gamma"),
-        .eps_start = ga_agent_param(ag, "eps_start"),
-        .eps_end = ga_agent_param(ag, "eps_end"),
-        .eps_decay = ga_agent_param(ag, "eps_decay"),
-        .q_init = ga_agent_param(ag, "q_init"),
-        .table_bits = (int)ga_agent_param(ag, "table_bits"),
-    };
+    GaQParams p = ga_qlearn_params_of(ag);
     s->q = ga_agent_param(ag, "q");
     int rc = ga_qlearn_init(&s->t, &p, ag->obs_size, total_steps, err);
     if (rc)

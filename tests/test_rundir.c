@@ -156,6 +156,23 @@ START_TEST(test_train_bad_param_keeps_earlier_run)
 }
 END_TEST
 
+/* A 400-step qlearn job into dir whose stop flag is *stop (set already: it stops at the first
+ * episode boundary). */
+static GaTrainJob stopped_job(volatile sig_atomic_t *stop)
+{
+    return (GaTrainJob){.sc = sc,
+                        .agent = "qlearn",
+                        .params = sc->param,
+                        .n_params = sc->n_params,
+                        .seed = 2,
+                        .steps = 400,
+                        .dir = dir,
+                        .eval_episodes = 5,
+                        .version = "test",
+                        .commit = "none",
+                        .stop = stop};
+}
+
 START_TEST(test_train_stopped_keeps_earlier_run)
 {
     use_dir("train_stopped_keeps_earlier_run");
@@ -166,17 +183,7 @@ START_TEST(test_train_stopped_keeps_earlier_run)
     size_t len_before, len_after;
     unsigned char *before = ga_test_read_file(info, &len_before);
     volatile sig_atomic_t stop = SIGINT; /* as a signal handler would have set it */
-    GaTrainJob job = {.sc = sc,
-                      .agent = "qlearn",
-                      .params = sc->param,
-                      .n_params = sc->n_params,
-                      .seed = 2,
-                      .steps = 400,
-                      .dir = dir,
-                      .eval_episodes = 5,
-                      .version = "test",
-                      .commit = "none",
-                      .stop = &stop};
+    GaTrainJob job = stopped_job(&stop);
     GaAgent ag;
     GaTrainResult res;
     ck_assert_int_eq(ga_rundir_train(&job, &ag, &res, &err), GA_ESTOP);
@@ -207,17 +214,7 @@ START_TEST(test_stopped_run_takes_back_new_parents)
     snprintf(parent, sizeof parent, "%s/a/b", top);
     GaErr err = {0};
     volatile sig_atomic_t stop = SIGTERM;
-    GaTrainJob job = {.sc = sc,
-                      .agent = "qlearn",
-                      .params = sc->param,
-                      .n_params = sc->n_params,
-                      .seed = 2,
-                      .steps = 400,
-                      .dir = dir,
-                      .eval_episodes = 5,
-                      .version = "test",
-                      .commit = "none",
-                      .stop = &stop};
+    GaTrainJob job = stopped_job(&stop);
     GaAgent ag;
     GaTrainResult res;
     ck_assert_int_eq(ga_rundir_train(&job, &ag, &res, &err), GA_ESTOP);
