@@ -291,8 +291,9 @@ static int parse(int argc, char **argv, Args *a, int *code)
          .count = &a->n_dial_text,
          .hi = GA_MAX_DIALS,
          .check = check_dial,
-         .help = "set a dial the scenario declares ($.dials); repeatable; NAME=V1,V2,... sweeps\n"
-                 "it instead of the diversity (one list per sweep, --param or --dial)"},
+         .help = "set a dial the scenario declares ($.dials); repeatable;\n"
+                 "NAME=V1,V2,... sweeps it instead of the diversity (one list per\n"
+                 "sweep, of --param or --dial)"},
         CLI_ENVS(&a->envs, "the worlds to average over (default: every test world, or the\n"
                            "training world when there is none)"),
         CLI_EPISODES(&a->episodes, "evaluation episodes per world (default 300)"),
