@@ -71,8 +71,17 @@ static int check_name(const GaJread *r, const char *name)
     return GA_OK;
 }
 
+/* The values the dials read so far name, so that two dials (or one twice) cannot write the
+ * same number: the second would overwrite the first's setting. */
+typedef struct {
+    int n;
+    const GaJson *node[GA_MAX_DIALS * GA_DIAL_MAX_AT]; /* (n) */
+    const char *dial[GA_MAX_DIALS * GA_DIAL_MAX_AT];   /* (n) the dial naming it */
+} Seen;
+
 /* One dial's declaration at $.dials.NAME; paths resolved against root. */
-static int check_one(const GaJread *r, const GaJson *root, const GaJson *d, const char *name)
+static int check_one(const GaJread *r, const GaJson *root, const GaJson *d, const char *name,
+                     Seen *seen)
 {
     char path[GA_DIAL_NAME_LEN + 16];
     snprintf(path, sizeof path, "$.dials.%s", name);
@@ -126,6 +135,12 @@ static int check_one(const GaJread *r, const GaJson *root, const GaJson *d, cons
         if (ga_jread_num(t) != value)
             return ga_jread_fail(r, "%s[%d]: %s holds %g, not the dial's value %g", apath, i, s,
                                  ga_jread_num(t), value);
+        for (int k = 0; k < seen->n; k++)
+            if (seen->node[k] == t)
+                return ga_jread_fail(r, "%s[%d]: %s is already set by dial %s", apath, i, s,
+                                     seen->dial[k]);
+        seen->node[seen->n] = t;
+        seen->dial[seen->n++] = name;
     }
     return GA_OK;
 }
@@ -141,8 +156,9 @@ int ga_dial_check(const GaJread *r, const GaJson *root)
         return rc;
     if (ga_jread_count(dials) > GA_MAX_DIALS)
         return ga_jread_fail(r, "$.dials: more than %d dials", GA_MAX_DIALS);
+    Seen seen = {0};
     for (const GaJson *d = ga_jread_first(dials); d; d = ga_jread_next(d))
-        if ((rc = check_one(r, root, d, ga_jread_key(d))))
+        if ((rc = check_one(r, root, d, ga_jread_key(d), &seen)))
             return rc;
     return GA_OK;
 }

@@ -27,7 +27,8 @@ int ga_dial_parse(const char *text, GaDialSet *d, GaErr *err);
 /* Checks root's $.dials, if any: each dial's keys (value, min, max, integer, at, description),
  * min <= value <= max, an integer value for an integer dial, and each path in "at": well
  * formed, outside $.dials, existing, holding a number equal to the declared value (the file as
- * written is the dial's default). GA_OK or GA_EPARSE with "FILE: $.dials.NAME...: ...". */
+ * written is the dial's default), and no value named twice (by one dial or two). GA_OK or GA_EPARSE
+ * with "FILE: $.dials.NAME...: ...". */
 int ga_dial_check(const GaJread *r, const GaJson *root);
 
 /* The scenario text[0, len) with the dials set[0, n) written at their paths and as their

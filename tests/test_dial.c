@@ -102,6 +102,12 @@ START_TEST(test_loader_checks_dials)
                "d.json: $.dials.k.at[0]: $.world.size holds an array, not a number");
     load_fails("'dials': {'k': {'value': 1, 'at': ['$.dials.k.value']}},",
                "d.json: $.dials.k.at[0]: a dial cannot point into $.dials");
+    load_fails("'dials': {'k': {'value': 20, 'at': ['$.world.max_steps', '$.world.max_steps']}},",
+               "d.json: $.dials.k.at[1]: $.world.max_steps is already set by dial k");
+    load_fails("'dials': {'k': {'value': 1, 'at': ['$.world.place.cheese.region[1][0]']},"
+               " 'm': {'value': 1, 'at': ['$.world.place.cheese.region[1][00]']}},",
+               "d.json: $.dials.m.at[0]: $.world.place.cheese.region[1][00] is already set by "
+               "dial k");
     load_fails("'dials': {'k': {'value': 2, 'at': ['$.world.place.cheese.region[0][1]']}},",
                "d.json: $.dials.k.at[0]: $.world.place.cheese.region[0][1] holds 1, not the "
                "dial's value 2");
