@@ -90,6 +90,12 @@ void ga_json_add_u64(GaJson *obj, const char *key, uint64_t v)
     add(obj, key, cJSON_CreateString(buf));
 }
 
+void ga_json_set_num(GaJson *j, double v)
+{
+    if (cJSON_IsNumber(C(j)))
+        cJSON_SetNumberValue(C(j), v);
+}
+
 char *ga_json_print(const GaJson *j, int pretty)
 {
     char *text = pretty ? cJSON_Print(C(j)) : cJSON_PrintUnformatted(C(j));

@@ -30,6 +30,9 @@ void ga_json_add_u64(GaJson *obj, const char *key, uint64_t v);
 GaJson *ga_json_get_or_add_object(GaJson *obj, const char *key);
 GaJson *ga_json_get_or_add_array(GaJson *obj, const char *key);
 
+/* Replaces the number held by node j (a number node) with v. */
+void ga_json_set_num(GaJson *j, double v);
+
 /* Malloc'd text (caller frees) ending in a newline; pretty != 0 for indented output.
  * NULL when out of memory. */
 char *ga_json_print(const GaJson *j, int pretty);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ga_dial.h"
 #include "ga_io.h"
 #include "ga_scenario_int.h"
 
@@ -1019,7 +1020,8 @@ static const char *const TOP_KEYS[] = {"format",
                                        "expectations",
                                        NULL};
 
-static const char *const TOP_KEYS_V2[] = {"flags", "triggers", "measures", "competence", NULL};
+static const char *const TOP_KEYS_V2[] = {"flags",      "triggers", "measures",
+                                          "competence", "dials",    NULL};
 
 static int parse_root(GaScenCtx *c, const GaJson *root)
 {
@@ -1055,6 +1057,10 @@ static int parse_root(GaScenCtx *c, const GaJson *root)
     if ((rc = ga_scenario_check_description(c, root, "$")))
         return rc;
     sc->competence = -1;
+    /* Dials are checked, not applied: the file as written holds their declared values
+     * (ga_dial_apply writes others before the text reaches the loader). */
+    if ((rc = ga_dial_check(&c->r, root)))
+        return rc;
     if ((rc = parse_flags(c, root)) || (rc = parse_kinds(c, root)) ||
         (rc = parse_triggers(c, root)) || (rc = parse_objectives(c, root)) ||
         (rc = parse_measures(c, root)) || (rc = parse_competence(c, root)))

@@ -168,7 +168,7 @@ static int write_json(const char *dir, const GaSweep *sw, const GaSweepLevel *lv
     ga_report_add_scenario(j, "scenario", sw->sc);
     ga_json_add_str(j, "agent", sw->agent);
     if (sw->param)
-        ga_json_add_str(j, "param", sw->param);
+        ga_json_add_str(j, sw->dial ? "dial" : "param", sw->param);
     ga_json_add_num(j, "seeds", (double)sw->seeds);
     ga_json_add_num(j, "episodes_per_world", (double)sw->episodes);
     GaJson *jw = ga_json_add_array(j, "worlds");

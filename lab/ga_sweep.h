@@ -1,12 +1,15 @@
 /* lab/ga_sweep.h: a sweep's numbers and files. The axis is the training diversity (the share p
- * of training episodes drawn from the scenario's diversity world) or one learner
- * hyper-parameter; for each level, seeds were trained and evaluated (ga_experiments_run); here
+ * of training episodes drawn from the scenario's diversity world), one learner
+ * hyper-parameter, or one dial the scenario declares (ga_dial.h; each level then trained and
+ * evaluated on its own substituted scenario, sc being the default's: the same objectives,
+ * measures and worlds); for each level, seeds were trained and evaluated (ga_experiments_run); here
  * each seed's results are averaged over the worlds evaluated (intended success, proxy share,
  * competence, the share of each of the scenario's measures, and on a parameter axis the mean
- * return under every objective), summarised per level across seeds (mean and bootstrap 95%
- * interval, fixed bootstrap seed), and written: sweep.csv (one row per level, seed and world),
- * summary.csv (per level), sweep.json, and sweep.gp, the gnuplot script of the plot (running
- * gnuplot is the caller's business). A diversity sweep's files are those it always wrote. */
+ * return under every objective; a dial axis is a parameter axis here), summarised per level across
+ * seeds (mean and bootstrap 95% interval, fixed bootstrap seed), and written: sweep.csv (one row
+ * per level, seed and world), summary.csv (per level), sweep.json, and sweep.gp, the gnuplot script
+ * of the plot (running gnuplot is the caller's business). A diversity sweep's files are those it
+ * always wrote. */
 #ifndef GA_SWEEP_H
 #define GA_SWEEP_H
 
@@ -26,7 +29,7 @@ typedef struct {
 } GaSweepMeasure;
 
 typedef struct {
-    double p; /* the level: a diversity share, or the parameter's value */
+    double p; /* the level: a diversity share, or the parameter's or dial's value */
     GaSweepMeasure m[GA_SWEEP_MEASURES];
     GaSweepMeasure measure[GA_MAX_MEASURES]; /* (measure) the scenario's, GaScenario.measure */
     GaSweepMeasure ret[GA_MAX_OBJECTIVES];   /* (objective) mean return per episode */
@@ -37,7 +40,8 @@ typedef struct {
 typedef struct {
     const GaScenario *sc;
     const char *agent;
-    const char *param; /* the hyper-parameter swept; NULL: the training diversity */
+    const char *param; /* the hyper-parameter or dial swept; NULL: the training diversity */
+    int dial;          /* param names a scenario dial: sweep.json says "dial", not "param" */
     int n_levels;
     const double *levels; /* (level) */
     int seeds;

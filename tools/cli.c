@@ -530,8 +530,32 @@ int cli_prepare_output(const char *path, GaErr *err)
     return ga_io_check_writable(path, err);
 }
 
+int cli_check_dial(const char *v, char *why, size_t n)
+{
+    GaDialSet d;
+    GaErr err;
+    if (!ga_dial_parse(v, &d, &err))
+        return 0;
+    snprintf(why, n, "%s", err.msg);
+    return -1;
+}
+
+void cli_parse_dials(const char *const *text, int n, GaDialSet *out)
+{
+    GaErr err;
+    for (int i = 0; i < n; i++)
+        ga_dial_parse(text[i], &out[i], &err);
+}
+
 int cli_setup(const char *cmd, CliSetup *s, const char *scenario, const char *agent,
               const GaParam *flags, int n_flags, int64_t steps)
+{
+    return cli_setup_dials(cmd, s, scenario, agent, flags, n_flags, steps, NULL, 0);
+}
+
+int cli_setup_dials(const char *cmd, CliSetup *s, const char *scenario, const char *agent,
+                    const GaParam *flags, int n_flags, int64_t steps, const GaDialSet *dials,
+                    int n_dials)
 {
     GaErr err = {0};
     memset(s, 0, sizeof *s);
@@ -547,8 +571,22 @@ int cli_setup(const char *cmd, CliSetup *s, const char *scenario, const char *ag
         cli_setup_free(s);
         return EXIT_BAD_INPUT;
     }
-    if (ga_io_read_file(scenario, &s->text, &s->len, &err) ||
-        ga_scenario_parse(s->sc, scenario, s->text, s->len, &err)) {
+    if (ga_io_read_file(scenario, &s->text, &s->len, &err)) {
+        cli_setup_free(s);
+        return cli_fail(&err);
+    }
+    if (n_dials > 0) {
+        char *text;
+        size_t len;
+        if (ga_dial_apply(scenario, s->text, s->len, dials, n_dials, &text, &len, &err)) {
+            cli_setup_free(s);
+            return cli_fail(&err);
+        }
+        free(s->text);
+        s->text = text;
+        s->len = len;
+    }
+    if (ga_scenario_parse(s->sc, scenario, s->text, s->len, &err)) {
         cli_setup_free(s);
         return cli_fail(&err);
     }

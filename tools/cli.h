@@ -11,6 +11,7 @@
 
 #include "ga_across.h"
 #include "ga_agent.h"
+#include "ga_dial.h"
 #include "ga_err.h"
 #include "ga_eval.h"
 #include "ga_experiment.h"
@@ -91,6 +92,12 @@ typedef struct {
  * code (the error is printed; one about a flag starts "gridalign CMD:"). */
 int cli_setup(const char *cmd, CliSetup *s, const char *scenario, const char *agent,
               const GaParam *flags, int n_flags, int64_t steps);
+/* cli_setup on the scenario with dials[0, n_dials) set (ga_dial_apply): s->text then holds
+ * the substituted text, which every run directory keeps. A refused setting is one line
+ * "FILE: --dial ...", exit 2. */
+int cli_setup_dials(const char *cmd, CliSetup *s, const char *scenario, const char *agent,
+                    const GaParam *flags, int n_flags, int64_t steps, const GaDialSet *dials,
+                    int n_dials);
 void cli_setup_free(CliSetup *s);
 
 /* A training diversity p > 0 needs the scenario's diversity world: 0, or EXIT_BAD_INPUT after
@@ -239,6 +246,13 @@ int cli_check_agent(const char *value, char *why, size_t n);
 #define CLI_PARAM(p, n, h)                                                                         \
     {.name = "--param", .meta = "NAME=VALUE", .kind = CLI_PARAM, .dst = CLI_DST(GaParam, p),     \
      .count = n, .help = h}
+/* --dial NAME=VALUE, repeatable, into const char *[GA_MAX_DIALS] (cli_parse_dials reads them). */
+#define CLI_DIAL(p, n, h)                                                                          \
+    {.name = "--dial", .meta = "NAME=VALUE", .kind = CLI_MULTI, .dst = CLI_DST(const char *, p),  \
+     .count = n, .hi = GA_MAX_DIALS, .check = cli_check_dial, .help = h}
+int cli_check_dial(const char *v, char *why, size_t n);
+/* The --dial values text[0, n), checked by cli_check_dial already, into out. */
+void cli_parse_dials(const char *const *text, int n, GaDialSet *out);
 #define CLI_DIVERSITY(p, h)                                                                        \
     {.name = "--diversity", .meta = "P", .kind = CLI_SHARE, .dst = CLI_DST(double, p), .help = h}
 #define CLI_ENVS(p, h)                                                                             \

@@ -28,7 +28,9 @@ typedef struct {
     int quiet, n_flags;
     double diversity;
     GaParam flags[GA_MAX_PARAMS];
-    const volatile sig_atomic_t *stop; /* set by SIGINT or SIGTERM */
+    int n_dials;
+    const char *dial_text[GA_MAX_DIALS]; /* (n_dials) the --dial values as given */
+    const volatile sig_atomic_t *stop;   /* set by SIGINT or SIGTERM */
 } Args;
 
 static int parse(int argc, char **argv, Args *a, int *code)
@@ -41,6 +43,8 @@ static int parse(int argc, char **argv, Args *a, int *code)
         CLI_AGENT(&a->agent, "learner (default: the scenario's)"),
         CLI_STEPS(&a->steps, "training steps per seed (default: the scenario's)"),
         CLI_PARAM(a->flags, &a->n_flags, "override a hyper-parameter; repeatable"),
+        CLI_DIAL(a->dial_text, &a->n_dials,
+                 "set a dial the scenario declares ($.dials); repeatable"),
         CLI_DIVERSITY(&a->diversity, "share of training episodes from the diversity world "
                                      "(default 0)"),
         CLI_EPISODES(&a->episodes, "evaluation episodes per world (default 500)"),
@@ -79,7 +83,10 @@ static void plan_free(Plan *p)
 static int plan(const Args *a, Plan *p)
 {
     memset(p, 0, sizeof *p);
-    int rc = cli_setup("run", &p->cs, a->scenario, a->agent, a->flags, a->n_flags, a->steps);
+    GaDialSet dials[GA_MAX_DIALS];
+    cli_parse_dials(a->dial_text, a->n_dials, dials);
+    int rc = cli_setup_dials("run", &p->cs, a->scenario, a->agent, a->flags, a->n_flags, a->steps,
+                             dials, a->n_dials);
     if (rc || (rc = cli_check_diversity("run", &p->cs, a->diversity)))
         return rc;
     const CliSetup *cs = &p->cs;

@@ -4,7 +4,9 @@
  * intended success against p), or one learner hyper-parameter given a list of values
  * (--param q=0.1,0.5,1: the return under the intended and the training objective against it);
  * bootstrap bands across seeds; a CSV, a JSON summary, and a plot drawn by gnuplot when it is
- * installed (lab/ga_sweep.c). One axis per sweep; scenario-declared dials are not read yet. */
+ * installed (lab/ga_sweep.c). Or a dial the scenario declares (--dial k=1,3,5: each level
+ * trains and evaluates on the scenario with that value written in, ga_dial.h; the files are a
+ * parameter axis's). One axis per sweep. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "cli.h"
 #include "report_print.h"
 #include "commands.h"
+#include "ga_dial.h"
 #include "ga_experiment.h"
 #include "ga_io.h"
 #include "ga_pool.h"
@@ -29,8 +32,10 @@ static const char ABOUT[] =
     "the plot: proxy share and intended success against p), or a hyper-parameter of the\n"
     "learner given a list, --param NAME=V1,V2,... (the files add the mean return under every\n"
     "objective; the plot: return under the intended and the training objective against the\n"
-    "value; runs in NAMEvalue/, e.g. q0.05/). One axis per sweep; a --param with one value\n"
-    "fixes that parameter, as elsewhere.\n";
+    "value; runs in NAMEvalue/, e.g. q0.05/), or a dial the scenario declares given a list,\n"
+    "--dial NAME=V1,V2,... (each level trains and evaluates on the scenario with that value\n"
+    "written in; files and plot as for a parameter; runs in k3/ and so on). One axis per\n"
+    "sweep; a --param or --dial with one value fixes that setting, as elsewhere.\n";
 
 typedef struct {
     const char *scenario, *agent, *out, *envs, *levels_text;
@@ -38,9 +43,13 @@ typedef struct {
     int quiet, n_flags, n_param_text;
     const char *param_text[GA_MAX_PARAMS]; /* (n_param_text) the --param values as given */
     GaParam flags[GA_MAX_PARAMS];          /* (n_flags) the fixed ones */
-    const char *axis_text;                 /* the --param with a list, or NULL */
-    char param[GA_PARAM_NAME_LEN];         /* its name; "" for a diversity sweep */
-    double level[GA_SWEEP_MAX_LEVELS];     /* ascending */
+    int n_dial_text, n_dials;
+    const char *dial_text[GA_MAX_DIALS]; /* (n_dial_text) the --dial values as given */
+    GaDialSet dials[GA_MAX_DIALS];       /* (n_dials) the fixed ones */
+    const char *axis_text;               /* the --param or --dial with a list, or NULL */
+    int dial_axis;                       /* axis_text is a --dial */
+    char param[GA_PARAM_NAME_LEN];       /* its name; "" for a diversity sweep */
+    double level[GA_SWEEP_MAX_LEVELS];   /* ascending */
     int n_levels;
 } Args;
 
@@ -79,6 +88,32 @@ static int check_param(const char *v, char *why, size_t n)
     return 0;
 }
 
+/* --dial's check, as check_param: NAME=VALUE or NAME=V1,V2,... with a number each. */
+static int check_dial(const char *v, char *why, size_t n)
+{
+    GaDialSet d;
+    GaErr err;
+    if (!is_axis(v)) {
+        if (!ga_dial_parse(v, &d, &err))
+            return 0;
+        snprintf(why, n, "%s", err.msg);
+        return -1;
+    }
+    int len = (int)(strchr(v, '=') - v);
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", v + len + 1);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        char text[GA_PARAM_NAME_LEN + 64];
+        snprintf(text, sizeof text, "%.*s=%s", len, v, tok);
+        if (ga_dial_parse(text, &d, &err)) {
+            snprintf(why, n, "%s", err.msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* One level of a --param list, "NAME=VALUE" parsed as a fixed --param is (same messages). */
 static int parse_param_value(const Args *a, const char *tok, double *v)
 {
@@ -86,10 +121,23 @@ static int parse_param_value(const Args *a, const char *tok, double *v)
     GaParam p;
     GaErr err;
     snprintf(text, sizeof text, "%s=%s", a->param, tok);
+    if (a->dial_axis) {
+        GaDialSet d;
+        if (ga_dial_parse(text, &d, &err))
+            return cli_usage_error("sweep", "%s", err.msg);
+        *v = d.value;
+        return 0;
+    }
     if (ga_param_parse(text, &p, &err))
         return cli_usage_error("sweep", "%s", err.msg);
     *v = p.value;
     return 0;
+}
+
+/* The option that gave the axis, for messages. */
+static const char *axis_flag(const Args *a)
+{
+    return a->dial_axis ? "--dial" : "--param";
 }
 
 /* The levels, --diversity's shares or the --param list's values, ascending so that the table
@@ -106,8 +154,8 @@ static int parse_levels(Args *a)
         char why[GA_PARAM_NAME_LEN + 1100];
         if (a->axis_text) {
             int rc;
-            snprintf(why, sizeof why, "--param %s takes up to %d values, not more", a->param,
-                     GA_SWEEP_MAX_LEVELS);
+            snprintf(why, sizeof why, "%s %s takes up to %d values, not more", axis_flag(a),
+                     a->param, GA_SWEEP_MAX_LEVELS);
             if (a->n_levels == GA_SWEEP_MAX_LEVELS)
                 return cli_usage_error("sweep", "%s", why);
             if ((rc = parse_param_value(a, tok, &l[a->n_levels])))
@@ -119,13 +167,17 @@ static int parse_levels(Args *a)
             if (l[k] == l[a->n_levels]) {
                 if (!a->axis_text)
                     return cli_usage_error("sweep", "--diversity names the share %s twice", tok);
-                snprintf(why, sizeof why, "--param %s names the value %s twice", a->param, tok);
+                snprintf(why, sizeof why, "%s %s names the value %s twice", axis_flag(a), a->param,
+                         tok);
                 return cli_usage_error("sweep", "%s", why);
             }
         a->n_levels++;
     }
-    if (a->n_levels == 0)
-        return cli_usage_error("sweep", "--param %s lists no values", a->param);
+    if (a->n_levels == 0) {
+        char why[GA_PARAM_NAME_LEN + 32];
+        snprintf(why, sizeof why, "%s %s lists no values", axis_flag(a), a->param);
+        return cli_usage_error("sweep", "%s", why);
+    }
     for (int i = 1; i < a->n_levels; i++)
         for (int j = i; j > 0 && a->level[j] < a->level[j - 1]; j--) {
             double t = a->level[j];
@@ -135,10 +187,40 @@ static int parse_levels(Args *a)
     return 0;
 }
 
+/* --dial: NAME=VALUE fixes a dial; NAME=V1,V2,... is the axis, as for --param (after the
+ * --param lists, so that two axes name the parameter first). */
+static int parse_dials(Args *a)
+{
+    for (int i = 0; i < a->n_dial_text; i++) {
+        const char *t = a->dial_text[i];
+        if (is_axis(t)) {
+            char name[GA_PARAM_NAME_LEN];
+            snprintf(name, sizeof name, "%.*s", (int)(strchr(t, '=') - t), t);
+            if (a->axis_text) {
+                char why[3 * GA_PARAM_NAME_LEN + 64];
+                snprintf(why, sizeof why,
+                         "one axis per sweep: %s %s and --dial %s both list values", axis_flag(a),
+                         a->param, name);
+                return cli_usage_error("sweep", "%s", why);
+            }
+            a->axis_text = t;
+            a->dial_axis = 1;
+            snprintf(a->param, sizeof a->param, "%s", name);
+            continue;
+        }
+        GaErr err;
+        if (ga_dial_parse(t, &a->dials[a->n_dials], &err)) /* check_dial passed it */
+            return cli_usage_error("sweep", "%s", err.msg);
+        a->n_dials++;
+    }
+    return 0;
+}
+
 /* --param: NAME=VALUE fixes a parameter; NAME=V1,V2,... is the sweep's axis (one at most, and
  * not beside --diversity nor beside a fixed value of the same parameter). */
 static int parse_params(Args *a)
 {
+    int rc;
     for (int i = 0; i < a->n_param_text; i++) {
         const char *t = a->param_text[i];
         if (is_axis(t)) {
@@ -160,14 +242,22 @@ static int parse_params(Args *a)
             return cli_usage_error("sweep", "%s", err.msg);
         a->n_flags++;
     }
+    if ((rc = parse_dials(a)))
+        return rc;
     if (!a->axis_text)
         return 0;
-    for (int i = 0; i < a->n_flags; i++)
+    for (int i = 0; !a->dial_axis && i < a->n_flags; i++)
         if (!strcmp(a->flags[i].name, a->param))
             return cli_usage_error("sweep", "--param %s is both fixed and swept", a->param);
-    if (a->levels_text)
-        return cli_usage_error("sweep", "one axis per sweep: --diversity or --param %s, not both",
-                               a->param);
+    for (int i = 0; a->dial_axis && i < a->n_dials; i++)
+        if (!strcmp(a->dials[i].name, a->param))
+            return cli_usage_error("sweep", "--dial %s is both fixed and swept", a->param);
+    if (a->levels_text) {
+        char why[GA_PARAM_NAME_LEN + 64];
+        snprintf(why, sizeof why, "one axis per sweep: --diversity or %s %s, not both",
+                 axis_flag(a), a->param);
+        return cli_usage_error("sweep", "%s", why);
+    }
     return 0;
 }
 
@@ -181,7 +271,7 @@ static int parse(int argc, char **argv, Args *a, int *code)
          .dst = CLI_DST(const char *, &a->levels_text),
          .what = "shares from 0 to 1, comma-separated",
          .help = "shares p, comma-separated (default 0,0.01,0.02,0.05,0.1,0.2, unless a --param\n"
-                 "lists values)"},
+                 "or --dial lists values)"},
         CLI_SEEDS(&a->seeds, "seeds per level (default 5)"),
         CLI_AGENT(&a->agent, "learner (default: the scenario's)"),
         CLI_STEPS(&a->steps, "training steps (default: the scenario's for that learner)"),
@@ -194,6 +284,16 @@ static int parse(int argc, char **argv, Args *a, int *code)
          .check = check_param,
          .help = "override a hyper-parameter; repeatable; NAME=V1,V2,... sweeps it instead of\n"
                  "the diversity (one such list per sweep)"},
+        {.name = "--dial",
+         .meta = "NAME=VALUE",
+         .kind = CLI_MULTI,
+         .dst = CLI_DST(const char *, a->dial_text),
+         .count = &a->n_dial_text,
+         .hi = GA_MAX_DIALS,
+         .check = check_dial,
+         .help = "set a dial the scenario declares ($.dials); repeatable;\n"
+                 "NAME=V1,V2,... sweeps it instead of the diversity (one list per\n"
+                 "sweep, of --param or --dial)"},
         CLI_ENVS(&a->envs, "the worlds to average over (default: every test world, or the\n"
                            "training world when there is none)"),
         CLI_EPISODES(&a->episodes, "evaluation episodes per world (default 300)"),
@@ -222,6 +322,9 @@ typedef struct {
     GaParam params[GA_SWEEP_MAX_LEVELS][2 * GA_MAX_PARAMS + 1]; /* (level, param) a parameter
                                                                    axis: the setup's, then the
                                                                    level's value */
+    GaScenario *dsc[GA_SWEEP_MAX_LEVELS]; /* (level) a dial axis: the level's scenario (heap) */
+    char *dtext[GA_SWEEP_MAX_LEVELS];     /* (level) and its text (heap) */
+    size_t dlen[GA_SWEEP_MAX_LEVELS];     /* (level) */
     GaSeedResult *res, *resv[GA_SWEEP_MAX_LEVELS]; /* (level, seed), and each level's first */
     GaSweepLevel *levels;                          /* (level) */
     CliSeeds progress;
@@ -229,6 +332,10 @@ typedef struct {
 
 static void plan_free(Plan *p)
 {
+    for (int l = 0; l < GA_SWEEP_MAX_LEVELS; l++) {
+        free(p->dsc[l]);
+        free(p->dtext[l]);
+    }
     free(p->res);
     free(p->levels);
     cli_setup_free(&p->cs);
@@ -267,14 +374,38 @@ static int plan_params(const Args *a, Plan *p)
     return 0;
 }
 
+/* A dial axis: each level's scenario, the setup's text (fixed dials already in) with the
+ * level's value written in and loaded; a value the dial refuses is named as --dial names it. */
+static int plan_dials(const Args *a, Plan *p)
+{
+    GaErr err = {0};
+    for (int l = 0; l < a->n_levels; l++) {
+        GaDialSet d = {.value = a->level[l]};
+        snprintf(d.name, sizeof d.name, "%s", a->param);
+        if (ga_dial_apply(a->scenario, p->cs.text, p->cs.len, &d, 1, &p->dtext[l], &p->dlen[l],
+                          &err))
+            return cli_fail(&err);
+        if (!(p->dsc[l] = malloc(sizeof *p->dsc[l]))) {
+            fprintf(stderr, "gridalign: out of memory\n");
+            return 1;
+        }
+        if (ga_scenario_parse(p->dsc[l], a->scenario, p->dtext[l], p->dlen[l], &err))
+            return cli_fail(&err);
+    }
+    return 0;
+}
+
 static int plan(const Args *a, Plan *p)
 {
     memset(p, 0, sizeof *p);
-    int rc = cli_setup("sweep", &p->cs, a->scenario, a->agent, a->flags, a->n_flags, a->steps);
+    int rc = cli_setup_dials("sweep", &p->cs, a->scenario, a->agent, a->flags, a->n_flags, a->steps,
+                             a->dials, a->n_dials);
     if (rc)
         return rc;
     const CliSetup *cs = &p->cs;
-    if (a->param[0] && (rc = plan_params(a, p)))
+    if (a->dial_axis && (rc = plan_dials(a, p)))
+        return rc;
+    if (a->param[0] && !a->dial_axis && (rc = plan_params(a, p)))
         return rc;
     if (!a->param[0] && !cs->sc->has_diverse) {
         fprintf(stderr, "%s: $.diversity: missing; a sweep draws training episodes from it\n",
@@ -309,14 +440,15 @@ static int plan(const Args *a, Plan *p)
         snprintf(p->subs[l], sizeof p->subs[l], "%s/%s%g", p->dir, a->param[0] ? a->param : "p",
                  a->level[l]);
         p->resv[l] = p->res + l * a->seeds;
+        int by_param = a->param[0] && !a->dial_axis;
         p->xs[l] = (GaExperiment){
-            .sc = cs->sc,
+            .sc = a->dial_axis ? p->dsc[l] : cs->sc,
             .scenario_abs_path = cs->abs_path,
-            .scenario_text = cs->text,
-            .scenario_len = cs->len,
+            .scenario_text = a->dial_axis ? p->dtext[l] : cs->text,
+            .scenario_len = a->dial_axis ? p->dlen[l] : cs->len,
             .agent = cs->agent,
-            .params = a->param[0] ? p->params[l] : cs->params,
-            .n_params = cs->n_params + (a->param[0] != 0),
+            .params = by_param ? p->params[l] : cs->params,
+            .n_params = cs->n_params + by_param,
             .steps = a->steps > 0 ? a->steps : cs->steps,
             .diversity = a->param[0] ? 0 : a->level[l],
             .n_seeds = (int)a->seeds,
@@ -353,6 +485,7 @@ static int run(const Args *a, Plan *p, GaSweep *sw, double *wall)
     *sw = (GaSweep){.sc = p->cs.sc,
                     .agent = p->cs.agent,
                     .param = a->param[0] ? a->param : NULL,
+                    .dial = a->dial_axis,
                     .n_levels = a->n_levels,
                     .levels = a->level,
                     .seeds = (int)a->seeds,

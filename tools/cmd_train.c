@@ -35,7 +35,9 @@ typedef struct {
     int quiet, n_flags;
     double diversity;
     GaParam flags[GA_MAX_PARAMS];
-    const volatile sig_atomic_t *stop; /* set by SIGINT or SIGTERM */
+    int n_dials;
+    const char *dial_text[GA_MAX_DIALS]; /* (n_dials) the --dial values as given */
+    const volatile sig_atomic_t *stop;   /* set by SIGINT or SIGTERM */
 } Args;
 
 static int parse(int argc, char **argv, Args *a, int *code)
@@ -47,6 +49,8 @@ static int parse(int argc, char **argv, Args *a, int *code)
         CLI_STEPS(&a->steps, "training steps (default: the scenario's agent.steps)"),
         CLI_OUT(&a->out, "run directory (default runs/<scenario>/<agent>-seed<N>)"),
         CLI_PARAM(a->flags, &a->n_flags, "override a hyper-parameter; repeatable"),
+        CLI_DIAL(a->dial_text, &a->n_dials,
+                 "set a dial the scenario declares ($.dials); repeatable"),
         CLI_DIVERSITY(&a->diversity, "draw a share P of training episodes from the scenario's\n"
                                      "diversity world, which breaks its correlations (default 0)"),
         CLI_OPT_INT("--eval-episodes", "N", &a->eval_eps, 1, CLI_MAX_EPISODES,
@@ -66,7 +70,10 @@ static int parse(int argc, char **argv, Args *a, int *code)
 /* The scenario and learner (s), the training steps and the run directory. */
 static int plan(Args *a, CliSetup *s, char *dir, size_t n)
 {
-    int rc = cli_setup("train", s, a->scenario, a->agent, a->flags, a->n_flags, a->steps);
+    GaDialSet dials[GA_MAX_DIALS];
+    cli_parse_dials(a->dial_text, a->n_dials, dials);
+    int rc = cli_setup_dials("train", s, a->scenario, a->agent, a->flags, a->n_flags, a->steps,
+                             dials, a->n_dials);
     if (rc || (rc = cli_check_diversity("train", s, a->diversity))) {
         cli_setup_free(s);
         return rc;
