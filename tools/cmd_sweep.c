@@ -61,14 +61,27 @@ static int is_axis(const char *v)
     return eq && strchr(eq, ',') && eq > v && eq - v < GA_PARAM_NAME_LEN;
 }
 
-/* --param's check, while the options are read: NAME=VALUE, or NAME=V1,V2,... with a number each;
- * the messages are the fixed --param's ("--param q=x: "x" is not a number"). */
-static int check_param(const char *v, char *why, size_t n)
+/* Parses one NAME=VALUE as a fixed --param or --dial would (0, or -1 with err set). */
+static int parse_param_one(const char *text, GaErr *err)
 {
     GaParam p;
+    return ga_param_parse(text, &p, err) ? -1 : 0;
+}
+
+static int parse_dial_one(const char *text, GaErr *err)
+{
+    GaDialSet d;
+    return ga_dial_parse(text, &d, err) ? -1 : 0;
+}
+
+/* The check of --param and --dial while the options are read: NAME=VALUE, or NAME=V1,V2,...
+ * with a number each, each judged by one (so the messages are the fixed option's: "--param
+ * q=x: "x" is not a number"). */
+static int check_list(const char *v, char *why, size_t n, int (*one)(const char *, GaErr *))
+{
     GaErr err;
     if (!is_axis(v)) {
-        if (!ga_param_parse(v, &p, &err))
+        if (!one(v, &err))
             return 0;
         snprintf(why, n, "%s", err.msg);
         return -1;
@@ -80,7 +93,7 @@ static int check_param(const char *v, char *why, size_t n)
          tok = strtok_r(NULL, ",", &save)) {
         char text[GA_PARAM_NAME_LEN + 64];
         snprintf(text, sizeof text, "%.*s=%s", len, v, tok);
-        if (ga_param_parse(text, &p, &err)) {
+        if (one(text, &err)) {
             snprintf(why, n, "%s", err.msg);
             return -1;
         }
@@ -88,30 +101,14 @@ static int check_param(const char *v, char *why, size_t n)
     return 0;
 }
 
-/* --dial's check, as check_param: NAME=VALUE or NAME=V1,V2,... with a number each. */
+static int check_param(const char *v, char *why, size_t n)
+{
+    return check_list(v, why, n, parse_param_one);
+}
+
 static int check_dial(const char *v, char *why, size_t n)
 {
-    GaDialSet d;
-    GaErr err;
-    if (!is_axis(v)) {
-        if (!ga_dial_parse(v, &d, &err))
-            return 0;
-        snprintf(why, n, "%s", err.msg);
-        return -1;
-    }
-    int len = (int)(strchr(v, '=') - v);
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", v + len + 1);
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
-        char text[GA_PARAM_NAME_LEN + 64];
-        snprintf(text, sizeof text, "%.*s=%s", len, v, tok);
-        if (ga_dial_parse(text, &d, &err)) {
-            snprintf(why, n, "%s", err.msg);
-            return -1;
-        }
-    }
-    return 0;
+    return check_list(v, why, n, parse_dial_one);
 }
 
 /* One level of a --param list, "NAME=VALUE" parsed as a fixed --param is (same messages). */
