@@ -353,6 +353,23 @@ static int load_resealed(unsigned char *d, size_t n, GaErr *err)
     return rc;
 }
 
+/* c (n bytes) made from the agent file d with the first table's steps done (the u64 at payload
+ * offset off) one more than the second's: refused; untouched: it loads. */
+static void steps_disagree_then_loads(unsigned char *c, const unsigned char *d, size_t n,
+                                      size_t off)
+{
+    GaErr err;
+    uint64_t v;
+    memcpy(c, d, n);
+    memcpy(&v, c + off, 8);
+    v++;
+    memcpy(c + off, &v, 8);
+    ck_assert_int_eq(load_resealed(c, n, &err), GA_EFORMAT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "disagree on the steps done"));
+    memcpy(c, d, n);
+    ck_assert_int_eq(load_resealed(c, n, &err), GA_OK);
+}
+
 START_TEST(test_delta_file_refused)
 {
     GaScenario *sc = ga_test_load_inline(TILES);
@@ -388,16 +405,7 @@ START_TEST(test_delta_file_refused)
     ck_assert_int_eq(load_resealed(c, n, &err), GA_EFORMAT);
 
     /* The two tables disagreeing on the steps done. */
-    memcpy(c, d, n);
-    memcpy(&v, c + DQ_PAYLOAD, 8);
-    v++;
-    memcpy(c + DQ_PAYLOAD, &v, 8);
-    ck_assert_int_eq(load_resealed(c, n, &err), GA_EFORMAT);
-    ck_assert_ptr_nonnull(strstr(err.msg, "disagree on the steps done"));
-
-    /* Untouched, it loads. */
-    memcpy(c, d, n);
-    ck_assert_int_eq(load_resealed(c, n, &err), GA_OK);
+    steps_disagree_then_loads(c, d, n, DQ_PAYLOAD);
     free(c);
     free(d);
     ga_agent_free(&ag);
@@ -526,15 +534,7 @@ START_TEST(test_base_file_refused)
     ck_assert_int_eq(load_resealed(c, n, &err), GA_EFORMAT);
     ck_assert_ptr_nonnull(strstr(err.msg, "a base state has no action counted"));
 
-    memcpy(c, d, n);
-    memcpy(&v, c + QZ_PAYLOAD, 8);
-    v++;
-    memcpy(c + QZ_PAYLOAD, &v, 8);
-    ck_assert_int_eq(load_resealed(c, n, &err), GA_EFORMAT);
-    ck_assert_ptr_nonnull(strstr(err.msg, "disagree on the steps done"));
-
-    memcpy(c, d, n);
-    ck_assert_int_eq(load_resealed(c, n, &err), GA_OK);
+    steps_disagree_then_loads(c, d, n, QZ_PAYLOAD);
     free(c);
     free(d);
     ga_agent_free(&ag);

@@ -184,25 +184,34 @@ static int parse_levels(Args *a)
     return 0;
 }
 
+/* Makes t (NAME=V1,V2,..., of --dial when dial, else of --param) the sweep's axis; a usage
+ * error when another list took it already (the --param lists are read first). */
+static int take_axis(Args *a, const char *t, int dial)
+{
+    char name[GA_PARAM_NAME_LEN];
+    snprintf(name, sizeof name, "%.*s", (int)(strchr(t, '=') - t), t);
+    if (a->axis_text) {
+        char why[3 * GA_PARAM_NAME_LEN + 64];
+        snprintf(why, sizeof why, "one axis per sweep: %s %s and %s %s both list values",
+                 axis_flag(a), a->param, dial ? "--dial" : "--param", name);
+        return cli_usage_error("sweep", "%s", why);
+    }
+    a->axis_text = t;
+    a->dial_axis = dial;
+    snprintf(a->param, sizeof a->param, "%s", name);
+    return 0;
+}
+
 /* --dial: NAME=VALUE fixes a dial; NAME=V1,V2,... is the axis, as for --param (after the
  * --param lists, so that two axes name the parameter first). */
 static int parse_dials(Args *a)
 {
+    int rc;
     for (int i = 0; i < a->n_dial_text; i++) {
         const char *t = a->dial_text[i];
         if (is_axis(t)) {
-            char name[GA_PARAM_NAME_LEN];
-            snprintf(name, sizeof name, "%.*s", (int)(strchr(t, '=') - t), t);
-            if (a->axis_text) {
-                char why[3 * GA_PARAM_NAME_LEN + 64];
-                snprintf(why, sizeof why,
-                         "one axis per sweep: %s %s and --dial %s both list values", axis_flag(a),
-                         a->param, name);
-                return cli_usage_error("sweep", "%s", why);
-            }
-            a->axis_text = t;
-            a->dial_axis = 1;
-            snprintf(a->param, sizeof a->param, "%s", name);
+            if ((rc = take_axis(a, t, 1)))
+                return rc;
             continue;
         }
         GaErr err;
@@ -221,17 +230,8 @@ static int parse_params(Args *a)
     for (int i = 0; i < a->n_param_text; i++) {
         const char *t = a->param_text[i];
         if (is_axis(t)) {
-            char name[GA_PARAM_NAME_LEN];
-            snprintf(name, sizeof name, "%.*s", (int)(strchr(t, '=') - t), t);
-            if (a->axis_text) {
-                char why[3 * GA_PARAM_NAME_LEN + 64];
-                snprintf(why, sizeof why,
-                         "one axis per sweep: --param %s and --param %s both list values", a->param,
-                         name);
-                return cli_usage_error("sweep", "%s", why);
-            }
-            a->axis_text = t;
-            snprintf(a->param, sizeof a->param, "%s", name);
+            if ((rc = take_axis(a, t, 0)))
+                return rc;
             continue;
         }
         GaErr err;
