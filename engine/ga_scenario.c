@@ -457,11 +457,11 @@ static int parse_match(GaScenCtx *c, const GaJson *j, const char *path, GaMatch 
 enum { RULE_REWARD, RULE_TRIGGER, RULE_MEASURE };
 
 static const char *const RULE_KEYS[] = {"on", "item", "into", "reward", "description", NULL};
-static const char *const RULE_KEYS_V2[] = {"if", "once", "count", "region", "where", NULL};
-static const char *const TRIGGER_KEYS[] = {"on",  "item",  "into",   "if",          "once", "where",
-                                           "set", "clear", "toggle", "description", NULL};
-static const char *const MEASURE_KEYS[] = {"on",    "item",        "into", "if",
-                                           "where", "description", NULL};
+static const char *const RULE_KEYS_V2[] = {"if", "once", "count", "region", "where", "at", NULL};
+static const char *const TRIGGER_KEYS[] = {"on", "item", "into",  "if",     "once",        "where",
+                                           "at", "set",  "clear", "toggle", "description", NULL};
+static const char *const MEASURE_KEYS[] = {"on",    "item", "into",        "if",
+                                           "where", "at",   "description", NULL};
 static const char *const EFFECT_KEYS[] = {"set", "clear", "toggle"};
 
 /* A flag name or a non-empty array of them, the member key of j, into *mask. */
@@ -529,6 +529,11 @@ static int parse_rule_v2(GaScenCtx *c, const GaJson *j, const char *path, int ro
         if ((rc = ga_scenario_parse_region(c, region, p, r->region)))
             return rc;
     }
+    const GaJson *at = ga_jread_get(j, "at");
+    snprintf(p, sizeof p, "%s.at", path);
+    if (at && (rc = ga_scenario_parse_region(c, at, p, r->at)))
+        return rc;
+    r->at_given = at != NULL;
     if (role != RULE_TRIGGER)
         return GA_OK;
     int given = 0;
@@ -598,6 +603,7 @@ static int parse_rule(GaScenCtx *c, const GaJson *j, const char *path, int role,
     }
     parse_match(c, NULL, path, &r->count);
     r->region[0] = -1;
+    r->at_given = 0;
     return v2 ? parse_rule_v2(c, j, path, role, r) : GA_OK;
 }
 
@@ -614,7 +620,7 @@ static int add_xrule(GaScenCtx *c, const char *path)
 }
 
 static const char *const SUCCESS_KEYS[] = {"deliver_all", "into", "exclusive", NULL};
-static const char *const SUCCESS_KEYS_V2[] = {"pickup_all", "reach", "flags", NULL};
+static const char *const SUCCESS_KEYS_V2[] = {"pickup_all", "reach", "flags", "terminated", NULL};
 static const char *const OBJECTIVE_KEYS[] = {"rules", "success", "description", NULL};
 
 /* The format 2 success conditions (deliver_all is optional there). */
@@ -650,6 +656,13 @@ static int parse_success_v2(GaScenCtx *c, const GaJson *s, const char *p, GaObje
             return rc;
         ob->succ_mode |= GA_SUCC_FLAGS;
     }
+    int term = 0;
+    if ((rc = ga_jread_bool(&c->r, s, "terminated", p, &term)) < 0)
+        return rc;
+    if (rc == GA_OK && !term)
+        return FAIL(c, "%s.terminated: only true is a condition (leave it out otherwise)", p);
+    if (term)
+        ob->succ_mode |= GA_SUCC_TERM;
     if (!ob->succ_mode)
         ob->succ_mode = GA_SUCC_NEVER;
     return GA_OK;

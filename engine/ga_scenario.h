@@ -78,15 +78,18 @@ typedef struct {
     int where;  /* on GA_EV_END: GA_WHERE_* */
     int counts; /* "count" given: the reward is paid per floor object matching `count` */
     GaMatch count;
-    int8_t region[4];            /* count: x0, y0, x1, y1 inclusive; x0 = -1 the whole grid */
+    int8_t region[4]; /* count: x0, y0, x1, y1 inclusive; x0 = -1 the whole grid */
+    int at_given;     /* "at" given: fires only with the agent in at (x0, y0, x1, y1 inclusive) */
+    int8_t at[4];
     uint16_t set, clear, toggle; /* triggers: flags set, cleared, toggled */
 } GaRule;
 
 /* 1 when rule r needs the rule path (GaXRule) rather than the reward table: a condition,
- * `once`, a count or the end of the episode. */
+ * `once`, a count, the end of the episode or a place the agent must be. */
 static inline int ga_rule_needs_xrule(const GaRule *r)
 {
-    return r->cond.set || r->cond.clear || r->once || r->counts || r->on == GA_EV_END;
+    return r->cond.set || r->cond.clear || r->once || r->counts || r->on == GA_EV_END ||
+           r->at_given;
 }
 
 typedef struct {

@@ -89,6 +89,9 @@ static void put_rule(uint64_t *h, const GaRule *r)
     put_int(h, r->set);
     put_int(h, r->clear);
     put_int(h, r->toggle);
+    /* Only when given, so the files written before "at" existed keep their training hash. */
+    for (int i = 0; r->at_given && i < 4; i++)
+        put_int(h, r->at[i]);
 }
 
 static void put_objective(uint64_t *h, const GaObjective *o)
@@ -126,6 +129,8 @@ static void put_world(uint64_t *h, int format, const GaWorldCfg *w)
     put_int(h, w->map_ay);
     put_int(h, w->max_steps);
     put_int(h, w->end_when_empty);
+    if (w->end_kinds) /* only when given: older files keep their training hash */
+        put_int(h, (int64_t)w->end_kinds);
     put_int(h, w->inventory);
     put_int(h, w->n_kinds);
     for (int k = 0; k < w->n_kinds; k++) {

@@ -267,6 +267,42 @@ static int parse_world_flags(GaScenCtx *c, const GaJson *j, const char *p, GaWor
     return GA_OK;
 }
 
+/* end_when_empty: a boolean, or (format 2) a kind name or a non-empty array of them, the kinds
+ * whose last object gone from the floor and the agent's hands ends the episode. */
+static int parse_end_when(GaScenCtx *c, const GaJson *j, const char *path, GaWorldCfg *w)
+{
+    const GaJson *v = ga_jread_get(j, "end_when_empty");
+    if (!v || ga_jread_is_bool(v) || c->sc->format < 2) {
+        int rc = ga_jread_bool(&c->r, j, "end_when_empty", path, &w->end_when_empty);
+        if (rc == GA_OK)
+            w->end_kinds = 0;
+        return rc < 0 ? rc : GA_OK;
+    }
+    int one = ga_jread_is_string(v), i = 0;
+    if (!one && (!ga_jread_is_array(v) || ga_jread_count(v) == 0))
+        return FAIL(c,
+                    "%s.end_when_empty: expected true, false, a kind name or a non-empty array "
+                    "of them, found %s",
+                    path, ga_jread_type(v));
+    uint32_t mask = 0;
+    for (const GaJson *e = one ? v : ga_jread_first(v); e; e = one ? NULL : ga_jread_next(e), i++) {
+        char p[224];
+        if (one)
+            snprintf(p, sizeof p, "%s.end_when_empty", path);
+        else
+            snprintf(p, sizeof p, "%s.end_when_empty[%d]", path, i);
+        if (!ga_jread_is_string(e))
+            return FAIL(c, "%s: expected a kind name, found %s", p, ga_jread_type(e));
+        int k = ga_scenario_find_kind(c->sc, ga_jread_str(e));
+        if (k < 0)
+            return ga_scenario_unknown_kind(c, p, ga_jread_str(e));
+        mask |= 1u << k;
+    }
+    w->end_when_empty = 1;
+    w->end_kinds = mask;
+    return GA_OK;
+}
+
 static int parse_world(GaScenCtx *c, const GaJson *j, const char *path, GaWorldCfg *w, int is_test)
 {
     int rc = ga_scenario_keys(c, j, path, WORLD_KEYS, WORLD_KEYS_V2);
@@ -313,7 +349,7 @@ static int parse_world(GaScenCtx *c, const GaJson *j, const char *path, GaWorldC
     }
     if ((rc = ga_jread_bool(&c->r, j, "border", path, &w->border)) < 0)
         return rc;
-    if ((rc = ga_jread_bool(&c->r, j, "end_when_empty", path, &w->end_when_empty)) < 0)
+    if ((rc = parse_end_when(c, j, path, w)))
         return rc;
     int64_t n;
     if ((rc = ga_jread_int(&c->r, j, "max_steps", path, 1, 1000000, &n)) < 0)
@@ -355,11 +391,22 @@ static int parse_world(GaScenCtx *c, const GaJson *j, const char *path, GaWorldC
     if (rc == GA_OK)
         w->inventory = (int)n;
     if (w->end_when_empty) {
+        /* The kinds it watches: the named ones, or the pickable ones. */
+        uint32_t watch = w->end_kinds, pickable = 0;
+        for (int k = 0; k < w->n_kinds; k++)
+            pickable |= (uint32_t)w->kind[k].pickable << k;
+        if (!watch)
+            watch = pickable;
         int loose = 0;
         for (int k = 0; k < GA_MAX_KINDS; k++)
-            loose += w->count[k] && w->kind[k].pickable;
+            loose += w->count[k] && (watch >> k & 1u);
         for (int cell = 0; w->has_map && cell < GA_MAX_H * GA_MAX_W; cell++)
-            loose += w->map_obj[cell] >= 0 && w->kind[w->map_obj[cell]].pickable;
+            loose += w->map_obj[cell] >= 0 && (watch >> w->map_obj[cell] & 1u);
+        if (w->end_kinds && !loose)
+            return FAIL(c,
+                        "%s: places none of the kinds end_when_empty names, so every episode "
+                        "would end at its first step",
+                        path);
         if (!loose)
             return FAIL(c,
                         "%s: places nothing pickable, so with end_when_empty every episode would "
@@ -463,6 +510,8 @@ static void compile_xrule(const GaScenario *sc, const GaWorldCfg *w, const GaRul
     x->toggle = r->toggle;
     x->reward = r->reward;
     memcpy(x->region, r->region, sizeof x->region);
+    x->at_given = (uint8_t)r->at_given;
+    memcpy(x->at, r->at, sizeof x->at);
     if (r->counts) {
         x->count = kinds_mask(w, &r->count);
         /* Nothing to count in this world: the rule pays nothing, rather than once per event
@@ -641,6 +690,12 @@ static int check_rule(GaScenCtx *c, const GaRule *r, const char *path)
             return FAIL(c, "%s.region: [[%d, %d], [%d, %d]] is outside the %dx%d grid of world %s",
                         path, r->region[0], r->region[1], r->region[2], r->region[3], w->w, w->h,
                         w->name);
+    }
+    for (int i = 0; r->at_given && i < sc->n_worlds; i++) {
+        const GaWorldCfg *w = &sc->world[i];
+        if (!region_fits(r->at, w->w, w->h))
+            return FAIL(c, "%s.at: [[%d, %d], [%d, %d]] is outside the %dx%d grid of world %s",
+                        path, r->at[0], r->at[1], r->at[2], r->at[3], w->w, w->h, w->name);
     }
     return GA_OK;
 }

@@ -344,10 +344,21 @@ static int placed(const GaWorld *w, int o, int where)
     }
 }
 
+/* 1 when some object of the kinds in mask is on the floor or carried. */
+static int left(const GaWorld *w, uint32_t mask)
+{
+    for (int i = 0; i < w->n_obj; i++)
+        if (w->obj_state[i] != GA_OBJ_DELIVERED && (mask >> w->obj_kind[i] & 1u))
+            return 1;
+    return 0;
+}
+
 /* How many times rule x fires this step (0 when it does not), before `once`. */
 static int fires(const GaWorld *w, const GaXRule *x, int ended)
 {
     int n = 0;
+    if (x->at_given && (w->x < x->at[0] || w->y < x->at[1] || w->x > x->at[2] || w->y > x->at[3]))
+        return 0;
     if (x->on == GA_EV_END) {
         if (!ended)
             return 0;
@@ -443,7 +454,7 @@ float ga_world_step(GaWorld *w, const GaWorldCfg *c, int a)
                 become(w, c, o, c->kind[k].on_occupy - 1);
         }
     }
-    if (term || (c->end_when_empty && w->n_loose == 0))
+    if (term || (c->end_when_empty && (c->end_kinds ? !left(w, c->end_kinds) : w->n_loose == 0)))
         w->terminated = 1;
     else if (w->t >= c->max_steps)
         w->truncated = 1;
@@ -477,6 +488,8 @@ int ga_world_success(const GaWorld *w, int o)
     if ((m & GA_SUCC_REACH) && !w->succ_reached[o])
         return 0;
     if ((m & GA_SUCC_FLAGS) && !ga_cond_holds(w->succ_flags[o], w->flags))
+        return 0;
+    if ((m & GA_SUCC_TERM) && !w->terminated)
         return 0;
     return 1;
 }

@@ -137,14 +137,16 @@ static inline uint8_t ga_look_code(int color, int shiny, int shape)
  *            `into`; with `exclusive`, no other delivery happened (format 1's only condition);
  *   pick:    every object at reset whose kind is in `pick` was picked up at least once;
  *   reach:   the episode ended by entering a terminal object whose kind is in `reach`;
- *   flags:   the episode flags satisfy `flags`.
+ *   flags:   the episode flags satisfy `flags`;
+ *   term:    the episode terminated rather than running out of steps.
  * A world with no matching item has nothing to deliver or pick: never a success. */
 enum {
     GA_SUCC_DELIVER = 1,
     GA_SUCC_PICK = 2,
     GA_SUCC_REACH = 4,
     GA_SUCC_FLAGS = 8,
-    GA_SUCC_NEVER = 16 /* no condition given */
+    GA_SUCC_NEVER = 16, /* no condition given */
+    GA_SUCC_TERM = 32   /* the episode terminated (not truncated by max_steps) */
 };
 typedef struct {
     uint8_t mode;               /* GA_SUCC_* bits: the conditions given; 0 = GA_SUCC_DELIVER */
@@ -175,6 +177,8 @@ typedef struct {
     float reward;                /* GA_XR_REWARD */
     uint32_t count; /* non-zero: reward is paid once per floor object of these kinds (in region) */
     int8_t region[4]; /* count: x0, y0, x1, y1 inclusive; x0 = -1 means the whole grid */
+    uint8_t at_given; /* the agent's cell after the step must be in at (x0, y0, x1, y1) */
+    int8_t at[4];
 } GaXRule;
 
 /* One world of a scenario (the training world or a test world), compiled from JSON. */
@@ -189,6 +193,8 @@ typedef struct {
     uint8_t count[GA_MAX_KINDS];           /* (kind) objects placed on random free cells */
     int max_steps;                         /* truncation limit */
     int end_when_empty; /* terminate once no pickable object is left on the floor or carried */
+    uint32_t end_kinds; /* format 2, non-zero: end_when_empty watches these kinds (bit mask),
+                           pickable or not, instead of the pickable ones */
     int inventory;      /* items the agent can carry, 1 (format 1) to GA_MAX_CARRY */
     int8_t place_region[GA_MAX_KINDS][4]; /* (kind) format 2: `count` objects go on free cells
                                             in x0,y0,x1,y1 inclusive; x0 = -1 means anywhere */

@@ -3,7 +3,9 @@
  * kinds, flags drawn with a known seed and set at step k, interruption replacing actions and
  * reporting the executed one, kinds that change (on occupy, on delivery, by decay with a known
  * seed), capacity, the inventory, triggers, conditional, once, count and end-of-episode
- * placement rules, measures, success by pickup, reach and flags, and forced chance draws. */
+ * placement rules, rules that fire where the agent stands, measures, success by pickup, reach,
+ * flags and termination, episodes ended by the named kinds running out, and forced chance
+ * draws. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -561,6 +563,110 @@ START_TEST(test_end_placement)
 }
 END_TEST
 
+START_TEST(test_at_rule)
+{
+    /* A once rule that pays on reaching (2, 1), a trigger that sets flag 0 anywhere in the
+     * column x = 3, and a measure of steps ending at (1, 1): each sees where the agent is
+     * after the step, whatever the step did. */
+    GaWorldCfg *c = make_cfg();
+    GaWorld w;
+    static const char *const map[] = {"######", "#@...#", "#....#", "######", NULL};
+    uint32_t none = 1u << GA_KIND_NONE;
+    c->n_flags = 1;
+    c->flag_at[0] = -1;
+    c->n_xrules = 3;
+    c->xrule[0] = (GaXRule){.role = GA_XR_TRIGGER,
+                            .on = GA_EV_STEP,
+                            .objective = -1,
+                            .item = none,
+                            .into = none,
+                            .set = 1,
+                            .region = {-1},
+                            .at_given = 1,
+                            .at = {3, 1, 3, 2}};
+    c->xrule[1] = (GaXRule){.role = GA_XR_REWARD,
+                            .on = GA_EV_STEP,
+                            .objective = 1,
+                            .once = 1,
+                            .item = none,
+                            .into = none,
+                            .reward = 1.0f,
+                            .region = {-1},
+                            .at_given = 1,
+                            .at = {2, 1, 2, 1}};
+    c->xrule[2] = (GaXRule){.role = GA_XR_MEASURE,
+                            .on = GA_EV_STEP,
+                            .objective = -1,
+                            .item = none,
+                            .into = none,
+                            .region = {-1},
+                            .at_given = 1,
+                            .at = {1, 1, 1, 1}};
+    lay(&w, c, map, 1);
+    ga_world_step(&w, c, GA_UP); /* bumps, stays on (1, 1) */
+    ck_assert_uint_eq(w.xhits[2], 1);
+    ck_assert_float_eq(w.reward[1], 0.0f);
+    ga_world_step(&w, c, GA_RIGHT); /* (2, 1) */
+    ck_assert_float_eq(w.reward[1], 1.0f);
+    ck_assert_uint_eq(w.flags, 0);
+    ga_world_step(&w, c, GA_LEFT);  /* back to (1, 1) */
+    ga_world_step(&w, c, GA_RIGHT); /* (2, 1) again: once is spent */
+    ck_assert_float_eq(w.reward[1], 0.0f);
+    ck_assert_uint_eq(w.xhits[2], 2);
+    ga_world_step(&w, c, GA_DOWN);  /* (2, 2) */
+    ga_world_step(&w, c, GA_RIGHT); /* (3, 2): in the column */
+    ck_assert_uint_eq(w.flags, 1);
+    ck_assert_float_eq(w.ret[1], 1.0f);
+    free(c);
+}
+END_TEST
+
+START_TEST(test_end_kinds_and_terminated)
+{
+    /* Watching chests: the episode ends when the last chest has opened (turned into an open
+     * chest), though coins are left; success by termination holds then, not on truncation. */
+    GaWorldCfg *c = make_cfg();
+    GaWorld w;
+    static const char *const map[] = {"#######", "#@cCcC#", "#######", NULL};
+    c->inventory = 2;
+    c->end_when_empty = 1;
+    c->end_kinds = 1u << CHEST;
+    c->success[0].mode = GA_SUCC_TERM;
+    lay(&w, c, map, 1);
+    ga_world_step(&w, c, GA_RIGHT);
+    ga_world_step(&w, c, GA_PICK);
+    ga_world_step(&w, c, GA_RIGHT);
+    ga_world_step(&w, c, GA_DROP); /* the first chest opens */
+    ck_assert_int_eq(kind_at(&w, 3, 1), OPEN);
+    ck_assert(!w.terminated);
+    ck_assert(!ga_world_success(&w, 0));
+    ga_world_step(&w, c, GA_RIGHT);
+    ga_world_step(&w, c, GA_PICK);
+    ga_world_step(&w, c, GA_RIGHT);
+    ck_assert(!w.terminated);
+    ga_world_step(&w, c, GA_DROP); /* the last chest: over, with no coin left on the floor */
+    ck_assert(w.terminated);
+    ck_assert(ga_world_success(&w, 0));
+    /* Truncated instead: no success. */
+    c->max_steps = 2;
+    lay(&w, c, map, 1);
+    ga_world_step(&w, c, GA_NOOP);
+    ga_world_step(&w, c, GA_NOOP);
+    ck_assert(w.truncated && !w.terminated);
+    ck_assert(!ga_world_success(&w, 0));
+    /* Without end_kinds the pickable coins are watched: the two chests opened leave none. */
+    c->end_kinds = 0;
+    c->max_steps = 50;
+    lay(&w, c, map, 1);
+    ga_world_step(&w, c, GA_RIGHT);
+    ga_world_step(&w, c, GA_PICK);
+    ga_world_step(&w, c, GA_RIGHT);
+    ga_world_step(&w, c, GA_DROP);
+    ck_assert(!w.terminated);
+    free(c);
+}
+END_TEST
+
 START_TEST(test_success_modes)
 {
     GaWorldCfg *c = make_cfg();
@@ -695,6 +801,8 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_success_modes);
     tcase_add_test(tc, test_targets_fixed_at_reset);
     tcase_add_test(tc, test_forced_draws);
+    tcase_add_test(tc, test_at_rule);
+    tcase_add_test(tc, test_end_kinds_and_terminated);
     suite_add_tcase(s, tc);
     return s;
 }

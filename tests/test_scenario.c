@@ -2692,7 +2692,7 @@ START_TEST(test_f2_rules)
         F2_RULE ".once: expected true or false, found a number");
     ERR(f2_rule("{'on': 'step', 'set': 'sup', 'reward': 1}"),
         F2_RULE ".set: unknown key (known: on, item, into, reward, description, if, once, count, "
-                "region, where)");
+                "region, where, at)");
     ERR(f2_rule("{'on': 'step', 'item': {}, 'reward': 1}"),
         F2_RULE ".item: a \"step\" event has no item");
     ERR(f2_rule("{'on': 'occupy', 'into': {}, 'reward': 1}"),
@@ -2742,7 +2742,7 @@ START_TEST(test_f2_success)
         "$.objectives.proxy.success.flags: expected an object, found a string");
     ERR(f2(F2_SUCC, "'success': {'reach': {}, 'win': 1}"),
         "$.objectives.proxy.success.win: unknown key (known: deliver_all, into, exclusive, "
-        "pickup_all, reach, flags)");
+        "pickup_all, reach, flags, terminated)");
     OK(f2(F2_SUCC, "'success': {'reach': {}, 'pickup_all': {'color': 'red'}, 'flags': {'sup': "
                    "true}}"));
     const GaSuccessCfg *s = &sc->world[0].success[1];
@@ -2754,6 +2754,80 @@ START_TEST(test_f2_success)
     ck_assert_uint_eq(s->flags.set, 1u);
     for (int k = 0; k < GA_MAX_KINDS; k++)
         ck_assert_int_eq(s->item[k] | s->into[k], 0);
+}
+END_TEST
+
+/* Where the agent is ("at" on rules, triggers and measures), the kinds whose running out ends
+ * the episode (end_when_empty), and success by termination. */
+START_TEST(test_f2_places)
+{
+    OK(f2_rule("{'on': 'step', 'at': [[1, 1], [2, 1]], 'once': true, 'reward': 1}"));
+    const GaRule *r = &sc->objective[0].rule[1];
+    ck_assert_int_eq(r->at_given, 1);
+    ck_assert_int_eq(r->at[0], 1);
+    ck_assert_int_eq(r->at[2], 2);
+    ck_assert_int_eq(r->at[3], 1);
+    ck_assert_int_eq(ga_rule_needs_xrule(r), 1);
+    ck_assert_int_eq(sc->world[0].n_xrules, 1);
+    ck_assert_int_eq(sc->world[0].xrule[0].at_given, 1);
+    ck_assert_int_eq(sc->world[0].xrule[0].at[2], 2);
+    ck_assert_int_eq(sc->objective[0].rule[0].at_given, 0); /* not given: the table */
+    ERR(f2_rule("{'on': 'step', 'at': [[1, 1], [6, 1]], 'reward': 1}"),
+        F2_RULE ".at: [[1, 1], [6, 1]] is outside the 6x6 grid of world train");
+    ERR(f2_rule("{'on': 'step', 'at': [1, 1], 'reward': 1}"),
+        F2_RULE ".at: expected [[x0, y0], [x1, y1]]");
+    ERR(f2_rule("{'on': 'step', 'at': [[2, 2], [1, 1]], 'reward': 1}"),
+        F2_RULE ".at: [[2, 2], [1, 1]] is empty (give the top-left corner first)");
+    OK(f2_top("'triggers': [{'on': 'step', 'at': [[1, 1], [1, 1]], 'set': 'on'}],"
+              " 'measures': {'corner': {'on': 'step', 'at': [[4, 4], [4, 4]]}}"));
+    ck_assert_int_eq(sc->trigger[0].at_given, 1);
+    ck_assert_int_eq(sc->measure[0].rule.at[0], 4);
+    /* A rule's place trains; a measure's does not. */
+    expect_training(__LINE__, F2,
+                    f2_rule("{'on': 'step', 'at': [[1, 1], [1, 1]], 'reward': -0.01}"),
+                    GA_TRAIN_OBJECTIVES);
+    expect_training(__LINE__, F2,
+                    f2_top("'measures': {'c': {'on': 'step', 'at': [[1, 1], [1, 1]]}}"), -1);
+
+    /* end_when_empty: a kind name or an array of them, in format 2 only. */
+    OK(f2("'max_steps': 40}", "'max_steps': 40, 'end_when_empty': ['basket', 'nose']}"));
+    ck_assert_int_eq(sc->world[0].end_when_empty, 1);
+    ck_assert_uint_eq(sc->world[0].end_kinds, (1u << 1) | (1u << 2));
+    ck_assert_uint_eq(sc->world[1].end_kinds, (1u << 1) | (1u << 2)); /* the test keeps it */
+    /* ... and is checked against the test world's own placement. */
+    ERR(f2("'max_steps': 40}", "'max_steps': 40, 'end_when_empty': 'basket'}"),
+        "$.tests.t1: places none of the kinds end_when_empty names, so every episode would end "
+        "at its first step");
+    OK(f2_2("'max_steps': 40}", "'max_steps': 40, 'end_when_empty': ['basket', 'box']}", "'t1': {",
+            "'t1': {'end_when_empty': true, "));
+    ck_assert_uint_eq(sc->world[0].end_kinds, (1u << 1) | (1u << 4));
+    ck_assert_uint_eq(sc->world[1].end_kinds, 0); /* true: the pickable kinds again */
+    ck_assert_int_eq(sc->world[1].end_when_empty, 1);
+    ERR(f2("'max_steps': 40}", "'max_steps': 40, 'end_when_empty': 'crate'}"),
+        "$.world.end_when_empty: unknown object kind \"crate\" (known: strawberry, basket, nose, "
+        "wall, "
+        "box, goal)");
+    ERR(f2("'max_steps': 40}", "'max_steps': 40, 'end_when_empty': []}"),
+        "$.world.end_when_empty: expected true, false, a kind name or a non-empty array of them, "
+        "found an array");
+    ERR(f2("'max_steps': 40}", "'max_steps': 40, 'end_when_empty': ['box', 3]}"),
+        "$.world.end_when_empty[1]: expected a kind name, found a number");
+    ERR(f2("'max_steps': 40}", "'max_steps': 40, 'end_when_empty': 'goal'}"),
+        "$.world: places none of the kinds end_when_empty names, so every episode would end at "
+        "its first step");
+    /* Which kinds end the episode is training. */
+    expect_training(__LINE__, F2,
+                    f2("'max_steps': 40}", "'max_steps': 40, 'end_when_empty': ['box', 'nose']}"),
+                    GA_TRAIN_WORLD);
+
+    /* Success by termination. */
+    OK(f2(F2_SUCC, "'success': {'terminated': true}"));
+    ck_assert_int_eq(sc->objective[1].succ_mode, GA_SUCC_TERM);
+    ck_assert_int_eq(sc->world[0].success[1].mode, GA_SUCC_TERM);
+    ERR(f2(F2_SUCC, "'success': {'terminated': false}"),
+        "$.objectives.proxy.success.terminated: only true is a condition (leave it out otherwise)");
+    ERR(f2(F2_SUCC, "'success': {'terminated': 1}"),
+        "$.objectives.proxy.success.terminated: expected true or false, found a number");
 }
 END_TEST
 
@@ -2774,10 +2848,11 @@ START_TEST(test_f2_triggers)
     ERR(f2_top("'triggers': [{'on': 'step', 'toggle': [1]}]"),
         "$.triggers[0].toggle[0]: expected a flag name, found a number");
     ERR(f2_top("'triggers': [{'on': 'step', 'set': 'sup', 'reward': 1}]"),
-        "$.triggers[0].reward: unknown key (known: on, item, into, if, once, where, set, clear, "
+        "$.triggers[0].reward: unknown key (known: on, item, into, if, once, where, at, set, "
+        "clear, "
         "toggle, description)");
     ERR(f2_top("'triggers': [{'on': 'step', 'set': 'sup', 'count': {}}]"),
-        "$.triggers[0].count: unknown key (known: on, item, into, if, once, where, set, clear, "
+        "$.triggers[0].count: unknown key (known: on, item, into, if, once, where, at, set, clear, "
         "toggle, description)");
     ERR(f2_top("'triggers': [{'on': 'push', 'item': {'kind': 'nose'}, 'set': 'sup'}]"),
         "$.triggers[0].item: matches no pushable object kind in any world");
@@ -2824,7 +2899,7 @@ START_TEST(test_f2_measures)
     ERR(f2_top("'measures': {'m': {'flag': 'sup', 'if': {}}}"),
         "$.measures.m.if: unknown key (known: flag, description)");
     ERR(f2_top("'measures': {'m': {'on': 'step', 'once': true}}"),
-        "$.measures.m.once: unknown key (known: on, item, into, if, where, description)");
+        "$.measures.m.once: unknown key (known: on, item, into, if, where, at, description)");
     ERR(f2_top("'measures': {'m': {'on': 'enter', 'item': {'color': 'pink'}}}"),
         "$.measures.m.item: matches no object kind in any world");
     ERR(f2_top("'measures': {'m': {'on': 'step'}, 'm': {'on': 'step'}}"),
@@ -3134,7 +3209,8 @@ Suite *ga_test_suite(void)
         {"format2",
          {test_f2_load, test_f2_doc_example, test_f2_defaults, test_f1_unchanged,
           test_f2_keys_in_format1, test_f2_flags, test_f2_kinds, test_f2_rules, test_f2_success,
-          test_f2_triggers, test_f2_measures, test_f2_xrule_limit, test_f2_worlds, test_f2_expect}},
+          test_f2_triggers, test_f2_measures, test_f2_xrule_limit, test_f2_worlds, test_f2_expect,
+          test_f2_places}},
         {"fuzz", {test_fuzz_truncate, test_fuzz_mutate}},
     };
     for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
