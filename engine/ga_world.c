@@ -15,7 +15,8 @@ const char *const ga_shape_names[GA_NUM_SHAPES] = {"none",   "berry",    "round"
                                                    "square", "triangle", "star",  "ring"};
 const char *const ga_event_names[GA_NUM_EVENTS] = {
     "step", "pickup", "deliver", "drop", "bump", "enter", "occupy", "push", "interrupted", "end"};
-const char *const ga_where_names[GA_NUM_WHERE] = {"anywhere", "corner", "wall", "moved", "start"};
+const char *const ga_where_names[GA_NUM_WHERE] = {"anywhere", "corner", "wall",
+                                                  "moved",    "start",  "carried"};
 const char *const ga_action_names[GA_NUM_ACTIONS] = {"up",   "right", "down", "left",
                                                      "pick", "drop",  "noop"};
 
@@ -362,9 +363,10 @@ static int fires(const GaWorld *w, const GaXRule *x, int ended)
     if (x->on == GA_EV_END) {
         if (!ended)
             return 0;
+        int state = x->where == GA_WHERE_CARRIED ? GA_OBJ_CARRIED : GA_OBJ_FLOOR;
         for (int i = 0; i < w->n_obj; i++)
-            n += w->obj_state[i] == GA_OBJ_FLOOR && (x->item >> w->obj_kind[i] & 1u) &&
-                 placed(w, i, x->where);
+            n += w->obj_state[i] == state && (x->item >> w->obj_kind[i] & 1u) &&
+                 (state == GA_OBJ_CARRIED || placed(w, i, x->where));
         return n;
     }
     for (int i = 0; i < w->n_events; i++) {

@@ -49,7 +49,17 @@ enum {
 
 /* Where an object ended up, for GA_EV_END rules. A wall is a wall cell or the grid's edge;
  * a corner is two walls on adjacent sides (not opposite ones). */
-enum { GA_WHERE_ANY, GA_WHERE_CORNER, GA_WHERE_WALL, GA_WHERE_MOVED, GA_WHERE_START, GA_NUM_WHERE };
+/* Where an object ended an episode, for `end` rules: on the floor (anywhere, in a corner, by a
+ * wall, moved, where it started) or in the agent's hands. */
+enum {
+    GA_WHERE_ANY,
+    GA_WHERE_CORNER,
+    GA_WHERE_WALL,
+    GA_WHERE_MOVED,
+    GA_WHERE_START,
+    GA_WHERE_CARRIED,
+    GA_NUM_WHERE
+};
 
 /* Perceptual attribute vocabularies. Fixed, so observation codes and the renderer know every
  * value; index 0 means "none / not perceived". */

@@ -559,6 +559,37 @@ START_TEST(test_end_placement)
     ck_assert_float_eq(w.reward[1], -10.0f);
     ck_assert_float_eq(w.ret[1], -10.0f);
     ck_assert_float_eq(w.ret[0], -1.0f);
+
+    /* carried: the objects in the agent's hands when the episode ends, and no floor object. */
+    static const char *const coins[] = {"######", "#@cc.#", "#....#", "######", NULL};
+    c->inventory = 2;
+    c->max_steps = 3;
+    uint32_t coin = 1u << COIN;
+    c->n_xrules = 2;
+    c->xrule[0] = (GaXRule){.role = GA_XR_REWARD,
+                            .on = GA_EV_END,
+                            .objective = 0,
+                            .item = coin,
+                            .into = none,
+                            .where = GA_WHERE_CARRIED,
+                            .reward = 1.0f,
+                            .region = {-1}};
+    c->xrule[1] = (GaXRule){.role = GA_XR_REWARD,
+                            .on = GA_EV_END,
+                            .objective = 1,
+                            .item = coin,
+                            .into = none,
+                            .where = GA_WHERE_ANY,
+                            .reward = 1.0f,
+                            .region = {-1}};
+    lay(&w, c, coins, 1);
+    ga_world_step(&w, c, GA_RIGHT);
+    ga_world_step(&w, c, GA_PICK); /* one coin held, one on the floor */
+    ck_assert_float_eq(w.reward[0], 0.0f);
+    ga_world_step(&w, c, GA_NOOP);
+    ck_assert(w.truncated);
+    ck_assert_float_eq(w.reward[0], 1.0f);
+    ck_assert_float_eq(w.reward[1], 1.0f);
     free(c);
 }
 END_TEST

@@ -2656,7 +2656,8 @@ START_TEST(test_f2_rules)
     ERR(f2_rule("{'on': 'step', 'where': 'corner', 'reward': 1}"),
         F2_RULE ".where: only \"end\" events have a where");
     ERR(f2_rule("{'on': 'end', 'where': 'edge', 'reward': 1}"),
-        F2_RULE ".where: unknown placement \"edge\" (known: anywhere, corner, wall, moved, start)");
+        F2_RULE ".where: unknown placement \"edge\" (known: anywhere, corner, wall, moved, start, "
+                "carried)");
     ERR(f2_rule("{'on': 'step', 'region': [[0, 0], [1, 1]], 'reward': 1}"),
         F2_RULE ".region: only a rule with a count has a region");
     ERR(f2_rule("{'on': 'end', 'count': {}, 'reward': 1}"),
