@@ -120,7 +120,9 @@ static int inside(int s, double u, double v)
  *   solid            a block: the whole cell in bricks, like a wall of its colour;
  *   terminal         a tile filling the cell, by colour: red or orange is lava (yellow zigzag
  *                    waves on it), any other colour a goal (a flag on it: a pole and a white
- *                    pennant, red on a light tile);
+ *                    pennant, red on a light tile); but a terminal kind shaped as a thing
+ *                    (berry, round, bowl, pole, ring) is drawn as that shape, since its shape
+ *                    is what tells it from another goal (a cheese, a line, a gem);
  *   interrupting     a striped tile: diagonal bands of its colour over the floor, framed;
  *   a button         scenery (not pickable, no container) with shape round that a trigger on
  *                    entering or occupying it names by kind: a round cap on a dark plate.
@@ -147,7 +149,10 @@ static int look_of(const GaWorldCfg *c, int k)
         return LOOK_CRATE;
     if (kd->solid)
         return LOOK_BLOCK;
-    if (kd->terminal)
+    int thing = kd->shape == GA_SHAPE_BERRY || kd->shape == GA_SHAPE_ROUND ||
+                kd->shape == GA_SHAPE_BOWL || kd->shape == GA_SHAPE_POLE ||
+                kd->shape == GA_SHAPE_RING;
+    if (kd->terminal && !thing)
         return kd->color == GA_COLOR_RED || kd->color == GA_COLOR_ORANGE ? LOOK_LAVA : LOOK_GOAL;
     if (kd->interrupt)
         return LOOK_HATCH;
