@@ -469,6 +469,32 @@ START_TEST(test_kind_tiles)
 }
 END_TEST
 
+START_TEST(test_terminal_thing)
+{
+    /* A terminal kind shaped as a thing (the cheese, a line, a gem) is drawn as that thing,
+     * exactly as when it did not end the episode; a terminal star stays a goal flag. */
+    GaWorldCfg *c = kinds_cfg();
+    GaWorld *wd = malloc(sizeof *wd);
+    kinds_world(wd, c);
+    GaRenderLayout l;
+    ga_render_layout(c, 32, &l);
+    uint8_t *rgba = malloc((size_t)l.width * l.height * 4);
+    uint8_t a[32 * 32 * 4], b[32 * 32 * 4];
+    ga_render_world(wd, c, &l, rgba, l.width);
+    tile_of(rgba, l.width, ROCK, 1, 32, a);
+    c->kind[ROCK].terminal = 1;
+    c->kind[GOAL].shape = GA_SHAPE_STAR;
+    ga_render_world(wd, c, &l, rgba, l.width);
+    tile_of(rgba, l.width, ROCK, 1, 32, b);
+    ck_assert_int_eq(pixels_differ(a, b, 32 * 32), 0);
+    ck_assert_int_gt(count_in_tile(rgba, l.width, GOAL, 1, 32, WHITE), 40);
+    ck_assert_int_gt(count_in_tile(rgba, l.width, GOAL, 1, 32, GREEN), 600);
+    free(rgba);
+    free(wd);
+    free(c);
+}
+END_TEST
+
 /* Pixels of colour rgb in the part [0, fx) x [0, fy) of cell (cx, cy)'s tile. */
 static int count_in_part(const uint8_t *rgba, int width, int cx, int cy, int t, double fx,
                          double fy, const uint8_t *rgb)
@@ -569,6 +595,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_png_round_trip);
     tcase_add_test(tc, test_gif_round_trip);
     tcase_add_test(tc, test_kind_tiles);
+    tcase_add_test(tc, test_terminal_thing);
     tcase_add_test(tc, test_interrupted_agent);
     tcase_add_test(tc, test_inventory_drawn);
     suite_add_tcase(s, tc);
