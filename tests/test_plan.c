@@ -848,6 +848,34 @@ START_TEST(test_capacity)
 }
 END_TEST
 
+/* A place the agent must reach, unmarked ("at"): a once rule pays the first arrival at (3, 1),
+ * three steps away; a trigger there sets the flag that a second rule pays under. */
+START_TEST(test_at_place)
+{
+    double opt[2];
+    GaXRule *x = xrule(GA_XR_TRIGGER, GA_EV_STEP, -1, 0.0f);
+    x->at_given = 1;
+    x->set = 1;
+    memcpy(x->at, (int8_t[4]){3, 1, 3, 1}, 4);
+    x = xrule(GA_XR_REWARD, GA_EV_STEP, 0, 1.0f);
+    x->at_given = 1;
+    x->once = 1;
+    memcpy(x->at, (int8_t[4]){3, 1, 3, 1}, 4);
+    x = xrule(GA_XR_REWARD, GA_EV_STEP, 1, 0.5f);
+    x->cond.set = 1;
+    hc->n_flags = 1;
+    hc->flag_at[0] = -1;
+    LAY("", "######", "#@...#", "######");
+    static const int cases[][2] = {{1, 0}, {2, 1}, {5, 1}};
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_gt(hand_optimum(cases[i][0], opt), 0);
+        ck_assert_msg(opt[0] == cases[i][1], "max_steps %d: optimum %g", cases[i][0], opt[0]);
+    }
+    ck_assert_double_eq(opt[1], 2.0); /* steps 2 to 5 with the flag set: 4 x 0.5 */
+    ck_brute(5);
+}
+END_TEST
+
 /* A format 1 world packs the agent, one carry byte and two bytes per object, and no more. */
 START_TEST(test_packed_size)
 {
@@ -896,6 +924,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_end_trigger_last_step);
     tcase_add_test(tc, test_inventory);
     tcase_add_test(tc, test_capacity);
+    tcase_add_test(tc, test_at_place);
     tcase_add_test(tc, test_too_many_draws);
     suite_add_tcase(s, tc);
     return s;
