@@ -179,9 +179,12 @@ static int plan(Args *a, Plan *p)
 
 static int run(Plan *p)
 {
-    for (int f = 0; f < p->n_loaded; f++)
+    for (int f = 0; f < p->n_loaded; f++) {
+        char id[GA_SCENARIO_ID_LEN];
+        ga_scenario_id(p->bs[f].sc, id, sizeof id);
         if (p->bs[f].sc->n_expect == 0)
-            printf("SKIP %s: no expectations\n", p->bs[f].sc->name);
+            printf("SKIP %s: no expectations\n", id);
+    }
     GaErr err = {0};
     int rc = ga_batch_run(&p->batch, &err);
     if (rc == GA_ESTOP)
@@ -190,8 +193,9 @@ static int run(Plan *p)
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
     for (int xi = 0; xi < p->batch.n_x; xi++) {
         const GaExperiment *x = &p->batch.xs[xi];
-        char label[128];
-        snprintf(label, sizeof label, "%s/%s", x->sc->name, x->agent);
+        char id[GA_SCENARIO_ID_LEN], label[128];
+        ga_scenario_id(x->sc, id, sizeof id);
+        snprintf(label, sizeof label, "%s/%s", id, x->agent);
         cli_warn_seeds(label, p->batch.res[xi], x->n_seeds, x->steps);
     }
     p->n_verdicts = ga_batch_judge(&p->batch, p->verdicts);
@@ -205,16 +209,19 @@ static int report(const Args *a, const Plan *p, double seconds)
     /* Before the verdicts: a verdict on agents that never learned the task says little. */
     for (int xi = 0; xi < p->batch.n_x; xi++) {
         const GaExperiment *x = &p->batch.xs[xi];
-        char prefix[160];
-        snprintf(prefix, sizeof prefix, "%s [%s]: ", x->sc->name, x->agent);
+        char id[GA_SCENARIO_ID_LEN], prefix[160];
+        ga_scenario_id(x->sc, id, sizeof id);
+        snprintf(prefix, sizeof prefix, "%s [%s]: ", id, x->agent);
         print_unlearned(stdout, prefix, x->sc, p->batch.res[xi], x->n_seeds);
     }
     for (int i = 0; i < p->n_verdicts; i++) {
         const GaBatchVerdict *v = &p->verdicts[i];
         const GaExperiment *x = &p->batch.xs[v->x];
+        char id[GA_SCENARIO_ID_LEN];
+        ga_scenario_id(x->sc, id, sizeof id);
         failed += !v->v.pass;
-        printf("%s %s [%s]: %s  (median %.3f over %d seeds:", v->v.pass ? "PASS" : "FAIL",
-               x->sc->name, x->agent, x->sc->expect[v->expect].text, v->v.median, v->v.n);
+        printf("%s %s [%s]: %s  (median %.3f over %d seeds:", v->v.pass ? "PASS" : "FAIL", id,
+               x->agent, x->sc->expect[v->expect].text, v->v.median, v->v.n);
         for (int s = 0; s < v->v.n; s++)
             printf(" %.3f", v->v.values[s]);
         printf(")\n");
