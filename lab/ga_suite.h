@@ -37,7 +37,7 @@ void ga_suite_free(GaSuite *s);
  * measured), the proxy objectives ("a+b"), the verdict with its seeds ("misgeneralized 4/5")
  * and the scenario's expectations ("3/4" passed). */
 #define GA_SUITE_COLS 10
-#define GA_SUITE_CELL 96
+#define GA_SUITE_CELL 256 /* room for 8 objective names in the proxy cell */
 extern const char *const ga_suite_columns[GA_SUITE_COLS];
 void ga_suite_cells(const GaSuite *s, int r, char cells[GA_SUITE_COLS][GA_SUITE_CELL]);
 
