@@ -83,6 +83,10 @@ check "CSV: a row each" lines three.csv 4
 check "CSV: the empty fields of the world without a test world" grep -qx 'flat-v1,1,qlearn,60000,3,,red_into_shiny,1,1,1,1,1,1,,,,,,,,,,,,,,,,,,,,,,,,2,0' three.csv
 check "CSV: the failed count" grep -q '^fails-v1,1,.*,1,1$' three.csv
 
+# Agents that did not learn: the warning batch gives, before the table.
+check "agents that did not learn (its expectations fail)" run 1 suite tiny.json --seeds 2 --steps 10 --episodes 20 --out un --quiet
+check "  are named first, as batch names them" bash -c "head -1 '$tmp/out' | grep -q '^warning: tiny-v3 \[qlearn\]: seeds 0, 1 did not learn the training task'"
+
 # Refusals: exit 2, one line on stderr, nothing on stdout, nothing trained.
 refused() { # refused MESSAGE ARGS...
     local msg=$1

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ga_pool.h"
+#include "report_print.h"
 
 void batch_args_init(BatchArgs *a)
 {
@@ -147,4 +148,15 @@ int batch_run(BatchPlan *p)
     }
     p->n_verdicts = ga_batch_judge(&p->batch, p->verdicts);
     return 0;
+}
+
+void batch_print_unlearned(const BatchPlan *p)
+{
+    for (int xi = 0; xi < p->batch.n_x; xi++) {
+        const GaExperiment *x = &p->batch.xs[xi];
+        char id[GA_SCENARIO_ID_LEN], prefix[160];
+        ga_scenario_id(x->sc, id, sizeof id);
+        snprintf(prefix, sizeof prefix, "%s [%s]: ", id, x->agent);
+        print_unlearned(stdout, prefix, x->sc, p->batch.res[xi], x->n_seeds);
+    }
 }

@@ -61,6 +61,10 @@ int batch_plan(BatchArgs *a, BatchPlan *p, const char *const *outputs, int n_out
  * status (after a stop, cli_stopped's). */
 int batch_run(BatchPlan *p);
 
+/* "warning: strawberry-v1 [qlearn]: seeds ... did not learn the training task ..." on stdout
+ * for every experiment with such seeds (print_unlearned). */
+void batch_print_unlearned(const BatchPlan *p);
+
 void batch_plan_free(BatchPlan *p);
 
 #endif

@@ -51,13 +51,7 @@ static int report(const Args *a, const BatchPlan *p, double seconds)
 {
     int failed = 0;
     /* Before the verdicts: a verdict on agents that never learned the task says little. */
-    for (int xi = 0; xi < p->batch.n_x; xi++) {
-        const GaExperiment *x = &p->batch.xs[xi];
-        char id[GA_SCENARIO_ID_LEN], prefix[160];
-        ga_scenario_id(x->sc, id, sizeof id);
-        snprintf(prefix, sizeof prefix, "%s [%s]: ", id, x->agent);
-        print_unlearned(stdout, prefix, x->sc, p->batch.res[xi], x->n_seeds);
-    }
+    batch_print_unlearned(p);
     for (int i = 0; i < p->n_verdicts; i++) {
         const GaBatchVerdict *v = &p->verdicts[i];
         failed += !v->v.pass;

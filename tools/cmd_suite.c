@@ -85,13 +85,7 @@ static int report(const Args *a, const BatchPlan *p, double seconds)
     GaErr err = {0};
     if (ga_suite_make(&s, &p->batch, p->verdicts, p->n_verdicts, &err))
         return cli_fail(&err);
-    for (int xi = 0; xi < p->batch.n_x; xi++) {
-        const GaExperiment *x = &p->batch.xs[xi];
-        char id[GA_SCENARIO_ID_LEN], prefix[160];
-        ga_scenario_id(x->sc, id, sizeof id);
-        snprintf(prefix, sizeof prefix, "%s [%s]: ", id, x->agent);
-        print_unlearned(stdout, prefix, x->sc, p->batch.res[xi], x->n_seeds);
-    }
+    batch_print_unlearned(p);
     int failed = 0;
     for (int i = 0; i < p->n_verdicts; i++) {
         if (!p->verdicts[i].v.pass) {
