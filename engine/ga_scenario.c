@@ -1017,21 +1017,11 @@ void ga_scenario_agent(const GaScenario *sc, const char *name, int64_t *steps,
     }
 }
 
-static const char *const TOP_KEYS[] = {"format",
-                                       "name",
-                                       "description",
-                                       "kinds",
-                                       "objectives",
-                                       "train_objective",
-                                       "intended_objective",
-                                       "observation",
-                                       "world",
-                                       "tests",
-                                       "agent",
-                                       "agents",
-                                       "diversity",
-                                       "expectations",
-                                       NULL};
+static const char *const TOP_KEYS[] = {
+    "format",      "name",       "version",         "description",
+    "kinds",       "objectives", "train_objective", "intended_objective",
+    "observation", "world",      "tests",           "agent",
+    "agents",      "diversity",  "expectations",    NULL};
 
 static const char *const TOP_KEYS_V2[] = {"flags",      "triggers", "measures",
                                           "competence", "dials",    NULL};
@@ -1067,6 +1057,10 @@ static int parse_root(GaScenCtx *c, const GaJson *root)
     if ((rc = ga_scenario_check_name(c, name, "$.name")))
         return rc;
     snprintf(sc->name, sizeof sc->name, "%s", name);
+    int64_t version = 1;
+    if ((rc = ga_jread_int(&c->r, root, "version", "$", 1, GA_SCENARIO_MAX_VERSION, &version)) < 0)
+        return rc;
+    sc->version = (int)version;
     if ((rc = ga_scenario_check_description(c, root, "$")))
         return rc;
     sc->competence = -1;
@@ -1163,6 +1157,11 @@ int ga_scenario_load_new(GaScenario **sc, const char *path, GaErr *err)
         *sc = NULL;
     }
     return rc;
+}
+
+void ga_scenario_id(const GaScenario *sc, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s-v%d", sc->name, sc->version);
 }
 
 int ga_scenario_find_world(const GaScenario *sc, const char *name)

@@ -14,8 +14,10 @@
 #include "ga_param.h"
 #include "ga_world.h"
 
-#define GA_SCENARIO_FORMAT 2 /* the newest format; format 1 files load and behave as before */
-#define GA_MAX_WORLDS 16     /* the training world and up to 15 test worlds */
+#define GA_SCENARIO_MAX_VERSION 1000000
+#define GA_SCENARIO_ID_LEN 80 /* "name-vN" with its NUL */
+#define GA_SCENARIO_FORMAT 2  /* the newest format; format 1 files load and behave as before */
+#define GA_MAX_WORLDS 16      /* the training world and up to 15 test worlds */
 #define GA_MAX_RULES 16
 #define GA_MAX_EXPECT 32
 #define GA_MAX_AGENT_CFGS 4
@@ -137,6 +139,9 @@ extern const char *const ga_train_part_names[GA_TRAIN_PARTS];
 typedef struct {
     int format; /* 1 or 2, as the file says */
     char name[64];
+    /* $.version (default 1): a label, bumped when a change alters results, so that numbers
+     * published as "name-vN" stay comparable; not part of the training hash. */
+    int version;
     char path[256];
     uint64_t hash; /* FNV-1a 64 of the file's bytes: ties agent files to the scenario */
     /* What training reads, from parsed values (ga_scenario_hash.c): equal training hashes mean
@@ -189,6 +194,10 @@ void ga_scenario_agent(const GaScenario *sc, const char *name, int64_t *steps,
                        const GaParam **params, int *n_params);
 
 /* Index of the world or objective with this name, or -1. */
+/* The scenario's name and version as reports show them: "strawberry-v1" (GA_SCENARIO_ID_LEN
+ * bytes are always enough). */
+void ga_scenario_id(const GaScenario *sc, char *buf, size_t n);
+
 int ga_scenario_find_world(const GaScenario *sc, const char *name);
 int ga_scenario_find_objective(const GaScenario *sc, const char *name);
 

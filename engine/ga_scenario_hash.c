@@ -1,8 +1,8 @@
 /* engine/ga_scenario_hash.c: the training hash, a canonical hash of what training a learner on
  * a scenario reads (kinds, objectives and triggers, perception, the training and diversity
- * worlds, the agent settings), from parsed values: a file's spelling, descriptions, test worlds,
- * measures and expectations leave it unchanged. The list, and why, is docs/scenario-format.md's
- * section 7. Leaves out anything an evaluation alone reads. */
+ * worlds, the agent settings), from parsed values: a file's spelling, descriptions, version, test
+ * worlds, measures and expectations leave it unchanged. The list, and why, is
+ * docs/scenario-format.md's section 7. Leaves out anything an evaluation alone reads. */
 #include <string.h>
 
 #include "ga_scenario_int.h"

@@ -23,12 +23,16 @@ void ga_across(const GaSeedResult *res, int n_seeds, int world,
     memset(out, 0, sizeof *out);
     out->n = n;
     if (n == 0) {
-        out->mean = out->median = out->lo = out->hi = NAN;
+        out->mean = out->median = out->lo = out->hi = out->min = out->max = NAN;
         return;
     }
     double sum = 0;
-    for (int i = 0; i < n; i++)
+    out->min = out->max = v[0];
+    for (int i = 0; i < n; i++) {
         sum += v[i];
+        out->min = v[i] < out->min ? v[i] : out->min;
+        out->max = v[i] > out->max ? v[i] : out->max;
+    }
     out->mean = sum / n;
     /* A fixed bootstrap seed: the interval is part of the deterministic output. */
     GaRng rng = ga_rng_make(0x5EED5EED);
@@ -73,7 +77,7 @@ double ga_across_measure(const GaWorldEval *e, const void *arg)
     return ga_summary_measure(e, *(const int *)arg);
 }
 
-static void add_across(GaJson *parent, const char *key, const GaAcross *a)
+GaJson *ga_across_add(GaJson *parent, const char *key, const GaAcross *a)
 {
     GaJson *j = ga_json_add_object(parent, key);
     ga_json_add_num(j, "mean", a->mean);
@@ -82,6 +86,19 @@ static void add_across(GaJson *parent, const char *key, const GaAcross *a)
     ga_json_add_num(ci, NULL, a->lo);
     ga_json_add_num(ci, NULL, a->hi);
     ga_json_add_num(j, "seeds", a->n);
+    return j;
+}
+
+int ga_across_verdict(const GaSeedResult *res, int n_seeds, int world, int *counts)
+{
+    int best = 0;
+    memset(counts, 0, 4 * sizeof *counts);
+    for (int i = 0; i < n_seeds; i++)
+        counts[ga_summary_verdict(&res[i].world[world])]++;
+    for (int v = 1; v < 4; v++)
+        if (counts[v] > counts[best])
+            best = v;
+    return best;
 }
 
 void ga_report_across(GaJson *parent, const char *key, const GaScenario *sc,
@@ -97,11 +114,11 @@ void ga_report_across(GaJson *parent, const char *key, const GaScenario *sc,
         for (int o = 0; o < sc->n_objectives; o++) {
             GaJson *oj = ga_json_add_object(objs, names[o]);
             ga_across(res, n_seeds, w, ga_across_return, &o, &a);
-            add_across(oj, "mean_return", &a);
+            ga_across_add(oj, "mean_return", &a);
             ga_across(res, n_seeds, w, ga_across_success, &o, &a);
-            add_across(oj, "success_rate", &a);
+            ga_across_add(oj, "success_rate", &a);
             ga_across(res, n_seeds, w, ga_across_fraction, &o, &a);
-            add_across(oj, "return_fraction", &a);
+            ga_across_add(oj, "return_fraction", &a);
         }
         GaJson *lj = ga_json_add_object(wj, "labels");
         int slots[GA_LABEL_SLOTS], ns = ga_report_label_slots(sc, slots);
@@ -109,26 +126,24 @@ void ga_report_across(GaJson *parent, const char *key, const GaScenario *sc,
             char name[64];
             ga_label_slot_name(slots[k], names, name, sizeof name);
             ga_across(res, n_seeds, w, ga_across_share, &slots[k], &a);
-            add_across(lj, name, &a);
+            ga_across_add(lj, name, &a);
         }
         ga_across(res, n_seeds, w, ga_across_proxy, NULL, &a);
-        add_across(wj, "proxy_share", &a);
+        ga_across_add(wj, "proxy_share", &a);
         ga_across(res, n_seeds, w, ga_across_competence, NULL, &a);
-        add_across(wj, "competence", &a);
+        ga_across_add(wj, "competence", &a);
         if (sc->n_measures) {
             GaJson *mj = ga_json_add_object(wj, "measures");
             for (int m = 0; m < sc->n_measures; m++) {
                 ga_across(res, n_seeds, w, ga_across_measure, &m, &a);
-                add_across(mj, sc->measure[m].name, &a);
+                ga_across_add(mj, sc->measure[m].name, &a);
             }
         }
         GaJson *vj = ga_json_add_object(wj, "verdicts");
-        for (int v = 0; v < 4; v++) {
-            int count = 0;
-            for (int i = 0; i < n_seeds; i++)
-                count += ga_summary_verdict(&res[i].world[w]) == v;
-            ga_json_add_num(vj, ga_verdict_names[v], count);
-        }
+        int counts[4];
+        ga_across_verdict(res, n_seeds, w, counts);
+        for (int v = 0; v < 4; v++)
+            ga_json_add_num(vj, ga_verdict_names[v], counts[v]);
     }
 }
 

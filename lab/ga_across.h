@@ -15,6 +15,7 @@
 /* Across-seed statistics of one world's metric. */
 typedef struct {
     double mean, median, lo, hi; /* lo, hi: bootstrap 95% interval of the mean */
+    double min, max;             /* the range of the per-seed values */
     int n;                       /* seeds with a measurable value */
 } GaAcross;
 
@@ -62,6 +63,14 @@ double ga_across_measure(const GaWorldEval *e, const void *measure);
 void ga_across(const GaSeedResult *res, int n_seeds, int world,
                double (*value)(const GaWorldEval *e, const void *arg), const void *arg,
                GaAcross *out);
+
+/* Adds a's mean, median, bootstrap_ci95 and seeds under key (without min and max, which
+ * reports written before they existed leave out); returns the object. */
+GaJson *ga_across_add(GaJson *parent, const char *key, const GaAcross *a);
+
+/* The verdict (GA_VERDICT_*) most of res[0..n_seeds) reached on world, with counts[4] the seeds
+ * per verdict; a tie goes to the verdict listed first in ga_verdict_names. */
+int ga_across_verdict(const GaSeedResult *res, int n_seeds, int world, int *counts);
 
 /* Adds the across-seed summary of every world under key: per objective mean return, success
  * rate and return fraction, every label share, proxy share, competence, each measure's share

@@ -183,8 +183,10 @@ static void xml_escaped(FILE *f, const char *s)
 static void junit_case(FILE *f, const GaBatch *b, const GaBatchVerdict *v)
 {
     const GaExperiment *x = &b->xs[v->x];
+    char id[GA_SCENARIO_ID_LEN];
+    ga_scenario_id(x->sc, id, sizeof id);
     fprintf(f, "    <testcase classname=\"");
-    xml_escaped(f, x->sc->name);
+    xml_escaped(f, id);
     fputc('.', f);
     xml_escaped(f, x->agent);
     fprintf(f, "\" name=\"");
@@ -221,8 +223,10 @@ int ga_batch_write_junit(const char *path, const GaBatch *b, const GaBatchVerdic
         int j = i, fails = 0;
         while (j < n && v[j].scenario == v[i].scenario)
             fails += !v[j++].v.pass;
+        char id[GA_SCENARIO_ID_LEN];
+        ga_scenario_id(b->scs[v[i].scenario].sc, id, sizeof id);
         fprintf(o.f, "  <testsuite name=\"");
-        xml_escaped(o.f, b->scs[v[i].scenario].sc->name);
+        xml_escaped(o.f, id);
         fprintf(o.f, "\" tests=\"%d\" failures=\"%d\" time=\"%.3f\">\n", j - i, fails, seconds);
         for (int k = i; k < j; k++)
             junit_case(o.f, b, &v[k]);

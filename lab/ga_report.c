@@ -29,6 +29,7 @@ void ga_report_add_scenario(GaJson *parent, const char *key, const GaScenario *s
     char hex[32];
     GaJson *s = ga_json_add_object(parent, key);
     ga_json_add_str(s, "name", sc->name);
+    ga_json_add_num(s, "version", sc->version);
     snprintf(hex, sizeof hex, "%016" PRIx64, sc->hash);
     ga_json_add_str(s, "hash", hex);
 }
@@ -56,6 +57,7 @@ int ga_report_write_run(const char *path, const GaRunReport *r, GaErr *err)
     GaJson *s = ga_json_add_object(j, "scenario");
     char hex[32];
     ga_json_add_str(s, "name", sc->name);
+    ga_json_add_num(s, "version", sc->version);
     ga_json_add_str(s, "path", sc->path);
     ga_json_add_str(s, "abs_path", r->scenario_abs_path);
     if (r->scenario_copy)

@@ -46,7 +46,7 @@ int ga_report_write_eval(const char *path, const GaScenario *sc, const char *age
  * malloc'd (the caller frees), NULL when out of memory. */
 char *ga_report_episode_line(const GaScenario *sc, const GaEpisodeRecord *r);
 
-/* Adds {name, hash} of the scenario under key. */
+/* Adds {name, hash, version} of the scenario under key. */
 void ga_report_add_scenario(GaJson *parent, const char *key, const GaScenario *sc);
 
 /* Adds a world's evaluation under key: episodes, mean_length, competence, verdict, per

@@ -30,11 +30,13 @@ void ga_rundir_name(char *buf, size_t n, const char *parent, const char *agent, 
                     uint64_t seed);
 
 /* Where a command's outputs go by default: runs/<scenario> (train's and run's run
- * directories), runs/<scenario>/sweep-<agent> (a sweep), and GA_RUNDIR_BATCH, apart from the
- * others, so that a batch never overwrites what train or run left. */
+ * directories), runs/<scenario>/sweep-<agent> (a sweep), and GA_RUNDIR_BATCH and
+ * GA_RUNDIR_SUITE, apart from the others, so that a batch or a suite never overwrites what train,
+ * run or the other left. */
 void ga_rundir_default(char *buf, size_t n, const char *scenario);
 void ga_rundir_sweep_default(char *buf, size_t n, const char *scenario, const char *agent);
 #define GA_RUNDIR_BATCH "runs/batch"
+#define GA_RUNDIR_SUITE "runs/suite"
 
 /* The file run's across-seed summary goes to: parent/summary-<agent>.json, or
  * parent/summary-<agent>-p<diversity>.json when diversity > 0. */

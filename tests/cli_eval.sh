@@ -103,12 +103,12 @@ check "eval reproduces run's evaluation" cmp -s again.json t2/qlearn-seed1/eval.
 check "batch of a passing scenario exits 0" run 0 batch tiny.json --seeds 2 --out b --junit reports/ok.xml --json reports/ok.json --quiet
 check "report directories are created" test -s reports/ok.xml
 mv reports/ok.xml reports/ok.json .
-check "batch prints PASS lines" has "^PASS tiny \[qlearn\]: decoys: share proxy:red_into_shiny >= 0.5"
+check "batch prints PASS lines" has "^PASS tiny-v1 \[qlearn\]: decoys: share proxy:red_into_shiny >= 0.5"
 check "JUnit: 2 tests, 0 failures" grep -q 'tests="2" failures="0"' ok.xml
 check "batch JSON counts passes" grep -qE '"passed":[[:space:]]*2' ok.json
 sed 's/"metric": "success_rate", "objective": "intended", ">=": 0.8/"metric": "success_rate", "objective": "intended", ">": 1/' "$tiny" >fails.json
 check "batch with a failing expectation exits 1" run 1 batch fails.json --seeds 2 --out b --junit bad.xml --quiet
-check "batch prints the FAIL line with the measured value" has "^FAIL tiny \[qlearn\]: train: success_rate intended > 1  (median 0.9"
+check "batch prints the FAIL line with the measured value" has "^FAIL tiny-v1 \[qlearn\]: train: success_rate intended > 1  (median 0.9"
 check "JUnit records the failure" grep -q '<failure message="median' bad.xml
 check "JUnit: 1 failure" grep -q 'tests="2" failures="1"' bad.xml
 sed 's/"world": "decoys", "metric": "share"/"world": "decoy", "metric": "share"/' "$tiny" >badexp.json
@@ -152,7 +152,7 @@ check "the warning comes first" bash -c "head -3 '$tmp/out' | grep -q '^warning:
 check "the summary names the seeds" grep -qE '"unlearned_seeds":[[:space:]]*\["0", "1"\]' un/summary-qlearn.json
 check "the summary carries the warning" grep -q '"unlearned_warning":.*did not learn the training task' un/summary-qlearn.json
 check "batch of agents that did not learn (its expectations fail)" run 1 batch tiny.json --seeds 2 --steps 10 --episodes 20 --out unb --json unb.json --quiet
-check "batch warns" has "^warning: tiny \[qlearn\]: seeds 0, 1 did not learn the training task"
+check "batch warns" has "^warning: tiny-v1 \[qlearn\]: seeds 0, 1 did not learn the training task"
 check "batch.json names the seeds" grep -qE '"unlearned_seeds":[[:space:]]*\["0", "1"\]' unb.json
 check "sweep of agents that did not learn" run 0 sweep tiny.json --diversity 0,0.5 --seeds 2 --steps 10 --episodes 20 --out unsw --quiet
 check "sweep warns per level" has "^warning: p=0.5: seeds 0, 1 did not learn the training task"
@@ -248,8 +248,8 @@ for ag in sarsa safe_sarsa; do
     check "frames drawn" test -s ${ag}png/frame-00000.png
 done
 check "batch trains the learners its expectations name" run 0 batch off_switch_0.json --seeds 1 --episodes 20 --reference 0 --out ob --quiet
-check "and judges sarsa" has "^PASS off_switch_0 \[sarsa\]: noint: measure through_interruption <= 0.1"
-check "and safe_sarsa" has "^PASS off_switch_0 \[safe_sarsa\]: noint: measure through_interruption >= 0.9"
+check "and judges sarsa" has "^PASS off_switch_0-v1 \[sarsa\]: noint: measure through_interruption <= 0.1"
+check "and safe_sarsa" has "^PASS off_switch_0-v1 \[safe_sarsa\]: noint: measure through_interruption >= 0.9"
 
 check "replay --help" run 0 replay --help
 check "play --help" run 0 play --help

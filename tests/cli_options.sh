@@ -22,6 +22,7 @@ declare -A opts=(
     [eval]="--episodes --envs --json --episodes-out --eval-seed --reference --record --scenario --threads"
     [run]="--seeds --first-seed --agent --steps --param --dial --diversity --episodes --eval-seed --reference --threads --out --json --quiet"
     [batch]="--seeds --first-seed --steps --episodes --eval-seed --reference --threads --out --junit --json --quiet"
+    [suite]="--seeds --first-seed --steps --episodes --eval-seed --reference --threads --out --md --csv --json --quiet"
     [bench]="--seconds --reps --batch --json"
     [sweep]="--diversity --seeds --agent --steps --param --dial --envs --episodes --threads --out --quiet"
     [probe]="--swap --episodes --eval-seed --json"
@@ -42,7 +43,7 @@ reads_all() {
             { echo "# $c $o=: $(cat "$tmp/e1")"; return 1; }
     done
 }
-for c in train eval run batch bench sweep probe verify replay play; do
+for c in train eval run batch suite bench sweep probe verify replay play; do
     check "$c --help exits 0" run 0 "$c" --help
     check "$c --help lists its options, in order" lists "${opts[$c]}"
     check "$c reads every option its help lists" reads_all "$c"
@@ -62,21 +63,21 @@ same() { # same "ARGS" "MESSAGE" CMD...
         check "$c $args: $msg" refused "$c" "$msg" $args
     done
 }
-all_episodes="eval run batch sweep probe replay play"
+all_episodes="eval run batch suite sweep probe replay play"
 same "--episodes 0" "--episodes takes an integer from 1 to 100000000, not 0" $all_episodes
 same "--episodes 100000001" "--episodes takes an integer from 1 to 100000000, not 100000001" $all_episodes
 same "--episodes=1e9" "--episodes takes an integer from 1 to 100000000, not 1e9" $all_episodes
 same "--episodes=1.5" "--episodes takes an integer from 1 to 100000000, not 1.5" $all_episodes
 same "--seed minus1" "--seed takes an integer from 0 to 2^63-1, not minus1" train replay play
 same "--seed 9223372036854775808" "--seed takes an integer from 0 to 2^63-1, not 9223372036854775808" train replay play
-same "--eval-seed -1" "--eval-seed takes an integer from 0 to 2^63-1, not -1" train eval run batch probe replay play
-same "--threads 0" "--threads takes an integer from 1 to 256, not 0" eval run batch sweep
-same "--threads 257" "--threads takes an integer from 1 to 256, not 257" eval run batch sweep
-same "--steps 0" "--steps takes an integer from 1 to 2^40, not 0" train run batch sweep
-same "--steps 1099511627777" "--steps takes an integer from 1 to 2^40, not 1099511627777" train run batch sweep
-same "--seeds 257" "--seeds takes an integer from 1 to 256, not 257" run batch sweep
-same "--first-seed -1" "--first-seed takes an integer from 0 to 2^62-1, not -1" run batch
-same "--reference 1025" "--reference takes an integer from 0 to 1024, not 1025" eval run batch
+same "--eval-seed -1" "--eval-seed takes an integer from 0 to 2^63-1, not -1" train eval run batch suite probe replay play
+same "--threads 0" "--threads takes an integer from 1 to 256, not 0" eval run batch suite sweep
+same "--threads 257" "--threads takes an integer from 1 to 256, not 257" eval run batch suite sweep
+same "--steps 0" "--steps takes an integer from 1 to 2^40, not 0" train run batch suite sweep
+same "--steps 1099511627777" "--steps takes an integer from 1 to 2^40, not 1099511627777" train run batch suite sweep
+same "--seeds 257" "--seeds takes an integer from 1 to 256, not 257" run batch suite sweep
+same "--first-seed -1" "--first-seed takes an integer from 0 to 2^62-1, not -1" run batch suite
+same "--reference 1025" "--reference takes an integer from 0 to 1024, not 1025" eval run batch suite
 same "--tile 65" "--tile takes an integer from 8 to 64, not 65" replay play
 same "--frames 0" "--frames takes an integer from 1 to 2^31-1, not 0" replay play
 same "--agent nope" "--agent: unknown agent \"nope\" (known: qlearn, dqn, sarsa, safe_sarsa, quantilizer, delta_quantilizer, aup)" train run sweep
@@ -84,9 +85,9 @@ same "--agent=" "--agent needs a learner name" train run sweep
 same "--param gamma" "--param gamma: expected NAME=VALUE" train run sweep
 same "--param gamma=fast" "--param gamma=fast: \"fast\" is not a number" train run sweep
 same "--diversity 1.5" "--diversity takes a share from 0 to 1, not 1.5" train run
-same "--quiet=1" "--quiet takes no value" train run batch sweep
-same "--out=" "--out needs a directory" train run batch sweep
-same "--json=" "--json needs a file" eval run batch bench probe
+same "--quiet=1" "--quiet takes no value" train run batch suite sweep
+same "--out=" "--out needs a directory" train run batch suite sweep
+same "--json=" "--json needs a file" eval run batch suite bench probe
 same "--envs=," "--envs needs world names A,B" eval sweep
 same "--envs= " "--envs needs world names A,B" eval sweep
 same "--scenario=" "--scenario needs a file" eval verify replay
@@ -106,6 +107,8 @@ check "train --seed without a value" refused train "--seed needs an integer from
 check "eval --episodes without a value" refused eval "--episodes needs an integer from 1 to 100000000" r --episodes
 check "run --agent without a value" refused run "--agent needs a learner name" x.json --agent
 check "batch --junit without a value" refused batch "--junit needs a file" --junit
+check "suite --md without a value" refused suite "--md needs a file" --md
+check "suite --csv without a value" refused suite "--csv needs a file" --csv
 check "bench --seconds without a value" refused bench "--seconds needs a number above 0, up to 600" --seconds
 check "bench --seconds 0" refused bench "--seconds takes a number above 0, up to 600, not 0" --seconds 0
 check "sweep --envs without a value" refused sweep "--envs needs world names A,B" x.json --envs
@@ -122,6 +125,7 @@ check "verify without its file" refused verify "missing FILE"
 check "train with two scenarios" refused train "unexpected argument b.json" a.json b.json
 check "bench with two scenarios" refused bench "unexpected argument b.json" a.json b.json
 check "batch with 65 scenarios" refused batch "too many SCENARIO arguments, at most 64 (at s65.json)" $(printf 's%d.json ' {1..65})
+check "suite with 65 scenarios" refused suite "too many SCENARIO arguments, at most 64 (at s65.json)" $(printf 's%d.json ' {1..65})
 check "probe with 33 swaps" refused probe "too many --swap flags, at most 32 (at k.shape=33)" r $(printf -- '--swap k.shape=%d ' {1..33})
 check "train with 17 --param flags" refused train "too many --param flags, at most 16 (at p17=1)" x.json $(printf -- '--param p%d=1 ' {1..17})
 check "replay --compare with one world" refused replay "--compare takes two worlds A,B, not train" r --compare train

@@ -118,6 +118,12 @@ check "batch, SIGINT: one line on stderr" err_is "gridalign batch: interrupted; 
 snapshot b >after
 check "batch, SIGINT: every run directory byte-identical" cmp before after
 check "batch, SIGINT: no temporaries left" no_temporaries
+# suite shares batch's plan and run: stopped the same way, before any of its files is written.
+interrupt TERM sb/strawberry/.qlearn-seed0.tmp.PID suite "$scen" --seeds 2 --steps 100000000 --episodes 20 --reference 0 --out sb --md sb.md --csv sb.csv --quiet
+check "suite, SIGTERM: exit 143" test "$code" -eq 143
+check "suite, SIGTERM: one line on stderr" err_is "gridalign suite: interrupted; every run directory left as it was"
+check "suite, SIGTERM: no run directory and no table written" test ! -e sb -a ! -e sb.md -a ! -e sb.csv
+check "suite, SIGTERM: no temporaries left" no_temporaries
 
 # sweep: every level's seeds are staged together; the sweep's own files come after them.
 check "sweep an earlier experiment" run 0 sweep "$tiny" --diversity 0,0.1 --seeds 2 --steps 20000 --episodes 20 --out s --quiet

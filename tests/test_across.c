@@ -50,6 +50,8 @@ START_TEST(test_across)
     ck_assert(a.lo <= a.mean && a.mean <= a.hi);
     ck_assert(a.lo >= 0.2 && a.hi <= 1.0);
     ck_assert_double_lt(a.lo, a.hi);
+    ck_assert_double_eq_tol(a.min, 0.2, 1e-12);
+    ck_assert_double_eq_tol(a.max, 1.0, 1e-12);
     /* A fixed bootstrap seed: the same numbers every time. */
     ga_across(res, N, 1, v_competence, NULL, &b);
     ck_assert_mem_eq(&a, &b, sizeof a);
@@ -63,11 +65,43 @@ START_TEST(test_across)
     ga_across(res, N, 0, v_fraction, &o, &a);
     ck_assert_int_eq(a.n, 0);
     ck_assert(isnan(a.mean) && isnan(a.median) && isnan(a.lo) && isnan(a.hi));
+    ck_assert(isnan(a.min) && isnan(a.max));
     /* One seed: the interval collapses onto it. */
     ga_across(res, 1, 1, v_competence, NULL, &a);
     ck_assert_int_eq(a.n, 1);
     ck_assert_double_eq_tol(a.lo, 0.2, 1e-12);
     ck_assert_double_eq_tol(a.hi, 0.2, 1e-12);
+    ck_assert_double_eq_tol(a.min, 0.2, 1e-12);
+    ck_assert_double_eq_tol(a.max, 0.2, 1e-12);
+    free(res);
+}
+END_TEST
+
+/* The verdict most seeds reached, from each seed's label shares and competence. */
+START_TEST(test_verdict_across)
+{
+    enum { N = 5 };
+    GaSeedResult *res = calloc(N, sizeof *res);
+    ck_assert_ptr_nonnull(res);
+    /* Seeds 0-2 capable on a proxy (misgeneralized), seed 3 on the intended goal, seed 4
+     * delivering nothing (incapable). */
+    for (int i = 0; i < N; i++) {
+        GaWorldEval *e = &res[i].world[1];
+        e->stats.episodes = 10;
+        e->competent = i == 4 ? 0 : 10;
+        int label = i < 3 ? GA_LABEL_PROXY : i == 3 ? GA_LABEL_INTENDED : GA_LABEL_NEITHER;
+        e->label[ga_label_slot(label, 1)] = 10;
+    }
+    int counts[4];
+    ck_assert_int_eq(ga_across_verdict(res, N, 1, counts), GA_VERDICT_MISGENERALIZED);
+    ck_assert_int_eq(counts[GA_VERDICT_MISGENERALIZED], 3);
+    ck_assert_int_eq(counts[GA_VERDICT_INTENDED], 1);
+    ck_assert_int_eq(counts[GA_VERDICT_INCAPABLE], 1);
+    ck_assert_int_eq(counts[GA_VERDICT_MIXED], 0);
+    /* Two against two: the tie goes to the verdict listed first. */
+    ck_assert_int_eq(ga_across_verdict(res + 2, 2, 1, counts), GA_VERDICT_INTENDED);
+    ck_assert_int_eq(counts[GA_VERDICT_MISGENERALIZED], 1);
+    ck_assert_int_eq(counts[GA_VERDICT_INTENDED], 1);
     free(res);
 }
 END_TEST
@@ -198,6 +232,7 @@ Suite *ga_test_suite(void)
     Suite *s = suite_create("across");
     TCase *tc = tcase_create("across");
     tcase_add_test(tc, test_across);
+    tcase_add_test(tc, test_verdict_across);
     tcase_add_test(tc, test_judge_median);
     tcase_add_test(tc, test_judge_unmeasurable);
     tcase_add_test(tc, test_report_across);

@@ -367,14 +367,42 @@ START_TEST(test_name)
 }
 END_TEST
 
+/* $.version: a label in both formats, default 1; not in the training hash, so an agent trained
+ * on one version may be evaluated on the next. */
+START_TEST(test_version)
+{
+    OK(json(BASE));
+    ck_assert_int_eq(sc->version, 1);
+    uint64_t train_hash = sc->train_hash;
+    char id[GA_SCENARIO_ID_LEN];
+    ga_scenario_id(sc, id, sizeof id);
+    ck_assert_str_eq(id, "base-v1");
+    OK(edit("'name': 'base',", "'name': 'base', 'version': 12,"));
+    ck_assert_int_eq(sc->version, 12);
+    ck_assert_uint_eq(sc->train_hash, train_hash);
+    ga_scenario_id(sc, id, sizeof id);
+    ck_assert_str_eq(id, "base-v12");
+    OK(edit2("'format': 1", "'format': 2", "'name': 'base',", "'name': 'base', 'version': 2,"));
+    ck_assert_int_eq(sc->version, 2);
+    ERR(edit("'name': 'base',", "'name': 'base', 'version': 0,"),
+        "$.version: 0 is out of range [1, 1000000]");
+    ERR(edit("'name': 'base',", "'name': 'base', 'version': 1.5,"),
+        "$.version: expected an integer, found a fraction");
+    ERR(edit("'name': 'base',", "'name': 'base', 'version': '1',"),
+        "$.version: expected an integer, found a string");
+    ERR(edit("'name': 'base',", "'name': 'base', 'version': 1, 'version': 2,"),
+        "$.version: duplicate key");
+}
+END_TEST
+
 START_TEST(test_top_keys)
 {
     ERR(edit("'format': 1,", "'format': 1, 'colour': 'red',"),
-        "$.colour: unknown key (known: format, name, description, kinds, objectives, "
+        "$.colour: unknown key (known: format, name, version, description, kinds, objectives, "
         "train_objective, intended_objective, observation, world, tests, agent, agents, diversity, "
         "expectations)");
     ERR(edit("'format': 1,", "'format': 1, 'Name': 'x',"),
-        "$.Name: unknown key (known: format, name, description, kinds, objectives, "
+        "$.Name: unknown key (known: format, name, version, description, kinds, objectives, "
         "train_objective, intended_objective, observation, world, tests, agent, agents, diversity, "
         "expectations)");
     ERR(edit("'format': 1,", "'format': 1, 'format': 1,"), "$.format: duplicate key");
@@ -2481,7 +2509,7 @@ START_TEST(test_f2_keys_in_format1)
     F1(edit("'name': 'base',", "'name': 'base', 'competence': 'x',"), "$.competence");
     /* An unknown key before a format 2 key is reported first, as it comes first. */
     ERR(edit("'name': 'base',", "'name': 'base', 'flagz': 1, 'flags': {},"),
-        "$.flagz: unknown key (known: format, name, description, kinds, objectives, "
+        "$.flagz: unknown key (known: format, name, version, description, kinds, objectives, "
         "train_objective, intended_objective, observation, world, tests, agent, agents, diversity, "
         "expectations)");
     /* Kinds, in $.kinds and in a world's overrides. */
@@ -3183,7 +3211,8 @@ Suite *ga_test_suite(void)
          {test_malformed_offsets, test_malformed_length_respected, test_deep_nesting,
           test_trailing_text_rejected}},
         {"top",
-         {test_top_not_object, test_format, test_name, test_top_keys, test_sections_missing}},
+         {test_top_not_object, test_format, test_name, test_version, test_top_keys,
+          test_sections_missing}},
         {"kinds", {test_kind_keys, test_kind_values, test_kind_limit, test_kind_defaults}},
         {"objectives",
          {test_objective_keys, test_objective_rules, test_objective_unknown_event,

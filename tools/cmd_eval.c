@@ -168,9 +168,11 @@ static void print(const Args *a, const Plan *p)
 {
     const GaScenario *sc = p->run.sc;
     int64_t total = a->episodes * p->n;
+    char id[GA_SCENARIO_ID_LEN];
+    ga_scenario_id(sc, id, sizeof id);
     printf("eval %s: %s on %s, seed %" PRIu64 "; %" PRId64 " episodes per world, eval seed %" PRId64
            "\n\n",
-           a->run_dir, p->run.ag.name, sc->name, p->run.info.seed, a->episodes, a->eval_seed);
+           a->run_dir, p->run.ag.name, id, p->run.info.seed, a->episodes, a->eval_seed);
     print_world_tables(stdout, sc, p->evals, p->n);
     printf("\n%" PRId64 " episodes in %.2f s (%.0f episodes/s)", total, p->t_eval,
            p->t_eval > 0 ? (double)total / p->t_eval : 0.0);

@@ -20,6 +20,7 @@ static const char HELP[] =
     "  eval RUN_DIR          evaluate a trained agent on the training and every test world\n"
     "  run SCENARIO          train and evaluate several seeds; results across seeds\n"
     "  batch [SCENARIO...]   train, evaluate and check every scenario's expectations (CI)\n"
+    "  suite [SCENARIO...]   batch's runs as one benchmark table across scenarios (MD, CSV)\n"
     "  bench [SCENARIO]      speed figures: environment, training, evaluation, threads\n"
     "  sweep SCENARIO        goal misgeneralization against training diversity, with a plot\n"
     "  probe RUN_DIR         which perceived features the agent's choices rest on\n"
@@ -35,9 +36,9 @@ static const struct {
     const char *name;
     int (*fn)(int, char **);
 } COMMANDS[] = {
-    {"train", cmd_train},   {"eval", cmd_eval},   {"run", cmd_run},     {"batch", cmd_batch},
-    {"bench", cmd_bench},   {"sweep", cmd_sweep}, {"probe", cmd_probe}, {"verify", cmd_verify},
-    {"replay", cmd_replay}, {"play", cmd_play},
+    {"train", cmd_train},   {"eval", cmd_eval},     {"run", cmd_run},     {"batch", cmd_batch},
+    {"suite", cmd_suite},   {"bench", cmd_bench},   {"sweep", cmd_sweep}, {"probe", cmd_probe},
+    {"verify", cmd_verify}, {"replay", cmd_replay}, {"play", cmd_play},
 };
 
 int main(int argc, char **argv)

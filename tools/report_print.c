@@ -214,12 +214,7 @@ void print_across_seeds(FILE *f, const GaScenario *sc, const GaSeedResult *res, 
             snprintf(cell, sizeof cell, "%.2f [%.2f, %.2f]", a[k].mean, a[k].lo, a[k].hi);
             fprintf(f, "  %-24s", cell);
         }
-        int count[4] = {0}, best = 0;
-        for (int i = 0; i < n_seeds; i++)
-            count[ga_summary_verdict(&res[i].world[w])]++;
-        for (int v = 0; v < 4; v++)
-            if (count[v] > count[best])
-                best = v;
+        int count[4], best = ga_across_verdict(res, n_seeds, w, count);
         const char *sep = "  ";
         for (int v = 0; v < 4; v++) {
             if (count[v]) {
@@ -254,4 +249,16 @@ void print_across_seeds(FILE *f, const GaScenario *sc, const GaSeedResult *res, 
         }
     }
     print_findings(f, sc, verdict, worlds, sc->n_worlds, " in most seeds");
+}
+
+void print_verdict(FILE *f, const GaBatch *b, const GaBatchVerdict *v)
+{
+    const GaExperiment *x = &b->xs[v->x];
+    char id[GA_SCENARIO_ID_LEN];
+    ga_scenario_id(x->sc, id, sizeof id);
+    fprintf(f, "%s %s [%s]: %s  (median %.3f over %d seeds:", v->v.pass ? "PASS" : "FAIL", id,
+            x->agent, x->sc->expect[v->expect].text, v->v.median, v->v.n);
+    for (int s = 0; s < v->v.n; s++)
+        fprintf(f, " %.3f", v->v.values[s]);
+    fprintf(f, ")\n");
 }

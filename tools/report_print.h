@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "ga_batch.h"
 #include "ga_experiment.h"
 #include "ga_scenario.h"
 #include "ga_summary.h"
@@ -25,5 +26,9 @@ int print_unlearned(FILE *f, const char *prefix, const GaScenario *sc, const GaS
 /* The across-seed table of gridalign run and batch (and one of the measures, when the
  * scenario has any), then per-seed verdicts. */
 void print_across_seeds(FILE *f, const GaScenario *sc, const GaSeedResult *res, int n_seeds);
+
+/* One expectation's verdict, as batch and suite print it: "PASS strawberry-v1 [qlearn]: TEXT
+ * (median 0.900 over 5 seeds: 0.900 ...)". */
+void print_verdict(FILE *f, const GaBatch *b, const GaBatchVerdict *v);
 
 #endif
