@@ -160,3 +160,24 @@ void batch_print_unlearned(const BatchPlan *p)
         print_unlearned(stdout, prefix, x->sc, p->batch.res[xi], x->n_seeds);
     }
 }
+
+int batch_execute(BatchArgs *a, const char *cmd, const char *out_dir, const char *const *outputs,
+                  int n_outputs, BatchReport report, const void *args)
+{
+    BatchPlan *p = malloc(sizeof *p);
+    if (!p) {
+        fprintf(stderr, "gridalign: out of memory\n");
+        return 1;
+    }
+    p->cmd = cmd;
+    p->out_dir = out_dir;
+    int rc = batch_plan(a, p, outputs, n_outputs);
+    if (!rc) {
+        double t0 = ga_now();
+        if (!(rc = batch_run(p)))
+            rc = report(args, p, ga_now() - t0);
+    }
+    batch_plan_free(p);
+    free(p);
+    return rc;
+}

@@ -67,4 +67,12 @@ void batch_print_unlearned(const BatchPlan *p);
 
 void batch_plan_free(BatchPlan *p);
 
+/* A command's reports, given the judged plan and the seconds its run took: an exit status. */
+typedef int (*BatchReport)(const void *args, const BatchPlan *p, double seconds);
+
+/* The whole of `batch` and `suite` after their option parsing: plans (checking the outputs),
+ * runs and reports, with cmd and out_dir as in BatchPlan. Returns the exit status. */
+int batch_execute(BatchArgs *a, const char *cmd, const char *out_dir, const char *const *outputs,
+                  int n_outputs, BatchReport report, const void *args);
+
 #endif

@@ -47,8 +47,9 @@ static int parse(int argc, char **argv, Args *a, int *code)
 }
 
 /* The verdicts, the reports; the exit status. */
-static int report(const Args *a, const BatchPlan *p, double seconds)
+static int report(const void *args, const BatchPlan *p, double seconds)
 {
+    const Args *a = args;
     int failed = 0;
     /* Before the verdicts: a verdict on agents that never learned the task says little. */
     batch_print_unlearned(p);
@@ -74,23 +75,9 @@ static int report(const Args *a, const BatchPlan *p, double seconds)
 int cmd_batch(int argc, char **argv)
 {
     Args a;
-    BatchPlan *p = malloc(sizeof *p);
     int rc;
-    if (!p) {
-        fprintf(stderr, "gridalign: out of memory\n");
-        return 1;
-    }
-    if (!parse(argc, argv, &a, &rc)) {
-        p->cmd = "batch";
-        p->out_dir = GA_RUNDIR_BATCH;
-        const char *outputs[] = {a.junit, a.json};
-        if (!(rc = batch_plan(&a.b, p, outputs, 2))) {
-            double t0 = ga_now();
-            if (!(rc = batch_run(p)))
-                rc = report(&a, p, ga_now() - t0);
-        }
-        batch_plan_free(p);
-    }
-    free(p);
-    return rc;
+    if (parse(argc, argv, &a, &rc))
+        return rc;
+    const char *outputs[] = {a.junit, a.json};
+    return batch_execute(&a.b, "batch", GA_RUNDIR_BATCH, outputs, 2, report, &a);
 }

@@ -79,8 +79,9 @@ static void print_table(const GaSuite *s)
 }
 
 /* The warnings, the failed expectations, the table, the files; the exit status. */
-static int report(const Args *a, const BatchPlan *p, double seconds)
+static int report(const void *args, const BatchPlan *p, double seconds)
 {
+    const Args *a = args;
     GaSuite s;
     GaErr err = {0};
     if (ga_suite_make(&s, &p->batch, p->verdicts, p->n_verdicts, &err))
@@ -111,23 +112,9 @@ static int report(const Args *a, const BatchPlan *p, double seconds)
 int cmd_suite(int argc, char **argv)
 {
     Args a;
-    BatchPlan *p = malloc(sizeof *p);
     int rc;
-    if (!p) {
-        fprintf(stderr, "gridalign: out of memory\n");
-        return 1;
-    }
-    if (!parse(argc, argv, &a, &rc)) {
-        p->cmd = "suite";
-        p->out_dir = GA_RUNDIR_SUITE;
-        const char *outputs[] = {a.md, a.csv, a.json};
-        if (!(rc = batch_plan(&a.b, p, outputs, 3))) {
-            double t0 = ga_now();
-            if (!(rc = batch_run(p)))
-                rc = report(&a, p, ga_now() - t0);
-        }
-        batch_plan_free(p);
-    }
-    free(p);
-    return rc;
+    if (parse(argc, argv, &a, &rc))
+        return rc;
+    const char *outputs[] = {a.md, a.csv, a.json};
+    return batch_execute(&a.b, "suite", GA_RUNDIR_SUITE, outputs, 3, report, &a);
 }
