@@ -140,6 +140,12 @@ static inline int ga_agent_tabular(const GaAgent *ag)
  * when the learner keeps no count (dqn) or the agent's file had none. Reentrant. */
 double ga_agent_novelty(const GaAgent *ag, const uint8_t *obs);
 
+/* 1 when the learner keeps visit counts (GaLearner.novelty), so novelty can be scored. */
+static inline int ga_agent_has_novelty(const GaAgent *ag)
+{
+    return ag->learner->novelty != NULL;
+}
+
 /* The score of n visits: 1 for n == 0 (never met) and for n == 1, 1/sqrt(n) above; NAN for a
  * negative n (not known). */
 double ga_novelty_score(int64_t n);
