@@ -46,8 +46,10 @@ void ga_bootstrap_mean_ci(const double *x, int n, int b, GaRng *rng, double *scr
 double ga_auroc(const double *pos, int n, const double *neg, int m, double *scratch);
 
 /* Percentile-bootstrap 95% interval of ga_auroc: b resamples, each drawing n positives and m
- * negatives with replacement from their own list (the two groups keep their sizes), from rng.
- * scratch holds b + 2 (n + m) doubles. NAN, NAN when either list is empty. */
+ * negatives with replacement from their own list (the two groups keep their sizes), from rng:
+ * per resample, n draws of an index into pos sorted ascending, then m into neg sorted. Each
+ * resample costs O(n + m) (counts over the sorted lists, no sort). scratch holds b + 2 (n + m)
+ * doubles. NAN, NAN when either list is empty. */
 void ga_bootstrap_auroc_ci(const double *pos, int n, const double *neg, int m, int b, GaRng *rng,
                            double *scratch, double *lo, double *hi);
 

@@ -287,6 +287,47 @@ START_TEST(test_auroc_pairs)
 }
 END_TEST
 
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The interval by its definition: the same draws (indices into the sorted lists) made into
+ * resampled lists, each scored with ga_auroc, the nearest-rank 2.5% and 97.5% ends. The
+ * counting walk must give exactly these. */
+START_TEST(test_auroc_bootstrap_definition)
+{
+    enum { B = 400, N = 23, M = 17 };
+    GaRng r = ga_rng_make(5);
+    double p[N], q[M], ps[N], qs[M], rp[N], rq[M], vals[B], work[N + M], scratch[B + 2 * (N + M)];
+    for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < N; i++)
+            p[i] = (double)ga_rng_below(&r, 7) / 6;
+        for (int j = 0; j < M; j++)
+            q[j] = (double)ga_rng_below(&r, 5) / 6;
+        memcpy(ps, p, sizeof p);
+        memcpy(qs, q, sizeof q);
+        qsort(ps, N, sizeof *ps, cmp_d);
+        qsort(qs, M, sizeof *qs, cmp_d);
+        GaRng r1 = ga_rng_make(100 + (uint64_t)round), r2 = r1;
+        for (int k = 0; k < B; k++) {
+            for (int i = 0; i < N; i++)
+                rp[i] = ps[ga_rng_below(&r1, N)];
+            for (int j = 0; j < M; j++)
+                rq[j] = qs[ga_rng_below(&r1, M)];
+            vals[k] = ga_auroc(rp, N, rq, M, work);
+        }
+        qsort(vals, B, sizeof *vals, cmp_d);
+        double lo, hi;
+        ga_bootstrap_auroc_ci(p, N, q, M, B, &r2, scratch, &lo, &hi);
+        ck_assert_double_eq(lo, vals[(int)ceil(0.025 * B) - 1]);
+        ck_assert_double_eq(hi, vals[(int)ceil(0.975 * B) - 1]);
+        ck_assert_uint_eq(r1.s, r2.s);
+    }
+}
+END_TEST
+
 START_TEST(test_auroc_bootstrap)
 {
     double p[10] = {0.9, 0.8, 0.85, 0.4, 1.0, 0.7, 0.95, 0.6, 0.3, 0.75};
@@ -350,6 +391,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_auroc_hand);
     tcase_add_test(tc, test_auroc_pairs);
     tcase_add_test(tc, test_auroc_bootstrap);
+    tcase_add_test(tc, test_auroc_bootstrap_definition);
     suite_add_tcase(s, tc);
     return s;
 }
