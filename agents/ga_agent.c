@@ -5,6 +5,7 @@
 #include "ga_agent.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,20 @@ void ga_agent_release_training(GaAgent *ag)
 void ga_agent_values(const GaAgent *ag, const uint8_t *obs, float *q)
 {
     ag->learner->values(ag->state, obs, q);
+}
+
+double ga_novelty_score(int64_t n)
+{
+    if (n < 0)
+        return NAN;
+    return n == 0 ? 1.0 : 1.0 / sqrt((double)n);
+}
+
+double ga_agent_novelty(const GaAgent *ag, const uint8_t *obs)
+{
+    if (!ag->learner->novelty)
+        return NAN;
+    return ga_novelty_score(ag->learner->novelty(ag->state, obs));
 }
 
 int ga_agent_table_fill(const GaAgent *ag, int64_t *states, int64_t *dropped)
@@ -282,11 +297,12 @@ int ga_agent_load(GaAgent *ag, const char *path, uint64_t *scenario_hash, GaErr 
         return corrupt(path, "wrong magic number", err);
     }
     uint32_t version = ga_payload_get_u32(&r);
-    if (version != GA_AGENT_VERSION) {
+    if (version < GA_AGENT_VERSION_OLDEST || version > GA_AGENT_VERSION) {
         free(data);
         return ga_err_set(err, GA_EFORMAT, "%s: agent file version %u, this gridalign reads %d",
                           path, version, GA_AGENT_VERSION);
     }
+    r.version = version;
     uint64_t sum;
     if (len < 8 + 16) {
         free(data);

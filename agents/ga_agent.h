@@ -14,8 +14,10 @@
 
 #define GA_AGENT_MAGIC "GRIDALGN"
 /* 2: observation hashes changed (wyhash-style mixing); a version-1 table would load and then
- * match no observation at all, so it is refused instead. */
-#define GA_AGENT_VERSION 2
+ * match no observation at all, so it is refused instead. 3: tabular learners store each
+ * state's visit count (the novelty score); version 2 still loads, without counts. */
+#define GA_AGENT_VERSION 3
+#define GA_AGENT_VERSION_OLDEST 2
 #define GA_MAX_AGENT_PARAMS GA_MAX_PARAMS
 
 struct GaAgent {
@@ -132,6 +134,21 @@ static inline int ga_agent_tabular(const GaAgent *ag)
 {
     return ag->learner->table_fill != NULL;
 }
+
+/* The novelty of obs to ag (ga_learner.h, GaLearner.novelty): 1 when obs was never met in
+ * training, else 1/sqrt(n) for n visits, so 1 for a single one and towards 0 with use. NAN
+ * when the learner keeps no count (dqn) or the agent's file had none. Reentrant. */
+double ga_agent_novelty(const GaAgent *ag, const uint8_t *obs);
+
+/* 1 when the learner keeps visit counts (GaLearner.novelty), so novelty can be scored. */
+static inline int ga_agent_has_novelty(const GaAgent *ag)
+{
+    return ag->learner->novelty != NULL;
+}
+
+/* The score of n visits: 1 for n == 0 (never met) and for n == 1, 1/sqrt(n) above; NAN for a
+ * negative n (not known). */
+double ga_novelty_score(int64_t n);
 
 /* 1 when the learner keeps a base policy that demonstrations shape (ga_agent_base). */
 static inline int ga_agent_has_base(const GaAgent *ag)

@@ -276,6 +276,7 @@ const GaLearner ga_learner_aup = {
     .save = ga_qlearn_hook_save,
     .load = ga_qlearn_hook_load,
     .table_fill = table_fill,
+    .novelty = ga_qlearn_hook_novelty,
     /* The auxiliary values are bounded by 1 / (1 - gamma) and reach the primary table only
      * through the penalty, whose every write is noted there. */
     .diverged = ga_qlearn_hook_diverged,

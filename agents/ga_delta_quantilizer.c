@@ -173,5 +173,6 @@ const GaLearner ga_learner_delta_quantilizer = {
     .save = save,
     .load = load,
     .table_fill = table_fill,
+    .novelty = ga_qlearn_hook_novelty,
     .diverged = diverged,
 };

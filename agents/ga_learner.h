@@ -36,6 +36,7 @@ typedef struct {
     size_t n, off;
     int bad;
     const char *path; /* the file, for messages */
+    uint32_t version; /* the file's GA_AGENT_VERSION: older ones may lack newer fields */
     int obs_size;     /* from the envelope */
     const char *name;
     const GaParam *given; /* (n_given) parameters from the envelope */
@@ -130,6 +131,12 @@ typedef struct {
      * table was full. Being tabular also means values exist only for observations seen in
      * training, which probes warn about. */
     void (*table_fill)(const void *state, int64_t *states, int64_t *dropped);
+
+    /* How familiar obs is from training (NULL: the learner keeps no such count; dqn for now):
+     * the number of training updates that started from obs, 0 when it was never met, or -1
+     * when this agent cannot tell (a table loaded from a version-2 agent file). Reentrant
+     * and read-only, as act with explore == 0. ga_agent_novelty turns it into a score. */
+    int64_t (*novelty)(const void *state, const uint8_t *obs);
 
     /* Training fast path (optional: all three or none). ga_train_run calls train_begin on
      * each episode's first observation, then per step train_act (exploring, drawing from

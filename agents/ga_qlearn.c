@@ -20,7 +20,9 @@ int ga_qlearn_init(GaQLearn *ql, const GaQParams *p, int obs_size, int64_t total
     ql->cap = (uint64_t)1 << p->table_bits;
     ql->keys = calloc(ql->cap, sizeof *ql->keys);
     ql->q = malloc(ql->cap * GA_NUM_ACTIONS * sizeof *ql->q);
-    if (!ql->keys || !ql->q) {
+    ql->visits = calloc(ql->cap, sizeof *ql->visits);
+    ql->visits_known = 1;
+    if (!ql->keys || !ql->q || !ql->visits) {
         ga_qlearn_free(ql);
         return ga_err_set(err, GA_ENOMEM, "qlearn: cannot allocate a table of 2^%d states",
                           p->table_bits);
@@ -32,8 +34,10 @@ void ga_qlearn_free(GaQLearn *ql)
 {
     free(ql->keys);
     free(ql->q);
+    free(ql->visits);
     ql->keys = NULL;
     ql->q = NULL;
+    ql->visits = NULL;
 }
 
 /* 64x64 -> 128-bit multiply folded to 64 bits: every input bit reaches every output bit,
@@ -93,8 +97,8 @@ static inline const float *find(const GaQLearn *ql, uint64_t key)
     return ql->keys[s] ? &ql->q[s * GA_NUM_ACTIONS] : NULL;
 }
 
-/* The values of the state with this key, entered at q_init when new; NULL (counted in
- * `dropped`) when new and the table has no room. */
+/* The values of the state with this key, entered at q_init when new, with one visit counted;
+ * NULL (counted in `dropped`) when new and the table has no room. */
 static inline float *row(GaQLearn *ql, uint64_t key)
 {
     uint64_t s = probe(ql, key);
@@ -108,6 +112,8 @@ static inline float *row(GaQLearn *ql, uint64_t key)
         for (int i = 0; i < GA_NUM_ACTIONS; i++)
             ql->q[s * GA_NUM_ACTIONS + i] = (float)ql->p.q_init;
     }
+    /* Saturating: a count that wrapped would call the most familiar state new. */
+    ql->visits[s] += ql->visits[s] != UINT32_MAX;
     return &ql->q[s * GA_NUM_ACTIONS];
 }
 
@@ -166,6 +172,14 @@ int ga_qlearn_put(GaQLearn *ql, uint64_t key, const float *values)
     return 0;
 }
 
+int64_t ga_qlearn_visits(const GaQLearn *ql, const uint8_t *obs)
+{
+    if (!ql->visits_known)
+        return -1;
+    uint64_t s = probe(ql, hash(obs, ql->obs_size));
+    return ql->keys[s] ? (int64_t)ql->visits[s] : 0;
+}
+
 static inline void update_key(GaQLearn *ql, uint64_t key, int a, float r, uint64_t next_key,
                               int terminated)
 {
@@ -209,6 +223,7 @@ void ga_qlearn_save_table(const GaQLearn *ql, GaPayloadOut *o)
             continue;
         ga_payload_put_u64(o, ql->keys[s]);
         ga_payload_put(o, &ql->q[s * GA_NUM_ACTIONS], GA_NUM_ACTIONS * sizeof(float));
+        ga_payload_put_u32(o, ql->visits[s]);
     }
 }
 
@@ -222,17 +237,23 @@ int ga_qlearn_load_head(GaPayloadIn *in, int64_t *steps, uint64_t *n)
 int ga_qlearn_load_table(GaPayloadIn *in, GaQLearn *ql, int64_t steps, uint64_t n)
 {
     ql->steps = steps;
-    if (ga_payload_left(in) != n * (8 + GA_NUM_ACTIONS * sizeof(float)))
+    /* Version 2 had no visit counts: its table loads with the counts unknown. */
+    int counted = in->version >= 3;
+    size_t entry = 8 + GA_NUM_ACTIONS * sizeof(float) + (counted ? 4 : 0);
+    if (ga_payload_left(in) / entry < n || ga_payload_left(in) != n * entry)
         return ga_payload_corrupt(in, "table size does not match its header");
+    ql->visits_known = counted;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t key = ga_payload_get_u64(in);
         float v[GA_NUM_ACTIONS];
         ga_payload_get(in, v, sizeof v);
+        uint32_t visits = counted ? ga_payload_get_u32(in) : 0;
         for (int a = 0; a < GA_NUM_ACTIONS; a++)
             if (!isfinite(v[a]))
                 return ga_payload_corrupt(in, "a Q-value is not finite (NaN or infinity)");
         if (key == 0 || ga_qlearn_put(ql, key, v) != 0)
             return ga_payload_corrupt(in, "bad table entry");
+        ql->visits[probe(ql, key)] = visits;
     }
     return GA_OK;
 }
@@ -324,6 +345,11 @@ int64_t ga_qlearn_hook_diverged(const void *state, int full, const char **why)
     return ga_qlearn_diverged(state, why);
 }
 
+int64_t ga_qlearn_hook_novelty(const void *state, const uint8_t *obs)
+{
+    return ga_qlearn_visits(state, obs);
+}
+
 void ga_qlearn_hook_table_fill(const void *state, int64_t *states, int64_t *dropped)
 {
     const GaQLearn *ql = state;
@@ -370,6 +396,7 @@ const GaLearner ga_learner_qlearn = {
     .load = ga_qlearn_hook_load,
     .diverged = ga_qlearn_hook_diverged,
     .table_fill = ga_qlearn_hook_table_fill,
+    .novelty = ga_qlearn_hook_novelty,
     .train_begin = train_begin,
     .train_act = train_act,
     .train_update = train_update,

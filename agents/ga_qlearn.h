@@ -34,9 +34,15 @@ typedef struct {
     uint64_t key;        /* training fast path: hash of the observation train_act sees next */
     uint64_t *keys;      /* (cap) observation hash, 0 = empty slot */
     float *q;            /* (cap, GA_NUM_ACTIONS) */
+    /* (cap) visits: the updates that started from the slot's observation, saturating at
+     * UINT32_MAX. Counted where a row is entered or found for writing (ga_qlearn_row), which
+     * reads no count: the values learned are the same with or without it. */
+    uint32_t *visits;
+    int visits_known; /* 0 after loading a version-2 file, which has no counts */
 } GaQLearn;
 
-/* Allocates the table (one block for keys, one for values). Returns GA_OK or GA_ENOMEM. */
+/* Allocates the table (one block each for keys, values and visit counts). Returns GA_OK or
+ * GA_ENOMEM. */
 int ga_qlearn_init(GaQLearn *ql, const GaQParams *p, int obs_size, int64_t total_steps, GaErr *err);
 void ga_qlearn_free(GaQLearn *ql);
 
@@ -83,14 +89,20 @@ int ga_qlearn_values(const GaQLearn *ql, const uint8_t *obs, float *out);
 /* Inserts or overwrites one state's values (for loading). Returns -1 when the table is full. */
 int ga_qlearn_put(GaQLearn *ql, uint64_t key, const float *values);
 
+/* Visits of obs in training: the updates that started from it (0: never met), saturating at
+ * UINT32_MAX; -1 when the table does not know (loaded from a version-2 agent file). */
+int64_t ga_qlearn_visits(const GaQLearn *ql, const uint8_t *obs);
+
 /* The table for other tabular learners, on observation hashes. find: a state's
  * GA_NUM_ACTIONS values, NULL when never seen. row: the same for writing, entered at q_init
- * when new; NULL when new and the table is full (counted in `dropped`). */
+ * when new, and counted as one visit of the state; NULL when new and the table is full
+ * (counted in `dropped`). Call row once per update, on the state the update starts from. */
 const float *ga_qlearn_find(const GaQLearn *ql, uint64_t key);
 float *ga_qlearn_row(GaQLearn *ql, uint64_t key);
 
 /* The table's agent-file payload (qlearn's whole payload): steps (u64), states held (u64),
- * then per state its key (u64) and GA_NUM_ACTIONS floats, in slot order. Loading is in two
+ * then per state its key (u64), GA_NUM_ACTIONS floats and (from agent-file version 3) its
+ * visits (u32), in slot order; a version-2 table loads with visits_known = 0. Loading is in two
  * parts around ga_payload_build: the head (steps, which is also the loaded agent's planned
  * total, and the number of states), then the table, checked against it. */
 void ga_qlearn_save_table(const GaQLearn *ql, GaPayloadOut *o);
@@ -123,11 +135,13 @@ int64_t ga_qlearn_diverged(const GaQLearn *ql, const char **why);
 
 /* GaLearner hooks for a learner whose state begins with a GaQLearn, the table it acts on and
  * alone saves (qlearn, sarsa, aup; its file must check offsetof(State, table) == 0): values from
- * the table, the table as payload, the table's fill and its divergence (ga_qlearn_diverged). */
+ * the table, the table as payload, the table's fill, its divergence (ga_qlearn_diverged) and its
+ * visits (ga_qlearn_visits) as the novelty hook. */
 void ga_qlearn_hook_values(const void *state, const uint8_t *obs, float *q);
 void ga_qlearn_hook_save(const void *state, GaPayloadOut *o);
 int ga_qlearn_hook_load(GaPayloadIn *in);
 void ga_qlearn_hook_table_fill(const void *state, int64_t *states, int64_t *dropped);
+int64_t ga_qlearn_hook_novelty(const void *state, const uint8_t *obs);
 int64_t ga_qlearn_hook_diverged(const void *state, int full, const char **why);
 
 #endif

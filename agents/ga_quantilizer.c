@@ -243,6 +243,7 @@ const GaLearner ga_learner_quantilizer = {
     .save = save,
     .load = load,
     .table_fill = table_fill,
+    .novelty = ga_qlearn_hook_novelty,
     /* The demonstration counts are whole numbers below 2^24: only the values can diverge. */
     .diverged = ga_qlearn_hook_diverged,
     .base = base,

@@ -77,6 +77,7 @@ const GaLearner ga_learner_sarsa = {
     .save = ga_qlearn_hook_save,
     .load = ga_qlearn_hook_load,
     .table_fill = ga_qlearn_hook_table_fill,
+    .novelty = ga_qlearn_hook_novelty,
     .diverged = ga_qlearn_hook_diverged,
 };
 
@@ -96,5 +97,6 @@ const GaLearner ga_learner_safe_sarsa = {
     .save = ga_qlearn_hook_save,
     .load = ga_qlearn_hook_load,
     .table_fill = ga_qlearn_hook_table_fill,
+    .novelty = ga_qlearn_hook_novelty,
     .diverged = ga_qlearn_hook_diverged,
 };

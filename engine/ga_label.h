@@ -56,6 +56,10 @@ typedef struct {
     const GaWorld *w;
     const GaTrack *track;
     int label, proxy;
+    /* The episode's novelty to the agent (GaWorldEval's novelty fields): the maximum and the
+     * mean over its steps of each step's score; NAN when the learner keeps no visit counts.
+     * Only evaluation fills them (a zero-initialised record has 0, and no reader looks). */
+    double novelty_max, novelty_mean;
 } GaEpisodeRecord;
 
 #endif

@@ -38,6 +38,21 @@ void ga_wilson95(int64_t k, int64_t n, double *lo, double *hi);
 void ga_bootstrap_mean_ci(const double *x, int n, int b, GaRng *rng, double *scratch, double *lo,
                           double *hi);
 
+/* Area under the ROC curve of telling pos[0..n) from neg[0..m) by a score that is higher for
+ * pos: the probability that a random positive scores above a random negative, ties counting
+ * half (the Mann-Whitney U / (n m)). 0.5 for identical lists, 1 when every positive scores
+ * above every negative, 0 when below. NAN when either list is empty. scratch holds n + m
+ * doubles; the lists are not changed. O((n + m) log(n + m)). */
+double ga_auroc(const double *pos, int n, const double *neg, int m, double *scratch);
+
+/* Percentile-bootstrap 95% interval of ga_auroc: b resamples, each drawing n positives and m
+ * negatives with replacement from their own list (the two groups keep their sizes), from rng:
+ * per resample, n draws of an index into pos sorted ascending, then m into neg sorted. Each
+ * resample costs O(n + m) (counts over the sorted lists, no sort). scratch holds b + 2 (n + m)
+ * doubles. NAN, NAN when either list is empty. */
+void ga_bootstrap_auroc_ci(const double *pos, int n, const double *neg, int m, int b, GaRng *rng,
+                           double *scratch, double *lo, double *hi);
+
 /* Median of x[0..n), n > 0; sorts x in place. */
 double ga_median(double *x, int n);
 

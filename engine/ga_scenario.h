@@ -44,6 +44,7 @@ enum {
     GA_METRIC_SHARE,           /* of an episode label, see ga_label.h */
     GA_METRIC_COMPETENCE,      /* share of competent episodes (see GaScenario.competence) */
     GA_METRIC_MEASURE,         /* format 2: share of episodes in which a measure happened */
+    GA_METRIC_AUROC,           /* a test world: detection by novelty against the training world */
     GA_NUM_METRICS
 };
 enum { GA_OP_GE, GA_OP_LE, GA_OP_GT, GA_OP_LT };

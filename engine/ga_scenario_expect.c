@@ -8,7 +8,7 @@
 #include "ga_scenario_int.h"
 
 const char *const ga_metric_names[GA_NUM_METRICS] = {
-    "success_rate", "mean_return", "return_fraction", "share", "competence", "measure"};
+    "success_rate", "mean_return", "return_fraction", "share", "competence", "measure", "auroc"};
 const char *const ga_op_names[4] = {">=", "<=", ">", "<"};
 
 int ga_expect_holds(const GaExpect *e, double measured)
@@ -86,6 +86,13 @@ static int parse_expect(GaScenCtx *c, const GaJson *j, const char *path, GaExpec
         return FAIL(c, "%s.metric: missing", path);
     if (e->metric == GA_METRIC_MEASURE && sc->format < 2)
         return FAIL(c, "%s.metric: \"measure\" needs \"format\": 2", path);
+    /* Detection compares a world's episodes with the training world's: on that world itself
+     * it would be 0.5 by construction. */
+    if (e->metric == GA_METRIC_AUROC && e->world == 0)
+        return FAIL(c,
+                    "%s.world: metric auroc compares a test world with the training world "
+                    "\"%s\"; name a test world",
+                    path, sc->world[0].name);
     if ((rc = parse_measure(c, j, path, e)))
         return rc;
     int needs_obj = e->metric == GA_METRIC_SUCCESS_RATE || e->metric == GA_METRIC_MEAN_RETURN ||

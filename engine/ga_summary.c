@@ -105,6 +105,8 @@ double ga_summary_metric(const GaWorldEval *e, const GaExpect *x)
         return ga_summary_share(e, x->label_slot);
     case GA_METRIC_MEASURE:
         return ga_summary_measure(e, x->measure);
+    case GA_METRIC_AUROC:
+        return e->auroc;
     default:
         return ga_summary_competence(e);
     }

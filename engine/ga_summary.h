@@ -20,6 +20,17 @@ typedef struct {
     int ref_n;                           /* episodes with a reference optimum; 0 = none */
     double ref_opt[GA_MAX_OBJECTIVES];   /* (objective) mean optimal return over ref_n */
     double ref_agent[GA_MAX_OBJECTIVES]; /* (objective) the agent's mean over the same ones */
+    /* Novelty (agents/ga_agent.h, ga_agent_novelty): per step 1 when the observation was never
+     * met in training, else 1/sqrt(visits); per episode its maximum and mean over the steps.
+     * novelty_n: episodes scored (0: the learner keeps no counts, and every field below is
+     * NAN); novelty_max, novelty_mean: the means over episodes of the two. */
+    int64_t novelty_n;
+    double novelty_max, novelty_mean;
+    /* Detection (lab/ga_eval.h, ga_eval_detect): the AUROC of telling this world's episodes from
+     * the training world's evaluation episodes by their mean novelty, with a bootstrap 95%
+     * interval; NAN on the training world itself, without counts, or when the pass did not
+     * evaluate the training world. */
+    double auroc, auroc_lo, auroc_hi;
 } GaWorldEval;
 
 /* Verdicts, from the label shares, checked in this order: the intended goal (intended + both
@@ -52,7 +63,8 @@ int ga_summary_verdict(const GaWorldEval *e);
  * when the optimum is not positive. */
 double ga_summary_return_fraction(const GaWorldEval *e, int o);
 
-/* The value an expectation judges (x->world must be e->world). NAN when not measurable. */
+/* The value an expectation judges (x->world must be e->world). NAN when not measurable (for
+ * auroc: no novelty, or no detection computed). */
 double ga_summary_metric(const GaWorldEval *e, const GaExpect *x);
 
 #endif

@@ -2,6 +2,7 @@
  * per-episode outputs. Each job owns its world's result slot and streams. */
 #include "ga_eval.h"
 
+#include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,9 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
     uint8_t obs[GA_OBS_MAX];
     memset(out, 0, sizeof *out);
     out->world = world;
+    out->novelty_max = out->novelty_mean = NAN;
+    out->auroc = out->auroc_lo = out->auroc_hi = NAN;
+    double sum_max = 0, sum_mean = 0;
     ga_stats_init(&out->stats, sc->n_objectives);
     int mode = ga_summary_competence_mode(sc);
     int ref_n = o->ref ? o->ref->n : 0;
@@ -37,8 +41,14 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
         GaRng rng = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, o->agent_seed));
         ga_env_reset(&w, c, seed);
         ga_track_reset(&track);
+        /* The steps' novelty, of each observation the agent acts on (NAN throughout when the
+         * learner keeps no counts). */
+        double nov_max = 0, nov_sum = 0;
         while (!w.terminated && !w.truncated) {
             ga_obs_write(&w, c, &sc->obs, obs);
+            double nv = ga_agent_novelty(ag, obs);
+            nov_max = nv > nov_max || isnan(nv) ? nv : nov_max;
+            nov_sum += nv;
             int a = ga_agent_act(ag, obs, 0, &rng);
             ga_world_step(&w, c, a);
             ga_track_step(&track, &w, c);
@@ -56,10 +66,23 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
                 out->ref_agent[ob] += w.ret[ob];
                 out->ref_opt[ob] += o->ref->opt[i][ob];
             }
+        /* An episode of no step (a world that ends at once) met nothing new. */
+        double nov_mean = w.t > 0 ? nov_sum / w.t : ga_agent_has_novelty(ag) ? 0.0 : NAN;
+        if (!isnan(nov_mean)) {
+            out->novelty_n++;
+            sum_max += nov_max;
+            sum_mean += nov_mean;
+        }
+        if (o->novelty)
+            o->novelty[i] = nov_mean;
         if (o->on_episode) {
-            GaEpisodeRecord r = {world, i, seed, &w, &track, label, proxy};
+            GaEpisodeRecord r = {world, i, seed, &w, &track, label, proxy, nov_max, nov_mean};
             o->on_episode(&r, o->ctx);
         }
+    }
+    if (out->novelty_n) {
+        out->novelty_max = sum_max / (double)out->novelty_n;
+        out->novelty_mean = sum_mean / (double)out->novelty_n;
     }
     out->ref_n = ref_n;
     for (int ob = 0; ref_n && ob < sc->n_objectives; ob++) {
@@ -171,6 +194,7 @@ typedef struct {
     GaWorldEval *out;
     const GaEvalStreams *s;
     const volatile sig_atomic_t *stop;
+    double *novelty;   /* (world position, episode) each episode's mean novelty, or NULL */
     atomic_int failed; /* GA_EVAL_LINES_FAILED | GA_EVAL_TRAJ_FAILED */
 } EvalJob;
 
@@ -219,6 +243,7 @@ static void eval_job(int i, void *vctx)
         .on_step = eo.rec.f ? out_step : NULL,
         .ctx = &eo,
         .stop = j->stop,
+        .novelty = j->novelty ? j->novelty + (size_t)i * (size_t)j->episodes : NULL,
     };
     ga_eval_run(j->sc, w, j->ag, &o, &j->out[i]);
     /* Several threads may set these bits; each only ever goes from 0 to 1. */
@@ -232,9 +257,47 @@ int ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const
                    int episodes, uint64_t eval_seed, const GaReference *refs, int threads,
                    GaWorldEval *out, const GaEvalStreams *s, const volatile sig_atomic_t *stop)
 {
-    EvalJob j = {sc, ag, agent_seed, worlds, episodes, eval_seed, refs, out, s, stop, 0};
+    int train_pos = -1;
+    for (int i = 0; i < n; i++)
+        train_pos = worlds[i] == 0 ? i : train_pos;
+    /* Detection needs every episode's score until all worlds are done: one block, here, never
+     * in the episode loop. */
+    double *nov = NULL;
+    if (train_pos >= 0 && ga_agent_has_novelty(ag) && episodes > 0)
+        nov = malloc((size_t)n * (size_t)episodes * sizeof *nov);
+    EvalJob j = {sc, ag, agent_seed, worlds, episodes, eval_seed, refs, out, s, stop, nov, 0};
     ga_pool_run(n, threads, eval_job, NULL, &j);
+    if (nov && !(stop && *stop))
+        ga_eval_detect(out, n, nov, episodes, train_pos);
+    free(nov);
     return j.failed;
+}
+
+int ga_eval_detect(GaWorldEval *out, int n, const double *nov, int stride, int train_pos)
+{
+    int m = (int)out[train_pos].stats.episodes;
+    if (out[train_pos].novelty_n != m)
+        return GA_OK; /* no scores (or some NAN) on the training world: nothing to compare */
+    int most = 0;
+    for (int i = 0; i < n; i++)
+        most = out[i].stats.episodes > most ? (int)out[i].stats.episodes : most;
+    double *scratch = malloc((size_t)(GA_DETECT_RESAMPLES + 2 * (most + m)) * sizeof *scratch);
+    if (!scratch)
+        return GA_ENOMEM;
+    const double *neg = nov + (size_t)train_pos * (size_t)stride;
+    for (int i = 0; i < n; i++) {
+        GaWorldEval *e = &out[i];
+        int k = (int)e->stats.episodes;
+        if (i == train_pos || k < 1 || e->novelty_n != k)
+            continue;
+        const double *pos = nov + (size_t)i * (size_t)stride;
+        e->auroc = ga_auroc(pos, k, neg, m, scratch);
+        GaRng rng = ga_rng_make(ga_rng_derive(GA_DETECT_SEED, GA_DOMAIN_EVAL, (uint64_t)e->world));
+        ga_bootstrap_auroc_ci(pos, k, neg, m, GA_DETECT_RESAMPLES, &rng, scratch, &e->auroc_lo,
+                              &e->auroc_hi);
+    }
+    free(scratch);
+    return GA_OK;
 }
 
 /* ---- the files of a pass -------------------------------------------------------------- */

@@ -41,6 +41,9 @@ typedef struct {
     /* May be NULL. Read at every episode boundary: once non-zero (a signal arrived), the pass
      * ends there and out holds the episodes run so far, which the caller discards. */
     const volatile sig_atomic_t *stop;
+    /* May be NULL: (episodes) receives each episode's mean novelty (NAN without counts), for
+     * ga_eval_detect. */
+    double *novelty;
 } GaEvalOpts;
 
 /* Seed of evaluation episode i of world `world`. */
@@ -74,6 +77,17 @@ int ga_references(const GaScenario *sc, const int *worlds, int n, int episodes, 
 int ga_reference_world(const GaScenario *sc, int w, int episodes, uint64_t eval_seed,
                        int max_states, GaReference *refs);
 
+/* Detection of a shift by novelty, for a pass that evaluated the training world (world 0):
+ * for each world position i other than train_pos, out[i].auroc and its 95% interval from
+ * nov[i * stride ..] (out[i].stats.episodes episode mean novelties) against the training
+ * world's. The interval: GA_DETECT_RESAMPLES stratified bootstrap resamples from a fixed seed
+ * (GA_DETECT_SEED, salted with the world index), so it is part of the deterministic output.
+ * Leaves NAN where either side has no scores. Returns GA_OK, or GA_ENOMEM (scratch), with the
+ * fields left NAN. */
+#define GA_DETECT_RESAMPLES 2000
+#define GA_DETECT_SEED 0xDE7EC7ull
+int ga_eval_detect(GaWorldEval *out, int n, const double *nov, int stride, int train_pos);
+
 /* Per-episode outputs of ga_eval_worlds: streams (temporaries the caller opened, say with
  * tmpfile) indexed by world position, each receiving that world's episodes in order. Streams,
  * not memory: a long evaluation's episodes need not fit in RAM. */
@@ -83,7 +97,9 @@ typedef struct {
 } GaEvalStreams;
 
 /* Evaluates ag on worlds[0..n) into out[i] on `threads` threads, refs indexed by world (may be
- * NULL), feeding every stream of s (may be NULL) from the same episodes: one pass. Trajectory
+ * NULL), feeding every stream of s (may be NULL) from the same episodes: one pass. When the
+ * training world (0) is among worlds and the learner keeps visit counts, ends with
+ * ga_eval_detect (out of memory for its scores: the AUROCs stay NAN). Trajectory
  * ids count up across the worlds in order (world position i starts at i * episodes). stop (may
  * be NULL) ends every world at its next episode boundary once it reads non-zero (GaEvalOpts).
  * Returns 0, or the GA_EVAL_*_FAILED bits of the streams where a line could not be built or

@@ -36,6 +36,8 @@ typedef struct {
     atomic_int ref_oom;
     int *trained;  /* (experiment) seeds trained so far */
     int *eval_off; /* (m + 1) first evaluation job of each seed in this chunk */
+    double *nov;   /* (evaluation job, stride) episode mean novelties, or NULL: no detection */
+    int stride;    /* the most episodes any experiment evaluates */
 } ChunkCtx;
 
 /* Estimated training time: steps times the learner's cost of a step relative to a tabular
@@ -123,6 +125,7 @@ static void eval_seed_world_job(int i, void *vctx)
         .eval_seed = x->eval_seed,
         .agent_seed = r->seed,
         .ref = x->refs ? &x->refs[w] : NULL,
+        .novelty = c->nov ? c->nov + (size_t)i * (size_t)c->stride : NULL,
     };
     ga_eval_run(x->sc, w, &c->agents[k], &o, &r->world[w]);
 }
@@ -197,7 +200,9 @@ int ga_experiments_run(const GaExperiment *xs, int n_x, GaSeedResult *const *res
             refs[n_refs++] = e * GA_MAX_WORLDS + w;
     }
     qsort(jobs, (size_t)total, sizeof *jobs, cmp_cost);
-    ChunkCtx c = {xs, res, NULL, agents, 0, refs, n_refs, 0, trained, eval_off};
+    ChunkCtx c = {xs, res, NULL, agents, 0, refs, n_refs, 0, trained, eval_off, NULL, 0};
+    for (int e = 0; e < n_x; e++)
+        c.stride = xs[e].episodes > c.stride ? xs[e].episodes : c.stride;
     int rc = GA_OK;
     /* Every chunk runs even after a failure, so every seed that trained gets its evaluation and
      * its eval.json whatever the chunking; the first error is returned at the end. */
@@ -212,12 +217,19 @@ int ga_experiments_run(const GaExperiment *xs, int n_x, GaSeedResult *const *res
         eval_off[0] = 0;
         for (int k = 0; k < c.m; k++)
             eval_off[k + 1] = eval_off[k] + xs[c.jobs[k].e].sc->n_worlds;
+        /* Detection needs every episode's novelty until a seed's worlds are all done; out of
+         * memory here leaves the AUROCs NAN (not measurable), never a wrong value. */
+        c.nov =
+            c.stride > 0 ? malloc((size_t)eval_off[c.m] * (size_t)c.stride * sizeof *c.nov) : NULL;
         ga_pool_run(eval_off[c.m], threads, eval_seed_world_job, NULL, &c);
         for (int k = 0; k < c.m; k++) {
             const GaExperiment *x = &xs[c.jobs[k].e];
             GaSeedResult *r = &res[c.jobs[k].e][c.jobs[k].s];
             if (!r->rc && x->stop && *x->stop)
                 r->rc = ga_err_set(&r->err, GA_ESTOP, "interrupted");
+            if (!r->rc && c.nov && ga_agent_has_novelty(&agents[k]))
+                ga_eval_detect(r->world, x->sc->n_worlds,
+                               c.nov + (size_t)eval_off[k] * (size_t)c.stride, c.stride, 0);
             if (!r->rc && x->out_dir)
                 r->rc = ga_rundir_write_eval(r->stage.tmp, x->sc, x->agent, r->seed, x->episodes,
                                              x->eval_seed, r->world, x->sc->n_worlds, &r->err);
@@ -229,6 +241,8 @@ int ga_experiments_run(const GaExperiment *xs, int n_x, GaSeedResult *const *res
                 ga_rundir_stage_abort(&r->stage);
             ga_agent_free(&agents[k]);
         }
+        free(c.nov);
+        c.nov = NULL;
     }
     rc = commit_all(xs, n_x, res, rc, err);
     if (rc == GA_OK && stopped(xs, n_x))

@@ -3,6 +3,7 @@
 #include "ga_report.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -151,6 +152,20 @@ void ga_report_add_world_eval(GaJson *parent, const char *key, const GaScenario 
         for (int m = 0; m < sc->n_measures; m++)
             ga_json_add_num(mj, sc->measure[m].name, ga_summary_measure(e, m));
     }
+    /* Only learners that keep visit counts have the key. */
+    if (e->novelty_n) {
+        GaJson *nj = ga_json_add_object(j, "novelty");
+        ga_json_add_num(nj, "episodes", (double)e->novelty_n);
+        ga_json_add_num(nj, "mean_of_episode_max", e->novelty_max);
+        ga_json_add_num(nj, "mean_of_episode_mean", e->novelty_mean);
+        if (isnan(e->auroc)) { /* the training world, or a pass without it */
+            ga_json_add_null(nj, "auroc_vs_train");
+            ga_json_add_null(nj, "auroc_ci95");
+        } else {
+            ga_json_add_num(nj, "auroc_vs_train", e->auroc);
+            add_pair(nj, "auroc_ci95", e->auroc_lo, e->auroc_hi);
+        }
+    }
 }
 
 int ga_report_write_eval(const char *path, const GaScenario *sc, const char *agent, uint64_t seed,
@@ -206,6 +221,10 @@ char *ga_report_episode_line(const GaScenario *sc, const GaEpisodeRecord *r)
         GaJson *mj = ga_json_add_object(j, "measures");
         for (int m = 0; m < sc->n_measures; m++)
             ga_json_add_bool(mj, sc->measure[m].name, ga_measure_happened(&sc->measure[m], w));
+    }
+    if (!isnan(r->novelty_mean)) {
+        ga_json_add_num(j, "novelty_max", r->novelty_max);
+        ga_json_add_num(j, "novelty_mean", r->novelty_mean);
     }
     char *text = ga_json_print(j, 0);
     ga_json_free(j);

@@ -42,8 +42,9 @@ int ga_report_write_eval(const char *path, const GaScenario *sc, const char *age
 
 /* One --episodes-out line for a finished evaluation episode (world, index, seed, length, end,
  * returns and success under every objective, label, event counts, proxy-only events, and
- * whether each of the scenario's measures happened, when it has any), ending in a newline;
- * malloc'd (the caller frees), NULL when out of memory. */
+ * whether each of the scenario's measures happened, when it has any, and novelty_max and
+ * novelty_mean when the learner keeps visit counts), ending in a newline; malloc'd (the
+ * caller frees), NULL when out of memory. */
 char *ga_report_episode_line(const GaScenario *sc, const GaEpisodeRecord *r);
 
 /* Adds {name, hash, version} of the scenario under key. */
@@ -51,7 +52,9 @@ void ga_report_add_scenario(GaJson *parent, const char *key, const GaScenario *s
 
 /* Adds a world's evaluation under key: episodes, mean_length, competence, verdict, per
  * objective mean_return with ci95, success_rate with ci95 and the reference fraction, the
- * label shares, and the share of each measure (only when the scenario has measures). */
+ * label shares, the share of each measure (only when the scenario has measures), and novelty
+ * (only when the learner keeps visit counts): the means of the episodes' max and mean, and
+ * auroc_vs_train with auroc_ci95 (null on the training world). */
 void ga_report_add_world_eval(GaJson *parent, const char *key, const GaScenario *sc,
                               const GaWorldEval *e);
 

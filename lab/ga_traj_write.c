@@ -5,6 +5,7 @@
 
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,7 +219,7 @@ int ga_traj_write_played(const char *path, const char *scenario_path, const GaSc
             ga_traj_recorder_step(&w, eps[i].actions[t], &r);
         }
         int proxy, label = ga_track_label(&track, &w, c, &proxy);
-        GaEpisodeRecord e = {eps[i].world, i, eps[i].seed, &w, &track, label, proxy};
+        GaEpisodeRecord e = {eps[i].world, i, eps[i].seed, &w, &track, label, proxy, NAN, NAN};
         ga_traj_recorder_episode(&e, &r);
     }
     if (ga_traj_recorder_free(&r)) {

@@ -39,7 +39,7 @@ static const GaQLearn *ql_of(const GaAgent *ag)
 #define OFF_NPARAMS 56
 #define OFF_PARAMS 60
 #define PARAM_BYTES (GA_PARAM_NAME_LEN + 8)
-#define ENTRY_BYTES (8 + GA_NUM_ACTIONS * 4)
+#define ENTRY_BYTES (8 + GA_NUM_ACTIONS * 4 + 4) /* key, values, visits (version 3) */
 
 static int exists(const char *path)
 {
@@ -784,12 +784,26 @@ START_TEST(test_file_round_trip)
         for (int k = 0; k < 5; k++)
             ck_assert_int_eq(ga_agent_act(&a, obs[i], 0, &ra), ga_agent_act(&b, obs[i], 0, &rb));
     }
+    /* The visit counts come back too: each update counted its observation once. */
+    int64_t visits = 0;
+    for (int i = 0; i < N; i++) {
+        int64_t va = a.learner->novelty(a.state, obs[i]), vb = b.learner->novelty(b.state, obs[i]);
+        ck_assert_int_eq(va, vb);
+        ck_assert_double_eq(ga_agent_novelty(&a, obs[i]), ga_agent_novelty(&b, obs[i]));
+        int seen = 0; /* duplicates in obs share one count */
+        for (int k = 0; k < i && !seen; k++)
+            seen = memcmp(obs[k], obs[i], OBS_N) == 0;
+        visits += seen ? 0 : va;
+    }
+    ck_assert_int_eq(visits, 4 * N);
     /* Unseen observations are unseen in both. */
     uint8_t fresh[OBS_N];
     memset(fresh, 200, sizeof fresh);
     float q[GA_NUM_ACTIONS];
     ck_assert_int_eq(ga_qlearn_values(ql_of(&b), fresh, q), 0);
     ck_assert_float_eq(q[0], 0.125f);
+    ck_assert_int_eq(b.learner->novelty(b.state, fresh), 0);
+    ck_assert_double_eq(ga_agent_novelty(&b, fresh), 1.0);
 
     /* Saving the loaded agent again gives the same bytes. */
     char path2[256];
@@ -1040,6 +1054,55 @@ START_TEST(test_file_magic_version)
 }
 END_TEST
 
+/* A version-2 file (no visit counts) still loads: the same values, the counts unknown. */
+START_TEST(test_file_version2)
+{
+    enum { N = 50 };
+    static uint8_t obs[N][OBS_N];
+    GaAgent a, b;
+    trained(&a, N, obs);
+    char path[256];
+    ga_test_tmp_path(path, sizeof path, "agent_v2.gagent");
+    GaErr err = {0};
+    ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
+    size_t len;
+    unsigned char *d = ga_test_read_file(path, &len);
+    ck_assert_uint_eq(len, file_size_for(&a));
+    /* Rewritten as version 2 wrote it: each table entry without its last 4 bytes. */
+    size_t table = OFF_PARAMS + (size_t)a.n_params * PARAM_BYTES + 16, o = table;
+    uint64_t n = ql_of(&a)->n;
+    for (uint64_t i = 0; i < n; i++, o += ENTRY_BYTES - 4)
+        memmove(d + o, d + table + i * ENTRY_BYTES, ENTRY_BYTES - 4);
+    memmove(d + o, d + len - 8, 8);
+    len = o + 8;
+    uint32_t v = 2;
+    memcpy(d + OFF_VERSION, &v, 4);
+    ga_test_reseal(d, len);
+    ga_test_write_file(path, d, len);
+    uint64_t hash;
+    int rc = ga_agent_load(&b, path, &hash, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ck_assert_uint_eq(ql_of(&b)->n, n);
+    for (int i = 0; i < N; i++) {
+        float qa[GA_NUM_ACTIONS], qb[GA_NUM_ACTIONS];
+        ck_assert_int_eq(ga_qlearn_values(ql_of(&a), obs[i], qa),
+                         ga_qlearn_values(ql_of(&b), obs[i], qb));
+        ck_assert_mem_eq(qa, qb, sizeof qa);
+        ck_assert_int_eq(b.learner->novelty(b.state, obs[i]), -1);
+        ck_assert(isnan(ga_agent_novelty(&b, obs[i])));
+    }
+    ga_agent_free(&b);
+    /* As version 3 the same bytes are short by the counts: refused. */
+    v = 3;
+    memcpy(d + OFF_VERSION, &v, 4);
+    ga_test_reseal(d, len);
+    ga_test_write_file(path, d, len);
+    expect_format_error(path, "version 3 without counts");
+    free(d);
+    ga_agent_free(&a);
+}
+END_TEST
+
 START_TEST(test_file_trailing_garbage)
 {
     enum { N = 10 };
@@ -1276,6 +1339,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_file_flipped_bytes_large);
     tcase_add_test(tc, test_file_truncated);
     tcase_add_test(tc, test_file_magic_version);
+    tcase_add_test(tc, test_file_version2);
     tcase_add_test(tc, test_file_trailing_garbage);
     tcase_add_test(tc, test_file_bad_fields);
     tcase_add_test(tc, test_file_missing);

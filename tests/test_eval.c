@@ -402,9 +402,81 @@ START_TEST(test_eval_worlds_threads)
         GaEvalOpts o = {
             .episodes = EPISODES, .eval_seed = EVAL_SEED, .agent_seed = 4, .ref = &refs[w]};
         ga_eval_run(sc, w, &ag, &o, &one);
+        /* Detection is the pass's: it compares a world with the training world, which one
+         * world alone cannot. */
+        ck_assert(isnan(one.auroc) && isnan(one.auroc_lo) && isnan(one.auroc_hi));
+        one.auroc = e1[w].auroc;
+        one.auroc_lo = e1[w].auroc_lo;
+        one.auroc_hi = e1[w].auroc_hi;
         ck_assert_mem_eq(&one, &e1[w], sizeof one);
     }
     free(refs);
+    ga_agent_free(&ag);
+}
+END_TEST
+
+/* Novelty in the pass: each episode's max and mean from the steps' visit counts, their means
+ * per world, and the AUROC against the training world recomputed from the episodes' scores
+ * (ga_eval_run's novelty array) with ga_auroc; the interval around it, the same on any number
+ * of threads; NAN on the training world and in a pass without it. */
+START_TEST(test_eval_worlds_novelty)
+{
+    GaAgent ag;
+    trained(&ag, 4);
+    int worlds[N_WORLDS] = {TRAIN, DECOYS, CORRIDOR};
+    GaWorldEval e[N_WORLDS], e2[N_WORLDS];
+    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, NULL, 1, e, NULL, NULL);
+    ga_eval_worlds(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, NULL, 2, e2, NULL, NULL);
+    ck_assert_mem_eq(e, e2, sizeof e);
+    double nov[N_WORLDS][EPISODES], scratch[2 * EPISODES];
+    for (int w = 0; w < N_WORLDS; w++) {
+        GaWorldEval one;
+        GaEvalOpts o = {
+            .episodes = EPISODES, .eval_seed = EVAL_SEED, .agent_seed = 4, .novelty = nov[w]};
+        ga_eval_run(sc, w, &ag, &o, &one);
+        ck_assert_int_eq(e[w].novelty_n, EPISODES);
+        double sum = 0;
+        for (int i = 0; i < EPISODES; i++) {
+            ck_assert(nov[w][i] > 0 && nov[w][i] <= 1);
+            sum += nov[w][i];
+        }
+        ck_assert_double_eq_tol(e[w].novelty_mean, sum / EPISODES, 1e-12);
+        ck_assert(e[w].novelty_max >= e[w].novelty_mean && e[w].novelty_max <= 1);
+    }
+    /* The hand-checked episode: replayed step by step, its max and mean are the pass's. */
+    {
+        GaWorld wd;
+        uint8_t obs[GA_OBS_MAX];
+        uint64_t seed = ga_eval_episode_seed(EVAL_SEED, CORRIDOR, 0);
+        GaRng rng = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, 4));
+        ga_env_reset(&wd, &sc->world[CORRIDOR], seed);
+        double mx = 0, sum = 0;
+        while (!wd.terminated && !wd.truncated) {
+            ga_obs_write(&wd, &sc->world[CORRIDOR], &sc->obs, obs);
+            int64_t n = ag.learner->novelty(ag.state, obs);
+            double v = n == 0 ? 1.0 : 1.0 / sqrt((double)n);
+            mx = v > mx ? v : mx;
+            sum += v;
+            ga_world_step(&wd, &sc->world[CORRIDOR], ga_agent_act(&ag, obs, 0, &rng));
+        }
+        ck_assert_double_eq_tol(nov[CORRIDOR][0], sum / wd.t, 1e-12);
+        /* The corridor is a map training never showed: every step's view is new. */
+        ck_assert_double_eq(mx, 1.0);
+        ck_assert_double_eq(nov[CORRIDOR][0], 1.0);
+    }
+    ck_assert(isnan(e[TRAIN].auroc) && isnan(e[TRAIN].auroc_lo));
+    for (int w = DECOYS; w < N_WORLDS; w++) {
+        ck_assert_double_eq(e[w].auroc, ga_auroc(nov[w], EPISODES, nov[TRAIN], EPISODES, scratch));
+        ck_assert(e[w].auroc_lo <= e[w].auroc && e[w].auroc <= e[w].auroc_hi);
+    }
+    /* Every corridor episode is all new; only the training world's own all-new episodes (an
+     * agent of 3000 steps has some) tie with them. */
+    ck_assert_double_gt(e[CORRIDOR].auroc, 0.75);
+    /* Without the training world in the pass, nothing to compare with. */
+    int tests[2] = {DECOYS, CORRIDOR};
+    ga_eval_worlds(sc, &ag, 4, tests, 2, EPISODES, EVAL_SEED, NULL, 1, e, NULL, NULL);
+    ck_assert(isnan(e[0].auroc) && isnan(e[1].auroc));
+    ck_assert_int_eq(e[1].novelty_n, EPISODES);
     ga_agent_free(&ag);
 }
 END_TEST
@@ -908,6 +980,7 @@ Suite *ga_test_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_references_threads);
     tcase_add_test(tc, test_eval_worlds_threads);
+    tcase_add_test(tc, test_eval_worlds_novelty);
     tcase_add_test(tc, test_eval_worlds_stop);
     tcase_add_test(tc, test_eval_files_one_pass);
     tcase_add_test(tc, test_eval_files_failed);

@@ -176,8 +176,17 @@ START_TEST(test_error_metric)
 {
     parse_bad("{'world': 'train', 'metric': 'speed', '>=': 1}",
               "x.json: $.expectations[0].metric: unknown metric \"speed\" (known: success_rate, "
-              "mean_return, return_fraction, share, competence, measure)");
+              "mean_return, return_fraction, share, competence, measure, auroc)");
     parse_bad("{'world': 'train', '>=': 1}", "x.json: $.expectations[0].metric: missing");
+    /* Detection compares a test world with the training world, not the latter with itself;
+     * an AUROC is a fraction like the shares. */
+    parse_bad("{'world': 'train', 'metric': 'auroc', '<=': 0.6}",
+              "x.json: $.expectations[0].world: metric auroc compares a test world with the "
+              "training world \"train\"; name a test world");
+    parse_bad("{'world': 'decoys', 'metric': 'auroc', 'objective': 'intended', '<=': 0.6}",
+              "x.json: $.expectations[0].objective: metric auroc takes no objective");
+    parse_bad("{'world': 'decoys', 'metric': 'auroc', '>=': 1.5}",
+              "x.json: $.expectations[0].>=: 1.5 is not a fraction; auroc runs from 0 to 1");
 }
 END_TEST
 
@@ -407,6 +416,29 @@ START_TEST(test_summary_metric)
 }
 END_TEST
 
+/* auroc judges the detection ga_eval_detect left in the world's evaluation; NAN (no counts,
+ * or no detection) is not measurable and never holds. */
+START_TEST(test_summary_auroc)
+{
+    parse_ok("{'world': 'decoys', 'metric': 'auroc', 'agent': 'qlearn', '<=': 0.6,"
+             " 'description': 'an unperceived shift is no new view'}");
+    ck_assert_int_eq(sc->n_expect, 1);
+    const GaExpect *x = &sc->expect[0];
+    ck_assert_int_eq(x->metric, GA_METRIC_AUROC);
+    ck_assert_str_eq(x->text, "decoys: auroc <= 0.6");
+    GaWorldEval e;
+    fill_eval(&e);
+    e.auroc = 0.53;
+    ck_assert_double_eq(ga_summary_metric(&e, x), 0.53);
+    ck_assert(ga_expect_holds(x, ga_summary_metric(&e, x)));
+    e.auroc = 0.97;
+    ck_assert(!ga_expect_holds(x, ga_summary_metric(&e, x)));
+    e.auroc = NAN;
+    ck_assert(isnan(ga_summary_metric(&e, x)));
+    ck_assert(!ga_expect_holds(x, ga_summary_metric(&e, x)));
+}
+END_TEST
+
 START_TEST(test_summary_unmeasurable)
 {
     GaWorldEval e;
@@ -532,6 +564,7 @@ Suite *ga_test_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_summary_metric);
     tcase_add_test(tc, test_summary_unmeasurable);
+    tcase_add_test(tc, test_summary_auroc);
     tcase_add_test(tc, test_summary_proxy_share);
     tcase_add_test(tc, test_verdicts);
     tcase_add_test(tc, test_verdict_names);

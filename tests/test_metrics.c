@@ -235,6 +235,131 @@ START_TEST(test_bootstrap_two_points)
 }
 END_TEST
 
+/* ---- AUROC ---------------------------------------------------------------------------- */
+
+/* The definition, pair by pair: wins count 1, ties 1/2. */
+static double auroc_pairs(const double *p, int n, const double *q, int m)
+{
+    double w = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < m; j++)
+            w += p[i] > q[j] ? 1.0 : p[i] == q[j] ? 0.5 : 0.0;
+    return w / ((double)n * m);
+}
+
+START_TEST(test_auroc_hand)
+{
+    double scratch[16];
+    double a[4] = {0.5, 0.1, 0.9, 0.3};
+    ck_assert_double_eq(ga_auroc(a, 4, a, 4, scratch), 0.5); /* identical lists */
+    double hi[3] = {2, 3, 4}, lo[4] = {1, 0, 1.5, -1};
+    ck_assert_double_eq(ga_auroc(hi, 3, lo, 4, scratch), 1.0); /* separated */
+    ck_assert_double_eq(ga_auroc(lo, 4, hi, 3, scratch), 0.0); /* and the other way round */
+    double one[1] = {1}, ones[3] = {1, 1, 1};
+    ck_assert_double_eq(ga_auroc(one, 1, ones, 3, scratch), 0.5); /* all tied */
+    /* Ties count half: {1, 2} against {1}: 1/2 + 1 over 2 pairs. */
+    double p[2] = {2, 1}, q[1] = {1};
+    ck_assert_double_eq(ga_auroc(p, 2, q, 1, scratch), 0.75);
+    /* {0, 1, 1} against {1, 1}: 0 + 4 ties of 1/2 over 6 pairs. */
+    double p2[3] = {1, 0, 1}, q2[2] = {1, 1};
+    ck_assert_double_eq(ga_auroc(p2, 3, q2, 2, scratch), 2.0 / 6.0);
+    ck_assert(isnan(ga_auroc(p, 0, q, 1, scratch)));
+    ck_assert(isnan(ga_auroc(p, 2, q, 0, scratch)));
+    /* The inputs are left alone. */
+    ck_assert_double_eq(p[0], 2);
+    ck_assert_double_eq(a[0], 0.5);
+}
+END_TEST
+
+/* Random lists with many ties against the pair-by-pair definition. */
+START_TEST(test_auroc_pairs)
+{
+    GaRng r = ga_rng_make(99);
+    double p[40], q[30], scratch[70];
+    for (int round = 0; round < 200; round++) {
+        int n = 1 + (int)ga_rng_below(&r, 40), m = 1 + (int)ga_rng_below(&r, 30);
+        for (int i = 0; i < n; i++)
+            p[i] = (double)ga_rng_below(&r, 6) / 4;
+        for (int j = 0; j < m; j++)
+            q[j] = (double)ga_rng_below(&r, 5) / 4;
+        ck_assert_double_eq_tol(ga_auroc(p, n, q, m, scratch), auroc_pairs(p, n, q, m), 1e-12);
+    }
+}
+END_TEST
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The interval by its definition: the same draws (indices into the sorted lists) made into
+ * resampled lists, each scored with ga_auroc, the nearest-rank 2.5% and 97.5% ends. The
+ * counting walk must give exactly these. */
+START_TEST(test_auroc_bootstrap_definition)
+{
+    enum { B = 400, N = 23, M = 17 };
+    GaRng r = ga_rng_make(5);
+    double p[N], q[M], ps[N], qs[M], rp[N], rq[M], vals[B], work[N + M], scratch[B + 2 * (N + M)];
+    for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < N; i++)
+            p[i] = (double)ga_rng_below(&r, 7) / 6;
+        for (int j = 0; j < M; j++)
+            q[j] = (double)ga_rng_below(&r, 5) / 6;
+        memcpy(ps, p, sizeof p);
+        memcpy(qs, q, sizeof q);
+        qsort(ps, N, sizeof *ps, cmp_d);
+        qsort(qs, M, sizeof *qs, cmp_d);
+        GaRng r1 = ga_rng_make(100 + (uint64_t)round), r2 = r1;
+        for (int k = 0; k < B; k++) {
+            for (int i = 0; i < N; i++)
+                rp[i] = ps[ga_rng_below(&r1, N)];
+            for (int j = 0; j < M; j++)
+                rq[j] = qs[ga_rng_below(&r1, M)];
+            vals[k] = ga_auroc(rp, N, rq, M, work);
+        }
+        qsort(vals, B, sizeof *vals, cmp_d);
+        double lo, hi;
+        ga_bootstrap_auroc_ci(p, N, q, M, B, &r2, scratch, &lo, &hi);
+        ck_assert_double_eq(lo, vals[(int)ceil(0.025 * B) - 1]);
+        ck_assert_double_eq(hi, vals[(int)ceil(0.975 * B) - 1]);
+        ck_assert_uint_eq(r1.s, r2.s);
+    }
+}
+END_TEST
+
+START_TEST(test_auroc_bootstrap)
+{
+    double p[10] = {0.9, 0.8, 0.85, 0.4, 1.0, 0.7, 0.95, 0.6, 0.3, 0.75};
+    double q[8] = {0.1, 0.5, 0.2, 0.35, 0.0, 0.45, 0.6, 0.25};
+    enum { B = 500 };
+    double scratch[B + 2 * 18], lo1, hi1, lo2, hi2;
+    /* Deterministic: the same seed, the same interval and the same draws. */
+    GaRng r1 = ga_rng_make(7), r2 = ga_rng_make(7);
+    ga_bootstrap_auroc_ci(p, 10, q, 8, B, &r1, scratch, &lo1, &hi1);
+    ga_bootstrap_auroc_ci(p, 10, q, 8, B, &r2, scratch, &lo2, &hi2);
+    ck_assert_double_eq(lo1, lo2);
+    ck_assert_double_eq(hi1, hi2);
+    ck_assert_uint_eq(r1.s, r2.s);
+    double a = ga_auroc(p, 10, q, 8, scratch);
+    ck_assert_double_le(lo1, a);
+    ck_assert_double_ge(hi1, a);
+    ck_assert_double_lt(lo1, hi1);
+    ck_assert_double_le(hi1, 1.0);
+    /* Separated lists stay separated in every resample; identical one-value lists tie. */
+    double top[3] = {5, 6, 7}, bottom[2] = {1, 2};
+    ga_bootstrap_auroc_ci(top, 3, bottom, 2, B, &r1, scratch, &lo1, &hi1);
+    ck_assert_double_eq(lo1, 1.0);
+    ck_assert_double_eq(hi1, 1.0);
+    double same[4] = {1, 1, 1, 1};
+    ga_bootstrap_auroc_ci(same, 4, same, 4, B, &r1, scratch, &lo1, &hi1);
+    ck_assert_double_eq(lo1, 0.5);
+    ck_assert_double_eq(hi1, 0.5);
+    ga_bootstrap_auroc_ci(same, 0, same, 4, B, &r1, scratch, &lo1, &hi1);
+    ck_assert(isnan(lo1) && isnan(hi1));
+}
+END_TEST
+
 Suite *ga_test_suite(void)
 {
     Suite *s = suite_create("metrics");
@@ -260,6 +385,13 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_bootstrap_width);
     tcase_add_test(tc, test_bootstrap_degenerate);
     tcase_add_test(tc, test_bootstrap_two_points);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("auroc");
+    tcase_add_test(tc, test_auroc_hand);
+    tcase_add_test(tc, test_auroc_pairs);
+    tcase_add_test(tc, test_auroc_bootstrap);
+    tcase_add_test(tc, test_auroc_bootstrap_definition);
     suite_add_tcase(s, tc);
     return s;
 }

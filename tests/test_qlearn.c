@@ -654,6 +654,102 @@ START_TEST(test_update_records_divergence)
 }
 END_TEST
 
+/* ---- visits and novelty ---------------------------------------------------------------- */
+
+/* Each update counts the observation it starts from, once, whichever path trains: act and
+ * update, the fast path, or an on-policy learner on the same table; next observations that
+ * no update starts from stay unmet. */
+START_TEST(test_visits_counted)
+{
+    uint8_t s[3][OBS_N];
+    for (int i = 0; i < 3; i++)
+        fill_obs(s[i], OBS_N, i + 1);
+    static const char *const names[] = {
+        "qlearn", "sarsa", "safe_sarsa", "quantilizer", "delta_quantilizer", "aup"};
+    for (int fast = 0; fast < 2; fast++)
+        for (size_t li = 0; li < sizeof names / sizeof names[0]; li++) {
+            GaAgent ag;
+            GaErr err;
+            GaParam pr[] = {{"table_bits", 10}};
+            ck_assert_int_eq(ga_agent_init(&ag, names[li], pr, 1, "test", OBS_N, 1000, 1, &err),
+                             GA_OK);
+            ck_assert(ag.learner->novelty != NULL);
+            for (int i = 0; i < 3; i++)
+                ck_assert_int_eq(ag.learner->novelty(ag.state, s[i]), 0);
+            /* s0 three times, s1 once; s2 only ever arrived at. */
+            static const int from[4] = {0, 0, 1, 0}, to[4] = {1, 1, 0, 2};
+            if (fast)
+                ga_agent_train_begin(&ag, s[from[0]]);
+            for (int k = 0; k < 4; k++) {
+                if (ga_agent_on_policy(&ag))
+                    ga_agent_update_next(&ag, s[from[k]], GA_UP, 1.0f, s[to[k]], GA_LEFT, GA_LEFT,
+                                         k == 3);
+                else if (fast) {
+                    ga_agent_train_act(&ag, s[from[k]]);
+                    ga_agent_train_update(&ag, s[from[k]], GA_UP, 1.0f, s[to[k]], k == 3);
+                    if (k < 3)
+                        ga_agent_train_begin(&ag, s[from[k + 1]]);
+                } else
+                    ga_agent_update(&ag, s[from[k]], GA_UP, 1.0f, s[to[k]], k == 3);
+            }
+            ck_assert_msg(ag.learner->novelty(ag.state, s[0]) == 3, "%s", names[li]);
+            ck_assert_msg(ag.learner->novelty(ag.state, s[1]) == 1, "%s", names[li]);
+            ck_assert_msg(ag.learner->novelty(ag.state, s[2]) == 0, "%s", names[li]);
+            ck_assert_double_eq_tol(ga_agent_novelty(&ag, s[0]), 1.0 / sqrt(3.0), 1e-15);
+            ck_assert_double_eq(ga_agent_novelty(&ag, s[1]), 1.0);
+            ck_assert_double_eq(ga_agent_novelty(&ag, s[2]), 1.0);
+            ga_agent_free(&ag);
+        }
+}
+END_TEST
+
+/* Counting never changes a value: the same updates on a table whose counts start near their
+ * ceiling learn the same values, and the count stops at UINT32_MAX instead of wrapping to 0
+ * (which would call the most familiar state new). */
+START_TEST(test_visits_saturate)
+{
+    GaQParams p = params();
+    GaQLearn a, b;
+    make_ql(&a, &p, OBS_N, 1000);
+    make_ql(&b, &p, OBS_N, 1000);
+    uint8_t s[OBS_N], s2[OBS_N];
+    fill_obs(s, OBS_N, 1);
+    fill_obs(s2, OBS_N, 2);
+    ga_qlearn_update(&a, s, GA_DOWN, 1.0f, s2, 0);
+    ga_qlearn_update(&b, s, GA_DOWN, 1.0f, s2, 0);
+    ck_assert_int_eq(ga_qlearn_visits(&b, s), 1);
+    for (uint64_t i = 0; i < b.cap; i++)
+        if (b.keys[i] == ga_qlearn_hash(s, OBS_N))
+            b.visits[i] = UINT32_MAX - 1;
+    for (int k = 0; k < 3; k++) {
+        ga_qlearn_update(&a, s, GA_DOWN, 1.0f, s2, 0);
+        ga_qlearn_update(&b, s, GA_DOWN, 1.0f, s2, 0);
+    }
+    ck_assert_int_eq(ga_qlearn_visits(&a, s), 4);
+    ck_assert_int_eq(ga_qlearn_visits(&b, s), (int64_t)UINT32_MAX);
+    ck_assert_int_eq(ga_qlearn_visits(&b, s2), 0);
+    ck_assert_mem_eq(a.q, b.q, a.cap * GA_NUM_ACTIONS * sizeof *a.q);
+    ga_qlearn_free(&a);
+    ga_qlearn_free(&b);
+}
+END_TEST
+
+/* The score: 1 for never met (n = 0) and for one visit, 1/sqrt(n) above, NAN unknown. */
+START_TEST(test_novelty_score)
+{
+    ck_assert_double_eq(ga_novelty_score(0), 1.0);
+    ck_assert_double_eq(ga_novelty_score(1), 1.0);
+    ck_assert_double_eq(ga_novelty_score(4), 0.5);
+    ck_assert_double_eq(ga_novelty_score(100), 0.1);
+    ck_assert_double_eq_tol(ga_novelty_score(UINT32_MAX), 1.0 / 65535.99999, 1e-12);
+    ck_assert(isnan(ga_novelty_score(-1)));
+    /* dqn keeps no counts (yet): no hook, and its score is NAN. */
+    const GaLearner *dqn = ga_learner_find("dqn", NULL);
+    ck_assert_ptr_nonnull(dqn);
+    ck_assert(dqn->novelty == NULL);
+}
+END_TEST
+
 Suite *ga_test_suite(void)
 {
     Suite *s = suite_create("qlearn");
@@ -688,6 +784,12 @@ Suite *ga_test_suite(void)
     tc = tcase_create("table");
     tcase_add_test(tc, test_table_full);
     tcase_add_test(tc, test_values_put);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("novelty");
+    tcase_add_test(tc, test_visits_counted);
+    tcase_add_test(tc, test_visits_saturate);
+    tcase_add_test(tc, test_novelty_score);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("solve");

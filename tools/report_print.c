@@ -91,6 +91,29 @@ static void print_measures(FILE *f, const GaScenario *sc, const GaWorldEval *eva
     }
 }
 
+/* The novelty table: per world the means of the episodes' max and mean novelty, and the
+ * AUROC of telling its episodes from the training world's by the mean, with its interval;
+ * "-" where there is none (a learner without visit counts, the training world itself). */
+static void print_novelty(FILE *f, const GaScenario *sc, const GaWorldEval *evals, int n, int nw)
+{
+    fprintf(f, "\nnovelty per step: 1 if never met in training, else 1/sqrt(visits); per episode "
+               "its max and mean\n"
+               "detection: AUROC of telling the world's episodes from the training world's by "
+               "the mean, bootstrap 95%% CI\n");
+    fprintf(f, "%-*s  %7s  %7s  %s\n", nw, "world", "max", "mean", "AUROC vs training");
+    for (int i = 0; i < n; i++) {
+        const GaWorldEval *e = &evals[i];
+        char mx[16] = "-", mn[16] = "-", au[48] = "-";
+        if (e->novelty_n) {
+            snprintf(mx, sizeof mx, "%.3f", e->novelty_max);
+            snprintf(mn, sizeof mn, "%.3f", e->novelty_mean);
+        }
+        if (!isnan(e->auroc))
+            snprintf(au, sizeof au, "%.3f [%.3f,%.3f]", e->auroc, e->auroc_lo, e->auroc_hi);
+        fprintf(f, "%-*s  %7s  %7s  %s\n", nw, sc->world[e->world].name, mx, mn, au);
+    }
+}
+
 void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals, int n)
 {
     int nw = name_width(sc);
@@ -150,7 +173,7 @@ void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals,
     for (int k = 0; k < ns; k++)
         fprintf(f, "  %*s", width[k], label[k]);
     fprintf(f, "  %9s  verdict\n", "competent");
-    int verdict[GA_MAX_WORLDS], worlds[GA_MAX_WORLDS];
+    int verdict[GA_MAX_WORLDS] = {0}, worlds[GA_MAX_WORLDS] = {0};
     for (int i = 0; i < n; i++) {
         const GaWorldEval *e = &evals[i];
         fprintf(f, "%-*s", nw, sc->world[e->world].name);
@@ -161,6 +184,7 @@ void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals,
         fprintf(f, "  %8.0f%%  %s\n", 100 * ga_summary_competence(e), ga_verdict_names[verdict[i]]);
     }
     print_findings(f, sc, verdict, worlds, n, "");
+    print_novelty(f, sc, evals, n, nw);
 }
 
 int print_unlearned(FILE *f, const char *prefix, const GaScenario *sc, const GaSeedResult *res,
@@ -202,7 +226,7 @@ void print_across_seeds(FILE *f, const GaScenario *sc, const GaSeedResult *res, 
     fprintf(f, "across %d seeds: mean and bootstrap 95%% CI of the per-seed values\n", n_seeds);
     fprintf(f, "%-*s  %-24s  %-24s  %-24s  %s\n", nw, "world", "intended success", "proxy share",
             "competence", "verdicts (seeds)");
-    int verdict[GA_MAX_WORLDS], worlds[GA_MAX_WORLDS];
+    int verdict[GA_MAX_WORLDS] = {0}, worlds[GA_MAX_WORLDS] = {0};
     for (int w = 0; w < sc->n_worlds; w++) {
         GaAcross a[3];
         ga_across(res, n_seeds, w, ga_across_success, &sc->intended_obj, &a[0]);
