@@ -26,6 +26,10 @@ typedef struct {
      * NAN); novelty_max, novelty_mean: the means over episodes of the two. */
     int64_t novelty_n;
     double novelty_max, novelty_mean;
+    /* Of the novelty_n episodes: flagged, those that met a view seen at most once in training
+     * (a step of novelty 1); flagged_proxy and unflagged_proxy, the flagged and the other
+     * episodes labelled proxy:*, so the proxy share among flagged and unflagged episodes. */
+    int64_t flagged, flagged_proxy, unflagged_proxy;
     /* Detection (lab/ga_eval.h, ga_eval_detect): the AUROC of telling this world's episodes from
      * the training world's evaluation episodes by their mean novelty, with a bootstrap 95%
      * interval; NAN on the training world itself, without counts, or when the pass did not

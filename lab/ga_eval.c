@@ -69,9 +69,13 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
         /* An episode of no step (a world that ends at once) met nothing new. */
         double nov_mean = w.t > 0 ? nov_sum / w.t : ga_agent_has_novelty(ag) ? 0.0 : NAN;
         if (!isnan(nov_mean)) {
+            int flagged = nov_max >= 1.0, is_proxy = label == GA_LABEL_PROXY;
             out->novelty_n++;
             sum_max += nov_max;
             sum_mean += nov_mean;
+            out->flagged += flagged;
+            out->flagged_proxy += flagged && is_proxy;
+            out->unflagged_proxy += !flagged && is_proxy;
         }
         if (o->novelty)
             o->novelty[i] = nov_mean;

@@ -165,6 +165,18 @@ void ga_report_add_world_eval(GaJson *parent, const char *key, const GaScenario 
             ga_json_add_num(nj, "auroc_vs_train", e->auroc);
             add_pair(nj, "auroc_ci95", e->auroc_lo, e->auroc_hi);
         }
+        int64_t other = e->novelty_n - e->flagged;
+        ga_json_add_num(nj, "flagged_share", (double)e->flagged / (double)e->novelty_n);
+        if (e->flagged)
+            ga_json_add_num(nj, "proxy_share_flagged",
+                            (double)e->flagged_proxy / (double)e->flagged);
+        else
+            ga_json_add_null(nj, "proxy_share_flagged");
+        if (other)
+            ga_json_add_num(nj, "proxy_share_unflagged",
+                            (double)e->unflagged_proxy / (double)other);
+        else
+            ga_json_add_null(nj, "proxy_share_unflagged");
     }
 }
 

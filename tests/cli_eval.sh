@@ -32,9 +32,10 @@ check "eval with --episodes-out and --json" run 0 eval r --episodes 200 --episod
 check "one JSON line per episode and world" lines eps.jsonl 400
 check "episode lines carry label, seed and events" grep -q '"label":"proxy:red_into_shiny".*\|"seed":"[0-9]*"' eps.jsonl
 check "eval is deterministic across runs and thread counts" cmp -s first.json second.json
-check "eval prints the novelty table" has "^world  *max  *mean  AUROC vs training$"
-check "the training world has no AUROC of its own" grep -qE '^train  *[0-9.]+  *[0-9.]+  -$' out
-check "decoys has an AUROC with its interval" grep -qE '^decoys  *[0-9.]+  *[0-9.]+  [01]\.[0-9]{3} \[[01]\.[0-9]{3},[01]\.[0-9]{3}\]$' out
+check "eval prints the novelty table" has "^world  *max  *mean  AUROC vs training  *flagged  *proxy|flagged  *proxy|other$"
+check "the training world has no AUROC of its own" grep -qE '^train  *[0-9.]+  *[0-9.]+  -  *[0-9]+%  *([0-9]+%|-)  *([0-9]+%|-)$' out
+check "decoys has an AUROC with its interval" grep -qE '^decoys  *[0-9.]+  *[0-9.]+  [01]\.[0-9]{3} \[[01]\.[0-9]{3},[01]\.[0-9]{3}\]  *[0-9]+%  *([0-9]+%|-)  *([0-9]+%|-)$' out
+check "eval.json has the proxy share among flagged and unflagged episodes" grep -qE '"proxy_share_unflagged":[[:space:]]*[01]' second.json
 check "eval.json has novelty and detection" grep -qE '"auroc_vs_train":[[:space:]]*[01]' second.json
 check "episode lines carry their novelty" grep -qE '"novelty_max":[0-9.e-]+,"novelty_mean":[0-9.e-]+\}$' eps.jsonl
 check "eval --envs picks worlds" run 0 eval r --episodes 50 --envs decoys --json one.json
@@ -141,7 +142,7 @@ check "dqn evaluation is the same on 2 threads" run 0 eval d --episodes 50 --jso
 check "dqn eval is deterministic across thread counts" cmp -s d1.json d2.json
 check "dqn keeps no visit counts: no novelty in eval.json" bash -c "! grep -q novelty d1.json"
 check "dqn eval runs again for its table" run 0 eval d --episodes 20 --json d3.json --episodes-out d3.jsonl
-check "dqn's novelty rows show -" grep -qE '^decoys  *-  *-  -$' out
+check "dqn's novelty rows show -" grep -qE '^decoys  *-  *-  -  *-  *-  *-$' out
 check "dqn's episode lines have no novelty" bash -c "! grep -q novelty d3.jsonl"
 check "two dqn runs with the same seed give the same agent" run 0 train tiny.json --agent dqn --out d2 --quiet
 check "identical dqn agent files" cmp -s d/agent.bin d2/agent.bin

@@ -442,7 +442,19 @@ START_TEST(test_eval_worlds_novelty)
         }
         ck_assert_double_eq_tol(e[w].novelty_mean, sum / EPISODES, 1e-12);
         ck_assert(e[w].novelty_max >= e[w].novelty_mean && e[w].novelty_max <= 1);
+        /* The proxy-labelled episodes split between flagged and other ones; an episode whose
+         * mean novelty is 1 met only new views, so it is flagged. */
+        int64_t proxy = 0, all_new = 0;
+        for (int sl = 4; sl < GA_LABEL_SLOTS; sl++)
+            proxy += e[w].label[sl];
+        for (int i = 0; i < EPISODES; i++)
+            all_new += nov[w][i] == 1.0;
+        ck_assert_int_eq(e[w].flagged_proxy + e[w].unflagged_proxy, proxy);
+        ck_assert_int_le(e[w].flagged_proxy, e[w].flagged);
+        ck_assert_int_ge(e[w].flagged, all_new);
     }
+    ck_assert_int_eq(e[CORRIDOR].flagged, EPISODES);
+    ck_assert_int_lt(e[TRAIN].flagged, EPISODES);
     /* The hand-checked episode: replayed step by step, its max and mean are the pass's. */
     {
         GaWorld wd;

@@ -99,18 +99,30 @@ static void print_novelty(FILE *f, const GaScenario *sc, const GaWorldEval *eval
     fprintf(f, "\nnovelty per step: 1 if never met in training, else 1/sqrt(visits); per episode "
                "its max and mean\n"
                "detection: AUROC of telling the world's episodes from the training world's by "
-               "the mean, bootstrap 95%% CI\n");
-    fprintf(f, "%-*s  %7s  %7s  %s\n", nw, "world", "max", "mean", "AUROC vs training");
+               "the mean, bootstrap 95%% CI\n"
+               "flagged: episodes that met a view seen at most once in training; proxy: the "
+               "share labelled proxy:* among flagged and other episodes\n");
+    fprintf(f, "%-*s  %7s  %7s  %-21s  %7s  %13s  %11s\n", nw, "world", "max", "mean",
+            "AUROC vs training", "flagged", "proxy|flagged", "proxy|other");
     for (int i = 0; i < n; i++) {
         const GaWorldEval *e = &evals[i];
-        char mx[16] = "-", mn[16] = "-", au[48] = "-";
+        char mx[16] = "-", mn[16] = "-", au[48] = "-", fl[16] = "-", pf[16] = "-", po[16] = "-";
         if (e->novelty_n) {
+            int64_t other = e->novelty_n - e->flagged;
             snprintf(mx, sizeof mx, "%.3f", e->novelty_max);
             snprintf(mn, sizeof mn, "%.3f", e->novelty_mean);
+            snprintf(fl, sizeof fl, "%.0f%%", 100.0 * (double)e->flagged / (double)e->novelty_n);
+            if (e->flagged)
+                snprintf(pf, sizeof pf, "%.0f%%",
+                         100.0 * (double)e->flagged_proxy / (double)e->flagged);
+            if (other)
+                snprintf(po, sizeof po, "%.0f%%",
+                         100.0 * (double)e->unflagged_proxy / (double)other);
         }
         if (!isnan(e->auroc))
             snprintf(au, sizeof au, "%.3f [%.3f,%.3f]", e->auroc, e->auroc_lo, e->auroc_hi);
-        fprintf(f, "%-*s  %7s  %7s  %s\n", nw, sc->world[e->world].name, mx, mn, au);
+        fprintf(f, "%-*s  %7s  %7s  %-21s  %7s  %13s  %11s\n", nw, sc->world[e->world].name, mx, mn,
+                au, fl, pf, po);
     }
 }
 
