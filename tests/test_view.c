@@ -762,6 +762,20 @@ START_TEST(test_state_on_heads_up)
     hud_of(&v, hud, sizeof hud);
     ck_assert_msg(!strstr(hud, "carrying") && !strstr(hud, ": on") && !strstr(hud, ": off"), "%s",
                   hud);
+    /* The last line: how often training met the view the agent acts on, as the learner counts
+     * it; with the values shown, the values take the line. */
+    uint8_t obs[GA_OBS_MAX];
+    ga_obs_write(&v.pane[0].w, &sc->world[DECOYS], &sc->obs, obs);
+    int64_t seen = ag.learner->novelty(ag.state, obs);
+    char want[GA_VIEW_LINE];
+    if (seen == 0)
+        snprintf(want, sizeof want, "novelty 1.00: a view never seen in training\n");
+    else
+        snprintf(want, sizeof want, "novelty %.2f: seen %lld time%s in training\n",
+                 ga_agent_novelty(&ag, obs), (long long)seen, seen == 1 ? "" : "s");
+    ck_assert_msg(strstr(hud, want), "want [%s] in %s", want, hud);
+    ck_assert(ga_view_key(&v, 'v'));
+    ck_assert_msg(!strstr(hud_of(&v, hud, sizeof hud), "novelty"), "%s", hud);
     ga_view_free(&v);
 }
 END_TEST
