@@ -74,8 +74,11 @@ int ga_agent_create(GaAgent *ag, const char *name, const GaParam *given, int n_g
     if (l->check && (rc = l->check(ag, where, err)))
         return rc;
     ag->state = calloc(1, l->state_size);
-    if (!ag->state)
+    ag->cells = calloc((size_t)spec->size * 256, sizeof *ag->cells);
+    if (!ag->state || !ag->cells) {
+        ga_agent_free(ag);
         return ga_err_set(err, GA_ENOMEM, "%s: out of memory", name);
+    }
     if ((rc = l->init(ag->state, ag, total_steps, seed, err)))
         ga_agent_free(ag);
     return rc;
@@ -88,6 +91,8 @@ void ga_agent_free(GaAgent *ag)
         free(ag->state);
     }
     ag->state = NULL;
+    free(ag->cells);
+    ag->cells = NULL;
 }
 
 void ga_agent_release_training(GaAgent *ag)
@@ -113,6 +118,30 @@ double ga_agent_novelty(const GaAgent *ag, const uint8_t *obs)
     if (!ag->learner->novelty)
         return NAN;
     return ga_novelty_score(ag->learner->novelty(ag->state, obs));
+}
+
+int ga_agent_unseen_cells(const GaAgent *ag, const uint8_t *obs, uint8_t *never)
+{
+    if (!ag->cells)
+        return -1;
+    int n = 0;
+    for (int i = 0; i < ag->obs_size; i++) {
+        never[i] = ag->cells[(size_t)i * 256 + obs[i]] == 0;
+        n += never[i];
+    }
+    return n;
+}
+
+int64_t ga_agent_cell_min(const GaAgent *ag, const uint8_t *obs)
+{
+    if (!ag->cells)
+        return -1;
+    uint32_t least = UINT32_MAX;
+    for (int i = 0; i < ag->obs_size; i++) {
+        uint32_t c = ag->cells[(size_t)i * 256 + obs[i]];
+        least = c < least ? c : least;
+    }
+    return least;
 }
 
 int ga_agent_table_fill(const GaAgent *ag, int64_t *states, int64_t *dropped)
@@ -227,6 +256,65 @@ size_t ga_payload_left(const GaPayloadIn *r)
     return r->n - r->off;
 }
 
+#define CELLS_UNKNOWN 0xFFFFFFFFu
+
+/* The cell counts, sparse (ga_agent_save's comment gives the layout). */
+static void save_cells(const GaAgent *ag, GaPayloadOut *b)
+{
+    if (!ag->cells) {
+        ga_payload_put_u32(b, CELLS_UNKNOWN);
+        return;
+    }
+    uint32_t total = (uint32_t)ag->obs_size * 256, n = 0;
+    for (uint32_t i = 0; i < total; i++)
+        n += ag->cells[i] > 0;
+    ga_payload_put_u32(b, n);
+    for (uint32_t i = 0; i < total; i++)
+        if (ag->cells[i] > 0) {
+            ga_payload_put_u32(b, i);
+            ga_payload_put_u32(b, ag->cells[i]);
+        }
+}
+
+/* Checks the cell counts at r's position and steps over them; *at receives where their
+ * entries begin and *n how many there are (CELLS_UNKNOWN: not known). The agent is built
+ * later, by the learner's load, so filling waits (fill_cells). NULL, or why not. */
+static const char *skip_cells(GaPayloadIn *r, int obs_size, size_t *at, uint32_t *n)
+{
+    *n = ga_payload_get_u32(r);
+    *at = r->off;
+    if (r->bad)
+        return "truncated";
+    if (*n == CELLS_UNKNOWN)
+        return NULL;
+    uint64_t total = (uint64_t)obs_size * 256;
+    if (*n > total || ga_payload_left(r) / 8 < *n)
+        return "cell counts do not match their header";
+    int64_t last = -1;
+    for (uint32_t k = 0; k < *n; k++) {
+        uint32_t idx = ga_payload_get_u32(r), count = ga_payload_get_u32(r);
+        if (idx >= total || (int64_t)idx <= last || count == 0)
+            return "bad cell counts";
+        last = idx;
+    }
+    return NULL;
+}
+
+static void fill_cells(GaAgent *ag, const uint8_t *data, size_t at, uint32_t n)
+{
+    if (n == CELLS_UNKNOWN) {
+        free(ag->cells);
+        ag->cells = NULL;
+        return;
+    }
+    memset(ag->cells, 0, (size_t)ag->obs_size * 256 * sizeof *ag->cells);
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t e[2];
+        memcpy(e, data + at + (size_t)k * 8, 8);
+        ag->cells[e[0]] = e[1];
+    }
+}
+
 int ga_agent_save(const GaAgent *ag, const char *path, uint64_t scenario_hash, GaErr *err)
 {
     GaPayloadOut b = {0};
@@ -242,6 +330,7 @@ int ga_agent_save(const GaAgent *ag, const char *path, uint64_t scenario_hash, G
         ga_payload_put(&b, ag->param[i].name, sizeof ag->param[i].name);
         ga_payload_put(&b, &ag->param[i].value, 8);
     }
+    save_cells(ag, &b);
     ag->learner->save(ag->state, &b);
     ga_payload_put_u64(&b, ga_hash_bytes(b.p, b.n));
     int rc = b.oom ? ga_err_set(err, GA_ENOMEM, "%s: out of memory serialising the agent", path)
@@ -340,11 +429,22 @@ int ga_agent_load(GaAgent *ag, const char *path, uint64_t *scenario_hash, GaErr 
     r.obs_size = obs_size;
     r.given = given;
     r.n_given = (int)n_params;
+    size_t cells_at = 0;
+    uint32_t n_cells = CELLS_UNKNOWN; /* before version 4: not kept */
+    if (version >= 4) {
+        const char *why = skip_cells(&r, obs_size, &cells_at, &n_cells);
+        if (why) {
+            free(data);
+            return corrupt(path, why, err);
+        }
+    }
     rc = l->load(&r);
     assert(rc != GA_OK || ag->state); /* a learner's load builds the agent */
     /* The learner checks its sizes; this catches one that reads short or past the end. */
     if (rc == GA_OK && (r.bad || ga_payload_left(&r) != 0))
         rc = corrupt(path, "payload size does not match its learner", err);
+    if (rc == GA_OK)
+        fill_cells(ag, (const uint8_t *)data, cells_at, n_cells);
     free(data);
     if (rc)
         ga_agent_free(ag);

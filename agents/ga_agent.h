@@ -15,8 +15,10 @@
 #define GA_AGENT_MAGIC "GRIDALGN"
 /* 2: observation hashes changed (wyhash-style mixing); a version-1 table would load and then
  * match no observation at all, so it is refused instead. 3: tabular learners store each
- * state's visit count (the novelty score); version 2 still loads, without counts. */
-#define GA_AGENT_VERSION 3
+ * state's visit count (the novelty score); version 2 still loads, without counts. 4: every
+ * agent stores its cell counts (GaAgent.cells) after the parameters; versions 2 and 3 still
+ * load, with the cell counts not known. */
+#define GA_AGENT_VERSION 4
 #define GA_AGENT_VERSION_OLDEST 2
 #define GA_MAX_AGENT_PARAMS GA_MAX_PARAMS
 
@@ -29,6 +31,11 @@ struct GaAgent {
     int n_params;
     GaParam param[GA_MAX_AGENT_PARAMS]; /* (param) effective hyper-parameters */
     GaRng rng;                          /* exploration during training */
+    /* (obs_size, 256) how often training updated from an observation whose byte i held code
+     * c, at [i * 256 + c], saturating at UINT32_MAX: what the learner was shown, whatever
+     * the learner (ga_agent_count_cells). NULL when not known (a file before version 4).
+     * Allocated once, by ga_agent_create. */
+    uint32_t *cells;
 };
 
 /* Checks name and given parameters without building anything; where names their source. */
@@ -57,6 +64,16 @@ void ga_agent_free(GaAgent *ag);
 /* The value of parameter name (0 when the agent has none), for learners reading theirs. */
 double ga_agent_param(const GaAgent *ag, const char *name);
 
+/* Counts obs, an observation training updates from, into ag->cells (when known). */
+static inline void ga_agent_count_cells(GaAgent *ag, const uint8_t *obs)
+{
+    uint32_t *c = ag->cells;
+    if (!c)
+        return;
+    for (int i = 0; i < ag->obs_size; i++, c += 256)
+        c[obs[i]] += c[obs[i]] != UINT32_MAX;
+}
+
 /* Reentrant for explore == 0 (evaluation threads share an agent): draws only from rng. */
 static inline int ga_agent_act(const GaAgent *ag, const uint8_t *obs, int explore, GaRng *rng)
 {
@@ -67,6 +84,7 @@ static inline int ga_agent_act(const GaAgent *ag, const uint8_t *obs, int explor
 static inline void ga_agent_update(GaAgent *ag, const uint8_t *obs, int a, float r,
                                    const uint8_t *next, int terminated)
 {
+    ga_agent_count_cells(ag, obs);
     ag->learner->update(ag->state, obs, a, r, next, terminated);
 }
 
@@ -83,6 +101,7 @@ static inline void ga_agent_update_next(GaAgent *ag, const uint8_t *obs, int a, 
                                         const uint8_t *next, int next_proposed, int next_executed,
                                         int terminated)
 {
+    ga_agent_count_cells(ag, obs);
     ag->learner->update_next(ag->state, obs, a, r, next, next_proposed, next_executed, terminated);
 }
 
@@ -108,6 +127,7 @@ static inline void ga_agent_train_update(GaAgent *ag, const uint8_t *obs, int a,
                                          const uint8_t *next, int terminated)
 {
     const GaLearner *l = ag->learner;
+    ga_agent_count_cells(ag, obs);
     if (l->train_update)
         l->train_update(ag->state, obs, a, r, next, terminated);
     else
@@ -150,6 +170,30 @@ static inline int ga_agent_has_novelty(const GaAgent *ag)
  * negative n (not known). */
 double ga_novelty_score(int64_t n);
 
+/* 1 when ag knows its cell counts (GaAgent.cells): trained here or loaded from a file of
+ * version 4 or later. */
+static inline int ga_agent_has_cell_counts(const GaAgent *ag)
+{
+    return ag->cells != NULL;
+}
+
+/* How often training updated from an observation whose byte `byte` (0 .. obs_size - 1) held
+ * code; 0 when the counts are not known. */
+static inline uint32_t ga_agent_cell_count(const GaAgent *ag, int byte, uint8_t code)
+{
+    return ag->cells ? ag->cells[(size_t)byte * 256 + code] : 0;
+}
+
+/* For the viewer's overlay: never[i] = 1 where training never met obs's code at byte i, else
+ * 0 (obs_size bytes). Returns how many bytes were never met, or -1 (never untouched) when the
+ * counts are not known. */
+int ga_agent_unseen_cells(const GaAgent *ag, const uint8_t *obs, uint8_t *never);
+
+/* The smallest cell count over obs's bytes: the training updates whose observation held at
+ * least the rarest of obs's (byte, code) pairs, so 0 when one was never met; -1 when the
+ * counts are not known. */
+int64_t ga_agent_cell_min(const GaAgent *ag, const uint8_t *obs);
+
 /* 1 when the learner keeps a base policy that demonstrations shape (ga_agent_base). */
 static inline int ga_agent_has_base(const GaAgent *ag)
 {
@@ -180,7 +224,10 @@ int ga_agent_check_layout(const GaAgent *ag, const GaObsSpec *spec, const char *
                           const char *scenario_path, GaErr *err);
 
 /* Writes the agent atomically: magic, version, agent name, scenario hash, observation size,
- * parameters, the learner's payload, and an FNV-1a checksum of all of it. */
+ * parameters, the cell counts, the learner's payload, and an FNV-1a checksum of all of it.
+ * The cell counts are sparse: u32 n (0xFFFFFFFF: not known, and nothing follows), then n
+ * entries in increasing order of index, each u32 index (byte * 256 + code) and u32 count
+ * (>= 1); pairs not listed were never met. */
 int ga_agent_save(const GaAgent *ag, const char *path, uint64_t scenario_hash, GaErr *err);
 
 /* Reads an agent file; refuses (GA_EFORMAT) a wrong magic or version, a bad checksum and a

@@ -12,6 +12,7 @@
 
 #include "ga_hash.h"
 #include "ga_io.h"
+#include "ga_param.h"
 #include "ga_testutil.h"
 
 static char tmpdir[64];
@@ -191,4 +192,12 @@ void ga_test_reseal(unsigned char *data, size_t len)
 {
     uint64_t sum = ga_hash_bytes(data, len - 8);
     memcpy(data + len - 8, &sum, 8);
+}
+
+size_t ga_test_payload_off(const unsigned char *data, int n_params)
+{
+    size_t at = 60 + (size_t)n_params * (GA_PARAM_NAME_LEN + 8);
+    uint32_t n;
+    memcpy(&n, data + at, 4);
+    return at + 4 + (n == 0xFFFFFFFFu ? 0 : (size_t)n * 8);
 }

@@ -136,4 +136,9 @@ void ga_test_write_file(const char *path, const void *data, size_t len);
  * only a deliberate change in the body is left to catch. */
 void ga_test_reseal(unsigned char *data, size_t len);
 
+/* Where a saved agent file's learner payload begins: after the 60-byte header, n_params
+ * parameters and the cell counts (agent-file version 4: u32 n, then n 8-byte entries, or
+ * 0xFFFFFFFF and nothing). */
+size_t ga_test_payload_off(const unsigned char *data, int n_params);
+
 #endif

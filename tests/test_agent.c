@@ -560,9 +560,17 @@ typedef struct {
     int cur;
 } Stream;
 
+/* hand (OBS_N, 256), when not NULL: the cell counts of obs added, one by one. */
+static void count_by_hand(uint32_t *hand, const uint8_t *obs)
+{
+    for (int i = 0; hand && i < OBS_N; i++)
+        hand[i * 256 + obs[i]]++;
+}
+
 /* An on-policy learner through the training loop's calls: the next action is chosen before
  * the update, and one in seven is executed as noop (an interruption). */
-static void drive_on_policy(GaAgent *ag, Stream *s, uint8_t (*obs)[OBS_N], int n_obs, int steps)
+static void drive_on_policy(GaAgent *ag, Stream *s, uint8_t (*obs)[OBS_N], int n_obs, int steps,
+                            uint32_t *hand)
 {
     int a = ga_agent_train_act(ag, obs[s->cur]);
     for (int t = 0; t < steps; t++) {
@@ -575,6 +583,7 @@ static void drive_on_policy(GaAgent *ag, Stream *s, uint8_t (*obs)[OBS_N], int n
             executed = ga_rng_below(&s->r, 7) == 0 ? GA_NOOP : proposed;
         }
         ga_agent_update_next(ag, obs[s->cur], a, rew, obs[next], proposed, executed, term);
+        count_by_hand(hand, obs[s->cur]);
         a = executed;
         s->cur = next;
         if (term || ga_rng_below(&s->r, 9) == 0) { /* terminated or truncated: a new episode */
@@ -586,13 +595,15 @@ static void drive_on_policy(GaAgent *ag, Stream *s, uint8_t (*obs)[OBS_N], int n
 
 /* Drives ag for steps transitions of the stream seeded seed, through the training loop's
  * calls (fast) or through act and update. An on-policy learner (no fast path) is driven the
- * one way it trains, both times. */
-static void drive(GaAgent *ag, int fast, uint8_t (*obs)[OBS_N], int n_obs, int steps, uint64_t seed)
+ * one way it trains, both times. hand (OBS_N, 256), when not NULL, counts the observations
+ * updated from as the agent's cell counts should. */
+static void drive(GaAgent *ag, int fast, uint8_t (*obs)[OBS_N], int n_obs, int steps, uint64_t seed,
+                  uint32_t *hand)
 {
     Stream s = {ga_rng_make(seed), 0};
     s.cur = (int)ga_rng_below(&s.r, (uint32_t)n_obs);
     if (ga_agent_on_policy(ag)) {
-        drive_on_policy(ag, &s, obs, n_obs, steps);
+        drive_on_policy(ag, &s, obs, n_obs, steps, hand);
         return;
     }
     if (fast)
@@ -607,6 +618,7 @@ static void drive(GaAgent *ag, int fast, uint8_t (*obs)[OBS_N], int n_obs, int s
             ga_agent_train_update(ag, obs[s.cur], a, rew, obs[next], term);
         else
             ga_agent_update(ag, obs[s.cur], a, rew, obs[next], term);
+        count_by_hand(hand, obs[s.cur]);
         s.cur = next;
         if (term || ga_rng_below(&s.r, 9) == 0) { /* terminated or truncated: a new episode */
             s.cur = (int)ga_rng_below(&s.r, (uint32_t)n_obs);
@@ -647,9 +659,15 @@ START_TEST(test_registry_round_trip)
         ck_assert_int_eq(ga_agent_create(&f, l->name, pr, n_pr, "test", &spec, 3000, 7, &err),
                          GA_OK);
         ck_assert_ptr_eq(a.learner, l);
-        drive(&a, 0, obs, N, 2000, 99);
-        drive(&f, 1, obs, N, 2000, 99);
+        static uint32_t hand[OBS_N * 256];
+        memset(hand, 0, sizeof hand);
+        drive(&a, 0, obs, N, 2000, 99, hand);
+        drive(&f, 1, obs, N, 2000, 99, NULL);
         ck_assert_uint_eq(a.rng.s, f.rng.s);
+        /* The cell counts, whatever the learner: as counted by hand, on both paths. */
+        ck_assert(ga_agent_has_cell_counts(&a) && ga_agent_has_cell_counts(&f));
+        ck_assert_msg(memcmp(a.cells, hand, sizeof hand) == 0, "%s: cell counts", l->name);
+        ck_assert_msg(memcmp(f.cells, hand, sizeof hand) == 0, "%s: fast cell counts", l->name);
 
         char path[256], path_f[256], path2[256];
         ga_test_tmp_path(path, sizeof path, "registry_a.gagent");
@@ -674,6 +692,8 @@ START_TEST(test_registry_round_trip)
             ck_assert_str_eq(b.param[i].name, a.param[i].name);
             ck_assert_double_eq(b.param[i].value, a.param[i].value);
         }
+        ck_assert(ga_agent_has_cell_counts(&b));
+        ck_assert_msg(memcmp(b.cells, hand, sizeof hand) == 0, "%s: loaded cell counts", l->name);
         int64_t sa, da, sb, db;
         ck_assert_int_eq(ga_agent_table_fill(&a, &sa, &da), ga_agent_table_fill(&b, &sb, &db));
         ck_assert_int_eq(sa, sb);
@@ -730,9 +750,18 @@ static void trained(GaAgent *ag, int n_states, uint8_t (*obs)[OBS_N])
     }
 }
 
+/* Bytes of ag's cell counts in its file: u32 n, then n (index, count) pairs. */
+static size_t cells_bytes(const GaAgent *ag)
+{
+    size_t n = 0;
+    for (int i = 0; i < ag->obs_size * 256; i++)
+        n += ag->cells[i] > 0;
+    return 4 + 8 * n;
+}
+
 static size_t file_size_for(const GaAgent *ag)
 {
-    return 8 + 4 + 32 + 8 + 4 + 4 + (size_t)ag->n_params * PARAM_BYTES + 8 + 8 +
+    return 8 + 4 + 32 + 8 + 4 + 4 + (size_t)ag->n_params * PARAM_BYTES + cells_bytes(ag) + 8 + 8 +
            (size_t)ql_of(ag)->n * ENTRY_BYTES + 8;
 }
 
@@ -933,7 +962,8 @@ START_TEST(test_file_flipped_bytes_large)
     ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
     size_t len;
     unsigned char *d = ga_test_read_file(path, &len);
-    size_t table = OFF_PARAMS + (size_t)a.n_params * PARAM_BYTES + 16;
+    size_t table = ga_test_payload_off(d, a.n_params) + 16;
+    size_t cells = OFF_PARAMS + (size_t)a.n_params * PARAM_BYTES;
     size_t offs[] = {0,
                      7,
                      OFF_VERSION,
@@ -945,6 +975,11 @@ START_TEST(test_file_flipped_bytes_large)
                      OFF_NPARAMS,
                      OFF_PARAMS,
                      OFF_PARAMS + 35,
+                     cells,
+                     cells + 3,
+                     cells + 4,
+                     cells + 8,
+                     table - 20,
                      table - 16,
                      table - 8,
                      table,
@@ -1054,35 +1089,77 @@ START_TEST(test_file_magic_version)
 }
 END_TEST
 
-/* A version-2 file (no visit counts) still loads: the same values, the counts unknown. */
+/* A version-3 file (no cell counts) and a version-2 file (no visit counts either) still load:
+ * the same values, what they lack unknown. */
 START_TEST(test_file_version2)
 {
     enum { N = 50 };
     static uint8_t obs[N][OBS_N];
     GaAgent a, b;
     trained(&a, N, obs);
-    char path[256];
+    char path[256], path2[256];
     ga_test_tmp_path(path, sizeof path, "agent_v2.gagent");
+    ga_test_tmp_path(path2, sizeof path2, "agent_v3_saved.gagent");
     GaErr err = {0};
     ck_assert_int_eq(ga_agent_save(&a, path, SC_HASH, &err), GA_OK);
     size_t len;
     unsigned char *d = ga_test_read_file(path, &len);
     ck_assert_uint_eq(len, file_size_for(&a));
+    uint64_t hash;
+    /* Rewritten as version 3 wrote it: no cell counts between the parameters and the table. */
+    size_t cells = OFF_PARAMS + (size_t)a.n_params * PARAM_BYTES;
+    size_t pay = ga_test_payload_off(d, a.n_params);
+    memmove(d + cells, d + pay, len - pay);
+    len -= pay - cells;
+    uint32_t v = 3;
+    memcpy(d + OFF_VERSION, &v, 4);
+    ga_test_reseal(d, len);
+    ga_test_write_file(path, d, len);
+    int rc = ga_agent_load(&b, path, &hash, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ck_assert(!ga_agent_has_cell_counts(&b));
+    ck_assert_ptr_null(b.cells);
+    uint8_t never[OBS_N];
+    for (int i = 0; i < N; i++) {
+        float qa[GA_NUM_ACTIONS], qb[GA_NUM_ACTIONS];
+        ck_assert_int_eq(ga_qlearn_values(ql_of(&a), obs[i], qa),
+                         ga_qlearn_values(ql_of(&b), obs[i], qb));
+        ck_assert_mem_eq(qa, qb, sizeof qa);
+        ck_assert_int_eq(b.learner->novelty(b.state, obs[i]), a.learner->novelty(a.state, obs[i]));
+        ck_assert_int_eq(ga_agent_cell_min(&b, obs[i]), -1);
+        ck_assert_int_eq(ga_agent_unseen_cells(&b, obs[i], never), -1);
+        ck_assert_uint_eq(ga_agent_cell_count(&b, 0, obs[i][0]), 0);
+    }
+    /* Saved again, as version 4 with the cell counts marked unknown: still unknown. */
+    ga_agent_update(&b, obs[0], GA_UP, 1.0f, obs[1], 0); /* counts nothing, crashes nothing */
+    ck_assert_int_eq(ga_agent_save(&b, path2, SC_HASH, &err), GA_OK);
+    ga_agent_free(&b);
+    rc = ga_agent_load(&b, path2, &hash, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    ck_assert(!ga_agent_has_cell_counts(&b));
+    ga_agent_free(&b);
+    /* As version 4 the same bytes lack the cell counts: refused. */
+    v = 4;
+    memcpy(d + OFF_VERSION, &v, 4);
+    ga_test_reseal(d, len);
+    ga_test_write_file(path, d, len);
+    expect_format_error(path, "version 4 without cell counts");
+
     /* Rewritten as version 2 wrote it: each table entry without its last 4 bytes. */
-    size_t table = OFF_PARAMS + (size_t)a.n_params * PARAM_BYTES + 16, o = table;
+    size_t table = cells + 16, o = table;
     uint64_t n = ql_of(&a)->n;
     for (uint64_t i = 0; i < n; i++, o += ENTRY_BYTES - 4)
         memmove(d + o, d + table + i * ENTRY_BYTES, ENTRY_BYTES - 4);
     memmove(d + o, d + len - 8, 8);
     len = o + 8;
-    uint32_t v = 2;
+    v = 2;
     memcpy(d + OFF_VERSION, &v, 4);
     ga_test_reseal(d, len);
     ga_test_write_file(path, d, len);
-    uint64_t hash;
-    int rc = ga_agent_load(&b, path, &hash, &err);
+    rc = ga_agent_load(&b, path, &hash, &err);
     ck_assert_msg(rc == GA_OK, "%s", err.msg);
     ck_assert_uint_eq(ql_of(&b)->n, n);
+    ck_assert(!ga_agent_has_cell_counts(&b));
     for (int i = 0; i < N; i++) {
         float qa[GA_NUM_ACTIONS], qb[GA_NUM_ACTIONS];
         ck_assert_int_eq(ga_qlearn_values(ql_of(&a), obs[i], qa),
@@ -1099,6 +1176,52 @@ START_TEST(test_file_version2)
     ga_test_write_file(path, d, len);
     expect_format_error(path, "version 3 without counts");
     free(d);
+    ga_agent_free(&a);
+}
+END_TEST
+
+/* The cell counts' accessors on a trained agent: each update counted its observation's pairs
+ * once, so every byte's counts add up to the updates; a pair never met reads 0 and shows in
+ * the never-met mask and the smallest count. */
+START_TEST(test_cell_counts)
+{
+    enum { N = 40 };
+    static uint8_t obs[N][OBS_N];
+    GaAgent a;
+    trained(&a, N, obs);
+    ck_assert(ga_agent_has_cell_counts(&a));
+    for (int i = 0; i < OBS_N; i++) {
+        uint64_t sum = 0;
+        for (int c = 0; c < 256; c++)
+            sum += ga_agent_cell_count(&a, i, (uint8_t)c);
+        ck_assert_uint_eq(sum, 4 * N);
+    }
+    uint8_t never[OBS_N];
+    for (int i = 0; i < N; i++) {
+        int64_t least = INT64_MAX;
+        for (int k = 0; k < OBS_N; k++) {
+            int64_t c = ga_agent_cell_count(&a, k, obs[i][k]);
+            least = c < least ? c : least;
+        }
+        ck_assert_int_ge(least, a.learner->novelty(a.state, obs[i]));
+        ck_assert_int_eq(ga_agent_cell_min(&a, obs[i]), least);
+        memset(never, 7, sizeof never);
+        ck_assert_int_eq(ga_agent_unseen_cells(&a, obs[i], never), 0);
+        for (int k = 0; k < OBS_N; k++)
+            ck_assert_int_eq(never[k], 0);
+    }
+    uint8_t fresh[OBS_N];
+    memcpy(fresh, obs[0], OBS_N);
+    fresh[3] = 200; /* trained() draws codes 0-5 */
+    fresh[OBS_N - 1] = 201;
+    ck_assert_int_eq(ga_agent_cell_min(&a, fresh), 0);
+    ck_assert_int_eq(ga_agent_unseen_cells(&a, fresh, never), 2);
+    for (int k = 0; k < OBS_N; k++)
+        ck_assert_int_eq(never[k], k == 3 || k == OBS_N - 1);
+    /* Saturating, not wrapping. */
+    a.cells[5 * 256 + obs[0][5]] = UINT32_MAX;
+    ga_agent_update(&a, obs[0], GA_UP, 0.0f, obs[1], 0);
+    ck_assert_uint_eq(ga_agent_cell_count(&a, 5, obs[0][5]), UINT32_MAX);
     ga_agent_free(&a);
 }
 END_TEST
@@ -1171,7 +1294,8 @@ START_TEST(test_file_bad_fields)
     unsigned char *orig = ga_test_read_file(path, &len);
     unsigned char *d = malloc(len);
     ck_assert_ptr_nonnull(d);
-    size_t table_n = OFF_PARAMS + (size_t)a.n_params * PARAM_BYTES + 8;
+    size_t table_n = ga_test_payload_off(orig, a.n_params) + 8;
+    size_t cells = OFF_PARAMS + (size_t)a.n_params * PARAM_BYTES;
 
 #define CASE(what, edit)                                                                           \
     do {                                                                                           \
@@ -1198,6 +1322,18 @@ START_TEST(test_file_bad_fields)
     CASE("alpha out of range", (x = 3.0, memcpy(d + OFF_PARAMS + GA_PARAM_NAME_LEN, &x, 8)));
     CASE("alpha NaN", (x = NAN, memcpy(d + OFF_PARAMS + GA_PARAM_NAME_LEN, &x, 8)));
     CASE("n one more", (q = ql_of(&a)->n + 1, memcpy(d + table_n, &q, 8)));
+    /* The cell counts: more entries than the file holds or than pairs exist, an index out of
+     * range or out of order, a count of 0. */
+    uint32_t n_cells;
+    memcpy(&n_cells, orig + cells, 4);
+    ck_assert_uint_gt(n_cells, 2);
+    CASE("cell entries one more", (u = n_cells + 1, memcpy(d + cells, &u, 4)));
+    CASE("cell entries huge", (u = 0xFFFFFFF0u, memcpy(d + cells, &u, 4)));
+    CASE("cell entries past the pairs", (u = OBS_N * 256 + 1, memcpy(d + cells, &u, 4)));
+    CASE("cell index out of range", (u = OBS_N * 256, memcpy(d + cells + 4, &u, 4)));
+    CASE("cell indices out of order",
+         (memcpy(&u, d + cells + 12, 4), memcpy(d + cells + 4, &u, 4)));
+    CASE("cell count 0", (u = 0, memcpy(d + cells + 8, &u, 4)));
     CASE("n one less", (q = ql_of(&a)->n - 1, memcpy(d + table_n, &q, 8)));
     CASE("n huge", (q = UINT64_MAX, memcpy(d + table_n, &q, 8)));
     /* (n + 2^62) * 36 = 36 n + 9 * 2^64: passes the size check, then the entries run out. */
@@ -1340,6 +1476,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_file_truncated);
     tcase_add_test(tc, test_file_magic_version);
     tcase_add_test(tc, test_file_version2);
+    tcase_add_test(tc, test_cell_counts);
     tcase_add_test(tc, test_file_trailing_garbage);
     tcase_add_test(tc, test_file_bad_fields);
     tcase_add_test(tc, test_file_missing);

@@ -185,6 +185,15 @@ START_TEST(test_train_deterministic)
     /* The run learned something and left identical agents, byte for byte. */
     ck_assert_uint_gt(ql_of(&a)->n, 100);
     ck_assert_uint_eq(a.rng.s, b.rng.s);
+    /* The cell counts: one observation per training step, in each byte; the same twice. */
+    ck_assert(ga_agent_has_cell_counts(&a));
+    for (int i = 0; i < a.obs_size; i++) {
+        int64_t sum = 0;
+        for (int c = 0; c < 256; c++)
+            sum += ga_agent_cell_count(&a, i, (uint8_t)c);
+        ck_assert_int_eq(sum, TRAIN_STEPS);
+    }
+    ck_assert_mem_eq(a.cells, b.cells, (size_t)a.obs_size * 256 * sizeof *a.cells);
     size_t na, nb;
     unsigned char *fa = saved_bytes(&a, "det_a.gagent", &na);
     unsigned char *fb = saved_bytes(&b, "det_b.gagent", &nb);
