@@ -294,6 +294,9 @@ check "--compare with an unknown world exits 2" run 2 replay r --compare train,n
 check "--compare with --env exits 2" run 2 replay r --compare train,decoys --env decoys
 check "--values with --gif exits 2" run 2 replay r --values --gif x.gif
 check "and says why" has "do not fit the GIF palette" err
+check "the novelty overlay goes into a GIF" run 0 replay r --env decoys --novelty --gif nov.gif --episodes 1
+check "and the GIF is written" test -s nov.gif
+check "--novelty in the window" run 0 replay r --env decoys --novelty --paused --frames 10
 check "a bad --frames exits 2" run 2 replay r --frames 0
 check "a bad --frames: one line" err_is "gridalign replay: --frames takes an integer from 1 to 2^31-1, not 0 (see gridalign replay --help)"
 check "replay --record writes the shown episodes" run 0 replay r --compare train,decoys --episodes 4 --record traj/shown.jsonl --frames 5
@@ -303,6 +306,8 @@ check "verify finds the run from another directory" bash -c "cd / && '$bin' veri
 check "they are eval's episodes" run 0 eval r --envs train,decoys --episodes 4 --record traj/evald.jsonl --json x.json
 check "the same file as eval --record" cmp -s traj/shown.jsonl traj/evald.jsonl
 check "--record with --trajectory exits 2" run 2 replay --trajectory traj/shown.jsonl --record y.jsonl
+check "--novelty with --trajectory exits 2" run 2 replay --trajectory traj/shown.jsonl --novelty --gif y.gif
+check "--novelty with --trajectory: one line" err_is "gridalign replay: --novelty needs the agent, not a trajectory file (see gridalign replay --help)"
 check "the recording in the window" run 0 replay --trajectory traj/shown.jsonl --frames 40
 check "play --record with no episode ended exits 0" run 0 play tiny.json --record traj/played.jsonl --frames 5
 check "and writes no file, saying so" bash -c "[[ ! -e traj/played.jsonl ]] && grep -q 'no episode ended' '$tmp/err'"

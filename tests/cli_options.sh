@@ -27,7 +27,7 @@ declare -A opts=(
     [sweep]="--diversity --seeds --agent --steps --param --dial --envs --episodes --threads --out --quiet"
     [probe]="--swap --episodes --eval-seed --json"
     [verify]="--run --scenario"
-    [replay]="--env --compare --episodes --eval-seed --seed --values --paused --record --png --gif --tile --delay --trajectory --scenario --shots --frames"
+    [replay]="--env --compare --episodes --eval-seed --seed --values --novelty --paused --record --png --gif --tile --delay --trajectory --scenario --shots --frames"
     [play]="--env --eval-seed --seed --episodes --tile --record --shots --frames"
 )
 # the options a help lists, in its order: lines "  --name ..." before the line of -h, --help

@@ -780,6 +780,84 @@ START_TEST(test_state_on_heads_up)
 }
 END_TEST
 
+START_TEST(test_novelty_overlay)
+{
+    /* o marks the cells of the agent's view whose code training never met there: with the
+     * count of one cell's code taken away, exactly that cell is framed and crossed, the view's
+     * edge is drawn, the rest of the frame is as without the overlay, and the last heads-up
+     * line counts the new cell. Play has no overlay. */
+    GaView v;
+    char hud[2048];
+    open_view(&v, GA_VIEW_REPLAY, DECOYS, -1, 1);
+    ck_assert(ga_agent_has_cell_counts(&ag));
+    const GaWorld *w = &v.pane[0].w;
+    const GaWorldCfg *c = &sc->world[DECOYS];
+    uint8_t obs[GA_OBS_MAX], never[GA_OBS_MAX];
+    ga_obs_write(w, c, &sc->obs, obs);
+    ck_assert_int_eq(ga_agent_unseen_cells(&ag, obs, never), 0); /* decoys looks like training */
+    int cx = w->x + 1 < c->w ? w->x + 1 : w->x - 1, cy = w->y;
+    int idx = ga_obs_cell_index(&sc->obs, w, cx, cy);
+    ck_assert_int_ge(idx, 0);
+    uint8_t *plain = frame_of(&v);
+    ck_assert(ga_view_key(&v, 'o'));
+    ck_assert(v.novelty);
+    uint32_t *count = &ag.cells[(size_t)idx * 256 + obs[idx]], kept = *count;
+    *count = 0;
+    ck_assert_int_eq(ga_agent_unseen_cells(&ag, obs, never), 1);
+    uint8_t *marked = frame_of(&v);
+    ck_assert_msg(strstr(hud_of(&v, hud, sizeof hud), "1 new cell\n"), "%s", hud);
+    int t = v.cell.tile, gx = ga_view_grid_x(&v, 0);
+    int diff_in = 0, diff_out = 0, purple = 0;
+    for (int y = 0; y < c->h * t; y++)
+        for (int x = 0; x < c->w * t; x++) {
+            size_t k = ((size_t)y * v.width + gx + x) * 4;
+            int d = memcmp(plain + k, marked + k, 3) != 0;
+            int inside = x / t == cx && y / t == cy;
+            int edge = x % t == 0 || x % t == t - 1 || y % t == 0 || y % t == t - 1;
+            if (inside)
+                diff_in += d;
+            else if (d && !edge)
+                diff_out++; /* off the new cell only the view's one-pixel edge may change */
+            if (inside && marked[k] == 140 && marked[k + 1] == 70 && marked[k + 2] == 170)
+                purple++;
+        }
+    ck_assert_int_eq(diff_out, 0);
+    ck_assert_int_gt(diff_in, 4 * t);
+    ck_assert_int_gt(purple, 4 * t);
+    *count = kept;
+    ck_assert_msg(strstr(hud_of(&v, hud, sizeof hud), "0 new cells\n"), "%s", hud);
+    ck_assert(ga_view_key(&v, 'o'));
+    uint8_t *off = frame_of(&v);
+    ck_assert(same_frame(&v, plain, off));
+    free(plain);
+    free(marked);
+    free(off);
+    ga_view_free(&v);
+
+    open_view(&v, GA_VIEW_PLAY, DECOYS, -1, 1);
+    ck_assert(!ga_view_key(&v, 'o'));
+    ga_view_free(&v);
+
+    /* Pictures keep the last line only when an overlay asks for it. */
+    GaErr err;
+    GaViewOpts o = {.mode = GA_VIEW_REPLAY,
+                    .worlds = {DECOYS},
+                    .n_panes = 1,
+                    .episodes = 1,
+                    .eval_seed = EVAL_SEED,
+                    .tile = 16,
+                    .still = 1};
+    ck_assert_int_eq(ga_view_init(&v, sc, &ag, AGENT_SEED, &o, &err), GA_OK);
+    ck_assert_int_eq(v.hud_lines, 2 + sc->n_objectives);
+    ga_view_free(&v);
+    o.novelty = 1;
+    ck_assert_int_eq(ga_view_init(&v, sc, &ag, AGENT_SEED, &o, &err), GA_OK);
+    ck_assert_int_eq(v.hud_lines, 2 + sc->n_objectives + 1);
+    ck_assert_msg(strstr(hud_of(&v, hud, sizeof hud), "new cells"), "%s", hud);
+    ga_view_free(&v);
+}
+END_TEST
+
 /* Whether the status line (below the panes) of frames a and b differs. */
 static int status_differs(const GaView *v, const uint8_t *a, const uint8_t *b)
 {
@@ -1270,6 +1348,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_replay_format2);
     tcase_add_test(tc, test_window_driven_by_keys);
     tcase_add_test(tc, test_window_quits);
+    tcase_add_test(tc, test_novelty_overlay);
     tcase_add_test(tc, test_window_screenshot);
     tcase_add_test(tc, test_window_key_map);
     tcase_add_test(tc, test_played_episodes_record_and_verify);

@@ -34,7 +34,7 @@ static int check_compare(const char *v, char *why, size_t n)
 typedef struct {
     const char *run_dir, *env, *compare, *png, *gif, *traj, *record, *shots, *scen;
     int64_t episodes, seed, tile, delay, max_frames;
-    int values, paused, window;
+    int values, novelty, paused, window;
 } Args;
 
 /* Flags that do not go together are refused before anything is read. */
@@ -44,9 +44,11 @@ static int check_args(Args *a)
     if (a->compare && (a->env || a->traj))
         return cli_usage_error("replay", "--compare shows its own two worlds; drop %s",
                                a->env ? "--env" : "--trajectory");
-    if (a->traj && (a->record || a->values))
+    if (a->traj && (a->record || a->values || a->novelty))
         return cli_usage_error("replay", "%s needs the agent, not a trajectory file",
-                               a->record ? "--record" : "--values");
+                               a->record   ? "--record"
+                               : a->values ? "--values"
+                                           : "--novelty");
     if (a->gif && a->values)
         return cli_usage_error("replay",
                                "%s: the value overlay's shades do not fit the GIF palette; use "
@@ -76,6 +78,9 @@ static int parse(int argc, char **argv, Args *a, int *code)
         CLI_OPT_FLAG("--values", &a->values,
                      "start with the value overlay: greedy action and value per cell\n"
                      "(the window and --png; its shades do not fit a GIF's palette)"),
+        CLI_OPT_FLAG("--novelty", &a->novelty,
+                     "start with the novelty overlay: the cells of the agent's view that\n"
+                     "training never met, and how often it met the whole view"),
         CLI_OPT_FLAG("--paused", &a->paused, "start paused"),
         CLI_RECORD(&a->record,
                    "also write the N episodes of each shown world as a trajectory file\n"
@@ -226,6 +231,7 @@ static int plan(const Args *a, Plan *p)
                         .tile = (int)a->tile,
                         .paused = a->paused,
                         .values = a->values,
+                        .novelty = a->novelty,
                         .still = !a->window};
     int rc = plan_source(a, p);
     if (rc || (rc = plan_worlds(a, p)) || (a->traj && (rc = plan_recorded(a, p))))

@@ -25,6 +25,7 @@ enum {
     CMD_NEXT_WORLD,
     CMD_RESTART,
     CMD_VALUES,
+    CMD_NOVELTY,
     CMD_SHOT,
     CMD_HELP,
     CMD_QUIT,
@@ -60,6 +61,7 @@ static const struct {
     {'\t', R, CMD_NEXT_WORLD, 0, "tab", "next world (the right pane of two)"},
     {'\t', P, CMD_NEXT_WORLD, 0, "tab", "next world"},
     {'v', R, CMD_VALUES, 0, "v", "greedy action, value per cell"},
+    {'o', R, CMD_NOVELTY, 0, "o", "cells of its view never seen in training"},
     {'s', R | P, CMD_SHOT, 0, "s", "screenshot (PNG)"},
     {'h', R | P, CMD_HELP, 0, "h ?", "this help"},
     {'?', R | P, CMD_HELP, 0, NULL, NULL},
@@ -70,11 +72,12 @@ static const struct {
 
 static const int SPEEDS[GA_VIEW_N_SPEEDS] = GA_VIEW_SPEEDS;
 
-/* Whether binding i does something in this view: its mode, values only with an agent, and
- * recorded episodes keep their worlds. */
+/* Whether binding i does something in this view: its mode, values and novelty only with an
+ * agent, and recorded episodes keep their worlds. */
 static int bound(const GaView *v, int i)
 {
-    return (BIND[i].modes & (1 << v->o.mode)) && !(BIND[i].cmd == CMD_VALUES && !v->ag) &&
+    return (BIND[i].modes & (1 << v->o.mode)) &&
+           !((BIND[i].cmd == CMD_VALUES || BIND[i].cmd == CMD_NOVELTY) && !v->ag) &&
            !(BIND[i].cmd == CMD_NEXT_WORLD && v->o.traj);
 }
 
@@ -252,6 +255,7 @@ int ga_view_init(GaView *v, const GaScenario *sc, GaAgent *ag, uint64_t agent_se
     v->agent_seed = agent_seed;
     v->paused = o->paused;
     v->values = o->values && ag;
+    v->novelty = o->novelty && ag;
     v->speed = 2;
     int max_w = 0, max_h = 0, max_steps = 0;
     for (int k = 0; k < sc->n_worlds; k++) {
@@ -295,7 +299,8 @@ int ga_view_init(GaView *v, const GaScenario *sc, GaAgent *ag, uint64_t agent_se
         int m = n ? wrap(v, words, n, lines, GA_VIEW_MAX_STATE) : 0;
         v->state_lines = m > v->state_lines ? m : v->state_lines;
     }
-    v->hud_lines = 2 + v->state_lines + sc->n_objectives + (ag && (!o->still || o->values) ? 1 : 0);
+    v->hud_lines = 2 + v->state_lines + sc->n_objectives +
+                   (ag && (!o->still || o->values || o->novelty) ? 1 : 0);
     int text_h = v->font ? ga_render_hud_height(v->hud_lines, v->hud_px) : 0;
     v->pane_h = v->cell.height + text_h;
     v->width = o->n_panes * v->pane_w + (o->n_panes - 1) * 4;
@@ -365,6 +370,9 @@ int ga_view_key(GaView *v, int key)
         break;
     case CMD_VALUES:
         v->values = !v->values;
+        break;
+    case CMD_NOVELTY:
+        v->novelty = !v->novelty;
         break;
     case CMD_SHOT:
         v->shot = 1;
@@ -535,6 +543,35 @@ static void draw_values(const GaView *v, const GaViewPane *p, uint8_t *rgba, int
         }
 }
 
+/* What the agent knows of the view it acts on: how often training met it (learners with
+ * visit counts) and, with the novelty overlay on, how many of its cells training never met
+ * (agents that know their cell counts). Empty when the agent knows neither. */
+static void novelty_line(const GaView *v, const GaViewPane *p, char *text)
+{
+    const GaWorldCfg *c = &v->sc->world[p->world];
+    uint8_t obs[GA_OBS_MAX], never[GA_OBS_MAX];
+    ga_obs_write(&p->w, c, &v->sc->obs, obs);
+    int len = 0;
+    text[0] = 0;
+    if (ga_agent_has_novelty(v->ag)) {
+        int64_t seen = v->ag->learner->novelty(v->ag->state, obs);
+        double score = ga_agent_novelty(v->ag, obs);
+        if (v->novelty && seen >= 0) /* shorter: the count of new cells follows */
+            len = seen ? snprintf(text, GA_VIEW_LINE, "novelty %.2f (seen %lldx)", score,
+                                  (long long)seen)
+                       : snprintf(text, GA_VIEW_LINE, "novelty 1.00 (new view)");
+        else if (seen == 0)
+            len = snprintf(text, GA_VIEW_LINE, "novelty 1.00: a view never seen in training");
+        else if (seen > 0)
+            len = snprintf(text, GA_VIEW_LINE, "novelty %.2f: seen %lld time%s in training", score,
+                           (long long)seen, seen == 1 ? "" : "s");
+    }
+    int k = v->novelty ? ga_agent_unseen_cells(v->ag, obs, never) : -1;
+    if (k >= 0)
+        snprintf(text + len, GA_VIEW_LINE - (size_t)len, "%s%d new cell%s", len ? ", " : "", k,
+                 k == 1 ? "" : "s");
+}
+
 int ga_view_hud_text(const GaView *v, int i, char (*text)[GA_VIEW_LINE])
 {
     const GaScenario *sc = v->sc;
@@ -581,20 +618,52 @@ int ga_view_hud_text(const GaView *v, int i, char (*text)[GA_VIEW_LINE])
                 len += snprintf(text[n] + len, GA_VIEW_LINE - (size_t)len, " %s%s%s", SHORT[a],
                                 neg ? "-" : "", num[0] == '0' ? num + 1 : num);
             }
-        } else if (v->ag && ga_agent_has_novelty(v->ag) && !pane_over(v, p)) {
-            /* What the agent knows of the view it acts on: how often training met it. */
-            uint8_t obs[GA_OBS_MAX];
-            ga_obs_write(&p->w, c, &sc->obs, obs);
-            int64_t seen = v->ag->learner->novelty(v->ag->state, obs);
-            if (seen == 0)
-                snprintf(text[n], GA_VIEW_LINE, "novelty 1.00: a view never seen in training");
-            else if (seen > 0)
-                snprintf(text[n], GA_VIEW_LINE, "novelty %.2f: seen %lld time%s in training",
-                         ga_agent_novelty(v->ag, obs), (long long)seen, seen == 1 ? "" : "s");
+        } else if (v->ag && !pane_over(v, p)) {
+            novelty_line(v, p, text[n]);
         }
         n++;
     }
     return n;
+}
+
+/* The novelty overlay: the agent's view window outlined (egocentric views; a full view is the
+ * whole grid), and every cell of it whose code training never met at that place in the view
+ * framed and crossed. Two colours of the renderer's palette, drawn solid, so GIFs can show it. */
+static void draw_novelty(const GaView *v, const GaViewPane *p, uint8_t *rgba, int stride, int x0)
+{
+    static const uint8_t NEW[3] = {140, 70, 170}, EDGE[3] = {40, 70, 160}; /* purple, agent */
+    const GaWorldCfg *c = &v->sc->world[p->world];
+    const GaObsSpec *spec = &v->sc->obs;
+    uint8_t obs[GA_OBS_MAX], never[GA_OBS_MAX];
+    ga_obs_write(&p->w, c, spec, obs);
+    if (ga_agent_unseen_cells(v->ag, obs, never) < 0)
+        return;
+    int t = v->cell.tile, b = t >= 24 ? 3 : 2;
+    for (int y = 0; y < c->h; y++)
+        for (int x = 0; x < c->w; x++) {
+            int i = ga_obs_cell_index(spec, &p->w, x, y);
+            if (i < 0)
+                continue;
+            int px = x0 + x * t, py = y * t;
+            if (!spec->full) { /* the window's edge: sides whose neighbour is out of view */
+                if (x == 0 || ga_obs_cell_index(spec, &p->w, x - 1, y) < 0)
+                    fill(rgba, stride, px, py, 1, t, EDGE);
+                if (x == c->w - 1 || ga_obs_cell_index(spec, &p->w, x + 1, y) < 0)
+                    fill(rgba, stride, px + t - 1, py, 1, t, EDGE);
+                if (y == 0 || ga_obs_cell_index(spec, &p->w, x, y - 1) < 0)
+                    fill(rgba, stride, px, py, t, 1, EDGE);
+                if (y == c->h - 1 || ga_obs_cell_index(spec, &p->w, x, y + 1) < 0)
+                    fill(rgba, stride, px, py + t - 1, t, 1, EDGE);
+            }
+            if (!never[i])
+                continue;
+            fill(rgba, stride, px + 1, py + 1, t - 2, b, NEW);
+            fill(rgba, stride, px + 1, py + t - 1 - b, t - 2, b, NEW);
+            fill(rgba, stride, px + 1, py + 1, b, t - 2, NEW);
+            fill(rgba, stride, px + t - 1 - b, py + 1, b, t - 2, NEW);
+            for (int d = b; d < t - b; d++) /* one diagonal, corner to corner */
+                fill(rgba, stride, px + d, py + d, 1, 1, NEW);
+        }
 }
 
 static void draw_help(const GaView *v, uint8_t *rgba)
@@ -634,6 +703,8 @@ void ga_view_draw(const GaView *v, uint8_t *rgba)
         ga_render_world(&p->w, c, &l, rgba + (size_t)gx * 4, v->width);
         if (v->values && v->ag)
             draw_values(v, p, rgba, v->width, gx);
+        if (v->novelty && v->ag)
+            draw_novelty(v, p, rgba, v->width, gx);
         if (!v->font)
             continue;
         char text[GA_VIEW_MAX_HUD][GA_VIEW_LINE];

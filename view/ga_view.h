@@ -1,7 +1,7 @@
 /* view/ga_view.h: the viewer without SDL. One or two panes of worlds step together, driven by
  * the agent's greedy actions (replay) or by a person's keys (play); keys pause, step, step
  * back (by re-simulating the episode from its seed), change speed, episode and world; the
- * frame (worlds, heads-up lines, a status line, the value overlay and the help overlay) is
+ * frame (worlds, heads-up lines, a status line, the value, novelty and help overlays) is
  * drawn into an RGBA buffer. view/ga_window.c shows that buffer in an SDL2 window and feeds
  * it keys; tests drive this module directly. */
 #ifndef GA_VIEW_H
@@ -53,6 +53,7 @@ typedef struct {
     uint64_t eval_seed; /* layouts: those of evaluation with this seed */
     int tile;           /* pixels per cell */
     int paused, values; /* start paused; start with the value overlay */
+    int novelty;        /* start with the novelty overlay (replay; cells never seen in training) */
     const char *font; /* NULL: GA_FONT_DEFAULT; when it cannot be opened, frames go without text */
     int still;        /* frames for pictures: no status line, no room kept for the values */
     /* When not NULL: recorded episodes (episodes of them) to show instead of an agent's, each
@@ -73,6 +74,7 @@ struct GaView {
     int64_t episode;
     int t; /* steps asked of the panes this episode (a pane that ended stops) */
     int paused, help, values, quit;
+    int novelty;         /* the novelty overlay is on */
     int shot;            /* s was pressed: the window writes a screenshot and clears this */
     int shots_failed;    /* screenshots the window could not write */
     int speed;           /* index into GA_VIEW_SPEEDS */
@@ -112,7 +114,9 @@ int ga_view_grid_x(const GaView *v, int i);
  * items carried in a world whose inventory holds more than one ("carrying 2/4") and the
  * terminal kind the episode ended on ("reached lava"), as many as fit each line (a world with
  * none of these has an empty one); a line per objective's return;
- * the label; in replay the agent's values where it stands (blank when the overlay is off).
+ * the label; in replay a last line: the agent's values where it stands with the value overlay
+ * on, else how often training met the view it acts on and, with the novelty overlay on, how
+ * many cells of the view training never met (blank for an agent that knows neither).
  * Returns the count. */
 int ga_view_hud_text(const GaView *v, int i, char (*text)[GA_VIEW_LINE]);
 
