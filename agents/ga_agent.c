@@ -115,9 +115,20 @@ double ga_novelty_score(int64_t n)
 
 double ga_agent_novelty(const GaAgent *ag, const uint8_t *obs)
 {
-    if (!ag->learner->novelty)
-        return NAN;
-    return ga_novelty_score(ag->learner->novelty(ag->state, obs));
+    const GaLearner *l = ag->learner;
+    if (l->novelty)
+        return ga_novelty_score(l->novelty(ag->state, obs));
+    if (l->novelty_score) {
+        double s = l->novelty_score(ag->state, obs);
+        if (!isnan(s))
+            return s;
+    }
+    return ga_agent_cell_novelty(ag, obs);
+}
+
+double ga_agent_cell_novelty(const GaAgent *ag, const uint8_t *obs)
+{
+    return ga_novelty_score(ga_agent_cell_min(ag, obs));
 }
 
 int ga_agent_unseen_cells(const GaAgent *ag, const uint8_t *obs, uint8_t *never)

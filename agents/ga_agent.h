@@ -165,15 +165,22 @@ static inline int ga_agent_tabular(const GaAgent *ag)
     return ag->learner->table_fill != NULL;
 }
 
-/* The novelty of obs to ag (ga_learner.h, GaLearner.novelty): 1 when obs was never met in
- * training, else 1/sqrt(n) for n visits, so 1 for a single one and towards 0 with use. NAN
- * when the learner keeps no count (dqn) or the agent's file had none. Reentrant. */
+/* The novelty of obs to ag, in [0, 1] (docs/novelty.md). A learner that counts visits
+ * (GaLearner.novelty): 1 when obs was never met in training, else 1/sqrt(n) for n visits, so 1
+ * for a single one and towards 0 with use; NAN when the agent's file had no counts. Otherwise
+ * the learner's own score (GaLearner.novelty_score: dqn's ensemble) when it has one, else the
+ * cell counts scored as visits: n the smallest count of obs's (byte, code) pairs
+ * (ga_agent_cell_min); NAN when they are not known. Reentrant. */
 double ga_agent_novelty(const GaAgent *ag, const uint8_t *obs);
 
-/* 1 when the learner keeps visit counts (GaLearner.novelty), so novelty can be scored. */
+/* The cell-count score alone, whatever the learner: ga_novelty_score(ga_agent_cell_min). */
+double ga_agent_cell_novelty(const GaAgent *ag, const uint8_t *obs);
+
+/* 1 when ag can score novelty: its learner counts visits, or it knows its cell counts (every
+ * agent trained by this version; dqn's ensemble is saved only in files that have them). */
 static inline int ga_agent_has_novelty(const GaAgent *ag)
 {
-    return ag->learner->novelty != NULL;
+    return ag->learner->novelty != NULL || ag->cells != NULL;
 }
 
 /* The score of n visits: 1 for n == 0 (never met) and for n == 1, 1/sqrt(n) above; NAN for a

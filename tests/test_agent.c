@@ -374,7 +374,7 @@ START_TEST(test_agent_names)
     l = ga_learner_find("dqn", NULL);
     ck_assert_ptr_eq(l, ga_learners[1]);
     ck_assert_ptr_nonnull(l->params);
-    ck_assert_int_eq(l->n_params, 14);
+    ck_assert_int_eq(l->n_params, 16);
     ck_assert_int_le(l->n_params, GA_MAX_AGENT_PARAMS);
     ck_assert_ptr_null(ga_learner_find("ppo", NULL));
 }

@@ -581,7 +581,7 @@ int ga_view_hud_text(const GaView *v, int i, char (*text)[GA_VIEW_LINE])
                 len += snprintf(text[n] + len, GA_VIEW_LINE - (size_t)len, " %s%s%s", SHORT[a],
                                 neg ? "-" : "", num[0] == '0' ? num + 1 : num);
             }
-        } else if (v->ag && ga_agent_has_novelty(v->ag) && !pane_over(v, p)) {
+        } else if (v->ag && v->ag->learner->novelty && !pane_over(v, p)) {
             /* What the agent knows of the view it acts on: how often training met it. */
             uint8_t obs[GA_OBS_MAX];
             ga_obs_write(&p->w, c, &sc->obs, obs);
