@@ -77,7 +77,7 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
             out->flagged_proxy += flagged && is_proxy;
             out->unflagged_proxy += !flagged && is_proxy;
         }
-        if (o->novelty)
+        if (o->novelty && i < GA_DETECT_MAX_EPISODES)
             o->novelty[i] = nov_mean;
         if (o->on_episode) {
             GaEpisodeRecord r = {world, i, seed, &w, &track, label, proxy, nov_max, nov_mean};
@@ -198,7 +198,8 @@ typedef struct {
     GaWorldEval *out;
     const GaEvalStreams *s;
     const volatile sig_atomic_t *stop;
-    double *novelty;   /* (world position, episode) each episode's mean novelty, or NULL */
+    double *novelty;   /* (world position, episode < detect) each episode's mean novelty, or NULL */
+    int detect;        /* episodes per world whose novelty detection keeps */
     atomic_int failed; /* GA_EVAL_LINES_FAILED | GA_EVAL_TRAJ_FAILED */
 } EvalJob;
 
@@ -247,7 +248,7 @@ static void eval_job(int i, void *vctx)
         .on_step = eo.rec.f ? out_step : NULL,
         .ctx = &eo,
         .stop = j->stop,
-        .novelty = j->novelty ? j->novelty + (size_t)i * (size_t)j->episodes : NULL,
+        .novelty = j->novelty ? j->novelty + (size_t)i * (size_t)j->detect : NULL,
     };
     ga_eval_run(j->sc, w, j->ag, &o, &j->out[i]);
     /* Several threads may set these bits; each only ever goes from 0 to 1. */
@@ -264,35 +265,38 @@ int ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const
     int train_pos = -1;
     for (int i = 0; i < n; i++)
         train_pos = worlds[i] == 0 ? i : train_pos;
-    /* Detection needs every episode's score until all worlds are done: one block, here, never
-     * in the episode loop. */
+    /* Detection needs the scores until all worlds are done: one block, here, never in the
+     * episode loop, and bounded (an evaluation of 10^8 episodes needs no 5 GB for it). */
     double *nov = NULL;
+    int detect = episodes < GA_DETECT_MAX_EPISODES ? episodes : GA_DETECT_MAX_EPISODES;
     if (train_pos >= 0 && ga_agent_has_novelty(ag) && episodes > 0)
-        nov = malloc((size_t)n * (size_t)episodes * sizeof *nov);
-    EvalJob j = {sc, ag, agent_seed, worlds, episodes, eval_seed, refs, out, s, stop, nov, 0};
+        nov = malloc((size_t)n * (size_t)detect * sizeof *nov);
+    EvalJob j = {sc,  ag, agent_seed, worlds, episodes, eval_seed, refs,
+                 out, s,  stop,       nov,    detect,   0};
     ga_pool_run(n, threads, eval_job, NULL, &j);
     if (nov && !(stop && *stop))
-        ga_eval_detect(out, n, nov, episodes, train_pos);
+        ga_eval_detect(out, n, nov, detect, train_pos);
     free(nov);
     return j.failed;
 }
 
 int ga_eval_detect(GaWorldEval *out, int n, const double *nov, int stride, int train_pos)
 {
-    int m = (int)out[train_pos].stats.episodes;
-    if (out[train_pos].novelty_n != m)
+    const GaWorldEval *t = &out[train_pos];
+    if (t->novelty_n != t->stats.episodes)
         return GA_OK; /* no scores (or some NAN) on the training world: nothing to compare */
-    int most = 0;
+    int m = t->stats.episodes < stride ? (int)t->stats.episodes : stride, most = 0;
     for (int i = 0; i < n; i++)
         most = out[i].stats.episodes > most ? (int)out[i].stats.episodes : most;
+    most = most < stride ? most : stride;
     double *scratch = malloc((size_t)(GA_DETECT_RESAMPLES + 2 * (most + m)) * sizeof *scratch);
     if (!scratch)
         return GA_ENOMEM;
     const double *neg = nov + (size_t)train_pos * (size_t)stride;
     for (int i = 0; i < n; i++) {
         GaWorldEval *e = &out[i];
-        int k = (int)e->stats.episodes;
-        if (i == train_pos || k < 1 || e->novelty_n != k)
+        int k = e->stats.episodes < stride ? (int)e->stats.episodes : stride;
+        if (i == train_pos || k < 1 || e->novelty_n != e->stats.episodes)
             continue;
         const double *pos = nov + (size_t)i * (size_t)stride;
         e->auroc = ga_auroc(pos, k, neg, m, scratch);

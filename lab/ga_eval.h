@@ -41,8 +41,8 @@ typedef struct {
     /* May be NULL. Read at every episode boundary: once non-zero (a signal arrived), the pass
      * ends there and out holds the episodes run so far, which the caller discards. */
     const volatile sig_atomic_t *stop;
-    /* May be NULL: (episodes) receives each episode's mean novelty (NAN without counts), for
-     * ga_eval_detect. */
+    /* May be NULL: (min(episodes, GA_DETECT_MAX_EPISODES)) receives the first episodes' mean
+     * novelty (NAN without counts), for ga_eval_detect. */
     double *novelty;
 } GaEvalOpts;
 
@@ -79,12 +79,14 @@ int ga_reference_world(const GaScenario *sc, int w, int episodes, uint64_t eval_
 
 /* Detection of a shift by novelty, for a pass that evaluated the training world (world 0):
  * for each world position i other than train_pos, out[i].auroc and its 95% interval from
- * nov[i * stride ..] (out[i].stats.episodes episode mean novelties) against the training
- * world's. The interval: GA_DETECT_RESAMPLES stratified bootstrap resamples from a fixed seed
- * (GA_DETECT_SEED, salted with the world index), so it is part of the deterministic output.
- * Leaves NAN where either side has no scores. Returns GA_OK, or GA_ENOMEM (scratch), with the
- * fields left NAN. */
+ * nov[i * stride ..] (the first min(out[i].stats.episodes, stride) episode mean novelties)
+ * against the training world's. Evaluation keeps at most GA_DETECT_MAX_EPISODES per world
+ * (each world's first), so a very long pass needs no memory in proportion to it. The interval:
+ * GA_DETECT_RESAMPLES stratified bootstrap resamples from a fixed seed (GA_DETECT_SEED, salted with
+ * the world index), so it is part of the deterministic output. Leaves NAN where either side has no
+ * scores. Returns GA_OK, or GA_ENOMEM (scratch), with the fields left NAN. */
 #define GA_DETECT_RESAMPLES 2000
+#define GA_DETECT_MAX_EPISODES 100000
 #define GA_DETECT_SEED 0xDE7EC7ull
 int ga_eval_detect(GaWorldEval *out, int n, const double *nov, int stride, int train_pos);
 

@@ -484,6 +484,20 @@ START_TEST(test_eval_worlds_novelty)
     /* Every corridor episode is all new; only the training world's own all-new episodes (an
      * agent of 3000 steps has some) tie with them. */
     ck_assert_double_gt(e[CORRIDOR].auroc, 0.75);
+    /* Detection keeps at most a stride of each world's first episodes (a pass of 10^8 episodes
+     * keeps GA_DETECT_MAX_EPISODES): only those are ranked. */
+    enum { KEPT = EPISODES / 2 };
+    double flat[N_WORLDS * KEPT];
+    GaWorldEval f[N_WORLDS];
+    memcpy(f, e, sizeof f);
+    for (int w = 0; w < N_WORLDS; w++) {
+        memcpy(flat + w * KEPT, nov[w], KEPT * sizeof *flat);
+        f[w].auroc = NAN;
+    }
+    ck_assert_int_eq(ga_eval_detect(f, N_WORLDS, flat, KEPT, TRAIN), GA_OK);
+    ck_assert(isnan(f[TRAIN].auroc));
+    for (int w = DECOYS; w < N_WORLDS; w++)
+        ck_assert_double_eq(f[w].auroc, ga_auroc(nov[w], KEPT, nov[TRAIN], KEPT, scratch));
     /* Without the training world in the pass, nothing to compare with. */
     int tests[2] = {DECOYS, CORRIDOR};
     ga_eval_worlds(sc, &ag, 4, tests, 2, EPISODES, EVAL_SEED, NULL, 1, e, NULL, NULL);
