@@ -115,9 +115,20 @@ double ga_novelty_score(int64_t n)
 
 double ga_agent_novelty(const GaAgent *ag, const uint8_t *obs)
 {
-    if (!ag->learner->novelty)
-        return NAN;
-    return ga_novelty_score(ag->learner->novelty(ag->state, obs));
+    const GaLearner *l = ag->learner;
+    if (l->novelty)
+        return ga_novelty_score(l->novelty(ag->state, obs));
+    if (l->novelty_score) {
+        double s = l->novelty_score(ag->state, obs);
+        if (!isnan(s))
+            return s;
+    }
+    return ga_agent_cell_novelty(ag, obs);
+}
+
+double ga_agent_cell_novelty(const GaAgent *ag, const uint8_t *obs)
+{
+    return ga_novelty_score(ga_agent_cell_min(ag, obs));
 }
 
 int ga_agent_unseen_cells(const GaAgent *ag, const uint8_t *obs, uint8_t *never)
@@ -126,7 +137,7 @@ int ga_agent_unseen_cells(const GaAgent *ag, const uint8_t *obs, uint8_t *never)
         return -1;
     int n = 0;
     for (int i = 0; i < ag->obs_size; i++) {
-        never[i] = ag->cells[(size_t)i * 256 + obs[i]] == 0;
+        never[i] = ga_agent_cell_count(ag, i, obs[i]) == 0;
         n += never[i];
     }
     return n;
@@ -138,7 +149,7 @@ int64_t ga_agent_cell_min(const GaAgent *ag, const uint8_t *obs)
         return -1;
     uint32_t least = UINT32_MAX;
     for (int i = 0; i < ag->obs_size; i++) {
-        uint32_t c = ag->cells[(size_t)i * 256 + obs[i]];
+        uint32_t c = ga_agent_cell_count(ag, i, obs[i]);
         least = c < least ? c : least;
     }
     return least;
@@ -265,14 +276,17 @@ static void save_cells(const GaAgent *ag, GaPayloadOut *b)
         ga_payload_put_u32(b, CELLS_UNKNOWN);
         return;
     }
-    uint32_t total = (uint32_t)ag->obs_size * 256, n = 0;
-    for (uint32_t i = 0; i < total; i++)
+    uint32_t n = 0;
+    for (int i = 0; i < ag->obs_size * 256; i++)
         n += ag->cells[i] > 0;
     ga_payload_put_u32(b, n);
-    for (uint32_t i = 0; i < total; i++)
-        if (ag->cells[i] > 0) {
-            ga_payload_put_u32(b, i);
-            ga_payload_put_u32(b, ag->cells[i]);
+    for (int i = 0; i < ag->obs_size; i++)
+        for (int c = 0; c < 256; c++) {
+            uint32_t k = ga_agent_cell_count(ag, i, (uint8_t)c);
+            if (k > 0) {
+                ga_payload_put_u32(b, (uint32_t)(i * 256 + c));
+                ga_payload_put_u32(b, k);
+            }
         }
 }
 
@@ -311,7 +325,8 @@ static void fill_cells(GaAgent *ag, const uint8_t *data, size_t at, uint32_t n)
     for (uint32_t k = 0; k < n; k++) {
         uint32_t e[2];
         memcpy(e, data + at + (size_t)k * 8, 8);
-        ag->cells[e[0]] = e[1];
+        ag->cells[(e[0] & 255) * (size_t)ag->obs_size + e[0] / 256] = e[1];
+        ag->cells_max = e[1] > ag->cells_max ? e[1] : ag->cells_max;
     }
 }
 

@@ -31,11 +31,13 @@ struct GaAgent {
     int n_params;
     GaParam param[GA_MAX_AGENT_PARAMS]; /* (param) effective hyper-parameters */
     GaRng rng;                          /* exploration during training */
-    /* (obs_size, 256) how often training updated from an observation whose byte i held code
-     * c, at [i * 256 + c], saturating at UINT32_MAX: what the learner was shown, whatever
-     * the learner (ga_agent_count_cells). NULL when not known (a file before version 4).
-     * Allocated once, by ga_agent_create. */
+    /* (256, obs_size) how often training updated from an observation whose byte i held code
+     * c, at [c * obs_size + i], saturating at UINT32_MAX: what the learner was shown, whatever
+     * the learner (ga_agent_count_cells). Code-major, since a view holds few distinct codes:
+     * an update touches a few cache lines, not one per byte. NULL when not known (a file
+     * before version 4). Allocated once, by ga_agent_create. */
     uint32_t *cells;
+    uint64_t cells_max; /* a bound on every count in cells: none saturates while it is smaller */
 };
 
 /* Checks name and given parameters without building anything; where names their source. */
@@ -70,8 +72,16 @@ static inline void ga_agent_count_cells(GaAgent *ag, const uint8_t *obs)
     uint32_t *c = ag->cells;
     if (!c)
         return;
-    for (int i = 0; i < ag->obs_size; i++, c += 256)
-        c[obs[i]] += c[obs[i]] != UINT32_MAX;
+    size_t n = (size_t)ag->obs_size;
+    if (ag->cells_max++ < UINT32_MAX) { /* no count can be at the maximum: one check, not n */
+        for (size_t i = 0; i < n; i++)
+            c[obs[i] * n + i]++;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t *k = c + obs[i] * n + i;
+        *k += *k != UINT32_MAX;
+    }
 }
 
 /* Reentrant for explore == 0 (evaluation threads share an agent): draws only from rng. */
@@ -155,15 +165,22 @@ static inline int ga_agent_tabular(const GaAgent *ag)
     return ag->learner->table_fill != NULL;
 }
 
-/* The novelty of obs to ag (ga_learner.h, GaLearner.novelty): 1 when obs was never met in
- * training, else 1/sqrt(n) for n visits, so 1 for a single one and towards 0 with use. NAN
- * when the learner keeps no count (dqn) or the agent's file had none. Reentrant. */
+/* The novelty of obs to ag, in [0, 1] (docs/novelty.md). A learner that counts visits
+ * (GaLearner.novelty): 1 when obs was never met in training, else 1/sqrt(n) for n visits, so 1
+ * for a single one and towards 0 with use; NAN when the agent's file had no counts. Otherwise
+ * the learner's own score (GaLearner.novelty_score: dqn's ensemble) when it has one, else the
+ * cell counts scored as visits: n the smallest count of obs's (byte, code) pairs
+ * (ga_agent_cell_min); NAN when they are not known. Reentrant. */
 double ga_agent_novelty(const GaAgent *ag, const uint8_t *obs);
 
-/* 1 when the learner keeps visit counts (GaLearner.novelty), so novelty can be scored. */
+/* The cell-count score alone, whatever the learner: ga_novelty_score(ga_agent_cell_min). */
+double ga_agent_cell_novelty(const GaAgent *ag, const uint8_t *obs);
+
+/* 1 when ag can score novelty: its learner counts visits, or it knows its cell counts (every
+ * agent trained by this version; dqn's ensemble is saved only in files that have them). */
 static inline int ga_agent_has_novelty(const GaAgent *ag)
 {
-    return ag->learner->novelty != NULL;
+    return ag->learner->novelty != NULL || ag->cells != NULL;
 }
 
 /* The score of n visits: 1 for n == 0 (never met) and for n == 1, 1/sqrt(n) above; NAN for a
@@ -181,7 +198,7 @@ static inline int ga_agent_has_cell_counts(const GaAgent *ag)
  * code; 0 when the counts are not known. */
 static inline uint32_t ga_agent_cell_count(const GaAgent *ag, int byte, uint8_t code)
 {
-    return ag->cells ? ag->cells[(size_t)byte * 256 + code] : 0;
+    return ag->cells ? ag->cells[(size_t)code * (size_t)ag->obs_size + (size_t)byte] : 0;
 }
 
 /* For the viewer's overlay: never[i] = 1 where training never met obs's code at byte i, else

@@ -35,6 +35,8 @@ static int init(void *state, const GaAgent *ag, int64_t total_steps, uint64_t se
     int rc = ga_qlearn_init(&s->nav, &p, ag->obs_size, total_steps, err);
     if (rc == GA_OK)
         rc = ga_qlearn_init(&s->rew, &p, ag->obs_size, total_steps, err);
+    if (rc == GA_OK)
+        ga_qlearn_uncounted(&s->rew); /* its rows are arrivals, not states acted from */
     return rc;
 }
 

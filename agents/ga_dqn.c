@@ -110,6 +110,33 @@ int ga_dqn_init(GaDqn *d, const GaDqnParams *p, const GaObsSpec *spec, int64_t t
     ga_mlp_init_params(&d->net, d->params, &init);
     memcpy(d->target, d->params, np * sizeof *d->params);
     d->rng = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, 2));
+    if (p->ensemble > 0) {
+        int es[3] = {sizes[0], p->ensemble_hidden, GA_NUM_ACTIONS};
+        if (ga_mlp_init(&d->ens_net, es, 2)) {
+            ga_dqn_free(d);
+            return ga_err_set(err, GA_EINVAL, "dqn: ensemble members must have 1 to %d units",
+                              GA_MLP_MAX_WIDTH);
+        }
+        size_t ne = d->ens_net.n_params * (size_t)p->ensemble;
+        d->ens_params = malloc(ne * sizeof *d->ens_params);
+        d->ens_train = calloc(3 * ne, sizeof *d->ens_train);
+        d->ens_act = malloc(B * (size_t)d->ens_net.act_width * sizeof(float));
+        d->ens_dout = malloc(B * GA_NUM_ACTIONS * sizeof(float));
+        d->ens_delta = malloc(2 * (size_t)p->ensemble_hidden * sizeof(float));
+        d->ens_y = malloc(B * sizeof(float));
+        if (!d->ens_params || !d->ens_train || !d->ens_act || !d->ens_dout || !d->ens_delta ||
+            !d->ens_y) {
+            ga_dqn_free(d);
+            return ga_err_set(err, GA_ENOMEM, "dqn: out of memory for the novelty ensemble");
+        }
+        /* Streams of their own (the main network's are 1 and 2), so that the main network
+         * learns exactly what it learns without an ensemble. */
+        d->ens_init = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, 3));
+        d->ens_rng = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, 4));
+        for (int k = 0; k < p->ensemble; k++)
+            ga_mlp_init_params(&d->ens_net, d->ens_params + (size_t)k * d->ens_net.n_params,
+                               &d->ens_init);
+    }
     /* The table, from ga_obs_active itself on a one-cell observation of each code. */
     GaObsSpec one;
     ga_obs_spec_init(&one, 0, 1, 1);
@@ -157,12 +184,19 @@ void ga_dqn_release_training(GaDqn *d)
     d->act_s = d->act_n = d->act_t = d->dout = d->delta = NULL;
     d->stamp = NULL;
     d->cap = d->size = d->head = 0;
+    free(d->ens_train);
+    free(d->ens_act);
+    free(d->ens_dout);
+    free(d->ens_delta);
+    free(d->ens_y);
+    d->ens_train = d->ens_act = d->ens_dout = d->ens_delta = d->ens_y = NULL;
 }
 
 void ga_dqn_free(GaDqn *d)
 {
     ga_dqn_release_training(d);
     free(d->block);
+    free(d->ens_params);
     memset(d, 0, sizeof *d);
 }
 
@@ -192,6 +226,95 @@ int ga_dqn_act(const GaDqn *d, const uint8_t *obs, int explore, GaRng *rng)
     float q[GA_NUM_ACTIONS];
     ga_dqn_values(d, obs, q);
     return ga_qlearn_argmax(q, rng);
+}
+
+/* The ensemble's step on the batch the main network just learned from (its features in
+ * d->idx, its targets in d->ens_y): each member on the samples its mask keeps, with the main
+ * network's loss, clipping and optimiser. The first step also measures the members'
+ * disagreement before any training (ens_scale), on the main network's greedy actions. */
+static void ensemble_learn(GaDqn *d, const int *pick, int n, int n_rows)
+{
+    const GaMlp *e = &d->ens_net;
+    int K = d->p.ensemble, na = GA_NUM_ACTIONS, aw = e->act_width;
+    int last = e->off_act[e->n_layers - 1];
+    int main_last = d->net.off_act[d->net.n_layers - 1];
+    size_t np = e->n_params, ne = np * (size_t)K;
+    float *grad = d->ens_train, *mom1 = grad + ne, *mom2 = mom1 + ne;
+    int measure = d->ens_scale == 0;
+    double sum[GA_DQN_MAX_BATCH], sq[GA_DQN_MAX_BATCH];
+    int greedy[GA_DQN_MAX_BATCH];
+    if (measure)
+        for (int b = 0; b < n; b++) {
+            const float *qs = d->act_s + (size_t)b * d->net.act_width + main_last;
+            int best = 0;
+            for (int a = 1; a < na; a++)
+                best = qs[a] > qs[best] ? a : best;
+            greedy[b] = best;
+            sum[b] = sq[b] = 0;
+        }
+    GaAdam o = {(float)d->p.lr, 0.9f, 0.999f, 1e-8f};
+    for (int m = 0; m < K; m++) {
+        float *pm = d->ens_params + (size_t)m * np;
+        ga_mlp_forward(e, pm, n, d->idx, d->off, d->ens_act);
+        int used = 0;
+        for (int b = 0; b < n; b++) {
+            const float *q = d->ens_act + (size_t)b * aw + last;
+            if (measure) {
+                sum[b] += q[greedy[b]];
+                sq[b] += (double)q[greedy[b]] * q[greedy[b]];
+            }
+            float *g = d->ens_dout + (size_t)b * na;
+            memset(g, 0, (size_t)na * sizeof *g);
+            if (ga_rng_uniform(&d->ens_rng) < 0.5) {
+                int a = d->r_act[pick[b]];
+                float td = q[a] - d->ens_y[b];
+                g[a] = (td > 1.0f ? 1.0f : td < -1.0f ? -1.0f : td) / (float)n;
+                used++;
+            }
+        }
+        if (!used)
+            continue; /* its gradients are still zero, as Adam left them */
+        float *gm = grad + (size_t)m * np;
+        ga_mlp_backward(e, pm, n, d->idx, d->off, d->ens_act, d->ens_dout, d->ens_delta, gm);
+        if (d->p.max_grad_norm > 0)
+            ga_mlp_clip(e, gm, d->rows, n_rows, (float)d->p.max_grad_norm);
+        ga_mlp_adam(e, &o, d->updates, pm, gm, mom1 + (size_t)m * np, mom2 + (size_t)m * np,
+                    d->rows, n_rows);
+    }
+    if (measure) {
+        double s = 0;
+        for (int b = 0; b < n; b++) {
+            double mean = sum[b] / K, var = sq[b] / K - mean * mean;
+            s += sqrt(var > 0 ? var : 0);
+        }
+        d->ens_scale = s / n;
+    }
+}
+
+double ga_dqn_disagreement(const GaDqn *d, const uint8_t *obs)
+{
+    if (!d->ens_params)
+        return NAN;
+    int32_t idx[MAX_ACTIVE], off[2] = {0, 0};
+    float act[MAX_ACT];
+    off[1] = features(d, obs, idx);
+    const float *q = ga_mlp_forward(&d->net, d->params, 1, idx, off, act);
+    int best = 0;
+    for (int a = 1; a < GA_NUM_ACTIONS; a++)
+        best = q[a] > q[best] ? a : best;
+    if (!(d->ens_scale > 0))
+        return 1.0; /* no update yet: nothing learned, everything new */
+    int K = d->p.ensemble;
+    double sum = 0, sq = 0;
+    for (int m = 0; m < K; m++) {
+        const float *qm = ga_mlp_forward(
+            &d->ens_net, d->ens_params + (size_t)m * d->ens_net.n_params, 1, idx, off, act);
+        sum += qm[best];
+        sq += (double)qm[best] * qm[best];
+    }
+    double mean = sum / K, var = sq / K - mean * mean;
+    double score = sqrt(var > 0 ? var : 0) / d->ens_scale;
+    return score < 1 ? score : 1.0;
 }
 
 float ga_dqn_learn(GaDqn *d, const int *pick, int n)
@@ -232,6 +355,8 @@ float ga_dqn_learn(GaDqn *d, const int *pick, int n)
         for (int a = 1; a < na; a++)
             best = qn[a] > qn[best] ? a : best;
         float y = d->r_rew[k] + (d->r_term[k] ? 0.0f : (float)d->p.gamma * qt[best]);
+        if (d->ens_y)
+            d->ens_y[b] = y;
         float td = qs[d->r_act[k]] - y;
         float *g = d->dout + (size_t)b * na;
         memset(g, 0, (size_t)na * sizeof *g);
@@ -246,6 +371,8 @@ float ga_dqn_learn(GaDqn *d, const int *pick, int n)
     GaAdam o = {(float)d->p.lr, 0.9f, 0.999f, 1e-8f};
     d->updates++;
     ga_mlp_adam(net, &o, d->updates, d->params, d->grad, d->mom1, d->mom2, d->rows, n_rows);
+    if (d->ens_y)
+        ensemble_learn(d, pick, n, n_rows);
     /* A weight gone NaN or infinite shows in the next loss, whichever weight it is (every
      * forward pass reads the hidden layers; a first-layer row the batches never read is
      * caught by the scan before saving). One branch per batch. */
@@ -299,6 +426,9 @@ static const GaParamSpec PARAMS[] = {
     {"train_freq", 4, 1, 1e6, 1, "environment steps per update"},
     {"target_update", 1000, 1, 2e9, 1, "steps between target-network copies"},
     {"max_grad_norm", 10, 0, 1e6, 0, "gradient-norm clip (0: none)"},
+    {"ensemble", 0, 0, 16, 1,
+     "novelty ensemble members, 2 or more (0: none; novelty then from the cell counts)"},
+    {"ensemble_hidden", 32, 1, GA_MLP_MAX_WIDTH, 1, "units of each ensemble member's hidden layer"},
 };
 
 static int check(const GaAgent *ag, const char *where, GaErr *err)
@@ -307,6 +437,10 @@ static int check(const GaAgent *ag, const char *where, GaErr *err)
     if (ga_agent_param(ag, "hidden2") == 0 && ga_agent_param(ag, "hidden3") > 0)
         return ga_err_set(err, GA_EINVAL,
                           "%s.hidden3: a third hidden layer needs a second (hidden2 is 0)", where);
+    if (ga_agent_param(ag, "ensemble") == 1)
+        return ga_err_set(err, GA_EINVAL,
+                          "%s.ensemble: one member cannot disagree with itself (2 or more, or 0)",
+                          where);
     if (buffer < batch)
         return ga_err_set(err, GA_EINVAL, "%s.buffer: %.0f transitions cannot fill a batch of %.0f",
                           where, buffer, batch);
@@ -329,6 +463,8 @@ static int init(void *state, const GaAgent *ag, int64_t total_steps, uint64_t se
         .learning_starts = (int)ga_agent_param(ag, "learning_starts"),
         .train_freq = (int)ga_agent_param(ag, "train_freq"),
         .target_update = (int)ga_agent_param(ag, "target_update"),
+        .ensemble = (int)ga_agent_param(ag, "ensemble"),
+        .ensemble_hidden = (int)ga_agent_param(ag, "ensemble_hidden"),
     };
     return ga_dqn_init(state, &p, &ag->spec, total_steps, seed, err);
 }
@@ -359,6 +495,11 @@ static void values(const void *state, const uint8_t *obs, float *q)
     ga_dqn_values(state, obs, q);
 }
 
+static double novelty_score(const void *state, const uint8_t *obs)
+{
+    return ga_dqn_disagreement(state, obs);
+}
+
 /* Why the network's weights cannot be used, or NULL: what loading refuses, and what training
  * must not save. */
 static const char *unusable(const GaDqn *d)
@@ -368,6 +509,17 @@ static const char *unusable(const GaDqn *d)
             return "a network weight is not finite (NaN or infinity)";
     if (!(ga_mlp_output_bound(&d->net, d->params) <= GA_DQN_MAX_OUTPUT))
         return "network weights so large that a forward pass could overflow a float";
+    size_t ne = d->ens_net.n_params;
+    for (int m = 0; d->ens_params && m < d->p.ensemble; m++) {
+        const float *pm = d->ens_params + (size_t)m * ne;
+        for (size_t i = 0; i < ne; i++)
+            if (!isfinite(pm[i]))
+                return "an ensemble weight is not finite (NaN or infinity)";
+        if (!(ga_mlp_output_bound(&d->ens_net, pm) <= GA_DQN_MAX_OUTPUT))
+            return "ensemble weights so large that a forward pass could overflow a float";
+    }
+    if (!(d->ens_scale >= 0 && d->ens_scale < INFINITY))
+        return "the ensemble's scale is negative or not finite";
     return NULL;
 }
 
@@ -384,11 +536,12 @@ static int64_t diverged(const void *state, int full, const char **why)
 }
 
 /* Payload: steps (u64); the layout the network reads: full, vw, vh (u32 each); the number of
- * network parameters (u64) and the online weights. The target network, replay ring and
- * optimiser state are training state and are not kept. The `full` word also holds a format 2
- * layout: n_carry - 1 in bits 8-15, n_flags in bits 16-23. Both are 0 in format 1, so those
- * files keep their bytes, and an older gridalign refuses a format 2 agent as a bad layout
- * instead of feeding its network the wrong inputs. */
+ * network parameters (u64) and the online weights; with an ensemble (the parameter ensemble >
+ * 0, agent-file version 4), its scale (f64) and every member's weights. The target network, replay
+ * ring and optimiser state are training state and are not kept. The `full` word also holds a format
+ * 2 layout: n_carry - 1 in bits 8-15, n_flags in bits 16-23. Both are 0 in format 1, so those files
+ * keep their bytes, and an older gridalign refuses a format 2 agent as a bad layout instead of
+ * feeding its network the wrong inputs. */
 static void save(const void *state, GaPayloadOut *o)
 {
     const GaDqn *d = state;
@@ -400,6 +553,11 @@ static void save(const void *state, GaPayloadOut *o)
     ga_payload_put_u32(o, (uint32_t)s->vh);
     ga_payload_put_u64(o, d->net.n_params);
     ga_payload_put(o, d->params, d->net.n_params * sizeof(float));
+    if (d->ens_params) {
+        ga_payload_put(o, &d->ens_scale, sizeof d->ens_scale);
+        ga_payload_put(o, d->ens_params,
+                       d->ens_net.n_params * (size_t)d->p.ensemble * sizeof(float));
+    }
 }
 
 static int load(GaPayloadIn *in)
@@ -423,9 +581,15 @@ static int load(GaPayloadIn *in)
         return rc;
     GaDqn *d = state;
     d->steps = steps;
-    if (n != d->net.n_params || ga_payload_left(in) != n * sizeof(float))
+    size_t ens = d->ens_params ? d->ens_net.n_params * (size_t)d->p.ensemble * sizeof(float) : 0;
+    if (n != d->net.n_params ||
+        ga_payload_left(in) != n * sizeof(float) + (ens ? sizeof d->ens_scale + ens : 0))
         return ga_payload_corrupt(in, "network size does not match its header");
     ga_payload_get(in, d->params, n * sizeof(float));
+    if (ens) {
+        ga_payload_get(in, &d->ens_scale, sizeof d->ens_scale);
+        ga_payload_get(in, d->ens_params, ens);
+    }
     /* A checksum-valid file can still hold values no training run gives (a corrupted file, a
      * diverged run): refused here, since a NaN or overflowing Q-value must not pick actions. */
     const char *why = unusable(d);
@@ -451,6 +615,7 @@ const GaLearner ga_learner_dqn = {
     .act = act,
     .update = update,
     .values = values,
+    .novelty_score = novelty_score,
     .diverged = diverged,
     .save = save,
     .load = load,

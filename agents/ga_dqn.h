@@ -23,6 +23,7 @@ typedef struct {
     int hidden[GA_MLP_MAX_LAYERS - 1]; /* hidden widths; 0 ends the list */
     double lr, gamma, eps_start, eps_end, eps_decay, max_grad_norm;
     int batch, buffer, learning_starts, train_freq, target_update;
+    int ensemble, ensemble_hidden; /* novelty ensemble: members (0: none) and their width */
 } GaDqnParams;
 
 typedef struct {
@@ -47,6 +48,21 @@ typedef struct {
     uint8_t code_n[256];          /* (cell code) active features of a cell with that code */
     uint8_t code_idx[256][4];     /* (cell code, k) their offsets within the cell's features */
     GaRng rng;                    /* replay sampling */
+
+    /* The novelty ensemble (p.ensemble members; all NULL without one): small networks
+     * (inputs, ensemble_hidden, actions), each trained on a Bernoulli(1/2)-masked part of the
+     * main network's batches towards its double-DQN targets. Their disagreement on the main
+     * network's greedy action is the novelty (ga_dqn_disagreement). Nothing the main network
+     * learns or acts on reads them, and they draw from streams of their own. */
+    GaMlp ens_net;           /* one member's shape */
+    float *ens_params;       /* (ensemble, ens_net.n_params) */
+    float *ens_train;        /* (3, ensemble, ens_net.n_params): gradients, Adam moments 1, 2 */
+    float *ens_act;          /* (batch, ens_net.act_width) */
+    float *ens_dout;         /* (batch, actions) */
+    float *ens_delta;        /* (2, ensemble_hidden) */
+    float *ens_y;            /* (batch) the main update's targets, for the members */
+    double ens_scale;        /* the mean disagreement before any training (0: not measured) */
+    GaRng ens_init, ens_rng; /* member weights; masks */
 } GaDqn;
 
 /* Allocates and initialises from rng. Returns GA_OK, GA_EINVAL (bad shape) or GA_ENOMEM. */
@@ -76,6 +92,12 @@ float ga_dqn_learn(GaDqn *d, const int *pick, int n);
  * batch buffers), keeping the network for acting, valuing and saving. After it, only
  * ga_dqn_act, ga_dqn_values and saving are allowed. */
 void ga_dqn_release_training(GaDqn *d);
+
+/* The novelty of obs from the ensemble's disagreement: the standard deviation across members
+ * of their value for the main network's greedy action (first maximum), over ens_scale, the
+ * same before training, capped at 1 (1 too while no update has measured the scale). NAN
+ * without an ensemble. Reentrant, as ga_dqn_values. */
+double ga_dqn_disagreement(const GaDqn *d, const uint8_t *obs);
 
 /* The learner state of a dqn agent, or NULL when ag runs another learner. */
 const GaDqn *ga_dqn_of(const GaAgent *ag);

@@ -132,11 +132,16 @@ typedef struct {
      * training, which probes warn about. */
     void (*table_fill)(const void *state, int64_t *states, int64_t *dropped);
 
-    /* How familiar obs is from training (NULL: the learner keeps no such count; dqn for now):
+    /* How familiar obs is from training (NULL: the learner keeps no such count, as dqn):
      * the number of training updates that started from obs, 0 when it was never met, or -1
      * when this agent cannot tell (a table loaded from a version-2 agent file). Reentrant
      * and read-only, as act with explore == 0. ga_agent_novelty turns it into a score. */
     int64_t (*novelty)(const void *state, const uint8_t *obs);
+    /* Learners that count nothing per observation (NULL otherwise, and for those that have
+     * novelty): a novelty score of their own in [0, 1] (1: as new as a view never met), or NAN
+     * when this agent has none (dqn without its ensemble); ga_agent_novelty then scores the
+     * cell counts. Reentrant and read-only, as act with explore == 0. */
+    double (*novelty_score)(const void *state, const uint8_t *obs);
 
     /* Training fast path (optional: all three or none). ga_train_run calls train_begin on
      * each episode's first observation, then per step train_act (exploring, drawing from

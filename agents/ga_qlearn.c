@@ -40,6 +40,13 @@ void ga_qlearn_free(GaQLearn *ql)
     ql->visits = NULL;
 }
 
+void ga_qlearn_uncounted(GaQLearn *ql)
+{
+    free(ql->visits);
+    ql->visits = NULL;
+    ql->visits_known = 0;
+}
+
 /* 64x64 -> 128-bit multiply folded to 64 bits: every input bit reaches every output bit,
  * which a plain 64-bit multiply does not (high input bits only reach high output bits). */
 __extension__ typedef unsigned __int128 u128;
@@ -113,7 +120,8 @@ static inline float *row(GaQLearn *ql, uint64_t key)
             ql->q[s * GA_NUM_ACTIONS + i] = (float)ql->p.q_init;
     }
     /* Saturating: a count that wrapped would call the most familiar state new. */
-    ql->visits[s] += ql->visits[s] != UINT32_MAX;
+    if (ql->visits)
+        ql->visits[s] += ql->visits[s] != UINT32_MAX;
     return &ql->q[s * GA_NUM_ACTIONS];
 }
 
@@ -174,7 +182,7 @@ int ga_qlearn_put(GaQLearn *ql, uint64_t key, const float *values)
 
 int64_t ga_qlearn_visits(const GaQLearn *ql, const uint8_t *obs)
 {
-    if (!ql->visits_known)
+    if (!ql->visits_known || !ql->visits)
         return -1;
     uint64_t s = probe(ql, hash(obs, ql->obs_size));
     return ql->keys[s] ? (int64_t)ql->visits[s] : 0;
@@ -223,7 +231,7 @@ void ga_qlearn_save_table(const GaQLearn *ql, GaPayloadOut *o)
             continue;
         ga_payload_put_u64(o, ql->keys[s]);
         ga_payload_put(o, &ql->q[s * GA_NUM_ACTIONS], GA_NUM_ACTIONS * sizeof(float));
-        ga_payload_put_u32(o, ql->visits[s]);
+        ga_payload_put_u32(o, ql->visits ? ql->visits[s] : 0);
     }
 }
 
@@ -242,7 +250,7 @@ int ga_qlearn_load_table(GaPayloadIn *in, GaQLearn *ql, int64_t steps, uint64_t 
     size_t entry = 8 + GA_NUM_ACTIONS * sizeof(float) + (counted ? 4 : 0);
     if (ga_payload_left(in) / entry < n || ga_payload_left(in) != n * entry)
         return ga_payload_corrupt(in, "table size does not match its header");
-    ql->visits_known = counted;
+    ql->visits_known = counted && ql->visits;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t key = ga_payload_get_u64(in);
         float v[GA_NUM_ACTIONS];
@@ -253,7 +261,8 @@ int ga_qlearn_load_table(GaPayloadIn *in, GaQLearn *ql, int64_t steps, uint64_t 
                 return ga_payload_corrupt(in, "a Q-value is not finite (NaN or infinity)");
         if (key == 0 || ga_qlearn_put(ql, key, v) != 0)
             return ga_payload_corrupt(in, "bad table entry");
-        ql->visits[probe(ql, key)] = visits;
+        if (ql->visits)
+            ql->visits[probe(ql, key)] = visits;
     }
     return GA_OK;
 }

@@ -36,15 +36,22 @@ typedef struct {
     float *q;            /* (cap, GA_NUM_ACTIONS) */
     /* (cap) visits: the updates that started from the slot's observation, saturating at
      * UINT32_MAX. Counted where a row is entered or found for writing (ga_qlearn_row), which
-     * reads no count: the values learned are the same with or without it. */
+     * reads no count: the values learned are the same with or without it. NULL for a table
+     * that counts nothing (ga_qlearn_uncounted). */
     uint32_t *visits;
-    int visits_known; /* 0 after loading a version-2 file, which has no counts */
+    int visits_known; /* 0 after loading a version-2 file, which has no counts, and uncounted */
 } GaQLearn;
 
 /* Allocates the table (one block each for keys, values and visit counts). Returns GA_OK or
  * GA_ENOMEM. */
 int ga_qlearn_init(GaQLearn *ql, const GaQParams *p, int obs_size, int64_t total_steps, GaErr *err);
 void ga_qlearn_free(GaQLearn *ql);
+
+/* Makes ql a table that counts no visits, right after ga_qlearn_init: one whose rows are not
+ * states a policy acts from (the delta-quantilizer's reward table, the quantilizer's
+ * demonstrations), so that nothing would read its counts. Frees them; the table's entries in
+ * the agent file carry 0 visits, and ga_qlearn_visits says -1. */
+void ga_qlearn_uncounted(GaQLearn *ql);
 
 uint64_t ga_qlearn_hash(const uint8_t *obs, int n);
 double ga_qlearn_epsilon(const GaQLearn *ql);

@@ -108,7 +108,10 @@ static int init(void *state, const GaAgent *ag, int64_t total_steps, uint64_t se
         return rc;
     p.q_init = 0; /* a state enters the base table with no action counted */
     p.table_bits = (int)ga_agent_param(ag, "base_bits");
-    return ga_qlearn_init(&s->bt, &p, ag->obs_size, total_steps, err);
+    rc = ga_qlearn_init(&s->bt, &p, ag->obs_size, total_steps, err);
+    if (rc == GA_OK)
+        ga_qlearn_uncounted(&s->bt); /* demonstrations: novelty reads the policy's table */
+    return rc;
 }
 
 static void free_state(void *state)

@@ -1332,6 +1332,188 @@ START_TEST(test_eval_leaves_agent)
 }
 END_TEST
 
+/* ---- novelty: the cell counts and the ensemble -------------------------------------------- */
+
+/* The corridor's settings with an ensemble of k members (k = 0: none). */
+static void train_ens(GaAgent *ag, const GaScenario *sc, int64_t steps, uint64_t seed, int k)
+{
+    GaParam pr[N_CORRIDOR_PARAMS + 2];
+    memcpy(pr, CORRIDOR_PARAMS, sizeof CORRIDOR_PARAMS);
+    pr[N_CORRIDOR_PARAMS] = (GaParam){"ensemble", k};
+    pr[N_CORRIDOR_PARAMS + 1] = (GaParam){"ensemble_hidden", 16};
+    GaErr err = {0};
+    int rc =
+        ga_agent_create(ag, "dqn", pr, N_CORRIDOR_PARAMS + 2, "test", &sc->obs, steps, seed, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    GaTrainOpts o = {.sc = sc, .world = 0, .agent = ag, .seed = seed, .steps = steps};
+    ck_assert_int_gt(ga_train_run(&o), 10);
+}
+
+/* Every observation of the corridor's training world, and one with a code it never shows. */
+static int corridor_views(const GaScenario *sc, uint8_t (*obs)[GA_OBS_MAX], int max)
+{
+    GaWorld w;
+    int n = 0;
+    for (int ep = 0; ep < 4 && n < max; ep++) {
+        ga_env_reset(&w, &sc->world[0], (uint64_t)ep + 100);
+        while (!w.terminated && !w.truncated && n < max) {
+            ga_obs_write(&w, &sc->world[0], &sc->obs, obs[n++]);
+            ga_world_step(&w, &sc->world[0], ep % 2 ? GA_RIGHT : GA_LEFT);
+        }
+    }
+    return n;
+}
+
+START_TEST(test_ensemble_leaves_main_network)
+{
+    /* The ensemble learns beside the main network without changing a bit of it: same
+     * weights, values and replay draws as without one, same cell counts. */
+    GaScenario *sc = parse_scenario("corridor.json", CORRIDOR);
+    GaAgent a, b;
+    train_ens(&a, sc, 3000, 5, 0);
+    train_ens(&b, sc, 3000, 5, 3);
+    const GaDqn *da = dqn_of(&a), *db = dqn_of(&b);
+    ck_assert_ptr_null(da->ens_params);
+    ck_assert_ptr_nonnull(db->ens_params);
+    ck_assert_int_gt(db->updates, 100);
+    ck_assert_uint_eq(da->net.n_params, db->net.n_params);
+    ck_assert_mem_eq(da->params, db->params, da->net.n_params * sizeof(float));
+    ck_assert_uint_eq(da->rng.s, db->rng.s);
+    ck_assert_uint_eq(a.rng.s, b.rng.s);
+    ck_assert_mem_eq(a.cells, b.cells, (size_t)a.obs_size * 256 * sizeof *a.cells);
+    ck_assert(db->ens_scale > 0 && isfinite(db->ens_scale));
+    /* The members learned: they moved away from one another's initial weights. */
+    size_t np = db->ens_net.n_params;
+    ck_assert(memcmp(db->ens_params, db->ens_params + np, np * sizeof(float)) != 0);
+    ga_agent_free(&a);
+    ga_agent_free(&b);
+    free(sc);
+}
+END_TEST
+
+START_TEST(test_novelty_scores)
+{
+    GaScenario *sc = parse_scenario("corridor.json", CORRIDOR);
+    static uint8_t obs[64][GA_OBS_MAX];
+    int n = corridor_views(sc, obs, 64);
+    ck_assert_int_gt(n, 3);
+    uint8_t fresh[GA_OBS_MAX];
+    memcpy(fresh, obs[0], GA_OBS_MAX);
+    fresh[0] = 250; /* a code no corridor view shows */
+    GaAgent a, b;
+    train_ens(&a, sc, 3000, 5, 0);
+    train_ens(&b, sc, 3000, 5, 3);
+    ck_assert(ga_agent_has_novelty(&a) && ga_agent_has_novelty(&b));
+    for (int i = 0; i < n; i++) {
+        /* Without an ensemble: the cell counts, scored as visits. */
+        int64_t least = ga_agent_cell_min(&a, obs[i]);
+        ck_assert_int_ge(least, 1);
+        ck_assert_double_eq(ga_agent_novelty(&a, obs[i]), ga_novelty_score(least));
+        ck_assert_double_eq(ga_agent_cell_novelty(&b, obs[i]), ga_novelty_score(least));
+        /* With one: the members' disagreement, in [0, 1]. */
+        double e = ga_agent_novelty(&b, obs[i]);
+        ck_assert(e >= 0 && e <= 1);
+        ck_assert_double_eq(e, ga_dqn_disagreement(dqn_of(&b), obs[i]));
+        ck_assert(isnan(ga_dqn_disagreement(dqn_of(&a), obs[i])));
+    }
+    ck_assert_int_eq(ga_agent_cell_min(&a, fresh), 0);
+    ck_assert_double_eq(ga_agent_novelty(&a, fresh), 1.0);
+    double e = ga_agent_novelty(&b, fresh);
+    ck_assert(e >= 0 && e <= 1);
+
+    /* By hand: the standard deviation across members of their value for the main network's
+     * greedy action, over the scale. */
+    const GaDqn *d = dqn_of(&b);
+    float q[GA_NUM_ACTIONS];
+    ga_dqn_values(d, obs[1], q);
+    int best = first_argmax(q);
+    double sum = 0, sq = 0;
+    for (int m = 0; m < 3; m++) {
+        int32_t idx[512], off[2] = {0, 0};
+        float act[GA_MLP_MAX_LAYERS * GA_MLP_MAX_WIDTH];
+        off[1] = ga_obs_active(&sc->obs, obs[1], idx);
+        const float *qm = ga_mlp_forward(
+            &d->ens_net, d->ens_params + (size_t)m * d->ens_net.n_params, 1, idx, off, act);
+        sum += qm[best];
+        sq += (double)qm[best] * qm[best];
+    }
+    double sd = sqrt(fmax(0, sq / 3 - (sum / 3) * (sum / 3))) / d->ens_scale;
+    ck_assert_double_eq_tol(ga_dqn_disagreement(d, obs[1]), fmin(sd, 1.0), 1e-9);
+
+    /* An untrained ensemble has measured no scale: everything is new. */
+    GaAgent u;
+    GaErr err = {0};
+    GaParam pr[] = {{"ensemble", 2}, {"buffer", 100}};
+    ck_assert_int_eq(ga_agent_create(&u, "dqn", pr, 2, "test", &sc->obs, 10, 1, &err), GA_OK);
+    ck_assert_double_eq(ga_agent_novelty(&u, obs[0]), 1.0);
+    ga_agent_free(&u);
+    /* One member cannot disagree with itself. */
+    GaParam one[] = {{"ensemble", 1}};
+    ck_assert_int_eq(ga_agent_create(&u, "dqn", one, 1, "p", &sc->obs, 10, 1, &err), GA_EINVAL);
+    ck_assert_str_eq(err.msg,
+                     "p.ensemble: one member cannot disagree with itself (2 or more, or 0)");
+    ga_agent_free(&a);
+    ga_agent_free(&b);
+    free(sc);
+}
+END_TEST
+
+START_TEST(test_ensemble_file)
+{
+    /* The ensemble's scale and weights come back from the file, and so does its novelty; a
+     * file short of them, or with a weight gone NaN, is refused. */
+    GaScenario *sc = parse_scenario("corridor.json", CORRIDOR);
+    static uint8_t obs[64][GA_OBS_MAX];
+    int n = corridor_views(sc, obs, 64);
+    GaAgent a, b;
+    train_ens(&a, sc, 2000, 9, 3);
+    char path[256], bad[256];
+    ga_test_tmp_path(path, sizeof path, "ens.bin");
+    ga_test_tmp_path(bad, sizeof bad, "ens_bad.bin");
+    GaErr err = {0};
+    ck_assert_int_eq(ga_agent_save(&a, path, sc->hash, &err), GA_OK);
+    uint64_t hash;
+    int rc = ga_agent_load(&b, path, &hash, &err);
+    ck_assert_msg(rc == GA_OK, "%s", err.msg);
+    const GaDqn *da = dqn_of(&a), *db = dqn_of(&b);
+    ck_assert_double_eq(da->ens_scale, db->ens_scale);
+    size_t ens = da->ens_net.n_params * 3 * sizeof(float);
+    ck_assert_mem_eq(da->ens_params, db->ens_params, ens);
+    for (int i = 0; i < n; i++)
+        ck_assert_double_eq(ga_agent_novelty(&a, obs[i]), ga_agent_novelty(&b, obs[i]));
+    ga_agent_free(&b);
+
+    size_t len;
+    unsigned char *data = ga_test_read_file(path, &len);
+    size_t wts = off_netsize(data, &a) + 8 + da->net.n_params * sizeof(float);
+    ck_assert_uint_eq(len, wts + 8 + ens + 8);
+    unsigned char *buf = malloc(len);
+    /* Without the ensemble's part (as an agent without one would be saved). */
+    memcpy(buf, data, wts);
+    memcpy(buf + wts, data + len - 8, 8);
+    ga_test_reseal(buf, wts + 8);
+    ga_test_write_file(bad, buf, wts + 8);
+    assert_refused(bad, "no ensemble");
+    /* A NaN member weight, a negative scale. */
+    float f = NAN;
+    memcpy(buf, data, len);
+    memcpy(buf + wts + 8 + 4 * sizeof(float), &f, sizeof f);
+    ga_test_reseal(buf, len);
+    ga_test_write_file(bad, buf, len);
+    assert_refused(bad, "NaN ensemble weight");
+    double x = -1;
+    memcpy(buf, data, len);
+    memcpy(buf + wts, &x, sizeof x);
+    ga_test_reseal(buf, len);
+    ga_test_write_file(bad, buf, len);
+    assert_refused(bad, "negative scale");
+    free(buf);
+    free(data);
+    ga_agent_free(&a);
+    free(sc);
+}
+END_TEST
+
 Suite *ga_test_suite(void)
 {
     Suite *s = suite_create("dqn");
@@ -1367,6 +1549,9 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_save_load_format2_layout);
     tcase_add_test(tc, test_check_layout_same_size);
     tcase_add_test(tc, test_load_refuses_damage);
+    tcase_add_test(tc, test_ensemble_leaves_main_network);
+    tcase_add_test(tc, test_novelty_scores);
+    tcase_add_test(tc, test_ensemble_file);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("train");

@@ -734,6 +734,49 @@ START_TEST(test_visits_saturate)
 }
 END_TEST
 
+/* A table that counts nothing (the delta-quantilizer's reward table, the quantilizer's
+ * demonstrations) holds no count array and learns the same values; its file entries carry 0
+ * visits. */
+START_TEST(test_visits_uncounted)
+{
+    GaQParams p = params();
+    GaQLearn a, b;
+    make_ql(&a, &p, OBS_N, 1000);
+    make_ql(&b, &p, OBS_N, 1000);
+    ga_qlearn_uncounted(&b);
+    ck_assert_ptr_null(b.visits);
+    uint8_t s[OBS_N], s2[OBS_N];
+    fill_obs(s, OBS_N, 1);
+    fill_obs(s2, OBS_N, 2);
+    for (int k = 0; k < 3; k++)
+        for (GaQLearn *t = &a; t; t = t == &a ? &b : NULL) {
+            ga_qlearn_update(t, s, GA_DOWN, 1.0f, s2, 0);
+            ga_qlearn_update(t, s, GA_UP, 0.5f, s, k == 2);
+            ga_qlearn_update(t, s2, GA_LEFT, -1.0f, s, 0);
+        }
+    ck_assert_int_eq(ga_qlearn_visits(&a, s), 6);
+    ck_assert_int_eq(ga_qlearn_visits(&b, s), -1);
+    ck_assert_uint_eq(a.n, b.n);
+    float qa[GA_NUM_ACTIONS], qb[GA_NUM_ACTIONS];
+    ck_assert_int_eq(ga_qlearn_values(&a, s, qa), 1);
+    ck_assert_int_eq(ga_qlearn_values(&b, s, qb), 1);
+    ck_assert_mem_eq(qa, qb, sizeof qa);
+    ck_assert_mem_eq(a.q, b.q, a.cap * GA_NUM_ACTIONS * sizeof *a.q);
+    GaPayloadOut o = {0};
+    ga_qlearn_save_table(&b, &o);
+    ck_assert(!o.oom);
+    ck_assert_uint_eq(o.n, 16 + b.n * (8 + GA_NUM_ACTIONS * 4 + 4));
+    for (uint64_t i = 0; i < b.n; i++) {
+        uint32_t v;
+        memcpy(&v, o.p + 16 + i * (8 + GA_NUM_ACTIONS * 4 + 4) + 8 + GA_NUM_ACTIONS * 4, 4);
+        ck_assert_uint_eq(v, 0);
+    }
+    free(o.p);
+    ga_qlearn_free(&a);
+    ga_qlearn_free(&b);
+}
+END_TEST
+
 /* The score: 1 for never met (n = 0) and for one visit, 1/sqrt(n) above, NAN unknown. */
 START_TEST(test_novelty_score)
 {
@@ -743,7 +786,7 @@ START_TEST(test_novelty_score)
     ck_assert_double_eq(ga_novelty_score(100), 0.1);
     ck_assert_double_eq_tol(ga_novelty_score(UINT32_MAX), 1.0 / 65535.99999, 1e-12);
     ck_assert(isnan(ga_novelty_score(-1)));
-    /* dqn keeps no counts (yet): no hook, and its score is NAN. */
+    /* dqn counts no visits: no hook (its novelty comes from the cell counts or its ensemble). */
     const GaLearner *dqn = ga_learner_find("dqn", NULL);
     ck_assert_ptr_nonnull(dqn);
     ck_assert(dqn->novelty == NULL);
@@ -789,6 +832,7 @@ Suite *ga_test_suite(void)
     tc = tcase_create("novelty");
     tcase_add_test(tc, test_visits_counted);
     tcase_add_test(tc, test_visits_saturate);
+    tcase_add_test(tc, test_visits_uncounted);
     tcase_add_test(tc, test_novelty_score);
     suite_add_tcase(s, tc);
 

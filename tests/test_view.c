@@ -801,7 +801,9 @@ START_TEST(test_novelty_overlay)
     uint8_t *plain = frame_of(&v);
     ck_assert(ga_view_key(&v, 'o'));
     ck_assert(v.novelty);
-    uint32_t *count = &ag.cells[(size_t)idx * 256 + obs[idx]], kept = *count;
+    /* GaAgent.cells is code-major: [code * obs_size + byte] */
+    uint32_t *count = &ag.cells[(size_t)obs[idx] * (size_t)ag.obs_size + (size_t)idx],
+             kept = *count;
     *count = 0;
     ck_assert_int_eq(ga_agent_unseen_cells(&ag, obs, never), 1);
     uint8_t *marked = frame_of(&v);

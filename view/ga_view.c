@@ -553,7 +553,7 @@ static void novelty_line(const GaView *v, const GaViewPane *p, char *text)
     ga_obs_write(&p->w, c, &v->sc->obs, obs);
     int len = 0;
     text[0] = 0;
-    if (ga_agent_has_novelty(v->ag)) {
+    if (v->ag->learner->novelty) { /* a table's visits: the count itself says most */
         int64_t seen = v->ag->learner->novelty(v->ag->state, obs);
         double score = ga_agent_novelty(v->ag, obs);
         if (v->novelty && seen >= 0) /* shorter: the count of new cells follows */
@@ -565,6 +565,10 @@ static void novelty_line(const GaView *v, const GaViewPane *p, char *text)
         else if (seen > 0)
             len = snprintf(text, GA_VIEW_LINE, "novelty %.2f: seen %lld time%s in training", score,
                            (long long)seen, seen == 1 ? "" : "s");
+    } else if (ga_agent_has_novelty(v->ag)) { /* dqn: cell counts or its ensemble */
+        double score = ga_agent_novelty(v->ag, obs);
+        if (!isnan(score))
+            len = snprintf(text, GA_VIEW_LINE, "novelty %.2f", score);
     }
     int k = v->novelty ? ga_agent_unseen_cells(v->ag, obs, never) : -1;
     if (k >= 0)
