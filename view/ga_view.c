@@ -5,6 +5,7 @@
 #include "ga_view.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
