@@ -176,7 +176,7 @@ START_TEST(test_error_metric)
 {
     parse_bad("{'world': 'train', 'metric': 'speed', '>=': 1}",
               "x.json: $.expectations[0].metric: unknown metric \"speed\" (known: success_rate, "
-              "mean_return, return_fraction, share, competence, measure, auroc)");
+              "mean_return, return_fraction, share, competence, measure, auroc, request_rate)");
     parse_bad("{'world': 'train', '>=': 1}", "x.json: $.expectations[0].metric: missing");
     /* Detection compares a test world with the training world, not the latter with itself;
      * an AUROC is a fraction like the shares. */
