@@ -60,6 +60,10 @@ typedef struct {
      * mean over its steps of each step's score; NAN when the learner keeps no visit counts.
      * Only evaluation fills them (a zero-initialised record has 0, and no reader looks). */
     double novelty_max, novelty_mean;
+    /* The same episode (same seed) run again with help (GaHelp), or NULL when there was no
+     * helped pass: its end, its label and the steps the agent handed over. */
+    const GaWorld *helped;
+    int helped_label, helped_proxy, requests;
 } GaEpisodeRecord;
 
 #endif

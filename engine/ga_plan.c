@@ -7,6 +7,7 @@
 
 #include <assert.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -414,7 +415,9 @@ static int sweep_chance(const GaPlan *p, const double *v, double *nv)
     return changed;
 }
 
-int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double *opt)
+/* Enumerates the states reachable from start (ga_plan_optimal's first half). Sets *end_rules
+ * when end-of-episode rules pay, so that v0 holds V_1. Returns the number of states, or -1. */
+static int prepare(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, int *end_rules)
 {
     if (start->n_obj > p->max_objects)
         return -1;
@@ -427,10 +430,10 @@ int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double
      * state reached instead would miss what the end does within the step: an end trigger's
      * flags are seen by that step's conditional rules, and a `once` rule that fired earlier in
      * it does not fire again. Only rules that pay or set flags matter; measures never do. */
-    int end_rules = 0;
+    *end_rules = 0;
     for (int i = 0; i < c->n_xrules; i++)
-        end_rules |= c->xrule[i].on == GA_EV_END && c->xrule[i].role != GA_XR_MEASURE;
-    if (end_rules) {
+        *end_rules |= c->xrule[i].on == GA_EV_END && c->xrule[i].role != GA_XR_MEASURE;
+    if (*end_rules) {
         memcpy(p->last, c, sizeof *c);
         p->last->max_steps = 0;
     }
@@ -443,15 +446,19 @@ int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double
     uint8_t s[MAX_STRIDE];
     pack(&p->lay, start, s);
     intern(p, s);
-    if (expand(p, w, end_rules) < 0)
+    if (expand(p, w, *end_rules) < 0)
         return -1;
-    /* Finite-horizon value iteration, all objectives in one sweep over the transitions.
-     * Once a sweep changes nothing, V is a fixed point of the backup and every further sweep
-     * would return it unchanged, so the remaining horizon can be skipped. With end rules the
-     * first step back from the horizon was taken by expand (V_1 in v0); without them it is
-     * the first sweep from V_0 = 0. */
+    return p->n_states;
+}
+
+/* V_horizon of every state, (n_states + 1, n_objectives): finite-horizon value iteration, all
+ * objectives in one sweep over the transitions. Once a sweep changes nothing, V is a fixed
+ * point of the backup and every further sweep would return it unchanged, so the remaining
+ * horizon can be skipped. With end rules the first step back from the horizon was taken by
+ * expand (V_1 in v0); without them it is the first sweep from V_0 = 0. */
+static const double *iterate(GaPlan *p, int end_rules, int horizon)
+{
     int no = p->n_objectives;
-    int horizon = c->max_steps - start->t;
     double *v = p->v0, *nv = p->v1;
     for (int o = 0; o < no; o++)
         v[(size_t)p->max_states * no + o] = nv[(size_t)p->max_states * no + o] = 0.0;
@@ -468,7 +475,82 @@ int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double
         if (!changed)
             break;
     }
-    for (int o = 0; o < no; o++)
+    return v;
+}
+
+int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double *opt)
+{
+    int end_rules;
+    if (prepare(p, start, c, &end_rules) < 0)
+        return -1;
+    int horizon = c->max_steps - start->t;
+    const double *v = iterate(p, end_rules, horizon);
+    for (int o = 0; o < p->n_objectives; o++)
         opt[o] = horizon > 0 ? v[o] : 0.0;
+    return p->n_states;
+}
+
+/* The expected reward under objective ob of action a from the start state (state 0) when that
+ * step is the episode's last, end rules included: the outcomes enumerated as transitions()
+ * does, stepped from the configuration whose every step truncates. */
+static double last_step_q(GaPlan *p, const GaWorld *start, int a, int ob)
+{
+    GaWorld work = *start, *w = &work;
+    w->forcing = 1;
+    double q = 0.0;
+    uint32_t bits = 0;
+    for (;;) {
+        step_from(p, w, p->last, p->states, a, bits);
+        int nd = w->n_draws;
+        if (w->force_p > 0.0)
+            q += w->force_p * w->reward[ob];
+        int j = nd - 1;
+        while (j >= 0 && (bits >> j & 1u))
+            j--;
+        if (j < 0)
+            return q;
+        bits = (bits & ((1u << j) - 1)) | 1u << j;
+    }
+}
+
+int ga_plan_best_action(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, int objective,
+                        int *action, double *value)
+{
+    int end_rules;
+    if (prepare(p, start, c, &end_rules) < 0)
+        return -1;
+    int horizon = c->max_steps - start->t, no = p->n_objectives;
+    double q[GA_NUM_ACTIONS];
+    if (horizon <= 0) {
+        *action = GA_NOOP;
+        *value = 0.0;
+        return p->n_states;
+    }
+    /* Q_H(start, a) = E[r + V_{H-1}(next)]; with end rules and one step left, the last step's
+     * own reward. The start state is state 0, so its transitions come first. */
+    const double *v = iterate(p, end_rules, horizon - 1);
+    int64_t t = 0;
+    for (int a = 0; a < GA_NUM_ACTIONS; a++) {
+        int k = p->chance ? p->n_out[a] : 1;
+        if (end_rules && horizon == 1) {
+            q[a] = last_step_q(p, start, a, objective);
+            continue;
+        }
+        q[a] = 0.0;
+        for (int i = 0; i < k; i++) {
+            int64_t tr = p->chance ? t + i : a;
+            double pr = k == 1 ? 1.0 : p->prob[tr];
+            q[a] += pr * (p->rew[tr * no + objective] + v[(size_t)p->next[tr] * no + objective]);
+        }
+        t += k;
+    }
+    /* Ties go to the lowest action index, so that the same state always gets the same advice;
+     * the tolerance absorbs the rounding of sums taken in different orders. */
+    int best = 0;
+    for (int a = 1; a < GA_NUM_ACTIONS; a++)
+        if (q[a] > q[best] + 1e-9 * (1.0 + fabs(q[best])))
+            best = a;
+    *action = best;
+    *value = q[best];
     return p->n_states;
 }

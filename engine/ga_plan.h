@@ -60,4 +60,12 @@ void ga_plan_free(GaPlan *p);
  * when a step makes more than GA_MAX_OUTCOME_DRAWS chance draws. start and c are not changed. */
 int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double *opt);
 
+/* The first action of an optimal plan under objective `objective` from `start` (the mentor of
+ * a helped evaluation): the action whose expected return over the steps left is highest, ties
+ * to the lowest action index; *value is that return (the optimum, ga_plan_optimal's opt).
+ * With no step left: GA_NOOP and 0. Returns the number of reachable states, or -1 (action
+ * and value unset) on the caps of ga_plan_optimal. start and c are not changed. */
+int ga_plan_best_action(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, int objective,
+                        int *action, double *value);
+
 #endif

@@ -855,6 +855,41 @@ static int parse_competence(GaScenCtx *c, const GaJson *root)
     return FAIL(c, "$.competence: unknown measure \"%s\"", name);
 }
 
+const char *const ga_help_fallback_names[2] = {"mentor", "stop"};
+static const char *const HELP_KEYS[] = {"threshold", "fallback", "cost", "description", NULL};
+
+/* $.help: the helped evaluation's settings (GaHelp). */
+static int parse_help(GaScenCtx *c, const GaJson *root)
+{
+    GaHelp *h = &c->sc->help;
+    const GaJson *j = ga_jread_get(root, "help");
+    if (!j)
+        return GA_OK;
+    int rc;
+    if ((rc = ga_jread_want_object(&c->r, j, "$.help")) ||
+        (rc = ga_jread_keys(&c->r, j, "$.help", HELP_KEYS)) ||
+        (rc = ga_scenario_check_description(c, j, "$.help")))
+        return rc;
+    if ((rc = ga_jread_number(&c->r, j, "threshold", "$.help", &h->threshold)) < 0)
+        return rc;
+    if (rc == GA_JREAD_ABSENT)
+        return FAIL(c, "$.help.threshold: missing");
+    if (h->threshold < 0 || h->threshold > 1)
+        return FAIL(c, "$.help.threshold: %g is not a novelty; novelty runs from 0 to 1",
+                    h->threshold);
+    h->fallback = GA_HELP_MENTOR;
+    if ((rc = ga_jread_vocab(&c->r, j, "fallback", "$.help", ga_help_fallback_names, 2, "fallback",
+                             &h->fallback)) < 0)
+        return rc;
+    h->cost = 0;
+    if ((rc = ga_jread_number(&c->r, j, "cost", "$.help", &h->cost)) < 0)
+        return rc;
+    if (h->cost < 0)
+        return FAIL(c, "$.help.cost: %g is negative; a request costs 0 or more", h->cost);
+    h->on = 1;
+    return GA_OK;
+}
+
 static const char *const OBS_KEYS[] = {"perceive", "view", NULL};
 
 static int parse_observation(GaScenCtx *c, const GaJson *root, int *full, int *vw, int *vh)
@@ -1023,8 +1058,8 @@ static const char *const TOP_KEYS[] = {
     "observation", "world",      "tests",           "agent",
     "agents",      "diversity",  "expectations",    NULL};
 
-static const char *const TOP_KEYS_V2[] = {"flags",      "triggers", "measures",
-                                          "competence", "dials",    NULL};
+static const char *const TOP_KEYS_V2[] = {"flags", "triggers", "measures", "competence",
+                                          "dials", "help",     NULL};
 
 static int parse_root(GaScenCtx *c, const GaJson *root)
 {
@@ -1070,7 +1105,8 @@ static int parse_root(GaScenCtx *c, const GaJson *root)
         return rc;
     if ((rc = parse_flags(c, root)) || (rc = parse_kinds(c, root)) ||
         (rc = parse_triggers(c, root)) || (rc = parse_objectives(c, root)) ||
-        (rc = parse_measures(c, root)) || (rc = parse_competence(c, root)))
+        (rc = parse_measures(c, root)) || (rc = parse_competence(c, root)) ||
+        (rc = parse_help(c, root)))
         return rc;
     int full, vw, vh;
     if ((rc = parse_observation(c, root, &full, &vw, &vh)))

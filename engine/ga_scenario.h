@@ -45,6 +45,7 @@ enum {
     GA_METRIC_COMPETENCE,      /* share of competent episodes (see GaScenario.competence) */
     GA_METRIC_MEASURE,         /* format 2: share of episodes in which a measure happened */
     GA_METRIC_AUROC,           /* a test world: detection by novelty against the training world */
+    GA_METRIC_REQUEST_RATE,    /* helped evaluation ($.help): requests per step */
     GA_NUM_METRICS
 };
 enum { GA_OP_GE, GA_OP_LE, GA_OP_GT, GA_OP_LT };
@@ -57,10 +58,25 @@ extern const char *const ga_op_names[4];
 typedef struct {
     int world, metric, objective, label_slot, op;
     int measure; /* GA_METRIC_MEASURE: index into GaScenario.measure, else -1 */
+    int helped;  /* judged on the helped evaluation ($.help) rather than the agent alone */
     double value;
     char agent[GA_NAME_LEN];
     char text[160]; /* e.g. "decoys: share proxy:red_into_shiny >= 0.5" */
 } GaExpect;
+
+/* Abstaining and asking for help ($.help, format 2; eval's --help-threshold): where the novelty
+ * of the step's view (ga_agent_novelty) is above threshold the agent does not act; the step
+ * goes to the fallback: STOP, the world's noop (with whatever a step costs), or MENTOR, the
+ * first action of an optimal plan under the intended objective from the current state
+ * (ga_plan_best_action), each such request costing `cost`. An evaluation setting: it never
+ * changes training, so it is not part of the training hash. */
+enum { GA_HELP_MENTOR, GA_HELP_STOP };
+extern const char *const ga_help_fallback_names[2];
+typedef struct {
+    int on; /* 0: the scenario asks for no helped evaluation */
+    double threshold, cost;
+    int fallback; /* GA_HELP_* */
+} GaHelp;
 
 /* A predicate over an object kind: every field that is not -1 must equal the kind's. */
 typedef struct {
@@ -175,6 +191,7 @@ typedef struct {
     GaMeasure measure[GA_MAX_MEASURES];
     int competence; /* the measure that says an episode was competent, or -1: the default
                        (see ga_summary_competence_mode) */
+    GaHelp help;    /* $.help: evaluation runs a helped pass too when help.on */
 } GaScenario;
 
 /* Reads and compiles the file at path into *sc (about 1 MiB: allocate it on the heap).

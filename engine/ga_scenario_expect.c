@@ -8,7 +8,8 @@
 #include "ga_scenario_int.h"
 
 const char *const ga_metric_names[GA_NUM_METRICS] = {
-    "success_rate", "mean_return", "return_fraction", "share", "competence", "measure", "auroc"};
+    "success_rate", "mean_return", "return_fraction", "share",
+    "competence",   "measure",     "auroc",           "request_rate"};
 const char *const ga_op_names[4] = {">=", "<=", ">", "<"};
 
 int ga_expect_holds(const GaExpect *e, double measured)
@@ -27,7 +28,7 @@ int ga_expect_holds(const GaExpect *e, double measured)
 
 static const char *const EXPECT_KEYS[] = {
     "world", "metric", "objective", "label", "agent", ">=", "<=", ">", "<", "description", NULL};
-static const char *const EXPECT_KEYS_V2[] = {"measure", NULL};
+static const char *const EXPECT_KEYS_V2[] = {"measure", "helped", NULL};
 
 /* The measure an expectation names (format 2): e->measure, or -1 for other metrics. */
 static int parse_measure(GaScenCtx *c, const GaJson *j, const char *path, GaExpect *e)
@@ -95,6 +96,16 @@ static int parse_expect(GaScenCtx *c, const GaJson *j, const char *path, GaExpec
                     path, sc->world[0].name);
     if ((rc = parse_measure(c, j, path, e)))
         return rc;
+    /* The helped pass exists only where the scenario asks for one. request_rate is always of
+     * it; detection is of the agent's own views, which help does not change. */
+    if ((rc = ga_jread_bool(&c->r, j, "helped", path, &e->helped)) < 0)
+        return rc;
+    if (e->helped && e->metric == GA_METRIC_AUROC)
+        return FAIL(c, "%s.helped: metric auroc is of the agent alone", path);
+    e->helped |= e->metric == GA_METRIC_REQUEST_RATE;
+    if (e->helped && !sc->help.on)
+        return FAIL(c, "%s.%s: needs \"help\" (the helped evaluation's settings)", path,
+                    e->metric == GA_METRIC_REQUEST_RATE ? "metric" : "helped");
     int needs_obj = e->metric == GA_METRIC_SUCCESS_RATE || e->metric == GA_METRIC_MEAN_RETURN ||
                     e->metric == GA_METRIC_RETURN_FRACTION;
     e->objective = -1;
@@ -170,7 +181,8 @@ static int parse_expect(GaScenCtx *c, const GaJson *j, const char *path, GaExpec
         what[0] = ' ';
         ga_label_slot_name(e->label_slot, names, what + 1, (int)sizeof what - 1);
     }
-    snprintf(e->text, sizeof e->text, "%s: %s%s %s %g", sc->world[e->world].name,
+    snprintf(e->text, sizeof e->text, "%s: %s%s%s %s %g", sc->world[e->world].name,
+             e->helped && e->metric != GA_METRIC_REQUEST_RATE ? "helped " : "",
              ga_metric_names[e->metric], what, ga_op_names[e->op], e->value);
     return GA_OK;
 }

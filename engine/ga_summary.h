@@ -11,6 +11,23 @@
 #include "ga_metrics.h"
 #include "ga_scenario.h"
 
+/* The helped pass (GaScenario.help, lab/ga_eval.c): the same episodes (same seeds) run again,
+ * the steps whose novelty is above the threshold handed to the fallback. on: the pass ran
+ * (help asked for, and a learner with visit counts); everything else as in GaWorldEval, plus:
+ * steps, the steps taken; requests, those handed over; asked, episodes with at least one
+ * request; unplanned, mentor requests the planner could not answer (its caps), which became
+ * noops; cost, the request cost summed over episodes (mentor requests only). */
+typedef struct {
+    int on;
+    GaHelp set; /* the settings it ran with */
+    GaStats stats;
+    int64_t label[GA_LABEL_SLOTS];     /* (label slot) episodes */
+    int64_t competent;                 /* competent episodes */
+    int64_t measured[GA_MAX_MEASURES]; /* (measure) episodes in which it happened */
+    int64_t steps, requests, asked, unplanned;
+    double cost;
+} GaHelpEval;
+
 typedef struct {
     int world;
     GaStats stats;
@@ -35,6 +52,7 @@ typedef struct {
      * interval; NAN on the training world itself, without counts, or when the pass did not
      * evaluate the training world. */
     double auroc, auroc_lo, auroc_hi;
+    GaHelpEval help;
 } GaWorldEval;
 
 /* Verdicts, from the label shares, checked in this order: the intended goal (intended + both
@@ -70,5 +88,13 @@ double ga_summary_return_fraction(const GaWorldEval *e, int o);
 /* The value an expectation judges (x->world must be e->world). NAN when not measurable (for
  * auroc: no novelty, or no detection computed). */
 double ga_summary_metric(const GaWorldEval *e, const GaExpect *x);
+
+/* The helped pass as a GaWorldEval of its own (its statistics, labels, competence and
+ * measures; no reference, novelty or help), so that every summary above reads it. */
+void ga_summary_helped(const GaWorldEval *e, GaWorldEval *out);
+/* Requests per step of the helped pass; NAN without one. */
+double ga_summary_request_rate(const GaWorldEval *e);
+/* The helped pass's mean return under objective o net of the request cost. */
+double ga_summary_helped_net_return(const GaWorldEval *e, int o);
 
 #endif

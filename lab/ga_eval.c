@@ -19,6 +19,83 @@ uint64_t ga_eval_episode_seed(uint64_t eval_seed, int world, int64_t i)
                          (uint64_t)i);
 }
 
+/* Objects a world can hold: its map objects plus its random placements. */
+static int world_max_objects(const GaWorldCfg *c)
+{
+    int n = 0;
+    for (int k = 0; k < GA_MAX_KINDS; k++)
+        n += c->count[k];
+    for (int cell = 0; c->has_map && cell < GA_MAX_W * GA_MAX_H; cell++)
+        n += c->map_obj[cell] >= 0;
+    return n;
+}
+
+/* The mentor: a planner grown on demand (GA_HELP_PLAN_STATES). plan.max_states 0: none yet, or
+ * it could not be allocated (then every request goes unanswered). */
+typedef struct {
+    GaPlan plan;
+    int n_objects;
+} Mentor;
+
+/* The mentor's action for w, or -1 when the planner cannot answer (caps, memory). */
+static int mentor_action(Mentor *m, const GaScenario *sc, const GaWorld *w, const GaWorldCfg *c)
+{
+    int a = -1, size = GA_HELP_PLAN_STATES;
+    double v;
+    for (;;) {
+        if (m->plan.max_states < size) {
+            ga_plan_free(&m->plan);
+            if (ga_plan_init(&m->plan, size, sc->n_objectives, m->n_objects, NULL) != GA_OK)
+                return -1;
+        }
+        if (ga_plan_best_action(&m->plan, w, c, sc->intended_obj, &a, &v) >= 0)
+            return a;
+        /* A cap: the states, or a cap that more states do not lift (objects, draws), which
+         * the largest planner then reports as well. */
+        if (size >= GA_REF_MAX_STATES)
+            return -1;
+        size = size * 8 < GA_REF_MAX_STATES ? size * 8 : GA_REF_MAX_STATES;
+    }
+}
+
+/* Episode `seed` again with help: the agent acts where the view's novelty is at most the
+ * threshold, elsewhere the fallback does. The same tie-breaking stream as the agent's own
+ * pass, so the two agree step for step until the first request. Fills *w, *track; returns
+ * the number of requests and adds the rest to *h. */
+static int helped_episode(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts *o,
+                          uint64_t seed, Mentor *m, GaWorld *w, GaTrack *track, GaHelpEval *h)
+{
+    const GaWorldCfg *c = &sc->world[world];
+    const GaHelp *hp = o->help;
+    uint8_t obs[GA_OBS_MAX];
+    GaRng rng = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, o->agent_seed));
+    ga_env_reset(w, c, seed);
+    ga_track_reset(track);
+    int requests = 0;
+    while (!w->terminated && !w->truncated) {
+        ga_obs_write(w, c, &sc->obs, obs);
+        int a;
+        if (ga_agent_novelty(ag, obs) > hp->threshold) {
+            requests++;
+            a = GA_NOOP;
+            if (hp->fallback == GA_HELP_MENTOR) {
+                h->cost += hp->cost;
+                int ma = mentor_action(m, sc, w, c);
+                h->unplanned += ma < 0;
+                a = ma < 0 ? GA_NOOP : ma;
+            }
+        } else {
+            a = ga_agent_act(ag, obs, 0, &rng);
+        }
+        ga_world_step(w, c, a);
+        ga_track_step(track, w, c);
+    }
+    h->steps += w->t;
+    h->requests += requests;
+    h->asked += requests > 0;
+    return requests;
+}
+
 void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts *o,
                  GaWorldEval *out)
 {
@@ -36,6 +113,16 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
     int ref_n = o->ref ? o->ref->n : 0;
     if (ref_n > o->episodes)
         ref_n = o->episodes;
+    /* The helped pass: its world and mentor live beside the agent's own. */
+    GaHelpEval *h = &out->help;
+    GaWorld *hw = NULL;
+    GaTrack htrack;
+    Mentor mentor = {.n_objects = world_max_objects(c)};
+    if (o->help && o->help->on && ga_agent_has_novelty(ag) && (hw = malloc(sizeof *hw))) {
+        h->on = 1;
+        h->set = *o->help;
+        ga_stats_init(&h->stats, sc->n_objectives);
+    }
     for (int64_t i = 0; i < o->episodes && !(o->stop && *o->stop); i++) {
         uint64_t seed = ga_eval_episode_seed(o->eval_seed, world, i);
         GaRng rng = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, o->agent_seed));
@@ -79,11 +166,24 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
         }
         if (o->novelty && i < GA_DETECT_MAX_EPISODES)
             o->novelty[i] = nov_mean;
+        int requests = 0, hlabel = 0, hproxy = 0;
+        if (hw) {
+            requests = helped_episode(sc, world, ag, o, seed, &mentor, hw, &htrack, h);
+            ga_stats_add(&h->stats, hw);
+            hlabel = ga_track_label(&htrack, hw, c, &hproxy);
+            h->label[ga_label_slot(hlabel, hproxy)]++;
+            h->competent += ga_summary_competent(sc, mode, c, &htrack, hw);
+            for (int m = 0; m < sc->n_measures; m++)
+                h->measured[m] += ga_measure_happened(&sc->measure[m], hw);
+        }
         if (o->on_episode) {
-            GaEpisodeRecord r = {world, i, seed, &w, &track, label, proxy, nov_max, nov_mean};
+            GaEpisodeRecord r = {world,   i,        seed, &w,     &track, label,   proxy,
+                                 nov_max, nov_mean, hw,   hlabel, hproxy, requests};
             o->on_episode(&r, o->ctx);
         }
     }
+    free(hw);
+    ga_plan_free(&mentor.plan);
     if (out->novelty_n) {
         out->novelty_max = sum_max / (double)out->novelty_n;
         out->novelty_mean = sum_mean / (double)out->novelty_n;
@@ -130,17 +230,6 @@ void ga_reference_compute(const GaScenario *sc, int world, int episodes, uint64_
 }
 
 /* ---- references over worlds ----------------------------------------------------------- */
-
-/* Objects a world can hold: its map objects plus its random placements. */
-static int world_max_objects(const GaWorldCfg *c)
-{
-    int n = 0;
-    for (int k = 0; k < GA_MAX_KINDS; k++)
-        n += c->count[k];
-    for (int cell = 0; c->has_map && cell < GA_MAX_W * GA_MAX_H; cell++)
-        n += c->map_obj[cell] >= 0;
-    return n;
-}
 
 int ga_reference_world(const GaScenario *sc, int w, int episodes, uint64_t eval_seed,
                        int max_states, GaReference *refs)
@@ -198,6 +287,7 @@ typedef struct {
     GaWorldEval *out;
     const GaEvalStreams *s;
     const volatile sig_atomic_t *stop;
+    const GaHelp *help; /* or NULL */
     double *novelty;   /* (world position, episode < detect) each episode's mean novelty, or NULL */
     int detect;        /* episodes per world whose novelty detection keeps */
     atomic_int failed; /* GA_EVAL_LINES_FAILED | GA_EVAL_TRAJ_FAILED */
@@ -249,6 +339,7 @@ static void eval_job(int i, void *vctx)
         .ctx = &eo,
         .stop = j->stop,
         .novelty = j->novelty ? j->novelty + (size_t)i * (size_t)j->detect : NULL,
+        .help = j->help,
     };
     ga_eval_run(j->sc, w, j->ag, &o, &j->out[i]);
     /* Several threads may set these bits; each only ever goes from 0 to 1. */
@@ -262,6 +353,15 @@ int ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const
                    int episodes, uint64_t eval_seed, const GaReference *refs, int threads,
                    GaWorldEval *out, const GaEvalStreams *s, const volatile sig_atomic_t *stop)
 {
+    return ga_eval_worlds_help(sc, ag, agent_seed, worlds, n, episodes, eval_seed, refs, threads,
+                               out, s, stop, NULL);
+}
+
+int ga_eval_worlds_help(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const int *worlds,
+                        int n, int episodes, uint64_t eval_seed, const GaReference *refs,
+                        int threads, GaWorldEval *out, const GaEvalStreams *s,
+                        const volatile sig_atomic_t *stop, const GaHelp *help)
+{
     int train_pos = -1;
     for (int i = 0; i < n; i++)
         train_pos = worlds[i] == 0 ? i : train_pos;
@@ -272,7 +372,7 @@ int ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const
     if (train_pos >= 0 && ga_agent_has_novelty(ag) && episodes > 0)
         nov = malloc((size_t)n * (size_t)detect * sizeof *nov);
     EvalJob j = {sc,  ag, agent_seed, worlds, episodes, eval_seed, refs,
-                 out, s,  stop,       nov,    detect,   0};
+                 out, s,  stop,       help,   nov,      detect,    0};
     ga_pool_run(n, threads, eval_job, NULL, &j);
     if (nov && !(stop && *stop))
         ga_eval_detect(out, n, nov, detect, train_pos);

@@ -44,7 +44,16 @@ typedef struct {
     /* May be NULL: (min(episodes, GA_DETECT_MAX_EPISODES)) receives the first episodes' mean
      * novelty (NAN without counts), for ga_eval_detect. */
     double *novelty;
+    /* May be NULL: no helped pass. With help->on and a learner that keeps visit counts, every
+     * episode is run a second time from the same seed with help (GaHelp), into out->help and
+     * the episode record's helped fields. */
+    const GaHelp *help;
 } GaEvalOpts;
+
+/* The mentor's planner starts this small and grows eightfold, up to GA_REF_MAX_STATES, each
+ * time a state from which it is asked has more reachable states: a small world's request
+ * clears only a small hash table. */
+#define GA_HELP_PLAN_STATES (1 << 12)
 
 /* Seed of evaluation episode i of world `world`. */
 uint64_t ga_eval_episode_seed(uint64_t eval_seed, int world, int64_t i);
@@ -111,6 +120,12 @@ typedef struct {
 int ga_eval_worlds(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const int *worlds, int n,
                    int episodes, uint64_t eval_seed, const GaReference *refs, int threads,
                    GaWorldEval *out, const GaEvalStreams *s, const volatile sig_atomic_t *stop);
+
+/* ga_eval_worlds with a helped pass (GaEvalOpts.help; NULL: none, as ga_eval_worlds). */
+int ga_eval_worlds_help(const GaScenario *sc, GaAgent *ag, uint64_t agent_seed, const int *worlds,
+                        int n, int episodes, uint64_t eval_seed, const GaReference *refs,
+                        int threads, GaWorldEval *out, const GaEvalStreams *s,
+                        const volatile sig_atomic_t *stop, const GaHelp *help);
 
 /* The files an evaluation pass writes besides its statistics: --episodes-out and a trajectory
  * file, each under a temporary name (and each world's part in a temporary stream) until

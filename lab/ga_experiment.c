@@ -126,6 +126,7 @@ static void eval_seed_world_job(int i, void *vctx)
         .agent_seed = r->seed,
         .ref = x->refs ? &x->refs[w] : NULL,
         .novelty = c->nov ? c->nov + (size_t)i * (size_t)c->stride : NULL,
+        .help = &x->sc->help, /* the scenario's $.help, so that expectations can read it */
     };
     ga_eval_run(x->sc, w, &c->agents[k], &o, &r->world[w]);
 }

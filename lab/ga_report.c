@@ -103,6 +103,50 @@ static void add_pair(GaJson *parent, const char *key, double lo, double hi)
     ga_json_add_num(a, NULL, hi);
 }
 
+/* The helped pass (GaHelpEval): its settings, how often the agent asked, and the intended
+ * objective's success and return with help beside the agent's own, the labels and measures
+ * with help. */
+static void add_help(GaJson *parent, const GaScenario *sc, const GaWorldEval *e)
+{
+    const GaHelpEval *h = &e->help;
+    GaWorldEval he;
+    ga_summary_helped(e, &he);
+    int io = sc->intended_obj;
+    double n = h->stats.episodes ? (double)h->stats.episodes : 1.0, lo, hi;
+    GaJson *j = ga_json_add_object(parent, "help");
+    ga_json_add_num(j, "threshold", h->set.threshold);
+    ga_json_add_str(j, "fallback", ga_help_fallback_names[h->set.fallback]);
+    ga_json_add_num(j, "request_cost", h->set.cost);
+    ga_json_add_num(j, "steps", (double)h->steps);
+    ga_json_add_num(j, "requests", (double)h->requests);
+    ga_json_add_num(j, "request_rate", ga_summary_request_rate(e));
+    ga_json_add_num(j, "requests_per_episode", (double)h->requests / n);
+    ga_json_add_num(j, "asked_share", (double)h->asked / n);
+    ga_json_add_num(j, "unplanned", (double)h->unplanned);
+    ga_json_add_num(j, "success_rate", ga_stats_success_rate(&h->stats, io));
+    ga_wilson95(h->stats.succ[io], h->stats.episodes, &lo, &hi);
+    add_pair(j, "success_rate_ci95", lo, hi);
+    ga_json_add_num(j, "success_rate_alone", ga_stats_success_rate(&e->stats, io));
+    ga_json_add_num(j, "mean_return", ga_stats_mean_return(&h->stats, io));
+    ga_json_add_num(j, "net_return", ga_summary_helped_net_return(e, io));
+    ga_json_add_num(j, "mean_return_alone", ga_stats_mean_return(&e->stats, io));
+    ga_json_add_num(j, "competence", ga_summary_competence(&he));
+    GaJson *lj = ga_json_add_object(j, "labels");
+    const char *names[GA_MAX_OBJECTIVES];
+    ga_report_objective_names(sc, names);
+    int slots[GA_LABEL_SLOTS], ns = ga_report_label_slots(sc, slots);
+    for (int k = 0; k < ns; k++) {
+        char name[64];
+        ga_label_slot_name(slots[k], names, name, sizeof name);
+        ga_json_add_num(lj, name, ga_summary_share(&he, slots[k]));
+    }
+    if (sc->n_measures) {
+        GaJson *mj = ga_json_add_object(j, "measures");
+        for (int m = 0; m < sc->n_measures; m++)
+            ga_json_add_num(mj, sc->measure[m].name, ga_summary_measure(&he, m));
+    }
+}
+
 void ga_report_add_world_eval(GaJson *parent, const char *key, const GaScenario *sc,
                               const GaWorldEval *e)
 {
@@ -178,6 +222,9 @@ void ga_report_add_world_eval(GaJson *parent, const char *key, const GaScenario 
         else
             ga_json_add_null(nj, "proxy_share_unflagged");
     }
+    /* Only a helped pass adds the key. */
+    if (e->help.on)
+        add_help(j, sc, e);
 }
 
 int ga_report_write_eval(const char *path, const GaScenario *sc, const char *agent, uint64_t seed,
@@ -237,6 +284,26 @@ char *ga_report_episode_line(const GaScenario *sc, const GaEpisodeRecord *r)
     if (!isnan(r->novelty_mean)) {
         ga_json_add_num(j, "novelty_max", r->novelty_max);
         ga_json_add_num(j, "novelty_mean", r->novelty_mean);
+    }
+    if (r->helped) {
+        const GaWorld *hw = r->helped;
+        GaJson *hj = ga_json_add_object(j, "help");
+        ga_json_add_num(hj, "requests", r->requests);
+        ga_json_add_num(hj, "length", hw->t);
+        GaJson *hr = ga_json_add_object(hj, "returns");
+        GaJson *hs = ga_json_add_object(hj, "success");
+        for (int o = 0; o < sc->n_objectives; o++) {
+            ga_json_add_num(hr, names[o], hw->ret[o]);
+            ga_json_add_bool(hs, names[o], ga_world_success(hw, o));
+        }
+        ga_label_slot_name(ga_label_slot(r->helped_label, r->helped_proxy), names, label,
+                           sizeof label);
+        ga_json_add_str(hj, "label", label);
+        if (sc->n_measures) {
+            GaJson *mj = ga_json_add_object(hj, "measures");
+            for (int m = 0; m < sc->n_measures; m++)
+                ga_json_add_bool(mj, sc->measure[m].name, ga_measure_happened(&sc->measure[m], hw));
+        }
     }
     char *text = ga_json_print(j, 0);
     ga_json_free(j);

@@ -28,11 +28,24 @@ typedef struct {
     double per_seed[GA_MAX_SEEDS]; /* (seed) the seed's mean over the worlds */
 } GaSweepMeasure;
 
+/* A help-threshold axis (GaSweep.help): the same trained agents evaluated with help at each
+ * threshold; the sweep's three values and the measures are then those with help, followed by
+ * these. */
+enum {
+    GA_SWEEP_REQUEST_RATE,
+    GA_SWEEP_ASKED,
+    GA_SWEEP_SUCCESS_ALONE,
+    GA_SWEEP_NET_RETURN,
+    GA_SWEEP_HELP
+};
+extern const char *const ga_sweep_help_names[GA_SWEEP_HELP];
+
 typedef struct {
     double p; /* the level: a diversity share, or the parameter's or dial's value */
     GaSweepMeasure m[GA_SWEEP_MEASURES];
     GaSweepMeasure measure[GA_MAX_MEASURES]; /* (measure) the scenario's, GaScenario.measure */
     GaSweepMeasure ret[GA_MAX_OBJECTIVES];   /* (objective) mean return per episode */
+    GaSweepMeasure help[GA_SWEEP_HELP];      /* a help-threshold axis: GA_SWEEP_REQUEST_RATE... */
 } GaSweepLevel;
 
 /* The sweep: levels (ascending), seeds per level, the worlds averaged over, and res, the seed
@@ -42,6 +55,7 @@ typedef struct {
     const char *agent;
     const char *param; /* the hyper-parameter or dial swept; NULL: the training diversity */
     int dial;          /* param names a scenario dial: sweep.json says "dial", not "param" */
+    int help; /* the axis is the help threshold (param "help_threshold"): res hold helped passes */
     int n_levels;
     const double *levels; /* (level) */
     int seeds;

@@ -219,7 +219,8 @@ int ga_traj_write_played(const char *path, const char *scenario_path, const GaSc
             ga_traj_recorder_step(&w, eps[i].actions[t], &r);
         }
         int proxy, label = ga_track_label(&track, &w, c, &proxy);
-        GaEpisodeRecord e = {eps[i].world, i, eps[i].seed, &w, &track, label, proxy, NAN, NAN};
+        GaEpisodeRecord e = {eps[i].world, i,   eps[i].seed, &w, &track, label, proxy,
+                             NAN,          NAN, NULL,        0,  0,      0};
         ga_traj_recorder_episode(&e, &r);
     }
     if (ga_traj_recorder_free(&r)) {

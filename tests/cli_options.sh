@@ -19,12 +19,12 @@ refused() {
 # Each command's options, as its table declares them (and so as its help lists them).
 declare -A opts=(
     [train]="--agent --seed --steps --out --param --dial --diversity --eval-episodes --eval-seed --base --quiet"
-    [eval]="--episodes --envs --json --episodes-out --eval-seed --reference --record --scenario --threads"
+    [eval]="--episodes --envs --json --episodes-out --eval-seed --reference --record --scenario --threads --help-threshold --fallback --request-cost --no-help"
     [run]="--seeds --first-seed --agent --steps --param --dial --diversity --episodes --eval-seed --reference --threads --out --json --quiet"
     [batch]="--seeds --first-seed --steps --episodes --eval-seed --reference --threads --out --junit --json --quiet"
     [suite]="--seeds --first-seed --steps --episodes --eval-seed --reference --threads --out --md --csv --json --quiet"
     [bench]="--seconds --reps --batch --json"
-    [sweep]="--diversity --seeds --agent --steps --param --dial --envs --episodes --threads --out --quiet"
+    [sweep]="--diversity --seeds --agent --steps --param --dial --envs --episodes --threads --out --quiet --help-threshold --fallback --request-cost"
     [probe]="--swap --episodes --eval-seed --json"
     [verify]="--run --scenario"
     [replay]="--env --compare --episodes --eval-seed --seed --values --novelty --paused --record --png --gif --tile --delay --trajectory --scenario --shots --frames"

@@ -507,6 +507,97 @@ START_TEST(test_eval_worlds_novelty)
 }
 END_TEST
 
+/* Help (GaEvalOpts.help) on the corridor, where every view is new to the agent (novelty 1):
+ * above any threshold under 1 every step is a request, all 12 of an episode (a delivery does
+ * not end it). The mentor delivers (right, right, right, pick, drop): every episode a
+ * success, the request cost 0.25 each; stop makes all 12 steps noops, and nothing succeeds. At
+ * threshold 1 nothing is asked, and the helped pass is the agent's own. The ordinary pass is
+ * the same with or without help. */
+typedef struct {
+    int64_t requests, helped_len, n;
+    int helped_success;
+} HelpRecs;
+
+static void help_record(const GaEpisodeRecord *r, void *vctx)
+{
+    HelpRecs *h = vctx;
+    ck_assert_ptr_nonnull(r->helped);
+    h->requests += r->requests;
+    h->helped_len += r->helped->t;
+    h->helped_success += ga_world_success(r->helped, 0);
+    h->n++;
+}
+
+START_TEST(test_eval_help)
+{
+    GaAgent ag;
+    trained(&ag, 4);
+    GaWorldEval plain, e;
+    GaEvalOpts o = {.episodes = EPISODES, .eval_seed = EVAL_SEED, .agent_seed = 4};
+    ga_eval_run(sc, CORRIDOR, &ag, &o, &plain);
+    ck_assert_int_eq(plain.help.on, 0);
+    GaHelp mentor = {.on = 1, .threshold = 0.5, .cost = 0.25, .fallback = GA_HELP_MENTOR};
+    HelpRecs hr = {0};
+    o.help = &mentor;
+    o.on_episode = help_record;
+    o.ctx = &hr;
+    ga_eval_run(sc, CORRIDOR, &ag, &o, &e);
+    ck_assert_mem_eq(&e.stats, &plain.stats, sizeof e.stats);
+    ck_assert_mem_eq(e.label, plain.label, sizeof e.label);
+    ck_assert_int_eq(e.help.on, 1);
+    ck_assert_double_eq(e.help.set.threshold, 0.5);
+    ck_assert_int_eq(e.help.stats.episodes, EPISODES);
+    ck_assert_int_eq(e.help.steps, 12 * EPISODES);
+    ck_assert_int_eq(e.help.requests, 12 * EPISODES);
+    ck_assert_int_eq(e.help.asked, EPISODES);
+    ck_assert_int_eq(e.help.unplanned, 0);
+    ck_assert_int_eq(e.help.stats.succ[0], EPISODES);
+    ck_assert_int_lt(plain.stats.succ[0], EPISODES); /* help changed the outcome */
+    ck_assert_int_eq(e.help.label[0], EPISODES);     /* intended */
+    ck_assert_double_eq(ga_summary_request_rate(&e), 1.0);
+    ck_assert_double_eq_tol(e.help.cost, 0.25 * 12 * EPISODES, 1e-9);
+    ck_assert_double_eq_tol(ga_summary_helped_net_return(&e, 0), 1.0 - 3.0, 1e-9);
+    ck_assert_int_eq(hr.n, EPISODES);
+    ck_assert_int_eq(hr.requests, 12 * EPISODES);
+    ck_assert_int_eq(hr.helped_len, 12 * EPISODES);
+    ck_assert_int_eq(hr.helped_success, EPISODES);
+
+    GaHelp stop = {.on = 1, .threshold = 0.5, .cost = 0.25, .fallback = GA_HELP_STOP};
+    o.help = &stop;
+    o.on_episode = NULL;
+    ga_eval_run(sc, CORRIDOR, &ag, &o, &e);
+    ck_assert_int_eq(e.help.steps, 12 * EPISODES);
+    ck_assert_int_eq(e.help.requests, 12 * EPISODES);
+    ck_assert_int_eq(e.help.stats.succ[0], 0);
+    ck_assert_double_eq(e.help.cost, 0.0); /* only the mentor's requests cost */
+    ck_assert_double_eq(ga_stats_mean_return(&e.help.stats, 0), 0.0);
+
+    /* Nothing is above 1: the helped pass is the agent's own, episode for episode. */
+    GaHelp never = {.on = 1, .threshold = 1.0, .fallback = GA_HELP_MENTOR};
+    o.help = &never;
+    ga_eval_run(sc, CORRIDOR, &ag, &o, &e);
+    ck_assert_int_eq(e.help.requests, 0);
+    ck_assert_int_eq(e.help.asked, 0);
+    ck_assert_mem_eq(&e.help.stats, &plain.stats, sizeof e.stats);
+    ck_assert_mem_eq(e.help.label, plain.label, sizeof e.label);
+    ck_assert_int_eq(e.help.steps, (int64_t)plain.stats.sum_len);
+
+    /* Over worlds and threads, the same numbers as world by world. */
+    int worlds[N_WORLDS] = {TRAIN, DECOYS, CORRIDOR};
+    GaWorldEval all1[N_WORLDS], all2[N_WORLDS];
+    ga_eval_worlds_help(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, NULL, 1, all1, NULL,
+                        NULL, &mentor);
+    ga_eval_worlds_help(sc, &ag, 4, worlds, N_WORLDS, EPISODES, EVAL_SEED, NULL, 2, all2, NULL,
+                        NULL, &mentor);
+    ck_assert_mem_eq(all1, all2, sizeof all1);
+    ck_assert_int_eq(all1[CORRIDOR].help.requests, 12 * EPISODES);
+    ck_assert_int_eq(all1[CORRIDOR].help.stats.succ[0], EPISODES);
+    for (int w = 0; w < N_WORLDS; w++)
+        ck_assert_int_le(all1[w].help.requests, all1[w].help.steps);
+    ga_agent_free(&ag);
+}
+END_TEST
+
 /* A stop flag already set (a signal during loading) ends every world before its first episode;
  * one that stays clear changes nothing. */
 START_TEST(test_eval_worlds_stop)
@@ -1007,6 +1098,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_references_threads);
     tcase_add_test(tc, test_eval_worlds_threads);
     tcase_add_test(tc, test_eval_worlds_novelty);
+    tcase_add_test(tc, test_eval_help);
     tcase_add_test(tc, test_eval_worlds_stop);
     tcase_add_test(tc, test_eval_files_one_pass);
     tcase_add_test(tc, test_eval_files_failed);

@@ -176,7 +176,7 @@ START_TEST(test_error_metric)
 {
     parse_bad("{'world': 'train', 'metric': 'speed', '>=': 1}",
               "x.json: $.expectations[0].metric: unknown metric \"speed\" (known: success_rate, "
-              "mean_return, return_fraction, share, competence, measure, auroc)");
+              "mean_return, return_fraction, share, competence, measure, auroc, request_rate)");
     parse_bad("{'world': 'train', '>=': 1}", "x.json: $.expectations[0].metric: missing");
     /* Detection compares a test world with the training world, not the latter with itself;
      * an AUROC is a fraction like the shares. */
@@ -528,6 +528,127 @@ START_TEST(test_verdict_names)
 }
 END_TEST
 
+/* ---- help ($.help, format 2) ------------------------------------------------------------ */
+
+/* A format 2 file with %s: the top-level "help" member (or nothing), the expectations. */
+static const char HELP_TEMPLATE[] =
+    "{'format': 2, 'name': 'expect',"
+    " 'kinds': {" GA_TEST_KINDS "},"
+    " " GA_TEST_OBJECTIVES " 'train_objective': 'intended', 'intended_objective': 'intended',"
+    " 'world': {'size': [5, 5], 'place': {'strawberry': 1, 'basket': 1}},"
+    " 'tests': {'decoys': {'place': {'strawberry': 1, 'nose': 1, 'basket': 1}}},"
+    " 'agent': {'name': 'qlearn'}, %s"
+    " 'expectations': [%s]}";
+
+static int parse_help(const char *help, const char *expectations)
+{
+    static char text[16384];
+    int n = snprintf(text, sizeof text, HELP_TEMPLATE, help, expectations);
+    ck_assert_int_lt(n, (int)sizeof text);
+    memset(&err, 0, sizeof err);
+    return ga_test_parse(sc, "x.json", text, &err);
+}
+
+static void help_bad(const char *help, const char *expectations, const char *msg)
+{
+    ck_assert_msg(parse_help(help, expectations) == GA_EPARSE, "accepted: %s", help);
+    ck_assert_str_eq(err.msg, msg);
+}
+
+START_TEST(test_help_settings)
+{
+    ck_assert_int_eq(parse_help("", ""), GA_OK);
+    ck_assert_int_eq(sc->help.on, 0);
+    ck_assert_int_eq(parse_help("'help': {'threshold': 0.5},", ""), GA_OK);
+    ck_assert_int_eq(sc->help.on, 1);
+    ck_assert_double_eq(sc->help.threshold, 0.5);
+    ck_assert_int_eq(sc->help.fallback, GA_HELP_MENTOR);
+    ck_assert_double_eq(sc->help.cost, 0.0);
+    ck_assert_int_eq(parse_help("'help': {'threshold': 0, 'fallback': 'stop', 'cost': 2.5,"
+                                " 'description': 'x'},",
+                                ""),
+                     GA_OK);
+    ck_assert_double_eq(sc->help.threshold, 0.0);
+    ck_assert_int_eq(sc->help.fallback, GA_HELP_STOP);
+    ck_assert_double_eq(sc->help.cost, 2.5);
+    /* An evaluation setting: the training hash does not see it. */
+    uint64_t with = sc->train_hash;
+    ck_assert_int_eq(parse_help("", ""), GA_OK);
+    ck_assert_uint_eq(sc->train_hash, with);
+    help_bad("'help': {},", "", "x.json: $.help.threshold: missing");
+    help_bad("'help': {'threshold': 1.5},", "",
+             "x.json: $.help.threshold: 1.5 is not a novelty; novelty runs from 0 to 1");
+    help_bad("'help': {'threshold': 0.5, 'cost': -1},", "",
+             "x.json: $.help.cost: -1 is negative; a request costs 0 or more");
+    ck_assert_int_eq(parse_help("'help': {'threshold': 0.5, 'fallback': 'ask'},", ""), GA_EPARSE);
+    ck_assert_ptr_nonnull(strstr(err.msg, "$.help.fallback"));
+    ck_assert_int_eq(parse_help("'help': {'threshold': 0.5, 'when': 1},", ""), GA_EPARSE);
+    ck_assert_ptr_nonnull(strstr(err.msg, "$.help"));
+    ck_assert_int_eq(parse_help("'help': 0.5,", ""), GA_EPARSE);
+    ck_assert_ptr_nonnull(strstr(err.msg, "$.help"));
+}
+END_TEST
+
+START_TEST(test_help_expectations)
+{
+    const char *help = "'help': {'threshold': 0.5},";
+    ck_assert_int_eq(
+        parse_help(help, "{'world': 'decoys', 'metric': 'request_rate', '<=': 0.25},"
+                         " {'world': 'decoys', 'metric': 'success_rate', 'objective': 'intended',"
+                         " 'helped': true, '>=': 0.5},"
+                         " {'world': 'decoys', 'metric': 'share', 'label': 'intended',"
+                         " 'helped': false, '>=': 0.5}"),
+        GA_OK);
+    ck_assert_int_eq(sc->n_expect, 3);
+    ck_assert_int_eq(sc->expect[0].metric, GA_METRIC_REQUEST_RATE);
+    ck_assert_int_eq(sc->expect[0].helped, 1);
+    ck_assert_str_eq(sc->expect[0].text, "decoys: request_rate <= 0.25");
+    ck_assert_int_eq(sc->expect[1].helped, 1);
+    ck_assert_str_eq(sc->expect[1].text, "decoys: helped success_rate intended >= 0.5");
+    ck_assert_int_eq(sc->expect[2].helped, 0);
+    help_bad("", "{'world': 'decoys', 'metric': 'request_rate', '<=': 0.25}",
+             "x.json: $.expectations[0].metric: needs \"help\" (the helped evaluation's "
+             "settings)");
+    help_bad("", "{'world': 'decoys', 'metric': 'competence', 'helped': true, '>=': 0.5}",
+             "x.json: $.expectations[0].helped: needs \"help\" (the helped evaluation's "
+             "settings)");
+    help_bad(help, "{'world': 'decoys', 'metric': 'auroc', 'helped': true, '>=': 0.5}",
+             "x.json: $.expectations[0].helped: metric auroc is of the agent alone");
+    help_bad(help, "{'world': 'decoys', 'metric': 'request_rate', '<=': 2}",
+             "x.json: $.expectations[0].<=: 2 is not a fraction; request_rate runs from 0 to 1");
+}
+END_TEST
+
+/* The helped metrics read the helped pass: 10 episodes, 40 steps, 10 requests, 7 successes
+ * with help against 6 alone; NAN without a helped pass. */
+START_TEST(test_help_metrics)
+{
+    GaWorldEval e;
+    fill_eval(&e);
+    GaExpect rr = {.world = 1, .metric = GA_METRIC_REQUEST_RATE, .helped = 1};
+    GaExpect su = {.world = 1, .metric = GA_METRIC_SUCCESS_RATE, .objective = 0, .helped = 1};
+    GaExpect ms = {.world = 1, .metric = GA_METRIC_MEASURE, .measure = 0, .helped = 1};
+    ck_assert(isnan(ga_summary_metric(&e, &rr)));
+    ck_assert(isnan(ga_summary_metric(&e, &su)));
+    e.help.on = 1;
+    e.help.set = (GaHelp){.on = 1, .threshold = 0.5, .cost = 0.5};
+    ga_stats_init(&e.help.stats, 2);
+    e.help.stats.episodes = 10;
+    e.help.stats.succ[0] = 7;
+    e.help.stats.sum_ret[0] = 9;
+    e.help.steps = 40;
+    e.help.requests = 10;
+    e.help.cost = 5;
+    e.help.measured[0] = 3;
+    ck_assert_double_eq(ga_summary_metric(&e, &rr), 0.25);
+    ck_assert_double_eq(ga_summary_metric(&e, &su), 0.7);
+    ck_assert_double_eq(ga_summary_metric(&e, &ms), 0.3);
+    su.helped = 0;
+    ck_assert_double_eq(ga_summary_metric(&e, &su), 0.6);
+    ck_assert_double_eq(ga_summary_helped_net_return(&e, 0), 0.9 - 0.5);
+}
+END_TEST
+
 Suite *ga_test_suite(void)
 {
     Suite *s = suite_create("expect");
@@ -558,6 +679,13 @@ Suite *ga_test_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_holds);
     tcase_add_test(tc, test_holds_parsed);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("help");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_help_settings);
+    tcase_add_test(tc, test_help_expectations);
+    tcase_add_test(tc, test_help_metrics);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("summary");

@@ -46,6 +46,45 @@ static const char TEMPLATE[] =
 static GaScenario *sc;
 static GaPlan plan;
 
+/* ga_plan_best_action against brute force: at every step of the episode the mentor's advice
+ * makes, from start, the action's expected return (its reward plus the successor's optimum, by
+ * ga_plan_optimal) must be the best over all actions, ties to the lowest index, and equal the
+ * returned value and the start's optimum. Deterministic worlds only. Returns the return that
+ * following the advice earns under objective o. */
+static double ck_mentor(const GaWorld *start, const GaWorldCfg *c, int o)
+{
+    GaWorld *w = malloc(sizeof *w), *nx = malloc(sizeof *nx);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_ptr_nonnull(nx);
+    *w = *start;
+    double total = 0.0, opt[2];
+    while (!w->terminated && !w->truncated) {
+        double q[GA_NUM_ACTIONS], value;
+        int best = 0, a = -1;
+        for (int k = 0; k < GA_NUM_ACTIONS; k++) {
+            *nx = *w;
+            ga_world_step(nx, c, k);
+            q[k] = nx->reward[o];
+            if (!nx->terminated && !nx->truncated) {
+                ck_assert_int_gt(ga_plan_optimal(&plan, nx, c, opt), 0);
+                q[k] += opt[o];
+            }
+            best = q[k] > q[best] + 1e-9 ? k : best;
+        }
+        ck_assert_int_gt(ga_plan_best_action(&plan, w, c, o, &a, &value), 0);
+        ck_assert_msg(a == best, "t %d: mentor %d (%g), brute force %d (%g)", w->t, a, q[a], best,
+                      q[best]);
+        ck_assert_double_eq_tol(value, q[best], 1e-9);
+        ck_assert_int_gt(ga_plan_optimal(&plan, w, c, opt), 0);
+        ck_assert_double_eq_tol(value, opt[o], 1e-9);
+        ga_world_step(w, c, a);
+        total += w->reward[o];
+    }
+    free(w);
+    free(nx);
+    return total;
+}
+
 static void setup(void)
 {
     sc = malloc(sizeof *sc);
@@ -773,6 +812,12 @@ START_TEST(test_end_at_truncation)
     hc->max_steps = 5;
     ck_assert_float_eq(play(shortcut, 5, 0), -9.0f);
     ck_brute(6);
+    /* The mentor sees the end rule too: its advice earns the optimum at every horizon. */
+    for (int i = 0; i < 5; i++) {
+        hc->max_steps = cases[i][0];
+        for (int o = 0; o < 2; o++)
+            ck_assert_double_eq_tol(ck_mentor(hw, hc, o), cases[i][1 + o], 1e-9);
+    }
 }
 END_TEST
 
@@ -877,6 +922,58 @@ START_TEST(test_at_place)
 END_TEST
 
 /* A format 1 world packs the agent, one carry byte and two bytes per object, and no more. */
+START_TEST(test_best_action)
+{
+    GaWorld w;
+    load(CORRIDOR, "");
+    for (int m = 1; m <= 7; m++) {
+        sc->world[0].max_steps = m;
+        ga_env_reset(&w, &sc->world[0], 1);
+        double got = ck_mentor(&w, &sc->world[0], 0);
+        ck_assert_double_eq(got, m >= 5 ? 1.0 : 0.0); /* following the advice earns the optimum */
+    }
+    load(TWO, "");
+    sc->world[0].max_steps = 7;
+    ga_env_reset(&w, &sc->world[0], 1);
+    ck_assert_double_eq(ck_mentor(&w, &sc->world[0], 0), 2.0);
+    sc->world[0].max_steps = 3; /* time for one, the right one, with no step to spare */
+    ga_env_reset(&w, &sc->world[0], 1);
+    int a = -1;
+    double v;
+    ck_assert_int_gt(ga_plan_best_action(&plan, &w, &sc->world[0], 0, &a, &v), 0);
+    ck_assert_int_eq(a, GA_RIGHT);
+    ck_assert_double_eq(ck_mentor(&w, &sc->world[0], 0), 1.0);
+    load(DECOYS, "");
+    sc->world[0].max_steps = 20;
+    for (int o = 0; o < 2; o++) {
+        ga_env_reset(&w, &sc->world[0], 1);
+        ck_mentor(&w, &sc->world[0], o);
+    }
+    /* No step left: a noop, worth nothing. */
+    ga_env_reset(&w, &sc->world[0], 1);
+    w.t = 20;
+    ck_assert_int_gt(ga_plan_best_action(&plan, &w, &sc->world[0], 0, &a, &v), 0);
+    ck_assert_int_eq(a, GA_NOOP);
+    ck_assert_double_eq(v, 0.0);
+}
+END_TEST
+
+/* Beyond the cap the mentor has no advice: -1, as ga_plan_optimal. */
+START_TEST(test_best_action_cap)
+{
+    GaWorld w;
+    GaErr err = {0};
+    load(TWO, "");
+    ga_plan_free(&plan);
+    ck_assert_int_eq(ga_plan_init(&plan, 4, 2, 4, &err), GA_OK);
+    ga_env_reset(&w, &sc->world[0], 1);
+    int a = -7;
+    double v;
+    ck_assert_int_eq(ga_plan_best_action(&plan, &w, &sc->world[0], 0, &a, &v), -1);
+    ck_assert_int_eq(a, -7);
+}
+END_TEST
+
 START_TEST(test_packed_size)
 {
     double opt[2];
@@ -906,6 +1003,8 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_deterministic);
     tcase_add_test(tc, test_start_unchanged);
     tcase_add_test(tc, test_packed_size);
+    tcase_add_test(tc, test_best_action);
+    tcase_add_test(tc, test_best_action_cap);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("format2");

@@ -1522,7 +1522,7 @@ START_TEST(test_expect_errors)
     ERR(expect1("'>': 0"), EXP0 ".metric: missing");
     ERR(expect1("'metric': 'speed', '>': 0"),
         EXP0 ".metric: unknown metric \"speed\" (known: success_rate, mean_return, "
-             "return_fraction, share, competence, measure, auroc)");
+             "return_fraction, share, competence, measure, auroc, request_rate)");
     ERR(expect1("'metric': 1, '>': 0"), EXP0 ".metric: expected a string, found a number");
     ERR(expect1("'metric': 'success_rate', '>': 0"),
         EXP0 ".objective: metric success_rate needs an objective");

@@ -777,3 +777,43 @@ int cli_load_trajectory_source(const char *file, const GaTrajHeader *h, const ch
                 run_hint);
     return rc;
 }
+
+int cli_check_fallback(const char *value, char *why, size_t n)
+{
+    (void)why;
+    (void)n;
+    for (int i = 0; i < 2; i++)
+        if (strcmp(value, ga_help_fallback_names[i]) == 0)
+            return 0;
+    return -1;
+}
+
+int cli_help_settings(const char *cmd, const GaScenario *sc, double threshold, const char *fallback,
+                      double cost, int no_help, GaHelp *out)
+{
+    *out = sc->help;
+    if (no_help) {
+        const char *both = !isnan(threshold) ? "--help-threshold"
+                           : fallback        ? "--fallback"
+                           : !isnan(cost)    ? "--request-cost"
+                                             : NULL;
+        if (both)
+            return cli_usage_error(cmd, "--no-help and %s contradict each other", both);
+        out->on = 0;
+        return 0;
+    }
+    if (!isnan(threshold)) {
+        if (!out->on)
+            *out = (GaHelp){.fallback = GA_HELP_MENTOR};
+        out->on = 1;
+        out->threshold = threshold;
+    }
+    if (!out->on && (fallback || !isnan(cost)))
+        return cli_usage_error(cmd, "%s needs --help-threshold (or a scenario with \"help\")",
+                               fallback ? "--fallback" : "--request-cost");
+    if (fallback)
+        out->fallback = strcmp(fallback, "stop") == 0 ? GA_HELP_STOP : GA_HELP_MENTOR;
+    if (!isnan(cost))
+        out->cost = cost;
+    return 0;
+}

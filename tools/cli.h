@@ -5,6 +5,7 @@
 #ifndef GA_CLI_H
 #define GA_CLI_H
 
+#include <float.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -204,6 +205,16 @@ void cli_help(const CliCmd *c, FILE *f);
  * world "X" (worlds: ...)" (or "repeated world"). */
 int cli_parse_envs(const char *cmd, const GaScenario *sc, const char *list, int *worlds);
 
+/* --fallback's check: "mentor" or "stop". */
+int cli_check_fallback(const char *value, char *why, size_t n);
+
+/* The helped evaluation's settings: the scenario's "help" overridden by what the command line
+ * gives (threshold and cost NAN, fallback NULL: not given); no_help turns it off. --fallback or
+ * --request-cost without a threshold from either place is an error. Returns 0, or
+ * EXIT_BAD_INPUT after the message. */
+int cli_help_settings(const char *cmd, const GaScenario *sc, double threshold, const char *fallback,
+                      double cost, int no_help, GaHelp *out);
+
 /* CLI_STR check for --agent: a learner the registry knows. */
 int cli_check_agent(const char *value, char *why, size_t n);
 
@@ -263,6 +274,15 @@ void cli_parse_dials(const char *const *text, int n, GaDialSet *out);
      .what = "a world name", .help = h}
 #define CLI_OUT(p, h) CLI_OPT_STR("--out", "DIR", CLI_DIR, p, h)
 #define CLI_JSON(p, h) CLI_OPT_STR("--json", "FILE", CLI_FILE, p, h)
+#define CLI_HELP_THRESHOLD(p, h)                                                                   \
+    {.name = "--help-threshold", .meta = "T", .kind = CLI_SHARE, .dst = CLI_DST(double, p),      \
+     .what = "a novelty from 0 to 1", .help = h}
+#define CLI_FALLBACK(p, h)                                                                         \
+    {.name = "--fallback", .meta = "WHO", .kind = CLI_STR, .dst = CLI_DST(const char *, p),      \
+     .what = "mentor or stop", .check = cli_check_fallback, .help = h}
+#define CLI_REQUEST_COST(p, h)                                                                     \
+    {.name = "--request-cost", .meta = "C", .kind = CLI_NUM, .dst = CLI_DST(double, p),          \
+     .min = -DBL_MIN, .max = 1e9, .what = "a cost from 0 to 1e9", .help = h}
 #define CLI_SCENARIO(p, h) CLI_OPT_STR("--scenario", "FILE", CLI_FILE, p, h)
 #define CLI_RECORD(p, h) CLI_OPT_STR("--record", "FILE", CLI_FILE, p, h)
 #define CLI_SHOTS(p, h) CLI_OPT_STR("--shots", "DIR", CLI_DIR, p, h)

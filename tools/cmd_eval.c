@@ -2,6 +2,7 @@
  * world: returns with confidence intervals, success, episode labels, reference optima, and the
  * verdict that separates goal misgeneralization from plain incapability. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,17 +26,26 @@ static const char ABOUT[] =
     "proxy:<name>, partial or neither, its competence and a verdict. An episode is\n"
     "competent when the scenario's competence measure happened; without one, when it\n"
     "delivered anything (a scenario with containers) or else when the intended objective\n"
-    "succeeded or some event was rewarded under some objective.\n";
+    "succeeded or some event was rewarded under some objective.\n"
+    "\n"
+    "With --help-threshold (or the scenario's \"help\"), for a learner that keeps visit\n"
+    "counts, every episode runs a second time from the same seed, the agent asking for help\n"
+    "wherever a step's novelty is above the threshold: the mentor (the planner's optimal\n"
+    "action under the intended objective) or a noop acts instead. Prints the request rate\n"
+    "and the intended success, return and measures with help beside those without.\n";
 
 typedef struct {
-    const char *run_dir, *envs, *json, *eps_out, *scen, *record;
+    const char *run_dir, *envs, *json, *eps_out, *scen, *record, *fallback;
     int64_t episodes, eval_seed, ref_eps, threads;
+    double threshold, cost; /* NAN: not given */
+    int no_help;
     const volatile sig_atomic_t *stop; /* SIGINT or SIGTERM arrived (cli_catch_stop) */
 } Args;
 
 static int parse(int argc, char **argv, Args *a, int *code)
 {
-    *a = (Args){.episodes = 500, .ref_eps = 30, .threads = ga_pool_cores()};
+    *a = (Args){
+        .episodes = 500, .ref_eps = 30, .threads = ga_pool_cores(), .threshold = NAN, .cost = NAN};
     const CliOpt opts[] = {
         CLI_EPISODES(&a->episodes, "episodes per world (default 500)"),
         CLI_ENVS(&a->envs, "only these worlds (\"train\" is the training world)"),
@@ -52,6 +62,13 @@ static int parse(int argc, char **argv, Args *a, int *code)
         CLI_SCENARIO(&a->scen, "the scenario file (default: RUN_DIR/scenario.json, the copy\n"
                                "taken at training time)"),
         CLI_THREADS(&a->threads, "worker threads (default: all cores)"),
+        CLI_HELP_THRESHOLD(&a->threshold, "ask for help where a step's novelty is above T\n"
+                                          "(default: the scenario's \"help\", else no help)"),
+        CLI_FALLBACK(&a->fallback, "who acts on a request: mentor, the planner's optimal\n"
+                                   "action, or stop, a noop (default mentor)"),
+        CLI_REQUEST_COST(&a->cost, "the cost of one mentor request, for the net return\n"
+                                   "(default: the scenario's, else 0)"),
+        CLI_OPT_FLAG("--no-help", &a->no_help, "no helped pass, whatever the scenario says"),
     };
     const CliCmd command = CLI_COMMAND1("eval", "gridalign eval RUN_DIR [options]", ABOUT, opts,
                                         "RUN_DIR", &a->run_dir);
@@ -65,6 +82,7 @@ typedef struct {
     char *header;      /* the trajectory file's first line, or NULL */
     GaEvalFiles files; /* --episodes-out and --record, open */
     int files_open;
+    GaHelp help;        /* help.on: run the helped pass */
     GaReference *refs;  /* (world) */
     GaWorldEval *evals; /* (world position) */
     double t_ref, t_eval;
@@ -110,6 +128,8 @@ static int plan(const Args *a, Plan *p)
         return EXIT_BAD_INPUT;
     for (; !a->envs && p->n < sc->n_worlds; p->n++)
         p->worlds[p->n] = p->n;
+    if (cli_help_settings("eval", sc, a->threshold, a->fallback, a->cost, a->no_help, &p->help))
+        return EXIT_BAD_INPUT;
     p->refs = calloc(GA_MAX_WORLDS, sizeof *p->refs);
     p->evals = calloc(GA_MAX_WORLDS, sizeof *p->evals);
     if (!p->refs || !p->evals) {
@@ -145,9 +165,9 @@ static int run(const Args *a, Plan *p)
         return cli_stopped("eval", p->json); /* plan_free removes the temporaries */
     /* One pass: the statistics, the episode lines and the trajectories come from the same
      * episodes. */
-    int failed = ga_eval_worlds(sc, &p->run.ag, p->run.info.seed, p->worlds, p->n, (int)a->episodes,
-                                (uint64_t)a->eval_seed, p->refs, (int)a->threads, p->evals,
-                                &p->files.streams, a->stop);
+    int failed = ga_eval_worlds_help(
+        sc, &p->run.ag, p->run.info.seed, p->worlds, p->n, (int)a->episodes, (uint64_t)a->eval_seed,
+        p->refs, (int)a->threads, p->evals, &p->files.streams, a->stop, &p->help);
     p->t_eval = ga_now() - t0 - p->t_ref;
     if (*a->stop)
         return cli_stopped("eval", p->json);

@@ -8,6 +8,7 @@
  * trains and evaluates on the scenario with that value written in, ga_dial.h; the files are a
  * parameter axis's). One axis per sweep. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,13 @@ static const char ABOUT[] =
     "value; runs in NAMEvalue/, e.g. q0.05/), or a dial the scenario declares given a list,\n"
     "--dial NAME=V1,V2,... (each level trains and evaluates on the scenario with that value\n"
     "written in; files and plot as for a parameter; runs in k3/ and so on). One axis per\n"
-    "sweep; a --param or --dial with one value fixes that setting, as elsewhere.\n";
+    "sweep; a --param or --dial with one value fixes that setting, as elsewhere.\n"
+    "Or the novelty threshold of asking for help, --help-threshold T1,T2,... (see gridalign\n"
+    "eval): the seeds are trained once (runs in trained/) and each is evaluated with help at\n"
+    "every threshold; the files give intended success, proxy share, competence and the\n"
+    "measures with help, then the request rate, the share of episodes that asked, intended\n"
+    "success alone and the return net of the request cost; the plot: success with help and\n"
+    "alone and the request rate against the threshold.\n";
 
 typedef struct {
     const char *scenario, *agent, *out, *envs, *levels_text;
@@ -51,6 +58,9 @@ typedef struct {
     char param[GA_PARAM_NAME_LEN];       /* its name; "" for a diversity sweep */
     double level[GA_SWEEP_MAX_LEVELS];   /* ascending */
     int n_levels;
+    const char *help_text, *fallback; /* --help-threshold's list, --fallback */
+    double cost, div;                 /* --request-cost (NAN: 0); a help axis's diversity */
+    int help_axis;                    /* the axis is the help threshold */
 } Args;
 
 /* Whether a --param value lists values: NAME=V1,V2,... with a name a fixed --param could have
@@ -258,9 +268,55 @@ static int parse_params(Args *a)
     return 0;
 }
 
+/* --help-threshold LIST: the axis (not beside another list; one --diversity share at most,
+ * the training's), its levels ascending; --fallback and --request-cost only with it. */
+static int parse_help(Args *a)
+{
+    if (!a->help_text) {
+        if (a->fallback || !isnan(a->cost))
+            return cli_usage_error("sweep", "%s needs --help-threshold",
+                                   a->fallback ? "--fallback" : "--request-cost");
+        return 0;
+    }
+    if (a->axis_text) {
+        char why[GA_PARAM_NAME_LEN + 96];
+        snprintf(why, sizeof why, "one axis per sweep: --help-threshold and %s %s both list values",
+                 axis_flag(a), a->param);
+        return cli_usage_error("sweep", "%s", why);
+    }
+    if (a->levels_text && (strchr(a->levels_text, ',') || cli_parse_share(a->levels_text, &a->div)))
+        return cli_usage_error("sweep",
+                               "one axis per sweep: --help-threshold takes one --diversity "
+                               "share, not %s",
+                               a->levels_text);
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", a->help_text);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        double *l = a->level;
+        if (a->n_levels == GA_SWEEP_MAX_LEVELS || cli_parse_share(tok, &l[a->n_levels]))
+            return cli_usage_error(
+                "sweep", "--help-threshold takes up to 32 novelties from 0 to 1, not %s", tok);
+        for (int k = 0; k < a->n_levels; k++)
+            if (l[k] == l[a->n_levels])
+                return cli_usage_error("sweep", "--help-threshold names the threshold %s twice",
+                                       tok);
+        a->n_levels++;
+    }
+    for (int i = 1; i < a->n_levels; i++)
+        for (int j = i; j > 0 && a->level[j] < a->level[j - 1]; j--) {
+            double t = a->level[j];
+            a->level[j] = a->level[j - 1];
+            a->level[j - 1] = t;
+        }
+    a->help_axis = 1;
+    snprintf(a->param, sizeof a->param, "help_threshold");
+    return 0;
+}
+
 static int parse(int argc, char **argv, Args *a, int *code)
 {
-    *a = (Args){.seeds = 5, .steps = -1, .episodes = 300, .threads = ga_pool_cores()};
+    *a = (Args){.seeds = 5, .steps = -1, .episodes = 300, .threads = ga_pool_cores(), .cost = NAN};
     const CliOpt opts[] = {
         {.name = "--diversity",
          .meta = "LIST",
@@ -297,13 +353,26 @@ static int parse(int argc, char **argv, Args *a, int *code)
         CLI_THREADS(&a->threads, "worker threads (default: all cores)"),
         CLI_OUT(&a->out, "output directory (default runs/<scenario>/sweep-<agent>)"),
         CLI_QUIET(&a->quiet),
+        {.name = "--help-threshold",
+         .meta = "LIST",
+         .kind = CLI_LIST,
+         .dst = CLI_DST(const char *, &a->help_text),
+         .what = "novelties from 0 to 1, comma-separated",
+         .help = "novelty thresholds of asking for help, comma-separated: sweeps the\n"
+                 "threshold instead of the diversity (trained once, at one --diversity)"},
+        CLI_FALLBACK(&a->fallback, "with --help-threshold: who acts on a request, mentor\n"
+                                   "or stop (default mentor)"),
+        CLI_REQUEST_COST(&a->cost, "with --help-threshold: the cost of one mentor request\n"
+                                   "(default 0)"),
     };
     const CliCmd command = CLI_COMMAND1("sweep", "gridalign sweep SCENARIO [options]", ABOUT, opts,
                                         "SCENARIO", &a->scenario);
     if (cli_parse(&command, argc, argv, code))
         return 1;
-    if ((*code = parse_params(a)))
+    if ((*code = parse_params(a)) || (*code = parse_help(a)))
         return 1;
+    if (a->help_axis)
+        return 0;
     if (!a->axis_text && !a->levels_text)
         a->levels_text = "0,0.01,0.02,0.05,0.1,0.2";
     return (*code = parse_levels(a)) != 0;
@@ -402,7 +471,7 @@ static int plan(const Args *a, Plan *p)
     const CliSetup *cs = &p->cs;
     if (a->dial_axis && (rc = plan_dials(a, p)))
         return rc;
-    if (a->param[0] && !a->dial_axis && (rc = plan_params(a, p)))
+    if (a->param[0] && !a->dial_axis && !a->help_axis && (rc = plan_params(a, p)))
         return rc;
     if (!a->param[0] && !cs->sc->has_diverse) {
         fprintf(stderr, "%s: $.diversity: missing; a sweep draws training episodes from it\n",
@@ -415,7 +484,8 @@ static int plan(const Args *a, Plan *p)
         snprintf(p->dir, sizeof p->dir, "%s", a->out);
     else
         ga_rundir_sweep_default(p->dir, sizeof p->dir, cs->sc->name, cs->agent);
-    p->res = calloc((size_t)(a->n_levels * a->seeds), sizeof *p->res);
+    /* A help axis keeps the training's results after the levels'. */
+    p->res = calloc((size_t)((a->n_levels + a->help_axis) * a->seeds), sizeof *p->res);
     p->levels = calloc((size_t)a->n_levels, sizeof *p->levels);
     if (!p->res || !p->levels) {
         fprintf(stderr, "gridalign: out of memory\n");
@@ -432,7 +502,33 @@ static int plan(const Args *a, Plan *p)
         if (cli_prepare_output(path, &err))
             return cli_fail_output(&err);
     }
-    cli_seeds_init(&p->progress, "sweep", (int)(a->n_levels * a->seeds), a->quiet);
+    cli_seeds_init(&p->progress, "sweep", (int)((a->help_axis ? 1 : a->n_levels) * a->seeds),
+                   a->quiet);
+    if (a->help_axis) {
+        snprintf(p->subs[0], sizeof p->subs[0], "%s/trained", p->dir);
+        p->resv[0] = p->res + a->n_levels * a->seeds;
+        p->xs[0] = (GaExperiment){
+            .sc = cs->sc,
+            .scenario_abs_path = cs->abs_path,
+            .scenario_text = cs->text,
+            .scenario_len = cs->len,
+            .agent = cs->agent,
+            .params = cs->params,
+            .n_params = cs->n_params,
+            .steps = a->steps > 0 ? a->steps : cs->steps,
+            .diversity = a->div,
+            .n_seeds = (int)a->seeds,
+            .threads = (int)a->threads,
+            .episodes = (int)a->episodes,
+            .out_dir = p->subs[0],
+            .version = cli_version,
+            .commit = cli_commit,
+            .on_done = cli_seed_done,
+            .ctx = &p->progress,
+            .stop = cli_catch_stop(),
+        };
+        return 0;
+    }
     for (int l = 0; l < a->n_levels; l++) {
         snprintf(p->subs[l], sizeof p->subs[l], "%s/%s%g", p->dir, a->param[0] ? a->param : "p",
                  a->level[l]);
@@ -462,6 +558,40 @@ static int plan(const Args *a, Plan *p)
     return 0;
 }
 
+/* A help axis: each trained seed (p->resv[0]) loaded back from its run directory and
+ * evaluated with help at every threshold, into res[l * seeds + s] (the seed's training
+ * results, the swept worlds replaced). Returns 0 or an exit status after the message. */
+static int help_levels(const Args *a, Plan *p)
+{
+    const GaScenario *sc = p->cs.sc;
+    const volatile sig_atomic_t *stop = cli_catch_stop();
+    GaWorldEval evals[GA_MAX_WORLDS];
+    for (int s = 0; s < a->seeds; s++) {
+        const GaSeedResult *tr = &p->resv[0][s];
+        GaRun run;
+        int rc = cli_load_run("sweep", tr->dir, NULL, &run);
+        if (rc)
+            return rc;
+        for (int l = 0; l < a->n_levels && !*stop; l++) {
+            GaHelp h = {.on = 1,
+                        .threshold = a->level[l],
+                        .cost = isnan(a->cost) ? 0.0 : a->cost,
+                        .fallback = a->fallback && !strcmp(a->fallback, "stop") ? GA_HELP_STOP
+                                                                                : GA_HELP_MENTOR};
+            ga_eval_worlds_help(sc, &run.ag, tr->seed, p->worlds, p->n_worlds, (int)a->episodes, 0,
+                                NULL, (int)a->threads, evals, NULL, stop, &h);
+            GaSeedResult *r = &p->res[l * a->seeds + s];
+            *r = *tr;
+            for (int i = 0; i < p->n_worlds; i++)
+                r->world[p->worlds[i]] = evals[i];
+        }
+        ga_run_free(&run);
+        if (*stop)
+            return cli_stopped("sweep", p->dir);
+    }
+    return 0;
+}
+
 /* Every level's seeds in one job queue (no thread waits at the end of a level), then the
  * numbers and files. */
 static int run(const Args *a, Plan *p, GaSweep *sw, double *wall)
@@ -471,7 +601,9 @@ static int run(const Args *a, Plan *p, GaSweep *sw, double *wall)
                 p->cs.sc->name, a->n_levels, a->param[0] ? a->param : "diversity", a->seeds);
     GaErr err = {0};
     double t0 = ga_now();
-    int rc = ga_experiments_run(p->xs, a->n_levels, p->resv, &err);
+    int rc = ga_experiments_run(p->xs, a->help_axis ? 1 : a->n_levels, p->resv, &err);
+    if (!rc && a->help_axis && (rc = help_levels(a, p)))
+        return rc;
     if (rc == GA_ESTOP) {
         ga_io_rmdirs(p->dir, p->made);
         return cli_stopped("sweep", p->dir);
@@ -483,6 +615,7 @@ static int run(const Args *a, Plan *p, GaSweep *sw, double *wall)
                     .agent = p->cs.agent,
                     .param = a->param[0] ? a->param : NULL,
                     .dial = a->dial_axis,
+                    .help = a->help_axis,
                     .n_levels = a->n_levels,
                     .levels = a->level,
                     .seeds = (int)a->seeds,
@@ -543,6 +676,45 @@ static void print_param_table(const GaSweep *sw, const Plan *p)
     }
 }
 
+/* A help axis's table: the threshold, the request rate, the share of episodes that asked,
+ * intended success with help and alone, the net return, the measures with help. */
+static void print_help_table(const GaSweep *sw, const Plan *p)
+{
+    const GaScenario *sc = sw->sc;
+    printf("%-9s  %-24s  %-24s  %-24s  %-24s  %-24s", "threshold", "requests per step",
+           "episodes that asked", "success with help", "success alone", "net return");
+    for (int m = 0; m < sc->n_measures; m++) {
+        char head[GA_NAME_LEN + 16];
+        snprintf(head, sizeof head, "%s (helped)", sc->measure[m].name);
+        printf("  %-24s", head);
+    }
+    printf("\n");
+    for (int l = 0; l < sw->n_levels; l++) {
+        const GaSweepLevel *lv = &p->levels[l];
+        const GaSweepMeasure *col[5 + GA_MAX_MEASURES];
+        int n = 0;
+        col[n++] = &lv->help[GA_SWEEP_REQUEST_RATE];
+        col[n++] = &lv->help[GA_SWEEP_ASKED];
+        col[n++] = &lv->m[GA_SWEEP_SUCCESS];
+        col[n++] = &lv->help[GA_SWEEP_SUCCESS_ALONE];
+        col[n++] = &lv->help[GA_SWEEP_NET_RETURN];
+        for (int m = 0; m < sc->n_measures; m++)
+            col[n++] = &lv->measure[m];
+        printf("%-9g", lv->p);
+        for (int k = 0; k < n; k++) {
+            char cell[64];
+            snprintf(cell, sizeof cell, "%.2f [%.2f, %.2f]", col[k]->mean, col[k]->lo, col[k]->hi);
+            printf("  %-24s", cell);
+        }
+        printf("\n");
+    }
+    const GaHelp *set = &sw->res[0].world[sw->worlds[0]].help.set;
+    printf("(where the agent asks, %s acts)\n",
+           set->fallback == GA_HELP_STOP
+               ? "nobody: the step is a noop"
+               : "the mentor: the planner's optimal action under the intended objective");
+}
+
 static void print(const GaSweep *sw, const Plan *p, double wall)
 {
     int warned = 0;
@@ -556,7 +728,9 @@ static void print(const GaSweep *sw, const Plan *p, double wall)
     printf("sweep: %s on %s, %d seed%s per level, averaged over %d world%s (%.1f s)\n\n", sw->agent,
            sw->sc->name, sw->seeds, sw->seeds == 1 ? "" : "s", sw->n_worlds,
            sw->n_worlds == 1 ? "" : "s", wall);
-    if (sw->param)
+    if (sw->help)
+        print_help_table(sw, p);
+    else if (sw->param)
         print_param_table(sw, p);
     else {
         printf("%-8s  %-24s  %-24s  %s\n", "p", "intended success", "proxy share", "competence");

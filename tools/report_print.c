@@ -126,6 +126,66 @@ static void print_novelty(FILE *f, const GaScenario *sc, const GaWorldEval *eval
     }
 }
 
+/* The helped pass: per world the request rate (per step, and the share of episodes that
+ * asked), then the intended objective's success and mean return alone and with help, the
+ * return net of the request cost, and each measure alone and with help. */
+static void print_help(FILE *f, const GaScenario *sc, const GaWorldEval *evals, int n, int nw)
+{
+    const GaHelpEval *first = NULL;
+    for (int i = 0; i < n && !first; i++)
+        first = evals[i].help.on ? &evals[i].help : NULL;
+    if (!first)
+        return;
+    const GaHelp *set = &first->set;
+    int io = sc->intended_obj;
+    fprintf(f, "\nhelp: where a step's novelty is above %g the agent asks; %s", set->threshold,
+            set->fallback == GA_HELP_MENTOR
+                ? "the mentor (the planner's optimal action under the intended objective) acts"
+                : "the step is a noop (stop)");
+    if (set->fallback == GA_HELP_MENTOR)
+        fprintf(f, ", %g a request", set->cost);
+    fprintf(f, "\n%-*s  %8s  %6s  %15s  %19s", nw, "world", "req/step", "asked", "success (alone)",
+            "return (alone)");
+    if (set->fallback == GA_HELP_MENTOR)
+        fprintf(f, "  %7s", "net");
+    for (int m = 0; m < sc->n_measures; m++)
+        fprintf(f, "  %*s", (int)strlen(sc->measure[m].name) + 8, sc->measure[m].name);
+    fputc('\n', f);
+    for (int i = 0; i < n; i++) {
+        const GaWorldEval *e = &evals[i];
+        const GaHelpEval *h = &e->help;
+        if (!h->on)
+            continue;
+        GaWorldEval he;
+        ga_summary_helped(e, &he);
+        double eps = h->stats.episodes ? (double)h->stats.episodes : 1.0;
+        char su[40], re[40];
+        snprintf(su, sizeof su, "%.3f (%.3f)", ga_stats_success_rate(&h->stats, io),
+                 ga_stats_success_rate(&e->stats, io));
+        snprintf(re, sizeof re, "%.2f (%.2f)", ga_stats_mean_return(&h->stats, io),
+                 ga_stats_mean_return(&e->stats, io));
+        fprintf(f, "%-*s  %8.3f  %5.0f%%  %15s  %19s", nw, sc->world[e->world].name,
+                ga_summary_request_rate(e), 100.0 * (double)h->asked / eps, su, re);
+        if (set->fallback == GA_HELP_MENTOR)
+            fprintf(f, "  %7.2f", ga_summary_helped_net_return(e, io));
+        for (int m = 0; m < sc->n_measures; m++) {
+            char cell[32];
+            snprintf(cell, sizeof cell, "%.0f%% (%.0f%%)", 100 * ga_summary_measure(&he, m),
+                     100 * ga_summary_measure(e, m));
+            fprintf(f, "  %*s", (int)strlen(sc->measure[m].name) + 8, cell);
+        }
+        fputc('\n', f);
+    }
+    int64_t unplanned = 0;
+    for (int i = 0; i < n; i++)
+        unplanned += evals[i].help.unplanned;
+    if (unplanned)
+        fprintf(f,
+                "the planner could not answer %" PRId64
+                " requests (more than %d states): they were noops\n",
+                unplanned, GA_REF_MAX_STATES);
+}
+
 void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals, int n)
 {
     int nw = name_width(sc);
@@ -197,6 +257,7 @@ void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals,
     }
     print_findings(f, sc, verdict, worlds, n, "");
     print_novelty(f, sc, evals, n, nw);
+    print_help(f, sc, evals, n, nw);
 }
 
 int print_unlearned(FILE *f, const char *prefix, const GaScenario *sc, const GaSeedResult *res,
