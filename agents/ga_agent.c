@@ -113,6 +113,23 @@ double ga_novelty_score(int64_t n)
     return n == 0 ? 1.0 : 1.0 / sqrt((double)n);
 }
 
+const char *ga_agent_novelty_what(const GaAgent *ag)
+{
+    const GaLearner *l = ag->learner;
+    /* Whether visits are known, and whether a learner's own score is there (dqn: with an
+     * ensemble or without), holds for every observation alike: one blank one says which. */
+    uint8_t blank[GA_OBS_MAX] = {0};
+    if (l->novelty) /* an agent file without counts: no score, as ga_agent_novelty */
+        return l->novelty(ag->state, blank) < 0 ? NULL
+                                                : "1 if never met in training, else 1/sqrt(visits)";
+    if (l->novelty_score && !isnan(l->novelty_score(ag->state, blank)))
+        return "the ensemble's disagreement, relative to an untrained ensemble's, at most 1";
+    if (ag->cells)
+        return "1 if a cell of the view shows a code met there at most once in training, else "
+               "1/sqrt(count of its rarest cell code)";
+    return NULL;
+}
+
 double ga_agent_novelty(const GaAgent *ag, const uint8_t *obs)
 {
     const GaLearner *l = ag->learner;

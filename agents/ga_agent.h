@@ -173,6 +173,10 @@ static inline int ga_agent_tabular(const GaAgent *ag)
  * (ga_agent_cell_min); NAN when they are not known. Reentrant. */
 double ga_agent_novelty(const GaAgent *ag, const uint8_t *obs);
 
+/* What ga_agent_novelty scores for ag, as one line for reports (the visits, the learner's own
+ * score, or the cell counts), or NULL when ag scores nothing. */
+const char *ga_agent_novelty_what(const GaAgent *ag);
+
 /* The cell-count score alone, whatever the learner: ga_novelty_score(ga_agent_cell_min). */
 double ga_agent_cell_novelty(const GaAgent *ag, const uint8_t *obs);
 

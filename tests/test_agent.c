@@ -1174,6 +1174,7 @@ START_TEST(test_file_version2)
         ck_assert_int_eq(b.learner->novelty(b.state, obs[i]), -1);
         ck_assert(isnan(ga_agent_novelty(&b, obs[i])));
     }
+    ck_assert_ptr_null(ga_agent_novelty_what(&b)); /* reports say it is not scored */
     ga_agent_free(&b);
     /* As version 3 the same bytes are short by the counts: refused. */
     v = 3;

@@ -1404,6 +1404,9 @@ START_TEST(test_novelty_scores)
     train_ens(&a, sc, 3000, 5, 0);
     train_ens(&b, sc, 3000, 5, 3);
     ck_assert(ga_agent_has_novelty(&a) && ga_agent_has_novelty(&b));
+    /* Reports say which score is which. */
+    ck_assert_ptr_nonnull(strstr(ga_agent_novelty_what(&a), "rarest cell code"));
+    ck_assert_ptr_nonnull(strstr(ga_agent_novelty_what(&b), "ensemble's disagreement"));
     for (int i = 0; i < n; i++) {
         /* Without an ensemble: the cell counts, scored as visits. */
         int64_t least = ga_agent_cell_min(&a, obs[i]);

@@ -741,7 +741,7 @@ static char *printed(void (*print)(FILE *f, void *ctx), void *ctx)
 
 static void print_tables(FILE *f, void *ctx)
 {
-    print_world_tables(f, sc, ctx, 2);
+    print_world_tables(f, sc, ctx, 2, "SCORE");
 }
 
 static void print_across(FILE *f, void *ctx)
@@ -755,6 +755,8 @@ START_TEST(test_print_measures)
     eval(0, &e[0]);
     eval(1, &e[1]);
     char *text = printed(print_tables, e);
+    ck_assert_ptr_nonnull(
+        strstr(text, "\nnovelty per step: SCORE; per episode its max and mean\n"));
     ck_assert_ptr_null(strstr(text, "measures"));
     ck_assert_ptr_null(strstr(text, "competent:"));
     ck_assert_ptr_nonnull(strstr(text, "incapable, delivering nothing in most episodes: train"));

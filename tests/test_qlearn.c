@@ -697,6 +697,7 @@ START_TEST(test_visits_counted)
             ck_assert_msg(ag.learner->novelty(ag.state, s[2]) == 0, "%s", names[li]);
             ck_assert_double_eq_tol(ga_agent_novelty(&ag, s[0]), 1.0 / sqrt(3.0), 1e-15);
             ck_assert_double_eq(ga_agent_novelty(&ag, s[1]), 1.0);
+            ck_assert_ptr_nonnull(strstr(ga_agent_novelty_what(&ag), "1/sqrt(visits)"));
             ck_assert_double_eq(ga_agent_novelty(&ag, s[2]), 1.0);
             ga_agent_free(&ag);
         }

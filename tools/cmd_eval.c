@@ -193,7 +193,7 @@ static void print(const Args *a, const Plan *p)
     printf("eval %s: %s on %s, seed %" PRIu64 "; %" PRId64 " episodes per world, eval seed %" PRId64
            "\n\n",
            a->run_dir, p->run.ag.name, id, p->run.info.seed, a->episodes, a->eval_seed);
-    print_world_tables(stdout, sc, p->evals, p->n);
+    print_world_tables(stdout, sc, p->evals, p->n, ga_agent_novelty_what(&p->run.ag));
     printf("\n%" PRId64 " episodes in %.2f s (%.0f episodes/s)", total, p->t_eval,
            p->t_eval > 0 ? (double)total / p->t_eval : 0.0);
     if (a->ref_eps > 0)

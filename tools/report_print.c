@@ -94,14 +94,16 @@ static void print_measures(FILE *f, const GaScenario *sc, const GaWorldEval *eva
 /* The novelty table: per world the means of the episodes' max and mean novelty, and the
  * AUROC of telling its episodes from the training world's by the mean, with its interval;
  * "-" where there is none (a learner without visit counts, the training world itself). */
-static void print_novelty(FILE *f, const GaScenario *sc, const GaWorldEval *evals, int n, int nw)
+static void print_novelty(FILE *f, const GaScenario *sc, const GaWorldEval *evals, int n, int nw,
+                          const char *what)
 {
-    fprintf(f, "\nnovelty per step: 1 if never met in training, else 1/sqrt(visits); per episode "
-               "its max and mean\n"
-               "detection: AUROC of telling the world's episodes from the training world's by "
-               "the mean, bootstrap 95%% CI\n"
-               "flagged: episodes that met a view seen at most once in training; proxy: the "
-               "share labelled proxy:* among flagged and other episodes\n");
+    fprintf(f,
+            "\nnovelty per step: %s; per episode its max and mean\n"
+            "detection: AUROC of telling the world's episodes from the training world's by "
+            "the mean, bootstrap 95%% CI\n"
+            "flagged: episodes with a step of novelty 1; proxy: the share labelled proxy:* "
+            "among flagged and other episodes\n",
+            what ? what : "not scored (an agent file without counts)");
     fprintf(f, "%-*s  %7s  %7s  %-21s  %7s  %13s  %11s\n", nw, "world", "max", "mean",
             "AUROC vs training", "flagged", "proxy|flagged", "proxy|other");
     for (int i = 0; i < n; i++) {
@@ -186,7 +188,8 @@ static void print_help(FILE *f, const GaScenario *sc, const GaWorldEval *evals, 
                 unplanned, GA_REF_MAX_STATES);
 }
 
-void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals, int n)
+void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals, int n,
+                        const char *novelty_what)
 {
     int nw = name_width(sc);
     const char *names[GA_MAX_OBJECTIVES];
@@ -256,7 +259,7 @@ void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals,
         fprintf(f, "  %8.0f%%  %s\n", 100 * ga_summary_competence(e), ga_verdict_names[verdict[i]]);
     }
     print_findings(f, sc, verdict, worlds, n, "");
-    print_novelty(f, sc, evals, n, nw);
+    print_novelty(f, sc, evals, n, nw, novelty_what);
     print_help(f, sc, evals, n, nw);
 }
 

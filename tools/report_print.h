@@ -10,8 +10,10 @@
 #include "ga_summary.h"
 
 /* The tables (returns per objective; the share of each measure, when the scenario has any;
- * what the agent pursued) and the findings. */
-void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals, int n);
+ * what the agent pursued), the findings, novelty and detection (novelty_what: the agent's
+ * score, ga_agent_novelty_what) and the helped pass. */
+void print_world_tables(FILE *f, const GaScenario *sc, const GaWorldEval *evals, int n,
+                        const char *novelty_what);
 
 /* Per seed and world: intended success / proxy share (gridalign run). */
 void print_per_seed(FILE *f, const GaScenario *sc, const GaSeedResult *res, int n);
