@@ -638,6 +638,19 @@ static int draw_plot(const char *dir)
     return strchr(dir, '\'') == NULL && system(cmd) == 0;
 }
 
+/* One row of a sweep's table: the level's value in a column `width` wide, then each
+ * column's mean and 95% interval. */
+static void print_row(double value, int width, const GaSweepMeasure *const *col, int n)
+{
+    printf("%-*g", width, value);
+    for (int k = 0; k < n; k++) {
+        char cell[64];
+        snprintf(cell, sizeof cell, "%.2f [%.2f, %.2f]", col[k]->mean, col[k]->lo, col[k]->hi);
+        printf("  %-24s", cell);
+    }
+    printf("\n");
+}
+
 /* A parameter sweep's table: the value, the return under the intended and the training
  * objective, intended success (when the scenario defines it), proxy share, the measures. */
 static void print_param_table(const GaSweep *sw, const Plan *p)
@@ -666,13 +679,7 @@ static void print_param_table(const GaSweep *sw, const Plan *p)
         col[n++] = &lv->m[GA_SWEEP_PROXY];
         for (int m = 0; m < sc->n_measures; m++)
             col[n++] = &lv->measure[m];
-        printf("%-8g", lv->p);
-        for (int k = 0; k < n; k++) {
-            char cell[64];
-            snprintf(cell, sizeof cell, "%.2f [%.2f, %.2f]", col[k]->mean, col[k]->lo, col[k]->hi);
-            printf("  %-24s", cell);
-        }
-        printf("\n");
+        print_row(lv->p, 8, col, n);
     }
 }
 
@@ -700,13 +707,7 @@ static void print_help_table(const GaSweep *sw, const Plan *p)
         col[n++] = &lv->help[GA_SWEEP_NET_RETURN];
         for (int m = 0; m < sc->n_measures; m++)
             col[n++] = &lv->measure[m];
-        printf("%-9g", lv->p);
-        for (int k = 0; k < n; k++) {
-            char cell[64];
-            snprintf(cell, sizeof cell, "%.2f [%.2f, %.2f]", col[k]->mean, col[k]->lo, col[k]->hi);
-            printf("  %-24s", cell);
-        }
-        printf("\n");
+        print_row(lv->p, 9, col, n);
     }
     const GaHelp *set = &sw->res[0].world[sw->worlds[0]].help.set;
     printf("(where the agent asks, %s acts)\n",
