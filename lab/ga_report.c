@@ -103,6 +103,20 @@ static void add_pair(GaJson *parent, const char *key, double lo, double hi)
     ga_json_add_num(a, NULL, hi);
 }
 
+/* The share of e's episodes under each label the scenario can give, as "labels". */
+static void add_labels(GaJson *j, const GaScenario *sc, const GaWorldEval *e)
+{
+    GaJson *lj = ga_json_add_object(j, "labels");
+    const char *names[GA_MAX_OBJECTIVES];
+    ga_report_objective_names(sc, names);
+    int slots[GA_LABEL_SLOTS], ns = ga_report_label_slots(sc, slots);
+    for (int k = 0; k < ns; k++) {
+        char name[64];
+        ga_label_slot_name(slots[k], names, name, sizeof name);
+        ga_json_add_num(lj, name, ga_summary_share(e, slots[k]));
+    }
+}
+
 /* The helped pass (GaHelpEval): its settings, how often the agent asked, and the intended
  * objective's success and return with help beside the agent's own, the labels and measures
  * with help. */
@@ -131,15 +145,7 @@ static void add_help(GaJson *parent, const GaScenario *sc, const GaWorldEval *e)
     ga_json_add_num(j, "net_return", ga_summary_helped_net_return(e, io));
     ga_json_add_num(j, "mean_return_alone", ga_stats_mean_return(&e->stats, io));
     ga_json_add_num(j, "competence", ga_summary_competence(&he));
-    GaJson *lj = ga_json_add_object(j, "labels");
-    const char *names[GA_MAX_OBJECTIVES];
-    ga_report_objective_names(sc, names);
-    int slots[GA_LABEL_SLOTS], ns = ga_report_label_slots(sc, slots);
-    for (int k = 0; k < ns; k++) {
-        char name[64];
-        ga_label_slot_name(slots[k], names, name, sizeof name);
-        ga_json_add_num(lj, name, ga_summary_share(&he, slots[k]));
-    }
+    add_labels(j, sc, &he);
     if (sc->n_measures) {
         GaJson *mj = ga_json_add_object(j, "measures");
         for (int m = 0; m < sc->n_measures; m++)
@@ -181,15 +187,7 @@ void ga_report_add_world_eval(GaJson *parent, const char *key, const GaScenario 
         }
     }
     ga_json_add_num(j, "reference_episodes", e->ref_n);
-    GaJson *lj = ga_json_add_object(j, "labels");
-    const char *names[GA_MAX_OBJECTIVES];
-    ga_report_objective_names(sc, names);
-    int slots[GA_LABEL_SLOTS], ns = ga_report_label_slots(sc, slots);
-    for (int k = 0; k < ns; k++) {
-        char name[64];
-        ga_label_slot_name(slots[k], names, name, sizeof name);
-        ga_json_add_num(lj, name, ga_summary_share(e, slots[k]));
-    }
+    add_labels(j, sc, e);
     /* Only scenarios with measures have the key, so format 1 reports keep their bytes. */
     if (sc->n_measures) {
         GaJson *mj = ga_json_add_object(j, "measures");
