@@ -490,17 +490,18 @@ int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double
     return p->n_states;
 }
 
-/* The expected reward under objective ob of action a from the start state (state 0) when that
- * step is the episode's last, end rules included: the outcomes enumerated as transitions()
- * does, stepped from the configuration whose every step truncates. */
-static double last_step_q(GaPlan *p, const GaWorld *start, int a, int ob)
+/* The expected reward under objective ob of action a from packed state s (a state of the plan;
+ * w, a world of the same episode, supplies what the layout leaves out) when that step is the
+ * episode's last, end rules included: the outcomes enumerated as transitions() does, stepped
+ * from the configuration whose every step truncates. */
+static double last_step_q(const GaPlan *p, const GaWorld *start, const uint8_t *s, int a, int ob)
 {
     GaWorld work = *start, *w = &work;
     w->forcing = 1;
     double q = 0.0;
     uint32_t bits = 0;
     for (;;) {
-        step_from(p, w, p->last, p->states, a, bits);
+        step_from(p, w, p->last, s, a, bits);
         int nd = w->n_draws;
         if (w->force_p > 0.0)
             q += w->force_p * w->reward[ob];
@@ -513,13 +514,42 @@ static double last_step_q(GaPlan *p, const GaWorld *start, int a, int ob)
     }
 }
 
+/* Q(id, a) under objective ob for every action a (q, GA_NUM_ACTIONS): the expected reward of
+ * the step plus v of the successor, read at v[successor id * vs]; t is the state's first
+ * transition when p->chance. One function for both mentors, so that they take the same sums. */
+static void q_values(const GaPlan *p, int id, int64_t t, const double *v, int vs, int ob, double *q)
+{
+    int no = p->n_objectives;
+    for (int a = 0; a < GA_NUM_ACTIONS; a++) {
+        int k = p->chance ? p->n_out[id * GA_NUM_ACTIONS + a] : 1;
+        q[a] = 0.0;
+        for (int i = 0; i < k; i++) {
+            int64_t tr = p->chance ? t + i : (int64_t)id * GA_NUM_ACTIONS + a;
+            double pr = k == 1 ? 1.0 : p->prob[tr];
+            q[a] += pr * (p->rew[tr * no + ob] + v[(size_t)p->next[tr] * (size_t)vs]);
+        }
+        t += k;
+    }
+}
+
+/* Ties go to the lowest action index, so that the same state always gets the same advice;
+ * the tolerance absorbs the rounding of sums taken in different orders. */
+static int best_of(const double *q)
+{
+    int best = 0;
+    for (int a = 1; a < GA_NUM_ACTIONS; a++)
+        if (q[a] > q[best] + 1e-9 * (1.0 + fabs(q[best])))
+            best = a;
+    return best;
+}
+
 int ga_plan_best_action(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, int objective,
                         int *action, double *value)
 {
     int end_rules;
     if (prepare(p, start, c, &end_rules) < 0)
         return -1;
-    int horizon = c->max_steps - start->t, no = p->n_objectives;
+    int horizon = c->max_steps - start->t;
     double q[GA_NUM_ACTIONS];
     if (horizon <= 0) {
         *action = GA_NOOP;
@@ -529,28 +559,176 @@ int ga_plan_best_action(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, in
     /* Q_H(start, a) = E[r + V_{H-1}(next)]; with end rules and one step left, the last step's
      * own reward. The start state is state 0, so its transitions come first. */
     const double *v = iterate(p, end_rules, horizon - 1);
-    int64_t t = 0;
-    for (int a = 0; a < GA_NUM_ACTIONS; a++) {
-        int k = p->chance ? p->n_out[a] : 1;
-        if (end_rules && horizon == 1) {
-            q[a] = last_step_q(p, start, a, objective);
-            continue;
-        }
-        q[a] = 0.0;
-        for (int i = 0; i < k; i++) {
-            int64_t tr = p->chance ? t + i : a;
-            double pr = k == 1 ? 1.0 : p->prob[tr];
-            q[a] += pr * (p->rew[tr * no + objective] + v[(size_t)p->next[tr] * no + objective]);
-        }
-        t += k;
-    }
-    /* Ties go to the lowest action index, so that the same state always gets the same advice;
-     * the tolerance absorbs the rounding of sums taken in different orders. */
-    int best = 0;
-    for (int a = 1; a < GA_NUM_ACTIONS; a++)
-        if (q[a] > q[best] + 1e-9 * (1.0 + fabs(q[best])))
-            best = a;
+    if (end_rules && horizon == 1)
+        for (int a = 0; a < GA_NUM_ACTIONS; a++)
+            q[a] = last_step_q(p, start, p->states, a, objective);
+    else
+        q_values(p, 0, 0, v + objective, p->n_objectives, objective, q);
+    int best = best_of(q);
     *action = best;
     *value = q[best];
     return p->n_states;
+}
+
+/* ---- the mentor of a whole episode ------------------------------------------------------- */
+
+void ga_plan_episode_init(GaPlanEpisode *e, size_t max_bytes)
+{
+    memset(e, 0, sizeof *e);
+    e->max_bytes = max_bytes;
+}
+
+void ga_plan_episode_free(GaPlanEpisode *e)
+{
+    free(e->val);
+    free(e->first);
+    ga_plan_episode_init(e, e->max_bytes);
+}
+
+/* Id of the packed state s, or -1 when the plan does not hold it. */
+static int find(const GaPlan *p, const uint8_t *s)
+{
+    uint64_t h = ga_hash_bytes(s, (size_t)p->stride), mask = p->hcap - 1;
+    for (uint64_t i = h & mask;; i = (i + 1) & mask) {
+        int32_t id = p->slot[i];
+        if (id < 0)
+            return -1;
+        if (memcmp(p->states + (size_t)id * p->stride, s, (size_t)p->stride) == 0)
+            return id;
+    }
+}
+
+/* nv = the backup of v under objective ob alone, both (n_states + 1) with successors already
+ * renumbered so that the episode's end is n_states: sweep_certain's and sweep_chance's sums
+ * for that objective, term for term (a single outcome is 0.0 + 1.0 * (r + v), which is r + v
+ * exactly). Returns 1 when nv differs from v. */
+static int sweep_one(const GaPlan *p, int ob, const double *v, double *nv)
+{
+    int no = p->n_objectives, n = p->n_states, changed = 0;
+    double q[GA_NUM_ACTIONS];
+    int64_t t = 0;
+    for (int id = 0; id < n; id++) {
+        double best = -1e300;
+        if (!p->chance) {
+            for (int a = 0; a < GA_NUM_ACTIONS; a++) {
+                int64_t tr = (int64_t)id * GA_NUM_ACTIONS + a;
+                double qa = p->rew[tr * no + ob] + v[p->next[tr]];
+                best = qa > best ? qa : best;
+            }
+        } else {
+            q_values(p, id, t, v, 1, ob, q);
+            for (int a = 0; a < GA_NUM_ACTIONS; a++) {
+                t += p->n_out[id * GA_NUM_ACTIONS + a];
+                best = q[a] > best ? q[a] : best;
+            }
+        }
+        changed |= best != v[id];
+        nv[id] = best;
+    }
+    nv[n] = 0.0;
+    return changed;
+}
+
+int ga_plan_episode(GaPlan *p, GaPlanEpisode *e, const GaWorld *start, const GaWorldCfg *c,
+                    int objective)
+{
+    int end_rules;
+    e->n_states = 0;
+    if (prepare(p, start, c, &end_rules) < 0)
+        return -1;
+    int n = p->n_states, no = p->n_objectives;
+    size_t row = (size_t)n + 1, budget = e->max_bytes;
+    e->objective = objective;
+    e->end_rules = end_rules;
+    e->horizon = c->max_steps - start->t;
+    /* The episode's end becomes column n of every layer, so that a layer is n + 1 doubles
+     * rather than max_states + 1. */
+    for (int64_t t = 0; t < p->n_trans; t++)
+        if (p->next[t] == p->max_states)
+            p->next[t] = n;
+    if (p->chance) {
+        if ((size_t)n * sizeof *e->first > budget)
+            return -2;
+        budget -= (size_t)n * sizeof *e->first;
+        if (e->first_cap < (size_t)n) {
+            int64_t *f = realloc(e->first, (size_t)n * sizeof *f);
+            if (!f)
+                return -2;
+            e->first = f;
+            e->first_cap = (size_t)n;
+        }
+        int64_t t = 0;
+        for (int id = 0; id < n; id++) {
+            e->first[id] = t;
+            for (int a = 0; a < GA_NUM_ACTIONS; a++)
+                t += p->n_out[id * GA_NUM_ACTIONS + a];
+        }
+    }
+    /* V_k for k = 0 .. horizon - 1 (a request with h steps left reads V_{h-1}), as iterate
+     * builds them: V_0 = 0; V_1 from expand when end rules pay, else a sweep; then sweeps. Once
+     * a sweep changes nothing every later layer is the same, and is not kept. */
+    int want = e->horizon > 0 ? e->horizon : 0, k;
+    for (k = 0; k < want; k++) {
+        if ((size_t)(k + 1) * row > budget / sizeof *e->val)
+            return -2;
+        if ((size_t)(k + 1) * row > e->val_cap) {
+            size_t cap =
+                2 * e->val_cap > (size_t)(k + 1) * row ? 2 * e->val_cap : (size_t)(k + 1) * row;
+            if (cap > budget / sizeof *e->val)
+                cap = budget / sizeof *e->val;
+            double *v = realloc(e->val, cap * sizeof *v);
+            if (!v)
+                return -2;
+            e->val = v;
+            e->val_cap = cap;
+        }
+        double *nv = e->val + (size_t)k * row;
+        if (k == 0) {
+            memset(nv, 0, row * sizeof *nv);
+        } else if (k == 1 && end_rules) {
+            for (int id = 0; id < n; id++)
+                nv[id] = p->v0[(size_t)id * no + objective];
+            nv[n] = 0.0;
+        } else if (!sweep_one(p, objective, nv - row, nv)) {
+            break; /* V_k = V_{k-1}: a fixed point */
+        }
+    }
+    e->n_layers = k;
+    e->n_states = n;
+    return n;
+}
+
+int ga_plan_episode_action(const GaPlan *p, const GaPlanEpisode *e, const GaWorld *w,
+                           const GaWorldCfg *c, int *action, double *value)
+{
+    if (!e->n_states)
+        return -1;
+    int h = c->max_steps - w->t;
+    if (h > e->horizon)
+        return -1;
+    /* No step left: a noop, whatever the state (the end of the episode may have changed it
+     * into one that no step but the last reaches). */
+    if (h <= 0) {
+        *action = GA_NOOP;
+        *value = 0.0;
+        return 0;
+    }
+    uint8_t s[MAX_STRIDE];
+    pack(&p->lay, w, s);
+    int id = find(p, s);
+    if (id < 0)
+        return -1;
+    double q[GA_NUM_ACTIONS];
+    if (e->end_rules && h == 1) {
+        for (int a = 0; a < GA_NUM_ACTIONS; a++)
+            q[a] = last_step_q(p, w, p->states + (size_t)id * p->stride, a, e->objective);
+    } else {
+        int k = h - 1 < e->n_layers ? h - 1 : e->n_layers - 1;
+        const double *v = e->val + (size_t)k * ((size_t)e->n_states + 1);
+        q_values(p, id, p->chance ? e->first[id] : 0, v, 1, e->objective, q);
+    }
+    int best = best_of(q);
+    *action = best;
+    *value = q[best];
+    return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef GA_PLAN_H
 #define GA_PLAN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ga_err.h"
@@ -67,5 +68,44 @@ int ga_plan_optimal(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, double
  * and value unset) on the caps of ga_plan_optimal. start and c are not changed. */
 int ga_plan_best_action(GaPlan *p, const GaWorld *start, const GaWorldCfg *c, int objective,
                         int *action, double *value);
+
+/* The mentor of one whole episode: ga_plan_episode plans once, from the state of the episode's
+ * first request, and ga_plan_episode_action then answers every request of the episode by a
+ * lookup, exactly as ga_plan_best_action would from that state: every state the episode can
+ * reach is reachable from where the plan started, and the value of a state with k steps left
+ * depends only on the states after it, so the values are the very sums that a plan from the
+ * later state computes. Only one objective's values are kept. Its buffers grow and are reused
+ * from episode to episode. */
+typedef struct {
+    int objective, end_rules;
+    int horizon;      /* steps left at the plan's start state */
+    int n_states;     /* the plan's states; 0: no plan */
+    int n_layers;     /* layers kept: V_k for k >= n_layers equals V_{n_layers - 1} */
+    size_t max_bytes; /* cap on val and first together */
+    size_t val_cap;   /* doubles allocated in val */
+    double *val;      /* (n_layers, n_states + 1) V_k(state) under objective with k steps
+                         left; the last column, after the episode's end, is 0 */
+    size_t first_cap; /* entries allocated in first */
+    int64_t *first;   /* (n_states) each state's first transition, when p->chance */
+} GaPlanEpisode;
+
+/* No plan yet; values past max_bytes are refused. */
+void ga_plan_episode_init(GaPlanEpisode *e, size_t max_bytes);
+void ga_plan_episode_free(GaPlanEpisode *e);
+
+/* Plans the episode from `start` under objective `objective` into p (its transitions) and e
+ * (the values). Returns the number of reachable states; -1 on the caps of ga_plan_optimal;
+ * -2 when the values would take more than e->max_bytes or cannot be allocated. On failure e
+ * holds no plan. start and c are not changed. */
+int ga_plan_episode(GaPlan *p, GaPlanEpisode *e, const GaWorld *start, const GaWorldCfg *c,
+                    int objective);
+
+/* ga_plan_best_action's answer for w, a state of the planned episode, from p and e: the same
+ * action and the same value (with no step left, GA_NOOP and 0). Returns 0, or -1 (action and
+ * value unset) when there is no plan, w has more steps left than the plan's start, or w is not
+ * among its states (not reached from where the plan started). Allocates nothing;
+ * p and e are not changed, so any number of requests may follow. */
+int ga_plan_episode_action(const GaPlan *p, const GaPlanEpisode *e, const GaWorld *w,
+                           const GaWorldCfg *c, int *action, double *value);
 
 #endif

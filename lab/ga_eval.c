@@ -31,31 +31,76 @@ static int world_max_objects(const GaWorldCfg *c)
 }
 
 /* The mentor: a planner grown on demand (GA_HELP_PLAN_STATES). plan.max_states 0: none yet, or
- * it could not be allocated (then every request goes unanswered). */
+ * it could not be allocated (then every request goes unanswered). An episode is planned once,
+ * at its first request (ep); when that plan cannot be made (the caps, or the values would
+ * exceed GA_HELP_VALUE_BYTES) each request of the episode is planned afresh from its own state,
+ * which reaches fewer states, so that the answers are the same either way. */
 typedef struct {
     GaPlan plan;
+    GaPlanEpisode ep;
     int n_objects;
+    int state; /* this episode: MENTOR_NEW, MENTOR_PLANNED or MENTOR_AFRESH */
 } Mentor;
 
-/* The mentor's action for w, or -1 when the planner cannot answer (caps, memory). */
-static int mentor_action(Mentor *m, const GaScenario *sc, const GaWorld *w, const GaWorldCfg *c)
+enum { MENTOR_NEW, MENTOR_PLANNED, MENTOR_AFRESH };
+
+/* Makes sure the planner holds at least size states; 0, or -1 when it cannot be allocated. */
+static int mentor_grow(Mentor *m, const GaScenario *sc, int size)
 {
-    int a = -1, size = GA_HELP_PLAN_STATES;
+    if (m->plan.max_states >= size)
+        return 0;
+    ga_plan_free(&m->plan);
+    return ga_plan_init(&m->plan, size, sc->n_objectives, m->n_objects, NULL) == GA_OK ? 0 : -1;
+}
+
+/* The next planner size after a cap at size, or 0 past the largest. */
+static int mentor_next_size(int size)
+{
+    if (size >= GA_REF_MAX_STATES)
+        return 0;
+    return size * 8 < GA_REF_MAX_STATES ? size * 8 : GA_REF_MAX_STATES;
+}
+
+/* The mentor's action for w planned afresh from w, or -1 when the planner cannot answer (caps,
+ * memory). */
+static int mentor_afresh(Mentor *m, const GaScenario *sc, const GaWorld *w, const GaWorldCfg *c)
+{
+    int a = -1;
     double v;
-    for (;;) {
-        if (m->plan.max_states < size) {
-            ga_plan_free(&m->plan);
-            if (ga_plan_init(&m->plan, size, sc->n_objectives, m->n_objects, NULL) != GA_OK)
-                return -1;
-        }
+    for (int size = GA_HELP_PLAN_STATES; size; size = mentor_next_size(size)) {
+        if (mentor_grow(m, sc, size) < 0)
+            return -1;
         if (ga_plan_best_action(&m->plan, w, c, sc->intended_obj, &a, &v) >= 0)
             return a;
         /* A cap: the states, or a cap that more states do not lift (objects, draws), which
          * the largest planner then reports as well. */
-        if (size >= GA_REF_MAX_STATES)
-            return -1;
-        size = size * 8 < GA_REF_MAX_STATES ? size * 8 : GA_REF_MAX_STATES;
     }
+    return -1;
+}
+
+/* The mentor's action for w, or -1 when the planner cannot answer (caps, memory). */
+static int mentor_action(Mentor *m, const GaScenario *sc, const GaWorld *w, const GaWorldCfg *c)
+{
+    int a = -1;
+    double v;
+    if (m->state == MENTOR_NEW) {
+        m->state = MENTOR_AFRESH;
+        for (int size = GA_HELP_PLAN_STATES; size; size = mentor_next_size(size)) {
+            if (mentor_grow(m, sc, size) < 0)
+                return -1;
+            int n = ga_plan_episode(&m->plan, &m->ep, w, c, sc->intended_obj);
+            if (n >= 0)
+                m->state = MENTOR_PLANNED;
+            if (n != -1)
+                break;
+        }
+    }
+    if (m->state == MENTOR_PLANNED) {
+        if (ga_plan_episode_action(&m->plan, &m->ep, w, c, &a, &v) == 0)
+            return a;
+        m->state = MENTOR_AFRESH; /* not reached from the plan's start: cannot happen */
+    }
+    return mentor_afresh(m, sc, w, c);
 }
 
 /* Episode `seed` again with help: the agent acts where the view's novelty is at most the
@@ -71,6 +116,7 @@ static int helped_episode(const GaScenario *sc, int world, GaAgent *ag, const Ga
     GaRng rng = ga_rng_make(ga_rng_derive(seed, GA_DOMAIN_AGENT, o->agent_seed));
     ga_env_reset(w, c, seed);
     ga_track_reset(track);
+    m->state = MENTOR_NEW;
     int requests = 0;
     while (!w->terminated && !w->truncated) {
         ga_obs_write(w, c, &sc->obs, obs);
@@ -118,6 +164,7 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
     GaWorld *hw = NULL;
     GaTrack htrack;
     Mentor mentor = {.n_objects = world_max_objects(c)};
+    ga_plan_episode_init(&mentor.ep, GA_HELP_VALUE_BYTES);
     if (o->help && o->help->on && ga_agent_has_novelty(ag) && (hw = malloc(sizeof *hw))) {
         h->on = 1;
         h->set = *o->help;
@@ -184,6 +231,7 @@ void ga_eval_run(const GaScenario *sc, int world, GaAgent *ag, const GaEvalOpts 
     }
     free(hw);
     ga_plan_free(&mentor.plan);
+    ga_plan_episode_free(&mentor.ep);
     if (out->novelty_n) {
         out->novelty_max = sum_max / (double)out->novelty_n;
         out->novelty_mean = sum_mean / (double)out->novelty_n;

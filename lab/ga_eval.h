@@ -55,6 +55,11 @@ typedef struct {
  * clears only a small hash table. */
 #define GA_HELP_PLAN_STATES (1 << 12)
 
+/* The mentor plans each episode once and keeps the value of every (state, steps left) under
+ * the intended objective, 8 bytes each (fewer layers once the values stop changing); an
+ * episode whose values would take more is planned afresh at every request instead. */
+#define GA_HELP_VALUE_BYTES ((size_t)256 << 20)
+
 /* Seed of evaluation episode i of world `world`. */
 uint64_t ga_eval_episode_seed(uint64_t eval_seed, int world, int64_t i);
 

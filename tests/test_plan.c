@@ -85,6 +85,66 @@ static double ck_mentor(const GaWorld *start, const GaWorldCfg *c, int o)
     return total;
 }
 
+/* The per-episode mentor against ga_plan_best_action: from `start`, plans the episode once at
+ * step plan_at (a first request may come late), then at every later step asks both mentors and
+ * requires the same action and the same value, bit for bit. With wander, every other step
+ * takes an action of a fixed pseudo-random sequence instead of the advice, so that the episode
+ * also goes where no optimal plan goes. Chance outcomes come from the world's generator,
+ * seeded with seed. Returns the number of steps compared. */
+static int ck_episode(GaPlan *ep_plan, const GaWorld *start, const GaWorldCfg *c, int o,
+                      int plan_at, uint32_t wander, uint64_t seed)
+{
+    GaPlanEpisode e;
+    GaWorld *w = malloc(sizeof *w);
+    ck_assert_ptr_nonnull(w);
+    ga_plan_episode_init(&e, (size_t)1 << 26);
+    *w = *start;
+    w->rng = ga_rng_make(seed);
+    int compared = 0, planned = 0, a = -1, b = -1, wanders = wander != 0;
+    double va, vb;
+    while (!w->terminated && !w->truncated) {
+        ck_assert_int_gt(ga_plan_best_action(&plan, w, c, o, &a, &va), 0);
+        if (w->t - start->t == plan_at) {
+            ck_assert_int_gt(ga_plan_episode(ep_plan, &e, w, c, o), 0);
+            planned = 1;
+        }
+        if (planned) {
+            ck_assert_int_eq(ga_plan_episode_action(ep_plan, &e, w, c, &b, &vb), 0);
+            ck_assert_msg(a == b && va == vb,
+                          "t %d: per request %d (%.17g), per episode %d (%.17g)", w->t, a, va, b,
+                          vb);
+            compared++;
+        }
+        wander = wander * 1103515245u + 12345u;
+        ga_world_step(w, c, wanders && (w->t & 1) ? (int)(wander >> 16) % GA_NUM_ACTIONS : a);
+    }
+    /* No step left: both say noop, worth nothing. */
+    if (planned && w->truncated && !w->terminated) {
+        ck_assert_int_gt(ga_plan_best_action(&plan, w, c, o, &a, &va), 0);
+        ck_assert_int_eq(ga_plan_episode_action(ep_plan, &e, w, c, &b, &vb), 0);
+        ck_assert(a == GA_NOOP && b == GA_NOOP && va == 0.0 && vb == 0.0);
+    }
+    ga_plan_episode_free(&e);
+    free(w);
+    return compared;
+}
+
+/* ck_episode from start, planned at the first step and at the third, following the advice
+ * and wandering with a few sequences, each with seeds 1 to n_seeds (more than one only
+ * matters where steps have chance outcomes). */
+static void ck_episodes(const GaWorld *start, const GaWorldCfg *c, int o, int n_seeds)
+{
+    static const uint32_t wander[] = {0, 1, 7, 12345};
+    GaPlan ep_plan;
+    ck_assert_int_eq(ga_plan_init(&ep_plan, MAX_STATES, 2, 4, NULL), GA_OK);
+    for (int i = 0; i < 4; i++)
+        for (uint64_t seed = 1; seed <= (uint64_t)n_seeds; seed++) {
+            ck_assert_int_gt(ck_episode(&ep_plan, start, c, o, 0, wander[i], seed), 0);
+            ck_episode(&ep_plan, start, c, o, 2, wander[i], seed);
+        }
+    ga_plan_free(&ep_plan);
+}
+
 static void setup(void)
 {
     sc = malloc(sizeof *sc);
@@ -921,6 +981,112 @@ START_TEST(test_at_place)
 }
 END_TEST
 
+/* A fresh configuration, as hand_setup leaves it. */
+static void hand_reset(void)
+{
+    memset(hc, 0, sizeof *hc);
+    hc->n_objectives = 2;
+    hc->inventory = 1;
+}
+
+/* The per-episode mentor on hand-built worlds with chance outcomes (interruption with p = 1/2,
+ * decay): the same advice and values as planning afresh at every step. */
+
+START_TEST(test_episode_mentor_chance)
+{
+    /* test_interruption's world */
+    int stop = kind((GaKind){.interrupt = 1, .interrupt_p = 0.5f}, "stop");
+    int goal = kind((GaKind){.terminal = 1}, "goal");
+    for (int o = 0; o < 2; o++) {
+        ON_ENTER(o, goal, 1.0f);
+        STEP_COST(o, -0.1f);
+    }
+    hc->reward[1][GA_EV_INTERRUPTED][stop][GA_KIND_NONE] = -1.0f;
+    LAY("IG", "######", "#@I.G#", "#....#", "######");
+    static const int interrupt_lengths[] = {1, 2, 3, 5, 8};
+    for (int i = 0; i < 5; i++) {
+        hc->max_steps = interrupt_lengths[i];
+        ck_assert_int_gt(ga_plan_optimal(&plan, hw, hc, (double[2]){0}), 0);
+        ck_assert(plan.chance);
+        for (int o = 0; o < 2; o++)
+            ck_episodes(hw, hc, o, 3);
+    }
+    /* test_decay's world */
+    hand_reset();
+    int wet = kind((GaKind){0}, "watered");
+    int dry = kind((GaKind){.on_enter = (uint8_t)(1 + wet)}, "dry");
+    hc->kind[wet].decay_to = (uint8_t)(1 + dry);
+    hc->kind[wet].decay_p = 0.25f;
+    hc->has_decay = 1;
+    GaXRule *x = xrule(GA_XR_REWARD, GA_EV_STEP, 0, 1.0f);
+    x->count = 1u << wet;
+    LAY("WW", "#####", "#@W.#", "#..W#", "#####");
+    for (int m = 1; m <= 7; m += 3) {
+        hc->max_steps = m;
+        ck_episodes(hw, hc, 0, 3);
+    }
+}
+END_TEST
+
+/* The same with end-of-episode rules (a corner charged at truncation, an end trigger read by
+ * the last step) and a timed flag. */
+START_TEST(test_episode_mentor_end)
+{
+    int box = kind((GaKind){.pushable = 1}, "box");
+    int goal = kind((GaKind){0}, "goal");
+    GaXRule *x;
+    for (int o = 0; o < 2; o++) {
+        x = xrule(GA_XR_REWARD, GA_EV_ENTER, o, 1.0f);
+        x->item = 1u << goal;
+        x->once = 1;
+    }
+    x = xrule(GA_XR_REWARD, GA_EV_END, 0, -10.0f);
+    x->item = 1u << box;
+    x->where = GA_WHERE_CORNER;
+    LAY("BG", SOKOBAN);
+    static const int lengths[] = {1, 2, 5, 7};
+    for (int i = 0; i < 4; i++) {
+        hc->max_steps = lengths[i];
+        for (int o = 0; o < 2; o++)
+            ck_episodes(hw, hc, o, 1);
+    }
+    /* test_end_trigger_last_step's world */
+    hand_reset();
+    int rock = kind((GaKind){0}, "rock");
+    x = xrule(GA_XR_TRIGGER, GA_EV_END, -1, 0.0f);
+    x->item = 1u << rock;
+    x->set = 1;
+    x = xrule(GA_XR_REWARD, GA_EV_STEP, 0, 1.0f);
+    x->cond.set = 1;
+    hc->n_flags = 1;
+    hc->flag_at[0] = -1;
+    LAY("R", "#####", "#@.R#", "#####");
+    for (int m = 1; m <= 6; m++) {
+        hc->max_steps = m;
+        ck_episodes(hw, hc, 0, 1);
+    }
+    /* test_timed_flag's world */
+    hand_reset();
+    int tile = kind((GaKind){0}, "tile");
+    x = xrule(GA_XR_REWARD, GA_EV_ENTER, 0, 1.0f);
+    x->item = 1u << tile;
+    x->once = 1;
+    x->cond.set = 1;
+    x = xrule(GA_XR_REWARD, GA_EV_ENTER, 1, 1.0f);
+    x->item = 1u << tile;
+    x->cond.set = 1;
+    hc->n_flags = 1;
+    hc->flag_at[0] = 3;
+    hc->flag_timed = 1;
+    LAY("T", "####", "#@T#", "####");
+    for (int m = 2; m <= 9; m++) {
+        hc->max_steps = m;
+        for (int o = 0; o < 2; o++)
+            ck_episodes(hw, hc, o, 1);
+    }
+}
+END_TEST
+
 /* A format 1 world packs the agent, one carry byte and two bytes per object, and no more. */
 START_TEST(test_best_action)
 {
@@ -955,6 +1121,58 @@ START_TEST(test_best_action)
     ck_assert_int_gt(ga_plan_best_action(&plan, &w, &sc->world[0], 0, &a, &v), 0);
     ck_assert_int_eq(a, GA_NOOP);
     ck_assert_double_eq(v, 0.0);
+}
+END_TEST
+
+/* The mentor planned once per episode answers every step of whole episodes exactly as the
+ * mentor planned afresh at each step, on the worlds of test_best_action and a step cost; it
+ * refuses a table past its bound and a state it was not planned for. */
+START_TEST(test_episode_mentor)
+{
+    GaWorld w;
+    load(CORRIDOR, "");
+    for (int m = 1; m <= 7; m++) {
+        sc->world[0].max_steps = m;
+        ga_env_reset(&w, &sc->world[0], 1);
+        ck_episodes(&w, &sc->world[0], 0, 1);
+    }
+    load(TWO, "");
+    for (int m = 3; m <= 7; m += 4) {
+        sc->world[0].max_steps = m;
+        ga_env_reset(&w, &sc->world[0], 1);
+        for (int o = 0; o < 2; o++)
+            ck_episodes(&w, &sc->world[0], o, 1);
+    }
+    load(DECOYS, "");
+    sc->world[0].max_steps = 20;
+    ga_env_reset(&w, &sc->world[0], 1);
+    for (int o = 0; o < 2; o++)
+        ck_episodes(&w, &sc->world[0], o, 1);
+    load(CORRIDOR, ", {'on': 'step', 'reward': -0.01}");
+    sc->world[0].max_steps = 20;
+    ga_env_reset(&w, &sc->world[0], 1);
+    ck_episodes(&w, &sc->world[0], 0, 1);
+
+    /* Past the bound: no plan, no answer. Asked with more steps left than the plan has: the
+     * state is not the plan's. */
+    GaPlanEpisode e;
+    int a = -7;
+    double v;
+    ga_plan_episode_init(&e, 64);
+    ck_assert_int_eq(ga_plan_episode(&plan, &e, &w, &sc->world[0], 0), -2);
+    ck_assert_int_eq(ga_plan_episode_action(&plan, &e, &w, &sc->world[0], &a, &v), -1);
+    /* Values that stop changing are kept once: far fewer layers than steps. */
+    ga_plan_episode_free(&e);
+    ga_plan_episode_init(&e, (size_t)1 << 26);
+    ck_assert_int_gt(ga_plan_episode(&plan, &e, &w, &sc->world[0], 0), 0);
+    ck_assert_int_eq(e.horizon, 20);
+    ck_assert_int_lt(e.n_layers, 20);
+    w.t = 3;
+    ck_assert_int_gt(ga_plan_episode(&plan, &e, &w, &sc->world[0], 0), 0);
+    w.t = 2;
+    ck_assert_int_eq(ga_plan_episode_action(&plan, &e, &w, &sc->world[0], &a, &v), -1);
+    ck_assert_int_eq(a, -7);
+    ga_plan_episode_free(&e);
 }
 END_TEST
 
@@ -1005,6 +1223,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_packed_size);
     tcase_add_test(tc, test_best_action);
     tcase_add_test(tc, test_best_action_cap);
+    tcase_add_test(tc, test_episode_mentor);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("format2");
@@ -1025,6 +1244,8 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_capacity);
     tcase_add_test(tc, test_at_place);
     tcase_add_test(tc, test_too_many_draws);
+    tcase_add_test(tc, test_episode_mentor_chance);
+    tcase_add_test(tc, test_episode_mentor_end);
     suite_add_tcase(s, tc);
     return s;
 }
