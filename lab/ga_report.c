@@ -194,7 +194,7 @@ void ga_report_add_world_eval(GaJson *parent, const char *key, const GaScenario 
         for (int m = 0; m < sc->n_measures; m++)
             ga_json_add_num(mj, sc->measure[m].name, ga_summary_measure(e, m));
     }
-    /* Only learners that keep visit counts have the key. */
+    /* Only agents that score novelty (visits, cell counts or an ensemble) have the key. */
     if (e->novelty_n) {
         GaJson *nj = ga_json_add_object(j, "novelty");
         ga_json_add_num(nj, "episodes", (double)e->novelty_n);
