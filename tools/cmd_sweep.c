@@ -461,6 +461,33 @@ static int plan_dials(const Args *a, Plan *p)
     return 0;
 }
 
+/* The experiment every level (and a help axis's one training) starts from: the scenario's
+ * file, agent and parameters, the training diversity of --diversity, into dir. */
+static GaExperiment experiment(const Args *a, Plan *p, const char *dir)
+{
+    const CliSetup *cs = &p->cs;
+    return (GaExperiment){
+        .sc = cs->sc,
+        .scenario_abs_path = cs->abs_path,
+        .scenario_text = cs->text,
+        .scenario_len = cs->len,
+        .agent = cs->agent,
+        .params = cs->params,
+        .n_params = cs->n_params,
+        .steps = a->steps > 0 ? a->steps : cs->steps,
+        .diversity = a->div,
+        .n_seeds = (int)a->seeds,
+        .threads = (int)a->threads,
+        .episodes = (int)a->episodes,
+        .out_dir = dir,
+        .version = cli_version,
+        .commit = cli_commit,
+        .on_done = cli_seed_done,
+        .ctx = &p->progress,
+        .stop = cli_catch_stop(),
+    };
+}
+
 static int plan(const Args *a, Plan *p)
 {
     memset(p, 0, sizeof *p);
@@ -507,53 +534,24 @@ static int plan(const Args *a, Plan *p)
     if (a->help_axis) {
         snprintf(p->subs[0], sizeof p->subs[0], "%s/trained", p->dir);
         p->resv[0] = p->res + a->n_levels * a->seeds;
-        p->xs[0] = (GaExperiment){
-            .sc = cs->sc,
-            .scenario_abs_path = cs->abs_path,
-            .scenario_text = cs->text,
-            .scenario_len = cs->len,
-            .agent = cs->agent,
-            .params = cs->params,
-            .n_params = cs->n_params,
-            .steps = a->steps > 0 ? a->steps : cs->steps,
-            .diversity = a->div,
-            .n_seeds = (int)a->seeds,
-            .threads = (int)a->threads,
-            .episodes = (int)a->episodes,
-            .out_dir = p->subs[0],
-            .version = cli_version,
-            .commit = cli_commit,
-            .on_done = cli_seed_done,
-            .ctx = &p->progress,
-            .stop = cli_catch_stop(),
-        };
+        p->xs[0] = experiment(a, p, p->subs[0]);
         return 0;
     }
     for (int l = 0; l < a->n_levels; l++) {
         snprintf(p->subs[l], sizeof p->subs[l], "%s/%s%g", p->dir, a->param[0] ? a->param : "p",
                  a->level[l]);
         p->resv[l] = p->res + l * a->seeds;
-        int by_param = a->param[0] && !a->dial_axis;
-        p->xs[l] = (GaExperiment){
-            .sc = a->dial_axis ? p->dsc[l] : cs->sc,
-            .scenario_abs_path = cs->abs_path,
-            .scenario_text = a->dial_axis ? p->dtext[l] : cs->text,
-            .scenario_len = a->dial_axis ? p->dlen[l] : cs->len,
-            .agent = cs->agent,
-            .params = by_param ? p->params[l] : cs->params,
-            .n_params = cs->n_params + by_param,
-            .steps = a->steps > 0 ? a->steps : cs->steps,
-            .diversity = a->param[0] ? 0 : a->level[l],
-            .n_seeds = (int)a->seeds,
-            .threads = (int)a->threads,
-            .episodes = (int)a->episodes,
-            .out_dir = p->subs[l],
-            .version = cli_version,
-            .commit = cli_commit,
-            .on_done = cli_seed_done,
-            .ctx = &p->progress,
-            .stop = cli_catch_stop(),
-        };
+        GaExperiment *x = &p->xs[l];
+        *x = experiment(a, p, p->subs[l]);
+        x->diversity = a->param[0] ? 0 : a->level[l];
+        if (a->dial_axis) {
+            x->sc = p->dsc[l];
+            x->scenario_text = p->dtext[l];
+            x->scenario_len = p->dlen[l];
+        } else if (a->param[0]) {
+            x->params = p->params[l];
+            x->n_params = cs->n_params + 1;
+        }
     }
     return 0;
 }
