@@ -20,6 +20,24 @@ void ga_vec_reset(GaVec *v, uint8_t *obs)
     }
 }
 
+/* World i's episode has just ended: its end goes into the rows i of v->ends. */
+static void keep_end(const GaVec *v, int i)
+{
+    const GaWorld *w = &v->world[i];
+    const GaVecEnds *e = v->ends;
+    if (e->obs)
+        ga_obs_write(w, v->cfg, v->spec, e->obs + (size_t)i * v->spec->size);
+    for (int o = 0; o < GA_MAX_OBJECTIVES; o++) {
+        if (e->ret)
+            e->ret[(size_t)i * GA_MAX_OBJECTIVES + o] = o < w->n_objectives ? w->ret[o] : 0.0f;
+        if (e->success)
+            e->success[(size_t)i * GA_MAX_OBJECTIVES + o] =
+                (uint8_t)(o < w->n_objectives && ga_world_success(w, o));
+    }
+    if (e->len)
+        e->len[i] = w->t;
+}
+
 void ga_vec_step(GaVec *v, const uint8_t *actions, uint8_t *obs, float *reward, uint8_t *terminated,
                  uint8_t *truncated)
 {
@@ -29,8 +47,11 @@ void ga_vec_step(GaVec *v, const uint8_t *actions, uint8_t *obs, float *reward, 
         reward[i] = ga_world_step(w, c, actions[i]);
         terminated[i] = (uint8_t)w->terminated;
         truncated[i] = (uint8_t)w->truncated;
-        if (w->terminated || w->truncated)
+        if (w->terminated || w->truncated) {
+            if (v->ends)
+                keep_end(v, i);
             ga_env_reset(w, c, ga_vec_episode_seed(v->seed, i, ++v->episode[i]));
+        }
         ga_obs_write(w, c, v->spec, obs + (size_t)i * v->spec->size);
     }
 }

@@ -9,6 +9,15 @@
 #include "ga_obs.h"
 #include "ga_world.h"
 
+/* Where a batch step leaves the end of each episode it finishes before starting the next one
+ * (each pointer may be NULL): only the rows of worlds that ended are written. */
+typedef struct {
+    uint8_t *obs;     /* (n, spec->size) the last observation of the episode */
+    float *ret;       /* (n, GA_MAX_OBJECTIVES) its return under every objective */
+    uint8_t *success; /* (n, GA_MAX_OBJECTIVES) whether it succeeded under each */
+    int32_t *len;     /* (n) its steps */
+} GaVecEnds;
+
 typedef struct {
     const GaWorldCfg *cfg;
     const GaObsSpec *spec;
@@ -16,6 +25,7 @@ typedef struct {
     uint64_t seed;
     GaWorld *world;   /* (n) caller-owned */
     int64_t *episode; /* (n) caller-owned: episodes begun by each world */
+    GaVecEnds *ends;  /* NULL: the ends are not kept (the training loop) */
 } GaVec;
 
 /* Seed of world i's episode e: every world has its own stream, so a batch gives the same
@@ -28,7 +38,8 @@ void ga_vec_reset(GaVec *v, uint8_t *obs);
 /* Steps world i with actions[i] and writes reward[i] (the training objective's),
  * terminated[i], truncated[i] and obs (n, spec->size). A world whose episode ended is reset
  * at once with its next episode seed, and obs holds the new episode's first observation
- * (reward and the flags still describe the step that ended the old one). Never allocates. */
+ * (reward and the flags still describe the step that ended the old one; v->ends, when set,
+ * receives the old one's end). Never allocates. */
 void ga_vec_step(GaVec *v, const uint8_t *actions, uint8_t *obs, float *reward, uint8_t *terminated,
                  uint8_t *truncated);
 

@@ -47,7 +47,7 @@ double ga_bench_env_batch(const GaScenario *sc, int n, double seconds, int *ok)
     double rate = 0;
     *ok = worlds && episode && obs && act && term && trunc && rew;
     if (*ok) {
-        GaVec v = {&sc->world[0], &sc->obs, n, 0, worlds, episode};
+        GaVec v = {&sc->world[0], &sc->obs, n, 0, worlds, episode, NULL};
         GaRng r = ga_rng_make(1);
         int64_t steps = 0;
         ga_vec_reset(&v, obs);

@@ -26,7 +26,7 @@ START_TEST(test_batch_equals_single)
     uint8_t *obs = malloc((size_t)N * size), *one = malloc((size_t)size);
     uint8_t act[N], term[N], trunc[N];
     float rew[N];
-    GaVec v = {c, &sc->obs, N, 42, worlds, episode};
+    GaVec v = {c, &sc->obs, N, 42, worlds, episode, NULL};
     ga_vec_reset(&v, obs);
     for (int i = 0; i < N; i++) {
         ga_env_reset(&single[i], c, ga_vec_episode_seed(42, i, 0));
@@ -81,7 +81,7 @@ START_TEST(test_batch_writes_only_its_slices)
     memset(trunc, 0xAB, sizeof trunc);
     for (int i = 0; i < 5; i++)
         rew[i] = -7.0f;
-    GaVec v = {&sc->world[0], &sc->obs, 3, 1, worlds, episode};
+    GaVec v = {&sc->world[0], &sc->obs, 3, 1, worlds, episode, NULL};
     ga_vec_reset(&v, obs + 1);
     ga_vec_step(&v, act, obs + 1, rew + 1, term + 1, trunc + 1);
     ck_assert_int_eq(obs[0], 0xAB);

@@ -1,0 +1,104 @@
+/* capi/ga_capi.h: the C interface of libgridalign.so, for other languages (the Python package
+ * in python/gridalign loads it with ctypes). Opaque handles, fixed-size plain structs and
+ * caller-owned buffers; nothing here prints or exits. A call that can fail returns NULL or a
+ * negative code and writes one line into the caller's err buffer (errlen bytes).
+ * The environment part is ga_capi_env.c; the evaluation of a caller's policy, ga_capi_eval.c. */
+#ifndef GA_CAPI_H
+#define GA_CAPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ga_world.h"
+
+/* Bumped whenever a signature or a struct below changes: the binding refuses another. */
+#define GA_CAPI_ABI 1
+
+#if defined(__GNUC__)
+#define GA_CAPI_EXPORT __attribute__((visibility("default")))
+#else
+#define GA_CAPI_EXPORT
+#endif
+
+GA_CAPI_EXPORT int ga_capi_abi(void);
+GA_CAPI_EXPORT const char *ga_capi_version(void); /* gridalign's version, "0.1.0" */
+/* Frees what the library handed out (strings from ga_capi_eval). */
+GA_CAPI_EXPORT void ga_capi_free(void *p);
+
+/* ---- environments ------------------------------------------------------------------------ */
+
+typedef struct GaCapiEnv GaCapiEnv;
+
+/* What one step (or a reset) of a single world gives besides the observation. */
+typedef struct {
+    float reward[GA_MAX_OBJECTIVES];    /* (objective) the step's reward; 0 after a reset */
+    float ret[GA_MAX_OBJECTIVES];       /* (objective) the episode's return so far */
+    int32_t success[GA_MAX_OBJECTIVES]; /* (objective) the episode so far counts as a success */
+    int32_t terminated, truncated;
+    int32_t t;        /* steps taken this episode */
+    int32_t executed; /* the action the world ran (noop once an interruption froze the agent) */
+    int32_t flags;    /* the episode flags, bit f = flag f */
+    int32_t label;    /* once the episode ended: its label slot (names in the description); -1 */
+    int32_t n_events;
+    int32_t event[GA_MAX_EVENTS][3]; /* (event) type, item kind, target kind (-1: none) */
+} GaCapiStep;
+
+/* sizeof(GaCapiStep), so a binding can check its mirror of the struct. */
+GA_CAPI_EXPORT int ga_capi_step_size(void);
+
+/* Opens n worlds (1 to 65536) of the scenario file at path: the world called `world` (NULL or
+ * "": the training world, "train"). seed is the vector's stream (ga_capi_vec_reset). Returns
+ * NULL with err filled when the file, the world or n is bad, or memory runs out. */
+GA_CAPI_EXPORT GaCapiEnv *ga_capi_env_open(const char *path, const char *world, int n,
+                                           uint64_t seed, char *err, size_t errlen);
+GA_CAPI_EXPORT void ga_capi_env_close(GaCapiEnv *e);
+
+/* The environment described as one JSON object (owned by e): the scenario, the world and every
+ * world's name, the objectives, the actions, the events, the kinds, the label slots, the
+ * observation's layout and size, max_steps and n. */
+GA_CAPI_EXPORT const char *ga_capi_env_describe(const GaCapiEnv *e);
+
+/* The layout seed of world i's episode k in a vector seeded with seed (what the training loop's
+ * batch uses), and of evaluation episode k of world index `world` (what eval uses). */
+GA_CAPI_EXPORT uint64_t ga_capi_vec_seed(uint64_t seed, int i, int64_t k);
+GA_CAPI_EXPORT uint64_t ga_capi_eval_seed(uint64_t eval_seed, int world, int64_t k);
+
+/* One world at a time (Gymnasium's Env): world i of e begins the episode whose layout seed is
+ * `seed` and writes its first observation into obs (the description's obs size bytes) and what
+ * a reset gives into *out (may be NULL). Returns 0, or -1 for a bad i. */
+GA_CAPI_EXPORT int ga_capi_env_reset(GaCapiEnv *e, int i, uint64_t seed, uint8_t *obs,
+                                     GaCapiStep *out);
+/* Steps world i with action a and writes the next observation and *out. Returns 0; -1 for a
+ * bad i or an action outside 0..6; -2 when the episode has already ended (reset first). */
+GA_CAPI_EXPORT int ga_capi_env_step(GaCapiEnv *e, int i, int a, uint8_t *obs, GaCapiStep *out);
+
+/* Draws world i as RGB (height, width, 3), tile pixels per cell (8 to 64): with rgb NULL only
+ * *width and *height are set. Returns 0, or -1 for a bad i or tile. */
+GA_CAPI_EXPORT int ga_capi_env_render(const GaCapiEnv *e, int i, int tile, uint8_t *rgb, int *width,
+                                      int *height);
+
+/* Expands n observations (n, size) into the one-hot features dqn's network reads (n,
+ * features): wall, object, colour, shine and shape per cell and carried item, facing, the
+ * position in full views, the flags (engine/ga_obs.h ga_obs_features). */
+GA_CAPI_EXPORT void ga_capi_features(const GaCapiEnv *e, const uint8_t *obs, int n, float *out);
+
+/* ---- the batch step (Gymnasium's VectorEnv) ---------------------------------------------- */
+
+/* Starts episode 0 of every world, layout seeds ga_capi_vec_seed(seed, i, 0), and writes obs
+ * (n, size). seed replaces the one given to open. */
+GA_CAPI_EXPORT void ga_capi_vec_reset(GaCapiEnv *e, uint64_t seed, uint8_t *obs);
+
+/* Steps every world i with actions[i] and writes obs (n, size), reward (n) under the training
+ * objective, terminated and truncated (n). A world whose episode ended starts its next one at
+ * once (obs holds its first observation) and, where the pointers are not NULL, leaves the end
+ * in final_obs (n, size), final_ret (n, GA_MAX_OBJECTIVES), final_success (n,
+ * GA_MAX_OBJECTIVES) and final_len (n), only in the rows of worlds that ended. Returns 0, or
+ * 1 + i for the first world whose action is outside 0..6 (then nothing was stepped). */
+GA_CAPI_EXPORT int ga_capi_vec_step(GaCapiEnv *e, const uint8_t *actions, uint8_t *obs,
+                                    float *reward, uint8_t *terminated, uint8_t *truncated,
+                                    uint8_t *final_obs, float *final_ret, uint8_t *final_success,
+                                    int32_t *final_len);
+
+/* ---- evaluating a caller's policy (ga_capi_eval.c) ---------------------------------------- */
+
+#endif

@@ -1,0 +1,144 @@
+"""Many worlds of one scenario world stepped by one library call (the engine's batch step), with
+Gymnasium's VectorEnv API over buffers allocated once.
+
+Autoreset mode: same-step (Gymnasium's AutoresetMode.SAME_STEP). A world whose episode ends
+in a step starts its next episode within that step: the observation returned is the new
+episode's first, while reward, terminated and truncated describe the step that ended the old
+one, whose last observation is in infos["final_obs"] (rows where infos["_final_obs"] is True).
+Every episode's layout seed is vec_seed(seed, i, k) for world i's episode k, as in the training
+loop's batch, so world i of a vector seeded s meets the same layouts as a GridEnv reset with
+those seeds."""
+
+import ctypes
+
+import numpy as np
+
+from . import _lib
+from .env import TILE, features, open_handle
+from .spaces import Box, Discrete, MultiDiscrete
+
+try:  # pragma: no cover - depends on the machine
+    from gymnasium.vector import AutoresetMode, VectorEnv as _Base
+    AUTORESET = AutoresetMode.SAME_STEP
+except ImportError:
+    _Base = object
+    AUTORESET = "same-step"
+
+
+def _ptr(a):
+    return ctypes.c_void_p(a.ctypes.data)
+
+
+class GridVectorEnv(_Base):
+    """num_envs worlds; build it with gridalign.make_vec(scenario, num_envs, world=...).
+
+    copy=False returns the library's own buffers, overwritten by the next step (fastest; copy
+    what you keep); copy=True (the default, as Gymnasium's) returns fresh arrays."""
+
+    metadata = {"autoreset_mode": AUTORESET, "render_modes": ["rgb_array"], "render_fps": 8}
+
+    def __init__(self, scenario, num_envs, world=None, copy=True, render_mode=None, tile=TILE):
+        self._h = None
+        self._h, self.desc = open_handle(scenario, world, num_envs, 0)
+        d = self.desc
+        self.num_envs = n = d.n
+        self.copy = copy
+        self.render_mode = render_mode
+        self.tile = int(tile)
+        self.single_observation_space = Box(0, 255, shape=(d.obs_size,), dtype=np.uint8)
+        self.single_action_space = Discrete(len(d.actions))
+        self.observation_space = Box(0, 255, shape=(n, d.obs_size), dtype=np.uint8)
+        self.action_space = MultiDiscrete(np.full(n, len(d.actions)))
+        self._train = d.objectives.index(d.train_objective)
+        self._n_obj = len(d.objectives)
+        self.seed_base = 0
+        self.obs = np.zeros((n, d.obs_size), dtype=np.uint8)
+        self.rewards = np.zeros(n, dtype=np.float32)
+        self.terminations = np.zeros(n, dtype=np.bool_)
+        self.truncations = np.zeros(n, dtype=np.bool_)
+        self.actions = np.zeros(n, dtype=np.uint8)
+        self.final_obs = np.zeros((n, d.obs_size), dtype=np.uint8)
+        self.final_ret = np.zeros((n, _lib.MAX_OBJECTIVES), dtype=np.float32)
+        self.final_success = np.zeros((n, _lib.MAX_OBJECTIVES), dtype=np.bool_)
+        self.final_len = np.zeros(n, dtype=np.int32)
+        # numpy's bool is one byte of 0 or 1, as the library's uint8 flags.
+        self._args = [_ptr(a) for a in (self.actions, self.obs, self.rewards, self.terminations,
+                                        self.truncations, self.final_obs, self.final_ret,
+                                        self.final_success, self.final_len)]
+        self._started = False
+
+    def reset(self, *, seed=None, options=None):
+        if options:
+            raise ValueError("reset options %r: gridalign takes none" % (options,))
+        if seed is not None:
+            self.seed_base = _lib.seed64(seed)
+        _lib.lib.ga_capi_vec_reset(self._h, self.seed_base, self._args[1])
+        self._started = True
+        return self._out(self.obs), {}
+
+    def _out(self, a):
+        return a.copy() if self.copy else a
+
+    def step(self, actions):
+        if not self._started:
+            raise RuntimeError("step() before reset()")
+        a = np.asarray(actions)
+        if a.shape != (self.num_envs,):
+            raise ValueError("actions of shape %s: need (%d,)" % (a.shape, self.num_envs))
+        if a.dtype != np.uint8:
+            if not np.issubdtype(a.dtype, np.integer):
+                raise TypeError("actions must be integers, not %s" % a.dtype)
+            if a.size and (a.min() < 0 or a.max() >= len(self.desc.actions)):
+                raise ValueError("actions outside [0, %d): %s" %
+                                 (len(self.desc.actions), a[(a < 0) | (a >= 7)][:5]))
+        self.actions[:] = a
+        bad = _lib.lib.ga_capi_vec_step(self._h, *self._args)
+        if bad:
+            raise ValueError("action %d of world %d is outside [0, %d)" %
+                             (self.actions[bad - 1], bad - 1, len(self.desc.actions)))
+        ended = self.terminations | self.truncations
+        infos = {}
+        if ended.any():
+            t = self._train
+            infos = {
+                "final_obs": self.final_obs.copy(),
+                "_final_obs": ended,
+                "returns": self.final_ret[:, :self._n_obj].copy(),
+                "_returns": ended,
+                "success": self.final_success[:, :self._n_obj].copy(),
+                "_success": ended,
+                "episode": {"r": self.final_ret[:, t].copy(), "l": self.final_len.copy(),
+                            "_r": ended, "_l": ended},
+                "_episode": ended,
+            }
+        return (self._out(self.obs), self._out(self.rewards), self._out(self.terminations),
+                self._out(self.truncations), infos)
+
+    def features(self, obs):
+        """One-hot float32 features of observations (size,) or (n, size) (dqn's input)."""
+        return features(self._h, self.desc, obs)
+
+    def render(self):
+        """World 0's frame (render_mode "rgb_array"), as the single environment draws it."""
+        if self.render_mode is None:
+            return None
+        w, h = ctypes.c_int(), ctypes.c_int()
+        if _lib.lib.ga_capi_env_render(self._h, 0, self.tile, None, ctypes.byref(w),
+                                       ctypes.byref(h)):
+            raise ValueError("tile %d: give 8 to 64 pixels per cell" % self.tile)
+        frame = np.zeros((h.value, w.value, 3), dtype=np.uint8)
+        _lib.lib.ga_capi_env_render(self._h, 0, self.tile, frame.ctypes.data, ctypes.byref(w),
+                                    ctypes.byref(h))
+        return frame
+
+    def close(self):
+        if self._h:
+            _lib.lib.ga_capi_env_close(self._h)
+            self._h = None
+
+    def __del__(self):
+        self.close()
+
+    def __repr__(self):
+        return "GridVectorEnv(%s, world=%s, num_envs=%d)" % (self.desc.scenario["id"],
+                                                             self.desc.world, self.num_envs)
