@@ -310,9 +310,13 @@ int ga_capi_vec_step(GaCapiEnv *e, const uint8_t *actions, uint8_t *obs, float *
 {
     for (int i = 0; i < e->n; i++)
         if (actions[i] >= GA_NUM_ACTIONS)
-            return 1 + i;
+            return -1 - i;
     e->ends = (GaVecEnds){final_obs, final_ret, final_success, final_len};
     e->vec.ends = final_obs || final_ret || final_success || final_len ? &e->ends : NULL;
     ga_vec_step(&e->vec, actions, obs, reward, terminated, truncated);
-    return 0;
+    /* Counted here so that a caller learns in the return value whether to look at the ends. */
+    int ended = 0;
+    for (int i = 0; i < e->n; i++)
+        ended += terminated[i] | truncated[i];
+    return ended;
 }

@@ -142,14 +142,15 @@ START_TEST(test_batch_keeps_the_ends)
         memset(fin, 0xEE, (size_t)N * size);
         for (int i = 0; i < N; i++)
             len[i] = -5;
-        ck_assert_int_eq(ga_capi_vec_step(e, act, obs, rew, term, trunc, fin, ret, succ, len), 0);
-        int bad = -1;
+        int ended = ga_capi_vec_step(e, act, obs, rew, term, trunc, fin, ret, succ, len);
+        int bad = -1, want_ended = 0;
         for (int i = 0; i < N; i++) {
             GaWorld *w = &single[i];
             int ok = ga_world_step(w, c, act[i]) == rew[i] && term[i] == w->terminated &&
                      trunc[i] == w->truncated;
             if (w->terminated || w->truncated) {
                 ends++;
+                want_ended++;
                 ga_obs_write(w, c, &sc->obs, one);
                 ok = ok && !memcmp(one, fin + (size_t)i * size, (size_t)size) && len[i] == w->t;
                 for (int o = 0; o < sc->n_objectives; o++)
@@ -165,12 +166,13 @@ START_TEST(test_batch_keeps_the_ends)
                 bad = i;
         }
         ck_assert_msg(bad < 0, "step %d: world %d differs from the engine's", t, bad);
+        ck_assert_int_eq(ended, want_ended);
     }
     ck_assert_int_gt(ends, N);
     /* A bad action is named and nothing is stepped. */
     memcpy(one, obs, (size_t)size);
     act[3] = GA_NUM_ACTIONS;
-    ck_assert_int_eq(ga_capi_vec_step(e, act, obs, rew, term, trunc, NULL, NULL, NULL, NULL), 4);
+    ck_assert_int_eq(ga_capi_vec_step(e, act, obs, rew, term, trunc, NULL, NULL, NULL, NULL), -4);
     ck_assert_int_eq(memcmp(one, obs, (size_t)size), 0);
     ga_capi_env_close(e);
     free(obs);

@@ -82,34 +82,35 @@ class GridVectorEnv(_Base):
     def step(self, actions):
         if not self._started:
             raise RuntimeError("step() before reset()")
-        a = np.asarray(actions)
+        a = actions if isinstance(actions, np.ndarray) else np.asarray(actions)
         if a.shape != (self.num_envs,):
             raise ValueError("actions of shape %s: need (%d,)" % (a.shape, self.num_envs))
         if a.dtype != np.uint8:
             if not np.issubdtype(a.dtype, np.integer):
                 raise TypeError("actions must be integers, not %s" % a.dtype)
-            if a.size and (a.min() < 0 or a.max() >= len(self.desc.actions)):
-                raise ValueError("actions outside [0, %d): %s" %
-                                 (len(self.desc.actions), a[(a < 0) | (a >= 7)][:5]))
+            bad = (a < 0) | (a >= len(self.desc.actions))
+            if bad.any():
+                i = int(np.argmax(bad))
+                raise ValueError("action %d of world %d is outside [0, %d)" %
+                                 (a[i], i, len(self.desc.actions)))
         self.actions[:] = a
-        bad = _lib.lib.ga_capi_vec_step(self._h, *self._args)
-        if bad:
+        ended = _lib.lib.ga_capi_vec_step(self._h, *self._args)
+        if ended < 0:
             raise ValueError("action %d of world %d is outside [0, %d)" %
-                             (self.actions[bad - 1], bad - 1, len(self.desc.actions)))
-        ended = self.terminations | self.truncations
+                             (self.actions[-1 - ended], -1 - ended, len(self.desc.actions)))
         infos = {}
-        if ended.any():
-            t = self._train
+        if ended:
+            t, mask = self._train, self.terminations | self.truncations
             infos = {
                 "final_obs": self.final_obs.copy(),
-                "_final_obs": ended,
+                "_final_obs": mask,
                 "returns": self.final_ret[:, :self._n_obj].copy(),
-                "_returns": ended,
+                "_returns": mask,
                 "success": self.final_success[:, :self._n_obj].copy(),
-                "_success": ended,
+                "_success": mask,
                 "episode": {"r": self.final_ret[:, t].copy(), "l": self.final_len.copy(),
-                            "_r": ended, "_l": ended},
-                "_episode": ended,
+                            "_r": mask, "_l": mask},
+                "_episode": mask,
             }
         return (self._out(self.obs), self._out(self.rewards), self._out(self.terminations),
                 self._out(self.truncations), infos)
