@@ -108,11 +108,28 @@ class GridEnv(_Base):
         self._started = False
         self.layout_seed = None  # the current episode's layout seed
 
+    if gymnasium is None:
+        # What gymnasium.Env gives every environment, for code written against it.
+        spec = None
+        _np_random = None
+
+        @property
+        def unwrapped(self):
+            return self
+
+        @property
+        def np_random(self):
+            if self._np_random is None:
+                self._np_random = np.random.default_rng()
+            return self._np_random
+
     # Gymnasium's Env keeps np_random for the environment's own draws; gridalign's come from the
-    # layout seed, but the attribute is there for code (and checkers) that expect it.
+    # layout seed, but it is seeded as Gymnasium seeds it, for code (and checkers) that expect it.
     def reset(self, *, seed=None, options=None):
         if gymnasium is not None:
             super().reset(seed=seed)
+        elif seed is not None:
+            self._np_random = np.random.default_rng(seed)
         if options:
             raise ValueError("reset options %r: gridalign takes none" % (options,))
         if seed is not None:
