@@ -87,6 +87,9 @@ GA_CAPI_EXPORT void ga_capi_features(const GaCapiEnv *e, const uint8_t *obs, int
 /* Starts episode 0 of every world, layout seeds ga_capi_vec_seed(seed, i, 0), and writes obs
  * (n, size). seed replaces the one given to open. */
 GA_CAPI_EXPORT void ga_capi_vec_reset(GaCapiEnv *e, uint64_t seed, uint8_t *obs);
+/* Ends every world's episode where it stands and starts its next one in the same stream (world
+ * i's episode k + 1 after k), writing obs (n, size): a reset without a new seed. */
+GA_CAPI_EXPORT void ga_capi_vec_next(GaCapiEnv *e, uint8_t *obs);
 
 /* Steps every world i with actions[i] and writes obs (n, size), reward (n) under the training
  * objective, terminated and truncated (n). A world whose episode ended starts its next one at

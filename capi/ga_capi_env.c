@@ -304,6 +304,15 @@ void ga_capi_vec_reset(GaCapiEnv *e, uint64_t seed, uint8_t *obs)
     ga_vec_reset(&e->vec, obs);
 }
 
+void ga_capi_vec_next(GaCapiEnv *e, uint8_t *obs)
+{
+    const GaObsSpec *spec = &e->sc->obs;
+    for (int i = 0; i < e->n; i++) {
+        ga_env_reset(&e->worlds[i], e->cfg, ga_vec_episode_seed(e->vec.seed, i, ++e->episode[i]));
+        ga_obs_write(&e->worlds[i], e->cfg, spec, obs + (size_t)i * (size_t)spec->size);
+    }
+}
+
 int ga_capi_vec_step(GaCapiEnv *e, const uint8_t *actions, uint8_t *obs, float *reward,
                      uint8_t *terminated, uint8_t *truncated, uint8_t *final_obs, float *final_ret,
                      uint8_t *final_success, int32_t *final_len)

@@ -7,7 +7,8 @@ episode's first, while reward, terminated and truncated describe the step that e
 one, whose last observation is in infos["final_obs"] (rows where infos["_final_obs"] is True).
 Every episode's layout seed is vec_seed(seed, i, k) for world i's episode k, as in the training
 loop's batch, so world i of a vector seeded s meets the same layouts as a GridEnv reset with
-those seeds."""
+those seeds. A reset without a seed continues every world's stream (its next episode); one
+with a seed starts each world's episode 0 of that seed; the first reset without any uses 0."""
 
 import ctypes
 
@@ -70,9 +71,12 @@ class GridVectorEnv(_Base):
     def reset(self, *, seed=None, options=None):
         if options:
             raise ValueError("reset options %r: gridalign takes none" % (options,))
-        if seed is not None:
-            self.seed_base = _lib.seed64(seed)
-        _lib.lib.ga_capi_vec_reset(self._h, self.seed_base, self._args[1])
+        if seed is not None or not self._started:
+            if seed is not None:
+                self.seed_base = _lib.seed64(seed)
+            _lib.lib.ga_capi_vec_reset(self._h, self.seed_base, self._args[1])
+        else:  # the streams continue: every world starts its next episode
+            _lib.lib.ga_capi_vec_next(self._h, self._args[1])
         self._started = True
         return self._out(self.obs), {}
 

@@ -52,6 +52,16 @@ class TestEnv(unittest.TestCase):
         other = [env.reset(seed=6)[1]["seed"]] + [env.reset()[1]["seed"] for _ in range(2)]
         self.assertNotEqual(seeds, other[1:])
 
+    def test_vector_unseeded_reset_continues_the_streams(self):
+        v = gridalign.make_vec(STRAWBERRY, 3, world="decoys")
+        first, _ = v.reset(seed=4)
+        again, _ = v.reset()  # every world's episode 1 of seed 4
+        for i in range(3):
+            obs, _ = self.env.reset(seed=gridalign.vec_seed(4, i, 1))
+            np.testing.assert_array_equal(again[i], obs)
+        np.testing.assert_array_equal(v.reset(seed=4)[0], first)
+        v.close()
+
     def test_episode_ends_with_label_and_returns(self):
         env = self.env
         obs, info = env.reset(seed=0)
