@@ -108,13 +108,6 @@ class TestAgainstSingle(unittest.TestCase):
         ends, _, _ = self.compare(STRAWBERRY, "train", 256, 7, 60)
         self.assertEqual(ends, 256)  # every world truncated once, at step 50
 
-    def test_seed_none_repeats_the_last_seed(self):
-        vec = gridalign.make_vec(STRAWBERRY, 4)
-        a, _ = vec.reset(seed=9)
-        b, _ = vec.reset()
-        np.testing.assert_array_equal(a, b)
-        vec.close()
-
 
 class TestCopy(unittest.TestCase):
     def test_copy_true_returns_fresh_arrays(self):
