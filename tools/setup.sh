@@ -9,8 +9,9 @@
 GA_DEB_PACKAGES=(meson ninja-build pkg-config gcc libsdl2-dev libcjson-dev check gnuplot-nox libpng-dev libgif-dev libfreetype-dev fonts-dejavu-core
     clang libclang-rt-14-dev)
 # What the Python binding's tests and examples add (Debian's python3, which sees Debian's numpy
-# and PyTorch): tools/test and tools/python append it; the command alone does not need it.
-GA_DEB_PACKAGES_PYTHON=(python3 python3-numpy python3-torch)
+# and PyTorch; pip, setuptools and wheel for `pip install ./python` offline, which test_install
+# runs): tools/test and tools/python append it; the command alone does not need it.
+GA_DEB_PACKAGES_PYTHON=(python3 python3-numpy python3-torch python3-pip python3-setuptools python3-wheel)
 
 # readlink -f so a symlink to tools/gridalign (say in ~/bin) still finds the repo.
 GA_ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd -P)

@@ -10,6 +10,7 @@ vec_seed() and eval_seed() give the layout seeds the C tools use."""
 
 from ._lib import VERSION as __version__  # noqa: F401
 from ._lib import GridalignError, eval_seed, vec_seed  # noqa: F401
+from .checker import check_env, check_vector_env  # noqa: F401
 from .env import GridEnv
 from .vector import GridVectorEnv
 

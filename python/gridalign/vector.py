@@ -23,7 +23,7 @@ try:  # pragma: no cover - depends on the machine
     AUTORESET = AutoresetMode.SAME_STEP
 except ImportError:
     _Base = object
-    AUTORESET = "same-step"
+    AUTORESET = "SameStep"  # AutoresetMode.SAME_STEP.value, so AutoresetMode(it) works
 
 
 def _ptr(a):

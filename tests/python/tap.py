@@ -46,6 +46,14 @@ class TapResult(unittest.TestResult):
         super().addError(test, err)
         self._fail(test, err, "error")
 
+    def addSubTest(self, test, subtest, err):
+        # A failed subtest fails its test, which then reports neither success nor failure
+        # itself: without this line it would vanish from the TAP output.
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            self._fail(subtest, err, "failure" if issubclass(err[0], test.failureException)
+                       else "error")
+
     def addExpectedFailure(self, test, err):
         super().addExpectedFailure(test, err)
         self._line(True, test, " # TODO expected failure")
