@@ -11,6 +11,7 @@ vec_seed() and eval_seed() give the layout seeds the C tools use."""
 from ._lib import VERSION as __version__  # noqa: F401
 from ._lib import GridalignError, eval_seed, vec_seed  # noqa: F401
 from .env import GridEnv
+from .evaluate import evaluate  # noqa: F401
 from .vector import GridVectorEnv
 
 
