@@ -5,6 +5,7 @@
  * novelty (a callback keeps no counts) and no helped pass. */
 #include "ga_capi.h"
 
+#include <ctype.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,30 +96,38 @@ static int parse_worlds(const GaScenario *sc, const char *path, const char *list
         return n;
     }
     char known[GA_MAX_WORLDS * (GA_NAME_LEN + 2)] = "";
-    size_t len = 0;
-    for (int i = 0; i < sc->n_worlds && len < sizeof known; i++)
-        len += (size_t)snprintf(known + len, sizeof known - len, "%s%s", i ? ", " : "",
-                                sc->world[i].name);
+    size_t used = 0;
+    for (int i = 0; i < sc->n_worlds && used < sizeof known; i++)
+        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
+                                 sc->world[i].name);
+    /* As eval's --envs reads its list: blanks around a name and empty names are skipped. */
     for (const char *p = list; *p;) {
-        size_t k = strcspn(p, ",");
+        size_t len = strcspn(p, ",");
+        const char *s = p, *e = p + len;
+        p += len + (p[len] == ',');
+        while (s < e && isspace((unsigned char)*s))
+            s++;
+        while (e > s && isspace((unsigned char)e[-1]))
+            e--;
+        if (s == e)
+            continue;
         char name[GA_NAME_LEN + 1];
-        int w = -1;
+        int w = -1, k = (int)(e - s);
         if (k <= GA_NAME_LEN) {
-            snprintf(name, sizeof name, "%.*s", (int)k, p);
+            snprintf(name, sizeof name, "%.*s", k, s);
             w = ga_scenario_find_world(sc, name);
         }
         for (int i = 0; i < n && w >= 0; i++)
             w = worlds[i] == w ? -2 : w;
         if (w < 0) {
             fail(err, errlen, "%s: %s world \"%.*s\" (worlds: %s)", path,
-                 w == -1 ? "no" : "repeated", (int)k, p, known);
+                 w == -1 ? "no" : "repeated", k, s, known);
             return -1;
         }
         worlds[n++] = w;
-        p += k + (p[k] == ',');
     }
     if (n == 0)
-        fail(err, errlen, "no world named in \"%s\"", list);
+        fail(err, errlen, "no world named in \"%s\": give world names A,B", list);
     return n ? n : -1;
 }
 

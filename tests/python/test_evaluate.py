@@ -204,7 +204,7 @@ class TestEvaluate(unittest.TestCase):
                                      threads=2)
             some = gridalign.evaluate(by_obs, STRAWBERRY, worlds=["green", "train"], episodes=20,
                                       ref_episodes=3)
-            same = gridalign.evaluate(by_obs, STRAWBERRY, worlds="green,train", episodes=20,
+            same = gridalign.evaluate(by_obs, STRAWBERRY, worlds=" green, ,train ", episodes=20,
                                       ref_episodes=3)
         self.assertEqual(two.text, full.text, "threads change no result")
         self.assertEqual(list(some.worlds), ["green", "train"])
@@ -280,6 +280,7 @@ class TestEvaluate(unittest.TestCase):
              'scenarios/strawberry.json: no world "nowhere" \\(worlds: train, decoys'),
             (dict(worlds="decoys,decoys"), gridalign.GridalignError, 'repeated world "decoys"'),
             (dict(worlds=[]), ValueError, "worlds is empty"),
+            (dict(worlds=" , "), gridalign.GridalignError, "no world named in"),
             (dict(episodes=0), gridalign.GridalignError, "0 episodes: give 1 to 100000000"),
             (dict(ref_episodes=2000), gridalign.GridalignError,
              "2000 reference episodes: give 0 to 1024"),
