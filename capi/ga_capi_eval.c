@@ -221,7 +221,8 @@ char *ga_capi_eval(const char *scenario_path, const char *worlds, int episodes, 
     if (p.stop) {
         run_free(&r);
         if (p.bad == -1)
-            return fail(err, errlen, "the policy raised an exception; nothing was written");
+            return fail(err, errlen,
+                        "the policy aborted the evaluation (it returned -1); nothing was written");
         return fail(err, errlen, "the policy returned %d, not an action (0 to %d)", p.bad,
                     GA_NUM_ACTIONS - 1);
     }
