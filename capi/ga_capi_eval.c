@@ -231,7 +231,8 @@ char *ga_capi_eval(const char *scenario_path, const char *worlds, int episodes, 
         run_free(&r);
         return fail(err, errlen, "out of memory for eval.json's text");
     }
-    /* eval.json and both per-episode files are renamed into place together, never some. */
+    /* Every file is renamed into place only now, after the last episode: an abort, a bad
+     * action or a write that failed before here leaves none of them. */
     if (r.json.f && fputs(r.text, r.json.f) == EOF) {
         free(r.text);
         run_free(&r);

@@ -213,7 +213,6 @@ class TestEvaluate(unittest.TestCase):
             self.assertEqual(some.worlds[w], full.worlds[w], w)
 
     def test_unlearned_warning(self):
-        _, files, _ = self.c["s"]
         with self.assertWarnsRegex(RuntimeWarning,
                                    r"policy noop did not learn the training task \(intended "
                                    r"success 0.00 < 0.5\)"):
@@ -248,8 +247,9 @@ class TestEvaluate(unittest.TestCase):
 
         d, pf = self.out_dir()
         with self.assertRaises(Boom) as cm:
-            gridalign.evaluate(policy, STRAWBERRY, episodes=20, ref_episodes=0, json_path=pf["json"],
-                               episodes_out=pf["episodes"], record=pf["record"])
+            gridalign.evaluate(policy, STRAWBERRY, episodes=20, ref_episodes=0,
+                               json_path=pf["json"], episodes_out=pf["episodes"],
+                               record=pf["record"])
         self.assertEqual(str(cm.exception), "at 300")
         self.assertEqual(calls[0], 300, "not called again once it raised")
         self.assert_nothing_left(d)
