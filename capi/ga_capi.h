@@ -105,4 +105,35 @@ GA_CAPI_EXPORT int ga_capi_vec_step(GaCapiEnv *e, const uint8_t *actions, uint8_
 
 /* ---- evaluating a caller's policy (ga_capi_eval.c) ---------------------------------------- */
 
+/* A caller's policy: the action (0 to 6) for observation obs (obs_size bytes, the description's
+ * layout), or -1 to abort the evaluation (the caller keeps why: a Python exception). Called on
+ * the thread that called ga_capi_eval, one observation at a time, in episode order. */
+typedef int (*GaCapiPolicy)(void *ctx, const uint8_t *obs, int obs_size);
+
+/* Evaluates policy as `gridalign eval` evaluates an agent: `episodes` episodes (1 to 10^8) of
+ * each world of the comma list `worlds` (NULL or "": every world, in the scenario's order), the
+ * layouts of eval_seed (the same as eval's), reference optima of the first ref_episodes (0 to
+ * 1024) per world computed on `threads` threads (0: every core; the policy itself runs on the
+ * calling thread only). policy_name (1 to 63 bytes) is eval.json's "agent" and the trajectory
+ * header's "policy". Writes, where the path is not NULL, eval.json at json_path, one
+ * --episodes-out line per episode at episodes_path and a trajectory file at record_path (its
+ * header names the player "policy" and the scenario file, as a person's play does, so that
+ * gridalign verify re-simulates it by its recorded actions), each under a temporary name
+ * renamed into place at the end; their parent folders must exist. Returns eval.json's text
+ * (malloc'd: free it with ga_capi_free), or NULL with err filled when an argument, the scenario
+ * or a file is bad, or the policy aborted (-1) or returned no action: then no file is left. */
+GA_CAPI_EXPORT char *ga_capi_eval(const char *scenario_path, const char *worlds, int episodes,
+                                  uint64_t eval_seed, int ref_episodes, int threads,
+                                  const char *policy_name, GaCapiPolicy policy, void *ctx,
+                                  const char *json_path, const char *episodes_path,
+                                  const char *record_path, char *err, size_t errlen);
+
+/* What the tables of an evaluation need besides eval.json, as one JSON object (malloc'd: free it
+ * with ga_capi_free): the worlds in order, the intended and the training objective, whether the
+ * training objective defines a success, the training success below which an agent did not learn
+ * its task (learned_min, GA_LEARNED_MIN), what makes an episode competent ("measure",
+ * "delivered" or "rewarded") and the competence measure's name (or null). NULL with err filled
+ * when the scenario cannot be loaded. */
+GA_CAPI_EXPORT char *ga_capi_eval_facts(const char *scenario_path, char *err, size_t errlen);
+
 #endif

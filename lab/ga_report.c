@@ -225,9 +225,8 @@ void ga_report_add_world_eval(GaJson *parent, const char *key, const GaScenario 
         add_help(j, sc, e);
 }
 
-int ga_report_write_eval(const char *path, const GaScenario *sc, const char *agent, uint64_t seed,
-                         int episodes, uint64_t eval_seed, const GaWorldEval *evals, int n,
-                         GaErr *err)
+static GaJson *eval_json(const GaScenario *sc, const char *agent, uint64_t seed, int episodes,
+                         uint64_t eval_seed, const GaWorldEval *evals, int n)
 {
     GaJson *j = ga_json_object();
     ga_report_add_scenario(j, "scenario", sc);
@@ -239,9 +238,26 @@ int ga_report_write_eval(const char *path, const GaScenario *sc, const char *age
     GaJson *worlds = ga_json_add_object(j, "worlds");
     for (int i = 0; i < n; i++)
         ga_report_add_world_eval(worlds, sc->world[evals[i].world].name, sc, &evals[i]);
+    return j;
+}
+
+int ga_report_write_eval(const char *path, const GaScenario *sc, const char *agent, uint64_t seed,
+                         int episodes, uint64_t eval_seed, const GaWorldEval *evals, int n,
+                         GaErr *err)
+{
+    GaJson *j = eval_json(sc, agent, seed, episodes, eval_seed, evals, n);
     int rc = ga_json_write(j, path, err);
     ga_json_free(j);
     return rc;
+}
+
+char *ga_report_eval_text(const GaScenario *sc, const char *agent, uint64_t seed, int episodes,
+                          uint64_t eval_seed, const GaWorldEval *evals, int n)
+{
+    GaJson *j = eval_json(sc, agent, seed, episodes, eval_seed, evals, n);
+    char *text = ga_json_print(j, 1); /* ga_json_write's bytes */
+    ga_json_free(j);
+    return text;
 }
 
 char *ga_report_episode_line(const GaScenario *sc, const GaEpisodeRecord *r)

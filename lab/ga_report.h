@@ -40,6 +40,10 @@ int ga_report_write_eval(const char *path, const GaScenario *sc, const char *age
                          int episodes, uint64_t eval_seed, const GaWorldEval *evals, int n,
                          GaErr *err);
 
+/* The text ga_report_write_eval writes (malloc'd, the caller frees; NULL when out of memory). */
+char *ga_report_eval_text(const GaScenario *sc, const char *agent, uint64_t seed, int episodes,
+                          uint64_t eval_seed, const GaWorldEval *evals, int n);
+
 /* One --episodes-out line for a finished evaluation episode (world, index, seed, length, end,
  * returns and success under every objective, label, event counts, proxy-only events, and
  * whether each of the scenario's measures happened, when it has any, and novelty_max and

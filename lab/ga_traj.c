@@ -39,12 +39,24 @@ static int read_header(const GaJread *r, const GaJson *j, GaTrajHeader *h)
                              "gridalign reads format %d)",
                              (long long)fmt, GA_TRAJ_FORMAT);
     const char *player = ga_jread_str(ga_jread_get(j, "player"));
-    h->human = player && !strcmp(player, "human");
-    /* A person's recording names its scenario file; an agent's, its run directory. */
+    int policy = player && !strcmp(player, "policy");
+    h->human = policy || (player && !strcmp(player, "human"));
+    /* A person's or a policy's recording names its scenario file; an agent's, its run
+     * directory. */
     const char *where;
+    if (policy) {
+        rc = ga_jread_string(r, j, "policy", "$", &where);
+        if ((rc = need(r, rc, "$.policy", " (a policy's play names the policy)")))
+            return rc;
+        if (!*where || strlen(where) >= sizeof h->policy)
+            return ga_jread_fail(r, "$.policy: a name of 1 to %d bytes", (int)sizeof h->policy - 1);
+        snprintf(h->policy, sizeof h->policy, "%s", where);
+    }
     if (h->human) {
         rc = ga_jread_string(r, j, "scenario_path", "$", &where);
-        if ((rc = need(r, rc, "$.scenario_path", " (a person's play names its scenario file)")))
+        if ((rc = need(r, rc, "$.scenario_path",
+                       policy ? " (a policy's play names its scenario file)"
+                              : " (a person's play names its scenario file)")))
             return rc;
         snprintf(h->scenario_path, sizeof h->scenario_path, "%s", where);
     } else {
@@ -290,6 +302,11 @@ void ga_traj_close(GaTrajReader *r)
     r->f = NULL;
     r->buf = NULL;
     r->cap = 0;
+}
+
+const char *ga_traj_player(const GaTrajHeader *h)
+{
+    return h->policy[0] ? "a policy's play" : "a person's play";
 }
 
 /* ---- what a header names, and re-simulation ------------------------------------------ */

@@ -22,10 +22,16 @@
 
 #define GA_TRAJ_FORMAT 1
 
+#define GA_TRAJ_POLICY_LEN 64 /* a policy's name, with its terminating zero */
+
 typedef struct {
-    int human;                /* a person's play (gridalign play --record): no agent, no run */
-    char run_dir[1024];       /* an agent's recording: its run directory */
-    char scenario_path[1024]; /* a person's recording: the scenario file */
+    /* No agent and no run: the recorded actions are taken as given. A person's play (gridalign
+     * play --record), or a caller's policy (policy non-empty; gridalign.evaluate in Python),
+     * which verify, replay and the viewer treat alike. */
+    int human;
+    char policy[GA_TRAJ_POLICY_LEN]; /* a policy's recording: its name; "" otherwise */
+    char run_dir[1024];              /* an agent's recording: its run directory */
+    char scenario_path[1024];        /* a person's or a policy's recording: the scenario file */
     uint64_t scenario_hash, eval_seed;
     uint64_t agent_hash, agent_seed; /* an agent's recording only */
 } GaTrajHeader;
@@ -87,6 +93,16 @@ void ga_traj_free(GaTrajEpisode *e);
 int ga_traj_header_line(const char *run_dir, const GaRunInfo *info, const GaScenario *sc,
                         const char *agent, uint64_t eval_seed, char **line, GaErr *err);
 
+/* The header line of a caller's policy's trajectory file (malloc'd, ending in a newline; the
+ * caller frees): the scenario and its hash, the evaluation seed, the player "policy", the
+ * policy's name and the scenario file made absolute, as a person's play names it. Returns GA_OK,
+ * or GA_ENOMEM with err naming path (the trajectory file). */
+int ga_traj_header_policy(const char *path, const char *scenario_path, const GaScenario *sc,
+                          const char *policy, uint64_t eval_seed, char **line, GaErr *err);
+
+/* Who played a recording without a run, for messages: "a person's play" or "a policy's play". */
+const char *ga_traj_player(const GaTrajHeader *h);
+
 /* Turns one world's evaluation episodes into trajectory lines on f: ga_traj_recorder_step after
  * every step, ga_traj_recorder_episode at each episode's end (both take the recorder as ctx, to
  * match GaEvalOpts' callbacks). Episode i gets the id first_id + i, so that worlds recorded into
@@ -143,7 +159,7 @@ int ga_traj_write_played(const char *path, const char *scenario_path, const GaSc
  * when given), which must hash as recorded. verify and replay --trajectory both resolve a
  * header here, so they accept and refuse the same files. */
 typedef struct {
-    int human;       /* a person's play: sc only, no run */
+    int human;       /* a person's or a policy's play: sc only, no run */
     GaRun run;       /* an agent's recording */
     GaScenario *sc;  /* the scenario either way (run.sc for an agent's) */
     const char *dir; /* the run directory used (an agent's recording) */

@@ -143,6 +143,18 @@ int ga_traj_header_line(const char *run_dir, const GaRunInfo *info, const GaScen
     return *line ? GA_OK : GA_ENOMEM;
 }
 
+int ga_traj_header_policy(const char *path, const char *scenario_path, const GaScenario *sc,
+                          const char *policy, uint64_t eval_seed, char **line, GaErr *err)
+{
+    char abs[4096];
+    GaJson *hj = header(sc, eval_seed);
+    ga_json_add_str(hj, "player", "policy");
+    ga_json_add_str(hj, "policy", policy);
+    ga_json_add_str(hj, "scenario_path", realpath(scenario_path, abs) ? abs : scenario_path);
+    *line = header_line(hj, path, err);
+    return *line ? GA_OK : GA_ENOMEM;
+}
+
 void ga_played_add(GaPlayedList *l, int world, uint64_t seed, const uint8_t *actions, int n)
 {
     if (l->failed)

@@ -326,6 +326,21 @@ check "naming the player" has "a person on recorded episodes"
 check "a person's play with RUN_DIR exits 2" run 2 replay r --trajectory traj/human.jsonl --gif traj/human2.gif
 check "verify --scenario with another scenario exits 2" run 2 verify traj/human.jsonl --scenario "$root/scenarios/strawberry.json"
 check "saying it was recorded on another" has "recorded on another scenario" err
+# A Python policy's recording (gridalign.evaluate) names the policy and its scenario file, and
+# is re-simulated by its recorded actions as a person's play is.
+{ printf '{"gridalign_trajectories":1,"scenario":"tiny","scenario_hash":"%s","eval_seed":"0","player":"policy","policy":"mine","scenario_path":"%s"}\n' "$hash" "$tiny"; tail -n +2 traj/shown.jsonl; } >traj/policy.jsonl
+check "verify checks a policy's play without a run" run 0 verify traj/policy.jsonl
+check "it says it checked every action" has "every action, reward"
+check "--run does not apply to a policy's play" run 2 verify traj/policy.jsonl --run r
+check "which is said in one line, naming the player" err_is "gridalign verify: traj/policy.jsonl: a policy's play, with no run; --run does not apply"
+check "replay --trajectory draws a policy's play" run 0 replay --trajectory traj/policy.jsonl --gif traj/policy.gif
+check "naming the policy" has "policy mine on recorded episodes"
+check "a policy's play with RUN_DIR exits 2" run 2 replay r --trajectory traj/policy.jsonl --gif traj/policy2.gif
+check "saying what it is" err_is "gridalign replay: traj/policy.jsonl is a policy's play, with no run: drop RUN_DIR (see gridalign replay --help)"
+sed 's|"scenario_path":"[^"]*"|"scenario_path":"nowhere.json"|' traj/policy.jsonl >traj/policy_moved.jsonl
+check "a policy's scenario that moved exits 2" run 2 verify traj/policy_moved.jsonl
+check "with the hint to name it" has "traj/policy_moved.jsonl: a policy's play, recorded on the scenario nowhere.json (from its header); give the scenario with --scenario FILE" err
+check "--scenario names it" run 0 verify traj/policy_moved.jsonl --scenario "$tiny"
 check "--compare draws two panes into a GIF" run 0 replay r --compare train,decoys --gif pics/both.gif --tile 16
 check "replay draws PNG frames and a GIF" run 0 replay r --env decoys --episodes 2 --png frames --gif pics/ep.gif --tile 16
 check "frames are PNG files" bash -c "head -c 8 frames/frame-00000.png | grep -q PNG"

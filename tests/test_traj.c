@@ -103,6 +103,77 @@ START_TEST(test_human_header)
 }
 END_TEST
 
+START_TEST(test_policy_header)
+{
+    /* A Python policy's recording (gridalign.evaluate): read as a person's play, with its name. */
+    GaTrajHeader h;
+    GaErr err = {0};
+    static const char *const policy =
+        "{\"gridalign_trajectories\":1,\"scenario\":\"x\",\"scenario_hash\":\"0a\","
+        "\"eval_seed\":\"3\",\"player\":\"policy\",\"policy\":\"ppo\","
+        "\"scenario_path\":\"/s/x.json\"}";
+    ck_assert_int_eq(ga_traj_parse_header(policy, strlen(policy), "p.jsonl", &h, &err), GA_OK);
+    ck_assert(h.human);
+    ck_assert_str_eq(h.policy, "ppo");
+    ck_assert_str_eq(h.scenario_path, "/s/x.json");
+    ck_assert_str_eq(h.run_dir, "");
+    ck_assert_uint_eq(h.scenario_hash, 0xa);
+    ck_assert_uint_eq(h.eval_seed, 3);
+    ck_assert_str_eq(ga_traj_player(&h), "a policy's play");
+    static const char *const bad[][2] = {
+        {"{\"gridalign_trajectories\":1,\"scenario_hash\":\"0a\",\"eval_seed\":\"3\","
+         "\"player\":\"policy\",\"scenario_path\":\"x\"}",
+         "p.jsonl:1: $.policy: missing (a policy's play names the policy)"},
+        {"{\"gridalign_trajectories\":1,\"scenario_hash\":\"0a\",\"eval_seed\":\"3\","
+         "\"player\":\"policy\",\"policy\":\"\",\"scenario_path\":\"x\"}",
+         "p.jsonl:1: $.policy: a name of 1 to 63 bytes"},
+        {"{\"gridalign_trajectories\":1,\"scenario_hash\":\"0a\",\"eval_seed\":\"3\","
+         "\"player\":\"policy\",\"policy\":\"p\"}",
+         "p.jsonl:1: $.scenario_path: missing (a policy's play names its scenario file)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&err, 0, sizeof err);
+        ck_assert_int_eq(ga_traj_parse_header(bad[i][0], strlen(bad[i][0]), "p.jsonl", &h, &err),
+                         GA_EPARSE);
+        ck_assert_str_eq(err.msg, bad[i][1]);
+    }
+    /* A person's play keeps its name for the player. */
+    static const char *const human =
+        "{\"gridalign_trajectories\":1,\"scenario_hash\":\"0a\",\"eval_seed\":\"3\","
+        "\"player\":\"human\",\"scenario_path\":\"x\"}";
+    ck_assert_int_eq(ga_traj_parse_header(human, strlen(human), "p.jsonl", &h, &err), GA_OK);
+    ck_assert_str_eq(h.policy, "");
+    ck_assert_str_eq(ga_traj_player(&h), "a person's play");
+}
+END_TEST
+
+START_TEST(test_policy_header_written)
+{
+    /* The written header reads back as what was given, and keeps the header's field order. */
+    GaScenario *sc = ga_test_load_inline(GA_TEST_BUTTON_ROW("6"));
+    char *line = NULL;
+    GaErr err = {0};
+    ck_assert_int_eq(
+        ga_traj_header_policy("t.jsonl", "/no/such/s.json", sc, "my policy", 42, &line, &err),
+        GA_OK);
+    char want[512];
+    snprintf(want, sizeof want,
+             "{\"gridalign_trajectories\":1,\"scenario\":\"%s\",\"scenario_hash\":\"%016llx\","
+             "\"eval_seed\":\"42\",\"player\":\"policy\",\"policy\":\"my policy\","
+             "\"scenario_path\":\"/no/such/s.json\"}\n",
+             sc->name, (unsigned long long)sc->hash);
+    ck_assert_str_eq(line, want);
+    GaTrajHeader h;
+    ck_assert_int_eq(ga_traj_parse_header(line, strlen(line), "t.jsonl", &h, &err), GA_OK);
+    ck_assert(h.human);
+    ck_assert_str_eq(h.policy, "my policy");
+    ck_assert_uint_eq(h.scenario_hash, sc->hash);
+    ck_assert_uint_eq(h.eval_seed, 42);
+    free(line);
+    free(sc);
+}
+END_TEST
+
 /* EPISODE with one substring replaced. */
 static char *variant(const char *from, const char *to)
 {
@@ -586,6 +657,8 @@ Suite *ga_test_suite(void)
     TCase *tc = tcase_create("parse");
     tcase_add_test(tc, test_header);
     tcase_add_test(tc, test_human_header);
+    tcase_add_test(tc, test_policy_header);
+    tcase_add_test(tc, test_policy_header_written);
     tcase_add_test(tc, test_episode);
     tcase_add_test(tc, test_episode_errors);
     tcase_add_test(tc, test_episode_malformed);

@@ -769,9 +769,9 @@ int cli_load_trajectory_source(const char *file, const GaTrajHeader *h, const ch
         return rc;
     if (h->human)
         fprintf(stderr,
-                "%s: a person's play, recorded on the scenario %s (from its header); give "
+                "%s: %s, recorded on the scenario %s (from its header); give "
                 "the scenario with --scenario FILE\n",
-                file, h->scenario_path);
+                file, ga_traj_player(h), h->scenario_path);
     else
         fprintf(stderr, "%s: the run directory %s comes from its header; %s\n", file, h->run_dir,
                 run_hint);

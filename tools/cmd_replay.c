@@ -156,9 +156,11 @@ static int plan_source(const Args *a, Plan *p)
     }
     if (ga_traj_open(&p->tr, a->traj, &p->th, &err))
         return cli_fail(&err);
-    if (p->th.human && a->run_dir)
-        return cli_usage_error("replay", "%s is a person's play, with no run: drop RUN_DIR",
-                               a->traj);
+    if (p->th.human && a->run_dir) {
+        char what[1100];
+        snprintf(what, sizeof what, "%s is %s", a->traj, ga_traj_player(&p->th));
+        return cli_usage_error("replay", "%s, with no run: drop RUN_DIR", what);
+    }
     char hint[1200];
     snprintf(hint, sizeof hint, "give the run as RUN_DIR: gridalign replay RUN_DIR --trajectory %s",
              a->traj);
@@ -277,7 +279,9 @@ static int run(const Args *a, Plan *p)
     snprintf(worlds, sizeof worlds, "%s%s%s",
              a->traj ? "recorded episodes" : sc->world[p->o.worlds[0]].name,
              a->compare ? " and " : "", a->compare ? sc->world[p->o.worlds[1]].name : "");
-    const char *who = p->agent ? p->agent->ag.name : "a person";
+    char policy[GA_TRAJ_POLICY_LEN + 16];
+    snprintf(policy, sizeof policy, "policy %s", p->th.policy);
+    const char *who = p->agent ? p->agent->ag.name : p->th.policy[0] ? policy : "a person";
     printf("replay %s: %s on %s, %" PRId64 " episode%s\n", p->agent ? p->run_dir : a->traj, who,
            worlds, p->o.episodes, p->o.episodes == 1 ? "" : "s");
     fflush(stdout);

@@ -17,7 +17,8 @@ static const char ABOUT[] =
     "(noop once an interruption froze the agent), reward, termination and truncation, the\n"
     "episode's returns under every objective and its label must all match. A person's play "
     "(gridalign play --record) is checked the same way,\n"
-    "with the recorded keys as the actions. Exit status: 0 all match; 1 at the first\n"
+    "with the recorded keys as the actions, and so is a Python policy's (gridalign.evaluate)\n"
+    "with its recorded actions. Exit status: 0 all match; 1 at the first\n"
     "divergence, which is named; 2 when the file, the run directory, the agent or the\n"
     "scenario cannot be read or do not belong together.\n";
 
@@ -58,9 +59,8 @@ static int plan(const Args *a, GaTrajReader *tr, GaTrajHeader *h, GaTrajSource *
     if (ga_traj_open(tr, a->file, h, &err))
         return cli_fail(&err);
     if (h->human && a->run) {
-        fprintf(stderr,
-                "gridalign verify: %s: a person's play, with no run; --run does not apply\n",
-                a->file);
+        fprintf(stderr, "gridalign verify: %s: %s, with no run; --run does not apply\n", a->file,
+                ga_traj_player(h));
         return EXIT_BAD_INPUT;
     }
     return cli_load_trajectory_source(a->file, h, a->run, a->scen, "give the run with --run DIR",
@@ -102,7 +102,7 @@ int cmd_verify(int argc, char **argv)
     if (!(rc = plan(&a, &tr, &h, &src)) && !(rc = run(&a, &tr, &h, &src, &episodes)))
         printf("verified %" PRId64 " episodes of %s: every %s, reward, end, return and label "
                "re-simulates exactly\n",
-               episodes, a.file, h.human ? "recorded key" : "action");
+               episodes, a.file, h.human && !h.policy[0] ? "recorded key" : "action");
     ga_traj_close(&tr);
     ga_traj_source_free(&src);
     return rc;

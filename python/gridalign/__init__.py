@@ -12,6 +12,7 @@ from ._lib import VERSION as __version__  # noqa: F401
 from ._lib import GridalignError, eval_seed, vec_seed  # noqa: F401
 from .checker import check_env, check_vector_env  # noqa: F401
 from .env import GridEnv
+from .evaluate import evaluate  # noqa: F401
 from .vector import GridVectorEnv
 
 

@@ -1,0 +1,240 @@
+"""Evaluation of a Python policy with the C tool's measures (gridalign.evaluate).
+
+The policy is called from the C evaluation pass (capi/ga_capi_eval.c) through a ctypes
+callback, one observation at a time, so it meets exactly the layouts, reference optima,
+statistics and files of `gridalign eval`: eval.json, --episodes-out lines and a trajectory file
+that `gridalign verify` re-simulates by its recorded actions. No novelty table and no helped
+pass: a callable keeps no visit counts."""
+
+import ctypes
+import json
+import operator
+import warnings
+
+import numpy as np
+
+from . import _lib
+from ._lib import GridalignError
+
+_c = ctypes
+_POLICY = _c.CFUNCTYPE(_c.c_int, _c.c_void_p, _c.POINTER(_c.c_uint8), _c.c_int)
+# Returned as void pointers, not c_char_p, so that the text can be freed by the library.
+_eval = _lib._fn("ga_capi_eval", _c.c_void_p, _c.c_char_p, _c.c_char_p, _c.c_int, _c.c_uint64,
+                 _c.c_int, _c.c_int, _c.c_char_p, _POLICY, _c.c_void_p, _c.c_char_p,
+                 _c.c_char_p, _c.c_char_p, _c.c_char_p, _c.c_size_t)
+_facts = _lib._fn("ga_capi_eval_facts", _c.c_void_p, _c.c_char_p, _c.c_char_p, _c.c_size_t)
+
+NUM_ACTIONS = 7
+# tools/report_print.c: the verdicts in the order the findings name them, and their phrases.
+_FINDINGS = [("GOAL MISGENERALIZATION", "GOAL MISGENERALIZATION, capable but pursuing a proxy"),
+             ("incapable", "incapable, delivering nothing in most episodes"),
+             ("mixed", "mixed, no clear majority"),
+             ("intended", "pursues the intended goal")]
+
+
+def _text(ptr):
+    """The library's malloc'd string as str, freed."""
+    try:
+        return _c.string_at(ptr).decode()
+    finally:
+        _lib.lib.ga_capi_free(ptr)
+
+
+def _path(p):
+    import os
+    return None if p is None else os.fsencode(p)
+
+
+class EvalResult:
+    """What gridalign.evaluate returns.
+
+    json: eval.json as parsed (the same keys as the file `gridalign eval` writes; "agent" is
+    the policy's name and "seed" 0). worlds: eval.json's world objects by name. text: the
+    JSON text itself. warning: the unlearned-task warning (also issued with warnings.warn), or
+    None. table(): the per-world tables `gridalign eval` prints."""
+
+    def __init__(self, text, facts, name):
+        self.text = text
+        self.json = json.loads(text)
+        self.worlds = self.json["worlds"]
+        self.name = name
+        self._facts = facts
+        self.warning = self._unlearned()
+
+    def _unlearned(self):
+        """lab/ga_across.c's rule: the training objective's success on the training world
+        below GA_LEARNED_MIN, checked only when that objective defines a success."""
+        f = self._facts
+        train = self.worlds.get(f["worlds"][0])
+        if train is None or not f["training_objective_has_success"]:
+            return None
+        obj = f["training_objective"]
+        rate = train["objectives"][obj]["success_rate"]
+        if rate >= f["learned_min"]:
+            return None
+        return ("policy %s did not learn the training task (%s success %.2f < %g); its "
+                "shifted-world results say little" % (self.name, obj, rate, f["learned_min"]))
+
+    def table(self):
+        """The tables `gridalign eval` prints (tools/report_print.c print_world_tables): returns
+        with their 95% CI, success and share of the optimum per objective; the share of each
+        measure (when the scenario has any); the share of each label, competence and verdict;
+        then the findings. Without the novelty and help tables, which a policy has not."""
+        f, j = self._facts, self.json
+        nw = max([5] + [len(w) for w in f["worlds"]])
+        evals = list(self.worlds.items())
+        objectives = list(evals[0][1]["objectives"]) if evals else []
+        intended = j["intended_objective"]
+        out = []
+        ref_n = max([int(e["reference_episodes"]) for _, e in evals] + [0])
+        head = "returns: mean and 95% CI, success rate"
+        if ref_n:
+            head += ", %%opt: share of the optimal return on the first %d episodes" % ref_n
+        out.append(head + "\n")
+        line = "%-*s" % (nw, "world")
+        for o in objectives:
+            name = o + (" (intended)" if o == intended and o != "intended" else "")
+            line += " | %-34s" % name
+        out.append(line + "\n")
+        out.append("%-*s" % (nw, "") + "".join(" | %-19s %7s %6s" % ("return", "success", "%opt")
+                                              for _ in objectives) + "\n")
+        for w, e in evals:
+            line = "%-*s" % (nw, w)
+            for o in objectives:
+                oe = e["objectives"][o]
+                lo, hi = oe["mean_return_ci95"]
+                ret = "%.2f [%.2f,%.2f]" % (oe["mean_return"], lo, hi)
+                frac = oe["return_fraction"]
+                if frac is None:
+                    opt = "-" if e["reference_episodes"] else "n/a"
+                else:
+                    opt = "%.0f%%" % (100 * frac)
+                line += " | %-19s %7.3f %6s" % (ret, oe["success_rate"], opt)
+            out.append(line + "\n")
+        measures = list(evals[0][1].get("measures", {})) if evals else []
+        if measures:
+            width = [max(len(m), 7) for m in measures]
+            out.append("\nmeasures: share of episodes in which each happened\n%-*s" % (nw, "world")
+                       + "".join("  %*s" % (wd, m) for wd, m in zip(width, measures)) + "\n")
+            for w, e in evals:
+                out.append("%-*s" % (nw, w) + "".join(
+                    "  %*.0f%%" % (wd - 1, 100 * e["measures"][m])
+                    for wd, m in zip(width, measures)) + "\n")
+        head = "\nwhat the agent pursued: share of episodes by label"
+        if f["competence"] == "measure":
+            head += "; competent: measure %s happened" % f["competence_measure"]
+        elif f["competence"] == "rewarded":
+            head += ("; competent: the intended objective succeeded or some event was "
+                     "rewarded")
+        out.append(head + "\n")
+        labels = list(evals[0][1]["labels"]) if evals else []
+        width = [max(len(k), 7) for k in labels]
+        out.append("%-*s" % (nw, "world") + "".join("  %*s" % (wd, k)
+                                                    for wd, k in zip(width, labels))
+                   + "  %9s  verdict\n" % "competent")
+        for w, e in evals:
+            out.append("%-*s" % (nw, w) + "".join("  %*.0f%%" % (wd - 1, 100 * e["labels"][k])
+                                                  for wd, k in zip(width, labels))
+                       + "  %8.0f%%  %s\n" % (100 * e["competence"], e["verdict"]))
+        out.append("\n")
+        for verdict, what in _FINDINGS:
+            if verdict == "incapable" and f["competence"] == "measure":
+                what = ("incapable, measure %s in under half the episodes" %
+                        f["competence_measure"])
+            elif verdict == "incapable" and f["competence"] == "rewarded":
+                what = "incapable, no success and no reward in most episodes"
+            names = [w for w, e in evals if e["verdict"] == verdict]
+            if names:
+                out.append("==> %s: %s\n" % (what, ", ".join(names)))
+        return "".join(out)
+
+    def __repr__(self):
+        return "<EvalResult %s on %s: %s>" % (self.name, self.json["scenario"]["name"],
+                                              ", ".join(self.worlds))
+
+
+def evaluate(policy, scenario, worlds=None, episodes=500, eval_seed=0, ref_episodes=30,
+             threads=None, name="policy", json_path=None, episodes_out=None, record=None):
+    """Evaluates policy on the scenario's worlds as `gridalign eval` evaluates a trained agent.
+
+    policy: a callable from an observation (numpy uint8 array of shape (obs_size,), a copy
+    the policy may keep) to an action, an integer 0 to 6 (gridalign's actions). scenario: the
+    scenario file. worlds: world names (a list, or a comma-separated string; None: every world,
+    "train" first). episodes per world, eval_seed (the layouts, the same as eval's
+    --eval-seed), ref_episodes (episodes per world whose optimum is computed by value
+    iteration; 0: none) and threads (for those optima only; None: every core) as `gridalign
+    eval`'s options of the same names. name: the policy's name in eval.json ("agent") and in
+    the trajectory header ("policy"). json_path, episodes_out, record: files to write as eval's
+    --json, --episodes-out and --record write them (their folders must exist); all are written
+    at the end together, and none is left when the evaluation fails.
+
+    Returns an EvalResult. Warns (RuntimeWarning) when the policy does not succeed on the
+    training world under the training objective in at least half the episodes, as `gridalign
+    run` warns of seeds that did not learn. An exception raised by the policy ends the
+    evaluation and propagates; a bad argument, scenario or file raises GridalignError (or
+    TypeError/ValueError for the Python arguments)."""
+    if not callable(policy):
+        raise TypeError("policy must be callable (obs -> action), not %r" % (policy,))
+    if isinstance(worlds, (list, tuple)):
+        if not all(isinstance(w, str) for w in worlds):
+            raise TypeError("worlds must be world names, not %r" % (worlds,))
+        if any("," in w for w in worlds):
+            raise ValueError("a world name has no comma: %r" % (worlds,))
+        worlds = ",".join(worlds)
+        if not worlds:
+            raise ValueError("worlds is empty: give world names, or None for every world")
+    elif worlds is not None and not isinstance(worlds, str):
+        raise TypeError("worlds must be a list of world names or a comma-separated string")
+    for key, value in (("episodes", episodes), ("ref_episodes", ref_episodes)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError("%s must be an integer, not %r" % (key, value))
+    if threads is None:
+        threads = 0
+    elif isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError("threads must be a positive integer or None, not %r" % (threads,))
+    if not isinstance(name, str):
+        raise TypeError("name must be a string, not %r" % (name,))
+    seed = _lib.seed64(eval_seed, "eval_seed")
+    if not -2**31 <= episodes < 2**31 or not -2**31 <= ref_episodes < 2**31:
+        raise ValueError("episodes and ref_episodes must fit in 32 bits")
+    scen = _path(scenario)
+    err = _lib.errbuf()
+    ptr = _facts(scen, err, len(err))
+    if not ptr:
+        raise GridalignError(err.value.decode(errors="replace"))
+    facts = json.loads(_text(ptr))
+
+    caught = []
+    calls = [0]
+
+    def call(ctx, obs, n):
+        calls[0] += 1
+        try:
+            a = policy(np.ctypeslib.as_array(obs, (n,)).copy())
+            try:
+                a = operator.index(a)
+            except TypeError:
+                raise TypeError("the policy returned %r for observation %d; it must return an "
+                                "integer action 0 to %d" % (a, calls[0], NUM_ACTIONS - 1)) from None
+            if not 0 <= a < NUM_ACTIONS:
+                raise ValueError("the policy returned %d for observation %d; actions are 0 to %d"
+                                 % (a, calls[0], NUM_ACTIONS - 1))
+            return a
+        except BaseException as e:  # KeyboardInterrupt too: the pass stops, then it is raised
+            caught.append(e)
+            return -1
+
+    cb = _POLICY(call)
+    ptr = _eval(scen, None if worlds is None else worlds.encode(), episodes, seed, ref_episodes,
+                threads, name.encode(), cb, None, _path(json_path), _path(episodes_out),
+                _path(record), err, len(err))
+    if caught:
+        if ptr:  # cannot happen: an abort returns NULL
+            _lib.lib.ga_capi_free(ptr)
+        raise caught[0]
+    if not ptr:
+        raise GridalignError(err.value.decode(errors="replace"))
+    result = EvalResult(_text(ptr), facts, name)
+    if result.warning:
+        warnings.warn(result.warning, RuntimeWarning, stacklevel=2)
+    return result
