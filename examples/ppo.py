@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """examples/ppo.py: PPO (clipped objective, GAE) in PyTorch on a gridalign scenario's training
-world through gridalign.make_vec, then a greedy evaluation on every world through the binding.
+world through gridalign.make_vec, then an evaluation on every world through the binding.
 One file in CleanRL's manner: the settings at the top, then the network, the training loop and
 the evaluation. Leaves out recurrent policies, observation normalisation and vectorised eval.
 
@@ -81,16 +81,17 @@ class Args:
 
 def parse_args(argv=None):
     """Args from the command line: one --kebab-case option per field, its docstring as help."""
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     helps = field_helps()
+    choices = {"eval_policy": ("sample", "greedy")}
     for f in dataclasses.fields(Args):
         opt = "--" + f.name.replace("_", "-")
-        if f.type in (bool, "bool"):
-            p.add_argument(opt, action="store_true", help=helps.get(f.name))
+        if f.type is bool:
+            p.add_argument(opt, action="store_true", help=helps[f.name])
         else:
-            kind = {"int": int, "float": float, "str": str}.get(f.type, f.type)
-            p.add_argument(opt, type=kind, default=f.default, help=helps.get(f.name))
+            shown = " (default %(default)s)" if f.default != "" else ""
+            p.add_argument(opt, type=f.type, default=f.default, choices=choices.get(f.name),
+                           help=helps[f.name] + shown)
     return Args(**vars(p.parse_args(argv)))
 
 
