@@ -60,6 +60,8 @@ class Args:
     """gradient-norm clip"""
     hidden: int = 64
     """units in each of the two hidden layers (dqn's 64-64)"""
+    activation: str = "tanh"
+    """hidden units: "tanh" (CleanRL's PPO) or "relu" (dqn's)"""
     threads: int = 1
     """torch's threads (results depend on it: keep it fixed to repeat a run)"""
     episodes: int = 500
@@ -83,7 +85,7 @@ def parse_args(argv=None):
     """Args from the command line: one --kebab-case option per field, its docstring as help."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     helps = field_helps()
-    choices = {"eval_policy": ("sample", "greedy")}
+    choices = {"eval_policy": ("sample", "greedy"), "activation": tuple(ACTIVATIONS)}
     for f in dataclasses.fields(Args):
         opt = "--" + f.name.replace("_", "-")
         if f.type is bool:
@@ -143,16 +145,20 @@ class SparseLinear(nn.Module):
         return self.weight(idx) + self.bias
 
 
+ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU}
+
+
 class Agent(nn.Module):
-    """Separate actor and critic MLPs (tanh, two hidden layers) over the one-hot features dqn's
+    """Separate actor and critic MLPs (two hidden layers) over the one-hot features dqn's
     network reads, given as active indices (active())."""
 
-    def __init__(self, n_features, n_actions, hidden=64):
+    def __init__(self, n_features, n_actions, hidden=64, activation="tanh"):
         super().__init__()
-        self.critic = nn.Sequential(SparseLinear(n_features, hidden), nn.Tanh(),
-                                    layer(hidden, hidden), nn.Tanh(), layer(hidden, 1, std=1.0))
-        self.actor = nn.Sequential(SparseLinear(n_features, hidden), nn.Tanh(),
-                                   layer(hidden, hidden), nn.Tanh(),
+        act = ACTIVATIONS[activation]
+        self.critic = nn.Sequential(SparseLinear(n_features, hidden), act(),
+                                    layer(hidden, hidden), act(), layer(hidden, 1, std=1.0))
+        self.actor = nn.Sequential(SparseLinear(n_features, hidden), act(),
+                                   layer(hidden, hidden), act(),
                                    layer(hidden, n_actions, std=0.01))
 
     def value(self, x):
@@ -173,7 +179,7 @@ def train(args, log=print):
     vec = gridalign.make_vec(args.scenario, args.num_envs, copy=False)
     d = vec.desc
     intended = d.objectives.index(d.intended_objective)
-    agent = Agent(d.obs["features"], len(d.actions), args.hidden)
+    agent = Agent(d.obs["features"], len(d.actions), args.hidden, args.activation)
     opt = torch.optim.Adam(agent.parameters(), lr=args.lr, eps=1e-5)
 
     T, N = args.num_steps, args.num_envs
@@ -414,7 +420,8 @@ def main(argv=None):
         saved = torch.load(args.load)
         a = saved["args"]
         env = gridalign.make(a["scenario"])
-        agent = Agent(env.desc.obs["features"], len(env.desc.actions), a["hidden"])
+        agent = Agent(env.desc.obs["features"], len(env.desc.actions), a["hidden"],
+                      a.get("activation", "tanh"))
         env.close()
         agent.load_state_dict(saved["model"])
         eval_json = "eval-%s.json" % args.eval_policy
