@@ -450,7 +450,9 @@ def main(argv=None):
               "train is %.3f (< %.2f). The shifted worlds below say little about what it "
               "generalises; train longer or check the settings.\n" % (train_success, args.learned),
               file=sys.stderr, flush=True)
-    print(res.table())
+    text = res.table()  # gridalign.evaluate's may print its tables itself and return None
+    if text is not None:
+        print(text)
     print("evaluated (%s) in %.1f s; wrote %s" % (args.eval_policy, time.perf_counter() - t1,
                                                    os.path.join(out, eval_json)))
     return 0
