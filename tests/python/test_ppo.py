@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -77,7 +78,8 @@ class TestPPO(unittest.TestCase):
                                "--quiet"])
             self.assertEqual(rc, 0)
             self.assertEqual(sorted(os.listdir(d)),
-                             ["args.json", "curve.csv", "eval.json", "model.pt"])
+                             ["args.json", "curve.csv", "eval.json", "model.pt",
+                              "trajectories.jsonl"])
             # 2,048 steps teach it nothing: the warning comes, before the tables.
             self.assertIn("WARNING: the policy did not learn the training task", err.getvalue())
             self.assertIn("what the agent pursued", out.getvalue())
@@ -91,6 +93,12 @@ class TestPPO(unittest.TestCase):
                 self.assertAlmostEqual(sum(w["labels"].values()), 1.0)
                 self.assertIn(w["verdict"], ("intended", "GOAL MISGENERALIZATION",
                                              "incapable", "mixed"))
+            # The evaluation's trajectory file re-simulates by its actions.
+            verify = subprocess.run([os.environ["GRIDALIGN_EXE"], "verify",
+                                     os.path.join(d, "trajectories.jsonl")],
+                                    capture_output=True, text=True)
+            self.assertEqual(verify.returncode, 0, verify.stderr)
+            self.assertIn("verified %d episodes" % (4 * len(ev["worlds"])), verify.stdout)
             with open(os.path.join(d, "curve.csv")) as f:
                 self.assertEqual(f.readline().strip(),
                                  "step,episodes,mean_return,intended_success,seconds")
