@@ -95,13 +95,15 @@ GA_CAPI_EXPORT void ga_capi_vec_next(GaCapiEnv *e, uint8_t *obs);
  * objective, terminated and truncated (n). A world whose episode ended starts its next one at
  * once (obs holds its first observation) and, where the pointers are not NULL, leaves the end
  * in final_obs (n, size), final_ret (n, GA_MAX_OBJECTIVES), final_success (n,
- * GA_MAX_OBJECTIVES) and final_len (n), only in the rows of worlds that ended. Returns how
+ * GA_MAX_OBJECTIVES), final_len (n), final_label (n, the label slot, names in the description)
+ * and final_seed (n, the layout seed), only in the rows of worlds that ended. Every buffer holds
+ * n rows (actions and the outputs; the caller sizes them from the description). Returns how
  * many worlds ended an episode, or -1 - i for the first world i whose action is outside 0..6
  * (then nothing was stepped). */
 GA_CAPI_EXPORT int ga_capi_vec_step(GaCapiEnv *e, const uint8_t *actions, uint8_t *obs,
                                     float *reward, uint8_t *terminated, uint8_t *truncated,
                                     uint8_t *final_obs, float *final_ret, uint8_t *final_success,
-                                    int32_t *final_len);
+                                    int32_t *final_len, int32_t *final_label, uint64_t *final_seed);
 
 /* ---- evaluating a caller's policy (ga_capi_eval.c) ---------------------------------------- */
 

@@ -300,6 +300,8 @@ void ga_capi_features(const GaCapiEnv *e, const uint8_t *obs, int n, float *out)
 
 void ga_capi_vec_reset(GaCapiEnv *e, uint64_t seed, uint8_t *obs)
 {
+    e->ends.track = e->track;
+    e->vec.ends = &e->ends;
     e->vec.seed = seed;
     ga_vec_reset(&e->vec, obs);
 }
@@ -309,19 +311,24 @@ void ga_capi_vec_next(GaCapiEnv *e, uint8_t *obs)
     const GaObsSpec *spec = &e->sc->obs;
     for (int i = 0; i < e->n; i++) {
         ga_env_reset(&e->worlds[i], e->cfg, ga_vec_episode_seed(e->vec.seed, i, ++e->episode[i]));
+        ga_track_reset(&e->track[i]);
         ga_obs_write(&e->worlds[i], e->cfg, spec, obs + (size_t)i * (size_t)spec->size);
     }
 }
 
 int ga_capi_vec_step(GaCapiEnv *e, const uint8_t *actions, uint8_t *obs, float *reward,
                      uint8_t *terminated, uint8_t *truncated, uint8_t *final_obs, float *final_ret,
-                     uint8_t *final_success, int32_t *final_len)
+                     uint8_t *final_success, int32_t *final_len, int32_t *final_label,
+                     uint64_t *final_seed)
 {
     for (int i = 0; i < e->n; i++)
         if (actions[i] >= GA_NUM_ACTIONS)
             return -1 - i;
-    e->ends = (GaVecEnds){final_obs, final_ret, final_success, final_len};
-    e->vec.ends = final_obs || final_ret || final_success || final_len ? &e->ends : NULL;
+    /* The tracks count every step's events (a label needs them all), whether or not this call
+     * asks for labels; a reset zeroes them. */
+    e->ends = (GaVecEnds){final_obs, final_ret,   final_success, final_len,
+                          e->track,  final_label, final_seed};
+    e->vec.ends = &e->ends;
     ga_vec_step(&e->vec, actions, obs, reward, terminated, truncated);
     /* Counted here so that a caller learns in the return value whether to look at the ends. */
     int ended = 0;

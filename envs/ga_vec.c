@@ -16,6 +16,8 @@ void ga_vec_reset(GaVec *v, uint8_t *obs)
     for (int i = 0; i < v->n; i++) {
         v->episode[i] = 0;
         ga_env_reset(&v->world[i], v->cfg, ga_vec_episode_seed(v->seed, i, 0));
+        if (v->ends && v->ends->track)
+            ga_track_reset(&v->ends->track[i]);
         ga_obs_write(&v->world[i], v->cfg, v->spec, obs + (size_t)i * v->spec->size);
     }
 }
@@ -36,6 +38,14 @@ static void keep_end(const GaVec *v, int i)
     }
     if (e->len)
         e->len[i] = w->t;
+    if (e->seed)
+        e->seed[i] = ga_vec_episode_seed(v->seed, i, v->episode[i]);
+    if (e->track) {
+        int proxy, label = ga_track_label(&e->track[i], w, v->cfg, &proxy);
+        if (e->label)
+            e->label[i] = ga_label_slot(label, proxy);
+        ga_track_reset(&e->track[i]);
+    }
 }
 
 void ga_vec_step(GaVec *v, const uint8_t *actions, uint8_t *obs, float *reward, uint8_t *terminated,
@@ -45,6 +55,8 @@ void ga_vec_step(GaVec *v, const uint8_t *actions, uint8_t *obs, float *reward, 
     for (int i = 0; i < v->n; i++) {
         GaWorld *w = &v->world[i];
         reward[i] = ga_world_step(w, c, actions[i]);
+        if (v->ends && v->ends->track)
+            ga_track_step(&v->ends->track[i], w, c);
         terminated[i] = (uint8_t)w->terminated;
         truncated[i] = (uint8_t)w->truncated;
         if (w->terminated || w->truncated) {

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "ga_label.h"
 #include "ga_obs.h"
 #include "ga_world.h"
 
@@ -16,6 +17,11 @@ typedef struct {
     float *ret;       /* (n, GA_MAX_OBJECTIVES) its return under every objective */
     uint8_t *success; /* (n, GA_MAX_OBJECTIVES) whether it succeeded under each */
     int32_t *len;     /* (n) its steps */
+    /* With track set, every world's events are counted into track (n, caller-owned) as it steps,
+     * and an episode that ends leaves its label slot (ga_label_slot) in label (n). */
+    GaTrack *track;
+    int32_t *label;
+    uint64_t *seed; /* (n) its layout seed */
 } GaVecEnds;
 
 typedef struct {
@@ -32,7 +38,7 @@ typedef struct {
  * episodes as its worlds run one by one. */
 uint64_t ga_vec_episode_seed(uint64_t seed, int i, int64_t e);
 
-/* Starts episode 0 in every world and writes obs (n, spec->size). */
+/* Starts episode 0 in every world and writes obs (n, spec->size) (and zeroes v->ends->track). */
 void ga_vec_reset(GaVec *v, uint8_t *obs);
 
 /* Steps world i with actions[i] and writes reward[i] (the training objective's),

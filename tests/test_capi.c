@@ -127,14 +127,19 @@ START_TEST(test_batch_keeps_the_ends)
     uint8_t *obs = malloc((size_t)N * size), *fin = malloc((size_t)N * size), one[GA_OBS_MAX];
     uint8_t act[N], term[N], trunc[N], succ[N * GA_MAX_OBJECTIVES];
     float rew[N], ret[N * GA_MAX_OBJECTIVES];
-    int32_t len[N];
+    int32_t len[N], label[N];
+    uint64_t seed[N];
     GaWorld single[N];
+    GaTrack track[N];
     int64_t k[N] = {0};
     ga_capi_vec_reset(e, 9, obs);
-    for (int i = 0; i < N; i++)
+    for (int i = 0; i < N; i++) {
         ga_env_reset(&single[i], c, ga_capi_vec_seed(9, i, 0));
+        ga_track_reset(&track[i]);
+    }
     GaRng r = ga_rng_make(2);
     int ends = 0;
+    unsigned labels_seen = 0;
     for (int t = 0; t < STEPS; t++) {
         for (int i = 0; i < N; i++)
             act[i] =
@@ -142,21 +147,28 @@ START_TEST(test_batch_keeps_the_ends)
         memset(fin, 0xEE, (size_t)N * size);
         for (int i = 0; i < N; i++)
             len[i] = -5;
-        int ended = ga_capi_vec_step(e, act, obs, rew, term, trunc, fin, ret, succ, len);
+        int ended =
+            ga_capi_vec_step(e, act, obs, rew, term, trunc, fin, ret, succ, len, label, seed);
         int bad = -1, want_ended = 0;
         for (int i = 0; i < N; i++) {
             GaWorld *w = &single[i];
             int ok = ga_world_step(w, c, act[i]) == rew[i] && term[i] == w->terminated &&
                      trunc[i] == w->truncated;
+            ga_track_step(&track[i], w, c);
             if (w->terminated || w->truncated) {
                 ends++;
                 want_ended++;
                 ga_obs_write(w, c, &sc->obs, one);
-                ok = ok && !memcmp(one, fin + (size_t)i * size, (size_t)size) && len[i] == w->t;
+                int proxy, lab = ga_track_label(&track[i], w, c, &proxy);
+                ok = ok && !memcmp(one, fin + (size_t)i * size, (size_t)size) && len[i] == w->t &&
+                     label[i] == ga_label_slot(lab, proxy) &&
+                     seed[i] == ga_capi_vec_seed(9, i, k[i]);
+                labels_seen |= 1u << label[i];
                 for (int o = 0; o < sc->n_objectives; o++)
                     ok = ok && ret[i * GA_MAX_OBJECTIVES + o] == w->ret[o] &&
                          succ[i * GA_MAX_OBJECTIVES + o] == ga_world_success(w, o);
                 ga_env_reset(w, c, ga_capi_vec_seed(9, i, ++k[i]));
+                ga_track_reset(&track[i]);
             } else {
                 ok = ok && fin[(size_t)i * size] == 0xEE && len[i] == -5; /* row untouched */
             }
@@ -169,10 +181,13 @@ START_TEST(test_batch_keeps_the_ends)
         ck_assert_int_eq(ended, want_ended);
     }
     ck_assert_int_gt(ends, N);
+    /* More than one label came out (random play mostly gives neither, sometimes more). */
+    ck_assert_msg(labels_seen & (labels_seen - 1), "labels seen: %#x", labels_seen);
     /* A bad action is named and nothing is stepped. */
     memcpy(one, obs, (size_t)size);
     act[3] = GA_NUM_ACTIONS;
-    ck_assert_int_eq(ga_capi_vec_step(e, act, obs, rew, term, trunc, NULL, NULL, NULL, NULL), -4);
+    ck_assert_int_eq(
+        ga_capi_vec_step(e, act, obs, rew, term, trunc, NULL, NULL, NULL, NULL, NULL, NULL), -4);
     ck_assert_int_eq(memcmp(one, obs, (size_t)size), 0);
     ga_capi_env_close(e);
     free(obs);

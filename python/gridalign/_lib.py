@@ -96,7 +96,7 @@ _fn("ga_capi_env_render", _c.c_int, _P, _c.c_int, _c.c_int, _P, _c.POINTER(_c.c_
 _fn("ga_capi_features", None, _P, _P, _c.c_int, _P)
 _fn("ga_capi_vec_reset", None, _P, _c.c_uint64, _P)
 _fn("ga_capi_vec_next", None, _P, _P)
-_fn("ga_capi_vec_step", _c.c_int, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P)
+_fn("ga_capi_vec_step", _c.c_int, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P)
 
 if lib.ga_capi_abi() != ABI or lib.ga_capi_step_size() != ctypes.sizeof(Step):
     raise ImportError(

@@ -9,6 +9,9 @@ pass: a callable keeps no visit counts."""
 import ctypes
 import json
 import operator
+import os
+import signal
+import threading
 import warnings
 
 import numpy as np
@@ -41,7 +44,6 @@ def _text(ptr):
 
 
 def _path(p):
-    import os
     return None if p is None else os.fsencode(p)
 
 
@@ -72,7 +74,7 @@ class EvalResult:
         rate = train["objectives"][obj]["success_rate"]
         if rate >= f["learned_min"]:
             return None
-        return ("policy %s did not learn the training task (%s success %.2f < %g); its "
+        return ("policy %r did not learn the training task (%s success %.2f < %g); its "
                 "shifted-world results say little" % (self.name, obj, rate, f["learned_min"]))
 
     def table(self):
@@ -204,10 +206,27 @@ def evaluate(policy, scenario, worlds=None, episodes=500, eval_seed=0, ref_episo
         raise GridalignError(err.value.decode(errors="replace"))
     facts = json.loads(_text(ptr))
 
+    outs = [os.path.realpath(p) for p in (json_path, episodes_out, record) if p is not None]
+    if len(set(outs)) < len(outs):
+        raise ValueError("json_path, episodes_out and record must be different files")
+
     caught = []
     calls = [0]
+    # Ctrl-C: Python runs its handler only between bytecodes, here at the start of a callback,
+    # where a KeyboardInterrupt would escape the try below and ctypes would swallow it (and
+    # return garbage to C). So while the pass runs, SIGINT only takes note; the next callback
+    # ends the pass, and the interrupt is raised here afterwards. During the reference optima
+    # (no callback) it waits for them to finish.
+    interrupted = []
+    old_handler = None
+    if (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
+        old_handler = signal.signal(signal.SIGINT, lambda sig, frame: interrupted.append(sig))
 
     def call(ctx, obs, n):
+        if interrupted:
+            caught.append(KeyboardInterrupt())
+            return -1
         calls[0] += 1
         try:
             a = policy(np.ctypeslib.as_array(obs, (n,)).copy())
@@ -225,9 +244,17 @@ def evaluate(policy, scenario, worlds=None, episodes=500, eval_seed=0, ref_episo
             return -1
 
     cb = _POLICY(call)
-    ptr = _eval(scen, None if worlds is None else worlds.encode(), episodes, seed, ref_episodes,
-                threads, name.encode(), cb, None, _path(json_path), _path(episodes_out),
-                _path(record), err, len(err))
+    try:
+        ptr = _eval(scen, None if worlds is None else worlds.encode(), episodes, seed,
+                    ref_episodes, threads, name.encode(), cb, None, _path(json_path),
+                    _path(episodes_out), _path(record), err, len(err))
+    finally:
+        if old_handler is not None:
+            signal.signal(signal.SIGINT, old_handler)
+    if interrupted and not caught:  # after the last callback: the results stand, then it stops
+        if ptr:
+            _lib.lib.ga_capi_free(ptr)
+        raise KeyboardInterrupt
     if caught:
         if ptr:  # cannot happen: an abort returns NULL
             _lib.lib.ga_capi_free(ptr)

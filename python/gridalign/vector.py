@@ -62,10 +62,14 @@ class GridVectorEnv(_Base):
         self.final_ret = np.zeros((n, _lib.MAX_OBJECTIVES), dtype=np.float32)
         self.final_success = np.zeros((n, _lib.MAX_OBJECTIVES), dtype=np.bool_)
         self.final_len = np.zeros(n, dtype=np.int32)
+        self.final_label = np.zeros(n, dtype=np.int32)
+        self.final_seed = np.zeros(n, dtype=np.uint64)
+        self._label_names = np.array(d.labels, dtype=object)
         # numpy's bool is one byte of 0 or 1, as the library's uint8 flags.
         self._args = [_ptr(a) for a in (self.actions, self.obs, self.rewards, self.terminations,
                                         self.truncations, self.final_obs, self.final_ret,
-                                        self.final_success, self.final_len)]
+                                        self.final_success, self.final_len, self.final_label,
+                                        self.final_seed)]
         self._started = False
 
     def reset(self, *, seed=None, options=None):
@@ -112,6 +116,10 @@ class GridVectorEnv(_Base):
                 "_returns": mask,
                 "success": self.final_success[:, :self._n_obj].copy(),
                 "_success": mask,
+                "label": np.where(mask, self._label_names[self.final_label], None),
+                "_label": mask,
+                "seed": self.final_seed.copy(),
+                "_seed": mask,
                 "episode": {"r": self.final_ret[:, t].copy(), "l": self.final_len.copy(),
                             "_r": mask, "_l": mask},
                 "_episode": mask,

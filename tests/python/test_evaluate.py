@@ -214,7 +214,7 @@ class TestEvaluate(unittest.TestCase):
 
     def test_unlearned_warning(self):
         with self.assertWarnsRegex(RuntimeWarning,
-                                   r"policy noop did not learn the training task \(intended "
+                                   r"policy .noop. did not learn the training task \(intended "
                                    r"success 0.00 < 0.5\)"):
             r = gridalign.evaluate(lambda obs: 4, STRAWBERRY, episodes=5, ref_episodes=0,
                                    name="noop")

@@ -49,6 +49,7 @@ class TestAgainstSingle(unittest.TestCase):
         objectives = vec.desc.objectives
         train = objectives.index(vec.desc.train_objective)
         ends = terms = 0
+        labels = set()
         for t in range(steps):
             actions = rng.integers(0, 7, n)
             obs, rew, term, trunc, infos = vec.step(actions)
@@ -77,6 +78,15 @@ class TestAgainstSingle(unittest.TestCase):
                                  np.float32(info["returns"][objectives[train]]), where)
                 self.assertEqual(infos["episode"]["l"][i], info["t"], where)
                 self.assertTrue(infos["_episode"][i] and infos["episode"]["_l"][i])
+                # The label and layout seed of the episode that ended, as the single env's.
+                self.assertTrue(infos["_label"][i] and infos["_seed"][i])
+                self.assertEqual(infos["label"][i], info["label"], where)
+                self.assertEqual(int(infos["seed"][i]),
+                                 gridalign.vec_seed(s.seed, i, s.k - 1), where)
+                labels.add(info["label"])
+            if infos:
+                self.assertTrue(all(infos["label"][~ended] == None), infos["label"])  # noqa: E711
+        self.assertGreaterEqual(len(labels), 1)
         vec.close()
         for s in singles:
             s.env.close()
