@@ -114,6 +114,9 @@ def errbuf():
 def seed64(seed, what="seed"):
     """A seed as the engine takes it: an integer in [0, 2**64)."""
     import numbers
+    if isinstance(seed, str) and seed.isdigit():
+        raise TypeError("%s must be an integer, not the string %r (trajectory files and "
+                        "--episodes-out write seeds as strings: pass int(...))" % (what, seed))
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError("%s must be an integer, not %r" % (what, seed))
     seed = int(seed)

@@ -8,6 +8,7 @@ with s. Without any seed the stream is seed 0's: runs repeat unless asked not to
 
 import ctypes
 import json
+import operator
 
 import numpy as np
 
@@ -47,6 +48,15 @@ class Description:
         self.max_steps = d["max_steps"]
         self.n = d["n"]
 
+    def __repr__(self):
+        return "Description(%s, world=%s, objectives=%s, obs_size=%d, max_steps=%d)" % (
+            self.scenario["id"], self.world, self.objectives, self.obs_size, self.max_steps)
+
+
+def check_render_mode(mode, metadata):
+    if mode is not None and mode not in metadata["render_modes"]:
+        raise ValueError("render_mode %r: gridalign renders %s" % (mode, metadata["render_modes"]))
+
 
 def open_handle(scenario, world, n, seed):
     """Opens n worlds in the library; raises GridalignError with its one-line message."""
@@ -59,14 +69,18 @@ def open_handle(scenario, world, n, seed):
 
 
 def check_action(action, n_actions):
-    """The action as an int in range, or TypeError/ValueError naming what was given."""
-    if isinstance(action, np.ndarray) and action.shape == ():
-        action = action.item()
-    if isinstance(action, bool) or not isinstance(action, (int, np.integer)):
+    """The action as an int in range, or TypeError/ValueError naming what was given: an int, a
+    numpy integer or 0-d array, anything with __index__ (a 0-d integer torch tensor), not a bool."""
+    if isinstance(action, (bool, np.bool_)):
         raise TypeError("action must be an integer in [0, %d), not %r" % (n_actions, action))
-    if not 0 <= action < n_actions:
-        raise ValueError("action %d is outside [0, %d)" % (action, n_actions))
-    return int(action)
+    try:
+        a = operator.index(action)
+    except TypeError:
+        raise TypeError("action must be an integer in [0, %d), not %r" %
+                        (n_actions, action)) from None
+    if not 0 <= a < n_actions:
+        raise ValueError("action %d is outside [0, %d)" % (a, n_actions))
+    return a
 
 
 def features(handle, desc, obs):
@@ -82,16 +96,54 @@ def features(handle, desc, obs):
     return out.reshape(o.shape[:-1] + (desc.obs["features"],))
 
 
-class GridEnv(_Base):
+class Handle:
+    """What both environments do with their library handle: refuse to use it once closed,
+    features, world 0's frame, close (idempotent) and no pickling (a handle cannot be copied)."""
+
+    _h = None
+
+    def handle(self):
+        if not self._h:
+            raise RuntimeError("%s is closed: make another with gridalign.make(...)" %
+                               type(self).__name__)
+        return self._h
+
+    def features(self, obs):
+        """One-hot float32 features of observations (size,) or (n, size) (dqn's input)."""
+        return features(self.handle(), self.desc, obs)
+
+    def frame(self):
+        """World 0 drawn as uint8 RGB (height, width, 3), self.tile pixels per cell."""
+        h = self.handle()
+        w, ht = ctypes.c_int(), ctypes.c_int()
+        if _lib.lib.ga_capi_env_render(h, 0, self.tile, None, ctypes.byref(w), ctypes.byref(ht)):
+            raise ValueError("tile %d: give 8 to 64 pixels per cell" % self.tile)
+        frame = np.zeros((ht.value, w.value, 3), dtype=np.uint8)
+        _lib.lib.ga_capi_env_render(h, 0, self.tile, frame.ctypes.data, ctypes.byref(w),
+                                    ctypes.byref(ht))
+        return frame
+
+    def close(self):
+        if self._h:
+            _lib.lib.ga_capi_env_close(self._h)
+            self._h = None
+
+    def __del__(self):
+        self.close()
+
+    def __getstate__(self):
+        raise TypeError("a %s holds the library's worlds and cannot be pickled or copied: make "
+                        "another with the same arguments" % type(self).__name__)
+
+
+class GridEnv(Handle, _Base):
     """A gridalign world; build it with gridalign.make(scenario, world=...)."""
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 8}
 
     def __init__(self, scenario, world=None, render_mode=None, tile=TILE):
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError("render_mode %r: gridalign renders %s" %
-                             (render_mode, self.metadata["render_modes"]))
-        self._h = None
+        self._h = None  # first: __del__ runs even when the rest fails
+        check_render_mode(render_mode, self.metadata)
         self._h, self.desc = open_handle(scenario, world, 1, 0)
         self.render_mode = render_mode
         self.tile = int(tile)
@@ -126,6 +178,9 @@ class GridEnv(_Base):
     # Gymnasium's Env keeps np_random for the environment's own draws; gridalign's come from the
     # layout seed, but it is seeded as Gymnasium seeds it, for code (and checkers) that expect it.
     def reset(self, *, seed=None, options=None):
+        h = self.handle()
+        if seed is not None:
+            seed = _lib.seed64(seed)
         if gymnasium is not None:
             super().reset(seed=seed)
         elif seed is not None:
@@ -133,13 +188,13 @@ class GridEnv(_Base):
         if options:
             raise ValueError("reset options %r: gridalign takes none" % (options,))
         if seed is not None:
-            self._base, self._k = _lib.seed64(seed), 0
+            self._base, self._k = seed, 0
             layout = self._base
         else:
             self._k += 1
             layout = _lib.vec_seed(self._base, 0, self._k)
         self.layout_seed = layout
-        _lib.lib.ga_capi_env_reset(self._h, 0, layout, self._obs_p, self._step_p)
+        _lib.lib.ga_capi_env_reset(h, 0, layout, self._obs_p, self._step_p)
         self._started = True
         info = self._info()
         info["seed"] = layout
@@ -147,7 +202,7 @@ class GridEnv(_Base):
 
     def step(self, action):
         a = check_action(action, len(self.desc.actions))
-        rc = _lib.lib.ga_capi_env_step(self._h, 0, a, self._obs_p, self._step_p)
+        rc = _lib.lib.ga_capi_env_step(self.handle(), 0, a, self._obs_p, self._step_p)
         if rc == -2 or not self._started:
             raise RuntimeError("step() on an episode that has ended (or never began): call "
                                "reset() first")
@@ -176,32 +231,13 @@ class GridEnv(_Base):
             info["label"] = d.labels[s.label]
         return info
 
-    def features(self, obs):
-        """One-hot float32 features of observations (size,) or (n, size) (dqn's input)."""
-        return features(self._h, self.desc, obs)
-
     def render(self):
         if self.render_mode is None:
             if gymnasium is not None:
                 gymnasium.logger.warn("render() without a render_mode: make(..., "
                                       "render_mode='rgb_array')")
             return None
-        w, h = ctypes.c_int(), ctypes.c_int()
-        if _lib.lib.ga_capi_env_render(self._h, 0, self.tile, None, ctypes.byref(w),
-                                       ctypes.byref(h)):
-            raise ValueError("tile %d: give 8 to 64 pixels per cell" % self.tile)
-        frame = np.zeros((h.value, w.value, 3), dtype=np.uint8)
-        _lib.lib.ga_capi_env_render(self._h, 0, self.tile, frame.ctypes.data, ctypes.byref(w),
-                                    ctypes.byref(h))
-        return frame
-
-    def close(self):
-        if self._h:
-            _lib.lib.ga_capi_env_close(self._h)
-            self._h = None
-
-    def __del__(self):
-        self.close()
+        return self.frame()
 
     def __repr__(self):
         return "GridEnv(%s, world=%s)" % (self.desc.scenario["id"], self.desc.world)

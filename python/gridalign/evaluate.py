@@ -231,6 +231,8 @@ def evaluate(policy, scenario, worlds=None, episodes=500, eval_seed=0, ref_episo
         try:
             a = policy(np.ctypeslib.as_array(obs, (n,)).copy())
             try:
+                if isinstance(a, (bool, np.bool_)):  # an int to Python, never an action here
+                    raise TypeError
                 a = operator.index(a)
             except TypeError:
                 raise TypeError("the policy returned %r for observation %d; it must return an "

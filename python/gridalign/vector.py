@@ -15,7 +15,7 @@ import ctypes
 import numpy as np
 
 from . import _lib
-from .env import TILE, features, open_handle
+from .env import TILE, Handle, check_render_mode, open_handle
 from .spaces import Box, Discrete, MultiDiscrete
 
 try:  # pragma: no cover - depends on the machine
@@ -30,7 +30,7 @@ def _ptr(a):
     return ctypes.c_void_p(a.ctypes.data)
 
 
-class GridVectorEnv(_Base):
+class GridVectorEnv(Handle, _Base):
     """num_envs worlds; build it with gridalign.make_vec(scenario, num_envs, world=...).
 
     copy=False returns the library's own buffers, overwritten by the next step (fastest; copy
@@ -39,7 +39,8 @@ class GridVectorEnv(_Base):
     metadata = {"autoreset_mode": AUTORESET, "render_modes": ["rgb_array"], "render_fps": 8}
 
     def __init__(self, scenario, num_envs, world=None, copy=True, render_mode=None, tile=TILE):
-        self._h = None
+        self._h = None  # first: __del__ runs even when the rest fails
+        check_render_mode(render_mode, self.metadata)
         self._h, self.desc = open_handle(scenario, world, num_envs, 0)
         d = self.desc
         self.num_envs = n = d.n
@@ -78,9 +79,9 @@ class GridVectorEnv(_Base):
         if seed is not None or not self._started:
             if seed is not None:
                 self.seed_base = _lib.seed64(seed)
-            _lib.lib.ga_capi_vec_reset(self._h, self.seed_base, self._args[1])
+            _lib.lib.ga_capi_vec_reset(self.handle(), self.seed_base, self._args[1])
         else:  # the streams continue: every world starts its next episode
-            _lib.lib.ga_capi_vec_next(self._h, self._args[1])
+            _lib.lib.ga_capi_vec_next(self.handle(), self._args[1])
         self._started = True
         return self._out(self.obs), {}
 
@@ -102,7 +103,7 @@ class GridVectorEnv(_Base):
                 raise ValueError("action %d of world %d is outside [0, %d)" %
                                  (a[i], i, len(self.desc.actions)))
         self.actions[:] = a
-        ended = _lib.lib.ga_capi_vec_step(self._h, *self._args)
+        ended = _lib.lib.ga_capi_vec_step(self.handle(), *self._args)
         if ended < 0:
             raise ValueError("action %d of world %d is outside [0, %d)" %
                              (self.actions[-1 - ended], -1 - ended, len(self.desc.actions)))
@@ -127,30 +128,9 @@ class GridVectorEnv(_Base):
         return (self._out(self.obs), self._out(self.rewards), self._out(self.terminations),
                 self._out(self.truncations), infos)
 
-    def features(self, obs):
-        """One-hot float32 features of observations (size,) or (n, size) (dqn's input)."""
-        return features(self._h, self.desc, obs)
-
     def render(self):
         """World 0's frame (render_mode "rgb_array"), as the single environment draws it."""
-        if self.render_mode is None:
-            return None
-        w, h = ctypes.c_int(), ctypes.c_int()
-        if _lib.lib.ga_capi_env_render(self._h, 0, self.tile, None, ctypes.byref(w),
-                                       ctypes.byref(h)):
-            raise ValueError("tile %d: give 8 to 64 pixels per cell" % self.tile)
-        frame = np.zeros((h.value, w.value, 3), dtype=np.uint8)
-        _lib.lib.ga_capi_env_render(self._h, 0, self.tile, frame.ctypes.data, ctypes.byref(w),
-                                    ctypes.byref(h))
-        return frame
-
-    def close(self):
-        if self._h:
-            _lib.lib.ga_capi_env_close(self._h)
-            self._h = None
-
-    def __del__(self):
-        self.close()
+        return None if self.render_mode is None else self.frame()
 
     def __repr__(self):
         return "GridVectorEnv(%s, world=%s, num_envs=%d)" % (self.desc.scenario["id"],

@@ -91,6 +91,44 @@ class TestEnv(unittest.TestCase):
                 env.step(bad)
         env.step(np.int64(2))  # numpy integers are actions too
 
+    def test_closed_envs_refuse_instead_of_crashing(self):
+        env = gridalign.make(STRAWBERRY, render_mode="rgb_array")
+        env.reset(seed=0)
+        env.close()
+        env.close()  # twice is fine
+        calls = {"step": lambda: env.step(0), "reset": lambda: env.reset(seed=1),
+                 "render": env.render,
+                 "features": lambda: env.features(np.zeros(env.desc.obs_size, np.uint8))}
+        for name, call in calls.items():
+            with self.subTest(call=name), self.assertRaisesRegex(RuntimeError, "closed"):
+                call()
+        v = gridalign.make_vec(STRAWBERRY, 4)
+        v.reset(seed=0)
+        v.close()
+        for call in (lambda: v.step(np.zeros(4, np.uint8)), v.reset):
+            with self.assertRaisesRegex(RuntimeError, "closed"):
+                call()
+
+    def test_actions_seeds_and_copies_as_users_give_them(self):
+        env = self.env
+        env.reset(seed=0)
+        env.step(np.array(3))  # a 0-d array
+        try:
+            import torch
+            env.step(torch.tensor(2))  # what dist.sample() gives
+        except ImportError:  # pragma: no cover - torch is installed by tools/test
+            pass
+        with self.assertRaisesRegex(TypeError, "string"):
+            env.reset(seed="5296186001923352309")  # a trajectory file's seed, unconverted
+        with self.assertRaises(ValueError):
+            env.reset(seed=-1)
+        with self.assertRaisesRegex(TypeError, "cannot be pickled"):
+            import pickle
+            pickle.dumps(env)
+        with self.assertRaisesRegex(ValueError, "render_mode"):
+            gridalign.make_vec(STRAWBERRY, 2, render_mode="human")
+        self.assertIn("strawberry-v1", repr(env.desc))
+
     def test_render_is_the_rgb_frame(self):
         self.env.reset(seed=0)
         frame = self.env.render()
