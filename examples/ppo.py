@@ -308,6 +308,9 @@ def main(argv=None):
     if args.load:
         saved = torch.load(args.load)
         a = saved["args"]
+        # The model's own scenario and seed (its sampling generator), not the options' defaults:
+        # a model evaluated on another scenario of the same observation size would run silently.
+        args.scenario, args.seed = a["scenario"], a["seed"]
         env = gridalign.make(a["scenario"])
         agent = Agent(env.desc.obs["features"], len(env.desc.actions), a["hidden"],
                       a.get("activation", "tanh"))

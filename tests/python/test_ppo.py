@@ -104,6 +104,15 @@ class TestPPO(unittest.TestCase):
                                  "step,episodes,mean_return,intended_success,seconds")
             saved = torch.load(os.path.join(d, "model.pt"))
             self.assertEqual(saved["args"]["total_steps"], 2048)
+            # --load evaluates the saved model on its own scenario with its own seed, whatever
+            # the options say, and so repeats the evaluation exactly.
+            with contextlib.redirect_stdout(io.StringIO()), \
+                    contextlib.redirect_stderr(io.StringIO()):
+                ppo.main(["--load", os.path.join(d, "model.pt"), "--episodes", "4", "--quiet",
+                          "--scenario", "scenarios/strawberry.json", "--seed", "5"])
+            with open(os.path.join(d, "eval.json"), "rb") as f, \
+                    open(os.path.join(d, "eval-sample.json"), "rb") as g:
+                self.assertEqual(f.read(), g.read())
 
 
 if __name__ == "__main__":
