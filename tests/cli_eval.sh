@@ -330,7 +330,7 @@ check "saying it was recorded on another" has "recorded on another scenario" err
 # is re-simulated by its recorded actions as a person's play is.
 { printf '{"gridalign_trajectories":1,"scenario":"tiny","scenario_hash":"%s","eval_seed":"0","player":"policy","policy":"mine","scenario_path":"%s"}\n' "$hash" "$tiny"; tail -n +2 traj/shown.jsonl; } >traj/policy.jsonl
 check "verify checks a policy's play without a run" run 0 verify traj/policy.jsonl
-check "it says it checked every action" has "every action, reward"
+check "it says what replaying its actions checked" has "replaying the recorded actions gives every recorded reward, end, return and label exactly"
 check "--run does not apply to a policy's play" run 2 verify traj/policy.jsonl --run r
 check "which is said in one line, naming the player" err_is "gridalign verify: traj/policy.jsonl: a policy's play, with no run; --run does not apply"
 check "replay --trajectory draws a policy's play" run 0 replay --trajectory traj/policy.jsonl --gif traj/policy.gif

@@ -177,7 +177,8 @@ class TestEvaluate(unittest.TestCase):
         _, _, pf = self.replayed("o")
         rc, out, err = run("verify", pf["record"])
         self.assertEqual(rc, 0, err)
-        self.assertIn("every action, reward, end, return and label re-simulates exactly", out)
+        self.assertIn("replaying the recorded actions gives every recorded reward, end, return and "
+                      "label exactly", out)
         rc, out, err = run("verify", pf["record"], "--run", self.tmp)
         self.assertEqual(rc, 2)
         self.assertIn("a policy's play, with no run; --run does not apply", err)
