@@ -58,6 +58,29 @@ def open_handle(scenario, world, n, seed):
     return h, Description(_lib.lib.ga_capi_env_describe(h).decode())
 
 
+def live(env):
+    """env's library handle, or RuntimeError once env is closed (the library would be handed
+    a NULL handle, which crashes the interpreter)."""
+    if not env._h:
+        raise RuntimeError("%s is closed" % type(env).__name__)
+    return env._h
+
+
+def render(env):
+    """World 0's RGB frame (height, width, 3) at env.tile pixels per cell."""
+    h = live(env)
+    width, height = ctypes.c_int(), ctypes.c_int()
+    if _lib.lib.ga_capi_env_render(h, 0, env.tile, None, ctypes.byref(width),
+                                   ctypes.byref(height)):
+        raise ValueError("tile %d: give 8 to 64 pixels per cell" % env.tile)
+    frame = np.zeros((height.value, width.value, 3), dtype=np.uint8)
+    if _lib.lib.ga_capi_env_render(h, 0, env.tile, frame.ctypes.data, ctypes.byref(width),
+                                   ctypes.byref(height)):
+        raise MemoryError("gridalign: out of memory drawing a %dx%d frame" %
+                          (width.value, height.value))
+    return frame
+
+
 def check_action(action, n_actions):
     """The action as an int in range, or TypeError/ValueError naming what was given."""
     if isinstance(action, np.ndarray) and action.shape == ():
@@ -88,10 +111,10 @@ class GridEnv(_Base):
     metadata = {"render_modes": ["rgb_array"], "render_fps": 8}
 
     def __init__(self, scenario, world=None, render_mode=None, tile=TILE):
+        self._h = None  # first, so that __del__ finds it whatever __init__ raises
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError("render_mode %r: gridalign renders %s" %
                              (render_mode, self.metadata["render_modes"]))
-        self._h = None
         self._h, self.desc = open_handle(scenario, world, 1, 0)
         self.render_mode = render_mode
         self.tile = int(tile)
@@ -139,7 +162,7 @@ class GridEnv(_Base):
             self._k += 1
             layout = _lib.vec_seed(self._base, 0, self._k)
         self.layout_seed = layout
-        _lib.lib.ga_capi_env_reset(self._h, 0, layout, self._obs_p, self._step_p)
+        _lib.lib.ga_capi_env_reset(live(self), 0, layout, self._obs_p, self._step_p)
         self._started = True
         info = self._info()
         info["seed"] = layout
@@ -147,7 +170,7 @@ class GridEnv(_Base):
 
     def step(self, action):
         a = check_action(action, len(self.desc.actions))
-        rc = _lib.lib.ga_capi_env_step(self._h, 0, a, self._obs_p, self._step_p)
+        rc = _lib.lib.ga_capi_env_step(live(self), 0, a, self._obs_p, self._step_p)
         if rc == -2 or not self._started:
             raise RuntimeError("step() on an episode that has ended (or never began): call "
                                "reset() first")
@@ -178,7 +201,7 @@ class GridEnv(_Base):
 
     def features(self, obs):
         """One-hot float32 features of observations (size,) or (n, size) (dqn's input)."""
-        return features(self._h, self.desc, obs)
+        return features(live(self), self.desc, obs)
 
     def render(self):
         if self.render_mode is None:
@@ -186,14 +209,7 @@ class GridEnv(_Base):
                 gymnasium.logger.warn("render() without a render_mode: make(..., "
                                       "render_mode='rgb_array')")
             return None
-        w, h = ctypes.c_int(), ctypes.c_int()
-        if _lib.lib.ga_capi_env_render(self._h, 0, self.tile, None, ctypes.byref(w),
-                                       ctypes.byref(h)):
-            raise ValueError("tile %d: give 8 to 64 pixels per cell" % self.tile)
-        frame = np.zeros((h.value, w.value, 3), dtype=np.uint8)
-        _lib.lib.ga_capi_env_render(self._h, 0, self.tile, frame.ctypes.data, ctypes.byref(w),
-                                    ctypes.byref(h))
-        return frame
+        return render(self)
 
     def close(self):
         if self._h:

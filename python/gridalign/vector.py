@@ -15,7 +15,7 @@ import ctypes
 import numpy as np
 
 from . import _lib
-from .env import TILE, features, open_handle
+from .env import TILE, features, live, open_handle, render
 from .spaces import Box, Discrete, MultiDiscrete
 
 try:  # pragma: no cover - depends on the machine
@@ -74,9 +74,9 @@ class GridVectorEnv(_Base):
         if seed is not None or not self._started:
             if seed is not None:
                 self.seed_base = _lib.seed64(seed)
-            _lib.lib.ga_capi_vec_reset(self._h, self.seed_base, self._args[1])
+            _lib.lib.ga_capi_vec_reset(live(self), self.seed_base, self._args[1])
         else:  # the streams continue: every world starts its next episode
-            _lib.lib.ga_capi_vec_next(self._h, self._args[1])
+            _lib.lib.ga_capi_vec_next(live(self), self._args[1])
         self._started = True
         return self._out(self.obs), {}
 
@@ -98,7 +98,7 @@ class GridVectorEnv(_Base):
                 raise ValueError("action %d of world %d is outside [0, %d)" %
                                  (a[i], i, len(self.desc.actions)))
         self.actions[:] = a
-        ended = _lib.lib.ga_capi_vec_step(self._h, *self._args)
+        ended = _lib.lib.ga_capi_vec_step(live(self), *self._args)
         if ended < 0:
             raise ValueError("action %d of world %d is outside [0, %d)" %
                              (self.actions[-1 - ended], -1 - ended, len(self.desc.actions)))
@@ -121,20 +121,13 @@ class GridVectorEnv(_Base):
 
     def features(self, obs):
         """One-hot float32 features of observations (size,) or (n, size) (dqn's input)."""
-        return features(self._h, self.desc, obs)
+        return features(live(self), self.desc, obs)
 
     def render(self):
         """World 0's frame (render_mode "rgb_array"), as the single environment draws it."""
         if self.render_mode is None:
             return None
-        w, h = ctypes.c_int(), ctypes.c_int()
-        if _lib.lib.ga_capi_env_render(self._h, 0, self.tile, None, ctypes.byref(w),
-                                       ctypes.byref(h)):
-            raise ValueError("tile %d: give 8 to 64 pixels per cell" % self.tile)
-        frame = np.zeros((h.value, w.value, 3), dtype=np.uint8)
-        _lib.lib.ga_capi_env_render(self._h, 0, self.tile, frame.ctypes.data, ctypes.byref(w),
-                                    ctypes.byref(h))
-        return frame
+        return render(self)
 
     def close(self):
         if self._h:

@@ -108,6 +108,38 @@ class TestEnv(unittest.TestCase):
             gridalign.make("scenarios/none.json")
         self.assertIn("scenarios/none.json", str(c.exception))
 
+    def test_closed_envs_refuse_instead_of_crashing(self):
+        # The library takes the handle as given: a closed one was NULL and crashed the process.
+        env = gridalign.make(STRAWBERRY, render_mode="rgb_array")
+        obs, _ = env.reset(seed=0)
+        env.close()
+        env.close()
+        for call in (lambda: env.reset(seed=1), lambda: env.reset(), lambda: env.step(0),
+                     env.render, lambda: env.features(obs)):
+            with self.assertRaisesRegex(RuntimeError, "GridEnv is closed"):
+                call()
+        vec = gridalign.make_vec(STRAWBERRY, 2, render_mode="rgb_array")
+        obs, _ = vec.reset(seed=0)
+        vec.close()
+        for call in (lambda: vec.reset(seed=1), lambda: vec.reset(), lambda: vec.step([0, 0]),
+                     vec.render, lambda: vec.features(obs)):
+            with self.assertRaisesRegex(RuntimeError, "GridVectorEnv is closed"):
+                call()
+
+    def test_refused_render_mode_leaves_no_error_behind(self):
+        import io
+        import sys
+        stderr, sys.stderr = sys.stderr, io.StringIO()
+        try:
+            with self.assertRaises(ValueError):
+                gridalign.make(STRAWBERRY, render_mode="human")
+            import gc
+            gc.collect()
+            said = sys.stderr.getvalue()
+        finally:
+            sys.stderr = stderr
+        self.assertEqual(said, "")  # was "Exception ignored in ... no attribute '_h'"
+
 
 if __name__ == "__main__":
     unittest.main()
