@@ -51,7 +51,8 @@ class Description:
 def open_handle(scenario, world, n, seed):
     """Opens n worlds in the library; raises GridalignError with its one-line message."""
     err = _lib.errbuf()
-    h = _lib.lib.ga_capi_env_open(str(scenario).encode(), (world or "").encode(), int(n),
+    h = _lib.lib.ga_capi_env_open(_lib.cstr(scenario, "scenario"),
+                                  _lib.cstr(world or "", "world"), _lib.cint(n, "num_envs"),
                                   _lib.seed64(seed), err, _lib.ERR_LEN)
     if not h:
         raise _lib.GridalignError(err.value.decode(errors="replace"))

@@ -40,9 +40,8 @@ def _text(ptr):
         _lib.lib.ga_capi_free(ptr)
 
 
-def _path(p):
-    import os
-    return None if p is None else os.fsencode(p)
+def _path(p, what):
+    return None if p is None else _lib.cstr(p, what)
 
 
 class EvalResult:
@@ -195,9 +194,9 @@ def evaluate(policy, scenario, worlds=None, episodes=500, eval_seed=0, ref_episo
     if not isinstance(name, str):
         raise TypeError("name must be a string, not %r" % (name,))
     seed = _lib.seed64(eval_seed, "eval_seed")
-    if not -2**31 <= episodes < 2**31 or not -2**31 <= ref_episodes < 2**31:
-        raise ValueError("episodes and ref_episodes must fit in 32 bits")
-    scen = _path(scenario)
+    if not all(-2**31 <= v < 2**31 for v in (episodes, ref_episodes, threads)):
+        raise ValueError("episodes, ref_episodes and threads must fit in 32 bits")
+    scen = _path(scenario, "scenario")
     err = _lib.errbuf()
     ptr = _facts(scen, err, len(err))
     if not ptr:
@@ -225,9 +224,9 @@ def evaluate(policy, scenario, worlds=None, episodes=500, eval_seed=0, ref_episo
             return -1
 
     cb = _POLICY(call)
-    ptr = _eval(scen, None if worlds is None else worlds.encode(), episodes, seed, ref_episodes,
-                threads, name.encode(), cb, None, _path(json_path), _path(episodes_out),
-                _path(record), err, len(err))
+    ptr = _eval(scen, _path(worlds, "worlds"), episodes, seed, ref_episodes, threads,
+                _path(name, "name"), cb, None, _path(json_path, "json_path"),
+                _path(episodes_out, "episodes_out"), _path(record, "record"), err, len(err))
     if caught:
         if ptr:  # cannot happen: an abort returns NULL
             _lib.lib.ga_capi_free(ptr)

@@ -108,6 +108,22 @@ class TestEnv(unittest.TestCase):
             gridalign.make("scenarios/none.json")
         self.assertIn("scenarios/none.json", str(c.exception))
 
+    def test_arguments_ctypes_would_cut(self):
+        # ctypes passes the low 32 bits of an int and C reads a string up to its first NUL:
+        # 2**32 + 1 worlds opened one, and "strawberry.json\0x" opened strawberry.json.
+        with self.assertRaisesRegex(ValueError, "num_envs 4294967297 does not fit in 32 bits"):
+            gridalign.make_vec(STRAWBERRY, 2**32 + 1)
+        with self.assertRaisesRegex(ValueError, "scenario holds a NUL byte"):
+            gridalign.make(STRAWBERRY + "\0.x")
+        with self.assertRaisesRegex(ValueError, "world holds a NUL byte"):
+            gridalign.make(STRAWBERRY, world="decoys\0x")
+        with self.assertRaisesRegex(ValueError, "i 4294967296 does not fit in 32 bits"):
+            gridalign.vec_seed(0, 2**32, 0)
+        with self.assertRaisesRegex(ValueError, "k 18446744073709551616 does not fit in 64"):
+            gridalign.eval_seed(0, 0, 2**64)
+        self.assertEqual(gridalign.vec_seed(3, np.int64(2), np.int32(5)),
+                         gridalign.vec_seed(3, 2, 5))
+
     def test_closed_envs_refuse_instead_of_crashing(self):
         # The library takes the handle as given: a closed one was NULL and crashed the process.
         env = gridalign.make(STRAWBERRY, render_mode="rgb_array")

@@ -287,6 +287,10 @@ class TestEvaluate(unittest.TestCase):
             (dict(eval_seed=-1), ValueError, "eval_seed must be in"),
             (dict(threads=0), ValueError, "threads must be a positive integer"),
             (dict(name=""), gridalign.GridalignError, "the policy's name must have 1 to 63"),
+            # ctypes kept the low 32 bits: 2**32 + 1 threads ran on one.
+            (dict(threads=2**32 + 1), ValueError, "must fit in 32 bits"),
+            (dict(name="a\0b"), ValueError, "name holds a NUL byte"),
+            (dict(worlds="decoys\0nowhere"), ValueError, "worlds holds a NUL byte"),
         )
         for kw, exc, text in cases:
             with self.assertRaisesRegex(exc, text, msg=str(kw)):
@@ -303,6 +307,10 @@ class TestEvaluate(unittest.TestCase):
             gridalign.evaluate(by_obs, STRAWBERRY, episodes=3, json_path=pf["json"],
                                episodes_out=pf["episodes"],
                                record=os.path.join(d, "no/such/dir/e.json"))
+        self.assert_nothing_left(d)
+        # C reads a path up to its first NUL: this one wrote pf["json"] and raised nothing.
+        with self.assertRaisesRegex(ValueError, "json_path holds a NUL byte"):
+            gridalign.evaluate(by_obs, STRAWBERRY, episodes=3, json_path=pf["json"] + "\0.x")
         self.assert_nothing_left(d)
 
 
