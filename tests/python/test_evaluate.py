@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 import warnings
@@ -232,6 +233,31 @@ class TestEvaluate(unittest.TestCase):
 
     def assert_nothing_left(self, d):
         self.assertEqual(os.listdir(d), [], "no file (nor temporary) left")
+
+    def test_a_full_disk_leaves_nothing(self):
+        # Files over FSIZE bytes cannot be written (EFBIG, as ENOSPC would be): eval.json (about
+        # 1000 bytes) is refused, the episode lines (about 300) are not. eval.json's text sat in
+        # stdio's buffer until its own rename, after the episode lines were renamed into place.
+        d, pf = self.out_dir()
+        code = """if True:
+            import resource, signal, sys, warnings
+            import gridalign
+            warnings.simplefilter("ignore")
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (600, 600))
+            try:
+                gridalign.evaluate(lambda obs: 0, sys.argv[1], worlds="train", episodes=1,
+                                   ref_episodes=0, json_path=sys.argv[2],
+                                   episodes_out=sys.argv[3])
+            except gridalign.GridalignError as e:
+                print(e)
+            """
+        p = subprocess.run([sys.executable, "-c", code, STRAWBERRY, pf["json"], pf["episodes"]],
+                           capture_output=True, text=True,
+                           env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+        self.assertEqual((p.returncode, p.stderr), (0, ""))
+        self.assertEqual(p.stdout, pf["json"] + ": write error\n")
+        self.assert_nothing_left(d)
 
     def test_policy_exception_propagates(self):
         class Boom(Exception):
