@@ -211,6 +211,8 @@ def evaluate(policy, scenario, worlds=None, episodes=500, eval_seed=0, ref_episo
         try:
             a = policy(np.ctypeslib.as_array(obs, (n,)).copy())
             try:
+                if isinstance(a, (bool, np.bool_)):  # operator.index takes True as 1
+                    raise TypeError
                 a = operator.index(a)
             except TypeError:
                 raise TypeError("the policy returned %r for observation %d; it must return an "

@@ -285,7 +285,10 @@ class TestEvaluate(unittest.TestCase):
         for bad, exc, text in ((9, ValueError, "returned 9 for observation 1; actions are 0 to 6"),
                                (-1, ValueError, "returned -1"),
                                (1.5, TypeError, "returned 1.5"),
-                               (None, TypeError, "must return an integer action")):
+                               (None, TypeError, "must return an integer action"),
+                               # GridEnv.step and Discrete refuse a bool as an action too
+                               (True, TypeError, "returned True for observation 1"),
+                               (np.bool_(False), TypeError, "returned False")):
             with self.assertRaisesRegex(exc, text):
                 gridalign.evaluate(lambda obs: bad, STRAWBERRY, episodes=3, ref_episodes=0,
                                    json_path=pf["json"], episodes_out=pf["episodes"],
