@@ -105,14 +105,23 @@ class GridVectorEnv(_Base):
         infos = {}
         if ended:
             t, mask = self._train, self.terminations | self.truncations
+            rest = ~mask
+
+            def rows(a):
+                # The library writes only the rows of worlds that ended; the others held an
+                # older episode's end. Zeros there, as Gymnasium's vector infos have.
+                out = a.copy()
+                out[rest] = 0
+                return out
+
             infos = {
-                "final_obs": self.final_obs.copy(),
+                "final_obs": rows(self.final_obs),
                 "_final_obs": mask,
-                "returns": self.final_ret[:, :self._n_obj].copy(),
+                "returns": rows(self.final_ret[:, :self._n_obj]),
                 "_returns": mask,
-                "success": self.final_success[:, :self._n_obj].copy(),
+                "success": rows(self.final_success[:, :self._n_obj]),
                 "_success": mask,
-                "episode": {"r": self.final_ret[:, t].copy(), "l": self.final_len.copy(),
+                "episode": {"r": rows(self.final_ret[:, t]), "l": rows(self.final_len),
                             "_r": mask, "_l": mask},
                 "_episode": mask,
             }
