@@ -27,6 +27,10 @@ GA_CAPI_EXPORT void ga_capi_free(void *p);
 
 /* ---- environments ------------------------------------------------------------------------ */
 
+/* Every GaCapiEnv argument below must be a handle open returned and close has not freed (NULL
+ * is not checked), and every buffer must hold the size its comment gives: the library checks
+ * indices, actions and counts, not pointers. */
+
 typedef struct GaCapiEnv GaCapiEnv;
 
 /* What one step (or a reset) of a single world gives besides the observation. */
@@ -73,7 +77,8 @@ GA_CAPI_EXPORT int ga_capi_env_reset(GaCapiEnv *e, int i, uint64_t seed, uint8_t
 GA_CAPI_EXPORT int ga_capi_env_step(GaCapiEnv *e, int i, int a, uint8_t *obs, GaCapiStep *out);
 
 /* Draws world i as RGB (height, width, 3), tile pixels per cell (8 to 64): with rgb NULL only
- * *width and *height are set. Returns 0, or -1 for a bad i or tile. */
+ * *width and *height are set. Returns 0, or -1 for a bad i or tile, or when memory runs out
+ * (the frame is drawn through a temporary RGBA buffer). */
 GA_CAPI_EXPORT int ga_capi_env_render(const GaCapiEnv *e, int i, int tile, uint8_t *rgb, int *width,
                                       int *height);
 
@@ -85,7 +90,9 @@ GA_CAPI_EXPORT void ga_capi_features(const GaCapiEnv *e, const uint8_t *obs, int
 /* ---- the batch step (Gymnasium's VectorEnv) ---------------------------------------------- */
 
 /* Starts episode 0 of every world, layout seeds ga_capi_vec_seed(seed, i, 0), and writes obs
- * (n, size). seed replaces the one given to open. */
+ * (n, size). seed replaces the one given to open. Call it before the first ga_capi_vec_step:
+ * until then every world holds an ended episode, which that step would count as ended (episode
+ * 0 of each stream skipped). */
 GA_CAPI_EXPORT void ga_capi_vec_reset(GaCapiEnv *e, uint64_t seed, uint8_t *obs);
 /* Ends every world's episode where it stands and starts its next one in the same stream (world
  * i's episode k + 1 after k), writing obs (n, size): a reset without a new seed. */

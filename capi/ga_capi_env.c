@@ -278,7 +278,8 @@ int ga_capi_env_render(const GaCapiEnv *e, int i, int tile, uint8_t *rgb, int *w
     *height = l.height;
     if (!rgb)
         return 0;
-    /* Drawn as RGBA, then packed to RGB in place: each pixel moves to a lower address. */
+    /* The renderer draws RGBA: drawn into a buffer of our own, then packed into the caller's
+     * RGB. Not the hot path: a frame is for a person or a video. */
     size_t px = (size_t)l.width * (size_t)l.height;
     uint8_t *rgba = malloc(px * 4);
     if (!rgba)

@@ -232,11 +232,18 @@ char *ga_capi_eval(const char *scenario_path, const char *worlds, int episodes, 
         return fail(err, errlen, "out of memory for eval.json's text");
     }
     /* Every file is renamed into place only now, after the last episode: an abort, a bad
-     * action or a write that failed before here leaves none of them. */
+     * action or a write that failed before here leaves none of them. eval.json is flushed
+     * before the others are renamed: its text fits in stdio's buffer, so a full disk refused
+     * it only at its own rename, after theirs. */
     if (r.json.f && fputs(r.text, r.json.f) == EOF) {
         free(r.text);
         run_free(&r);
         return fail(err, errlen, "%s: could not write", json_path);
+    }
+    if (r.json.f && fflush(r.json.f)) {
+        free(r.text);
+        run_free(&r);
+        return fail(err, errlen, "%s: write error", json_path);
     }
     r.files_open = 0;
     int rc = ga_evalfiles_commit(&r.files, failed, r.header, &ge);

@@ -514,6 +514,12 @@ int ga_evalfiles_commit(GaEvalFiles *f, int failed, const char *record_header, G
         rc =
             ga_err_set(err, GA_EIO, "%s: could not collect the episodes (temporary file or memory)",
                        f->episodes.path);
+    /* Both flushed before either is renamed: a full disk under the second then refuses the
+     * pair, instead of leaving the first in place (ga_io_commit's message, as before). */
+    if (!rc && f->record.f && fflush(f->record.f))
+        rc = ga_err_set(err, GA_EIO, "%s: write error", f->record.path);
+    if (!rc && f->episodes.f && fflush(f->episodes.f))
+        rc = ga_err_set(err, GA_EIO, "%s: write error", f->episodes.path);
     if (!rc && f->record.f)
         rc = ga_io_commit(&f->record, err);
     if (!rc && f->episodes.f)

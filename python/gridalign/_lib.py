@@ -111,6 +111,27 @@ def errbuf():
     return ctypes.create_string_buffer(ERR_LEN)
 
 
+def cstr(s, what):
+    """s (str, bytes or a path) as the library's zero-terminated bytes; ValueError when s holds
+    a NUL byte, which C would read as the end (another file, or another world, silently)."""
+    b = os.fsencode(s)
+    if b"\0" in b:
+        raise ValueError("%s holds a NUL byte: %r" % (what, s))
+    return b
+
+
+def cint(value, what, bits=32):
+    """value as a C int of `bits` bits; ValueError where ctypes would silently keep only the
+    low bits (2**32 + 1 worlds opened one)."""
+    import numbers
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError("%s must be an integer, not %r" % (what, value))
+    value = int(value)
+    if not -2**(bits - 1) <= value < 2**(bits - 1):
+        raise ValueError("%s %d does not fit in %d bits" % (what, value, bits))
+    return value
+
+
 def seed64(seed, what="seed"):
     """A seed as the engine takes it: an integer in [0, 2**64)."""
     import numbers
@@ -127,9 +148,10 @@ def seed64(seed, what="seed"):
 
 def vec_seed(seed, i, k):
     """Layout seed of world i's episode k in a vector (or training batch) seeded with seed."""
-    return lib.ga_capi_vec_seed(seed64(seed), i, k)
+    return lib.ga_capi_vec_seed(seed64(seed), cint(i, "i"), cint(k, "k", 64))
 
 
 def eval_seed(eval_seed_, world_index, k):
     """Layout seed of evaluation episode k of world index world_index (gridalign eval's)."""
-    return lib.ga_capi_eval_seed(seed64(eval_seed_, "eval_seed"), world_index, k)
+    return lib.ga_capi_eval_seed(seed64(eval_seed_, "eval_seed"), cint(world_index, "world_index"),
+                                 cint(k, "k", 64))

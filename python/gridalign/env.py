@@ -61,7 +61,8 @@ def check_render_mode(mode, metadata):
 def open_handle(scenario, world, n, seed):
     """Opens n worlds in the library; raises GridalignError with its one-line message."""
     err = _lib.errbuf()
-    h = _lib.lib.ga_capi_env_open(str(scenario).encode(), (world or "").encode(), int(n),
+    h = _lib.lib.ga_capi_env_open(_lib.cstr(scenario, "scenario"),
+                                  _lib.cstr(world or "", "world"), _lib.cint(n, "num_envs"),
                                   _lib.seed64(seed), err, _lib.ERR_LEN)
     if not h:
         raise _lib.GridalignError(err.value.decode(errors="replace"))
@@ -119,8 +120,10 @@ class Handle:
         if _lib.lib.ga_capi_env_render(h, 0, self.tile, None, ctypes.byref(w), ctypes.byref(ht)):
             raise ValueError("tile %d: give 8 to 64 pixels per cell" % self.tile)
         frame = np.zeros((ht.value, w.value, 3), dtype=np.uint8)
-        _lib.lib.ga_capi_env_render(h, 0, self.tile, frame.ctypes.data, ctypes.byref(w),
-                                    ctypes.byref(ht))
+        if _lib.lib.ga_capi_env_render(h, 0, self.tile, frame.ctypes.data, ctypes.byref(w),
+                                       ctypes.byref(ht)):
+            raise MemoryError("gridalign: out of memory drawing a %dx%d frame" %
+                              (w.value, ht.value))
         return frame
 
     def close(self):

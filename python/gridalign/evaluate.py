@@ -43,8 +43,8 @@ def _text(ptr):
         _lib.lib.ga_capi_free(ptr)
 
 
-def _path(p):
-    return None if p is None else os.fsencode(p)
+def _path(p, what):
+    return None if p is None else _lib.cstr(p, what)
 
 
 class EvalResult:
@@ -197,16 +197,18 @@ def evaluate(policy, scenario, worlds=None, episodes=500, eval_seed=0, ref_episo
     if not isinstance(name, str):
         raise TypeError("name must be a string, not %r" % (name,))
     seed = _lib.seed64(eval_seed, "eval_seed")
-    if not -2**31 <= episodes < 2**31 or not -2**31 <= ref_episodes < 2**31:
-        raise ValueError("episodes and ref_episodes must fit in 32 bits")
-    scen = _path(scenario)
+    if not all(-2**31 <= v < 2**31 for v in (episodes, ref_episodes, threads)):
+        raise ValueError("episodes, ref_episodes and threads must fit in 32 bits")
+    scen = _path(scenario, "scenario")
     err = _lib.errbuf()
     ptr = _facts(scen, err, len(err))
     if not ptr:
         raise GridalignError(err.value.decode(errors="replace"))
     facts = json.loads(_text(ptr))
 
-    outs = [os.path.realpath(p) for p in (json_path, episodes_out, record) if p is not None]
+    outs = [os.path.realpath(_path(p, w)) for p, w in ((json_path, "json_path"),
+                                                       (episodes_out, "episodes_out"),
+                                                       (record, "record")) if p is not None]
     if len(set(outs)) < len(outs):
         raise ValueError("json_path, episodes_out and record must be different files")
 
@@ -247,9 +249,9 @@ def evaluate(policy, scenario, worlds=None, episodes=500, eval_seed=0, ref_episo
 
     cb = _POLICY(call)
     try:
-        ptr = _eval(scen, None if worlds is None else worlds.encode(), episodes, seed,
-                    ref_episodes, threads, name.encode(), cb, None, _path(json_path),
-                    _path(episodes_out), _path(record), err, len(err))
+        ptr = _eval(scen, _path(worlds, "worlds"), episodes, seed, ref_episodes, threads,
+                    _path(name, "name"), cb, None, _path(json_path, "json_path"),
+                    _path(episodes_out, "episodes_out"), _path(record, "record"), err, len(err))
     finally:
         if old_handler is not None:
             signal.signal(signal.SIGINT, old_handler)

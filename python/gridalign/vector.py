@@ -110,18 +110,27 @@ class GridVectorEnv(Handle, _Base):
         infos = {}
         if ended:
             t, mask = self._train, self.terminations | self.truncations
+            rest = ~mask
+
+            def rows(a):
+                # The library writes only the rows of worlds that ended; the others held an
+                # older episode's end. Zeros there, as Gymnasium's vector infos have.
+                out = a.copy()
+                out[rest] = 0
+                return out
+
             infos = {
-                "final_obs": self.final_obs.copy(),
+                "final_obs": rows(self.final_obs),
                 "_final_obs": mask,
-                "returns": self.final_ret[:, :self._n_obj].copy(),
+                "returns": rows(self.final_ret[:, :self._n_obj]),
                 "_returns": mask,
-                "success": self.final_success[:, :self._n_obj].copy(),
+                "success": rows(self.final_success[:, :self._n_obj]),
                 "_success": mask,
                 "label": np.where(mask, self._label_names[self.final_label], None),
                 "_label": mask,
-                "seed": self.final_seed.copy(),
+                "seed": rows(self.final_seed),
                 "_seed": mask,
-                "episode": {"r": self.final_ret[:, t].copy(), "l": self.final_len.copy(),
+                "episode": {"r": rows(self.final_ret[:, t]), "l": rows(self.final_len),
                             "_r": mask, "_l": mask},
                 "_episode": mask,
             }

@@ -91,24 +91,6 @@ class TestEnv(unittest.TestCase):
                 env.step(bad)
         env.step(np.int64(2))  # numpy integers are actions too
 
-    def test_closed_envs_refuse_instead_of_crashing(self):
-        env = gridalign.make(STRAWBERRY, render_mode="rgb_array")
-        env.reset(seed=0)
-        env.close()
-        env.close()  # twice is fine
-        calls = {"step": lambda: env.step(0), "reset": lambda: env.reset(seed=1),
-                 "render": env.render,
-                 "features": lambda: env.features(np.zeros(env.desc.obs_size, np.uint8))}
-        for name, call in calls.items():
-            with self.subTest(call=name), self.assertRaisesRegex(RuntimeError, "closed"):
-                call()
-        v = gridalign.make_vec(STRAWBERRY, 4)
-        v.reset(seed=0)
-        v.close()
-        for call in (lambda: v.step(np.zeros(4, np.uint8)), v.reset):
-            with self.assertRaisesRegex(RuntimeError, "closed"):
-                call()
-
     def test_actions_seeds_and_copies_as_users_give_them(self):
         env = self.env
         env.reset(seed=0)
@@ -145,6 +127,54 @@ class TestEnv(unittest.TestCase):
         with self.assertRaises(gridalign.GridalignError) as c:
             gridalign.make("scenarios/none.json")
         self.assertIn("scenarios/none.json", str(c.exception))
+
+    def test_arguments_ctypes_would_cut(self):
+        # ctypes passes the low 32 bits of an int and C reads a string up to its first NUL:
+        # 2**32 + 1 worlds opened one, and "strawberry.json\0x" opened strawberry.json.
+        with self.assertRaisesRegex(ValueError, "num_envs 4294967297 does not fit in 32 bits"):
+            gridalign.make_vec(STRAWBERRY, 2**32 + 1)
+        with self.assertRaisesRegex(ValueError, "scenario holds a NUL byte"):
+            gridalign.make(STRAWBERRY + "\0.x")
+        with self.assertRaisesRegex(ValueError, "world holds a NUL byte"):
+            gridalign.make(STRAWBERRY, world="decoys\0x")
+        with self.assertRaisesRegex(ValueError, "i 4294967296 does not fit in 32 bits"):
+            gridalign.vec_seed(0, 2**32, 0)
+        with self.assertRaisesRegex(ValueError, "k 18446744073709551616 does not fit in 64"):
+            gridalign.eval_seed(0, 0, 2**64)
+        self.assertEqual(gridalign.vec_seed(3, np.int64(2), np.int32(5)),
+                         gridalign.vec_seed(3, 2, 5))
+
+    def test_closed_envs_refuse_instead_of_crashing(self):
+        # The library takes the handle as given: a closed one was NULL and crashed the process.
+        env = gridalign.make(STRAWBERRY, render_mode="rgb_array")
+        obs, _ = env.reset(seed=0)
+        env.close()
+        env.close()
+        for call in (lambda: env.reset(seed=1), lambda: env.reset(), lambda: env.step(0),
+                     env.render, lambda: env.features(obs)):
+            with self.assertRaisesRegex(RuntimeError, "GridEnv is closed"):
+                call()
+        vec = gridalign.make_vec(STRAWBERRY, 2, render_mode="rgb_array")
+        obs, _ = vec.reset(seed=0)
+        vec.close()
+        for call in (lambda: vec.reset(seed=1), lambda: vec.reset(), lambda: vec.step([0, 0]),
+                     vec.render, lambda: vec.features(obs)):
+            with self.assertRaisesRegex(RuntimeError, "GridVectorEnv is closed"):
+                call()
+
+    def test_refused_render_mode_leaves_no_error_behind(self):
+        import io
+        import sys
+        stderr, sys.stderr = sys.stderr, io.StringIO()
+        try:
+            with self.assertRaises(ValueError):
+                gridalign.make(STRAWBERRY, render_mode="human")
+            import gc
+            gc.collect()
+            said = sys.stderr.getvalue()
+        finally:
+            sys.stderr = stderr
+        self.assertEqual(said, "")  # was "Exception ignored in ... no attribute '_h'"
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 import warnings
@@ -234,6 +235,31 @@ class TestEvaluate(unittest.TestCase):
     def assert_nothing_left(self, d):
         self.assertEqual(os.listdir(d), [], "no file (nor temporary) left")
 
+    def test_a_full_disk_leaves_nothing(self):
+        # Files over FSIZE bytes cannot be written (EFBIG, as ENOSPC would be): eval.json (about
+        # 1000 bytes) is refused, the episode lines (about 300) are not. eval.json's text sat in
+        # stdio's buffer until its own rename, after the episode lines were renamed into place.
+        d, pf = self.out_dir()
+        code = """if True:
+            import resource, signal, sys, warnings
+            import gridalign
+            warnings.simplefilter("ignore")
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (600, 600))
+            try:
+                gridalign.evaluate(lambda obs: 0, sys.argv[1], worlds="train", episodes=1,
+                                   ref_episodes=0, json_path=sys.argv[2],
+                                   episodes_out=sys.argv[3])
+            except gridalign.GridalignError as e:
+                print(e)
+            """
+        p = subprocess.run([sys.executable, "-c", code, STRAWBERRY, pf["json"], pf["episodes"]],
+                           capture_output=True, text=True,
+                           env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+        self.assertEqual((p.returncode, p.stderr), (0, ""))
+        self.assertEqual(p.stdout, pf["json"] + ": write error\n")
+        self.assert_nothing_left(d)
+
     def test_policy_exception_propagates(self):
         class Boom(Exception):
             pass
@@ -260,7 +286,10 @@ class TestEvaluate(unittest.TestCase):
         for bad, exc, text in ((9, ValueError, "returned 9 for observation 1; actions are 0 to 6"),
                                (-1, ValueError, "returned -1"),
                                (1.5, TypeError, "returned 1.5"),
-                               (None, TypeError, "must return an integer action")):
+                               (None, TypeError, "must return an integer action"),
+                               # GridEnv.step and Discrete refuse a bool as an action too
+                               (True, TypeError, "returned True for observation 1"),
+                               (np.bool_(False), TypeError, "returned False")):
             with self.assertRaisesRegex(exc, text):
                 gridalign.evaluate(lambda obs: bad, STRAWBERRY, episodes=3, ref_episodes=0,
                                    json_path=pf["json"], episodes_out=pf["episodes"],
@@ -288,6 +317,10 @@ class TestEvaluate(unittest.TestCase):
             (dict(eval_seed=-1), ValueError, "eval_seed must be in"),
             (dict(threads=0), ValueError, "threads must be a positive integer"),
             (dict(name=""), gridalign.GridalignError, "the policy's name must have 1 to 63"),
+            # ctypes kept the low 32 bits: 2**32 + 1 threads ran on one.
+            (dict(threads=2**32 + 1), ValueError, "must fit in 32 bits"),
+            (dict(name="a\0b"), ValueError, "name holds a NUL byte"),
+            (dict(worlds="decoys\0nowhere"), ValueError, "worlds holds a NUL byte"),
         )
         for kw, exc, text in cases:
             with self.assertRaisesRegex(exc, text, msg=str(kw)):
@@ -304,6 +337,10 @@ class TestEvaluate(unittest.TestCase):
             gridalign.evaluate(by_obs, STRAWBERRY, episodes=3, json_path=pf["json"],
                                episodes_out=pf["episodes"],
                                record=os.path.join(d, "no/such/dir/e.json"))
+        self.assert_nothing_left(d)
+        # C reads a path up to its first NUL: this one wrote pf["json"] and raised nothing.
+        with self.assertRaisesRegex(ValueError, "json_path holds a NUL byte"):
+            gridalign.evaluate(by_obs, STRAWBERRY, episodes=3, json_path=pf["json"] + "\0.x")
         self.assert_nothing_left(d)
 
 

@@ -64,6 +64,12 @@ class TestAgainstSingle(unittest.TestCase):
                 if not (te or tr):
                     if infos:
                         self.assertFalse(infos["_final_obs"][i], where)
+                        # zeros, not the end of the world's previous episode
+                        self.assertFalse(infos["final_obs"][i].any(), where)
+                        self.assertFalse(infos["returns"][i].any(), where)
+                        self.assertFalse(infos["success"][i].any(), where)
+                        self.assertEqual((infos["episode"]["r"][i], infos["episode"]["l"][i]),
+                                         (0, 0), where)
                     continue
                 ends += 1
                 terms += te
