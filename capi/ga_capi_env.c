@@ -3,6 +3,7 @@
  * or all together by the engine's batch step (envs/ga_vec.h), and drawn by the renderer. Every
  * buffer is allocated when the handle opens; stepping never allocates. */
 #include "ga_capi.h"
+#include "ga_capi_int.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -64,10 +65,7 @@ uint64_t ga_capi_eval_seed(uint64_t eval_seed, int world, int64_t k)
     return ga_eval_episode_seed(eval_seed, world, k);
 }
 
-/* Writes one line into err (when there is room) and returns NULL, for open's failures. */
-static GaCapiEnv *fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static GaCapiEnv *fail(char *err, size_t errlen, const char *fmt, ...)
+void *ga_capi_fail(char *err, size_t errlen, const char *fmt, ...)
 {
     if (err && errlen) {
         va_list ap;
@@ -165,28 +163,25 @@ GaCapiEnv *ga_capi_env_open(const char *path, const char *world, int n, uint64_t
                             size_t errlen)
 {
     if (!path)
-        return fail(err, errlen, "no scenario file given");
+        return ga_capi_fail(err, errlen, "no scenario file given");
     if (n < 1 || n > GA_CAPI_MAX_ENVS)
-        return fail(err, errlen, "%d worlds: give 1 to %d", n, GA_CAPI_MAX_ENVS);
+        return ga_capi_fail(err, errlen, "%d worlds: give 1 to %d", n, GA_CAPI_MAX_ENVS);
     GaErr ge = {0};
     GaScenario *sc;
     if (ga_scenario_load_new(&sc, path, &ge))
-        return fail(err, errlen, "%s", ge.msg);
+        return ga_capi_fail(err, errlen, "%s", ge.msg);
     int w = world && *world ? ga_scenario_find_world(sc, world) : 0;
     if (w < 0) {
-        char known[GA_MAX_WORLDS * (GA_NAME_LEN + 2)] = "";
-        size_t len = 0;
-        for (int i = 0; i < sc->n_worlds && len < sizeof known; i++)
-            len += (size_t)snprintf(known + len, sizeof known - len, "%s%s", i ? ", " : "",
-                                    sc->world[i].name);
-        fail(err, errlen, "%s: no world \"%s\" (worlds: %s)", path, world, known);
+        char known[GA_MAX_WORLDS * (GA_NAME_LEN + 2)];
+        ga_scenario_world_names(sc, ", ", known, sizeof known);
+        ga_capi_fail(err, errlen, "%s: no world \"%s\" (worlds: %s)", path, world, known);
         free(sc);
         return NULL;
     }
     GaCapiEnv *e = calloc(1, sizeof *e);
     if (!e) {
         free(sc);
-        return fail(err, errlen, "out of memory");
+        return ga_capi_fail(err, errlen, "out of memory");
     }
     e->sc = sc;
     e->world = w;
@@ -198,7 +193,7 @@ GaCapiEnv *ga_capi_env_open(const char *path, const char *world, int n, uint64_t
     e->description = describe(e);
     if (!e->worlds || !e->episode || !e->track || !e->description) {
         ga_capi_env_close(e);
-        return fail(err, errlen, "out of memory for %d worlds", n);
+        return ga_capi_fail(err, errlen, "out of memory for %d worlds", n);
     }
     e->vec = (GaVec){e->cfg, &sc->obs, n, seed, e->worlds, e->episode, NULL};
     /* Until a reset, every world holds an ended episode: stepping first is refused. */

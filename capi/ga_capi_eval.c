@@ -4,10 +4,9 @@
  * agent whose learner lives here, not in the agents/ registry, so no command can name it. No
  * novelty (a callback keeps no counts) and no helped pass. */
 #include "ga_capi.h"
+#include "ga_capi_int.h"
 
-#include <ctype.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,20 +69,6 @@ static const GaLearner POLICY_LEARNER = {
     .values = policy_values,
 };
 
-/* Writes one line into err (when there is room) and returns NULL. */
-static char *fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static char *fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return NULL;
-}
-
 /* The worlds of a comma list (NULL or "": every world, in order) into worlds; their count, or
  * -1 with err naming the first unknown or repeated one. */
 static int parse_worlds(const GaScenario *sc, const char *path, const char *list, int *worlds,
@@ -95,39 +80,19 @@ static int parse_worlds(const GaScenario *sc, const char *path, const char *list
             worlds[n] = n;
         return n;
     }
-    char known[GA_MAX_WORLDS * (GA_NAME_LEN + 2)] = "";
-    size_t used = 0;
-    for (int i = 0; i < sc->n_worlds && used < sizeof known; i++)
-        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
-                                 sc->world[i].name);
     /* As eval's --envs reads its list: blanks around a name and empty names are skipped. */
-    for (const char *p = list; *p;) {
-        size_t len = strcspn(p, ",");
-        const char *s = p, *e = p + len;
-        p += len + (p[len] == ',');
-        while (s < e && isspace((unsigned char)*s))
-            s++;
-        while (e > s && isspace((unsigned char)e[-1]))
-            e--;
-        if (s == e)
-            continue;
-        char name[GA_NAME_LEN + 1];
-        int w = -1, k = (int)(e - s);
-        if (k <= GA_NAME_LEN) {
-            snprintf(name, sizeof name, "%.*s", k, s);
-            w = ga_scenario_find_world(sc, name);
-        }
-        for (int i = 0; i < n && w >= 0; i++)
-            w = worlds[i] == w ? -2 : w;
-        if (w < 0) {
-            fail(err, errlen, "%s: %s world \"%.*s\" (worlds: %s)", path,
-                 w == -1 ? "no" : "repeated", k, s, known);
-            return -1;
-        }
-        worlds[n++] = w;
+    const char *bad;
+    int bad_len;
+    n = ga_scenario_world_list(sc, list, worlds, &bad, &bad_len);
+    if (n < 0) {
+        char known[GA_MAX_WORLDS * (GA_NAME_LEN + 2)];
+        ga_scenario_world_names(sc, ", ", known, sizeof known);
+        ga_capi_fail(err, errlen, "%s: %s world \"%.*s\" (worlds: %s)", path,
+                     n == -1 ? "no" : "repeated", bad_len, bad, known);
+        return -1;
     }
     if (n == 0)
-        fail(err, errlen, "no world named in \"%s\": give world names A,B", list);
+        ga_capi_fail(err, errlen, "no world named in \"%s\": give world names A,B", list);
     return n ? n : -1;
 }
 
@@ -161,29 +126,29 @@ char *ga_capi_eval(const char *scenario_path, const char *worlds, int episodes, 
                    const char *record_path, char *err, size_t errlen)
 {
     if (!scenario_path)
-        return fail(err, errlen, "no scenario file given");
+        return ga_capi_fail(err, errlen, "no scenario file given");
     if (!policy)
-        return fail(err, errlen, "no policy given");
+        return ga_capi_fail(err, errlen, "no policy given");
     if (episodes < 1 || episodes > GA_CAPI_MAX_EPISODES)
-        return fail(err, errlen, "%d episodes: give 1 to %d per world", episodes,
-                    GA_CAPI_MAX_EPISODES);
+        return ga_capi_fail(err, errlen, "%d episodes: give 1 to %d per world", episodes,
+                            GA_CAPI_MAX_EPISODES);
     if (ref_episodes < 0 || ref_episodes > GA_MAX_REF_EPISODES)
-        return fail(err, errlen, "%d reference episodes: give 0 to %d", ref_episodes,
-                    GA_MAX_REF_EPISODES);
+        return ga_capi_fail(err, errlen, "%d reference episodes: give 0 to %d", ref_episodes,
+                            GA_MAX_REF_EPISODES);
     if (threads > GA_CAPI_MAX_THREADS)
-        return fail(err, errlen, "%d threads: give 1 to %d (0: every core)", threads,
-                    GA_CAPI_MAX_THREADS);
+        return ga_capi_fail(err, errlen, "%d threads: give 1 to %d (0: every core)", threads,
+                            GA_CAPI_MAX_THREADS);
     size_t name_len = policy_name ? strlen(policy_name) : 0;
     if (name_len == 0 || name_len >= GA_TRAJ_POLICY_LEN)
-        return fail(err, errlen, "the policy's name must have 1 to %d bytes",
-                    GA_TRAJ_POLICY_LEN - 1);
+        return ga_capi_fail(err, errlen, "the policy's name must have 1 to %d bytes",
+                            GA_TRAJ_POLICY_LEN - 1);
     if (threads <= 0)
         threads = ga_pool_cores();
 
     Run r = {0};
     GaErr ge = {0};
     if (ga_scenario_load_new(&r.sc, scenario_path, &ge))
-        return fail(err, errlen, "%s", ge.msg);
+        return ga_capi_fail(err, errlen, "%s", ge.msg);
     const GaScenario *sc = r.sc;
     if ((r.n = parse_worlds(sc, scenario_path, worlds, r.worlds, err, errlen)) < 0) {
         run_free(&r);
@@ -193,7 +158,7 @@ char *ga_capi_eval(const char *scenario_path, const char *worlds, int episodes, 
     r.evals = calloc(GA_MAX_WORLDS, sizeof *r.evals);
     if (!r.refs || !r.evals) {
         run_free(&r);
-        return fail(err, errlen, "out of memory");
+        return ga_capi_fail(err, errlen, "out of memory");
     }
     /* Every output opened (under its temporary name) before the work, as eval does. */
     if ((json_path && ga_io_open(&r.json, json_path, &ge)) ||
@@ -201,13 +166,13 @@ char *ga_capi_eval(const char *scenario_path, const char *worlds, int episodes, 
                                               eval_seed, &r.header, &ge)) ||
         ga_evalfiles_open(&r.files, episodes_path, record_path, r.n, &ge)) {
         run_free(&r);
-        return fail(err, errlen, "%s", ge.msg);
+        return ga_capi_fail(err, errlen, "%s", ge.msg);
     }
     r.files_open = 1;
     if (ga_references(sc, r.worlds, r.n, ref_episodes, eval_seed, GA_REF_MAX_STATES, threads,
                       r.refs, &ge)) {
         run_free(&r);
-        return fail(err, errlen, "%s", ge.msg);
+        return ga_capi_fail(err, errlen, "%s", ge.msg);
     }
 
     Policy p = {.policy = policy, .ctx = ctx, .obs_size = sc->obs.size};
@@ -221,15 +186,16 @@ char *ga_capi_eval(const char *scenario_path, const char *worlds, int episodes, 
     if (p.stop) {
         run_free(&r);
         if (p.bad == -1)
-            return fail(err, errlen,
-                        "the policy aborted the evaluation (it returned -1); nothing was written");
-        return fail(err, errlen, "the policy returned %d, not an action (0 to %d)", p.bad,
-                    GA_NUM_ACTIONS - 1);
+            return ga_capi_fail(
+                err, errlen,
+                "the policy aborted the evaluation (it returned -1); nothing was written");
+        return ga_capi_fail(err, errlen, "the policy returned %d, not an action (0 to %d)", p.bad,
+                            GA_NUM_ACTIONS - 1);
     }
     r.text = ga_report_eval_text(sc, policy_name, 0, episodes, eval_seed, r.evals, r.n);
     if (!r.text) {
         run_free(&r);
-        return fail(err, errlen, "out of memory for eval.json's text");
+        return ga_capi_fail(err, errlen, "out of memory for eval.json's text");
     }
     /* Every file is renamed into place only now, after the last episode: an abort, a bad
      * action or a write that failed before here leaves none of them. eval.json is flushed
@@ -238,12 +204,12 @@ char *ga_capi_eval(const char *scenario_path, const char *worlds, int episodes, 
     if (r.json.f && fputs(r.text, r.json.f) == EOF) {
         free(r.text);
         run_free(&r);
-        return fail(err, errlen, "%s: could not write", json_path);
+        return ga_capi_fail(err, errlen, "%s: could not write", json_path);
     }
     if (r.json.f && fflush(r.json.f)) {
         free(r.text);
         run_free(&r);
-        return fail(err, errlen, "%s: write error", json_path);
+        return ga_capi_fail(err, errlen, "%s: write error", json_path);
     }
     r.files_open = 0;
     int rc = ga_evalfiles_commit(&r.files, failed, r.header, &ge);
@@ -252,7 +218,7 @@ char *ga_capi_eval(const char *scenario_path, const char *worlds, int episodes, 
     if (rc) {
         free(r.text);
         run_free(&r);
-        return fail(err, errlen, "%s", ge.msg);
+        return ga_capi_fail(err, errlen, "%s", ge.msg);
     }
     char *text = r.text;
     run_free(&r);
@@ -264,9 +230,9 @@ char *ga_capi_eval_facts(const char *scenario_path, char *err, size_t errlen)
     GaErr ge = {0};
     GaScenario *sc;
     if (!scenario_path)
-        return fail(err, errlen, "no scenario file given");
+        return ga_capi_fail(err, errlen, "no scenario file given");
     if (ga_scenario_load_new(&sc, scenario_path, &ge))
-        return fail(err, errlen, "%s", ge.msg);
+        return ga_capi_fail(err, errlen, "%s", ge.msg);
     static const char *const modes[] = {[GA_COMPETENT_MEASURE] = "measure",
                                         [GA_COMPETENT_DELIVERED] = "delivered",
                                         [GA_COMPETENT_REWARDED] = "rewarded"};
@@ -287,5 +253,5 @@ char *ga_capi_eval_facts(const char *scenario_path, char *err, size_t errlen)
     char *text = ga_json_print(j, 0);
     ga_json_free(j);
     free(sc);
-    return text ? text : fail(err, errlen, "out of memory");
+    return text ? text : ga_capi_fail(err, errlen, "out of memory");
 }

@@ -7,6 +7,7 @@
 #include "ga_scenario.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1206,6 +1207,48 @@ int ga_scenario_find_world(const GaScenario *sc, const char *name)
         if (strcmp(sc->world[i].name, name) == 0)
             return i;
     return -1;
+}
+
+int ga_scenario_world_list(const GaScenario *sc, const char *list, int *worlds, const char **bad,
+                           int *bad_len)
+{
+    int n = 0;
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ",");
+        const char *s = p, *e = p + len;
+        p += len + (p[len] == ',');
+        while (s < e && isspace((unsigned char)*s))
+            s++;
+        while (e > s && isspace((unsigned char)e[-1]))
+            e--;
+        if (s == e)
+            continue; /* "a,,b" and "a, ,b" name a and b, as strtok read them */
+        char name[GA_NAME_LEN + 1];
+        int w = -1;
+        if (e - s <= GA_NAME_LEN) {
+            snprintf(name, sizeof name, "%.*s", (int)(e - s), s);
+            w = ga_scenario_find_world(sc, name);
+        }
+        for (int k = 0; k < n && w >= 0; k++)
+            if (worlds[k] == w)
+                w = -2;
+        if (w < 0) {
+            *bad = s;
+            *bad_len = (int)(e - s);
+            return w;
+        }
+        worlds[n++] = w; /* distinct worlds of the scenario: at most GA_MAX_WORLDS */
+    }
+    return n;
+}
+
+void ga_scenario_world_names(const GaScenario *sc, const char *sep, char *buf, size_t n)
+{
+    size_t used = 0;
+    if (n)
+        buf[0] = 0;
+    for (int i = 0; i < sc->n_worlds && used < n; i++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? sep : "", sc->world[i].name);
 }
 
 int ga_scenario_find_objective(const GaScenario *sc, const char *name)

@@ -217,6 +217,15 @@ void ga_scenario_agent(const GaScenario *sc, const char *name, int64_t *steps,
 void ga_scenario_id(const GaScenario *sc, char *buf, size_t n);
 
 int ga_scenario_find_world(const GaScenario *sc, const char *name);
+/* Reads a comma-separated list of world names into worlds (at most GA_MAX_WORLDS), skipping
+ * blanks around a name and empty names ("a,,b" and "a, ,b" name a and b). Returns the count (0
+ * when the list names none), or -1 for a name the scenario has no world of and -2 for one named
+ * twice, with *bad and *bad_len giving that name's place in list. eval --envs and the C
+ * interface read lists alike through it. */
+int ga_scenario_world_list(const GaScenario *sc, const char *list, int *worlds, const char **bad,
+                           int *bad_len);
+/* The scenario's world names joined by sep into buf (cut to fit n bytes), for messages. */
+void ga_scenario_world_names(const GaScenario *sc, const char *sep, char *buf, size_t n);
 int ga_scenario_find_objective(const GaScenario *sc, const char *name);
 
 /* 1 when `measured` satisfies the expectation. */

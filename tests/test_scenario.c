@@ -2115,6 +2115,35 @@ START_TEST(test_find)
 }
 END_TEST
 
+START_TEST(test_world_list)
+{
+    OK(json(BASE));
+    int worlds[GA_MAX_WORLDS], bad_len = -1;
+    const char *bad = NULL, *list = " t1 ,, train, ";
+    ck_assert_int_eq(ga_scenario_world_list(sc, list, worlds, &bad, &bad_len), 2);
+    ck_assert_int_eq(worlds[0], 1);
+    ck_assert_int_eq(worlds[1], 0);
+    ck_assert_int_eq(ga_scenario_world_list(sc, " , ", worlds, &bad, &bad_len), 0);
+    list = "train, t2 ,t1";
+    ck_assert_int_eq(ga_scenario_world_list(sc, list, worlds, &bad, &bad_len), -1);
+    ck_assert_ptr_eq(bad, list + 7); /* the name without its blanks */
+    ck_assert_int_eq(bad_len, 2);
+    list = "t1,train,t1";
+    ck_assert_int_eq(ga_scenario_world_list(sc, list, worlds, &bad, &bad_len), -2);
+    ck_assert_ptr_eq(bad, list + 9);
+    /* A name longer than any world's is unknown, not cut to one. */
+    ck_assert_int_eq(
+        ga_scenario_world_list(sc, "train0123456789012345678901234567890", worlds, &bad, &bad_len),
+        -1);
+    ck_assert_int_eq(bad_len, 36);
+    char names[64];
+    ga_scenario_world_names(sc, ", ", names, sizeof names);
+    ck_assert_str_eq(names, "train, t1");
+    ga_scenario_world_names(sc, ", ", names, 4); /* cut to fit, terminated */
+    ck_assert_str_eq(names, "tra");
+}
+END_TEST
+
 /* ---- format 2 ------------------------------------------------------------------------- */
 
 #define FORMAT2 "tests/data/format2.json"
@@ -3232,7 +3261,8 @@ Suite *ga_test_suite(void)
           test_expect_values}},
         {"messages", {test_description_types, test_message_control_chars, test_message_long_names}},
         {"strawberry", {test_strawberry, test_strawberry_worlds, test_strawberry_rewards}},
-        {"compile", {test_reward_rules, test_reward_test_world, test_hash, test_find}},
+        {"compile",
+         {test_reward_rules, test_reward_test_world, test_hash, test_find, test_world_list}},
         {"train_hash",
          {test_train_hash_ignores_evaluation, test_train_hash_follows_training,
           test_train_hash_format2}},

@@ -396,33 +396,13 @@ static void list_worlds(const GaScenario *sc)
 
 int cli_parse_envs(const char *cmd, const GaScenario *sc, const char *list, int *worlds)
 {
-    int n = 0;
-    for (const char *p = list; *p;) {
-        size_t len = strcspn(p, ",");
-        const char *s = p, *e = p + len;
-        p += len + (p[len] == ',');
-        while (s < e && isspace((unsigned char)*s))
-            s++;
-        while (e > s && isspace((unsigned char)e[-1]))
-            e--;
-        if (s == e)
-            continue; /* "a,,b" and "a, ,b" name a and b, as strtok read them */
-        char name[GA_NAME_LEN + 1];
-        int w = -1;
-        if (e - s <= GA_NAME_LEN) {
-            snprintf(name, sizeof name, "%.*s", (int)(e - s), s);
-            w = ga_scenario_find_world(sc, name);
-        }
-        for (int k = 0; k < n && w >= 0; k++)
-            if (worlds[k] == w)
-                w = -2;
-        if (w < 0) {
-            fprintf(stderr, "gridalign %s: --envs: %s world \"%.*s\"", cmd,
-                    w == -1 ? "unknown" : "repeated", (int)(e - s), s);
-            list_worlds(sc);
-            return -1;
-        }
-        worlds[n++] = w; /* distinct worlds of the scenario: at most GA_MAX_WORLDS */
+    const char *bad;
+    int bad_len, n = ga_scenario_world_list(sc, list, worlds, &bad, &bad_len);
+    if (n < 0) {
+        fprintf(stderr, "gridalign %s: --envs: %s world \"%.*s\"", cmd,
+                n == -1 ? "unknown" : "repeated", bad_len, bad);
+        list_worlds(sc);
+        return -1;
     }
     if (n == 0) {
         cli_usage_error(cmd, "--envs needs %s", "world names A,B");
