@@ -188,12 +188,16 @@ def evaluate(policy, scenario, worlds=None, episodes=500, eval_seed=0, ref_episo
     elif worlds is not None and not isinstance(worlds, str):
         raise TypeError("worlds must be a list of world names or a comma-separated string")
     for key, value in (("episodes", episodes), ("ref_episodes", ref_episodes)):
-        if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
             raise TypeError("%s must be an integer, not %r" % (key, value))
+    episodes, ref_episodes = int(episodes), int(ref_episodes)
     if threads is None:
         threads = 0
-    elif isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+    elif (isinstance(threads, (bool, np.bool_)) or not isinstance(threads, (int, np.integer))
+          or threads < 1):
         raise ValueError("threads must be a positive integer or None, not %r" % (threads,))
+    else:
+        threads = int(threads)
     if not isinstance(name, str):
         raise TypeError("name must be a string, not %r" % (name,))
     seed = _lib.seed64(eval_seed, "eval_seed")

@@ -76,6 +76,9 @@ class GridVectorEnv(Handle, _Base):
     def reset(self, *, seed=None, options=None):
         if options:
             raise ValueError("reset options %r: gridalign takes none" % (options,))
+        if isinstance(seed, (list, tuple, np.ndarray)):
+            raise TypeError("seed must be one integer, the vector's stream (world i's episode k "
+                            "has layout seed vec_seed(seed, i, k)), not a list of seeds")
         if seed is not None or not self._started:
             if seed is not None:
                 self.seed_base = _lib.seed64(seed)

@@ -110,6 +110,10 @@ class TestEnv(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "render_mode"):
             gridalign.make_vec(STRAWBERRY, 2, render_mode="human")
         self.assertIn("strawberry-v1", repr(env.desc))
+        v = gridalign.make_vec(STRAWBERRY, 2)
+        with self.assertRaisesRegex(TypeError, "one integer"):
+            v.reset(seed=[1, 2])
+        v.close()
 
     def test_render_is_the_rgb_frame(self):
         self.env.reset(seed=0)

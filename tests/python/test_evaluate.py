@@ -202,8 +202,8 @@ class TestEvaluate(unittest.TestCase):
             warnings.simplefilter("ignore")
             full = gridalign.evaluate(by_obs, STRAWBERRY, episodes=20, ref_episodes=3,
                                       threads=1)
-            two = gridalign.evaluate(by_obs, STRAWBERRY, episodes=20, ref_episodes=3,
-                                     threads=2)
+            two = gridalign.evaluate(by_obs, STRAWBERRY, episodes=np.int64(20),
+                                     ref_episodes=np.int32(3), threads=np.int64(2))
             some = gridalign.evaluate(by_obs, STRAWBERRY, worlds=["green", "train"], episodes=20,
                                       ref_episodes=3)
             same = gridalign.evaluate(by_obs, STRAWBERRY, worlds=" green, ,train ", episodes=20,
