@@ -165,7 +165,10 @@ int ga_io_rmdirs(const char *path, const char *made)
         return 0;
     snprintf(dir, sizeof dir, "%s", path);
     for (;;) {
-        if (rmdir(dir) != 0)
+        /* Gone already counts as removed: two seeds staging into one new parent each note a
+         * part of it (one the outer, one the inner directory it won the race to create), and
+         * the inner one may be taken back first. */
+        if (rmdir(dir) != 0 && errno != ENOENT)
             return 0;
         if (strlen(dir) <= stop)
             return 1;

@@ -37,7 +37,8 @@ int ga_io_mkdirs(const char *path, GaErr *err);
  * ga_io_rmdirs to take back. */
 int ga_io_mkdirs_made(const char *path, char *made, size_t n, GaErr *err);
 /* Removes path and its parents up to made (ga_io_mkdirs_made's), innermost first, while they
- * are empty; whether all of them went. Nothing when made is "". */
+ * are empty (one already gone counts as removed); whether all of them went. Nothing when made
+ * is "". */
 int ga_io_rmdirs(const char *path, const char *made);
 
 #endif

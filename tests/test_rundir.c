@@ -235,6 +235,17 @@ START_TEST(test_stopped_run_takes_back_new_parents)
     ck_assert_int_eq(remove(keep), 0);
     ck_assert(ga_io_rmdirs(parent, made));
     ck_assert(access(dir, F_OK) != 0 && access(top, F_OK) == 0);
+    /* Two stages racing to create one new parent each note a part of it (one "a", the other
+     * "a/b"); the inner one taken back first leaves the outer one's path half gone, and the
+     * outer one must still go (a stopped suite left its output directory behind). */
+    char inner[600];
+    snprintf(inner, sizeof inner, "%s", parent);
+    ck_assert_int_eq(ga_io_mkdirs_made(parent, made, sizeof made, &err), GA_OK);
+    ck_assert_str_eq(made, dir);
+    ck_assert(ga_io_rmdirs(parent, inner)); /* the other stage's part: a/b */
+    ck_assert(access(parent, F_OK) != 0 && access(dir, F_OK) == 0);
+    ck_assert(ga_io_rmdirs(parent, made));
+    ck_assert(access(dir, F_OK) != 0 && access(top, F_OK) == 0);
     ck_assert_int_eq(ga_io_mkdirs_made(top, made, sizeof made, &err), GA_OK);
     ck_assert_str_eq(made, ""); /* nothing created: nothing to take back */
     ck_assert(!ga_io_rmdirs(top, made));
