@@ -65,6 +65,14 @@ static void plain_values(const GaScenario *sc, const GaWorldEval *e, double *v)
         v[GA_SWEEP_MEASURES + sc->n_measures + o] = ga_stats_mean_return(&e->stats, o);
 }
 
+/* Opens dir/sweep.gp for writing under a temporary name (ga_io_open), for the plot writers. */
+static int open_gp(const char *dir, GaOutFile *f, GaErr *err)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/sweep.gp", dir);
+    return ga_io_open(f, path, err);
+}
+
 /* Value k of a level, in world_values' order. */
 static GaSweepMeasure *series(const GaSweep *sw, GaSweepLevel *lv, int k)
 {
@@ -239,10 +247,8 @@ static int write_json(const char *dir, const GaSweep *sw, const GaSweepLevel *lv
 
 static int write_plot(const char *dir, const char *agent, const char *scenario, GaErr *err)
 {
-    char path[1100];
-    snprintf(path, sizeof path, "%s/sweep.gp", dir);
     GaOutFile f;
-    int rc = ga_io_open(&f, path, err);
+    int rc = open_gp(dir, &f, err);
     if (rc)
         return rc;
     fprintf(f.f,
@@ -276,10 +282,8 @@ static int write_plot(const char *dir, const char *agent, const char *scenario, 
  * value, on a log axis when the values span more than a decade (q from 0.05 to 1). */
 static int write_param_plot(const char *dir, const GaSweep *sw, GaErr *err)
 {
-    char path[1100];
-    snprintf(path, sizeof path, "%s/sweep.gp", dir);
     GaOutFile f;
-    int rc = ga_io_open(&f, path, err);
+    int rc = open_gp(dir, &f, err);
     if (rc)
         return rc;
     const GaScenario *sc = sw->sc;
@@ -324,10 +328,8 @@ static int write_param_plot(const char *dir, const GaSweep *sw, GaErr *err)
  * against the threshold. */
 static int write_help_plot(const char *dir, const GaSweep *sw, GaErr *err)
 {
-    char path[1100];
-    snprintf(path, sizeof path, "%s/sweep.gp", dir);
     GaOutFile f;
-    int rc = ga_io_open(&f, path, err);
+    int rc = open_gp(dir, &f, err);
     if (rc)
         return rc;
     const GaScenario *sc = sw->sc;
