@@ -661,6 +661,22 @@ void cli_seed_done(int i, int finished, void *seeds)
     cli_progress(&s->prog, ++s->done, s->total, NULL);
 }
 
+GaExperiment cli_experiment(const CliSetup *cs, CliSeeds *progress)
+{
+    return (GaExperiment){
+        .sc = cs->sc,
+        .scenario_abs_path = cs->abs_path,
+        .scenario_text = cs->text,
+        .scenario_len = cs->len,
+        .agent = cs->agent,
+        .params = cs->params,
+        .n_params = cs->n_params,
+        .steps = cs->steps, /* --steps when given (cli_setup) */
+        .on_done = cli_seed_done,
+        .ctx = progress,
+    };
+}
+
 void cli_warn_seeds(const char *label, const GaSeedResult *res, int n, int64_t steps)
 {
     for (int i = 0; i < n; i++) {

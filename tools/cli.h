@@ -86,6 +86,11 @@ typedef struct {
     GaParam params[2 * GA_MAX_PARAMS];
 } CliSetup;
 
+/* An experiment of the set-up's scenario, agent, parameters and steps, reporting each seed to
+ * progress (cli_seed_done); the caller sets the rest (the build's version, seeds, threads,
+ * episodes, diversity, where it goes, ...). */
+GaExperiment cli_experiment(const CliSetup *cs, CliSeeds *progress);
+
 /* Loads the scenario and checks agent name and parameters (file first, then flags). agent may
  * be NULL for the scenario's default. The file's settings for that agent ($.agent, or
  * $.agents.<name>) come first. steps is the command's --steps (not positive: the scenario's),

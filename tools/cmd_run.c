@@ -108,32 +108,21 @@ static int plan(const Args *a, Plan *p)
         cli_prepare_output(p->json, &err))
         return cli_fail_output(&err);
     cli_seeds_init(&p->progress, "run", (int)a->seeds, a->quiet);
-    p->x = (GaExperiment){
-        .sc = cs->sc,
-        .scenario_abs_path = cs->abs_path,
-        .scenario_text = cs->text,
-        .scenario_len = cs->len,
-        .agent = cs->agent,
-        .params = cs->params,
-        .n_params = cs->n_params,
-        .steps = a->steps > 0 ? a->steps : cs->steps,
-        .diversity = a->diversity,
-        .n_seeds = (int)a->seeds,
-        .first_seed = (uint64_t)a->first_seed,
-        .threads = (int)a->threads,
-        .episodes = (int)a->episodes,
-        .eval_seed = (uint64_t)a->eval_seed,
-        .refs = p->refs,
-        .ref_episodes = (int)a->ref_eps,
-        .ref_max_states = GA_REF_MAX_STATES,
-        .out_dir = p->out,
-        .version = cli_version,
-        .commit = cli_commit,
-        .on_done = cli_seed_done,
-        .ctx = &p->progress,
-        .stale = p->json,
-        .stop = a->stop,
-    };
+    p->x = cli_experiment(cs, &p->progress);
+    p->x.diversity = a->diversity;
+    p->x.n_seeds = (int)a->seeds;
+    p->x.first_seed = (uint64_t)a->first_seed;
+    p->x.threads = (int)a->threads;
+    p->x.episodes = (int)a->episodes;
+    p->x.eval_seed = (uint64_t)a->eval_seed;
+    p->x.refs = p->refs;
+    p->x.ref_episodes = (int)a->ref_eps;
+    p->x.ref_max_states = GA_REF_MAX_STATES;
+    p->x.out_dir = p->out;
+    p->x.stale = p->json;
+    p->x.stop = a->stop;
+    p->x.version = cli_version;
+    p->x.commit = cli_commit;
     return 0;
 }
 

@@ -465,27 +465,16 @@ static int plan_dials(const Args *a, Plan *p)
  * file, agent and parameters, the training diversity of --diversity, into dir. */
 static GaExperiment experiment(const Args *a, Plan *p, const char *dir)
 {
-    const CliSetup *cs = &p->cs;
-    return (GaExperiment){
-        .sc = cs->sc,
-        .scenario_abs_path = cs->abs_path,
-        .scenario_text = cs->text,
-        .scenario_len = cs->len,
-        .agent = cs->agent,
-        .params = cs->params,
-        .n_params = cs->n_params,
-        .steps = a->steps > 0 ? a->steps : cs->steps,
-        .diversity = a->div,
-        .n_seeds = (int)a->seeds,
-        .threads = (int)a->threads,
-        .episodes = (int)a->episodes,
-        .out_dir = dir,
-        .version = cli_version,
-        .commit = cli_commit,
-        .on_done = cli_seed_done,
-        .ctx = &p->progress,
-        .stop = cli_catch_stop(),
-    };
+    GaExperiment x = cli_experiment(&p->cs, &p->progress);
+    x.diversity = a->div;
+    x.n_seeds = (int)a->seeds;
+    x.threads = (int)a->threads;
+    x.episodes = (int)a->episodes;
+    x.out_dir = dir;
+    x.stop = cli_catch_stop();
+    x.version = cli_version;
+    x.commit = cli_commit;
+    return x;
 }
 
 static int plan(const Args *a, Plan *p)
