@@ -42,7 +42,7 @@ typedef struct {
 
 /* Estimated training time: steps times the learner's cost of a step relative to a tabular
  * one (a DQN step, about 200). Only the order of jobs depends on it, never a result. */
-static double job_cost(const GaExperiment *x)
+double ga_experiment_job_cost(const GaExperiment *x)
 {
     return (double)x->steps * ga_agent_step_cost(x->agent);
 }
@@ -53,6 +53,25 @@ static int cmp_cost(const void *a, const void *b)
     if (x->cost != y->cost)
         return x->cost < y->cost ? 1 : -1;
     return x->e != y->e ? x->e - y->e : x->s - y->s;
+}
+
+/* Whether seed s of x is this process's to train (GaExperiment.only). */
+static int runs_seed(const GaExperiment *x, int s)
+{
+    return !x->only || x->only[s];
+}
+
+/* Whether experiment e computes its reference worlds: it asks, and a seed of an experiment
+ * that reads them (they share refs) is trained here. */
+static int computes_refs(const GaExperiment *xs, int n_x, int e)
+{
+    if (!xs[e].refs || xs[e].ref_episodes <= 0)
+        return 0;
+    for (int k = 0; k < n_x; k++)
+        for (int s = 0; xs[k].refs == xs[e].refs && s < xs[k].n_seeds; s++)
+            if (runs_seed(&xs[k], s))
+                return 1;
+    return 0;
 }
 
 static void train_or_ref_job(int i, void *vctx)
@@ -172,11 +191,13 @@ int ga_experiments_run(const GaExperiment *xs, int n_x, GaSeedResult *const *res
     for (int e = 0; e < n_x; e++) {
         total += xs[e].n_seeds;
         threads = xs[e].threads > threads ? xs[e].threads : threads;
-        if (xs[e].refs && xs[e].ref_episodes > 0)
+        if (computes_refs(xs, n_x, e))
             n_refs += xs[e].sc->n_worlds;
         memset(res[e], 0, sizeof *res[e] * (size_t)xs[e].n_seeds);
-        for (int s = 0; s < xs[e].n_seeds; s++)
+        for (int s = 0; s < xs[e].n_seeds; s++) {
             res[e][s].seed = xs[e].first_seed + (uint64_t)s;
+            total -= !runs_seed(&xs[e], s);
+        }
     }
     int chunk = 4 * threads > CHUNK_MIN ? 4 * threads : CHUNK_MIN;
     SeedJob *jobs = malloc((size_t)(total > 0 ? total : 1) * sizeof *jobs);
@@ -196,8 +217,9 @@ int ga_experiments_run(const GaExperiment *xs, int n_x, GaSeedResult *const *res
     n_refs = 0;
     for (int e = 0; e < n_x; e++) {
         for (int s = 0; s < xs[e].n_seeds; s++)
-            jobs[n++] = (SeedJob){e, s, job_cost(&xs[e])};
-        for (int w = 0; xs[e].refs && xs[e].ref_episodes > 0 && w < xs[e].sc->n_worlds; w++)
+            if (runs_seed(&xs[e], s))
+                jobs[n++] = (SeedJob){e, s, ga_experiment_job_cost(&xs[e])};
+        for (int w = 0; computes_refs(xs, n_x, e) && w < xs[e].sc->n_worlds; w++)
             refs[n_refs++] = e * GA_MAX_WORLDS + w;
     }
     qsort(jobs, (size_t)total, sizeof *jobs, cmp_cost);

@@ -22,6 +22,8 @@ typedef struct {
     double diversity; /* share of training episodes from the scenario's diversity world */
     int n_seeds;
     uint64_t first_seed;
+    const unsigned char *only; /* (seed) 0: another shard trains it (its result stays zero);
+                                  NULL: every seed */
     int threads;
     int episodes;
     uint64_t eval_seed;
@@ -54,6 +56,11 @@ typedef struct {
  * removed; a seed that failed leaves its target as it was. Returns GA_OK, the first failing
  * seed's error, or GA_ESTOP when x->stop ended the work: then no directory was touched. */
 int ga_experiment_run(const GaExperiment *x, GaSeedResult *res, GaErr *err);
+
+/* A seed's expected training time: steps times the learner's cost of a step relative to a
+ * tabular one (a DQN step, about 200). Orders the job queue and splits shards (ga_shard.h);
+ * never changes a result. */
+double ga_experiment_job_cost(const GaExperiment *x);
 
 /* Several experiments as one, sharing the threads (the largest `threads` among them): every
  * seed's training and every reference world in one queue, longest first, then every

@@ -78,6 +78,7 @@ void batch_plan_free(BatchPlan *p)
         cli_setup_free(&p->setups[f]);
     globfree(&p->g);
     ga_batch_free(&p->batch);
+    cli_jobs_free(&p->jobs);
     free(p->verdicts);
     p->n_loaded = 0;
     p->verdicts = NULL;
@@ -122,23 +123,30 @@ int batch_plan(BatchArgs *a, BatchPlan *p, const char *const *outputs, int n_out
         return 1;
     }
     cli_seeds_init(&p->progress, cmd, p->batch.n_x * (int)a->seeds, a->quiet);
+    if ((rc = cli_jobs_init(&p->jobs, p->batch.xs, p->batch.n_x, p->batch.res, 1)))
+        return rc;
+    for (int f = 0; f < a->n_files; f++)
+        cli_jobs_add_scenario(&p->jobs, a->files[f], p->bs[f].sc);
     return 0;
 }
 
-int batch_run(BatchPlan *p)
+int batch_run(BatchPlan *p, const BatchArgs *a, const CliShard *sh)
 {
-    for (int f = 0; f < p->n_loaded; f++) {
+    for (int f = 0; f < p->n_loaded && !cli_sharded(sh); f++) {
         char id[GA_SCENARIO_ID_LEN];
         ga_scenario_id(p->bs[f].sc, id, sizeof id);
         if (p->bs[f].sc->n_expect == 0)
             printf("SKIP %s: no expectations\n", id);
     }
     GaErr err = {0};
-    int rc = ga_batch_run(&p->batch, &err);
+    double t0 = ga_now();
+    int rc = cli_merging(sh) ? GA_OK : ga_batch_run(&p->batch, &err);
     if (rc == GA_ESTOP)
         return cli_stopped(p->cmd, "every run directory");
     if (rc)
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
+    if (cli_sharded(sh))
+        return cli_shard_finish(sh, &p->jobs, a->out ? a->out : p->out_dir, p->cmd, ga_now() - t0);
     for (int xi = 0; xi < p->batch.n_x; xi++) {
         const GaExperiment *x = &p->batch.xs[xi];
         char id[GA_SCENARIO_ID_LEN], label[128];
@@ -162,7 +170,7 @@ void batch_print_unlearned(const BatchPlan *p)
 }
 
 int batch_execute(BatchArgs *a, const char *cmd, const char *out_dir, const char *const *outputs,
-                  int n_outputs, BatchReport report, const void *args)
+                  int n_outputs, BatchReport report, const void *args, CliShard *sh)
 {
     BatchPlan *p = malloc(sizeof *p);
     if (!p) {
@@ -172,10 +180,15 @@ int batch_execute(BatchArgs *a, const char *cmd, const char *out_dir, const char
     p->cmd = cmd;
     p->out_dir = out_dir;
     int rc = batch_plan(a, p, outputs, n_outputs);
-    if (!rc) {
+    if (!rc)
+        rc = cli_shard_begin(sh, &p->jobs, p->batch.xs, p->batch.n_x, &p->progress,
+                             a->out ? a->out : out_dir);
+    if (rc == CLI_SHARD_PLANNED)
+        rc = 0;
+    else if (!rc) {
         double t0 = ga_now();
-        if (!(rc = batch_run(p)))
-            rc = report(args, p, ga_now() - t0);
+        if (!(rc = batch_run(p, a, sh)) && !cli_sharded(sh))
+            rc = report(args, p, cli_merging(sh) ? cli_shard_wall(sh) : ga_now() - t0);
     }
     batch_plan_free(p);
     free(p);

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "ga_batch.h"
+#include "shard.h"
 
 #define BATCH_MAX_SCENARIOS 64
 
@@ -48,6 +49,7 @@ typedef struct {
     CliSeeds progress;
     GaBatchVerdict *verdicts; /* (expectation) */
     int n_verdicts;
+    CliJobs jobs; /* every seed of every experiment, for --shard and merge */
 } BatchPlan;
 
 /* Loads and checks every scenario (given, else every .json file in scenarios/, in name order) and
@@ -56,10 +58,11 @@ typedef struct {
  * error is printed). batch_plan_free either way. */
 int batch_plan(BatchArgs *a, BatchPlan *p, const char *const *outputs, int n_outputs);
 
-/* Trains and evaluates every seed, warns of full tables, and judges every expectation into
- * p->verdicts. Prints a SKIP line per scenario without expectations first. Returns 0 or an exit
- * status (after a stop, cli_stopped's). */
-int batch_run(BatchPlan *p);
+/* Trains and evaluates every seed (sh: only a shard's, then writes its files and stops; merged
+ * results: none), warns of full tables, and judges every expectation into p->verdicts. Prints
+ * a SKIP line per scenario without expectations first. Returns 0 or an exit status (after a
+ * stop, cli_stopped's). */
+int batch_run(BatchPlan *p, const BatchArgs *a, const CliShard *sh);
 
 /* "warning: strawberry-v1 [qlearn]: seeds ... did not learn the training task ..." on stdout
  * for every experiment with such seeds (print_unlearned). */
@@ -71,8 +74,9 @@ void batch_plan_free(BatchPlan *p);
 typedef int (*BatchReport)(const void *args, const BatchPlan *p, double seconds);
 
 /* The whole of `batch` and `suite` after their option parsing: plans (checking the outputs),
- * runs and reports, with cmd and out_dir as in BatchPlan. Returns the exit status. */
+ * runs and reports, with cmd and out_dir as in BatchPlan; sh (may be NULL) shards, merges or
+ * only plans it (tools/shard.h). Returns the exit status. */
 int batch_execute(BatchArgs *a, const char *cmd, const char *out_dir, const char *const *outputs,
-                  int n_outputs, BatchReport report, const void *args);
+                  int n_outputs, BatchReport report, const void *args, CliShard *sh);
 
 #endif

@@ -16,11 +16,13 @@ static const char ABOUT[] =
     "For each scenario (default: every scenarios/*.json), trains K seeds of every agent its\n"
     "expectations name, evaluates them on every world, and judges each expectation on the\n"
     "median across seeds. Prints one PASS or FAIL line per expectation with the measured value.\n"
-    "Exit status: 0 all expectations hold, 1 one or more failed, 2 bad input.\n";
+    "Exit status: 0 all expectations hold, 1 one or more failed, 2 bad input.\n"
+    "With --shard I/N it trains only part of the seeds (no verdicts); gridalign merge DIR then\n"
+    "judges and reports, the same as one unsharded batch.\n";
 
 typedef struct {
     BatchArgs b;
-    const char *junit, *json;
+    const char *junit, *json, *shard;
 } Args;
 
 static int parse(int argc, char **argv, Args *a, int *code)
@@ -32,6 +34,7 @@ static int parse(int argc, char **argv, Args *a, int *code)
         CLI_OPT_STR("--junit", "FILE", CLI_FILE, &a->junit,
                     "JUnit XML report (one test case per expectation)"),
         CLI_JSON(&a->json, "JSON report"),
+        CLI_SHARD(&a->shard),
         CLI_QUIET(&a->b.quiet),
     };
     const CliCmd command = {.name = "batch",
@@ -72,12 +75,19 @@ static int report(const void *args, const BatchPlan *p, double seconds)
     return failed ? EXIT_CHECK_FAILED : 0;
 }
 
-int cmd_batch(int argc, char **argv)
+int cmd_batch_as(int argc, char **argv, CliShard *ext)
 {
     Args a;
+    CliShard own;
     int rc;
     if (parse(argc, argv, &a, &rc))
         return rc;
+    CliShard *sh = cli_shard_use(&own, ext, a.shard, argc, argv);
     const char *outputs[] = {a.junit, a.json};
-    return batch_execute(&a.b, "batch", GA_RUNDIR_BATCH, outputs, 2, report, &a);
+    return batch_execute(&a.b, "batch", GA_RUNDIR_BATCH, outputs, 2, report, &a, sh);
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    return cmd_batch_as(argc, argv, NULL);
 }

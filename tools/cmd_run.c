@@ -14,16 +14,19 @@
 #include "ga_pool.h"
 #include "ga_rundir.h"
 #include "report_print.h"
+#include "shard.h"
 
 static const char ABOUT[] =
     "Trains several agents (seeds first-seed .. first-seed+K-1) on the scenario in parallel,\n"
     "evaluates each on every world, and reports per-seed results and the mean with a bootstrap\n"
     "95% interval across seeds: off-distribution preferences can flip with the seed alone.\n"
     "Each seed gets a run directory <out>/<agent>-seed<N> (as gridalign train writes, plus\n"
-    "eval.json); the summary goes to <out>/summary-<agent>.json.\n";
+    "eval.json); the summary goes to <out>/summary-<agent>.json.\n"
+    "With --shard I/N it trains only part of the seeds; gridalign merge <out> then writes the\n"
+    "summary and tables, the same as one unsharded run.\n";
 
 typedef struct {
-    const char *scenario, *agent, *json, *out;
+    const char *scenario, *agent, *json, *out, *shard;
     int64_t seeds, first_seed, steps, episodes, eval_seed, ref_eps, threads;
     int quiet, n_flags;
     double diversity;
@@ -55,6 +58,7 @@ static int parse(int argc, char **argv, Args *a, int *code)
                     "worker threads (default: all cores); results do not depend on it"),
         CLI_OUT(&a->out, "output directory (default runs/<scenario>)"),
         CLI_JSON(&a->json, "summary file (default <out>/summary-<agent>.json)"),
+        CLI_SHARD(&a->shard),
         CLI_QUIET(&a->quiet),
     };
     const CliCmd command = CLI_COMMAND1("run", "gridalign run SCENARIO [options]", ABOUT, opts,
@@ -71,12 +75,15 @@ typedef struct {
     GaSeedResult *res; /* (seed) */
     GaExperiment x;
     CliSeeds progress;
+    CliJobs jobs;
+    double seconds; /* the run's wall time (merged: the longest shard's) */
 } Plan;
 
 static void plan_free(Plan *p)
 {
     free(p->refs);
     free(p->res);
+    cli_jobs_free(&p->jobs);
     cli_setup_free(&p->cs);
 }
 
@@ -123,31 +130,53 @@ static int plan(const Args *a, Plan *p)
     p->x.stop = a->stop;
     p->x.version = cli_version;
     p->x.commit = cli_commit;
+    if ((rc = cli_jobs_init(&p->jobs, &p->x, 1, &p->res, 1)))
+        return rc;
+    cli_jobs_add_scenario(&p->jobs, a->scenario, cs->sc);
     return 0;
 }
 
-static int run(const Args *a, Plan *p)
+/* The shard files' name: the summary's, without its directory and extension. */
+static void stem(const Plan *p, char *buf, size_t n)
 {
-    if (!a->quiet)
-        fprintf(stderr, "run: %s on %s, %" PRId64 " seeds on %" PRId64 " threads\n", p->x.agent,
-                p->x.sc->name, a->seeds, a->threads);
+    char path[1200];
+    ga_rundir_summary_name(path, sizeof path, ".", p->x.agent, p->x.diversity);
+    snprintf(buf, n, "%.*s", (int)strlen(path) - 7, path + 2);
+}
+
+/* Trains (the whole or a shard; merged results are already in) and writes the summary, or
+ * the shard's files. */
+static int run(const Args *a, Plan *p, const CliShard *sh)
+{
     GaErr err = {0};
     double t0 = ga_now();
-    int rc = ga_experiment_run(&p->x, p->res, &err);
-    if (rc == GA_ESTOP) {
-        ga_io_rmdirs(p->out, p->made);
-        return cli_stopped("run", p->out);
+    if (!cli_merging(sh)) {
+        if (!a->quiet)
+            fprintf(stderr, "run: %s on %s, %" PRId64 " seeds on %" PRId64 " threads\n", p->x.agent,
+                    p->x.sc->name, a->seeds, a->threads);
+        int rc = ga_experiment_run(&p->x, p->res, &err);
+        if (rc == GA_ESTOP) {
+            ga_io_rmdirs(p->out, p->made);
+            return cli_stopped("run", p->out);
+        }
+        if (rc)
+            return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
     }
-    if (rc)
-        return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
+    double wall = cli_merging(sh) ? cli_shard_wall(sh) : ga_now() - t0;
+    if (cli_sharded(sh)) {
+        char name[1100];
+        stem(p, name, sizeof name);
+        return cli_shard_finish(sh, &p->jobs, p->out, name, wall);
+    }
     cli_warn_seeds("run", p->res, p->x.n_seeds, p->x.steps);
-    if (ga_across_write_summary(p->json, &p->x, p->res, ga_now() - t0, &err))
+    if (ga_across_write_summary(p->json, &p->x, p->res, wall, &err))
         return cli_fail_output(&err);
     return 0;
 }
 
-static void print(const Args *a, const Plan *p, double seconds)
+static void print(const Args *a, const Plan *p)
 {
+    double seconds = p->seconds;
     const GaScenario *sc = p->x.sc;
     printf("run: %s on %s, %" PRId64 " seeds, diversity %g, %" PRId64
            " episodes per world (%.1f s)\n\n",
@@ -160,17 +189,30 @@ static void print(const Args *a, const Plan *p, double seconds)
     printf("\nwrote %s and %" PRId64 " run directories under %s\n", p->json, a->seeds, p->out);
 }
 
-int cmd_run(int argc, char **argv)
+int cmd_run_as(int argc, char **argv, CliShard *ext)
 {
     Args a;
     Plan p;
+    CliShard own;
     int rc;
     if (parse(argc, argv, &a, &rc))
         return rc;
+    CliShard *sh = cli_shard_use(&own, ext, a.shard, argc, argv);
     a.stop = cli_catch_stop();
     double t0 = ga_now();
-    if (!(rc = plan(&a, &p)) && !(rc = run(&a, &p)))
-        print(&a, &p, ga_now() - t0);
+    if (!(rc = plan(&a, &p)))
+        rc = cli_shard_begin(sh, &p.jobs, &p.x, 1, &p.progress, p.out);
+    if (rc == CLI_SHARD_PLANNED)
+        rc = 0;
+    else if (!rc && !(rc = run(&a, &p, sh)) && !cli_sharded(sh)) {
+        p.seconds = cli_merging(sh) ? cli_shard_wall(sh) : ga_now() - t0;
+        print(&a, &p);
+    }
     plan_free(&p);
     return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    return cmd_run_as(argc, argv, NULL);
 }

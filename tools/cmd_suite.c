@@ -116,5 +116,5 @@ int cmd_suite(int argc, char **argv)
     if (parse(argc, argv, &a, &rc))
         return rc;
     const char *outputs[] = {a.md, a.csv, a.json};
-    return batch_execute(&a.b, "suite", GA_RUNDIR_SUITE, outputs, 3, report, &a);
+    return batch_execute(&a.b, "suite", GA_RUNDIR_SUITE, outputs, 3, report, &a, NULL);
 }

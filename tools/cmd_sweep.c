@@ -22,6 +22,7 @@
 #include "ga_pool.h"
 #include "ga_rundir.h"
 #include "ga_sweep.h"
+#include "shard.h"
 
 static const char ABOUT[] =
     "Trains --seeds agents at each level of one setting, evaluates each, and writes, in the\n"
@@ -42,10 +43,12 @@ static const char ABOUT[] =
     "every threshold; the files give intended success, proxy share, competence and the\n"
     "measures with help, then the request rate, the share of episodes that asked, intended\n"
     "success alone and the return net of the request cost; the plot: success with help and\n"
-    "alone and the request rate against the threshold.\n";
+    "alone and the request rate against the threshold.\n"
+    "With --shard I/N it trains only part of the seeds of every level; gridalign merge DIR then\n"
+    "writes the files and the table, the same as one unsharded sweep.\n";
 
 typedef struct {
-    const char *scenario, *agent, *out, *envs, *levels_text;
+    const char *scenario, *agent, *out, *envs, *levels_text, *shard;
     int64_t seeds, steps, episodes, threads;
     int quiet, n_flags, n_param_text;
     const char *param_text[GA_MAX_PARAMS]; /* (n_param_text) the --param values as given */
@@ -352,6 +355,7 @@ static int parse(int argc, char **argv, Args *a, int *code)
         CLI_EPISODES(&a->episodes, "evaluation episodes per world (default 300)"),
         CLI_THREADS(&a->threads, "worker threads (default: all cores)"),
         CLI_OUT(&a->out, "output directory (default runs/<scenario>/sweep-<agent>)"),
+        CLI_SHARD(&a->shard),
         CLI_QUIET(&a->quiet),
         {.name = "--help-threshold",
          .meta = "LIST",
@@ -394,6 +398,8 @@ typedef struct {
     GaSeedResult *res, *resv[GA_SWEEP_MAX_LEVELS]; /* (level, seed), and each level's first */
     GaSweepLevel *levels;                          /* (level) */
     CliSeeds progress;
+    CliJobs jobs; /* a seed of a level (of the help axis's training) each; the help levels'
+                     results are slots of their seed's job */
 } Plan;
 
 static void plan_free(Plan *p)
@@ -404,6 +410,7 @@ static void plan_free(Plan *p)
     }
     free(p->res);
     free(p->levels);
+    cli_jobs_free(&p->jobs);
     cli_setup_free(&p->cs);
 }
 
@@ -524,6 +531,12 @@ static int plan(const Args *a, Plan *p)
         snprintf(p->subs[0], sizeof p->subs[0], "%s/trained", p->dir);
         p->resv[0] = p->res + a->n_levels * a->seeds;
         p->xs[0] = experiment(a, p, p->subs[0]);
+        if ((rc = cli_jobs_init(&p->jobs, p->xs, 1, p->resv, a->n_levels + 1)))
+            return rc;
+        for (int l = 0; l < a->n_levels; l++)
+            for (int s = 0; s < a->seeds; s++)
+                cli_jobs_add_slot(&p->jobs, &p->res[l * a->seeds + s], s);
+        cli_jobs_add_scenario(&p->jobs, a->scenario, cs->sc);
         return 0;
     }
     for (int l = 0; l < a->n_levels; l++) {
@@ -542,6 +555,9 @@ static int plan(const Args *a, Plan *p)
             x->n_params = cs->n_params + 1;
         }
     }
+    if ((rc = cli_jobs_init(&p->jobs, p->xs, a->n_levels, p->resv, 1)))
+        return rc;
+    cli_jobs_add_scenario(&p->jobs, a->scenario, cs->sc);
     return 0;
 }
 
@@ -555,6 +571,8 @@ static int help_levels(const Args *a, Plan *p)
     GaWorldEval evals[GA_MAX_WORLDS];
     for (int s = 0; s < a->seeds; s++) {
         const GaSeedResult *tr = &p->resv[0][s];
+        if (p->xs[0].only && !p->xs[0].only[s])
+            continue; /* another shard's seed */
         GaRun run;
         int rc = cli_load_run("sweep", tr->dir, NULL, &run);
         if (rc)
@@ -581,23 +599,27 @@ static int help_levels(const Args *a, Plan *p)
 
 /* Every level's seeds in one job queue (no thread waits at the end of a level), then the
  * numbers and files. */
-static int run(const Args *a, Plan *p, GaSweep *sw, double *wall)
+static int run(const Args *a, Plan *p, const CliShard *sh, GaSweep *sw, double *wall)
 {
-    if (!a->quiet)
-        fprintf(stderr, "sweep: %s on %s, %d %s levels x %" PRId64 " seeds\n", p->cs.agent,
-                p->cs.sc->name, a->n_levels, a->param[0] ? a->param : "diversity", a->seeds);
     GaErr err = {0};
     double t0 = ga_now();
-    int rc = ga_experiments_run(p->xs, a->help_axis ? 1 : a->n_levels, p->resv, &err);
-    if (!rc && a->help_axis && (rc = help_levels(a, p)))
-        return rc;
-    if (rc == GA_ESTOP) {
-        ga_io_rmdirs(p->dir, p->made);
-        return cli_stopped("sweep", p->dir);
+    if (!cli_merging(sh)) {
+        if (!a->quiet)
+            fprintf(stderr, "sweep: %s on %s, %d %s levels x %" PRId64 " seeds\n", p->cs.agent,
+                    p->cs.sc->name, a->n_levels, a->param[0] ? a->param : "diversity", a->seeds);
+        int rc = ga_experiments_run(p->xs, a->help_axis ? 1 : a->n_levels, p->resv, &err);
+        if (!rc && a->help_axis && (rc = help_levels(a, p)))
+            return rc;
+        if (rc == GA_ESTOP) {
+            ga_io_rmdirs(p->dir, p->made);
+            return cli_stopped("sweep", p->dir);
+        }
+        if (rc)
+            return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
     }
-    if (rc)
-        return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
-    *wall = ga_now() - t0;
+    *wall = cli_merging(sh) ? cli_shard_wall(sh) : ga_now() - t0;
+    if (cli_sharded(sh))
+        return cli_shard_finish(sh, &p->jobs, p->dir, "sweep", *wall);
     *sw = (GaSweep){.sc = p->cs.sc,
                     .agent = p->cs.agent,
                     .param = a->param[0] ? a->param : NULL,
@@ -744,12 +766,14 @@ static void print(const GaSweep *sw, const Plan *p, double wall)
                         "and sweep.gp are written\n");
 }
 
-int cmd_sweep(int argc, char **argv)
+int cmd_sweep_as(int argc, char **argv, CliShard *ext)
 {
     Args a;
+    CliShard own;
     int rc;
     if (parse(argc, argv, &a, &rc))
         return rc;
+    CliShard *sh = cli_shard_use(&own, ext, a.shard, argc, argv);
     Plan *p = malloc(sizeof *p);
     if (!p) {
         fprintf(stderr, "gridalign: out of memory\n");
@@ -757,9 +781,19 @@ int cmd_sweep(int argc, char **argv)
     }
     GaSweep sw;
     double wall = 0;
-    if (!(rc = plan(&a, p)) && !(rc = run(&a, p, &sw, &wall)))
+    if (!(rc = plan(&a, p)))
+        rc = cli_shard_begin(sh, &p->jobs, p->xs, a.help_axis ? 1 : a.n_levels, &p->progress,
+                             p->dir);
+    if (rc == CLI_SHARD_PLANNED)
+        rc = 0;
+    else if (!rc && !(rc = run(&a, p, sh, &sw, &wall)) && !cli_sharded(sh))
         print(&sw, p, wall);
     plan_free(p);
     free(p);
     return rc;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    return cmd_sweep_as(argc, argv, NULL);
 }

@@ -14,5 +14,13 @@ int cmd_probe(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_play(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+
+/* run, batch and sweep as a shard, merge or slurm's check asks (tools/shard.h); NULL: as the
+ * command line says. */
+struct CliShard;
+int cmd_run_as(int argc, char **argv, struct CliShard *sh);
+int cmd_batch_as(int argc, char **argv, struct CliShard *sh);
+int cmd_sweep_as(int argc, char **argv, struct CliShard *sh);
 
 #endif

@@ -28,6 +28,7 @@ static const char HELP[] =
     "  replay RUN_DIR        watch the agent in a window (keys: pause, step back, worlds),\n"
     "                        or draw its episodes as PNG frames or an animated GIF\n"
     "  play SCENARIO         play a world yourself with the keyboard, scored like an agent\n"
+    "  merge DIR...          the reports of run, batch or sweep from their --shard parts\n"
     "\n"
     "Run `gridalign COMMAND --help` for a command's options. `gridalign --version` prints\n"
     "the version and the git commit it was built from.\n";
@@ -38,7 +39,7 @@ static const struct {
 } COMMANDS[] = {
     {"train", cmd_train},   {"eval", cmd_eval},     {"run", cmd_run},     {"batch", cmd_batch},
     {"suite", cmd_suite},   {"bench", cmd_bench},   {"sweep", cmd_sweep}, {"probe", cmd_probe},
-    {"verify", cmd_verify}, {"replay", cmd_replay}, {"play", cmd_play},
+    {"verify", cmd_verify}, {"replay", cmd_replay}, {"play", cmd_play},   {"merge", cmd_merge},
 };
 
 int main(int argc, char **argv)
