@@ -187,9 +187,11 @@ check "a time limit Slurm would not read" refused \
 check "a partition with a space" refused \
     "gridalign slurm: --partition takes a partition name, not a b $hint" batch s.json --partition 'a b' --out x
 check "no output directory from the refusals" test ! -e x
-nl=$'o\nd'
-check "an output directory with a line break" run 2 slurm batch s.json --out "$nl"
-check "is refused, naming it" has "a path with a line break or a backslash cannot go into an sbatch script" err
+check "an argument with a line break" refused \
+    "gridalign slurm: an argument holds a line break, which cannot go into an sbatch script $hint" \
+    batch s.json --out x --json $'a\nb'
+check "an output directory with a backslash" run 2 slurm batch s.json --out 'x\y'
+check "is refused, naming it" err_is "gridalign slurm: $work/x\\y: a path with a line break or a backslash cannot go into an sbatch script"
 check "--help" run 0 slurm --help
 check "its usage" has "^usage: gridalign slurm run|batch|sweep ARGS..."
 check "the default tasks" has "number of seeds, at most 16"

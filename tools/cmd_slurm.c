@@ -171,6 +171,14 @@ static int parse(int argc, char **argv, Args *a, char **own, char **inner, int *
                                     is_option(inner[i], "--shard") ? "--shard" : "--threads");
             return 1;
         }
+    /* A line break would end a comment line of the scripts that quote the command line */
+    for (int i = 1; i <= n_inner; i++)
+        if (strpbrk(inner[i], "\n\r")) {
+            *code = cli_usage_error("slurm", "%s",
+                                    "an argument holds a line break, which cannot "
+                                    "go into an sbatch script");
+            return 1;
+        }
     inner[0] = (char *)a->cmd;
     a->argc = n_inner + 1;
     a->argv = inner;
@@ -223,6 +231,7 @@ typedef struct {
     char dir[2100];  /* out/slurm */
     char logs[2110]; /* out/slurm/logs */
     int tasks, cpus, min_jobs, max_jobs;
+    char each[64]; /* "4 seeds each", "1 to 2 seeds each" */
 } Scripts;
 
 /* The header every script opens with: who wrote it, for which command line. */
@@ -256,11 +265,11 @@ static void write_array(FILE *f, const Args *a, const Scripts *s)
     header(f, "array.sbatch", a);
     fprintf(f,
             "# A Slurm job array of %d tasks: task I runs shard I of %d, a fixed part of the\n"
-            "# seeds (from %d to %d each), and writes its run directories and its shard file\n"
+            "# seeds (%s), and writes its run directories and its shard file\n"
             "# into the output directory's shards/. merge.sbatch then writes the command's\n"
             "# reports. submit.sh submits both. Re-run a failed task K alone with\n"
-            "# `sbatch --array=K array.sbatch`, then `sbatch merge.sbatch`.\n",
-            s->tasks, s->tasks, s->min_jobs, s->max_jobs);
+            "# `sbatch --array=K array.sbatch`, then `sbatch merge.sbatch`.\n#\n",
+            s->tasks, s->tasks, s->each);
     fprintf(f, "# The name squeue shows.\n#SBATCH --job-name=gridalign-%s\n", a->cmd);
     fprintf(f, "# The tasks, one per shard: $SLURM_ARRAY_TASK_ID is 1 to %d.\n", s->tasks);
     fprintf(f, "#SBATCH --array=1-%d\n", s->tasks);
@@ -295,7 +304,7 @@ static void write_merge(FILE *f, const Args *a, const Scripts *s)
     fputs("# One task that merges the shards array.sbatch's tasks wrote into exactly what the\n"
           "# command writes unsharded, with its exit status (batch: 1 when an expectation\n"
           "# fails). submit.sh starts it after every task of the array succeeded\n"
-          "# (--dependency=afterok); on its own: `sbatch merge.sbatch`.\n",
+          "# (--dependency=afterok); on its own: `sbatch merge.sbatch`.\n#\n",
           f);
     fprintf(f, "# The name squeue shows.\n#SBATCH --job-name=gridalign-merge\n");
     sbatch_common(f, a, 1, "the merge reads and writes files, one is enough");
@@ -542,6 +551,10 @@ int cmd_slurm(int argc, char **argv)
         s.min_jobs = plan.jobs[i] < s.min_jobs ? plan.jobs[i] : s.min_jobs;
         s.max_jobs = plan.jobs[i] > s.max_jobs ? plan.jobs[i] : s.max_jobs;
     }
+    if (s.min_jobs == s.max_jobs)
+        snprintf(s.each, sizeof s.each, "%d seed%s each", s.max_jobs, s.max_jobs == 1 ? "" : "s");
+    else
+        snprintf(s.each, sizeof s.each, "%d to %d seeds each", s.min_jobs, s.max_jobs);
     s.cpus =
         a.cpus ? (int)a.cpus : (s.max_jobs < SLURM_DEFAULT_CPUS ? s.max_jobs : SLURM_DEFAULT_CPUS);
     if (s.cpus < 1)
@@ -563,14 +576,9 @@ int cmd_slurm(int argc, char **argv)
     snprintf(path, sizeof path, "%s/submit.sh", s.dir);
     if ((rc = write_script(path, submit_fn, &a, &s, 0777)))
         goto done;
-    char each[64];
-    if (s.min_jobs == s.max_jobs)
-        snprintf(each, sizeof each, "%d seed%s each", s.max_jobs, s.max_jobs == 1 ? "" : "s");
-    else
-        snprintf(each, sizeof each, "%d to %d seeds each", s.min_jobs, s.max_jobs);
     printf("wrote %s/slurm/{array.sbatch,merge.sbatch,submit.sh}: %d task%s, %s (%d in all), "
            "%d CPU%s each; logs go to %s/slurm/logs/\n",
-           plan.out_dir, s.tasks, s.tasks == 1 ? "" : "s", each, plan.n_jobs, s.cpus,
+           plan.out_dir, s.tasks, s.tasks == 1 ? "" : "s", s.each, plan.n_jobs, s.cpus,
            s.cpus == 1 ? "" : "s", plan.out_dir);
     if (a.submit) {
         fflush(stdout);
