@@ -75,50 +75,20 @@ static int check_time(const char *v, char *why, size_t n)
     return v[0] >= '0' && v[0] <= '9' && strspn(v, "0123456789:-") == strlen(v) ? 0 : -1;
 }
 
-/* slurm's own options; the table also writes the --help. */
-#define SLURM_OPTS(a)                                                                              \
-    {                                                                                              \
-        CLI_OPT_INT("--array", "N", &(a)->array, 1, CLI_MAX_SHARDS,                                \
-                    "tasks in the job array, each a shard of the seeds (default: the\n"            \
-                    "number of seeds, at most 16); more tasks than seeds is refused"),             \
-            {.name = "--partition",                                                                \
-             .meta = "P",                                                                          \
-             .kind = CLI_STR,                                                                      \
-             .dst = CLI_DST(const char *, &(a)->partition),                                        \
-             .what = "a partition name",                                                           \
-             .check = check_partition,                                                             \
-             .help = "the partition to run in (default: the cluster's)"},                          \
-            {.name = "--time",                                                                     \
-             .meta = "T",                                                                          \
-             .kind = CLI_STR,                                                                      \
-             .dst = CLI_DST(const char *, &(a)->time),                                             \
-             .what = "a time limit such as 90, 4:00:00 or 2-00:00:00",                             \
-             .check = check_time,                                                                  \
-             .help = "each task's time limit (default: the partition's)"},                         \
-            CLI_OPT_INT("--cpus", "C", &(a)->cpus, 1, CLI_MAX_THREADS,                             \
-                        "CPUs per task, its training threads (default: the most seeds\n"           \
-                        "a task trains, at most 4)"),                                              \
-            CLI_OPT_FLAG("--submit", &(a)->submit,                                                 \
-                         "submit both jobs with sbatch (through submit.sh) and print\n"            \
-                         "their ids"),                                                             \
-    }
-
-/* The option of opts that arg names ("--array" or "--array=3"), or NULL. */
-static const CliOpt *own_option(const CliOpt *opts, int n, const char *arg)
-{
-    for (int k = 0; k < n; k++) {
-        size_t len = strlen(opts[k].name);
-        if (!strncmp(arg, opts[k].name, len) && (arg[len] == '\0' || arg[len] == '='))
-            return &opts[k];
-    }
-    return NULL;
-}
-
-/* Whether arg is the inner option name ("--shard", "--shard=1/2"). */
+/* Whether arg is the option name ("--shard", "--shard=1/2"). */
 static int is_option(const char *arg, const char *name)
 {
     size_t len = strlen(name);
     return !strncmp(arg, name, len) && (arg[len] == '\0' || arg[len] == '=');
+}
+
+/* The option of opts[0, n) that arg names ("--array" or "--array=3"), or NULL. */
+static const CliOpt *own_option(const CliOpt *opts, int n, const char *arg)
+{
+    for (int k = 0; k < n; k++)
+        if (is_option(arg, opts[k].name))
+            return &opts[k];
+    return NULL;
 }
 
 /* Splits argv into slurm's options (parsed with cli_parse, the command's name as the one
@@ -127,7 +97,31 @@ static int is_option(const char *arg, const char *name)
 static int parse(int argc, char **argv, Args *a, char **own, char **inner, int *code)
 {
     *a = (Args){0};
-    const CliOpt opts[] = SLURM_OPTS(a);
+    const CliOpt opts[] = {
+        CLI_OPT_INT("--array", "N", &a->array, 1, CLI_MAX_SHARDS,
+                    "tasks in the job array, each a shard of the seeds (default: the\n"
+                    "number of seeds, at most 16); more tasks than seeds is refused"),
+        {.name = "--partition",
+         .meta = "P",
+         .kind = CLI_STR,
+         .dst = CLI_DST(const char *, &a->partition),
+         .what = "a partition name",
+         .check = check_partition,
+         .help = "the partition to run in (default: the cluster's)"},
+        {.name = "--time",
+         .meta = "T",
+         .kind = CLI_STR,
+         .dst = CLI_DST(const char *, &a->time),
+         .what = "a time limit such as 90, 4:00:00 or 2-00:00:00",
+         .check = check_time,
+         .help = "each task's time limit (default: the partition's)"},
+        CLI_OPT_INT("--cpus", "C", &a->cpus, 1, CLI_MAX_THREADS,
+                    "CPUs per task, its training threads (default: the most seeds\n"
+                    "a task trains, at most 4)"),
+        CLI_OPT_FLAG("--submit", &a->submit,
+                     "submit both jobs with sbatch (through submit.sh) and print\n"
+                     "their ids"),
+    };
     const CliCmd command = {.name = "slurm",
                             .usage = "gridalign slurm run|batch|sweep ARGS... [--array N] "
                                      "[--partition P]\n"
@@ -246,10 +240,32 @@ static void header(FILE *f, const char *name, const Args *a)
     fputs("\n# Edit it freely (see docs/slurm.md).\n#\n", f);
 }
 
-/* The #SBATCH lines both jobs share. */
-static void sbatch_common(FILE *f, const Args *a, int cpus, const char *cpus_why)
+/* What sets the two jobs' scripts apart before their command. */
+typedef struct {
+    const char *file;     /* "array.sbatch" */
+    const char *about;    /* comment lines on what the job does */
+    const char *name;     /* the job's name */
+    int tasks;            /* the array's tasks; 0: one task, not an array */
+    int cpus;             /* CPUs per task */
+    const char *cpus_why; /* what they are for */
+    const char *log;      /* the output file's name in the logs' directory, a Slurm pattern */
+    const char *log_why;  /* what it holds */
+} Job;
+
+/* A job's script up to its command: the header, the #SBATCH lines each under a comment, and
+ * the change to the directory gridalign slurm ran in. */
+static void job_head(FILE *f, const Args *a, const Scripts *s, const Job *j)
 {
-    fprintf(f, "# CPUs per task: %s.\n#SBATCH --cpus-per-task=%d\n", cpus_why, cpus);
+    fputs("#!/bin/bash\n", f);
+    header(f, j->file, a);
+    fputs(j->about, f);
+    fprintf(f, "#\n# The name squeue shows.\n#SBATCH --job-name=%s\n", j->name);
+    if (j->tasks)
+        fprintf(f,
+                "# The tasks, one per shard: $SLURM_ARRAY_TASK_ID is 1 to %d.\n"
+                "#SBATCH --array=1-%d\n",
+                j->tasks, j->tasks);
+    fprintf(f, "# CPUs per task: %s.\n#SBATCH --cpus-per-task=%d\n", j->cpus_why, j->cpus);
     if (a->partition)
         fprintf(f, "# The partition (queue) to run in.\n#SBATCH --partition=%s\n", a->partition);
     if (a->time)
@@ -257,32 +273,39 @@ static void sbatch_common(FILE *f, const Args *a, int cpus, const char *cpus_why
                 "# The time limit of each task: a task past it is killed and fails.\n"
                 "#SBATCH --time=%s\n",
                 a->time);
+    fprintf(f, "# %s\n", j->log_why);
+    sbatch_output(f, s->logs, j->log);
+    fputs("\n# Stop at the first failure; an unset variable is one.\nset -eu\n"
+          "# The directory gridalign slurm ran in: the command's relative paths start here.\n"
+          "cd ",
+          f);
+    sh_word(f, s->cwd);
+    fputc('\n', f);
 }
 
 static void write_array(FILE *f, const Args *a, const Scripts *s)
 {
-    fputs("#!/bin/bash\n", f);
-    header(f, "array.sbatch", a);
+    char about[1024], name[64];
+    snprintf(about, sizeof about,
+             "# A Slurm job array of %d tasks: task I runs shard I of %d, a fixed part of the\n"
+             "# seeds (%s), and writes its run directories and its shard file\n"
+             "# into the output directory's shards/. merge.sbatch then writes the command's\n"
+             "# reports. submit.sh submits both. Re-run a failed task K alone with\n"
+             "# `sbatch --array=K array.sbatch`, then `sbatch merge.sbatch`.\n",
+             s->tasks, s->tasks, s->each);
+    snprintf(name, sizeof name, "gridalign-%s", a->cmd);
+    const Job j = {.file = "array.sbatch",
+                   .about = about,
+                   .name = name,
+                   .tasks = s->tasks,
+                   .cpus = s->cpus,
+                   .cpus_why = "the threads its seeds train on (--threads below)",
+                   .log = "%A_%a.out",
+                   .log_why = "Each task's output and errors: %A is the array's job id, %a the "
+                              "task."};
+    job_head(f, a, s, &j);
     fprintf(f,
-            "# A Slurm job array of %d tasks: task I runs shard I of %d, a fixed part of the\n"
-            "# seeds (%s), and writes its run directories and its shard file\n"
-            "# into the output directory's shards/. merge.sbatch then writes the command's\n"
-            "# reports. submit.sh submits both. Re-run a failed task K alone with\n"
-            "# `sbatch --array=K array.sbatch`, then `sbatch merge.sbatch`.\n#\n",
-            s->tasks, s->tasks, s->each);
-    fprintf(f, "# The name squeue shows.\n#SBATCH --job-name=gridalign-%s\n", a->cmd);
-    fprintf(f, "# The tasks, one per shard: $SLURM_ARRAY_TASK_ID is 1 to %d.\n", s->tasks);
-    fprintf(f, "#SBATCH --array=1-%d\n", s->tasks);
-    sbatch_common(f, a, s->cpus, "the threads its seeds train on (--threads below)");
-    fputs("# Each task's output and errors: %A is the array's job id, %a the task.\n", f);
-    sbatch_output(f, s->logs, "%A_%a.out");
-    fputs("\n# Stop at the first failure; an unset variable is one.\nset -eu\n", f);
-    fputs("# The directory gridalign slurm ran in: the command's relative paths start here.\n"
-          "cd ",
-          f);
-    sh_word(f, s->cwd);
-    fprintf(f,
-            "\n# Shard $SLURM_ARRAY_TASK_ID of %d, on the task's CPUs, without progress output.\n"
+            "# Shard $SLURM_ARRAY_TASK_ID of %d, on the task's CPUs, without progress output.\n"
             "exec ",
             s->tasks);
     sh_word(f, s->exe);
@@ -299,23 +322,20 @@ static void write_array(FILE *f, const Args *a, const Scripts *s)
 
 static void write_merge(FILE *f, const Args *a, const Scripts *s)
 {
-    fputs("#!/bin/bash\n", f);
-    header(f, "merge.sbatch", a);
-    fputs("# One task that merges the shards array.sbatch's tasks wrote into exactly what the\n"
-          "# command writes unsharded, with its exit status (batch: 1 when an expectation\n"
-          "# fails). submit.sh starts it after every task of the array succeeded\n"
-          "# (--dependency=afterok); on its own: `sbatch merge.sbatch`.\n#\n",
-          f);
-    fprintf(f, "# The name squeue shows.\n#SBATCH --job-name=gridalign-merge\n");
-    sbatch_common(f, a, 1, "the merge reads and writes files, one is enough");
-    fputs("# The merge's output and errors: %j is its job id.\n", f);
-    sbatch_output(f, s->logs, "merge-%j.out");
-    fputs("\n# Stop at the first failure.\nset -eu\n", f);
-    fputs("# The directory the shards ran in: the command's relative output paths start here.\n"
-          "cd ",
-          f);
-    sh_word(f, s->cwd);
-    fputs("\nexec ", f);
+    const Job j = {
+        .file = "merge.sbatch",
+        .about =
+            "# One task that merges the shards array.sbatch's tasks wrote into exactly what the\n"
+            "# command writes unsharded, with its exit status (batch: 1 when an expectation\n"
+            "# fails). submit.sh starts it after every task of the array succeeded\n"
+            "# (--dependency=afterok); on its own: `sbatch merge.sbatch`.\n",
+        .name = "gridalign-merge",
+        .cpus = 1,
+        .cpus_why = "the merge reads and writes files, one is enough",
+        .log = "merge-%j.out",
+        .log_why = "The merge's output and errors: %j is its job id."};
+    job_head(f, a, s, &j);
+    fputs("# The reports, from the shards in the output directory.\nexec ", f);
     sh_word(f, s->exe);
     fputs(" merge ", f);
     sh_word(f, s->out);
