@@ -198,6 +198,8 @@ int cmd_run_as(int argc, char **argv, CliShard *ext)
     if (parse(argc, argv, &a, &rc))
         return rc;
     CliShard *sh = cli_shard_use(&own, ext, a.shard, argc, argv);
+    if (!sh)
+        return EXIT_BAD_INPUT;
     a.stop = cli_catch_stop();
     double t0 = ga_now();
     if (!(rc = plan(&a, &p)))

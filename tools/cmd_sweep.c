@@ -774,6 +774,8 @@ int cmd_sweep_as(int argc, char **argv, CliShard *ext)
     if (parse(argc, argv, &a, &rc))
         return rc;
     CliShard *sh = cli_shard_use(&own, ext, a.shard, argc, argv);
+    if (!sh)
+        return EXIT_BAD_INPUT;
     Plan *p = malloc(sizeof *p);
     if (!p) {
         fprintf(stderr, "gridalign: out of memory\n");

@@ -35,6 +35,13 @@ int cli_check_shard(const char *v, char *why, size_t n)
 
 CliShard *cli_shard_use(CliShard *own, CliShard *ext, const char *text, int argc, char **argv)
 {
+    if (ext && text) {
+        /* merge's recorded command lines never hold it; slurm's gives each task its own */
+        fprintf(stderr, "gridalign %s: --shard: %s\n", argv[0],
+                ext->plan ? "each Slurm task gets its own; leave it out"
+                          : "a merged command line has none");
+        return NULL;
+    }
     CliShard *sh = ext ? ext : own;
     if (!ext) {
         memset(own, 0, sizeof *own);

@@ -40,7 +40,8 @@ int cli_check_shard(const char *v, char *why, size_t n);
     }
 
 /* The shard a command runs as: ext (from merge or slurm) when given, else own, filled from
- * --shard's text (NULL: whole); either way it records argc and argv. */
+ * --shard's text (NULL: whole); either way it records argc and argv. NULL, after the message,
+ * when both are given: the command returns EXIT_BAD_INPUT. */
 CliShard *cli_shard_use(CliShard *own, CliShard *ext, const char *text, int argc, char **argv);
 
 /* A command's jobs and result slots. */
