@@ -249,6 +249,51 @@ START_TEST(test_check_set)
 }
 END_TEST
 
+START_TEST(test_names_and_stale_files)
+{
+    size_t len;
+    int i, n;
+    ck_assert(ga_shard_parse_name("summary-qlearn-p0.1.2-of-3.json", &len, &i, &n));
+    ck_assert_uint_eq(len, strlen("summary-qlearn-p0.1"));
+    ck_assert_int_eq(i, 2);
+    ck_assert_int_eq(n, 3);
+    ck_assert(!ga_shard_parse_name("batch.2-of-3.bin", NULL, NULL, NULL));
+    ck_assert(!ga_shard_parse_name("batch.2-of-3x.json", NULL, NULL, NULL));
+    ck_assert(!ga_shard_parse_name("batch.-2-of-3.json", NULL, NULL, NULL));
+    ck_assert(!ga_shard_parse_name(".2-of-3.json", NULL, NULL, NULL));
+    ck_assert(!ga_shard_parse_name("sweep.json", NULL, NULL, NULL));
+
+    char dir[300], path[400];
+    tmp_dir(dir, sizeof dir, "stale");
+    fill_results();
+    GaErr err = {0};
+    /* batch's split into 2 and into 3, and another command's (run's) into 3 */
+    for (int count = 2; count <= 3; count++) {
+        for (int index = 1; index <= count; index++) {
+            GaShard s = make(index, count);
+            ck_assert_int_eq(ga_shard_write(dir, "batch", &s, &err), GA_OK);
+        }
+    }
+    GaShard other = make(1, 3);
+    ck_assert_int_eq(ga_shard_write(dir, "summary-qlearn", &other, &err), GA_OK);
+    ga_shard_remove_stale(dir, "batch", 3);
+    snprintf(path, sizeof path, "%s/shards/batch.1-of-2.json", dir);
+    ck_assert_int_ne(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s/shards/batch.2-of-2.bin", dir);
+    ck_assert_int_ne(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s/shards/batch.3-of-3.bin", dir);
+    ck_assert_int_eq(access(path, F_OK), 0);
+    ck_assert_int_eq(access(other.path, F_OK), 0);
+    ga_shard_remove_stale(dir, "batch", 0);
+    snprintf(path, sizeof path, "%s/shards/batch.3-of-3.json", dir);
+    ck_assert_int_ne(access(path, F_OK), 0);
+    ck_assert_int_eq(access(other.path, F_OK), 0);
+    ga_shard_remove_stale(dir, "summary-qlearn", 0);
+    snprintf(path, sizeof path, "%s/shards", dir);
+    ck_assert_int_ne(access(path, F_OK), 0); /* empty, so removed */
+}
+END_TEST
+
 Suite *ga_test_suite(void)
 {
     Suite *s = suite_create("shard");
@@ -262,6 +307,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_read_refuses_foreign_json);
     tcase_add_test(tc, test_read_refuses_renamed_bin);
     tcase_add_test(tc, test_check_set);
+    tcase_add_test(tc, test_names_and_stale_files);
     suite_add_tcase(s, tc);
     return s;
 }

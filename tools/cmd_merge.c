@@ -29,24 +29,6 @@ typedef struct {
     int n;
 } Found;
 
-/* Whether name is STEM.I-of-N.json; the stem's length into *stem_len. */
-static int shard_name(const char *name, size_t *stem_len)
-{
-    size_t len = strlen(name);
-    if (len < 5 || strcmp(name + len - 5, ".json"))
-        return 0;
-    const char *dot = NULL;
-    for (const char *c = name; c < name + len - 5; c++)
-        if (*c == '.')
-            dot = c;
-    int i, n, used = 0;
-    if (!dot || sscanf(dot + 1, "%d-of-%d.json%n", &i, &n, &used) != 2 ||
-        (size_t)used != len - (size_t)(dot + 1 - name))
-        return 0;
-    *stem_len = (size_t)(dot - name);
-    return 1;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -64,7 +46,7 @@ static int find(const char *arg, Found *f)
     if (!is_dir(arg)) {
         size_t stem;
         const char *base = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
-        if (!shard_name(base, &stem)) {
+        if (!ga_shard_parse_name(base, &stem, NULL, NULL)) {
             fprintf(stderr,
                     "gridalign merge: %s: not a directory nor a shard file "
                     "(NAME.I-of-N.json)\n",
@@ -88,7 +70,7 @@ static int find(const char *arg, Found *f)
     int before = f->n;
     for (struct dirent *e; (e = readdir(d));) {
         size_t stem;
-        if (e->d_name[0] == '.' || !shard_name(e->d_name, &stem))
+        if (e->d_name[0] == '.' || !ga_shard_parse_name(e->d_name, &stem, NULL, NULL))
             continue;
         char path[1400];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
@@ -117,7 +99,7 @@ static void stem_of(const char *path, char *buf, size_t n)
 {
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     size_t len = 0;
-    shard_name(base, &len);
+    ga_shard_parse_name(base, &len, NULL, NULL);
     snprintf(buf, n, "%.*s", (int)len, base);
 }
 

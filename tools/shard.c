@@ -193,6 +193,12 @@ int cli_shard_begin(CliShard *sh, CliJobs *j, GaExperiment *xs, int n_x, CliSeed
     return 0;
 }
 
+void cli_shard_clear(const CliShard *sh, const char *out_dir, const char *stem)
+{
+    if (!cli_merging(sh) && !cli_sharded(sh))
+        ga_shard_remove_stale(out_dir, stem, 0);
+}
+
 double cli_shard_wall(const CliShard *sh)
 {
     double w = 0;
@@ -258,6 +264,7 @@ int cli_shard_finish(const CliShard *sh, const CliJobs *j, const char *out_dir, 
     for (int k = 0; k < j->n_jobs; k++)
         seeds += j->shard[k] == sh->index;
     GaErr err = {0};
+    ga_shard_remove_stale(out_dir, stem, sh->count);
     if (ga_shard_write(out_dir, stem, &s, &err)) {
         rc = cli_fail_output(&err);
         goto done;

@@ -88,6 +88,10 @@ static inline int cli_sharded(const CliShard *sh)
     return sh && sh->count > 0 && !sh->merge && !sh->plan;
 }
 
+/* After a whole (unsharded) command replaced the run directories: removes the shard files of
+ * its stem, which describe the directories it replaced (ga_shard_remove_stale). */
+void cli_shard_clear(const CliShard *sh, const char *out_dir, const char *stem);
+
 /* The shards' wall time: the longest of them (they ran side by side). */
 double cli_shard_wall(const CliShard *sh);
 
