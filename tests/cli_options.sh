@@ -76,7 +76,7 @@ same "--threads 0" "--threads takes an integer from 1 to 256, not 0" eval run ba
 same "--threads 257" "--threads takes an integer from 1 to 256, not 257" eval run batch suite sweep
 same "--steps 0" "--steps takes an integer from 1 to 2^40, not 0" train run batch suite sweep
 same "--steps 1099511627777" "--steps takes an integer from 1 to 2^40, not 1099511627777" train run batch suite sweep
-same "--seeds 257" "--seeds takes an integer from 1 to 256, not 257" run batch suite sweep
+same "--seeds 1025" "--seeds takes an integer from 1 to 1024, not 1025" run batch suite sweep
 same "--first-seed -1" "--first-seed takes an integer from 0 to 2^62-1, not -1" run batch suite
 same "--reference 1025" "--reference takes an integer from 0 to 1024, not 1025" eval run batch suite
 same "--tile 65" "--tile takes an integer from 8 to 64, not 65" replay play
