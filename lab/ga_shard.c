@@ -156,6 +156,7 @@ int ga_shard_write(const char *dir, const char *stem, GaShard *s, GaErr *err)
     ga_json_add_num(j, "of", s->count);
     ga_json_add_str(j, "gridalign_version", s->version);
     ga_json_add_str(j, "git_commit", s->commit);
+    ga_json_add_str(j, "cwd", s->cwd ? s->cwd : "");
     GaJson *js = ga_json_add_array(j, "scenarios");
     for (int i = 0; i < s->n_scenarios; i++) {
         GaJson *o = ga_json_add_object(js, NULL);
@@ -220,6 +221,9 @@ static int read_header(const GaJread *r, const GaJson *j, GaShard *s, uint64_t *
         return ga_jread_fail(r, "$.shard: %" PRId64 " is more than $.of, %" PRId64, idx, cnt);
     s->index = (int)idx;
     s->count = (int)cnt;
+    s->cwd = "";
+    if ((rc = ga_jread_string(r, j, "cwd", "$", &s->cwd)) == GA_EPARSE)
+        return rc;
     const GaJson *ja = ga_jread_get(j, "args"), *js = ga_jread_get(j, "scenarios");
     if ((rc = ga_jread_want_array(r, ja, "$.args")) ||
         (rc = ga_jread_want_array(r, js, "$.scenarios")))

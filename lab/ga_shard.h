@@ -28,6 +28,8 @@ typedef struct {
                             --shard, --threads and --quiet, which do not change a result */
     int n_args;
     const char *version, *commit; /* the build */
+    const char *cwd;              /* the directory it ran in, which args' paths are relative to;
+                                     "" when unknown */
     int index, count;             /* shard index of count, 1-based */
     double wall_seconds;
     int n_scenarios;

@@ -62,6 +62,7 @@ static GaShard make(int index, int count)
                  .n_args = 3,
                  .version = "9.9.9",
                  .commit = "abc",
+                 .cwd = "/data/work",
                  .index = index,
                  .count = count,
                  .wall_seconds = 1.5,
@@ -116,6 +117,7 @@ START_TEST(test_write_read_round_trip)
     ck_assert_str_eq(r.args[2], "8");
     ck_assert_str_eq(r.version, "9.9.9");
     ck_assert_str_eq(r.commit, "abc");
+    ck_assert_str_eq(r.cwd, "/data/work");
     ck_assert_int_eq(r.index, 2);
     ck_assert_int_eq(r.count, 3);
     ck_assert(r.wall_seconds == 1.5);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -18,8 +19,8 @@ static const char ABOUT[] =
     "and writes what the command writes when it runs whole: the same summaries, JSON, CSV,\n"
     "plot, JUnit and tables, with the same exit status (batch: 1 when an expectation fails).\n"
     "Refuses, with exit status 2, a missing or repeated shard and shards of different command\n"
-    "lines, builds or scenarios, and scenario files that changed since. Run it from the\n"
-    "directory the shards ran in: the recorded command line's paths are relative to it. Times\n"
+    "lines, builds or scenarios, and scenario files that changed since. The recorded command\n"
+    "line's paths are relative to the directory the shards ran in: merge works there. Times\n"
     "reported are the longest shard's.\n";
 
 #define MAX_FILES (2 * CLI_MAX_SHARDS)
@@ -145,6 +146,14 @@ static int merge(GaShard *shards, int n)
         fprintf(stderr, "gridalign: out of memory\n");
         return 1;
     }
+    /* The recorded paths are relative to where the shards ran: work there when it is elsewhere
+     * (a merge started from another directory) and still there. */
+    char here[1024];
+    if (s->cwd[0] && getcwd(here, sizeof here) && strcmp(here, s->cwd) && chdir(s->cwd) == 0)
+        fprintf(stderr,
+                "merge: working in %s, where the shards ran (their paths are relative "
+                "to it)\n",
+                s->cwd);
     argv[0] = (char *)s->command;
     for (int i = 0; i < s->n_args; i++)
         argv[i + 1] = s->args[i];

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* "I/N" with 1 <= I <= N <= CLI_MAX_SHARDS into *index, *count; -1 when it is not. */
 static int parse_shard(const char *v, int *index, int *count)
@@ -231,7 +232,9 @@ int cli_shard_finish(const CliShard *sh, const CliJobs *j, const char *out_dir, 
                      double wall)
 {
     const char *cmd = sh->argv[0];
+    char cwd[1024];
     GaShard s = {
+        .cwd = getcwd(cwd, sizeof cwd) ? cwd : "",
         .command = cmd,
         .version = cli_version,
         .commit = cli_commit,
