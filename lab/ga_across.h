@@ -10,7 +10,7 @@
 #include "ga_scenario.h"
 #include "ga_summary.h"
 
-#define GA_MAX_SEEDS 256
+#define GA_MAX_SEEDS 1024
 
 /* Across-seed statistics of one world's metric. */
 typedef struct {

@@ -4,10 +4,12 @@
  * the record's build and record size keep another build from reading them. */
 #include "ga_shard.h"
 
+#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ga_hash.h"
 #include "ga_io.h"
@@ -49,6 +51,51 @@ void ga_shard_split(const double *cost, int n_jobs, int n_shards, int *shard)
 void ga_shard_path(char *buf, size_t n, const char *dir, const char *stem, int index, int count)
 {
     snprintf(buf, n, "%s/shards/%s.%d-of-%d.json", dir, stem, index, count);
+}
+
+int ga_shard_parse_name(const char *name, size_t *stem_len, int *index, int *count)
+{
+    size_t len = strlen(name);
+    if (len < 5 || strcmp(name + len - 5, ".json"))
+        return 0;
+    const char *dot = NULL;
+    for (const char *c = name; c < name + len - 5; c++)
+        if (*c == '.')
+            dot = c;
+    int i, n, used = 0;
+    if (!dot || dot == name || !(dot[1] >= '1' && dot[1] <= '9') ||
+        sscanf(dot + 1, "%d-of-%d.json%n", &i, &n, &used) != 2 ||
+        (size_t)used != len - (size_t)(dot + 1 - name))
+        return 0;
+    if (stem_len)
+        *stem_len = (size_t)(dot - name);
+    if (index)
+        *index = i;
+    if (count)
+        *count = n;
+    return 1;
+}
+
+void ga_shard_remove_stale(const char *dir, const char *stem, int keep_count)
+{
+    char shards[1100], path[1400];
+    snprintf(shards, sizeof shards, "%s/shards", dir);
+    DIR *d = opendir(shards);
+    if (!d)
+        return;
+    size_t want = strlen(stem), len;
+    int count;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!ga_shard_parse_name(e->d_name, &len, NULL, &count) || len != want ||
+            strncmp(e->d_name, stem, want) || count == keep_count)
+            continue;
+        snprintf(path, sizeof path, "%s/%.*s.bin", shards, (int)strlen(e->d_name) - 5, e->d_name);
+        remove(path);
+        snprintf(path, sizeof path, "%s/%s", shards, e->d_name);
+        remove(path);
+    }
+    closedir(d);
+    rmdir(shards); /* only when empty */
 }
 
 /* The .bin beside a .json path: the same name with the other extension. */
@@ -109,6 +156,7 @@ int ga_shard_write(const char *dir, const char *stem, GaShard *s, GaErr *err)
     ga_json_add_num(j, "of", s->count);
     ga_json_add_str(j, "gridalign_version", s->version);
     ga_json_add_str(j, "git_commit", s->commit);
+    ga_json_add_str(j, "cwd", s->cwd ? s->cwd : "");
     GaJson *js = ga_json_add_array(j, "scenarios");
     for (int i = 0; i < s->n_scenarios; i++) {
         GaJson *o = ga_json_add_object(js, NULL);
@@ -173,6 +221,9 @@ static int read_header(const GaJread *r, const GaJson *j, GaShard *s, uint64_t *
         return ga_jread_fail(r, "$.shard: %" PRId64 " is more than $.of, %" PRId64, idx, cnt);
     s->index = (int)idx;
     s->count = (int)cnt;
+    s->cwd = "";
+    if ((rc = ga_jread_string(r, j, "cwd", "$", &s->cwd)) == GA_EPARSE)
+        return rc;
     const GaJson *ja = ga_jread_get(j, "args"), *js = ga_jread_get(j, "scenarios");
     if ((rc = ga_jread_want_array(r, ja, "$.args")) ||
         (rc = ga_jread_want_array(r, js, "$.scenarios")))

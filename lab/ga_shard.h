@@ -28,6 +28,8 @@ typedef struct {
                             --shard, --threads and --quiet, which do not change a result */
     int n_args;
     const char *version, *commit; /* the build */
+    const char *cwd;              /* the directory it ran in, which args' paths are relative to;
+                                     "" when unknown */
     int index, count;             /* shard index of count, 1-based */
     double wall_seconds;
     int n_scenarios;
@@ -42,6 +44,15 @@ typedef struct {
 
 /* The file name of shard s: dir/shards/STEM.I-of-N.json, into buf. */
 void ga_shard_path(char *buf, size_t n, const char *dir, const char *stem, int index, int count);
+
+/* Whether name (without a directory) is a shard file's, STEM.I-of-N.json; *stem_len, *index and
+ * *count from it (any may be NULL). */
+int ga_shard_parse_name(const char *name, size_t *stem_len, int *index, int *count);
+
+/* Removes dir/shards/STEM.I-of-N.{json,bin} for every N but keep_count (0: every N): the shards
+ * of an earlier split, which no longer describe the run directories once another split or a
+ * whole run replaced them. */
+void ga_shard_remove_stale(const char *dir, const char *stem, int keep_count);
 
 /* Writes s (res and slot from the caller) as dir/shards/STEM.I-of-N.{bin,json}: the .bin first,
  * the .json (which names the .bin and its checksum) last, each atomically, so a shard whose

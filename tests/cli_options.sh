@@ -20,15 +20,16 @@ refused() {
 declare -A opts=(
     [train]="--agent --seed --steps --out --param --dial --diversity --eval-episodes --eval-seed --base --quiet"
     [eval]="--episodes --envs --json --episodes-out --eval-seed --reference --record --scenario --threads --help-threshold --fallback --request-cost --no-help"
-    [run]="--seeds --first-seed --agent --steps --param --dial --diversity --episodes --eval-seed --reference --threads --out --json --quiet"
-    [batch]="--seeds --first-seed --steps --episodes --eval-seed --reference --threads --out --junit --json --quiet"
+    [run]="--seeds --first-seed --agent --steps --param --dial --diversity --episodes --eval-seed --reference --threads --out --json --shard --quiet"
+    [batch]="--seeds --first-seed --steps --episodes --eval-seed --reference --threads --out --junit --json --shard --quiet"
     [suite]="--seeds --first-seed --steps --episodes --eval-seed --reference --threads --out --md --csv --json --quiet"
     [bench]="--seconds --reps --batch --json"
-    [sweep]="--diversity --seeds --agent --steps --param --dial --envs --episodes --threads --out --quiet --help-threshold --fallback --request-cost"
+    [sweep]="--diversity --seeds --agent --steps --param --dial --envs --episodes --threads --out --shard --quiet --help-threshold --fallback --request-cost"
     [probe]="--swap --episodes --eval-seed --json"
     [verify]="--run --scenario"
     [replay]="--env --compare --episodes --eval-seed --seed --values --novelty --paused --record --png --gif --tile --delay --trajectory --scenario --shots --frames"
     [play]="--env --eval-seed --seed --episodes --tile --record --shots --frames"
+    [merge]=""
 )
 # the options a help lists, in its order: lines "  --name ..." before the line of -h, --help
 listed() { sed -n 's/^  \(--[a-z-]*\).*/\1/p' "$tmp/out" | tr '\n' ' ' | sed 's/ $//'; }
@@ -43,7 +44,7 @@ reads_all() {
             { echo "# $c $o=: $(cat "$tmp/e1")"; return 1; }
     done
 }
-for c in train eval run batch suite bench sweep probe verify replay play; do
+for c in train eval run batch suite bench sweep probe verify replay play merge; do
     check "$c --help exits 0" run 0 "$c" --help
     check "$c --help lists its options, in order" lists "${opts[$c]}"
     check "$c reads every option its help lists" reads_all "$c"
@@ -75,7 +76,7 @@ same "--threads 0" "--threads takes an integer from 1 to 256, not 0" eval run ba
 same "--threads 257" "--threads takes an integer from 1 to 256, not 257" eval run batch suite sweep
 same "--steps 0" "--steps takes an integer from 1 to 2^40, not 0" train run batch suite sweep
 same "--steps 1099511627777" "--steps takes an integer from 1 to 2^40, not 1099511627777" train run batch suite sweep
-same "--seeds 257" "--seeds takes an integer from 1 to 256, not 257" run batch suite sweep
+same "--seeds 1025" "--seeds takes an integer from 1 to 1024, not 1025" run batch suite sweep
 same "--first-seed -1" "--first-seed takes an integer from 0 to 2^62-1, not -1" run batch suite
 same "--reference 1025" "--reference takes an integer from 0 to 1024, not 1025" eval run batch suite
 same "--tile 65" "--tile takes an integer from 8 to 64, not 65" replay play

@@ -175,7 +175,7 @@ check "no command" refused "gridalign slurm: missing COMMAND $hint"
 check "the inner command's unknown option, in its words" refused \
     "gridalign batch: unknown option --bogus (see gridalign batch --help)" batch s.json --bogus --out x
 check "the inner command's bad value" refused \
-    "gridalign run: --seeds takes an integer from 1 to 256, not 0 (see gridalign run --help)" run s.json --seeds 0 --out x
+    "gridalign run: --episodes takes an integer from 1 to 100000000, not 0 (see gridalign run --help)" run s.json --episodes 0 --out x
 check "a scenario that is not there" run 2 slurm batch nothere.json --out x
 check "said by batch" has "nothere.json" err
 check "the inner --threads" refused \

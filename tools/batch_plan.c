@@ -147,6 +147,7 @@ int batch_run(BatchPlan *p, const BatchArgs *a, const CliShard *sh)
         return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
     if (cli_sharded(sh))
         return cli_shard_finish(sh, &p->jobs, a->out ? a->out : p->out_dir, p->cmd, ga_now() - t0);
+    cli_shard_clear(sh, a->out ? a->out : p->out_dir, p->cmd);
     for (int xi = 0; xi < p->batch.n_x; xi++) {
         const GaExperiment *x = &p->batch.xs[xi];
         char id[GA_SCENARIO_ID_LEN], label[128];

@@ -83,6 +83,8 @@ int cmd_batch_as(int argc, char **argv, CliShard *ext)
     if (parse(argc, argv, &a, &rc))
         return rc;
     CliShard *sh = cli_shard_use(&own, ext, a.shard, argc, argv);
+    if (!sh)
+        return EXIT_BAD_INPUT;
     const char *outputs[] = {a.junit, a.json};
     return batch_execute(&a.b, "batch", GA_RUNDIR_BATCH, outputs, 2, report, &a, sh);
 }

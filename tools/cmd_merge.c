@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -18,8 +19,8 @@ static const char ABOUT[] =
     "and writes what the command writes when it runs whole: the same summaries, JSON, CSV,\n"
     "plot, JUnit and tables, with the same exit status (batch: 1 when an expectation fails).\n"
     "Refuses, with exit status 2, a missing or repeated shard and shards of different command\n"
-    "lines, builds or scenarios, and scenario files that changed since. Run it from the\n"
-    "directory the shards ran in: the recorded command line's paths are relative to it. Times\n"
+    "lines, builds or scenarios, and scenario files that changed since. The recorded command\n"
+    "line's paths are relative to the directory the shards ran in: merge works there. Times\n"
     "reported are the longest shard's.\n";
 
 #define MAX_FILES (2 * CLI_MAX_SHARDS)
@@ -28,24 +29,6 @@ typedef struct {
     char *files[MAX_FILES];
     int n;
 } Found;
-
-/* Whether name is STEM.I-of-N.json; the stem's length into *stem_len. */
-static int shard_name(const char *name, size_t *stem_len)
-{
-    size_t len = strlen(name);
-    if (len < 5 || strcmp(name + len - 5, ".json"))
-        return 0;
-    const char *dot = NULL;
-    for (const char *c = name; c < name + len - 5; c++)
-        if (*c == '.')
-            dot = c;
-    int i, n, used = 0;
-    if (!dot || sscanf(dot + 1, "%d-of-%d.json%n", &i, &n, &used) != 2 ||
-        (size_t)used != len - (size_t)(dot + 1 - name))
-        return 0;
-    *stem_len = (size_t)(dot - name);
-    return 1;
-}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -64,7 +47,7 @@ static int find(const char *arg, Found *f)
     if (!is_dir(arg)) {
         size_t stem;
         const char *base = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
-        if (!shard_name(base, &stem)) {
+        if (!ga_shard_parse_name(base, &stem, NULL, NULL)) {
             fprintf(stderr,
                     "gridalign merge: %s: not a directory nor a shard file "
                     "(NAME.I-of-N.json)\n",
@@ -88,7 +71,7 @@ static int find(const char *arg, Found *f)
     int before = f->n;
     for (struct dirent *e; (e = readdir(d));) {
         size_t stem;
-        if (e->d_name[0] == '.' || !shard_name(e->d_name, &stem))
+        if (e->d_name[0] == '.' || !ga_shard_parse_name(e->d_name, &stem, NULL, NULL))
             continue;
         char path[1400];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
@@ -117,7 +100,7 @@ static void stem_of(const char *path, char *buf, size_t n)
 {
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     size_t len = 0;
-    shard_name(base, &len);
+    ga_shard_parse_name(base, &len, NULL, NULL);
     snprintf(buf, n, "%.*s", (int)len, base);
 }
 
@@ -163,6 +146,14 @@ static int merge(GaShard *shards, int n)
         fprintf(stderr, "gridalign: out of memory\n");
         return 1;
     }
+    /* The recorded paths are relative to where the shards ran: work there when it is elsewhere
+     * (a merge started from another directory) and still there. */
+    char here[1024];
+    if (s->cwd[0] && getcwd(here, sizeof here) && strcmp(here, s->cwd) && chdir(s->cwd) == 0)
+        fprintf(stderr,
+                "merge: working in %s, where the shards ran (their paths are relative "
+                "to it)\n",
+                s->cwd);
     argv[0] = (char *)s->command;
     for (int i = 0; i < s->n_args; i++)
         argv[i + 1] = s->args[i];

@@ -163,11 +163,11 @@ static int run(const Args *a, Plan *p, const CliShard *sh)
             return rc == GA_EIO ? cli_fail_output(&err) : cli_fail(&err);
     }
     double wall = cli_merging(sh) ? cli_shard_wall(sh) : ga_now() - t0;
-    if (cli_sharded(sh)) {
-        char name[1100];
-        stem(p, name, sizeof name);
+    char name[1100];
+    stem(p, name, sizeof name);
+    if (cli_sharded(sh))
         return cli_shard_finish(sh, &p->jobs, p->out, name, wall);
-    }
+    cli_shard_clear(sh, p->out, name);
     cli_warn_seeds("run", p->res, p->x.n_seeds, p->x.steps);
     if (ga_across_write_summary(p->json, &p->x, p->res, wall, &err))
         return cli_fail_output(&err);
@@ -198,6 +198,8 @@ int cmd_run_as(int argc, char **argv, CliShard *ext)
     if (parse(argc, argv, &a, &rc))
         return rc;
     CliShard *sh = cli_shard_use(&own, ext, a.shard, argc, argv);
+    if (!sh)
+        return EXIT_BAD_INPUT;
     a.stop = cli_catch_stop();
     double t0 = ga_now();
     if (!(rc = plan(&a, &p)))

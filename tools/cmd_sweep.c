@@ -620,6 +620,7 @@ static int run(const Args *a, Plan *p, const CliShard *sh, GaSweep *sw, double *
     *wall = cli_merging(sh) ? cli_shard_wall(sh) : ga_now() - t0;
     if (cli_sharded(sh))
         return cli_shard_finish(sh, &p->jobs, p->dir, "sweep", *wall);
+    cli_shard_clear(sh, p->dir, "sweep");
     *sw = (GaSweep){.sc = p->cs.sc,
                     .agent = p->cs.agent,
                     .param = a->param[0] ? a->param : NULL,
@@ -774,6 +775,8 @@ int cmd_sweep_as(int argc, char **argv, CliShard *ext)
     if (parse(argc, argv, &a, &rc))
         return rc;
     CliShard *sh = cli_shard_use(&own, ext, a.shard, argc, argv);
+    if (!sh)
+        return EXIT_BAD_INPUT;
     Plan *p = malloc(sizeof *p);
     if (!p) {
         fprintf(stderr, "gridalign: out of memory\n");

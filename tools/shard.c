@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* "I/N" with 1 <= I <= N <= CLI_MAX_SHARDS into *index, *count; -1 when it is not. */
 static int parse_shard(const char *v, int *index, int *count)
@@ -35,6 +36,13 @@ int cli_check_shard(const char *v, char *why, size_t n)
 
 CliShard *cli_shard_use(CliShard *own, CliShard *ext, const char *text, int argc, char **argv)
 {
+    if (ext && text) {
+        /* merge's recorded command lines never hold it; slurm's gives each task its own */
+        fprintf(stderr, "gridalign %s: --shard: %s\n", argv[0],
+                ext->plan ? "each Slurm task gets its own; leave it out"
+                          : "a merged command line has none");
+        return NULL;
+    }
     CliShard *sh = ext ? ext : own;
     if (!ext) {
         memset(own, 0, sizeof *own);
@@ -186,6 +194,12 @@ int cli_shard_begin(CliShard *sh, CliJobs *j, GaExperiment *xs, int n_x, CliSeed
     return 0;
 }
 
+void cli_shard_clear(const CliShard *sh, const char *out_dir, const char *stem)
+{
+    if (!cli_merging(sh) && !cli_sharded(sh))
+        ga_shard_remove_stale(out_dir, stem, 0);
+}
+
 double cli_shard_wall(const CliShard *sh)
 {
     double w = 0;
@@ -218,7 +232,9 @@ int cli_shard_finish(const CliShard *sh, const CliJobs *j, const char *out_dir, 
                      double wall)
 {
     const char *cmd = sh->argv[0];
+    char cwd[1024];
     GaShard s = {
+        .cwd = getcwd(cwd, sizeof cwd) ? cwd : "",
         .command = cmd,
         .version = cli_version,
         .commit = cli_commit,
@@ -251,6 +267,7 @@ int cli_shard_finish(const CliShard *sh, const CliJobs *j, const char *out_dir, 
     for (int k = 0; k < j->n_jobs; k++)
         seeds += j->shard[k] == sh->index;
     GaErr err = {0};
+    ga_shard_remove_stale(out_dir, stem, sh->count);
     if (ga_shard_write(out_dir, stem, &s, &err)) {
         rc = cli_fail_output(&err);
         goto done;

@@ -40,7 +40,8 @@ int cli_check_shard(const char *v, char *why, size_t n);
     }
 
 /* The shard a command runs as: ext (from merge or slurm) when given, else own, filled from
- * --shard's text (NULL: whole); either way it records argc and argv. */
+ * --shard's text (NULL: whole); either way it records argc and argv. NULL, after the message,
+ * when both are given: the command returns EXIT_BAD_INPUT. */
 CliShard *cli_shard_use(CliShard *own, CliShard *ext, const char *text, int argc, char **argv);
 
 /* A command's jobs and result slots. */
@@ -86,6 +87,10 @@ static inline int cli_sharded(const CliShard *sh)
 {
     return sh && sh->count > 0 && !sh->merge && !sh->plan;
 }
+
+/* After a whole (unsharded) command replaced the run directories: removes the shard files of
+ * its stem, which describe the directories it replaced (ga_shard_remove_stale). */
+void cli_shard_clear(const CliShard *sh, const char *out_dir, const char *stem);
 
 /* The shards' wall time: the longest of them (they ran side by side). */
 double cli_shard_wall(const CliShard *sh);
