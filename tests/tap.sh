@@ -44,3 +44,11 @@ has() { grep -q -- "$1" "$tmp/${2:-out}" || { echo "# no '$1' in ${2:-out}"; ret
 err_is() { [[ $(cat "$tmp/err") == "$1" ]] || { echo "# got:  $(cat "$tmp/err")"; echo "# want: $1"; return 1; }; }
 lines() { [[ $(wc -l <"$1") -eq $2 ]] || { echo "# $1 has $(wc -l <"$1") lines, want $2"; return 1; }; }
 one_line() { [[ $(wc -l <"$tmp/err") -eq 1 ]]; }
+
+# A JSON report without the lines that hold times, paths or the build's identity (the keys
+# tests/golden.sh drops, but for unlearned_*, which it drops for its recorded sums), and a JUnit
+# report without its times: what is left is the result, to compare across runs.
+ga_stable_json() {
+    grep -Ev '"(wall_seconds|train_seconds|steps_per_second|git_commit|gridalign_version|abs_path|run_dir)":[[:space:]]' "$1"
+}
+ga_stable_junit() { sed -E 's/ time="[^"]*"//g' "$1"; }

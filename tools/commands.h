@@ -15,6 +15,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_play(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_slurm(int argc, char **argv);
 
 /* run, batch and sweep as a shard, merge or slurm's check asks (tools/shard.h); NULL: as the
  * command line says. */

@@ -29,6 +29,7 @@ static const char HELP[] =
     "                        or draw its episodes as PNG frames or an animated GIF\n"
     "  play SCENARIO         play a world yourself with the keyboard, scored like an agent\n"
     "  merge DIR...          the reports of run, batch or sweep from their --shard parts\n"
+    "  slurm COMMAND ...     run, batch or sweep as a Slurm job array of shards, then merged\n"
     "\n"
     "Run `gridalign COMMAND --help` for a command's options. `gridalign --version` prints\n"
     "the version and the git commit it was built from.\n";
@@ -40,6 +41,7 @@ static const struct {
     {"train", cmd_train},   {"eval", cmd_eval},     {"run", cmd_run},     {"batch", cmd_batch},
     {"suite", cmd_suite},   {"bench", cmd_bench},   {"sweep", cmd_sweep}, {"probe", cmd_probe},
     {"verify", cmd_verify}, {"replay", cmd_replay}, {"play", cmd_play},   {"merge", cmd_merge},
+    {"slurm", cmd_slurm},
 };
 
 int main(int argc, char **argv)

@@ -12,6 +12,9 @@ GA_DEB_PACKAGES=(meson ninja-build pkg-config gcc libsdl2-dev libcjson-dev check
 # and PyTorch; pip, setuptools and wheel for `pip install ./python` offline, which test_install
 # runs): tools/test and tools/python append it; the command alone does not need it.
 GA_DEB_PACKAGES_PYTHON=(python3 python3-numpy python3-torch python3-pip python3-setuptools python3-wheel)
+# What tests/slurm.sh needs for its one-node cluster (slurmctld, slurmd, sbatch and munge):
+# tools/test appends it; the command writes its scripts without Slurm.
+GA_DEB_PACKAGES_SLURM=(slurm-wlm munge)
 
 # readlink -f so a symlink to tools/gridalign (say in ~/bin) still finds the repo.
 GA_ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd -P)
