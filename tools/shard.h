@@ -33,7 +33,7 @@ int cli_check_shard(const char *v, char *why, size_t n);
 #define CLI_SHARD(p)                                                                               \
     {                                                                                              \
         .name = "--shard", .meta = "I/N", .kind = CLI_STR, .dst = CLI_DST(const char *, p),        \
-        .what = "a shard I/N", .check = cli_check_shard,                                           \
+        .what = "I/N with 1 <= I <= N <= 256", .check = cli_check_shard,                           \
         .help = "train only shard I of N of the seeds (a fixed split, balanced by\n"               \
                 "expected cost) and write OUT/shards/; gridalign merge OUT writes\n"               \
                 "the reports once every shard is done (see gridalign merge --help)"                \
