@@ -3,7 +3,9 @@
 # user meets them. For each command (and a --help-threshold sweep) and N = 1, 2 and 3, the
 # shards, on 1 and 2 threads, merged give the unsharded command's files, stdout and exit status
 # but for wall times, and the same run directories; a shard writes no report and names its
-# file and the merge. Prints TAP.
+# file and the merge. A missing, repeated, edited or foreign shard, a changed scenario, a
+# directory without shards and a bad --shard are refused (exit 2, one line), writing nothing.
+# Prints TAP.
 set -u
 # shellcheck source=tests/tap.sh
 source "$(dirname "$0")/tap.sh"
@@ -144,5 +146,146 @@ cp "$root/tests/data/cli_tiny.json" tiny.json
 shard_cases help sw sweep "$compared" \
     sweep "$tmp/tiny.json" --steps 3000 --seeds 3 --help-threshold 0.2,0.6 --episodes 20 \
     --out sw
+
+# Refusals. Three shards of one run in ref/, put back before each case; a refused merge exits
+# 2 with one line naming the file(s) and writes no summary. Messages are matched by their
+# facts (files, numbers, a key word), not their wording.
+mkdir "$tmp/ref" && cd "$tmp/ref" || exit 1
+cp "$sc/strawberry.json" sc.json
+cp sc.json sc.orig
+args=(run sc.json --seeds 3 --steps 2000 --episodes 10 --reference 2 --out o --quiet)
+for i in 1 2 3; do "$bin" "${args[@]}" --shard "$i/3" >/dev/null; done
+check "three shards of a run to refuse" test -s o/shards/summary-qlearn.3-of-3.bin
+cp -a o o.bak
+fresh() { rm -rf o && cp -a o.bak o; }
+s1=o/shards/summary-qlearn.1-of-3
+s2=o/shards/summary-qlearn.2-of-3
+# refused 'PATTERN|...' MERGE_ARGS...: gridalign merge exits 2, nothing on stdout, one line on
+# stderr matching each pattern (grep -E), and o/summary-qlearn.json is not there
+refused() {
+    local pats p
+    IFS='|' read -ra pats <<<"$1"
+    shift
+    run 2 merge "$@" || return 1
+    [[ ! -s $tmp/out ]] || { echo "# stdout: $(head -1 "$tmp/out")"; return 1; }
+    one_line || { echo "# stderr: $(wc -l <"$tmp/err") lines"; return 1; }
+    for p in "${pats[@]}"; do
+        grep -qE -- "$p" "$tmp/err" || { echo "# no '$p' in: $(cat "$tmp/err")"; return 1; }
+    done
+    [[ ! -e o/summary-qlearn.json ]] || { echo "# o/summary-qlearn.json was written"; return 1; }
+}
+
+fresh
+rm "$s2".*
+check "a missing shard: 'shard 2 of 3 is missing', naming the others" \
+    refused "shard 2 of 3 is missing|$s1\.json|1, 3" o
+
+# A shard stopped by Ctrl-C writes no shard file: the merge finds it missing.
+fresh
+rm "$s2".*
+"$bin" "${args[@]/2000/100000000}" --shard 2/3 >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+for ((i = 0; i < 200; i++)); do
+    compgen -G "o/.qlearn-seed1.tmp.$pid" >/dev/null && break
+    sleep 0.05
+done
+kill -INT "$pid"
+(sleep 30 && kill -KILL "$pid") >/dev/null 2>&1 &
+watchdog=$!
+wait "$pid"
+code=$?
+kill "$watchdog" 2>/dev/null
+check "an interrupted shard exits 130" test "$code" -eq 130
+check "and writes no shard file" test ! -e "$s2.json" -a ! -e "$s2.bin"
+check "and leaves its seed's run directory as it was" \
+    cmp o/qlearn-seed1/eval.json o.bak/qlearn-seed1/eval.json
+check "the merge then finds shard 2 missing" refused "shard 2 of 3 is missing" o
+
+fresh
+cp -r o/shards dup
+check "a copy of the shards given beside them: shard 1 appears twice, both files named" \
+    refused "shard 1 of 3 .*twice|$s1\.json|dup/summary-qlearn\.1-of-3\.json" o dup
+mkdir one
+cp "$s2".* one/
+check "one copied shard file given beside the set: shard 2 appears twice" \
+    refused "shard 2 of 3 .*twice|$s2\.json|one/summary-qlearn\.2-of-3\.json" \
+    o one/summary-qlearn.2-of-3.json
+
+fresh
+"$bin" "${args[@]/2000/1000}" --shard 2/3 >/dev/null
+check "a shard of other settings (--steps): both files and both values named" \
+    refused "$s1\.json|$s2\.json|1000|2000" o
+
+fresh
+"$bin" "${args[@]}" --shard 1/2 >/dev/null
+check "a shard of 2 among shards of 3 (a rerun with another N): both files named" \
+    refused "summary-qlearn\.1-of-2\.json|summary-qlearn\.1-of-3\.json" o
+check "also when the indices 1, 2, 3 are all there" \
+    refused "summary-qlearn\.1-of-2\.json|summary-qlearn\.[23]-of-3\.json" \
+    o/shards/summary-qlearn.1-of-2.json "$s2.json" o/shards/summary-qlearn.3-of-3.json
+
+fresh
+sed -i -E 's/("git_commit":[[:space:]]*")[^"]*/\1000000000000/' "$s2.json"
+check "a shard of another build (git_commit edited): the file and 'build' named" \
+    refused "$s2\.json|build|000000000000" o
+
+fresh
+truncate -s -8 "$s2.bin"
+check "a truncated .bin: the file and its checksum named" refused "$s2\.bin|checksum" o
+fresh
+size=$(stat -c %s "$s2.bin")
+printf '\x7f' | dd of="$s2.bin" bs=1 seek=$((size - 64)) conv=notrunc 2>/dev/null
+check "a .bin with one byte changed: the file and its checksum named" \
+    refused "$s2\.bin|checksum" o
+fresh
+rm "$s2.bin"
+check "a missing .bin: the file named" refused "$s2\.bin" o
+
+fresh
+sed -i 's/"max_steps": 50/"max_steps": 51/' sc.json
+check "the scenario edited for the test" bash -c "! cmp -s sc.json sc.orig"
+check "a scenario changed since the shards ran: the scenario named" refused "sc\.json|changed" o
+cp sc.orig sc.json
+
+# The scenario changed between shards: shard 1 ran on the old file, 2 and 3 on the new.
+args2=(run sc.json --seeds 3 --steps 2000 --episodes 10 --reference 2 --out o2 --quiet)
+"$bin" "${args2[@]}" --shard 1/3 >/dev/null
+sed -i 's/"max_steps": 50/"max_steps": 51/' sc.json
+for i in 2 3; do "$bin" "${args2[@]}" --shard "$i/3" >/dev/null; done
+check "shards of a scenario changed between them: refused, naming two shards" \
+    refused "o2/shards/summary-qlearn\.1-of-3\.json|o2/shards/summary-qlearn\.[23]-of-3\.json|scen" \
+    o2
+cp sc.orig sc.json
+check "and still refused with the file as the first shard had it" \
+    refused "o2/shards/summary-qlearn\.[123]-of-3\.json" o2
+check "and no summary there either" test ! -e o2/summary-qlearn.json
+
+mkdir empty
+check "a directory without shard files: named, 'no shard files'" refused "empty|no shard" empty
+check "a path that is neither: named" refused "nowhere" nowhere
+
+# An older summary is left as it was by a refused merge.
+fresh
+run 0 merge o
+cp o/summary-qlearn.json before.json
+truncate -s -8 "$s2.bin"
+check "a refused merge (exit 2) over an earlier merge's summary" run 2 merge o
+check "leaves that summary byte for byte" cmp before.json o/summary-qlearn.json
+
+# --shard's values: the usual one-line option error, exit 2, nothing written.
+bad_shard() { # bad_shard CMD VALUE ARGS...
+    local cmd=$1 v=$2
+    shift 2
+    run 2 "$cmd" "$@" --out bad --quiet --shard "$v" && one_line &&
+        grep -qE "^gridalign $cmd: --shard.*\(see gridalign $cmd --help\)\$" "$tmp/err" &&
+        [[ ! -s $tmp/out && ! -e bad ]]
+}
+for v in 0/3 4/3 1/0 abc 2/ /3 -1/3 1/257; do
+    check "run --shard $v is refused as a bad option" \
+        bad_shard run "$v" sc.json --seeds 1 --steps 100
+done
+check "batch --shard 3/2 too" bad_shard batch 3/2 sc.json --seeds 1 --steps 100
+check "sweep --shard x/2 too" bad_shard sweep x/2 "$sc/strawberry_shape.json" --seeds 1 --steps 100
+check "merge takes no --shard" run 2 merge o --shard 1/3
 
 ga_tap_end
