@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # tests/cli_shard.sh GRIDALIGN: --shard I/N on run, batch and sweep, and gridalign merge, as a
-# user meets them. For each command (and a --help-threshold sweep) and N = 1, 2 and 3, the
-# shards, on 1 and 2 threads, merged give the unsharded command's files, stdout and exit status
-# but for wall times, and the same run directories; a shard writes no report and names its
-# file and the merge. A missing, repeated, edited or foreign shard, a changed scenario, a
-# directory without shards and a bad --shard are refused (exit 2, one line), writing nothing.
-# Prints TAP.
+# user meets them. For each command (and a --help-threshold sweep) and N = 1, 2 and 3 (those
+# side by side), the shards, on 1 and 2 threads, merged give the unsharded command's files,
+# stdout and exit status but for wall times, and the same run directories; a shard writes no
+# report and names its file and the merge. A missing, repeated, edited or foreign shard, a
+# changed scenario, a directory without shards and a bad --shard are refused (exit 2, one
+# line), writing nothing.
+# Known bugs are TODO tests: meson counts them as expected failures while they fail and as
+# unexpected passes (a failure) once fixed, when the known_bug goes. Prints TAP.
 set -u
 # shellcheck source=tests/tap.sh
 source "$(dirname "$0")/tap.sh"
@@ -13,6 +15,18 @@ ga_tap_init cli_shard "$1"
 root=$PWD
 cd "$tmp" || exit 1
 sc=$root/scenarios
+
+# known_bug DESC COMMAND...: a test of a known bug, reported as TODO while it fails
+known_bug() {
+    local d=$1
+    shift
+    n=$((n + 1))
+    if "$@"; then
+        echo "ok $n - $d # TODO fixed: make it a check"
+    else
+        echo "not ok $n - $d # TODO known bug"
+    fi
+}
 
 # What may differ between a merge and the unsharded command: the JSON lines of wall times (of
 # golden.sh's `stable`, only these: the rest is the same build in the same directory), JUnit's
@@ -62,11 +76,11 @@ whole() {
     (cd "$d" && "$bin" "$@" --quiet --threads 2 >stdout 2>stderr; echo $? >status)
 }
 
-# shards DIR N ARGS...: ARGS as shard 1..N of N in DIR (made), shard I on 2 threads when I is
-# odd, else on 1 (given as --threads=1, which the shard file leaves out as well), each's stdout
-# in DIR/shardI.out; the reports ($reports, relative to DIR) found before the merge listed in
-# DIR/early; then gridalign merge OUT (ARGS' last), its stdout, stderr and status in
-# DIR/{stdout,stderr,status}
+# shards DIR N ARGS...: ARGS as shard 1..N of N in DIR (made), one after the other but for N = 3
+# (all at once), shard I on 2 threads when I is odd, else on 1 (given as --threads=1, which the
+# shard file leaves out as well), each's stdout in DIR/shardI.out; the reports ($reports,
+# relative to DIR) found before the merge listed in DIR/early; then gridalign merge OUT (ARGS'
+# last), its stdout, stderr and status in DIR/{stdout,stderr,status}
 shards() {
     local d=$1 count=$2 i f
     shift 2
@@ -76,7 +90,12 @@ shards() {
         local th=(--threads 2)
         ((i % 2)) || th=(--threads=1)
         (cd "$d" && "$bin" "$@" --quiet "${th[@]}" --shard "$i/$count" \
-            >"shard$i.out" 2>"shard$i.err") ||
+            >"shard$i.out" 2>"shard$i.err"; echo $? >"shard$i.status") &
+        ((count == 3)) || wait $! # three run side by side, as a job array's tasks may
+    done
+    wait
+    for ((i = 1; i <= count; i++)); do
+        [[ $(cat "$d/shard$i.status") == 0 ]] ||
             echo "# shard $i/$count failed: $(cat "$d/shard$i.err")"
     done
     : >"$d/early"
@@ -147,13 +166,14 @@ shard_cases help sw sweep "$compared" \
     sweep "$tmp/tiny.json" --steps 3000 --seeds 3 --help-threshold 0.2,0.6 --episodes 20 \
     --out sw
 
-# Refusals. Three shards of one run in ref/, put back before each case; a refused merge exits
-# 2 with one line naming the file(s) and writes no summary. Messages are matched by their
-# facts (files, numbers, a key word), not their wording.
+# Refusals. Three shards of one run in ref/, put back before each case; a refused merge exits 2
+# with one line naming the file(s) and writes no summary. Messages are matched by their facts
+# (files, numbers, a key word), not their wording. No optima (--reference 0) from here on: a
+# process that plans one fills 80 MiB of tables, seconds under meson's MALLOC_PERTURB_.
 mkdir "$tmp/ref" && cd "$tmp/ref" || exit 1
 cp "$sc/strawberry.json" sc.json
 cp sc.json sc.orig
-args=(run sc.json --seeds 3 --steps 2000 --episodes 10 --reference 2 --out o --quiet)
+args=(run sc.json --seeds 3 --steps 2000 --episodes 10 --reference 0 --out o --quiet)
 for i in 1 2 3; do "$bin" "${args[@]}" --shard "$i/3" >/dev/null; done
 check "three shards of a run to refuse" test -s o/shards/summary-qlearn.3-of-3.bin
 cp -a o o.bak
@@ -248,13 +268,12 @@ check "a scenario changed since the shards ran: the scenario named" refused "sc\
 cp sc.orig sc.json
 
 # The scenario changed between shards: shard 1 ran on the old file, 2 and 3 on the new.
-args2=(run sc.json --seeds 3 --steps 2000 --episodes 10 --reference 2 --out o2 --quiet)
+args2=(run sc.json --seeds 3 --steps 2000 --episodes 10 --reference 0 --out o2 --quiet)
 "$bin" "${args2[@]}" --shard 1/3 >/dev/null
 sed -i 's/"max_steps": 50/"max_steps": 51/' sc.json
 for i in 2 3; do "$bin" "${args2[@]}" --shard "$i/3" >/dev/null; done
 check "shards of a scenario changed between them: refused, naming two shards" \
-    refused "o2/shards/summary-qlearn\.1-of-3\.json|o2/shards/summary-qlearn\.[23]-of-3\.json|scen" \
-    o2
+    refused "${s1/o/o2}\.json|${s2/o/o2}\.json|scen" o2
 cp sc.orig sc.json
 check "and still refused with the file as the first shard had it" \
     refused "o2/shards/summary-qlearn\.[123]-of-3\.json" o2
@@ -287,5 +306,32 @@ done
 check "batch --shard 3/2 too" bad_shard batch 3/2 sc.json --seeds 1 --steps 100
 check "sweep --shard x/2 too" bad_shard sweep x/2 "$sc/strawberry_shape.json" --seeds 1 --steps 100
 check "merge takes no --shard" run 2 merge o --shard 1/3
+
+# Known bugs (TODO until fixed).
+# The merge runs the recorded command line from the current directory: from another one (here
+# with the scenario given by an absolute path, so it loads) it wrote its summary to ./o, beside
+# no run directory, and exited 0. Wanted: refused (or done in the shards' directory).
+mkdir -p "$tmp/away/elsewhere" && cd "$tmp/away" || exit 1
+check "a shard 1/1 in away/" run 0 run "$tmp/ref/sc.json" --seeds 1 --steps 500 --episodes 5 \
+    --reference 0 --out o --quiet --shard 1/1
+cd elsewhere || exit 1
+known_bug "merge from another directory writes nothing there" \
+    bash -c "'$bin' merge ../o >/dev/null 2>&1; [[ ! -e o ]]"
+known_bug "and is refused (exit 2)" run 2 merge ../o
+rm -rf o
+cd "$tmp/ref" || exit 1
+# A whole run into an output directory that holds an earlier run's shards leaves them, and a
+# later merge overwrote the whole run's summary with the shards' results, which no longer
+# describe the run directories (here: --steps 2000 in the summary, 1000 in the seeds' run.json).
+fresh
+check "a whole run (--steps 1000) into o, which holds shards of --steps 2000" \
+    run 0 "${args[@]/2000/1000}"
+cp o/summary-qlearn.json whole.json
+known_bug "a merge of shards older than the whole run in OUT leaves its summary" \
+    bash -c "'$bin' merge o >/dev/null 2>&1; cmp -s whole.json o/summary-qlearn.json"
+# --shard's error does not say the value, as the other options' do ("--seeds takes an
+# integer from 1 to 256, not 0").
+known_bug "--shard's error names the bad value" \
+    bash -c "'$bin' run sc.json --shard 4/3 2>&1 | grep -q '4/3'"
 
 ga_tap_end
