@@ -6,8 +6,8 @@
 # report and names its file and the merge. A missing, repeated, edited or foreign shard, a
 # changed scenario, a directory without shards and a bad --shard are refused (exit 2, one
 # line), writing nothing.
-# Known bugs are TODO tests: meson counts them as expected failures while they fail and as
-# unexpected passes (a failure) once fixed, when the known_bug goes. Prints TAP.
+# A merge from another directory works where the shards ran; a later split or a whole run
+# removes the shard files of an earlier one. Prints TAP.
 set -u
 # shellcheck source=tests/tap.sh
 source "$(dirname "$0")/tap.sh"
@@ -16,18 +16,6 @@ root=$PWD
 cd "$tmp" || exit 1
 sc=$root/scenarios
 cp "$root/tests/data/cli_tiny.json" tiny.json
-
-# known_bug DESC COMMAND...: a test of a known bug, reported as TODO while it fails
-known_bug() {
-    local d=$1
-    shift
-    n=$((n + 1))
-    if "$@"; then
-        echo "ok $n - $d # TODO fixed: make it a check"
-    else
-        echo "not ok $n - $d # TODO known bug"
-    fi
-}
 
 # What may differ between a merge and the unsharded command: the JSON lines of wall times (of
 # golden.sh's `stable`, only these: the rest is the same build in the same directory), JUnit's
@@ -238,12 +226,15 @@ check "a shard of other settings (--steps): both files and both values named" \
     refused "$s1\.json|$s2\.json|1000|2000" o
 
 fresh
+cp -r o/shards three
 "$bin" "${args[@]}" --shard 1/2 >/dev/null
-check "a shard of 2 among shards of 3 (a rerun with another N): both files named" \
-    refused "summary-qlearn\.1-of-2\.json|summary-qlearn\.1-of-3\.json" o
-check "also when the indices 1, 2, 3 are all there" \
+check "a shard of a split into 2 removes the earlier split's files into 3" \
+    test ! -e "$s1.json" -a ! -e "$s2.json" -a ! -e "$s2.bin"
+check "so the merge finds shard 2 of 2 missing" refused "shard 2 of 2 is missing" o
+check "shards of 2 and of 3 given together (indices 1, 2, 3 all there): both files named" \
     refused "summary-qlearn\.1-of-2\.json|summary-qlearn\.[23]-of-3\.json" \
-    o/shards/summary-qlearn.1-of-2.json "$s2.json" o/shards/summary-qlearn.3-of-3.json
+    o/shards/summary-qlearn.1-of-2.json three/summary-qlearn.2-of-3.json \
+    three/summary-qlearn.3-of-3.json
 
 fresh
 sed -i -E 's/("git_commit":[[:space:]]*")[^"]*/\1000000000000/' "$s2.json"
@@ -308,31 +299,30 @@ check "batch --shard 3/2 too" bad_shard batch 3/2 sc.json --seeds 1 --steps 100
 check "sweep --shard x/2 too" bad_shard sweep x/2 "$sc/strawberry_shape.json" --seeds 1 --steps 100
 check "merge takes no --shard" run 2 merge o --shard 1/3
 
-# Known bugs (TODO until fixed).
-# The merge runs the recorded command line from the current directory: from another one (here
-# with the scenario given by an absolute path, so it loads) it wrote its summary to ./o, beside
-# no run directory, and exited 0. Wanted: refused (or done in the shards' directory).
+# A merge started from another directory works where the shards ran (their command line's
+# paths are relative to it) and says so; nothing appears where it was started.
 mkdir -p "$tmp/away/elsewhere" && cd "$tmp/away" || exit 1
 check "a shard 1/1 in away/" run 0 run "$tmp/ref/sc.json" --seeds 1 --steps 500 --episodes 5 \
     --reference 0 --out o --quiet --shard 1/1
 cd elsewhere || exit 1
-known_bug "merge from another directory writes nothing there" \
-    bash -c "'$bin' merge ../o >/dev/null 2>&1; [[ ! -e o ]]"
-known_bug "and is refused (exit 2)" run 2 merge ../o
-rm -rf o
+check "merge from another directory succeeds" run 0 merge ../o
+check "and says where it works" grep -q "working in $tmp/away, where the shards ran" "$tmp/err"
+check "its summary is beside the run directories" test -s ../o/summary-qlearn.json
+check "and nothing is written where it started" test ! -e o
 cd "$tmp/ref" || exit 1
-# A whole run into an output directory that holds an earlier run's shards leaves them, and a
-# later merge overwrote the whole run's summary with the shards' results, which no longer
-# describe the run directories (here: --steps 2000 in the summary, 1000 in the seeds' run.json).
+# A whole run into an output directory that holds an earlier run's shards removes them: a
+# later merge would otherwise overwrite the whole run's summary with results that no longer
+# describe the run directories (here: --steps 2000 in the shards, 1000 in the seeds' run.json).
 fresh
 check "a whole run (--steps 1000) into o, which holds shards of --steps 2000" \
     run 0 "${args[@]/2000/1000}"
+check "removes the shards" test ! -e o/shards
 cp o/summary-qlearn.json whole.json
-known_bug "a merge of shards older than the whole run in OUT leaves its summary" \
-    bash -c "'$bin' merge o >/dev/null 2>&1; cmp -s whole.json o/summary-qlearn.json"
-# --shard's error does not say the value, as the other options' do ("--seeds takes an
-# integer from 1 to 256, not 0").
-known_bug "--shard's error names the bad value" \
-    bash -c "'$bin' run sc.json --shard 4/3 2>&1 | grep -q '4/3'"
+check "so a merge finds none and leaves the whole run's summary" \
+    bash -c "'$bin' merge o >/dev/null 2>&1; [[ \$? -eq 2 ]] && cmp -s whole.json o/summary-qlearn.json"
+# --shard's error names the value, as the other options' do ("--seeds takes an integer from 1
+# to 1024, not 0").
+check "--shard's error names the bad value" \
+    bash -c "'$bin' run sc.json --shard 4/3 2>&1 | grep -q 'not 4/3'"
 
 ga_tap_end
