@@ -17,8 +17,8 @@ static const char ABOUT[] =
     "expectations name, evaluates them on every world, and judges each expectation on the\n"
     "median across seeds. Prints one PASS or FAIL line per expectation with the measured value.\n"
     "Exit status: 0 all expectations hold, 1 one or more failed, 2 bad input.\n"
-    "With --shard I/N it trains only part of the seeds (no verdicts); gridalign merge DIR then\n"
-    "judges and reports, the same as one unsharded batch.\n";
+    "With --shard I/N it trains only part of the seeds (no verdicts); gridalign merge on the\n"
+    "output directory then judges and reports, the same as one unsharded batch.\n";
 
 typedef struct {
     BatchArgs b;

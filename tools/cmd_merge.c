@@ -112,10 +112,11 @@ static int one_stem(const Found *f)
     for (int i = 1; i < f->n; i++) {
         stem_of(f->files[i], b, sizeof b);
         if (strcmp(a, b)) {
+            const char *slash = strrchr(f->files[0], '/');
             fprintf(stderr,
                     "gridalign merge: shards of more than one command (%s and %s); give "
-                    "one's files, such as %s\n",
-                    a, b, f->files[0]);
+                    "one's files, such as %.*s%s.*.json\n",
+                    a, b, slash ? (int)(slash - f->files[0] + 1) : 0, f->files[0], a);
             return EXIT_BAD_INPUT;
         }
     }
@@ -196,6 +197,15 @@ int cmd_merge(int argc, char **argv)
         rc = find(dirs[i], &f);
     if (!rc) {
         qsort(f.files, (size_t)f.n, sizeof *f.files, cmp_str);
+        /* The same file named twice (merge o o) is one shard, not a repeated one. */
+        int kept = 0;
+        for (int i = 0; i < f.n; i++) {
+            if (kept && !strcmp(f.files[kept - 1], f.files[i]))
+                free(f.files[i]);
+            else
+                f.files[kept++] = f.files[i];
+        }
+        f.n = kept;
         rc = one_stem(&f);
     }
     if (!rc && !(shards = calloc((size_t)f.n, sizeof *shards))) {

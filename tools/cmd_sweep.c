@@ -44,8 +44,8 @@ static const char ABOUT[] =
     "measures with help, then the request rate, the share of episodes that asked, intended\n"
     "success alone and the return net of the request cost; the plot: success with help and\n"
     "alone and the request rate against the threshold.\n"
-    "With --shard I/N it trains only part of the seeds of every level; gridalign merge DIR then\n"
-    "writes the files and the table, the same as one unsharded sweep.\n";
+    "With --shard I/N it trains only part of the seeds of every level; gridalign merge on the\n"
+    "output directory then writes the files and the table, the same as one unsharded sweep.\n";
 
 typedef struct {
     const char *scenario, *agent, *out, *envs, *levels_text, *shard;

@@ -273,7 +273,10 @@ int cli_shard_finish(const CliShard *sh, const CliJobs *j, const char *out_dir, 
     }
     printf("%s: shard %d of %d: %d of %d seeds (%.1f s); wrote %s\n", cmd, sh->index, sh->count,
            seeds, j->n_jobs, wall, s.path);
-    printf("when all %d shards are done: gridalign merge %s\n", sh->count, out_dir);
+    if (sh->count > 1)
+        printf("when all %d shards are done: gridalign merge %s\n", sh->count, out_dir);
+    else
+        printf("the reports: gridalign merge %s\n", out_dir);
 done:
     free(s.args);
     free(s.slot);

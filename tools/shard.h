@@ -35,8 +35,8 @@ int cli_check_shard(const char *v, char *why, size_t n);
         .name = "--shard", .meta = "I/N", .kind = CLI_STR, .dst = CLI_DST(const char *, p),        \
         .what = "I/N with 1 <= I <= N <= 256", .check = cli_check_shard,                           \
         .help = "train only shard I of N of the seeds (a fixed split, balanced by\n"               \
-                "expected cost) and write OUT/shards/; gridalign merge OUT writes\n"               \
-                "the reports once every shard is done (see gridalign merge --help)"                \
+                "expected cost) and write DIR/shards/ in the output directory DIR;\n"              \
+                "gridalign merge DIR writes the reports once every shard is done"                  \
     }
 
 /* The shard a command runs as: ext (from merge or slurm) when given, else own, filled from
