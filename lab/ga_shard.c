@@ -381,10 +381,8 @@ int ga_shard_check_set(GaShard *const *sh, int n, GaErr *err)
         for (int k = 1; k <= a->count && at < sizeof found; k++)
             if (by_index[k])
                 at += (size_t)snprintf(found + at, sizeof found - at, "%s%d", at ? ", " : "", k);
-        const char *slash = strrchr(a->path, '/');
-        return ga_err_set(err, GA_EINVAL, "shard %d of %d is missing (found %s in %.*s)", i,
-                          a->count, found, slash ? (int)(slash - a->path) : 1,
-                          slash ? a->path : ".");
+        return ga_err_set(err, GA_EINVAL, "shard %d of %d is missing (found %s: %s, ...)", i,
+                          a->count, found, a->path);
     }
     return GA_OK;
 }

@@ -225,7 +225,7 @@ START_TEST(test_check_set)
     ck_assert_msg(ga_shard_check_set(all, 3, &err) == GA_OK, "%s", err.msg);
 
     GaShard *two[2] = {&a, &c};
-    set_refused(two, 2, "shard 2 of 3 is missing (found 1, 3 in .)");
+    set_refused(two, 2, "shard 2 of 3 is missing (found 1, 3: A, ...)");
     GaShard a2 = make(1, 3);
     snprintf(a2.path, sizeof a2.path, "A2");
     GaShard *dup[4] = {&a, &b, &c, &a2};
