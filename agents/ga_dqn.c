@@ -14,18 +14,28 @@
 #include "ga_qlearn.h"
 #include "ga_schedule.h"
 
+/* Entries written past a feature list's end (features writes four per cell). */
+#define GA_DQN_IDX_SLACK 4
+
+typedef int32_t v4i __attribute__((vector_size(16)));
+
 /* Active features of obs as ga_obs_active lists them (tests check the two agree), through the
  * per-code table: no decoding of codes in the loop that runs for every sampled transition.
- * The cells and the carried items share the cell layout; then facing, x and y in full view,
- * and one feature per perceived flag that is set (format 2). */
+ * Branch-free: every cell writes four entries and advances by its count, so idx needs
+ * GA_DQN_IDX_SLACK entries of room past the last feature (a branch per feature mispredicted
+ * on every mixed view). The cells and the carried items share the cell layout; then facing, x
+ * and y in full view, and one feature per perceived flag that is set (format 2). */
 static int features(const GaDqn *d, const uint8_t *obs, int32_t *idx)
 {
     const GaObsSpec *s = &d->spec;
     int codes = s->vw * s->vh + s->n_carry, n = 0;
     for (int i = 0; i < codes; i++) {
-        int c = obs[i], base = i * GA_OBS_CELL_FEATURES;
-        for (int k = 0; k < d->code_n[c]; k++)
-            idx[n++] = base + d->code_idx[c][k];
+        int c = obs[i];
+        v4i f;
+        memcpy(&f, d->code_idx[c], sizeof f);
+        f += i * GA_OBS_CELL_FEATURES;
+        memcpy(idx + n, &f, sizeof f);
+        n += d->code_n[c];
     }
     int tail = codes * GA_OBS_CELL_FEATURES;
     idx[n++] = tail + (obs[codes] & 3);
@@ -62,9 +72,6 @@ int ga_dqn_init(GaDqn *d, const GaDqnParams *p, const GaObsSpec *spec, int64_t t
                           GA_MLP_MAX_WIDTH);
     size_t np = d->net.n_params, B = (size_t)p->batch, obs = (size_t)spec->size;
     size_t na = (size_t)ga_obs_max_active(spec), aw = (size_t)d->net.act_width;
-    int width = 1;
-    for (int l = 1; l < d->net.n_layers; l++)
-        width = d->net.size[l] > width ? d->net.size[l] : width;
     d->cap = p->buffer;
     /* The buffer's pages are touched only as transitions arrive, so an allocation that
      * succeeds can still outgrow the machine hours later: refuse now what the planned steps
@@ -83,20 +90,21 @@ int ga_dqn_init(GaDqn *d, const GaDqnParams *p, const GaObsSpec *spec, int64_t t
     d->r_act = malloc((size_t)d->cap);
     d->r_term = malloc((size_t)d->cap);
     d->r_rew = malloc((size_t)d->cap * sizeof *d->r_rew);
-    d->idx = malloc(B * na * sizeof *d->idx);
-    d->idx2 = malloc(B * na * sizeof *d->idx2);
+    d->idx = malloc((B * na + GA_DQN_IDX_SLACK) * sizeof *d->idx);
+    d->idx2 = malloc((B * na + GA_DQN_IDX_SLACK) * sizeof *d->idx2);
     d->off = malloc((B + 1) * sizeof *d->off);
     d->off2 = malloc((B + 1) * sizeof *d->off2);
     d->act_s = malloc(B * aw * sizeof(float));
     d->act_n = malloc(B * aw * sizeof(float));
     d->act_t = malloc(B * aw * sizeof(float));
     d->dout = malloc(B * GA_NUM_ACTIONS * sizeof(float));
-    d->delta = malloc(2 * (size_t)width * sizeof(float));
+    d->delta = malloc(ga_mlp_delta_size(&d->net, p->batch) * sizeof(float));
+    d->lists = malloc(ga_mlp_list_size(&d->net, p->batch) * sizeof *d->lists);
     d->rows = malloc(B * na * sizeof *d->rows);
     d->stamp = calloc((size_t)sizes[0], sizeof *d->stamp);
     if (!d->block || !d->r_obs || !d->r_next || !d->r_act || !d->r_term || !d->r_rew || !d->idx ||
         !d->idx2 || !d->off || !d->off2 || !d->act_s || !d->act_n || !d->act_t || !d->dout ||
-        !d->delta || !d->rows || !d->stamp) {
+        !d->delta || !d->lists || !d->rows || !d->stamp) {
         ga_dqn_free(d);
         return ga_err_set(err, GA_ENOMEM, "dqn: out of memory for a %d-transition buffer",
                           p->buffer);
@@ -122,10 +130,11 @@ int ga_dqn_init(GaDqn *d, const GaDqnParams *p, const GaObsSpec *spec, int64_t t
         d->ens_train = calloc(3 * ne, sizeof *d->ens_train);
         d->ens_act = malloc(B * (size_t)d->ens_net.act_width * sizeof(float));
         d->ens_dout = malloc(B * GA_NUM_ACTIONS * sizeof(float));
-        d->ens_delta = malloc(2 * (size_t)p->ensemble_hidden * sizeof(float));
+        d->ens_delta = malloc(ga_mlp_delta_size(&d->ens_net, p->batch) * sizeof(float));
+        d->ens_lists = malloc(ga_mlp_list_size(&d->ens_net, p->batch) * sizeof *d->ens_lists);
         d->ens_y = malloc(B * sizeof(float));
         if (!d->ens_params || !d->ens_train || !d->ens_act || !d->ens_dout || !d->ens_delta ||
-            !d->ens_y) {
+            !d->ens_lists || !d->ens_y) {
             ga_dqn_free(d);
             return ga_err_set(err, GA_ENOMEM, "dqn: out of memory for the novelty ensemble");
         }
@@ -146,7 +155,7 @@ int ga_dqn_init(GaDqn *d, const GaDqnParams *p, const GaObsSpec *spec, int64_t t
         int n = ga_obs_active(&one, o, idx) - 1; /* less the facing feature */
         d->code_n[c] = (uint8_t)n;
         for (int k = 0; k < n; k++)
-            d->code_idx[c][k] = (uint8_t)idx[k];
+            d->code_idx[c][k] = idx[k];
     }
     return GA_OK;
 }
@@ -176,20 +185,24 @@ void ga_dqn_release_training(GaDqn *d)
     free(d->act_t);
     free(d->dout);
     free(d->delta);
+    free(d->lists);
     free(d->rows);
     free(d->stamp);
     d->r_obs = d->r_next = d->r_act = d->r_term = NULL;
     d->r_rew = NULL;
     d->idx = d->idx2 = d->off = d->off2 = d->rows = NULL;
     d->act_s = d->act_n = d->act_t = d->dout = d->delta = NULL;
+    d->lists = NULL;
     d->stamp = NULL;
     d->cap = d->size = d->head = 0;
     free(d->ens_train);
     free(d->ens_act);
     free(d->ens_dout);
     free(d->ens_delta);
+    free(d->ens_lists);
     free(d->ens_y);
     d->ens_train = d->ens_act = d->ens_dout = d->ens_delta = d->ens_y = NULL;
+    d->ens_lists = NULL;
 }
 
 void ga_dqn_free(GaDqn *d)
@@ -212,7 +225,7 @@ double ga_dqn_epsilon(const GaDqn *d)
 
 void ga_dqn_values(const GaDqn *d, const uint8_t *obs, float *q)
 {
-    int32_t idx[MAX_ACTIVE], off[2] = {0, 0};
+    int32_t idx[MAX_ACTIVE + GA_DQN_IDX_SLACK], off[2] = {0, 0};
     float act[MAX_ACT];
     off[1] = features(d, obs, idx);
     const float *out = ga_mlp_forward(&d->net, d->params, 1, idx, off, act);
@@ -275,7 +288,8 @@ static void ensemble_learn(GaDqn *d, const int *pick, int n, int n_rows)
         if (!used)
             continue; /* its gradients are still zero, as Adam left them */
         float *gm = grad + (size_t)m * np;
-        ga_mlp_backward(e, pm, n, d->idx, d->off, d->ens_act, d->ens_dout, d->ens_delta, gm);
+        ga_mlp_backward(e, pm, n, d->idx, d->off, d->ens_act, d->ens_dout, d->ens_delta,
+                        d->ens_lists, gm);
         if (d->p.max_grad_norm > 0)
             ga_mlp_clip(e, gm, d->rows, n_rows, (float)d->p.max_grad_norm);
         ga_mlp_adam(e, &o, d->updates, pm, gm, mom1 + (size_t)m * np, mom2 + (size_t)m * np,
@@ -295,7 +309,7 @@ double ga_dqn_disagreement(const GaDqn *d, const uint8_t *obs)
 {
     if (!d->ens_params)
         return NAN;
-    int32_t idx[MAX_ACTIVE], off[2] = {0, 0};
+    int32_t idx[MAX_ACTIVE + GA_DQN_IDX_SLACK], off[2] = {0, 0};
     float act[MAX_ACT];
     off[1] = features(d, obs, idx);
     const float *q = ga_mlp_forward(&d->net, d->params, 1, idx, off, act);
@@ -325,6 +339,19 @@ float ga_dqn_learn(GaDqn *d, const int *pick, int n)
     assert(n >= 1 && n <= d->p.batch && d->r_obs);
     uint64_t stamp = (uint64_t)d->updates + 1; /* 64 bits: never wraps back to a stale stamp */
     int n_rows = 0;
+    /* The sampled transitions lie anywhere in a ring of megabytes: ask for all of them first,
+     * so their cache misses overlap instead of stalling the feature lists one by one (the
+     * lists spent most of their time waiting for the observation bytes). */
+    for (int b = 0; b < n; b++) {
+        size_t at = (size_t)pick[b] * obs;
+        __builtin_prefetch(d->r_obs + at);
+        __builtin_prefetch(d->r_obs + at + obs - 1);
+        __builtin_prefetch(d->r_next + at);
+        __builtin_prefetch(d->r_next + at + obs - 1);
+        __builtin_prefetch(d->r_act + pick[b]);
+        __builtin_prefetch(d->r_rew + pick[b]);
+        __builtin_prefetch(d->r_term + pick[b]);
+    }
     d->off[0] = d->off2[0] = 0;
     for (int b = 0; b < n; b++) {
         int k = pick[b];
@@ -365,7 +392,8 @@ float ga_dqn_learn(GaDqn *d, const int *pick, int n)
         loss += at <= 1.0f ? 0.5f * td * td : at - 0.5f;
         g[d->r_act[k]] = (td > 1.0f ? 1.0f : td < -1.0f ? -1.0f : td) / (float)n;
     }
-    ga_mlp_backward(net, d->params, n, d->idx, d->off, d->act_s, d->dout, d->delta, d->grad);
+    ga_mlp_backward(net, d->params, n, d->idx, d->off, d->act_s, d->dout, d->delta, d->lists,
+                    d->grad);
     if (d->p.max_grad_norm > 0)
         ga_mlp_clip(net, d->grad, d->rows, n_rows, (float)d->p.max_grad_norm);
     GaAdam o = {(float)d->p.lr, 0.9f, 0.999f, 1e-8f};

@@ -39,14 +39,16 @@ typedef struct {
     uint8_t *r_obs, *r_next;      /* (cap, obs_size) */
     uint8_t *r_act, *r_term;      /* (cap) */
     float *r_rew;                 /* (cap) */
-    int32_t *idx, *off;           /* (batch, max_active), (batch + 1): features of obs */
+    int32_t *idx, *off;           /* (batch * max_active + 4), (batch + 1): features of obs */
     int32_t *idx2, *off2;         /* the same for next */
     float *act_s, *act_n, *act_t; /* (batch, act_width): online(obs), online(next), target(next) */
-    float *dout, *delta;          /* (batch, actions), (2, widest hidden) */
+    float *dout, *delta;          /* (batch, actions), (ga_mlp_delta_size) backward scratch */
+    int32_t *lists;               /* (ga_mlp_list_size) backward scratch */
     int32_t *rows;                /* (batch * max_active) first-layer rows the batch used */
     uint64_t *stamp;              /* (inputs) last update that listed the row */
     uint8_t code_n[256];          /* (cell code) active features of a cell with that code */
-    uint8_t code_idx[256][4];     /* (cell code, k) their offsets within the cell's features */
+    int32_t code_idx[256][4];     /* (cell code, k) their offsets within the cell's features,
+                                   * 0 past code_n */
     GaRng rng;                    /* replay sampling */
 
     /* The novelty ensemble (p.ensemble members; all NULL without one): small networks
@@ -59,7 +61,8 @@ typedef struct {
     float *ens_train;        /* (3, ensemble, ens_net.n_params): gradients, Adam moments 1, 2 */
     float *ens_act;          /* (batch, ens_net.act_width) */
     float *ens_dout;         /* (batch, actions) */
-    float *ens_delta;        /* (2, ensemble_hidden) */
+    float *ens_delta;        /* (ga_mlp_delta_size) */
+    int32_t *ens_lists;      /* (ga_mlp_list_size) */
     float *ens_y;            /* (batch) the main update's targets, for the members */
     double ens_scale;        /* the mean disagreement before any training (0: not measured) */
     GaRng ens_init, ens_rng; /* member weights; masks */

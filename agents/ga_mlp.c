@@ -104,73 +104,174 @@ static inline void store8(float *p, v8f v)
     memcpy(p, &v, sizeof v);
 }
 
-/* h[0..out) = bias + sum of the weight rows of the listed inputs (the sparse binary first
- * layer). Blocks of 32 outputs stay in four vector registers across the whole sum. */
+typedef int32_t v8i __attribute__((vector_size(32)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+
+/* (mask of 4 units) the positions of its set bits in order, and their count */
+static const int32_t NZ4[16][4] = {{0, 0, 0, 0}, {0, 0, 0, 0}, {1, 0, 0, 0}, {0, 1, 0, 0},
+                                   {2, 0, 0, 0}, {0, 2, 0, 0}, {1, 2, 0, 0}, {0, 1, 2, 0},
+                                   {3, 0, 0, 0}, {0, 3, 0, 0}, {1, 3, 0, 0}, {0, 1, 3, 0},
+                                   {2, 3, 0, 0}, {0, 2, 3, 0}, {1, 2, 3, 0}, {0, 1, 2, 3}};
+static const uint8_t NZ4_N[16] = {0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4};
+
+static inline unsigned mask8(v8i on)
+{
+#if defined(__AVX__)
+    return (unsigned)__builtin_ia32_movmskps256((v8f)on);
+#else
+    unsigned m = 0;
+    for (int t = 0; t < 8; t++)
+        m |= (unsigned)(on[t] & 1) << t;
+    return m;
+#endif
+}
+
+/* nz[0..k) = the units of h[0..n) that are on (> 0), in order; returns k. With relu (h
+ * itself, or NULL), first h = h > 0 ? h : 0 in place (a NaN becomes 0, as always). Branch-free, 8
+ * units at a time through a table of 4-unit masks: which ReLU units are off is close to random, and
+ * a branch per unit mispredicted often, a serial count per unit cost a tenth of training. Skipping
+ * the off units is what every sum always did, so the lists change no result. nz needs 4 entries of
+ * room past n. */
+static inline __attribute__((always_inline)) int list_on(int n, const float *h, float *relu,
+                                                         int32_t *restrict nz)
+{
+    int k = 0, j = 0;
+    for (; j + 8 <= n; j += 8) {
+        v8f v = load8(h + j);
+        v8i on = v > (v8f){0};
+        if (relu)
+            store8(relu + j, (v8f)(on & (v8i)v));
+        unsigned m = mask8(on);
+        for (int q = 0; q < 2; q++) {
+            unsigned b4 = m >> (4 * q) & 15;
+            v4i list;
+            memcpy(&list, NZ4[b4], sizeof list);
+            list += j + 4 * q;
+            memcpy(nz + k, &list, sizeof list);
+            k += NZ4_N[b4];
+        }
+    }
+    for (; j < n; j++) {
+        if (relu)
+            relu[j] = h[j] > 0.0f ? h[j] : 0.0f;
+        nz[k] = j;
+        k += h[j] > 0.0f;
+    }
+    return k;
+}
+
+/* h[j] = bias[j] + the sum over r of s_r * w[rows[r]][j], r in order, for the rows listed:
+ * s_r = x[rows[r]] when x is given, else the row is added as it is (the sparse binary first
+ * layer, whose inputs are 1). Each output unit's sum runs in the same order at every block
+ * width, so the blocks change speed only. Blocks of 64 and 32 outputs stay in vector registers
+ * across the whole list; the last out % 8 outputs read a whole vector when the 8 - out % 8
+ * floats past the last row still lie in the bias, which follows w in every parameter block. */
+static inline __attribute__((always_inline)) void rows_sum(int out, const float *w,
+                                                           const float *bias, const int32_t *rows,
+                                                           int n, const float *x, float *h)
+{
+    int j0 = 0;
+#define GA_ROW(r) (w + (size_t)rows[r] * (size_t)out + j0)
+#define GA_TERM(r, v) (x ? ((v8f){0} + x[rows[r]]) * (v) : (v))
+    for (; j0 + 64 <= out; j0 += 64) {
+        v8f a0 = load8(bias + j0), a1 = load8(bias + j0 + 8), a2 = load8(bias + j0 + 16),
+            a3 = load8(bias + j0 + 24), a4 = load8(bias + j0 + 32), a5 = load8(bias + j0 + 40),
+            a6 = load8(bias + j0 + 48), a7 = load8(bias + j0 + 56);
+        for (int r = 0; r < n; r++) {
+            const float *wr = GA_ROW(r);
+            v8f s = x ? (v8f){0} + x[rows[r]] : (v8f){0};
+            if (x) {
+                a0 += s * load8(wr);
+                a1 += s * load8(wr + 8);
+                a2 += s * load8(wr + 16);
+                a3 += s * load8(wr + 24);
+                a4 += s * load8(wr + 32);
+                a5 += s * load8(wr + 40);
+                a6 += s * load8(wr + 48);
+                a7 += s * load8(wr + 56);
+            } else {
+                a0 += load8(wr);
+                a1 += load8(wr + 8);
+                a2 += load8(wr + 16);
+                a3 += load8(wr + 24);
+                a4 += load8(wr + 32);
+                a5 += load8(wr + 40);
+                a6 += load8(wr + 48);
+                a7 += load8(wr + 56);
+            }
+        }
+        store8(h + j0, a0);
+        store8(h + j0 + 8, a1);
+        store8(h + j0 + 16, a2);
+        store8(h + j0 + 24, a3);
+        store8(h + j0 + 32, a4);
+        store8(h + j0 + 40, a5);
+        store8(h + j0 + 48, a6);
+        store8(h + j0 + 56, a7);
+    }
+    for (; j0 + 32 <= out; j0 += 32) {
+        v8f a0 = load8(bias + j0), a1 = load8(bias + j0 + 8), a2 = load8(bias + j0 + 16),
+            a3 = load8(bias + j0 + 24);
+        for (int r = 0; r < n; r++) {
+            const float *wr = GA_ROW(r);
+            a0 += GA_TERM(r, load8(wr));
+            a1 += GA_TERM(r, load8(wr + 8));
+            a2 += GA_TERM(r, load8(wr + 16));
+            a3 += GA_TERM(r, load8(wr + 24));
+        }
+        store8(h + j0, a0);
+        store8(h + j0 + 8, a1);
+        store8(h + j0 + 16, a2);
+        store8(h + j0 + 24, a3);
+    }
+    for (; j0 + 8 <= out; j0 += 8) {
+        v8f a = load8(bias + j0);
+        for (int r = 0; r < n; r++)
+            a += GA_TERM(r, load8(GA_ROW(r)));
+        store8(h + j0, a);
+    }
+    int tail = out - j0;
+    if (tail > 0 && 8 - tail <= out) {
+        v8f a = {0};
+        memcpy(&a, bias + j0, (size_t)tail * sizeof *bias);
+        for (int r = 0; r < n; r++)
+            a += GA_TERM(r, load8(GA_ROW(r)));
+        for (int j = 0; j < tail; j++)
+            h[j0 + j] = a[j];
+    } else if (tail > 0) {
+        for (int j = j0; j < out; j++) {
+            float a = bias[j];
+            for (int r = 0; r < n; r++)
+                a += x ? x[rows[r]] * w[(size_t)rows[r] * (size_t)out + j]
+                       : w[(size_t)rows[r] * (size_t)out + j];
+            h[j] = a;
+        }
+    }
+#undef GA_ROW
+#undef GA_TERM
+}
+
 static void layer_sparse(int out, const float *w, const float *bias, const int32_t *rows,
                          int n_rows, float *h)
 {
-    int j0 = 0;
-    for (; j0 + 32 <= out; j0 += 32) {
-        v8f a0 = load8(bias + j0), a1 = load8(bias + j0 + 8);
-        v8f a2 = load8(bias + j0 + 16), a3 = load8(bias + j0 + 24);
-        for (int r = 0; r < n_rows; r++) {
-            const float *wr = w + (size_t)rows[r] * out + j0;
-            a0 += load8(wr);
-            a1 += load8(wr + 8);
-            a2 += load8(wr + 16);
-            a3 += load8(wr + 24);
-        }
-        store8(h + j0, a0);
-        store8(h + j0 + 8, a1);
-        store8(h + j0 + 16, a2);
-        store8(h + j0 + 24, a3);
-    }
-    if (j0 < out) {
-        int n = out - j0;
-        memcpy(h + j0, bias + j0, (size_t)n * sizeof *h);
-        for (int r = 0; r < n_rows; r++)
-            add(n, w + (size_t)rows[r] * out + j0, h + j0);
-    }
+    rows_sum(out, w, bias, rows, n_rows, NULL, h);
 }
 
-/* h[0..out) = bias + x W for a dense x (mostly ReLU outputs: zeros are skipped). */
-static void layer_dense(int in, int out, const float *w, const float *bias, const float *x,
-                        float *h)
+/* h = bias + x W over the listed nonzero inputs of x. */
+static void layer_dense(int out, const float *w, const float *bias, const float *x,
+                        const int32_t *nz, int n_nz, float *h)
 {
-    int j0 = 0;
-    for (; j0 + 32 <= out; j0 += 32) {
-        v8f a0 = load8(bias + j0), a1 = load8(bias + j0 + 8);
-        v8f a2 = load8(bias + j0 + 16), a3 = load8(bias + j0 + 24);
-        for (int i = 0; i < in; i++) {
-            if (x[i] == 0.0f)
-                continue;
-            v8f s = (v8f){0} + x[i];
-            const float *wr = w + (size_t)i * out + j0;
-            a0 += s * load8(wr);
-            a1 += s * load8(wr + 8);
-            a2 += s * load8(wr + 16);
-            a3 += s * load8(wr + 24);
-        }
-        store8(h + j0, a0);
-        store8(h + j0 + 8, a1);
-        store8(h + j0 + 16, a2);
-        store8(h + j0 + 24, a3);
-    }
-    if (j0 < out) {
-        int n = out - j0;
-        memcpy(h + j0, bias + j0, (size_t)n * sizeof *h);
-        for (int i = 0; i < in; i++)
-            if (x[i] != 0.0f)
-                axpy(n, x[i], w + (size_t)i * out + j0, h + j0);
-    }
+    rows_sum(out, w, bias, nz, n_nz, x, h);
 }
 
 float *ga_mlp_forward(const GaMlp *m, const float *p, int batch, const int32_t *idx,
                       const int32_t *off, float *act)
 {
     int last = m->n_layers - 1;
+    int32_t nz[GA_MLP_MAX_WIDTH + 4]; /* the units of the layer below that are on */
     for (int b = 0; b < batch; b++) {
         float *row = act + (size_t)b * m->act_width;
+        int n_nz = 0;
         for (int l = 0; l < m->n_layers; l++) {
             int out = m->size[l + 1];
             float *h = row + m->off_act[l];
@@ -178,54 +279,221 @@ float *ga_mlp_forward(const GaMlp *m, const float *p, int batch, const int32_t *
                 layer_sparse(out, p + m->off_w[0], p + m->off_b[0], idx + off[b],
                              off[b + 1] - off[b], h);
             else
-                layer_dense(m->size[l], out, p + m->off_w[l], p + m->off_b[l],
-                            row + m->off_act[l - 1], h);
+                layer_dense(out, p + m->off_w[l], p + m->off_b[l], row + m->off_act[l - 1], nz,
+                            n_nz, h);
             if (l < last)
-                for (int j = 0; j < out; j++)
-                    h[j] = h[j] > 0.0f ? h[j] : 0.0f;
+                n_nz = list_on(out, h, h, nz);
         }
     }
     return act + m->off_act[last];
 }
 
+static int pad8(int n)
+{
+    return (n + 7) & ~7;
+}
+
+/* The widest of layers from..to (sizes), at least 1. */
+static int widest(const GaMlp *m, int from, int to)
+{
+    int w = 1;
+    for (int l = from; l <= to; l++)
+        w = m->size[l] > w ? m->size[l] : w;
+    return w;
+}
+
+size_t ga_mlp_delta_size(const GaMlp *m, int batch)
+{
+    size_t w = (size_t)pad8(widest(m, 1, m->n_layers));
+    /* two (batch, w) planes, a transposed output layer of under 8 units (8, w), and one
+     * 8-float partial sum per sample */
+    return 2 * (size_t)batch * w + 8 * w + 8 * (size_t)batch;
+}
+
+size_t ga_mlp_list_size(const GaMlp *m, int batch)
+{
+    /* per input unit of a hidden-fed layer: its count and the samples in which it is on */
+    return (size_t)widest(m, 1, m->n_layers - 1) * ((size_t)batch + 1);
+}
+
+/* The eight partial sums of dot() folded in dot()'s order. */
+static inline float fold8(v8f s)
+{
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+/* Weight gradients and the signal below of a layer of out >= 8 units for input unit i:
+ * gw[j] += x_b * d_b[j] over the samples b in on[0..n) (ascending), and dot()'s partial sums
+ * of w . d_b into sp[k] (the k-th listed sample), for the 8-float blocks [j0, j1). The row of
+ * gw stays in registers across the samples; every element still sums in sample order, and
+ * every partial sum in block order, as the per-sample loops did. */
+static void grad_blocks(int j0, int j1, int dw, const float *restrict w, float *restrict gw,
+                        const float *x, int xw, const int32_t *on, int n, const float *d, float *sp)
+{
+    int j = j0;
+    for (; j + 64 <= j1; j += 64) {
+        v8f g0 = load8(gw + j), g1 = load8(gw + j + 8), g2 = load8(gw + j + 16),
+            g3 = load8(gw + j + 24), g4 = load8(gw + j + 32), g5 = load8(gw + j + 40),
+            g6 = load8(gw + j + 48), g7 = load8(gw + j + 56);
+        v8f w0 = load8(w + j), w1 = load8(w + j + 8), w2 = load8(w + j + 16),
+            w3 = load8(w + j + 24), w4 = load8(w + j + 32), w5 = load8(w + j + 40),
+            w6 = load8(w + j + 48), w7 = load8(w + j + 56);
+        for (int k = 0; k < n; k++) {
+            const float *db = d + (size_t)on[k] * (size_t)dw + j;
+            v8f s = (v8f){0} + x[(size_t)on[k] * (size_t)xw];
+            v8f d0 = load8(db), d1 = load8(db + 8), d2 = load8(db + 16), d3 = load8(db + 24),
+                d4 = load8(db + 32), d5 = load8(db + 40), d6 = load8(db + 48), d7 = load8(db + 56);
+            g0 += s * d0;
+            g1 += s * d1;
+            g2 += s * d2;
+            g3 += s * d3;
+            g4 += s * d4;
+            g5 += s * d5;
+            g6 += s * d6;
+            g7 += s * d7;
+            v8f t = load8(sp + 8 * k);
+            t += w0 * d0;
+            t += w1 * d1;
+            t += w2 * d2;
+            t += w3 * d3;
+            t += w4 * d4;
+            t += w5 * d5;
+            t += w6 * d6;
+            t += w7 * d7;
+            store8(sp + 8 * k, t);
+        }
+        store8(gw + j, g0);
+        store8(gw + j + 8, g1);
+        store8(gw + j + 16, g2);
+        store8(gw + j + 24, g3);
+        store8(gw + j + 32, g4);
+        store8(gw + j + 40, g5);
+        store8(gw + j + 48, g6);
+        store8(gw + j + 56, g7);
+    }
+    for (; j + 8 <= j1; j += 8) {
+        v8f g0 = load8(gw + j), w0 = load8(w + j);
+        for (int k = 0; k < n; k++) {
+            v8f d0 = load8(d + (size_t)on[k] * (size_t)dw + j);
+            g0 += ((v8f){0} + x[(size_t)on[k] * (size_t)xw]) * d0;
+            store8(sp + 8 * k, load8(sp + 8 * k) + w0 * d0);
+        }
+        store8(gw + j, g0);
+    }
+}
+
 void ga_mlp_backward(const GaMlp *m, const float *p, int batch, const int32_t *idx,
                      const int32_t *off, const float *act, const float *dout, float *delta,
-                     float *g)
+                     int32_t *lists, float *g)
 {
-    int nl = m->n_layers, width = 1;
-    for (int l = 1; l < nl; l++)
-        width = m->size[l] > width ? m->size[l] : width;
+    int nl = m->n_layers, dw = pad8(widest(m, 1, nl)), aw = m->act_width;
+    /* d: dLoss/d(pre-activation) of layer l, (batch, dw), zero past the layer's width; the
+     * layer below's goes into the other plane. */
+    float *d = delta, *below = delta + (size_t)batch * (size_t)dw;
+    float *wt = below + (size_t)batch * (size_t)dw; /* (8, dw) */
+    float *sp = wt + 8 * (size_t)dw;                /* (batch, 8) */
+    int n_out = m->size[nl];
     for (int b = 0; b < batch; b++) {
-        const float *row = act + (size_t)b * m->act_width;
-        /* d: dLoss/d(pre-activation) of layer l for this sample; the layer below's goes into
-         * the other half of delta. */
-        const float *d = dout + (size_t)b * m->size[nl];
-        float *below = delta, *spare = delta + width;
-        for (int l = nl - 1; l >= 0; l--) {
-            int in = m->size[l], out = m->size[l + 1];
-            float *gw = g + m->off_w[l];
-            add(out, d, g + m->off_b[l]);
-            if (l == 0) {
-                for (int k = off[b]; k < off[b + 1]; k++)
-                    add(out, d, gw + (size_t)idx[k] * out);
-                break;
-            }
-            const float *x = row + m->off_act[l - 1];
-            const float *w = p + m->off_w[l];
-            for (int i = 0; i < in; i++) {
-                if (x[i] == 0.0f) {
-                    /* The ReLU below was off: no weight gradient and no signal through it. */
-                    below[i] = 0.0f;
-                    continue;
-                }
-                axpy(out, x[i], d, gw + (size_t)i * out);
-                below[i] = dot(out, w + (size_t)i * out, d);
-            }
-            d = below;
-            float *t = below;
-            below = spare;
-            spare = t;
+        float *db = d + (size_t)b * (size_t)dw;
+        memcpy(db, dout + (size_t)b * (size_t)n_out, (size_t)n_out * sizeof *db);
+        memset(db + n_out, 0, (size_t)(dw - n_out) * sizeof *db);
+    }
+    for (int l = nl - 1; l >= 1; l--) {
+        int in = m->size[l], out = m->size[l + 1];
+        float *gw = g + m->off_w[l], *gb = g + m->off_b[l];
+        const float *w = p + m->off_w[l];
+        const float *x = act + m->off_act[l - 1]; /* sample b's: x + b * aw */
+        for (int b = 0; b < batch; b++)
+            add(out, d + (size_t)b * (size_t)dw, gb);
+        /* Input unit i is on (its ReLU passed a signal) in samples lists[in + i * batch ..],
+         * ascending, lists[i] of them. */
+        int32_t *cnt = lists, *on = lists + in, nz[GA_MLP_MAX_WIDTH + 4];
+        memset(cnt, 0, (size_t)in * sizeof *cnt);
+        for (int b = 0; b < batch; b++) {
+            int n_nz = list_on(in, x + (size_t)b * (size_t)aw, NULL, nz);
+            for (int k = 0; k < n_nz; k++)
+                on[(size_t)nz[k] * (size_t)batch + (size_t)cnt[nz[k]]++] = b;
         }
+        for (int b = 0; b < batch; b++)
+            memset(below + (size_t)b * (size_t)dw, 0, (size_t)dw * sizeof *below);
+        int full = out & ~7;
+        for (int i = 0; i < in; i++) {
+            const int32_t *oi = on + (size_t)i * (size_t)batch;
+            int n = cnt[i];
+            if (n == 0)
+                continue;
+            const float *wi = w + (size_t)i * (size_t)out;
+            float *gwi = gw + (size_t)i * (size_t)out;
+            if (full > 0) {
+                memset(sp, 0, 8 * (size_t)n * sizeof *sp);
+                grad_blocks(0, full, dw, wi, gwi, x + i, aw, oi, n, d, sp);
+                for (int k = 0; k < n; k++) {
+                    const float *db = d + (size_t)oi[k] * (size_t)dw;
+                    float t = fold8(load8(sp + 8 * k));
+                    for (int j = full; j < out; j++)
+                        t += wi[j] * db[j];
+                    below[(size_t)oi[k] * (size_t)dw + (size_t)i] = t;
+                }
+            }
+            if (full == 0) {
+                /* Under 8 units (the Q-values): one vector, the rows of d being zero past
+                 * out. */
+                v8f acc = {0};
+                memcpy(&acc, gwi, (size_t)out * sizeof *gwi);
+                for (int k = 0; k < n; k++)
+                    acc += ((v8f){0} + x[(size_t)oi[k] * (size_t)aw + (size_t)i]) *
+                           load8(d + (size_t)oi[k] * (size_t)dw);
+                memcpy(gwi, &acc, (size_t)out * sizeof *gwi);
+                continue;
+            }
+            /* The last out % 8 units' weight gradients, sample by sample in order. */
+            for (int k = 0; k < n && full < out; k++) {
+                const float *db = d + (size_t)oi[k] * (size_t)dw;
+                float xi = x[(size_t)oi[k] * (size_t)aw + (size_t)i];
+                for (int j = full; j < out; j++)
+                    gwi[j] += xi * db[j];
+            }
+        }
+        if (full == 0) {
+            /* Under 8 units (the Q-values): dot() sums them one by one from 0, which is slow
+             * per input unit; here 8 input units at a time, over the transposed weights. */
+            int in8 = in & ~7;
+            for (int j = 0; j < out; j++)
+                for (int i = 0; i < in; i++)
+                    wt[(size_t)j * (size_t)dw + (size_t)i] = w[(size_t)i * (size_t)out + (size_t)j];
+            for (int b = 0; b < batch; b++) {
+                const float *db = d + (size_t)b * (size_t)dw, *xb = x + (size_t)b * (size_t)aw;
+                float *bb = below + (size_t)b * (size_t)dw;
+                for (int i0 = 0; i0 < in8; i0 += 8) {
+                    v8f t = {0};
+                    for (int j = 0; j < out; j++)
+                        t += load8(wt + (size_t)j * (size_t)dw + i0) * ((v8f){0} + db[j]);
+                    v8f xv = load8(xb + i0);
+                    v8i on_mask = xv != (v8f){0};
+                    store8(bb + i0, (v8f)((v8i)t & on_mask));
+                }
+                for (int i = in8; i < in; i++) {
+                    if (xb[i] == 0.0f)
+                        continue;
+                    float t = 0.0f;
+                    for (int j = 0; j < out; j++)
+                        t += w[(size_t)i * (size_t)out + (size_t)j] * db[j];
+                    bb[i] = t;
+                }
+            }
+        }
+        float *t = d;
+        d = below;
+        below = t;
+    }
+    /* The sparse first layer: its bias and the rows of the active inputs. */
+    int out0 = m->size[1];
+    float *gw0 = g + m->off_w[0], *gb0 = g + m->off_b[0];
+    for (int b = 0; b < batch; b++) {
+        const float *db = d + (size_t)b * (size_t)dw;
+        add(out0, db, gb0);
+        for (int k = off[b]; k < off[b + 1]; k++)
+            add(out0, db, gw0 + (size_t)idx[k] * (size_t)out0);
     }
 }
 

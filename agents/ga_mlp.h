@@ -45,11 +45,15 @@ float *ga_mlp_forward(const GaMlp *m, const float *p, int batch, const int32_t *
                       const int32_t *off, float *act);
 
 /* Backward pass for the forward pass that filled act. dout: (batch, size[n_layers]) dLoss/
- * dOutput. delta: scratch of 2 x the widest hidden layer. Adds the gradients to g (a
- * parameter-shaped block), of the first layer's weights only the rows of active inputs. */
+ * dOutput. delta: scratch of ga_mlp_delta_size floats, lists: of ga_mlp_list_size entries,
+ * for this batch size. Adds the gradients to g (a parameter-shaped block), of the first
+ * layer's weights only the rows of active inputs. Layer by layer over the batch, but every
+ * gradient element sums its samples in sample order, as one sample at a time would. */
 void ga_mlp_backward(const GaMlp *m, const float *p, int batch, const int32_t *idx,
                      const int32_t *off, const float *act, const float *dout, float *delta,
-                     float *g);
+                     int32_t *lists, float *g);
+size_t ga_mlp_delta_size(const GaMlp *m, int batch);
+size_t ga_mlp_list_size(const GaMlp *m, int batch);
 
 /* Adam, applied to every parameter except the first layer's weight rows, of which only rows[0
  * .. n_rows) are updated (lazy, as PyTorch's SparseAdam: a row's moments decay only when it

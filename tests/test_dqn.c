@@ -308,6 +308,64 @@ START_TEST(test_values_match_forward)
 }
 END_TEST
 
+START_TEST(test_learn_lists)
+{
+    /* ga_dqn_learn builds its batch's feature lists branch-free through the per-code table
+     * (every cell writes four entries and advances by its count): they must equal
+     * ga_obs_active's lists of the stored observations, entry for entry, and every row of the
+     * obs lists must be stamped with the update (the rows handed to Adam). The batch takes a
+     * transition twice and ends on observations whose every cell has the most features, so the
+     * entries written past the last list's end must fit. */
+    static const int specs[][5] = {
+        {0, 7, 7, 1, 0}, {1, 9, 4, 1, 0}, {0, 5, 5, 3, 2}, {1, 6, 4, 8, 16}};
+    static uint8_t obs[8][MAX_OBS], next[8][MAX_OBS];
+    static int32_t want[MAX_FEAT];
+    for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
+        GaObsSpec s;
+        ck_assert_int_eq(ga_obs_spec_init(&s, specs[k][0], specs[k][1], specs[k][2]), 0);
+        ck_assert_int_eq(ga_obs_spec_extra(&s, specs[k][3], specs[k][4]), 0);
+        GaDqnParams p = small_params();
+        p.batch = 8;
+        p.buffer = 8;
+        GaDqn d;
+        make_dqn(&d, &p, &s, 1000, 20 + k);
+        uint8_t most = GA_LOOK_WALL;
+        for (int c = 0; c < GA_NUM_COLORS; c++)
+            for (int sh = 0; sh < GA_NUM_SHAPES; sh++) {
+                uint8_t code = ga_look_code(c, 1, sh);
+                most = d.code_n[code] > d.code_n[most] ? code : most;
+            }
+        ck_assert_int_eq(d.code_n[most], 4);
+        GaRng r = ga_rng_make(31 + k);
+        for (int t = 0; t < 8; t++) {
+            random_obs(&s, &r, obs[t]);
+            random_obs(&s, &r, next[t]);
+            if (t == 5)
+                for (int i = 0; i < s.vw * s.vh + s.n_carry; i++)
+                    obs[t][i] = next[t][i] = most;
+            ga_dqn_update(&d, obs[t], t % GA_NUM_ACTIONS, 0.5f, next[t], t == 3);
+        }
+        const int pick[8] = {2, 0, 3, 3, 7, 1, 6, 5};
+        ga_dqn_learn(&d, pick, 8);
+        int bad = 0;
+        for (int b = 0; b < 8; b++) {
+            int n = ga_obs_active(&s, obs[pick[b]], want);
+            bad += d.off[b + 1] - d.off[b] != n ||
+                   memcmp(d.idx + d.off[b], want, (size_t)n * sizeof *want) != 0;
+            for (int j = 0; j < n; j++)
+                bad += d.stamp[want[j]] != (uint64_t)d.updates;
+            n = ga_obs_active(&s, next[pick[b]], want);
+            bad += d.off2[b + 1] - d.off2[b] != n ||
+                   memcmp(d.idx2 + d.off2[b], want, (size_t)n * sizeof *want) != 0;
+        }
+        ck_assert_msg(bad == 0, "spec %zu: %d lists differ from ga_obs_active's", k, bad);
+        /* The last sample lists four features in every cell. */
+        ck_assert_int_ge(d.off[8] - d.off[7], (s.vw * s.vh + s.n_carry) * 4 + 1);
+        ga_dqn_free(&d);
+    }
+}
+END_TEST
+
 /* ---- replay ring, target copies -------------------------------------------------------- */
 
 START_TEST(test_ring_and_target)
@@ -1525,6 +1583,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_active_matches_features_play);
     tcase_add_test(tc, test_active_matches_features_random);
     tcase_add_test(tc, test_values_match_forward);
+    tcase_add_test(tc, test_learn_lists);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("replay");

@@ -1,6 +1,7 @@
 /* tests/test_mlp.c: the MLP (agents/ga_mlp.c): shapes and offsets, initialisation bounds, the
  * forward pass against hand-computed and double-precision references, every layer's gradient
- * against central finite differences, and Adam and gradient clipping against their formulas. */
+ * against central finite differences, the batched passes against one-sample-at-a-time scalar
+ * code bit for bit, and Adam and gradient clipping against their formulas. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -181,9 +182,12 @@ START_TEST(test_forward_tiny)
 
     /* Backward of dLoss/dout = 1 for sample 0 alone: db1 = 1, dW1 = h = (3.5, 0), and through
      * the one active ReLU db0 = (2, 0) and rows 0 and 1 of W0 get (2, 0); row 2 nothing. */
-    float g[11] = {0}, delta[4], dout[1] = {1.0f};
+    float g[11] = {0}, delta[128], dout[1] = {1.0f};
+    int32_t lists[8];
+    ck_assert_uint_le(ga_mlp_delta_size(&m, 1), 128);
+    ck_assert_uint_le(ga_mlp_list_size(&m, 1), 8);
     ga_mlp_forward(&m, TINY, 1, idx, off, act);
-    ga_mlp_backward(&m, TINY, 1, idx, off, act, dout, delta, g);
+    ga_mlp_backward(&m, TINY, 1, idx, off, act, dout, delta, lists, g);
     const float gw[11] = {2, 0, 2, 0, 0, 0, 2, 0, 3.5f, 0, 1};
     for (int i = 0; i < 11; i++)
         ck_assert_msg(fabsf(g[i] - gw[i]) < 1e-6f, "g[%d] = %g, want %g", i, g[i], gw[i]);
@@ -267,7 +271,9 @@ static void check_gradients(const int *sizes, int n_layers, int batch, uint64_t 
     const int hid = m.act_width - no;
     size_t np = m.n_params;
     float *p = falloc(np), *g = falloc(np), *act = falloc((size_t)batch * (size_t)m.act_width);
-    float *delta = falloc(2 * GA_MLP_MAX_WIDTH), *dout = falloc((size_t)(batch * no));
+    float *delta = falloc(ga_mlp_delta_size(&m, batch)), *dout = falloc((size_t)(batch * no));
+    int32_t *lists = calloc(ga_mlp_list_size(&m, batch), sizeof *lists);
+    ck_assert_ptr_nonnull(lists);
     double *c = calloc((size_t)(batch * no), sizeof *c);
     uint8_t *pattern = calloc((size_t)(batch * hid) + 1, 1);
     ck_assert(c && pattern);
@@ -307,7 +313,7 @@ static void check_gradients(const int *sizes, int n_layers, int batch, uint64_t 
         for (int j = 0; j < out0; j++)
             g[m.off_w[0] + (size_t)i * out0 + j] = MARK;
     ga_mlp_forward(&m, p, batch, bt.idx, bt.off, act);
-    ga_mlp_backward(&m, p, batch, bt.idx, bt.off, act, dout, delta, g);
+    ga_mlp_backward(&m, p, batch, bt.idx, bt.off, act, dout, delta, lists, g);
 
     int fails = 0, marks_lost = 0, checked = 0, skipped = 0, nonzero = 0;
     double worst_err = 0;
@@ -366,7 +372,7 @@ static void check_gradients(const int *sizes, int n_layers, int batch, uint64_t 
     /* The gradient is accumulated: a second backward pass adds the same amount. */
     float *g2 = falloc(np);
     memcpy(g2, g, np * sizeof *g);
-    ga_mlp_backward(&m, p, batch, bt.idx, bt.off, act, dout, delta, g2);
+    ga_mlp_backward(&m, p, batch, bt.idx, bt.off, act, dout, delta, lists, g2);
     int not_doubled = 0;
     for (size_t k = 0; k < np; k++) {
         int unused = k < m.off_b[0] && (int)(k / (size_t)out0) >= n_used;
@@ -380,6 +386,7 @@ static void check_gradients(const int *sizes, int n_layers, int batch, uint64_t 
     free(c);
     free(dout);
     free(delta);
+    free(lists);
     free(act);
     free(g);
     free(p);
@@ -416,6 +423,180 @@ START_TEST(test_grad_four_layers)
 {
     int s[] = {9, 8, 33, 7, 3};
     check_gradients(s, 4, 3, 7);
+}
+END_TEST
+
+/* ---- the same bits as one sample at a time ------------------------------------------------ */
+
+/* The order of every sum as the MLP defined it before batching (issue 18), one sample at a
+ * time, in plain scalar code: each output unit is its bias plus the listed rows, or the nonzero
+ * inputs' terms, in input order; each gradient element sums the samples in order; the signal
+ * below an on unit is dot() of its weight row and the layer's signal: eight partial sums over
+ * the 8-float blocks, folded ((0+1)+(2+3))+((4+5)+(6+7)), then the last out % 8 terms one by
+ * one. The batched code must give exactly these floats. */
+static float ref_dot(int n, const float *x, const float *y)
+{
+    float s[8] = {0};
+    int j = 0;
+    for (; j + 8 <= n; j += 8)
+        for (int k = 0; k < 8; k++)
+            s[k] += x[j + k] * y[j + k];
+    float t = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+    for (; j < n; j++)
+        t += x[j] * y[j];
+    return t;
+}
+
+static void ref_forward_bits(const GaMlp *m, const float *p, int batch, const int32_t *idx,
+                             const int32_t *off, float *act)
+{
+    for (int b = 0; b < batch; b++) {
+        float *row = act + (size_t)b * m->act_width;
+        for (int l = 0; l < m->n_layers; l++) {
+            int in = m->size[l], out = m->size[l + 1];
+            const float *w = p + m->off_w[l], *bias = p + m->off_b[l];
+            const float *x = l ? row + m->off_act[l - 1] : NULL;
+            float *h = row + m->off_act[l];
+            for (int j = 0; j < out; j++) {
+                float a = bias[j];
+                if (l == 0)
+                    for (int k = off[b]; k < off[b + 1]; k++)
+                        a += w[(size_t)idx[k] * out + j];
+                else
+                    for (int i = 0; i < in; i++)
+                        if (x[i] != 0.0f)
+                            a += x[i] * w[(size_t)i * out + j];
+                h[j] = l < m->n_layers - 1 ? (a > 0.0f ? a : 0.0f) : a;
+            }
+        }
+    }
+}
+
+static void ref_backward_bits(const GaMlp *m, const float *p, int batch, const int32_t *idx,
+                              const int32_t *off, const float *act, const float *dout, float *g)
+{
+    int nl = m->n_layers;
+    float d[GA_MLP_MAX_WIDTH], below[GA_MLP_MAX_WIDTH];
+    for (int b = 0; b < batch; b++) {
+        const float *row = act + (size_t)b * m->act_width;
+        memcpy(d, dout + (size_t)b * m->size[nl], (size_t)m->size[nl] * sizeof *d);
+        for (int l = nl - 1; l >= 0; l--) {
+            int in = m->size[l], out = m->size[l + 1];
+            float *gw = g + m->off_w[l], *gb = g + m->off_b[l];
+            for (int j = 0; j < out; j++)
+                gb[j] += d[j];
+            if (l == 0) {
+                for (int k = off[b]; k < off[b + 1]; k++)
+                    for (int j = 0; j < out; j++)
+                        gw[(size_t)idx[k] * out + j] += d[j];
+                break;
+            }
+            const float *x = row + m->off_act[l - 1], *w = p + m->off_w[l];
+            for (int i = 0; i < in; i++) {
+                below[i] = 0.0f;
+                if (x[i] == 0.0f)
+                    continue;
+                for (int j = 0; j < out; j++)
+                    gw[(size_t)i * out + j] += x[i] * d[j];
+                below[i] = ref_dot(out, w + (size_t)i * out, d);
+            }
+            memcpy(d, below, (size_t)in * sizeof *d);
+        }
+    }
+}
+
+/* Net `sizes` on `batch` random samples of about a third of the inputs each: the batched
+ * forward and backward passes equal the references bit for bit (memcmp), twice in a row so the
+ * gradient is accumulated on top of a nonzero block. Biases are spread so that a good share of
+ * the ReLUs is off. */
+static void check_bits(const int *sizes, int n_layers, int batch, uint64_t seed)
+{
+    GaMlp m;
+    make(&m, sizes, n_layers);
+    GaRng r = ga_rng_make(seed);
+    size_t np = m.n_params, aw = (size_t)m.act_width;
+    int inputs = sizes[0], no = sizes[n_layers];
+    float *p = falloc(np), *g = falloc(np), *g_ref = falloc(np);
+    float *act = falloc((size_t)batch * aw), *act_ref = falloc((size_t)batch * aw);
+    float *dout = falloc((size_t)batch * (size_t)no);
+    float *delta = falloc(ga_mlp_delta_size(&m, batch));
+    int32_t *lists = calloc(ga_mlp_list_size(&m, batch), sizeof *lists);
+    int32_t *idx = calloc((size_t)batch * (size_t)inputs + 1, sizeof *idx);
+    int32_t *off = calloc((size_t)batch + 1, sizeof *off);
+    ck_assert(lists && idx && off);
+    ga_mlp_init_params(&m, p, &r);
+    for (int l = 0; l < n_layers; l++)
+        for (int j = 0; j < sizes[l + 1]; j++)
+            p[m.off_b[l] + j] = (float)(ga_rng_uniform(&r) - 0.6);
+    for (int b = 0; b < batch; b++) {
+        off[b + 1] = off[b];
+        for (int i = 0; i < inputs; i++)
+            if (ga_rng_below(&r, 3) == 0)
+                idx[off[b + 1]++] = i;
+    }
+    for (size_t k = 0; k < (size_t)batch * (size_t)no; k++)
+        dout[k] = (float)(2.0 * ga_rng_uniform(&r) - 1.0);
+    /* NaN in the act buffers: every value the references compare must be written. */
+    for (size_t k = 0; k < (size_t)batch * aw; k++)
+        act[k] = act_ref[k] = NAN;
+    const float *out = ga_mlp_forward(&m, p, batch, idx, off, act);
+    ck_assert_ptr_eq(out, act + m.off_act[n_layers - 1]);
+    ref_forward_bits(&m, p, batch, idx, off, act_ref);
+    ck_assert_msg(memcmp(act, act_ref, (size_t)batch * aw * sizeof *act) == 0,
+                  "forward of %d layers, batch %d: not the reference's bits", n_layers, batch);
+    int off_units = 0, on_units = 0;
+    for (size_t k = 0; k < (size_t)batch * aw; k++)
+        if (k % aw < aw - (size_t)no) {
+            off_units += act[k] == 0.0f;
+            on_units += act[k] != 0.0f;
+        }
+    if (off_units + on_units >= 40) /* all but the tiniest nets */
+        ck_assert_msg(off_units * 10 > on_units && on_units * 10 > off_units, "%d ReLUs off, %d on",
+                      off_units, on_units);
+    for (int rep = 0; rep < 2; rep++) {
+        ga_mlp_backward(&m, p, batch, idx, off, act, dout, delta, lists, g);
+        ref_backward_bits(&m, p, batch, idx, off, act_ref, dout, g_ref);
+        ck_assert_msg(memcmp(g, g_ref, np * sizeof *g) == 0,
+                      "backward of %d layers, batch %d, pass %d: not the reference's bits",
+                      n_layers, batch, rep + 1);
+    }
+    free(p);
+    free(g);
+    free(g_ref);
+    free(act);
+    free(act_ref);
+    free(dout);
+    free(delta);
+    free(lists);
+    free(idx);
+    free(off);
+}
+
+START_TEST(test_bits_dqn_shapes)
+{
+    /* The default DQN (64-64 to 7 actions) and the bench's 256-256, batches of 32 and 1 (the
+     * acting pass). */
+    int dqn[] = {300, 64, 64, 7}, big[] = {300, 256, 256, 7};
+    check_bits(dqn, 3, 32, 1);
+    check_bits(dqn, 3, 1, 2);
+    check_bits(big, 3, 32, 3);
+    check_bits(big, 3, 1, 4);
+}
+END_TEST
+
+START_TEST(test_bits_odd_shapes)
+{
+    /* Every block path: 64 and 32 wide blocks, single vectors, tails of out % 8 read whole
+     * (out >= 4) or one by one (out < 4), outputs under 8 with hidden widths not a multiple of
+     * 8, one layer, four layers. */
+    int a[] = {40, 100, 37, 3}, b[] = {25, 9, 33, 7, 1}, c[] = {30, 2, 5}, d[] = {17, 11};
+    int e[] = {50, 72, 12, 70, 6}, f[] = {20, 1, 1};
+    check_bits(a, 3, 7, 5);
+    check_bits(b, 4, 9, 6);
+    check_bits(c, 2, 5, 7);
+    check_bits(d, 1, 3, 8);
+    check_bits(e, 4, 33, 9);
+    check_bits(f, 2, 4, 10);
 }
 END_TEST
 
@@ -624,6 +805,12 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_grad_two_layers);
     tcase_add_test(tc, test_grad_three_layers);
     tcase_add_test(tc, test_grad_four_layers);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("bits");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_bits_dqn_shapes);
+    tcase_add_test(tc, test_bits_odd_shapes);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("optimiser");

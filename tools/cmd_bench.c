@@ -25,6 +25,7 @@ static const char ABOUT[] =
     "                     in seeds/s, and the speed-up between them\n"
     "  dqn_train          DQN training steps/s (64-64, batch 32, an update every 4 steps),\n"
     "                     environment included, and its ratio to Stable-Baselines3's DQN\n"
+    "  dqn256_train       the same with 256-256 hidden units, where the dense layers dominate\n"
     "  quant_train        quantilizer training steps/s (q 0.5), environment included\n"
     "  dquant_train       delta_quantilizer training steps/s (delta 0.5), environment included\n"
     "  aup_train          aup training steps/s (30 auxiliary rewards), environment included\n"
@@ -48,6 +49,7 @@ enum {
     RUN_1T,
     RUN_2T,
     DQN,
+    DQN256,
     QUANT,
     DELTA_QUANT,
     AUP,
@@ -126,6 +128,11 @@ static int measure(const Args *a, const CliSetup *cs, GaAgent *ag, int k, Row *r
             return cli_fail(&err);
     /* DQN at the settings of the Stable-Baselines3 comparison: the learner's defaults. */
     if ((rows[DQN].reps[k] = ga_bench_train(sc, "dqn", NULL, 0, 100000, (uint64_t)k, &err)) < 0)
+        return cli_fail(&err);
+    /* A wider network, so that the speed of the dense layers shows; fewer steps, since each
+     * costs several of the default network's. */
+    const GaParam wide[2] = {{"hidden1", 256}, {"hidden2", 256}};
+    if ((rows[DQN256].reps[k] = ga_bench_train(sc, "dqn", wide, 2, 30000, (uint64_t)k, &err)) < 0)
         return cli_fail(&err);
     /* The tabular learners on qlearn's table size, so their rate compares with its row. */
     GaParam tb[1];
@@ -240,6 +247,7 @@ int cmd_bench(int argc, char **argv)
         {"run_1t", "seeds/s", "run: 4 seeds trained+evaluated, 1 thread", {0}, 0},
         {"run_2t", "seeds/s", "run: 4 seeds trained+evaluated, 2 threads", {0}, 0},
         {"dqn_train", "steps/s", "DQN training, 64-64, batch 32, update every 4", {0}, 0},
+        {"dqn256_train", "steps/s", "DQN training, 256-256, batch 32, every 4", {0}, 0},
         {"quant_train", "steps/s", "quantilizer training (q 0.5)", {0}, 0},
         {"dquant_train", "steps/s", "delta_quantilizer training (delta 0.5)", {0}, 0},
         {"aup_train", "steps/s", "aup training (30 auxiliary rewards)", {0}, 0},
