@@ -95,7 +95,8 @@ void ga_shard_remove_stale(const char *dir, const char *stem, int keep_count)
         remove(path);
     }
     closedir(d);
-    rmdir(shards); /* only when empty */
+    /* The directory stays, even empty: a shard running beside this one (of this split, or of
+     * another command into the same output directory) may have just made it to write into. */
 }
 
 /* The .bin beside a .json path: the same name with the other extension. */
