@@ -18,34 +18,40 @@
 
 static const char MAGIC[8] = {'G', 'A', 'S', 'H', 'A', 'R', 'D', '1'};
 
-void ga_shard_split(const double *cost, int n_jobs, int n_shards, int *shard)
+typedef struct {
+    double cost;
+    int job;
+} Ranked;
+
+/* Largest cost first, then by job index: a total order, so the split is the same whatever the
+ * sort's algorithm. */
+static int cmp_ranked(const void *a, const void *b)
 {
-    /* Insertion sort of job indices by cost: n_jobs is a few thousand at most, and the order
-     * must not depend on a library's sort. */
-    int *order = malloc((size_t)(n_jobs > 0 ? n_jobs : 1) * sizeof *order);
+    const Ranked *x = a, *y = b;
+    if (x->cost != y->cost)
+        return x->cost < y->cost ? 1 : -1;
+    return (x->job > y->job) - (x->job < y->job);
+}
+
+int ga_shard_split(const double *cost, int n_jobs, int n_shards, int *shard)
+{
+    Ranked *r = malloc((size_t)(n_jobs > 0 ? n_jobs : 1) * sizeof *r);
     double load[GA_SHARD_MAX] = {0};
-    if (!order) { /* no room to sort: round robin, still a fixed split */
-        for (int j = 0; j < n_jobs; j++)
-            shard[j] = j % n_shards + 1;
-        return;
-    }
-    for (int j = 0; j < n_jobs; j++) {
-        int k = j;
-        while (k > 0 && cost[order[k - 1]] < cost[j]) {
-            order[k] = order[k - 1];
-            k--;
-        }
-        order[k] = j;
-    }
+    if (!r)
+        return GA_ENOMEM;
+    for (int j = 0; j < n_jobs; j++)
+        r[j] = (Ranked){cost[j], j};
+    qsort(r, (size_t)n_jobs, sizeof *r, cmp_ranked);
     for (int k = 0; k < n_jobs; k++) {
         int best = 0;
         for (int i = 1; i < n_shards; i++)
             if (load[i] < load[best])
                 best = i;
-        shard[order[k]] = best + 1;
-        load[best] += cost[order[k]];
+        shard[r[k].job] = best + 1;
+        load[best] += r[k].cost;
     }
-    free(order);
+    free(r);
+    return GA_OK;
 }
 
 void ga_shard_path(char *buf, size_t n, const char *dir, const char *stem, int index, int count)

@@ -15,8 +15,9 @@
 
 /* Job j (expected cost cost[j]) goes to shard[j] in 1..n_shards: the jobs by cost, largest
  * first (ties by index), each to the shard with the least cost so far (ties: the lowest
- * index). Equal costs go round robin: job j to shard j % n_shards + 1. */
-void ga_shard_split(const double *cost, int n_jobs, int n_shards, int *shard);
+ * index). Equal costs go round robin: job j to shard j % n_shards + 1. GA_OK, or GA_ENOMEM
+ * (no room to sort) with shard untouched. */
+int ga_shard_split(const double *cost, int n_jobs, int n_shards, int *shard);
 
 #define GA_SHARD_MAX_SCENARIOS 64
 

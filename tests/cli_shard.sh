@@ -299,6 +299,10 @@ done
 check "batch --shard 3/2 too" bad_shard batch 3/2 sc.json --seeds 1 --steps 100
 check "sweep --shard x/2 too" bad_shard sweep x/2 "$sc/strawberry_shape.json" --seeds 1 --steps 100
 check "merge takes no --shard" run 2 merge o --shard 1/3
+fresh
+sed -i -E 's/"args":[[:space:]]*\[/"args": ["--shard", "1\/3", /' o/shards/summary-qlearn.*-of-3.json
+check "a recorded command line holding --shard (edited files) is refused" \
+    refused "--shard: not in a command line merge or slurm runs" o
 
 # A merge started from another directory works where the shards ran (their command line's
 # paths are relative to it) and says so; nothing appears where it was started.

@@ -289,6 +289,12 @@ static int take(const CliCmd *c, const CliOpt *o, const char *v)
     return bad ? usage(c, "%s takes %s, not %s", o->name, what, v) : 0;
 }
 
+int cli_is_option(const char *arg, const char *name)
+{
+    size_t len = strlen(name);
+    return !strncmp(arg, name, len) && (arg[len] == '\0' || arg[len] == '=');
+}
+
 int cli_parse(const CliCmd *c, int argc, char **argv, int *code)
 {
     int n_args = 0;

@@ -202,6 +202,10 @@ typedef struct {
  * argv. */
 int cli_parse(const CliCmd *c, int argc, char **argv, int *code);
 
+/* Whether the argument arg is the option name, as cli_parse reads it: "--name" or
+ * "--name=VALUE". For commands that pick options out of a command line they pass on. */
+int cli_is_option(const char *arg, const char *name);
+
 /* c's help: usage, about, one line per option (continued lines aligned), -h, after. */
 void cli_help(const CliCmd *c, FILE *f);
 

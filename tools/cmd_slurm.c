@@ -75,18 +75,11 @@ static int check_time(const char *v, char *why, size_t n)
     return v[0] >= '0' && v[0] <= '9' && strspn(v, "0123456789:-") == strlen(v) ? 0 : -1;
 }
 
-/* Whether arg is the option name ("--shard", "--shard=1/2"). */
-static int is_option(const char *arg, const char *name)
-{
-    size_t len = strlen(name);
-    return !strncmp(arg, name, len) && (arg[len] == '\0' || arg[len] == '=');
-}
-
 /* The option of opts[0, n) that arg names ("--array" or "--array=3"), or NULL. */
 static const CliOpt *own_option(const CliOpt *opts, int n, const char *arg)
 {
     for (int k = 0; k < n; k++)
-        if (is_option(arg, opts[k].name))
+        if (cli_is_option(arg, opts[k].name))
             return &opts[k];
     return NULL;
 }
@@ -159,10 +152,10 @@ static int parse(int argc, char **argv, Args *a, char **own, char **inner, int *
         return 1;
     }
     for (int i = 1; i <= n_inner; i++)
-        if (is_option(inner[i], "--shard") || is_option(inner[i], "--threads")) {
+        if (cli_is_option(inner[i], "--shard") || cli_is_option(inner[i], "--threads")) {
             *code = cli_usage_error("slurm",
                                     "%s: each task is given its shard and its threads (--cpus)",
-                                    is_option(inner[i], "--shard") ? "--shard" : "--threads");
+                                    cli_is_option(inner[i], "--shard") ? "--shard" : "--threads");
             return 1;
         }
     /* A line break would end a comment line of the scripts that quote the command line */

@@ -36,10 +36,9 @@ int cli_check_shard(const char *v, char *why, size_t n)
 CliShard *cli_shard_use(CliShard *own, CliShard *ext, const char *text, int argc, char **argv)
 {
     if (ext && text) {
-        /* merge's recorded command lines never hold it; slurm's gives each task its own */
-        fprintf(stderr, "gridalign %s: --shard: %s\n", argv[0],
-                ext->plan ? "each Slurm task gets its own; leave it out"
-                          : "a merged command line has none");
+        /* merge's recorded command lines hold none, and slurm refuses it before planning */
+        fprintf(stderr, "gridalign %s: --shard: not in a command line merge or slurm runs\n",
+                argv[0]);
         return NULL;
     }
     CliShard *sh = ext ? ext : own;
@@ -170,7 +169,10 @@ int cli_shard_begin(CliShard *sh, CliJobs *j, GaExperiment *xs, int n_x, CliSeed
 {
     if (!sh || sh->count == 0)
         return 0;
-    ga_shard_split(j->cost, j->n_jobs, sh->count, j->shard);
+    if (ga_shard_split(j->cost, j->n_jobs, sh->count, j->shard)) {
+        fprintf(stderr, "gridalign: out of memory\n");
+        return 1;
+    }
     if (sh->plan) {
         CliShardPlan *p = sh->plan;
         memset(p, 0, sizeof *p);
@@ -211,20 +213,14 @@ double cli_shard_wall(const CliShard *sh)
  * its value) or --quiet; *skip is how many arguments it takes. */
 static int unrecorded(char **argv, int argc, int i, int *skip)
 {
-    static const char *const with_value[] = {"--shard", "--threads"};
     *skip = 1;
-    if (!strcmp(argv[i], "--quiet"))
+    if (cli_is_option(argv[i], "--quiet"))
         return 1;
-    for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++) {
-        size_t len = strlen(with_value[k]);
-        if (!strncmp(argv[i], with_value[k], len) && argv[i][len] == '=')
-            return 1;
-        if (!strcmp(argv[i], with_value[k])) {
-            *skip = i + 1 < argc ? 2 : 1;
-            return 1;
-        }
-    }
-    return 0;
+    if (!cli_is_option(argv[i], "--shard") && !cli_is_option(argv[i], "--threads"))
+        return 0;
+    if (!strchr(argv[i], '=') && i + 1 < argc)
+        *skip = 2; /* the value follows */
+    return 1;
 }
 
 int cli_shard_finish(const CliShard *sh, const CliJobs *j, const char *out_dir, const char *stem,
