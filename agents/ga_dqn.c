@@ -100,11 +100,15 @@ int ga_dqn_init(GaDqn *d, const GaDqnParams *p, const GaObsSpec *spec, int64_t t
     d->dout = malloc(B * GA_NUM_ACTIONS * sizeof(float));
     d->delta = malloc(ga_mlp_delta_size(&d->net, p->batch) * sizeof(float));
     d->lists = malloc(ga_mlp_list_size(&d->net, p->batch) * sizeof *d->lists);
-    d->rows = malloc(B * na * sizeof *d->rows);
-    d->stamp = calloc((size_t)sizes[0], sizeof *d->stamp);
+    GaMlpRows *br = &d->by_row;
+    br->row = malloc(B * na * sizeof *br->row);
+    br->start = malloc((B * na + 1) * sizeof *br->start);
+    br->smp = malloc(B * na * sizeof *br->smp);
+    br->slot = malloc((size_t)sizes[0] * sizeof *br->slot);
+    br->mark = calloc((size_t)sizes[0], sizeof *br->mark);
     if (!d->block || !d->r_obs || !d->r_next || !d->r_act || !d->r_term || !d->r_rew || !d->idx ||
         !d->idx2 || !d->off || !d->off2 || !d->act_s || !d->act_n || !d->act_t || !d->dout ||
-        !d->delta || !d->lists || !d->rows || !d->stamp) {
+        !d->delta || !d->lists || !br->row || !br->start || !br->smp || !br->slot || !br->mark) {
         ga_dqn_free(d);
         return ga_err_set(err, GA_ENOMEM, "dqn: out of memory for a %d-transition buffer",
                           p->buffer);
@@ -186,14 +190,17 @@ void ga_dqn_release_training(GaDqn *d)
     free(d->dout);
     free(d->delta);
     free(d->lists);
-    free(d->rows);
-    free(d->stamp);
+    free(d->by_row.row);
+    free(d->by_row.start);
+    free(d->by_row.smp);
+    free(d->by_row.slot);
+    free(d->by_row.mark);
+    memset(&d->by_row, 0, sizeof d->by_row);
     d->r_obs = d->r_next = d->r_act = d->r_term = NULL;
     d->r_rew = NULL;
-    d->idx = d->idx2 = d->off = d->off2 = d->rows = NULL;
+    d->idx = d->idx2 = d->off = d->off2 = NULL;
     d->act_s = d->act_n = d->act_t = d->dout = d->delta = NULL;
     d->lists = NULL;
-    d->stamp = NULL;
     d->cap = d->size = d->head = 0;
     free(d->ens_train);
     free(d->ens_act);
@@ -288,12 +295,12 @@ static void ensemble_learn(GaDqn *d, const int *pick, int n, int n_rows)
         if (!used)
             continue; /* its gradients are still zero, as Adam left them */
         float *gm = grad + (size_t)m * np;
-        ga_mlp_backward(e, pm, n, d->idx, d->off, d->ens_act, d->ens_dout, d->ens_delta,
+        ga_mlp_backward(e, pm, n, d->idx, d->off, &d->by_row, d->ens_act, d->ens_dout, d->ens_delta,
                         d->ens_lists, gm);
         if (d->p.max_grad_norm > 0)
-            ga_mlp_clip(e, gm, d->rows, n_rows, (float)d->p.max_grad_norm);
+            ga_mlp_clip(e, gm, d->by_row.row, n_rows, (float)d->p.max_grad_norm);
         ga_mlp_adam(e, &o, d->updates, pm, gm, mom1 + (size_t)m * np, mom2 + (size_t)m * np,
-                    d->rows, n_rows);
+                    d->by_row.row, n_rows);
     }
     if (measure) {
         double s = 0;
@@ -337,8 +344,6 @@ float ga_dqn_learn(GaDqn *d, const int *pick, int n)
     size_t obs = (size_t)d->spec.size;
     int na = GA_NUM_ACTIONS, aw = net->act_width, last = net->off_act[net->n_layers - 1];
     assert(n >= 1 && n <= d->p.batch && d->r_obs);
-    uint64_t stamp = (uint64_t)d->updates + 1; /* 64 bits: never wraps back to a stale stamp */
-    int n_rows = 0;
     /* The sampled transitions lie anywhere in a ring of megabytes: ask for all of them first,
      * so their cache misses overlap instead of stalling the feature lists one by one (the
      * lists spent most of their time waiting for the observation bytes). */
@@ -357,16 +362,11 @@ float ga_dqn_learn(GaDqn *d, const int *pick, int n)
         int k = pick[b];
         int c1 = features(d, d->r_obs + (size_t)k * obs, d->idx + d->off[b]);
         int c2 = features(d, d->r_next + (size_t)k * obs, d->idx2 + d->off2[b]);
-        for (int j = d->off[b]; j < d->off[b] + c1; j++) {
-            int32_t row = d->idx[j];
-            if (d->stamp[row] != stamp) {
-                d->stamp[row] = stamp;
-                d->rows[n_rows++] = row;
-            }
-        }
         d->off[b + 1] = d->off[b] + c1;
         d->off2[b + 1] = d->off2[b] + c2;
     }
+    ga_mlp_rows(&d->by_row, n, d->idx, d->off);
+    int n_rows = d->by_row.n;
     ga_mlp_forward(net, d->params, n, d->idx, d->off, d->act_s);
     ga_mlp_forward(net, d->params, n, d->idx2, d->off2, d->act_n);
     ga_mlp_forward(net, d->target, n, d->idx2, d->off2, d->act_t);
@@ -392,13 +392,14 @@ float ga_dqn_learn(GaDqn *d, const int *pick, int n)
         loss += at <= 1.0f ? 0.5f * td * td : at - 0.5f;
         g[d->r_act[k]] = (td > 1.0f ? 1.0f : td < -1.0f ? -1.0f : td) / (float)n;
     }
-    ga_mlp_backward(net, d->params, n, d->idx, d->off, d->act_s, d->dout, d->delta, d->lists,
-                    d->grad);
+    ga_mlp_backward(net, d->params, n, d->idx, d->off, &d->by_row, d->act_s, d->dout, d->delta,
+                    d->lists, d->grad);
     if (d->p.max_grad_norm > 0)
-        ga_mlp_clip(net, d->grad, d->rows, n_rows, (float)d->p.max_grad_norm);
+        ga_mlp_clip(net, d->grad, d->by_row.row, n_rows, (float)d->p.max_grad_norm);
     GaAdam o = {(float)d->p.lr, 0.9f, 0.999f, 1e-8f};
     d->updates++;
-    ga_mlp_adam(net, &o, d->updates, d->params, d->grad, d->mom1, d->mom2, d->rows, n_rows);
+    ga_mlp_adam(net, &o, d->updates, d->params, d->grad, d->mom1, d->mom2, d->by_row.row,
+                n_rows);
     if (d->ens_y)
         ensemble_learn(d, pick, n, n_rows);
     /* A weight gone NaN or infinite shows in the next loss, whichever weight it is (every

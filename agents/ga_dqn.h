@@ -44,8 +44,8 @@ typedef struct {
     float *act_s, *act_n, *act_t; /* (batch, act_width): online(obs), online(next), target(next) */
     float *dout, *delta;          /* (batch, actions), (ga_mlp_delta_size) backward scratch */
     int32_t *lists;               /* (ga_mlp_list_size) backward scratch */
-    int32_t *rows;                /* (batch * max_active) first-layer rows the batch used */
-    uint64_t *stamp;              /* (inputs) last update that listed the row */
+    GaMlpRows by_row;             /* the obs lists by input: the first-layer rows the batch
+                                   * used, for the backward pass, clipping and Adam */
     uint8_t code_n[256];          /* (cell code) active features of a cell with that code */
     int32_t code_idx[256][4];     /* (cell code, k) their offsets within the cell's features,
                                    * 0 past code_n */

@@ -382,9 +382,79 @@ static void grad_blocks(int j0, int j1, int dw, const float *restrict w, float *
     }
 }
 
+void ga_mlp_rows(GaMlpRows *r, int batch, const int32_t *idx, const int32_t *off)
+{
+    uint64_t tag = ++r->tag; /* 64 bits: never wraps back to a stale mark */
+    int n = 0, total = off[batch] - off[0];
+    const int32_t *list = idx + off[0];
+    for (int j = 0; j < total; j++) {
+        int32_t in = list[j];
+        if (r->mark[in] != tag) {
+            r->mark[in] = tag;
+            r->slot[in] = n;
+            r->row[n] = in;
+            r->start[n++] = 0;
+        }
+        r->start[r->slot[in]]++;
+    }
+    /* Counts to the ends of each input's run, then filled from the last sample back, which
+     * leaves each run ascending and start[k] at its beginning. */
+    for (int k = 1; k < n; k++)
+        r->start[k] += r->start[k - 1];
+    for (int b = batch - 1; b >= 0; b--)
+        for (int j = off[b]; j < off[b + 1]; j++)
+            r->smp[--r->start[r->slot[idx[j]]]] = b;
+    r->start[n] = total;
+    r->n = n;
+}
+
+/* y[0..n) += the rows src + s * stride for s in smp[0..c), in that order; 64 floats at a time
+ * in registers. */
+static void add_rows(int n, float *restrict y, const float *src, size_t stride,
+                     const int32_t *smp, int c)
+{
+    int j = 0;
+    for (; j + 64 <= n; j += 64) {
+        v8f a0 = load8(y + j), a1 = load8(y + j + 8), a2 = load8(y + j + 16),
+            a3 = load8(y + j + 24), a4 = load8(y + j + 32), a5 = load8(y + j + 40),
+            a6 = load8(y + j + 48), a7 = load8(y + j + 56);
+        for (int k = 0; k < c; k++) {
+            const float *x = src + (size_t)smp[k] * stride + j;
+            a0 += load8(x);
+            a1 += load8(x + 8);
+            a2 += load8(x + 16);
+            a3 += load8(x + 24);
+            a4 += load8(x + 32);
+            a5 += load8(x + 40);
+            a6 += load8(x + 48);
+            a7 += load8(x + 56);
+        }
+        store8(y + j, a0);
+        store8(y + j + 8, a1);
+        store8(y + j + 16, a2);
+        store8(y + j + 24, a3);
+        store8(y + j + 32, a4);
+        store8(y + j + 40, a5);
+        store8(y + j + 48, a6);
+        store8(y + j + 56, a7);
+    }
+    for (; j + 8 <= n; j += 8) {
+        v8f a = load8(y + j);
+        for (int k = 0; k < c; k++)
+            a += load8(src + (size_t)smp[k] * stride + j);
+        store8(y + j, a);
+    }
+    for (; j < n; j++) {
+        float a = y[j];
+        for (int k = 0; k < c; k++)
+            a += src[(size_t)smp[k] * stride + (size_t)j];
+        y[j] = a;
+    }
+}
+
 void ga_mlp_backward(const GaMlp *m, const float *p, int batch, const int32_t *idx,
-                     const int32_t *off, const float *act, const float *dout, float *delta,
-                     int32_t *lists, float *g)
+                     const int32_t *off, const GaMlpRows *rows, const float *act,
+                     const float *dout, float *delta, int32_t *lists, float *g)
 {
     int nl = m->n_layers, dw = pad8(widest(m, 1, nl)), aw = m->act_width;
     /* d: dLoss/d(pre-activation) of layer l, (batch, dw), zero past the layer's width; the
@@ -489,12 +559,24 @@ void ga_mlp_backward(const GaMlp *m, const float *p, int batch, const int32_t *i
     /* The sparse first layer: its bias and the rows of the active inputs. */
     int out0 = m->size[1];
     float *gw0 = g + m->off_w[0], *gb0 = g + m->off_b[0];
-    for (int b = 0; b < batch; b++) {
-        const float *db = d + (size_t)b * (size_t)dw;
-        add(out0, db, gb0);
-        for (int k = off[b]; k < off[b + 1]; k++)
-            add(out0, db, gw0 + (size_t)idx[k] * (size_t)out0);
+    if (!rows) {
+        for (int b = 0; b < batch; b++) {
+            const float *db = d + (size_t)b * (size_t)dw;
+            add(out0, db, gb0);
+            for (int k = off[b]; k < off[b + 1]; k++)
+                add(out0, db, gw0 + (size_t)idx[k] * (size_t)out0);
+        }
+        return;
     }
+    /* Input by input: each row's samples summed in registers and the row written once, where
+     * adding sample by sample waits on the previous sample's store to a shared row. */
+    int32_t *every = lists; /* 0 .. batch - 1, for the bias */
+    for (int b = 0; b < batch; b++)
+        every[b] = b;
+    add_rows(out0, gb0, d, (size_t)dw, every, batch);
+    for (int k = 0; k < rows->n; k++)
+        add_rows(out0, gw0 + (size_t)rows->row[k] * (size_t)out0, d, (size_t)dw,
+                 rows->smp + rows->start[k], rows->start[k + 1] - rows->start[k]);
 }
 
 static void adam_range(const GaAdam *o, float c1, float c2, float *restrict p, float *restrict g,

@@ -44,14 +44,30 @@ double ga_mlp_output_bound(const GaMlp *m, const float *p);
 float *ga_mlp_forward(const GaMlp *m, const float *p, int batch, const int32_t *idx,
                       const int32_t *off, float *act);
 
+/* The active inputs of a batch by input: row[0..n) the distinct inputs, in the order the batch
+ * first lists them; input row[k] is active in the samples smp[start[k] .. start[k + 1]),
+ * ascending. slot and mark are scratch of one entry per input; a call of ga_mlp_rows marks
+ * with the next tag, so they need no clearing between batches (start with mark zeroed and tag
+ * 0). row: room for every listed input of a batch; start: one more; smp: every listed input. */
+typedef struct {
+    int n;
+    int32_t *row, *start, *smp;
+    int32_t *slot;
+    uint64_t *mark, tag;
+} GaMlpRows;
+
+void ga_mlp_rows(GaMlpRows *r, int batch, const int32_t *idx, const int32_t *off);
+
 /* Backward pass for the forward pass that filled act. dout: (batch, size[n_layers]) dLoss/
  * dOutput. delta: scratch of ga_mlp_delta_size floats, lists: of ga_mlp_list_size entries,
  * for this batch size. Adds the gradients to g (a parameter-shaped block), of the first
  * layer's weights only the rows of active inputs. Layer by layer over the batch, but every
- * gradient element sums its samples in sample order, as one sample at a time would. */
+ * gradient element sums its samples in sample order, as one sample at a time would. rows:
+ * the batch's inputs by input (ga_mlp_rows of idx and off), or NULL, which is slower (each
+ * sample adds to its inputs' rows in memory). */
 void ga_mlp_backward(const GaMlp *m, const float *p, int batch, const int32_t *idx,
-                     const int32_t *off, const float *act, const float *dout, float *delta,
-                     int32_t *lists, float *g);
+                     const int32_t *off, const GaMlpRows *rows, const float *act,
+                     const float *dout, float *delta, int32_t *lists, float *g);
 size_t ga_mlp_delta_size(const GaMlp *m, int batch);
 size_t ga_mlp_list_size(const GaMlp *m, int batch);
 

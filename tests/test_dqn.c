@@ -352,8 +352,12 @@ START_TEST(test_learn_lists)
             int n = ga_obs_active(&s, obs[pick[b]], want);
             bad += d.off[b + 1] - d.off[b] != n ||
                    memcmp(d.idx + d.off[b], want, (size_t)n * sizeof *want) != 0;
-            for (int j = 0; j < n; j++)
-                bad += d.stamp[want[j]] != (uint64_t)d.updates;
+            for (int j = 0; j < n; j++) {
+                const GaMlpRows *br = &d.by_row;
+                int at = br->slot[want[j]];
+                bad += br->mark[want[j]] != br->tag || at < 0 || at >= br->n ||
+                       br->row[at] != want[j];
+            }
             n = ga_obs_active(&s, next[pick[b]], want);
             bad += d.off2[b + 1] - d.off2[b] != n ||
                    memcmp(d.idx2 + d.off2[b], want, (size_t)n * sizeof *want) != 0;

@@ -187,7 +187,7 @@ START_TEST(test_forward_tiny)
     ck_assert_uint_le(ga_mlp_delta_size(&m, 1), 128);
     ck_assert_uint_le(ga_mlp_list_size(&m, 1), 8);
     ga_mlp_forward(&m, TINY, 1, idx, off, act);
-    ga_mlp_backward(&m, TINY, 1, idx, off, act, dout, delta, lists, g);
+    ga_mlp_backward(&m, TINY, 1, idx, off, NULL, act, dout, delta, lists, g);
     const float gw[11] = {2, 0, 2, 0, 0, 0, 2, 0, 3.5f, 0, 1};
     for (int i = 0; i < 11; i++)
         ck_assert_msg(fabsf(g[i] - gw[i]) < 1e-6f, "g[%d] = %g, want %g", i, g[i], gw[i]);
@@ -313,7 +313,7 @@ static void check_gradients(const int *sizes, int n_layers, int batch, uint64_t 
         for (int j = 0; j < out0; j++)
             g[m.off_w[0] + (size_t)i * out0 + j] = MARK;
     ga_mlp_forward(&m, p, batch, bt.idx, bt.off, act);
-    ga_mlp_backward(&m, p, batch, bt.idx, bt.off, act, dout, delta, lists, g);
+    ga_mlp_backward(&m, p, batch, bt.idx, bt.off, NULL, act, dout, delta, lists, g);
 
     int fails = 0, marks_lost = 0, checked = 0, skipped = 0, nonzero = 0;
     double worst_err = 0;
@@ -372,7 +372,7 @@ static void check_gradients(const int *sizes, int n_layers, int batch, uint64_t 
     /* The gradient is accumulated: a second backward pass adds the same amount. */
     float *g2 = falloc(np);
     memcpy(g2, g, np * sizeof *g);
-    ga_mlp_backward(&m, p, batch, bt.idx, bt.off, act, dout, delta, lists, g2);
+    ga_mlp_backward(&m, p, batch, bt.idx, bt.off, NULL, act, dout, delta, lists, g2);
     int not_doubled = 0;
     for (size_t k = 0; k < np; k++) {
         int unused = k < m.off_b[0] && (int)(k / (size_t)out0) >= n_used;
@@ -553,13 +553,34 @@ static void check_bits(const int *sizes, int n_layers, int batch, uint64_t seed)
     if (off_units + on_units >= 40) /* all but the tiniest nets */
         ck_assert_msg(off_units * 10 > on_units && on_units * 10 > off_units, "%d ReLUs off, %d on",
                       off_units, on_units);
+    /* Both first-layer paths: sample by sample (no rows) and input by input. */
+    size_t listed = (size_t)off[batch];
+    float *g_rows = falloc(np);
+    GaMlpRows br = {.row = calloc(listed + 1, sizeof(int32_t)),
+                    .start = calloc(listed + 2, sizeof(int32_t)),
+                    .smp = calloc(listed + 1, sizeof(int32_t)),
+                    .slot = calloc((size_t)inputs, sizeof(int32_t)),
+                    .mark = calloc((size_t)inputs, sizeof(uint64_t))};
+    ck_assert(br.row && br.start && br.smp && br.slot && br.mark);
+    ga_mlp_rows(&br, batch, idx, off);
     for (int rep = 0; rep < 2; rep++) {
-        ga_mlp_backward(&m, p, batch, idx, off, act, dout, delta, lists, g);
+        ga_mlp_backward(&m, p, batch, idx, off, NULL, act, dout, delta, lists, g);
+        ga_mlp_backward(&m, p, batch, idx, off, &br, act, dout, delta, lists, g_rows);
         ref_backward_bits(&m, p, batch, idx, off, act_ref, dout, g_ref);
         ck_assert_msg(memcmp(g, g_ref, np * sizeof *g) == 0,
                       "backward of %d layers, batch %d, pass %d: not the reference's bits",
                       n_layers, batch, rep + 1);
+        ck_assert_msg(memcmp(g_rows, g_ref, np * sizeof *g) == 0,
+                      "backward by input of %d layers, batch %d, pass %d: not the reference's "
+                      "bits",
+                      n_layers, batch, rep + 1);
     }
+    free(br.row);
+    free(br.start);
+    free(br.smp);
+    free(br.slot);
+    free(br.mark);
+    free(g_rows);
     free(p);
     free(g);
     free(g_ref);
@@ -571,6 +592,38 @@ static void check_bits(const int *sizes, int n_layers, int batch, uint64_t seed)
     free(idx);
     free(off);
 }
+
+START_TEST(test_rows_by_input)
+{
+    /* Three samples listing inputs of 10: the distinct inputs in the order first listed, each
+     * with its samples ascending, the runs back to back; a second batch on the same scratch
+     * (no clearing) forgets the first. */
+    const int32_t idx[] = {4, 7, 2, /**/ 7, 9, /**/ 2, 4, 9, 0};
+    const int32_t off[] = {0, 3, 5, 9};
+    int32_t row[9], start[10], smp[9], slot[10];
+    uint64_t mark[10] = {0};
+    GaMlpRows br = {.row = row, .start = start, .smp = smp, .slot = slot, .mark = mark};
+    ga_mlp_rows(&br, 3, idx, off);
+    ck_assert_int_eq(br.n, 5);
+    const int32_t want_row[] = {4, 7, 2, 9, 0};
+    const int32_t want_start[] = {0, 2, 4, 6, 8, 9};
+    const int32_t want_smp[] = {0, 2, /**/ 0, 1, /**/ 0, 2, /**/ 1, 2, /**/ 2};
+    ck_assert_mem_eq(br.row, want_row, sizeof want_row);
+    ck_assert_mem_eq(br.start, want_start, sizeof want_start);
+    ck_assert_mem_eq(br.smp, want_smp, sizeof want_smp);
+    /* The second batch: its lists start at off[0] = 5 within idx, as dqn's never do, and an
+     * input the first batch listed must not count as already seen. */
+    const int32_t off2[] = {5, 7, 9};
+    ga_mlp_rows(&br, 2, idx, off2);
+    ck_assert_int_eq(br.n, 4);
+    const int32_t want_row2[] = {2, 4, 9, 0};
+    const int32_t want_start2[] = {0, 1, 2, 3, 4};
+    const int32_t want_smp2[] = {0, 0, 1, 1}; /* samples numbered within this batch */
+    ck_assert_mem_eq(br.row, want_row2, sizeof want_row2);
+    ck_assert_mem_eq(br.start, want_start2, sizeof want_start2);
+    ck_assert_mem_eq(br.smp, want_smp2, sizeof want_smp2);
+}
+END_TEST
 
 START_TEST(test_bits_dqn_shapes)
 {
@@ -809,6 +862,7 @@ Suite *ga_test_suite(void)
 
     tc = tcase_create("bits");
     tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_rows_by_input);
     tcase_add_test(tc, test_bits_dqn_shapes);
     tcase_add_test(tc, test_bits_odd_shapes);
     suite_add_tcase(s, tc);
