@@ -104,6 +104,20 @@ static inline void store8(float *p, v8f v)
     memcpy(p, &v, sizeof v);
 }
 
+typedef float v16f __attribute__((vector_size(64)));
+
+static inline v16f load16(const float *p)
+{
+    v16f v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void store16(float *p, v16f v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
 typedef int32_t v8i __attribute__((vector_size(32)));
 typedef int32_t v4i __attribute__((vector_size(16)));
 
@@ -174,40 +188,27 @@ static inline __attribute__((always_inline)) void rows_sum(int out, const float 
 #define GA_ROW(r) (w + (size_t)rows[r] * (size_t)out + j0)
 #define GA_TERM(r, v) (x ? ((v8f){0} + x[rows[r]]) * (v) : (v))
     for (; j0 + 64 <= out; j0 += 64) {
-        v8f a0 = load8(bias + j0), a1 = load8(bias + j0 + 8), a2 = load8(bias + j0 + 16),
-            a3 = load8(bias + j0 + 24), a4 = load8(bias + j0 + 32), a5 = load8(bias + j0 + 40),
-            a6 = load8(bias + j0 + 48), a7 = load8(bias + j0 + 56);
+        v16f a0 = load16(bias + j0), a1 = load16(bias + j0 + 16), a2 = load16(bias + j0 + 32),
+             a3 = load16(bias + j0 + 48);
         for (int r = 0; r < n; r++) {
             const float *wr = GA_ROW(r);
-            v8f s = x ? (v8f){0} + x[rows[r]] : (v8f){0};
             if (x) {
-                a0 += s * load8(wr);
-                a1 += s * load8(wr + 8);
-                a2 += s * load8(wr + 16);
-                a3 += s * load8(wr + 24);
-                a4 += s * load8(wr + 32);
-                a5 += s * load8(wr + 40);
-                a6 += s * load8(wr + 48);
-                a7 += s * load8(wr + 56);
+                v16f s = (v16f){0} + x[rows[r]];
+                a0 += s * load16(wr);
+                a1 += s * load16(wr + 16);
+                a2 += s * load16(wr + 32);
+                a3 += s * load16(wr + 48);
             } else {
-                a0 += load8(wr);
-                a1 += load8(wr + 8);
-                a2 += load8(wr + 16);
-                a3 += load8(wr + 24);
-                a4 += load8(wr + 32);
-                a5 += load8(wr + 40);
-                a6 += load8(wr + 48);
-                a7 += load8(wr + 56);
+                a0 += load16(wr);
+                a1 += load16(wr + 16);
+                a2 += load16(wr + 32);
+                a3 += load16(wr + 48);
             }
         }
-        store8(h + j0, a0);
-        store8(h + j0 + 8, a1);
-        store8(h + j0 + 16, a2);
-        store8(h + j0 + 24, a3);
-        store8(h + j0 + 32, a4);
-        store8(h + j0 + 40, a5);
-        store8(h + j0 + 48, a6);
-        store8(h + j0 + 56, a7);
+        store16(h + j0, a0);
+        store16(h + j0 + 16, a1);
+        store16(h + j0 + 32, a2);
+        store16(h + j0 + 48, a3);
     }
     for (; j0 + 32 <= out; j0 += 32) {
         v8f a0 = load8(bias + j0), a1 = load8(bias + j0 + 8), a2 = load8(bias + j0 + 16),
