@@ -257,7 +257,7 @@ double ga_dqn_epsilon(const GaDqn *d)
 void ga_dqn_values(const GaDqn *d, const uint8_t *obs, float *q)
 {
     int32_t idx[MAX_ACTIVE + GA_DQN_IDX_SLACK], off[2] = {0, 0};
-    float act[MAX_ACT];
+    _Alignas(64) float act[MAX_ACT];
     off[1] = features(d, obs, idx);
     const float *out = ga_mlp_forward(&d->net, d->params, 1, idx, off, act);
     memcpy(q, out, GA_NUM_ACTIONS * sizeof *q);
@@ -341,7 +341,7 @@ double ga_dqn_disagreement(const GaDqn *d, const uint8_t *obs)
     if (!d->ens_params)
         return NAN;
     int32_t idx[MAX_ACTIVE + GA_DQN_IDX_SLACK], off[2] = {0, 0};
-    float act[MAX_ACT];
+    _Alignas(64) float act[MAX_ACT];
     off[1] = features(d, obs, idx);
     const float *q = ga_mlp_forward(&d->net, d->params, 1, idx, off, act);
     int best = 0;

@@ -23,7 +23,7 @@ int ga_mlp_init(GaMlp *m, const int *sizes, int n_layers)
         m->off_b[l] = p;
         p += (size_t)sizes[l + 1];
         m->off_act[l] = a;
-        a += (size_t)sizes[l + 1];
+        a += (size_t)(sizes[l + 1] + GA_MLP_ACT_ALIGN - 1) / GA_MLP_ACT_ALIGN * GA_MLP_ACT_ALIGN;
     }
     m->n_params = p;
     m->act_width = (int)a;

@@ -15,6 +15,7 @@
 
 #define GA_MLP_MAX_LAYERS 4   /* weight layers */
 #define GA_MLP_MAX_WIDTH 1024 /* hidden and output units per layer */
+#define GA_MLP_ACT_ALIGN 16   /* floats: see GaMlp.act_width */
 
 typedef struct {
     int n_layers;                    /* weight layers, 1..GA_MLP_MAX_LAYERS */
@@ -24,6 +25,9 @@ typedef struct {
     size_t n_params;
     size_t off_act[GA_MLP_MAX_LAYERS]; /* (layer) offset of its outputs in an activation buffer */
     int act_width;                     /* floats per sample in an activation buffer */
+    /* Each layer's outputs take a whole number of GA_MLP_ACT_ALIGN floats (one cache line):
+     * in a buffer that starts on a line, every layer's outputs of every sample do, and the
+     * passes' vector loads of them never straddle two lines. */
 } GaMlp;
 
 /* Shapes: sizes[0] inputs, sizes[1..n_layers-1] hidden, sizes[n_layers] outputs. Returns 0, or

@@ -41,16 +41,17 @@ START_TEST(test_init_offsets)
     ck_assert_uint_eq(m.off_w[1], 24);
     ck_assert_uint_eq(m.off_b[1], 36);
     ck_assert_uint_eq(m.n_params, 39);
+    /* Each layer's outputs on a line of 16 floats. */
     ck_assert_uint_eq(m.off_act[0], 0);
-    ck_assert_uint_eq(m.off_act[1], 4);
-    ck_assert_int_eq(m.act_width, 7);
+    ck_assert_uint_eq(m.off_act[1], 16);
+    ck_assert_int_eq(m.act_width, 32);
 
     /* One layer: a linear map. */
     int one[] = {7, 2};
     make(&m, one, 1);
     ck_assert_uint_eq(m.off_b[0], 14);
     ck_assert_uint_eq(m.n_params, 16);
-    ck_assert_int_eq(m.act_width, 2);
+    ck_assert_int_eq(m.act_width, 16);
 
     /* The most layers and the widest units; the input may be wider (it is sparse). */
     int big[] = {5000, GA_MLP_MAX_WIDTH, 3, GA_MLP_MAX_WIDTH, 1};
@@ -63,8 +64,10 @@ START_TEST(test_init_offsets)
         want += (size_t)big[l + 1];
     }
     ck_assert_uint_eq(m.n_params, want);
-    ck_assert_int_eq(m.act_width, GA_MLP_MAX_WIDTH + 3 + GA_MLP_MAX_WIDTH + 1);
-    ck_assert_uint_eq(m.off_act[3], GA_MLP_MAX_WIDTH + 3 + GA_MLP_MAX_WIDTH);
+    ck_assert_int_eq(m.act_width, GA_MLP_MAX_WIDTH + 16 + GA_MLP_MAX_WIDTH + 16);
+    ck_assert_uint_eq(m.off_act[1], GA_MLP_MAX_WIDTH);
+    ck_assert_uint_eq(m.off_act[3], GA_MLP_MAX_WIDTH + 16 + GA_MLP_MAX_WIDTH);
+    ck_assert_int_le(m.act_width, GA_MLP_MAX_LAYERS * GA_MLP_MAX_WIDTH); /* dqn's stack buffer */
 }
 END_TEST
 
@@ -169,15 +172,17 @@ START_TEST(test_forward_tiny)
      * Sample 3: {0, 1, 2}: h = (0.5, 0.25); out = 0.1 + 1 - 0.25. */
     int32_t idx[] = {0, 1, 2, 0, 1, 2};
     int32_t off[] = {0, 2, 3, 3, 6};
-    float act[4 * 3];
+    const int aw = m.act_width; /* the hidden pair and the output, each on a line of 16 */
+    ck_assert_int_eq(aw, 32);
+    float act[4 * 32];
     float *out = ga_mlp_forward(&m, TINY, 4, idx, off, act);
-    ck_assert_ptr_eq(out, act + 2);
+    ck_assert_ptr_eq(out, act + 16);
     const float h[4][2] = {{3.5f, 0}, {0, 0.75f}, {0.5f, 0}, {0.5f, 0.25f}};
     const float want[4] = {7.1f, -0.65f, 1.1f, 0.85f};
     for (int b = 0; b < 4; b++) {
-        ck_assert_float_eq_tol(act[b * 3 + 0], h[b][0], 1e-6);
-        ck_assert_float_eq_tol(act[b * 3 + 1], h[b][1], 1e-6);
-        ck_assert_float_eq_tol(out[b * 3], want[b], 1e-6);
+        ck_assert_float_eq_tol(act[b * aw + 0], h[b][0], 1e-6);
+        ck_assert_float_eq_tol(act[b * aw + 1], h[b][1], 1e-6);
+        ck_assert_float_eq_tol(out[b * aw], want[b], 1e-6);
     }
 
     /* Backward of dLoss/dout = 1 for sample 0 alone: db1 = 1, dW1 = h = (3.5, 0), and through
@@ -242,13 +247,22 @@ static void make_batch(Batch *bt, int n_used, int batch, GaRng *r)
     }
 }
 
+/* Whether position j of a sample's activations holds a unit's output (not padding). */
+static int is_unit(const GaMlp *m, int j)
+{
+    for (int l = 0; l < m->n_layers; l++)
+        if ((size_t)j >= m->off_act[l] && (size_t)j < m->off_act[l] + (size_t)m->size[l + 1])
+            return 1;
+    return 0;
+}
+
 /* Loss = sum_b sum_j c[b, j] * out[b, j], in double. Also reports whether the on/off pattern
  * of the hidden ReLUs differs from `pattern` (then the loss is not linear in between). */
 static double loss_of(const GaMlp *m, const float *p, const Batch *bt, const double *c, float *act,
                       const uint8_t *pattern, int *kink)
 {
     const float *out = ga_mlp_forward(m, p, bt->batch, bt->idx, bt->off, act);
-    int no = m->size[m->n_layers], hid = m->act_width - no;
+    int no = m->size[m->n_layers], hid = (int)m->off_act[m->n_layers - 1];
     double s = 0;
     for (int b = 0; b < bt->batch; b++) {
         for (int j = 0; j < no; j++)
@@ -268,7 +282,7 @@ static void check_gradients(const int *sizes, int n_layers, int batch, uint64_t 
     GaMlp m;
     make(&m, sizes, n_layers);
     const int inputs = sizes[0], n_used = inputs - 3, no = sizes[n_layers], out0 = sizes[1];
-    const int hid = m.act_width - no;
+    const int hid = (int)m.off_act[n_layers - 1]; /* the hidden layers' outputs and padding */
     size_t np = m.n_params;
     float *p = falloc(np), *g = falloc(np), *act = falloc((size_t)batch * (size_t)m.act_width);
     float *delta = falloc(ga_mlp_delta_size(&m, batch)), *dout = falloc((size_t)(batch * no));
@@ -299,6 +313,8 @@ static void check_gradients(const int *sizes, int n_layers, int batch, uint64_t 
         for (int j = 0; j < hid; j++) {
             float v = act[(size_t)b * m.act_width + j];
             pattern[b * hid + j] = v > 0.0f;
+            if (!is_unit(&m, j))
+                continue;
             inactive += v == 0.0f;
             active += v > 0.0f;
         }
@@ -546,7 +562,7 @@ static void check_bits(const int *sizes, int n_layers, int batch, uint64_t seed)
                   "forward of %d layers, batch %d: not the reference's bits", n_layers, batch);
     int off_units = 0, on_units = 0;
     for (size_t k = 0; k < (size_t)batch * aw; k++)
-        if (k % aw < aw - (size_t)no) {
+        if (k % aw < m.off_act[n_layers - 1] && is_unit(&m, (int)(k % aw))) {
             off_units += act[k] == 0.0f;
             on_units += act[k] != 0.0f;
         }
