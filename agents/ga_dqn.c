@@ -121,14 +121,14 @@ int ga_dqn_init(GaDqn *d, const GaDqnParams *p, const GaObsSpec *spec, int64_t t
     d->delta = alloc_lines(ga_mlp_delta_size(&d->net, p->batch) * sizeof(float));
     d->lists = malloc(ga_mlp_list_size(&d->net, p->batch) * sizeof *d->lists);
     GaMlpRows *br = &d->by_row;
+    br->words = (p->batch + 63) / 64;
     br->row = malloc(B * na * sizeof *br->row);
-    br->start = malloc((B * na + 1) * sizeof *br->start);
-    br->smp = malloc(B * na * sizeof *br->smp);
+    br->mask = malloc(B * na * (size_t)br->words * sizeof *br->mask);
     br->slot = malloc((size_t)sizes[0] * sizeof *br->slot);
     br->mark = calloc((size_t)sizes[0], sizeof *br->mark);
     if (!d->block || !d->r_obs || !d->r_next || !d->r_act || !d->r_term || !d->r_rew || !d->idx ||
         !d->idx2 || !d->off || !d->off2 || !d->act_s || !d->act_n || !d->act_t || !d->dout ||
-        !d->delta || !d->lists || !br->row || !br->start || !br->smp || !br->slot || !br->mark) {
+        !d->delta || !d->lists || !br->row || !br->mask || !br->slot || !br->mark) {
         ga_dqn_free(d);
         return ga_err_set(err, GA_ENOMEM, "dqn: out of memory for a %d-transition buffer",
                           p->buffer);
@@ -215,8 +215,7 @@ void ga_dqn_release_training(GaDqn *d)
     free(d->delta);
     free(d->lists);
     free(d->by_row.row);
-    free(d->by_row.start);
-    free(d->by_row.smp);
+    free(d->by_row.mask);
     free(d->by_row.slot);
     free(d->by_row.mark);
     memset(&d->by_row, 0, sizeof d->by_row);

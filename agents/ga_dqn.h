@@ -14,7 +14,7 @@
 #include "ga_obs.h"
 #include "ga_rng.h"
 
-#define GA_DQN_MAX_BATCH 1024
+#define GA_DQN_MAX_BATCH GA_MLP_MAX_BATCH
 /* The largest activation a loaded network may reach (ga_mlp_output_bound): room above the
  * largest Q-value rewards allow (GA_REWARD_MAX / (1 - gamma)), below a float's overflow. */
 #define GA_DQN_MAX_OUTPUT 1e36

@@ -386,69 +386,59 @@ static void grad_blocks(int j0, int j1, int dw, const float *restrict w, float *
 void ga_mlp_rows(GaMlpRows *r, int batch, const int32_t *idx, const int32_t *off)
 {
     uint64_t tag = ++r->tag; /* 64 bits: never wraps back to a stale mark */
-    int n = 0, total = off[batch] - off[0];
-    const int32_t *list = idx + off[0];
-    for (int j = 0; j < total; j++) {
-        int32_t in = list[j];
-        if (r->mark[in] != tag) {
-            r->mark[in] = tag;
-            r->slot[in] = n;
-            r->row[n] = in;
-            r->start[n++] = 0;
+    int n = 0, words = r->words;
+    for (int b = 0; b < batch; b++) {
+        uint64_t bit = (uint64_t)1 << (b & 63);
+        int w = b >> 6;
+        for (int j = off[b]; j < off[b + 1]; j++) {
+            int32_t in = idx[j];
+            if (r->mark[in] != tag) {
+                r->mark[in] = tag;
+                r->slot[in] = n;
+                r->row[n] = in;
+                memset(r->mask + (size_t)n * (size_t)words, 0, (size_t)words * sizeof *r->mask);
+                n++;
+            }
+            r->mask[(size_t)r->slot[in] * (size_t)words + (size_t)w] |= bit;
         }
-        r->start[r->slot[in]]++;
     }
-    /* Counts to the ends of each input's run, then filled from the last sample back, which
-     * leaves each run ascending and start[k] at its beginning. */
-    for (int k = 1; k < n; k++)
-        r->start[k] += r->start[k - 1];
-    for (int b = batch - 1; b >= 0; b--)
-        for (int j = off[b]; j < off[b + 1]; j++)
-            r->smp[--r->start[r->slot[idx[j]]]] = b;
-    r->start[n] = total;
     r->n = n;
 }
 
-/* y[0..n) += the rows src + s * stride for s in smp[0..c), in that order; 64 floats at a time
- * in registers. */
+/* y[0..n) += the rows src + b * stride of the samples b set in mask[0..words), ascending; 64
+ * floats at a time in registers. */
 static void add_rows(int n, float *restrict y, const float *src, size_t stride,
-                     const int32_t *smp, int c)
+                     const uint64_t *mask, int words)
 {
     int j = 0;
     for (; j + 64 <= n; j += 64) {
-        v8f a0 = load8(y + j), a1 = load8(y + j + 8), a2 = load8(y + j + 16),
-            a3 = load8(y + j + 24), a4 = load8(y + j + 32), a5 = load8(y + j + 40),
-            a6 = load8(y + j + 48), a7 = load8(y + j + 56);
-        for (int k = 0; k < c; k++) {
-            const float *x = src + (size_t)smp[k] * stride + j;
-            a0 += load8(x);
-            a1 += load8(x + 8);
-            a2 += load8(x + 16);
-            a3 += load8(x + 24);
-            a4 += load8(x + 32);
-            a5 += load8(x + 40);
-            a6 += load8(x + 48);
-            a7 += load8(x + 56);
-        }
-        store8(y + j, a0);
-        store8(y + j + 8, a1);
-        store8(y + j + 16, a2);
-        store8(y + j + 24, a3);
-        store8(y + j + 32, a4);
-        store8(y + j + 40, a5);
-        store8(y + j + 48, a6);
-        store8(y + j + 56, a7);
+        v16f a0 = load16(y + j), a1 = load16(y + j + 16), a2 = load16(y + j + 32),
+             a3 = load16(y + j + 48);
+        for (int w = 0; w < words; w++)
+            for (uint64_t m = mask[w]; m; m &= m - 1) {
+                const float *x = src + (size_t)(64 * w + __builtin_ctzll(m)) * stride + j;
+                a0 += load16(x);
+                a1 += load16(x + 16);
+                a2 += load16(x + 32);
+                a3 += load16(x + 48);
+            }
+        store16(y + j, a0);
+        store16(y + j + 16, a1);
+        store16(y + j + 32, a2);
+        store16(y + j + 48, a3);
     }
     for (; j + 8 <= n; j += 8) {
         v8f a = load8(y + j);
-        for (int k = 0; k < c; k++)
-            a += load8(src + (size_t)smp[k] * stride + j);
+        for (int w = 0; w < words; w++)
+            for (uint64_t m = mask[w]; m; m &= m - 1)
+                a += load8(src + (size_t)(64 * w + __builtin_ctzll(m)) * stride + j);
         store8(y + j, a);
     }
     for (; j < n; j++) {
         float a = y[j];
-        for (int k = 0; k < c; k++)
-            a += src[(size_t)smp[k] * stride + (size_t)j];
+        for (int w = 0; w < words; w++)
+            for (uint64_t m = mask[w]; m; m &= m - 1)
+                a += src[(size_t)(64 * w + __builtin_ctzll(m)) * stride + (size_t)j];
         y[j] = a;
     }
 }
@@ -571,13 +561,14 @@ void ga_mlp_backward(const GaMlp *m, const float *p, int batch, const int32_t *i
     }
     /* Input by input: each row's samples summed in registers and the row written once, where
      * adding sample by sample waits on the previous sample's store to a shared row. */
-    int32_t *every = lists; /* 0 .. batch - 1, for the bias */
-    for (int b = 0; b < batch; b++)
-        every[b] = b;
-    add_rows(out0, gb0, d, (size_t)dw, every, batch);
+    uint64_t every[(GA_MLP_MAX_BATCH + 63) / 64]; /* the bias: every sample */
+    int words = (batch + 63) / 64;
+    for (int w = 0; w < words; w++)
+        every[w] = batch - 64 * w >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << (batch - 64 * w)) - 1;
+    add_rows(out0, gb0, d, (size_t)dw, every, words);
     for (int k = 0; k < rows->n; k++)
         add_rows(out0, gw0 + (size_t)rows->row[k] * (size_t)out0, d, (size_t)dw,
-                 rows->smp + rows->start[k], rows->start[k + 1] - rows->start[k]);
+                 rows->mask + (size_t)k * (size_t)rows->words, words);
 }
 
 static void adam_range(const GaAdam *o, float c1, float c2, float *restrict p, float *restrict g,

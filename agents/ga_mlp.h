@@ -16,6 +16,7 @@
 #define GA_MLP_MAX_LAYERS 4   /* weight layers */
 #define GA_MLP_MAX_WIDTH 1024 /* hidden and output units per layer */
 #define GA_MLP_ACT_ALIGN 16   /* floats: see GaMlp.act_width */
+#define GA_MLP_MAX_BATCH 1024 /* samples of a backward pass given its inputs by input */
 
 typedef struct {
     int n_layers;                    /* weight layers, 1..GA_MLP_MAX_LAYERS */
@@ -49,13 +50,15 @@ float *ga_mlp_forward(const GaMlp *m, const float *p, int batch, const int32_t *
                       const int32_t *off, float *act);
 
 /* The active inputs of a batch by input: row[0..n) the distinct inputs, in the order the batch
- * first lists them; input row[k] is active in the samples smp[start[k] .. start[k + 1]),
- * ascending. slot and mark are scratch of one entry per input; a call of ga_mlp_rows marks
- * with the next tag, so they need no clearing between batches (start with mark zeroed and tag
- * 0). row: room for every listed input of a batch; start: one more; smp: every listed input. */
+ * first lists them; input row[k] is active in the samples whose bits are set in mask[k * words
+ * .. (k + 1) * words) (sample b: bit b % 64 of word b / 64). slot and mark are scratch of one
+ * entry per input; a call of ga_mlp_rows marks with the next tag, so they need no clearing
+ * between batches (start with mark zeroed and tag 0). row: room for every listed input of a
+ * batch; mask: words per listed input. words = (largest batch + 63) / 64. */
 typedef struct {
-    int n;
-    int32_t *row, *start, *smp;
+    int n, words;
+    int32_t *row;
+    uint64_t *mask;
     int32_t *slot;
     uint64_t *mark, tag;
 } GaMlpRows;
@@ -67,8 +70,8 @@ void ga_mlp_rows(GaMlpRows *r, int batch, const int32_t *idx, const int32_t *off
  * for this batch size. Adds the gradients to g (a parameter-shaped block), of the first
  * layer's weights only the rows of active inputs. Layer by layer over the batch, but every
  * gradient element sums its samples in sample order, as one sample at a time would. rows:
- * the batch's inputs by input (ga_mlp_rows of idx and off), or NULL, which is slower (each
- * sample adds to its inputs' rows in memory). */
+ * the batch's inputs by input (ga_mlp_rows of idx and off; then batch <= GA_MLP_MAX_BATCH),
+ * or NULL, which is slower (each sample adds to its inputs' rows in memory). */
 void ga_mlp_backward(const GaMlp *m, const float *p, int batch, const int32_t *idx,
                      const int32_t *off, const GaMlpRows *rows, const float *act,
                      const float *dout, float *delta, int32_t *lists, float *g);

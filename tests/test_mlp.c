@@ -572,12 +572,13 @@ static void check_bits(const int *sizes, int n_layers, int batch, uint64_t seed)
     /* Both first-layer paths: sample by sample (no rows) and input by input. */
     size_t listed = (size_t)off[batch];
     float *g_rows = falloc(np);
-    GaMlpRows br = {.row = calloc(listed + 1, sizeof(int32_t)),
-                    .start = calloc(listed + 2, sizeof(int32_t)),
-                    .smp = calloc(listed + 1, sizeof(int32_t)),
+    int words = (batch + 63) / 64;
+    GaMlpRows br = {.words = words,
+                    .row = calloc(listed + 1, sizeof(int32_t)),
+                    .mask = calloc((listed + 1) * (size_t)words, sizeof(uint64_t)),
                     .slot = calloc((size_t)inputs, sizeof(int32_t)),
                     .mark = calloc((size_t)inputs, sizeof(uint64_t))};
-    ck_assert(br.row && br.start && br.smp && br.slot && br.mark);
+    ck_assert(br.row && br.mask && br.slot && br.mark);
     ga_mlp_rows(&br, batch, idx, off);
     for (int rep = 0; rep < 2; rep++) {
         ga_mlp_backward(&m, p, batch, idx, off, NULL, act, dout, delta, lists, g);
@@ -592,8 +593,7 @@ static void check_bits(const int *sizes, int n_layers, int batch, uint64_t seed)
                       n_layers, batch, rep + 1);
     }
     free(br.row);
-    free(br.start);
-    free(br.smp);
+    free(br.mask);
     free(br.slot);
     free(br.mark);
     free(g_rows);
@@ -612,32 +612,49 @@ static void check_bits(const int *sizes, int n_layers, int batch, uint64_t seed)
 START_TEST(test_rows_by_input)
 {
     /* Three samples listing inputs of 10: the distinct inputs in the order first listed, each
-     * with its samples ascending, the runs back to back; a second batch on the same scratch
-     * (no clearing) forgets the first. */
+     * with the bits of its samples; a second batch on the same scratch (no clearing) forgets
+     * the first. */
     const int32_t idx[] = {4, 7, 2, /**/ 7, 9, /**/ 2, 4, 9, 0};
     const int32_t off[] = {0, 3, 5, 9};
-    int32_t row[9], start[10], smp[9], slot[10];
-    uint64_t mark[10] = {0};
-    GaMlpRows br = {.row = row, .start = start, .smp = smp, .slot = slot, .mark = mark};
+    int32_t row[9], slot[10];
+    uint64_t mask[9], mark[10] = {0};
+    GaMlpRows br = {.words = 1, .row = row, .mask = mask, .slot = slot, .mark = mark};
     ga_mlp_rows(&br, 3, idx, off);
     ck_assert_int_eq(br.n, 5);
     const int32_t want_row[] = {4, 7, 2, 9, 0};
-    const int32_t want_start[] = {0, 2, 4, 6, 8, 9};
-    const int32_t want_smp[] = {0, 2, /**/ 0, 1, /**/ 0, 2, /**/ 1, 2, /**/ 2};
+    const uint64_t want_mask[] = {5, 3, 5, 6, 4};
     ck_assert_mem_eq(br.row, want_row, sizeof want_row);
-    ck_assert_mem_eq(br.start, want_start, sizeof want_start);
-    ck_assert_mem_eq(br.smp, want_smp, sizeof want_smp);
+    ck_assert_mem_eq(br.mask, want_mask, sizeof want_mask);
     /* The second batch: its lists start at off[0] = 5 within idx, as dqn's never do, and an
      * input the first batch listed must not count as already seen. */
     const int32_t off2[] = {5, 7, 9};
     ga_mlp_rows(&br, 2, idx, off2);
     ck_assert_int_eq(br.n, 4);
     const int32_t want_row2[] = {2, 4, 9, 0};
-    const int32_t want_start2[] = {0, 1, 2, 3, 4};
-    const int32_t want_smp2[] = {0, 0, 1, 1}; /* samples numbered within this batch */
+    const uint64_t want_mask2[] = {1, 1, 2, 2}; /* samples numbered within this batch */
     ck_assert_mem_eq(br.row, want_row2, sizeof want_row2);
-    ck_assert_mem_eq(br.start, want_start2, sizeof want_start2);
-    ck_assert_mem_eq(br.smp, want_smp2, sizeof want_smp2);
+    ck_assert_mem_eq(br.mask, want_mask2, sizeof want_mask2);
+
+    /* Batches past 64 samples take more words: sample 64 in the second, sample 130 in the
+     * third. */
+    int32_t idx3[131], off3[132], row3[131], slot3[10];
+    uint64_t mask3[3 * 131], mark3[10] = {0};
+    for (int b = 0; b <= 130; b++) {
+        off3[b] = b;
+        idx3[b] = b == 64 || b == 130 ? 3 : 5;
+    }
+    off3[131] = 131;
+    GaMlpRows big = {.words = 3, .row = row3, .mask = mask3, .slot = slot3, .mark = mark3};
+    ga_mlp_rows(&big, 131, idx3, off3);
+    ck_assert_int_eq(big.n, 2);
+    ck_assert_int_eq(big.row[0], 5);
+    ck_assert_int_eq(big.row[1], 3);
+    ck_assert_uint_eq(big.mask[0], ~(uint64_t)0);
+    ck_assert_uint_eq(big.mask[1], ~(uint64_t)1);
+    ck_assert_uint_eq(big.mask[2], 3); /* samples 128 and 129 */
+    ck_assert_uint_eq(big.mask[3], 0);
+    ck_assert_uint_eq(big.mask[4], 1);
+    ck_assert_uint_eq(big.mask[5], (uint64_t)1 << 2);
 }
 END_TEST
 
@@ -661,6 +678,7 @@ START_TEST(test_bits_odd_shapes)
     int a[] = {40, 100, 37, 3}, b[] = {25, 9, 33, 7, 1}, c[] = {30, 2, 5}, d[] = {17, 11};
     int e[] = {50, 72, 12, 70, 6}, f[] = {20, 1, 1};
     check_bits(a, 3, 7, 5);
+    check_bits(a, 3, 130, 11); /* samples past 64: three words of sample bits per input */
     check_bits(b, 4, 9, 6);
     check_bits(c, 2, 5, 7);
     check_bits(d, 1, 3, 8);
