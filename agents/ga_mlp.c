@@ -4,6 +4,9 @@
 
 #include <math.h>
 #include <string.h>
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
 
 int ga_mlp_init(GaMlp *m, const int *sizes, int n_layers)
 {
@@ -119,6 +122,34 @@ static inline void store16(float *p, v16f v)
 }
 
 typedef int32_t v8i __attribute__((vector_size(32)));
+
+/* The first n (0 <= n < 8) floats at p in a vector, zeros after them; and back. Nothing past
+ * them is read or written: they may end a block. (A libc call each through memcpy.) */
+static inline v8f load_part(const float *p, int n)
+{
+#if defined(__AVX512VL__)
+    return (v8f)_mm256_maskz_loadu_ps((__mmask8)((1u << n) - 1), p);
+#elif defined(__AVX__)
+    return (v8f)_mm256_maskload_ps(p, (__m256i)((v8i){0, 1, 2, 3, 4, 5, 6, 7} < n));
+#else
+    v8f v = {0};
+    for (int j = 0; j < n; j++)
+        v[j] = p[j];
+    return v;
+#endif
+}
+
+static inline void store_part(float *p, v8f v, int n)
+{
+#if defined(__AVX512VL__)
+    _mm256_mask_storeu_ps(p, (__mmask8)((1u << n) - 1), (__m256)v);
+#elif defined(__AVX__)
+    _mm256_maskstore_ps(p, (__m256i)((v8i){0, 1, 2, 3, 4, 5, 6, 7} < n), (__m256)v);
+#else
+    for (int j = 0; j < n; j++)
+        p[j] = v[j];
+#endif
+}
 typedef int32_t v4i __attribute__((vector_size(16)));
 
 /* (mask of 4 units) the positions of its set bits in order, and their count */
@@ -233,12 +264,10 @@ static inline __attribute__((always_inline)) void rows_sum(int out, const float 
     }
     int tail = out - j0;
     if (tail > 0 && 8 - tail <= out) {
-        v8f a = {0};
-        memcpy(&a, bias + j0, (size_t)tail * sizeof *bias);
+        v8f a = load_part(bias + j0, tail);
         for (int r = 0; r < n; r++)
             a += GA_TERM(r, load8(GA_ROW(r)));
-        for (int j = 0; j < tail; j++)
-            h[j0 + j] = a[j];
+        store_part(h + j0, a, tail);
     } else if (tail > 0) {
         for (int j = j0; j < out; j++) {
             float a = bias[j];
@@ -325,14 +354,15 @@ static inline float fold8(v8f s)
 
 /* Weight gradients and the signal below of a layer of out >= 8 units for input unit i:
  * gw[j] += x_b * d_b[j] over the samples b in on[0..n) (ascending), and dot()'s partial sums
- * of w . d_b into sp[k] (the k-th listed sample), for the 8-float blocks [j0, j1). The row of
+ * of w . d_b into sp[k] (the k-th listed sample, from 0: sp need not be cleared), for the
+ * 8-float blocks [j0, j1). The row of
  * gw stays in registers across the samples; every element still sums in sample order, and
  * every partial sum in block order, as the per-sample loops did. */
 static void grad_blocks(int j0, int j1, int dw, const float *restrict w, float *restrict gw,
                         const float *x, int xw, const int32_t *on, int n, const float *d, float *sp)
 {
-    int j = j0;
-    for (; j + 64 <= j1; j += 64) {
+    int j = j0, fresh = 1; /* sp not written yet: its sums start from 0 */
+    for (; j + 64 <= j1; j += 64, fresh = 0) {
         v8f g0 = load8(gw + j), g1 = load8(gw + j + 8), g2 = load8(gw + j + 16),
             g3 = load8(gw + j + 24), g4 = load8(gw + j + 32), g5 = load8(gw + j + 40),
             g6 = load8(gw + j + 48), g7 = load8(gw + j + 56);
@@ -352,7 +382,7 @@ static void grad_blocks(int j0, int j1, int dw, const float *restrict w, float *
             g5 += s * d5;
             g6 += s * d6;
             g7 += s * d7;
-            v8f t = load8(sp + 8 * k);
+            v8f t = fresh ? (v8f){0} : load8(sp + 8 * k);
             t += w0 * d0;
             t += w1 * d1;
             t += w2 * d2;
@@ -372,12 +402,12 @@ static void grad_blocks(int j0, int j1, int dw, const float *restrict w, float *
         store8(gw + j + 48, g6);
         store8(gw + j + 56, g7);
     }
-    for (; j + 8 <= j1; j += 8) {
+    for (; j + 8 <= j1; j += 8, fresh = 0) {
         v8f g0 = load8(gw + j), w0 = load8(w + j);
         for (int k = 0; k < n; k++) {
             v8f d0 = load8(d + (size_t)on[k] * (size_t)dw + j);
             g0 += ((v8f){0} + x[(size_t)on[k] * (size_t)xw]) * d0;
-            store8(sp + 8 * k, load8(sp + 8 * k) + w0 * d0);
+            store8(sp + 8 * k, (fresh ? (v8f){0} : load8(sp + 8 * k)) + w0 * d0);
         }
         store8(gw + j, g0);
     }
@@ -396,7 +426,8 @@ void ga_mlp_rows(GaMlpRows *r, int batch, const int32_t *idx, const int32_t *off
                 r->mark[in] = tag;
                 r->slot[in] = n;
                 r->row[n] = in;
-                memset(r->mask + (size_t)n * (size_t)words, 0, (size_t)words * sizeof *r->mask);
+                for (int w0 = 0; w0 < words; w0++)
+                    r->mask[(size_t)n * (size_t)words + (size_t)w0] = 0;
                 n++;
             }
             r->mask[(size_t)r->slot[in] * (size_t)words + (size_t)w] |= bit;
@@ -456,8 +487,9 @@ void ga_mlp_backward(const GaMlp *m, const float *p, int batch, const int32_t *i
     int n_out = m->size[nl];
     for (int b = 0; b < batch; b++) {
         float *db = d + (size_t)b * (size_t)dw;
-        memcpy(db, dout + (size_t)b * (size_t)n_out, (size_t)n_out * sizeof *db);
-        memset(db + n_out, 0, (size_t)(dw - n_out) * sizeof *db);
+        const float *ob = dout + (size_t)b * (size_t)n_out;
+        for (int j = 0; j < dw; j++)
+            db[j] = j < n_out ? ob[j] : 0.0f;
     }
     for (int l = nl - 1; l >= 1; l--) {
         int in = m->size[l], out = m->size[l + 1];
@@ -475,8 +507,7 @@ void ga_mlp_backward(const GaMlp *m, const float *p, int batch, const int32_t *i
             for (int k = 0; k < n_nz; k++)
                 on[(size_t)nz[k] * (size_t)batch + (size_t)cnt[nz[k]]++] = b;
         }
-        for (int b = 0; b < batch; b++)
-            memset(below + (size_t)b * (size_t)dw, 0, (size_t)dw * sizeof *below);
+        memset(below, 0, (size_t)batch * (size_t)dw * sizeof *below);
         int full = out & ~7;
         for (int i = 0; i < in; i++) {
             const int32_t *oi = on + (size_t)i * (size_t)batch;
@@ -486,7 +517,6 @@ void ga_mlp_backward(const GaMlp *m, const float *p, int batch, const int32_t *i
             const float *wi = w + (size_t)i * (size_t)out;
             float *gwi = gw + (size_t)i * (size_t)out;
             if (full > 0) {
-                memset(sp, 0, 8 * (size_t)n * sizeof *sp);
                 grad_blocks(0, full, dw, wi, gwi, x + i, aw, oi, n, d, sp);
                 for (int k = 0; k < n; k++) {
                     const float *db = d + (size_t)oi[k] * (size_t)dw;
@@ -499,12 +529,11 @@ void ga_mlp_backward(const GaMlp *m, const float *p, int batch, const int32_t *i
             if (full == 0) {
                 /* Under 8 units (the Q-values): one vector, the rows of d being zero past
                  * out. */
-                v8f acc = {0};
-                memcpy(&acc, gwi, (size_t)out * sizeof *gwi);
+                v8f acc = load_part(gwi, out);
                 for (int k = 0; k < n; k++)
                     acc += ((v8f){0} + x[(size_t)oi[k] * (size_t)aw + (size_t)i]) *
                            load8(d + (size_t)oi[k] * (size_t)dw);
-                memcpy(gwi, &acc, (size_t)out * sizeof *gwi);
+                store_part(gwi, acc, out);
                 continue;
             }
             /* The last out % 8 units' weight gradients, sample by sample in order. */
