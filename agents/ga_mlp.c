@@ -211,11 +211,11 @@ static inline __attribute__((always_inline)) int list_on(int n, const float *h, 
  * width, so the blocks change speed only. Blocks of 64 and 32 outputs stay in vector registers
  * across the whole list; the last out % 8 outputs read a whole vector when the 8 - out % 8
  * floats past the last row still lie in the bias, which follows w in every parameter block. */
-static inline __attribute__((always_inline)) void rows_sum(int out, const float *w,
+static inline __attribute__((always_inline)) void rows_sum(int from, int out, const float *w,
                                                            const float *bias, const int32_t *rows,
                                                            int n, const float *x, float *h)
 {
-    int j0 = 0;
+    int j0 = from;
 #define GA_ROW(r) (w + (size_t)rows[r] * (size_t)out + j0)
 #define GA_TERM(r, v) (x ? ((v8f){0} + x[rows[r]]) * (v) : (v))
     for (; j0 + 64 <= out; j0 += 64) {
@@ -284,14 +284,40 @@ static inline __attribute__((always_inline)) void rows_sum(int out, const float 
 static void layer_sparse(int out, const float *w, const float *bias, const int32_t *rows,
                          int n_rows, float *h)
 {
-    rows_sum(out, w, bias, rows, n_rows, NULL, h);
+    rows_sum(0, out, w, bias, rows, n_rows, NULL, h);
 }
 
 /* h = bias + x W over the listed nonzero inputs of x. */
 static void layer_dense(int out, const float *w, const float *bias, const float *x,
                         const int32_t *nz, int n_nz, float *h)
 {
-    rows_sum(out, w, bias, nz, n_nz, x, h);
+    rows_sum(0, out, w, bias, nz, n_nz, x, h);
+}
+
+/* A dense layer of 4 to 7 units (the Q-values) for four samples s = 0..3 at once, each sample
+ * by rows_sum's whole vector and in its order (the floats past a row's last lie in the next row
+ * or the bias). Four independent chains of additions, where one sample alone waits an
+ * addition's latency per listed row: its passes through the layers are one long chain, and the
+ * wider layers' eight or more chains keep the core busy but this one does not. */
+static void narrow4(int out, const float *w, const float *bias, const int32_t *const rows[4],
+                    const int n[4], const float *const x[4], float *const h[4])
+{
+    int common = n[0];
+    for (int s = 1; s < 4; s++)
+        common = n[s] < common ? n[s] : common;
+    v8f a[4];
+    for (int s = 0; s < 4; s++)
+        a[s] = load_part(bias, out);
+#define GA_TERM4(s, r) (((v8f){0} + x[s][rows[s][r]]) * load8(w + (size_t)rows[s][r] * (size_t)out))
+    for (int r = 0; r < common; r++)
+        for (int s = 0; s < 4; s++)
+            a[s] += GA_TERM4(s, r);
+    for (int s = 0; s < 4; s++) {
+        for (int r = common; r < n[s]; r++)
+            a[s] += GA_TERM4(s, r);
+        store_part(h[s], a[s], out);
+    }
+#undef GA_TERM4
 }
 
 float *ga_mlp_forward(const GaMlp *m, const float *p, int batch, const int32_t *idx,
@@ -299,7 +325,42 @@ float *ga_mlp_forward(const GaMlp *m, const float *p, int batch, const int32_t *
 {
     int last = m->n_layers - 1;
     int32_t nz[GA_MLP_MAX_WIDTH + 4]; /* the units of the layer below that are on */
-    for (int b = 0; b < batch; b++) {
+    int b = 0;
+    if (batch >= 4) {
+        int32_t nz4[4][GA_MLP_MAX_WIDTH + 4];
+        for (; b + 4 <= batch; b += 4) {
+            float *row[4];
+            int n_nz[4];
+            for (int s = 0; s < 4; s++)
+                row[s] = act + (size_t)(b + s) * m->act_width;
+            for (int l = 0; l < m->n_layers; l++) {
+                int out = m->size[l + 1];
+                const int32_t *rl[4];
+                const float *xs[4];
+                float *hs[4];
+                int rn[4];
+                for (int s = 0; s < 4; s++) {
+                    hs[s] = row[s] + m->off_act[l];
+                    rl[s] = l == 0 ? idx + off[b + s] : nz4[s];
+                    rn[s] = l == 0 ? off[b + s + 1] - off[b + s] : n_nz[s];
+                    xs[s] = l == 0 ? NULL : row[s] + m->off_act[l - 1];
+                }
+                if (l > 0 && out >= 4 && out < 8)
+                    narrow4(out, p + m->off_w[l], p + m->off_b[l], rl, rn, xs, hs);
+                else if (l == 0)
+                    for (int s = 0; s < 4; s++)
+                        layer_sparse(out, p + m->off_w[0], p + m->off_b[0], rl[s], rn[s], hs[s]);
+                else
+                    for (int s = 0; s < 4; s++)
+                        layer_dense(out, p + m->off_w[l], p + m->off_b[l], xs[s], rl[s], rn[s],
+                                    hs[s]);
+                if (l < last)
+                    for (int s = 0; s < 4; s++)
+                        n_nz[s] = list_on(out, hs[s], hs[s], nz4[s]);
+            }
+        }
+    }
+    for (; b < batch; b++) {
         float *row = act + (size_t)b * m->act_width;
         int n_nz = 0;
         for (int l = 0; l < m->n_layers; l++) {
