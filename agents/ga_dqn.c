@@ -146,10 +146,11 @@ int ga_dqn_init(GaDqn *d, const GaDqnParams *p, const GaObsSpec *spec, int64_t t
     br->row = malloc(B * na * sizeof *br->row);
     br->mask = malloc(B * na * (size_t)br->words * sizeof *br->mask);
     br->slot = malloc((size_t)sizes[0] * sizeof *br->slot);
+    d->pick = malloc(B * sizeof *d->pick);
     br->mark = calloc((size_t)sizes[0], sizeof *br->mark);
     if (!d->block || !d->r_obs || !d->r_next || !d->r_act || !d->r_term || !d->r_rew || !d->idx ||
         !d->idx2 || !d->off || !d->off2 || !d->act_s || !d->act_n || !d->act_t || !d->dout ||
-        !d->delta || !d->lists || !br->row || !br->mask || !br->slot || !br->mark) {
+        !d->delta || !d->lists || !br->row || !br->mask || !br->slot || !br->mark || !d->pick) {
         ga_dqn_free(d);
         return ga_err_set(err, GA_ENOMEM, "dqn: out of memory for a %d-transition buffer",
                           p->buffer);
@@ -240,6 +241,9 @@ void ga_dqn_release_training(GaDqn *d)
     free(d->by_row.slot);
     free(d->by_row.mark);
     memset(&d->by_row, 0, sizeof d->by_row);
+    free(d->pick);
+    d->pick = NULL;
+    d->picked = 0;
     d->r_obs = d->r_next = d->r_act = d->r_term = NULL;
     d->r_rew = NULL;
     d->idx = d->idx2 = d->off = d->off2 = NULL;
@@ -382,15 +386,12 @@ double ga_dqn_disagreement(const GaDqn *d, const uint8_t *obs)
     return score < 1 ? score : 1.0;
 }
 
-float ga_dqn_learn(GaDqn *d, const int *pick, int n)
+/* Asks for the transitions at ring positions pick[0..n): they lie anywhere in a ring of
+ * megabytes. (Inline: as a function GCC may drop it, prefetches having no effect it sees.) */
+static inline __attribute__((always_inline)) void prefetch(const GaDqn *d, const int *pick,
+                                                           int n)
 {
-    const GaMlp *net = &d->net;
     size_t obs = (size_t)d->spec.size;
-    int na = GA_NUM_ACTIONS, aw = net->act_width, last = net->off_act[net->n_layers - 1];
-    assert(n >= 1 && n <= d->p.batch && d->r_obs);
-    /* The sampled transitions lie anywhere in a ring of megabytes: ask for all of them first,
-     * so their cache misses overlap instead of stalling the feature lists one by one (the
-     * lists spent most of their time waiting for the observation bytes). */
     for (int b = 0; b < n; b++) {
         size_t at = (size_t)pick[b] * obs;
         __builtin_prefetch(d->r_obs + at);
@@ -401,6 +402,26 @@ float ga_dqn_learn(GaDqn *d, const int *pick, int n)
         __builtin_prefetch(d->r_rew + pick[b]);
         __builtin_prefetch(d->r_term + pick[b]);
     }
+}
+
+/* An update's sample: batch positions uniform over a ring holding size transitions. */
+static void draw(GaDqn *d, int size)
+{
+    for (int b = 0; b < d->p.batch; b++)
+        d->pick[b] = (int)ga_rng_below(&d->rng, (uint32_t)size);
+    d->picked = 1;
+}
+
+float ga_dqn_learn(GaDqn *d, const int *pick, int n)
+{
+    const GaMlp *net = &d->net;
+    size_t obs = (size_t)d->spec.size;
+    int na = GA_NUM_ACTIONS, aw = net->act_width, last = net->off_act[net->n_layers - 1];
+    assert(n >= 1 && n <= d->p.batch && d->r_obs);
+    /* Ask for all the sampled transitions first, so their cache misses overlap instead of
+     * stalling the feature lists one by one (the lists spent most of their time waiting for
+     * the observation bytes). ga_dqn_update asks one update ahead too. */
+    prefetch(d, pick, n);
     d->off[0] = d->off2[0] = 0;
     for (int b = 0; b < n; b++) {
         int k = pick[b];
@@ -469,11 +490,16 @@ void ga_dqn_update(GaDqn *d, const uint8_t *obs, int a, float r, const uint8_t *
     d->size += d->size < d->cap;
     d->steps++;
     if (d->steps >= d->p.learning_starts && d->steps % d->p.train_freq == 0) {
-        int pick[GA_DQN_MAX_BATCH];
         int n = d->p.batch;
-        for (int b = 0; b < n; b++)
-            pick[b] = (int)ga_rng_below(&d->rng, (uint32_t)d->size);
-        ga_dqn_learn(d, pick, n);
+        if (!d->picked)
+            draw(d, d->size);
+        ga_dqn_learn(d, d->pick, n);
+        /* The next update comes train_freq steps later, with that many more transitions (up
+         * to the capacity): its sample is drawn now, the same draws from the same stream as
+         * then, and its transitions are asked for, to arrive during those steps. */
+        int64_t later = (int64_t)d->size + d->p.train_freq;
+        draw(d, later < d->cap ? (int)later : d->cap);
+        prefetch(d, d->pick, n);
     }
     if (d->steps % d->p.target_update == 0)
         memcpy(d->target, d->params, d->net.n_params * sizeof *d->params);

@@ -50,6 +50,8 @@ typedef struct {
     int32_t code_idx[256][4];     /* (cell code, k) their offsets within the cell's features,
                                    * 0 past code_n */
     GaRng rng;                    /* replay sampling */
+    int *pick;                    /* (batch) the next update's sample, drawn one update ahead */
+    int picked;                   /* pick holds it (not before the first update) */
 
     /* The novelty ensemble (p.ensemble members; all NULL without one): small networks
      * (inputs, ensemble_hidden, actions), each trained on a Bernoulli(1/2)-masked part of the
