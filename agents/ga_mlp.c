@@ -496,27 +496,30 @@ void ga_mlp_rows(GaMlpRows *r, int batch, const int32_t *idx, const int32_t *off
 {
     uint64_t tag = ++r->tag; /* 64 bits: never wraps back to a stale mark */
     int n = 0, words = r->words;
+    /* Local copies: the compiler cannot tell the stores below from r's own fields. */
+    int32_t *restrict row = r->row, *restrict slot = r->slot;
+    uint64_t *restrict mask = r->mask, *restrict mark = r->mark;
     if (batch <= 64) {
         /* Branch-free: whether an input is new is close to random, and a branch on it
          * mispredicted often. A seen input rewrites its own entries; a new one takes slot n,
          * whose stale word is read and dropped. */
+        const int32_t *in = idx + off[0];
         for (int b = 0; b < batch; b++) {
             uint64_t bit = (uint64_t)1 << b;
-            for (int j = off[b]; j < off[b + 1]; j++) {
-                int32_t in = idx[j];
-                int seen = r->mark[in] == tag;
-                int k = seen ? r->slot[in] : n;
-                uint64_t *mk = r->mask + (size_t)k * (size_t)words;
+            for (const int32_t *end = idx + off[b + 1]; in < end; in++) {
+                int seen = mark[*in] == tag;
+                size_t k = seen ? (size_t)slot[*in] : (size_t)n;
+                uint64_t *mk = mask + k * (size_t)words;
                 *mk = (seen ? *mk : 0) | bit;
-                r->mark[in] = tag;
-                r->slot[in] = k;
-                r->row[k] = in;
+                mark[*in] = tag;
+                slot[*in] = (int32_t)k;
+                row[k] = *in;
                 n += !seen;
             }
         }
         for (int k = 0; k < n; k++) /* the other words of a multi-word layout */
             for (int w = 1; w < words; w++)
-                r->mask[(size_t)k * (size_t)words + (size_t)w] = 0;
+                mask[(size_t)k * (size_t)words + (size_t)w] = 0;
         r->n = n;
         return;
     }
