@@ -153,12 +153,12 @@ int ga_dqn_init(GaDqn *d, const GaDqnParams *p, const GaObsSpec *spec, int64_t t
     br->words = (p->batch + 63) / 64;
     br->row = malloc(B * na * sizeof *br->row);
     br->mask = malloc(B * na * (size_t)br->words * sizeof *br->mask);
-    br->slot = malloc((size_t)sizes[0] * sizeof *br->slot);
+    br->inputs = sizes[0];
     d->pick = malloc(B * sizeof *d->pick);
-    br->mark = calloc((size_t)sizes[0], sizeof *br->mark);
+    br->seen = calloc((size_t)sizes[0], sizeof *br->seen);
     if (!d->block || !d->r_obs || !d->r_next || !d->r_act || !d->r_term || !d->r_rew || !d->idx ||
         !d->idx2 || !d->off || !d->off2 || !d->act_s || !d->act_n || !d->act_t || !d->dout ||
-        !d->delta || !d->lists || !br->row || !br->mask || !br->slot || !br->mark || !d->pick) {
+        !d->delta || !d->lists || !br->row || !br->mask || !br->seen || !d->pick) {
         ga_dqn_free(d);
         return ga_err_set(err, GA_ENOMEM, "dqn: out of memory for a %d-transition buffer",
                           p->buffer);
@@ -246,8 +246,7 @@ void ga_dqn_release_training(GaDqn *d)
     free(d->lists);
     free(d->by_row.row);
     free(d->by_row.mask);
-    free(d->by_row.slot);
-    free(d->by_row.mark);
+    free(d->by_row.seen);
     memset(&d->by_row, 0, sizeof d->by_row);
     free(d->pick);
     d->pick = NULL;

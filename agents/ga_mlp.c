@@ -494,11 +494,15 @@ static void grad_blocks(int j0, int j1, int dw, const float *restrict w, float *
 
 void ga_mlp_rows(GaMlpRows *r, int batch, const int32_t *idx, const int32_t *off)
 {
-    uint64_t tag = ++r->tag; /* 64 bits: never wraps back to a stale mark */
+    if (r->tag == UINT32_MAX) { /* the next tag would wrap onto stale entries */
+        memset(r->seen, 0, (size_t)r->inputs * sizeof *r->seen);
+        r->tag = 0;
+    }
+    uint64_t tag = (uint64_t)++r->tag << 32;
     int n = 0, words = r->words;
     /* Local copies: the compiler cannot tell the stores below from r's own fields. */
-    int32_t *restrict row = r->row, *restrict slot = r->slot;
-    uint64_t *restrict mask = r->mask, *restrict mark = r->mark;
+    int32_t *restrict row = r->row;
+    uint64_t *restrict mask = r->mask, *restrict seen = r->seen;
     if (batch <= 64) {
         /* Branch-free: whether an input is new is close to random, and a branch on it
          * mispredicted often. A seen input rewrites its own entries; a new one takes slot n,
@@ -507,14 +511,14 @@ void ga_mlp_rows(GaMlpRows *r, int batch, const int32_t *idx, const int32_t *off
         for (int b = 0; b < batch; b++) {
             uint64_t bit = (uint64_t)1 << b;
             for (const int32_t *end = idx + off[b + 1]; in < end; in++) {
-                int seen = mark[*in] == tag;
-                size_t k = seen ? (size_t)slot[*in] : (size_t)n;
+                uint64_t e = seen[*in];
+                int old = (e & ~(uint64_t)UINT32_MAX) == tag;
+                size_t k = old ? (size_t)(uint32_t)e : (size_t)n;
                 uint64_t *mk = mask + k * (size_t)words;
-                *mk = (seen ? *mk : 0) | bit;
-                mark[*in] = tag;
-                slot[*in] = (int32_t)k;
+                *mk = (old ? *mk : 0) | bit;
+                seen[*in] = tag | k;
                 row[k] = *in;
-                n += !seen;
+                n += !old;
             }
         }
         for (int k = 0; k < n; k++) /* the other words of a multi-word layout */
@@ -528,15 +532,14 @@ void ga_mlp_rows(GaMlpRows *r, int batch, const int32_t *idx, const int32_t *off
         int w = b >> 6;
         for (int j = off[b]; j < off[b + 1]; j++) {
             int32_t in = idx[j];
-            if (r->mark[in] != tag) {
-                r->mark[in] = tag;
-                r->slot[in] = n;
-                r->row[n] = in;
+            if ((seen[in] & ~(uint64_t)UINT32_MAX) != tag) {
+                seen[in] = tag | (uint64_t)n;
+                row[n] = in;
                 for (int w0 = 0; w0 < words; w0++)
-                    r->mask[(size_t)n * (size_t)words + (size_t)w0] = 0;
+                    mask[(size_t)n * (size_t)words + (size_t)w0] = 0;
                 n++;
             }
-            r->mask[(size_t)r->slot[in] * (size_t)words + (size_t)w] |= bit;
+            mask[(size_t)(uint32_t)seen[in] * (size_t)words + (size_t)w] |= bit;
         }
     }
     r->n = n;

@@ -51,16 +51,17 @@ float *ga_mlp_forward(const GaMlp *m, const float *p, int batch, const int32_t *
 
 /* The active inputs of a batch by input: row[0..n) the distinct inputs, in the order the batch
  * first lists them; input row[k] is active in the samples whose bits are set in mask[k * words
- * .. (k + 1) * words) (sample b: bit b % 64 of word b / 64). slot and mark are scratch of one
- * entry per input; a call of ga_mlp_rows marks with the next tag, so they need no clearing
- * between batches (start with mark zeroed and tag 0). row: room for every listed input of a
- * batch; mask: words per listed input. words = (largest batch + 63) / 64. */
+ * .. (k + 1) * words) (sample b: bit b % 64 of word b / 64). seen: scratch of one entry per
+ * input (inputs of them): the batch's tag in the high 32 bits, the input's k in the low; each
+ * call of ga_mlp_rows takes the next tag, so it needs no clearing between batches (start with
+ * seen zeroed and tag 0; after 2^32 - 1 calls it is cleared once). row: room for every listed
+ * input of a batch; mask: words per listed input. words = (largest batch + 63) / 64. */
 typedef struct {
-    int n, words;
+    int n, words, inputs;
     int32_t *row;
     uint64_t *mask;
-    int32_t *slot;
-    uint64_t *mark, tag;
+    uint64_t *seen;
+    uint32_t tag;
 } GaMlpRows;
 
 void ga_mlp_rows(GaMlpRows *r, int batch, const int32_t *idx, const int32_t *off);

@@ -354,9 +354,9 @@ START_TEST(test_learn_lists)
                    memcmp(d.idx + d.off[b], want, (size_t)n * sizeof *want) != 0;
             for (int j = 0; j < n; j++) {
                 const GaMlpRows *br = &d.by_row;
-                int at = br->slot[want[j]];
-                bad += br->mark[want[j]] != br->tag || at < 0 || at >= br->n ||
-                       br->row[at] != want[j];
+                uint64_t e = br->seen[want[j]];
+                int at = (int)(uint32_t)e;
+                bad += e >> 32 != br->tag || at < 0 || at >= br->n || br->row[at] != want[j];
             }
             n = ga_obs_active(&s, next[pick[b]], want);
             bad += d.off2[b + 1] - d.off2[b] != n ||

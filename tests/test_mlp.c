@@ -574,11 +574,11 @@ static void check_bits(const int *sizes, int n_layers, int batch, uint64_t seed)
     float *g_rows = falloc(np);
     int words = (batch + 63) / 64;
     GaMlpRows br = {.words = words,
+                    .inputs = inputs,
                     .row = calloc(listed + 1, sizeof(int32_t)),
                     .mask = calloc((listed + 1) * (size_t)words, sizeof(uint64_t)),
-                    .slot = calloc((size_t)inputs, sizeof(int32_t)),
-                    .mark = calloc((size_t)inputs, sizeof(uint64_t))};
-    ck_assert(br.row && br.mask && br.slot && br.mark);
+                    .seen = calloc((size_t)inputs, sizeof(uint64_t))};
+    ck_assert(br.row && br.mask && br.seen);
     ga_mlp_rows(&br, batch, idx, off);
     for (int rep = 0; rep < 2; rep++) {
         ga_mlp_backward(&m, p, batch, idx, off, NULL, act, dout, delta, lists, g);
@@ -594,8 +594,7 @@ static void check_bits(const int *sizes, int n_layers, int batch, uint64_t seed)
     }
     free(br.row);
     free(br.mask);
-    free(br.slot);
-    free(br.mark);
+    free(br.seen);
     free(g_rows);
     free(p);
     free(g);
@@ -616,9 +615,9 @@ START_TEST(test_rows_by_input)
      * the first. */
     const int32_t idx[] = {4, 7, 2, /**/ 7, 9, /**/ 2, 4, 9, 0};
     const int32_t off[] = {0, 3, 5, 9};
-    int32_t row[9], slot[10];
-    uint64_t mask[9], mark[10] = {0};
-    GaMlpRows br = {.words = 1, .row = row, .mask = mask, .slot = slot, .mark = mark};
+    int32_t row[9];
+    uint64_t mask[9], seen[10] = {0};
+    GaMlpRows br = {.words = 1, .inputs = 10, .row = row, .mask = mask, .seen = seen};
     ga_mlp_rows(&br, 3, idx, off);
     ck_assert_int_eq(br.n, 5);
     const int32_t want_row[] = {4, 7, 2, 9, 0};
@@ -637,14 +636,14 @@ START_TEST(test_rows_by_input)
 
     /* Batches past 64 samples take more words: sample 64 in the second, sample 130 in the
      * third. */
-    int32_t idx3[131], off3[132], row3[131], slot3[10];
-    uint64_t mask3[3 * 131], mark3[10] = {0};
+    int32_t idx3[131], off3[132], row3[131];
+    uint64_t mask3[3 * 131], seen3[10] = {0};
     for (int b = 0; b <= 130; b++) {
         off3[b] = b;
         idx3[b] = b == 64 || b == 130 ? 3 : 5;
     }
     off3[131] = 131;
-    GaMlpRows big = {.words = 3, .row = row3, .mask = mask3, .slot = slot3, .mark = mark3};
+    GaMlpRows big = {.words = 3, .inputs = 10, .row = row3, .mask = mask3, .seen = seen3};
     ga_mlp_rows(&big, 131, idx3, off3);
     ck_assert_int_eq(big.n, 2);
     ck_assert_int_eq(big.row[0], 5);
@@ -655,6 +654,18 @@ START_TEST(test_rows_by_input)
     ck_assert_uint_eq(big.mask[3], 0);
     ck_assert_uint_eq(big.mask[4], 1);
     ck_assert_uint_eq(big.mask[5], (uint64_t)1 << 2);
+
+    /* The tag wraps after 2^32 - 1 batches: the scratch is cleared then, so an entry left by
+     * the batch 2^32 tags back (input 7 in slot 3 under tag 1) is not taken as seen. */
+    br.tag = UINT32_MAX;
+    seen[7] = (uint64_t)1 << 32 | 3;
+    const int32_t one[] = {7}, off1[] = {0, 1};
+    ga_mlp_rows(&br, 1, one, off1);
+    ck_assert_uint_eq(br.tag, 1);
+    ck_assert_int_eq(br.n, 1); /* input 7 new, in slot 0 */
+    ck_assert_int_eq(br.row[0], 7);
+    ck_assert_uint_eq(br.mask[0], 1);
+    ck_assert_uint_eq(seen[7], (uint64_t)1 << 32 | 0);
 }
 END_TEST
 
