@@ -431,6 +431,25 @@ static inline float fold8(v8f s)
     return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
+/* fold8 of the eight vectors at s, s + 8, .. s + 56 at once, by the same additions: pairs of
+ * neighbouring lanes, then pairs of those, then the two halves, each step on two vectors'
+ * even and odd lanes. */
+static inline v8f fold8x8(const float *s)
+{
+#define GA_EVEN(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
+#define GA_ODD(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
+    v8f p[4], q[2];
+    for (int k = 0; k < 4; k++) {
+        v8f a = load8(s + 16 * k), b = load8(s + 16 * k + 8);
+        p[k] = GA_EVEN(a, b) + GA_ODD(a, b); /* (s0+s1, s2+s3, s4+s5, s6+s7) of two vectors */
+    }
+    for (int k = 0; k < 2; k++)
+        q[k] = GA_EVEN(p[2 * k], p[2 * k + 1]) + GA_ODD(p[2 * k], p[2 * k + 1]);
+    return GA_EVEN(q[0], q[1]) + GA_ODD(q[0], q[1]);
+#undef GA_EVEN
+#undef GA_ODD
+}
+
 /* Weight gradients and the signal below of a layer of out >= 8 units for input unit i:
  * gw[j] += x_b * d_b[j] over the samples b in on[0..n) (ascending), and dot()'s partial sums
  * of w . d_b into sp[k] (the k-th listed sample, from 0: sp need not be cleared), for the
@@ -627,7 +646,14 @@ void ga_mlp_backward(const GaMlp *m, const float *p, int batch, const int32_t *i
             float *gwi = gw + (size_t)i * (size_t)out;
             if (full > 0) {
                 grad_blocks(0, full, dw, wi, gwi, x + i, aw, oi, n, d, sp);
-                for (int k = 0; k < n; k++) {
+                int k = 0;
+                if (full == out) /* no tail: eight samples' sums folded at once */
+                    for (; k + 8 <= n; k += 8) {
+                        v8f t = fold8x8(sp + 8 * k);
+                        for (int q = 0; q < 8; q++)
+                            below[(size_t)oi[k + q] * (size_t)dw + (size_t)i] = t[q];
+                    }
+                for (; k < n; k++) {
                     const float *db = d + (size_t)oi[k] * (size_t)dw;
                     float t = fold8(load8(sp + 8 * k));
                     for (int j = full; j < out; j++)
