@@ -395,8 +395,7 @@ double ga_dqn_disagreement(const GaDqn *d, const uint8_t *obs)
 
 /* Asks for the transitions at ring positions pick[0..n): they lie anywhere in a ring of
  * megabytes. (Inline: as a function GCC may drop it, prefetches having no effect it sees.) */
-static inline __attribute__((always_inline)) void prefetch(const GaDqn *d, const int *pick,
-                                                           int n)
+static inline __attribute__((always_inline)) void prefetch(const GaDqn *d, const int *pick, int n)
 {
     size_t obs = (size_t)d->spec.size;
     for (int b = 0; b < n; b++) {
@@ -470,8 +469,7 @@ float ga_dqn_learn(GaDqn *d, const int *pick, int n)
         ga_mlp_clip(net, d->grad, d->by_row.row, n_rows, (float)d->p.max_grad_norm);
     GaAdam o = {(float)d->p.lr, 0.9f, 0.999f, 1e-8f};
     d->updates++;
-    ga_mlp_adam(net, &o, d->updates, d->params, d->grad, d->mom1, d->mom2, d->by_row.row,
-                n_rows);
+    ga_mlp_adam(net, &o, d->updates, d->params, d->grad, d->mom1, d->mom2, d->by_row.row, n_rows);
     if (d->ens_y)
         ensemble_learn(d, pick, n, n_rows);
     /* A weight gone NaN or infinite shows in the next loss, whichever weight it is (every

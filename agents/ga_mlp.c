@@ -127,7 +127,7 @@ typedef int32_t v8i __attribute__((vector_size(32)));
 #define GA_MLP_LIST_SLACK 16
 
 /* The first n (0 <= n < 8) floats at p in a vector, zeros after them; and back. Nothing past
- * them is read or written: they may end a block. (A libc call each through memcpy.) */
+ * them is read or written: they may end a block. (memcpy of n floats was a libc call each.) */
 static inline v8f load_part(const float *p, int n)
 {
 #if defined(__AVX512VL__)
@@ -193,7 +193,8 @@ static inline __attribute__((always_inline)) int list_on(int n, const float *h, 
         __mmask16 on = _mm512_mask_cmp_ps_mask(in, v, _mm512_setzero_ps(), _CMP_GT_OQ);
         if (relu)
             _mm512_mask_storeu_ps(relu + j, in, _mm512_maskz_mov_ps(on, v));
-        __m512i units = _mm512_maskz_compress_epi32(on, _mm512_add_epi32(iota, _mm512_set1_epi32(j)));
+        __m512i units =
+            _mm512_maskz_compress_epi32(on, _mm512_add_epi32(iota, _mm512_set1_epi32(j)));
         _mm512_storeu_si512(nz + k, units);
         k += __builtin_popcount((unsigned)on);
     }
@@ -229,11 +230,11 @@ static inline __attribute__((always_inline)) int list_on(int n, const float *h, 
  * width, so the blocks change speed only. Blocks of 64 and 32 outputs stay in vector registers
  * across the whole list; the last out % 8 outputs read a whole vector when the 8 - out % 8
  * floats past the last row still lie in the bias, which follows w in every parameter block. */
-static inline __attribute__((always_inline)) void rows_sum(int from, int out, const float *w,
+static inline __attribute__((always_inline)) void rows_sum(int out, const float *w,
                                                            const float *bias, const int32_t *rows,
                                                            int n, const float *x, float *h)
 {
-    int j0 = from;
+    int j0 = 0;
 #define GA_ROW(r) (w + (size_t)rows[r] * (size_t)out + j0)
 #define GA_TERM(r, v) (x ? ((v8f){0} + x[rows[r]]) * (v) : (v))
     for (; j0 + 64 <= out; j0 += 64) {
@@ -302,14 +303,14 @@ static inline __attribute__((always_inline)) void rows_sum(int from, int out, co
 static void layer_sparse(int out, const float *w, const float *bias, const int32_t *rows,
                          int n_rows, float *h)
 {
-    rows_sum(0, out, w, bias, rows, n_rows, NULL, h);
+    rows_sum(out, w, bias, rows, n_rows, NULL, h);
 }
 
 /* h = bias + x W over the listed nonzero inputs of x. */
 static void layer_dense(int out, const float *w, const float *bias, const float *x,
                         const int32_t *nz, int n_nz, float *h)
 {
-    rows_sum(0, out, w, bias, nz, n_nz, x, h);
+    rows_sum(out, w, bias, nz, n_nz, x, h);
 }
 
 /* A dense layer of 4 to 7 units (the Q-values) for four samples s = 0..3 at once, each sample
@@ -453,9 +454,9 @@ static inline v8f fold8x8(const float *s)
 /* Weight gradients and the signal below of a layer of out >= 8 units for input unit i:
  * gw[j] += x_b * d_b[j] over the samples b in on[0..n) (ascending), and dot()'s partial sums
  * of w . d_b into sp[k] (the k-th listed sample, from 0: sp need not be cleared), for the
- * 8-float blocks [j0, j1). The row of
- * gw stays in registers across the samples; every element still sums in sample order, and
- * every partial sum in block order, as the per-sample loops did. */
+ * 8-float blocks [j0, j1). The row of gw stays in registers across the samples; every element
+ * still sums in sample order, and every partial sum in block order, as the per-sample loops
+ * did. */
 static void grad_blocks(int j0, int j1, int dw, const float *restrict w, float *restrict gw,
                         const float *x, int xw, const int32_t *on, int n, const float *d, float *sp)
 {
@@ -603,8 +604,8 @@ static void add_rows(int n, float *restrict y, const float *src, size_t stride,
 }
 
 void ga_mlp_backward(const GaMlp *m, const float *p, int batch, const int32_t *idx,
-                     const int32_t *off, const GaMlpRows *rows, const float *act,
-                     const float *dout, float *delta, int32_t *lists, float *g)
+                     const int32_t *off, const GaMlpRows *rows, const float *act, const float *dout,
+                     float *delta, int32_t *lists, float *g)
 {
     int nl = m->n_layers, dw = pad8(widest(m, 1, nl)), aw = m->act_width;
     /* d: dLoss/d(pre-activation) of layer l, (batch, dw), zero past the layer's width; the

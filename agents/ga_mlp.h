@@ -4,7 +4,9 @@
  * features, not the input width. Weights are stored input-major, (in, out) per layer, so every
  * inner loop runs over contiguous output units and vectorises.
  * The model holds shapes and offsets only; parameter blocks (weights, target copy, gradients,
- * Adam moments) are flat float arrays of ga_mlp_n_params floats owned by the caller. */
+ * Adam moments) are flat float arrays of ga_mlp_n_params floats owned by the caller. Blocks and
+ * activation buffers that start on a 64-byte line are read fastest (a 64-wide row then spans
+ * whole lines); the results do not depend on it. */
 #ifndef GA_MLP_H
 #define GA_MLP_H
 
@@ -74,8 +76,8 @@ void ga_mlp_rows(GaMlpRows *r, int batch, const int32_t *idx, const int32_t *off
  * the batch's inputs by input (ga_mlp_rows of idx and off; then batch <= GA_MLP_MAX_BATCH),
  * or NULL, which is slower (each sample adds to its inputs' rows in memory). */
 void ga_mlp_backward(const GaMlp *m, const float *p, int batch, const int32_t *idx,
-                     const int32_t *off, const GaMlpRows *rows, const float *act,
-                     const float *dout, float *delta, int32_t *lists, float *g);
+                     const int32_t *off, const GaMlpRows *rows, const float *act, const float *dout,
+                     float *delta, int32_t *lists, float *g);
 size_t ga_mlp_delta_size(const GaMlp *m, int batch);
 size_t ga_mlp_list_size(const GaMlp *m, int batch);
 
