@@ -74,9 +74,9 @@ static void *alloc_lines(size_t bytes)
 }
 
 /* The replay ring: megabytes read at random positions, a page-table walk per sampled
- * transition on 4 KiB pages. Where the system offers them on request (Linux's transparent huge
- * pages in "madvise" mode, Debian's default), 2 MiB pages make those walks rare (measured:
- * training 4% faster). */
+ * transition on 4 KiB pages. Where the system offers them (Linux's transparent huge pages in
+ * "madvise" or "always" mode), 2 MiB pages make those walks rare (measured: training 2-4%
+ * faster). */
 static void *alloc_ring(size_t bytes)
 {
 #if defined(MADV_HUGEPAGE)
@@ -151,8 +151,9 @@ int ga_dqn_init(GaDqn *d, const GaDqnParams *p, const GaObsSpec *spec, int64_t t
     d->lists = malloc(ga_mlp_list_size(&d->net, p->batch) * sizeof *d->lists);
     GaMlpRows *br = &d->by_row;
     br->words = (p->batch + 63) / 64;
-    br->row = malloc(B * na * sizeof *br->row);
-    br->mask = malloc(B * na * (size_t)br->words * sizeof *br->mask);
+    size_t distinct = B * na < (size_t)sizes[0] ? B * na : (size_t)sizes[0];
+    br->row = malloc(distinct * sizeof *br->row);
+    br->mask = malloc(distinct * (size_t)br->words * sizeof *br->mask);
     br->inputs = sizes[0];
     d->pick = malloc(B * sizeof *d->pick);
     br->seen = calloc((size_t)sizes[0], sizeof *br->seen);
@@ -269,8 +270,9 @@ void ga_dqn_release_training(GaDqn *d)
 
 void ga_dqn_free(GaDqn *d)
 {
+    free(d->block); /* first: release_training would copy the weights to keep them */
+    d->block = NULL;
     ga_dqn_release_training(d);
-    free(d->block);
     free(d->ens_params);
     memset(d, 0, sizeof *d);
 }

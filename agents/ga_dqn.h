@@ -49,7 +49,7 @@ typedef struct {
     uint8_t code_n[256];          /* (cell code) active features of a cell with that code */
     int32_t code_idx[256][4];     /* (cell code, k) their offsets within the cell's features,
                                    * 0 past code_n */
-    GaRng rng;                    /* replay sampling */
+    GaRng rng;                    /* replay sampling, drawn one update ahead (pick) */
     int *pick;                    /* (batch) the next update's sample, drawn one update ahead */
     int picked;                   /* pick holds it (not before the first update) */
 

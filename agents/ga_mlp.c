@@ -2,6 +2,7 @@
  * restrict-qualified rows and contiguous inner loops over output units. Nothing allocates. */
 #include "ga_mlp.h"
 
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 #if defined(__AVX__) || defined(__AVX512F__)
@@ -61,12 +62,6 @@ void ga_mlp_init_params(const GaMlp *m, float *p, GaRng *rng)
         for (size_t i = 0; i < n; i++)
             w[i] = (float)(2.0 * ga_rng_uniform(rng) - 1.0) * bound;
     }
-}
-
-static inline void axpy(int n, float a, const float *restrict x, float *restrict y)
-{
-    for (int j = 0; j < n; j++)
-        y[j] += a * x[j];
 }
 
 static inline void add(int n, const float *restrict x, float *restrict y)
@@ -313,7 +308,8 @@ static void layer_dense(int out, const float *w, const float *bias, const float 
     rows_sum(out, w, bias, nz, n_nz, x, h);
 }
 
-/* A dense layer of 4 to 7 units (the Q-values) for four samples s = 0..3 at once, each sample
+/* A dense layer of 4 to 7 units (the Q-values, or a narrow hidden layer) for four samples s =
+ * 0..3 at once, each sample
  * by rows_sum's whole vector and in its order (the floats past a row's last lie in the next row
  * or the bias). Four independent chains of additions, where one sample alone waits an
  * addition's latency per listed row: its passes through the layers are one long chain, and the
@@ -437,8 +433,13 @@ static inline float fold8(v8f s)
  * even and odd lanes. */
 static inline v8f fold8x8(const float *s)
 {
+#if defined(__clang__)
 #define GA_EVEN(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
 #define GA_ODD(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
+#else /* gcc before 12 has only its own spelling */
+#define GA_EVEN(a, b) __builtin_shuffle(a, b, (v8i){0, 2, 4, 6, 8, 10, 12, 14})
+#define GA_ODD(a, b) __builtin_shuffle(a, b, (v8i){1, 3, 5, 7, 9, 11, 13, 15})
+#endif
     v8f p[4], q[2];
     for (int k = 0; k < 4; k++) {
         v8f a = load8(s + 16 * k), b = load8(s + 16 * k + 8);
@@ -526,7 +527,7 @@ void ga_mlp_rows(GaMlpRows *r, int batch, const int32_t *idx, const int32_t *off
     if (batch <= 64) {
         /* Branch-free: whether an input is new is close to random, and a branch on it
          * mispredicted often. A seen input rewrites its own entries; a new one takes slot n,
-         * whose stale word is read and dropped. */
+         * its first word set afresh. */
         const int32_t *in = idx + off[0];
         for (int b = 0; b < batch; b++) {
             uint64_t bit = (uint64_t)1 << b;
@@ -607,6 +608,7 @@ void ga_mlp_backward(const GaMlp *m, const float *p, int batch, const int32_t *i
                      const int32_t *off, const GaMlpRows *rows, const float *act, const float *dout,
                      float *delta, int32_t *lists, float *g)
 {
+    assert(!rows || (batch <= GA_MLP_MAX_BATCH && rows->words >= (batch + 63) / 64));
     int nl = m->n_layers, dw = pad8(widest(m, 1, nl)), aw = m->act_width;
     /* d: dLoss/d(pre-activation) of layer l, (batch, dw), zero past the layer's width; the
      * layer below's goes into the other plane. */

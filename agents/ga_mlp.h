@@ -51,13 +51,15 @@ double ga_mlp_output_bound(const GaMlp *m, const float *p);
 float *ga_mlp_forward(const GaMlp *m, const float *p, int batch, const int32_t *idx,
                       const int32_t *off, float *act);
 
-/* The active inputs of a batch by input: row[0..n) the distinct inputs, in the order the batch
- * first lists them; input row[k] is active in the samples whose bits are set in mask[k * words
+/* The active inputs of a batch by input (each sample lists an input at most once): row[0..n)
+ * the distinct inputs, in the order the batch first lists them; input row[k] is active in the
+ * samples whose bits are set in mask[k * words
  * .. (k + 1) * words) (sample b: bit b % 64 of word b / 64). seen: scratch of one entry per
  * input (inputs of them): the batch's tag in the high 32 bits, the input's k in the low; each
  * call of ga_mlp_rows takes the next tag, so it needs no clearing between batches (start with
- * seen zeroed and tag 0; after 2^32 - 1 calls it is cleared once). row: room for every listed
- * input of a batch; mask: words per listed input. words = (largest batch + 63) / 64. */
+ * seen zeroed and tag 0; after 2^32 - 1 calls it is cleared once). row: room for the distinct
+ * inputs of a batch (at most its listed inputs, and at most inputs); mask: words for each of
+ * them. words = (largest batch + 63) / 64. */
 typedef struct {
     int n, words, inputs;
     int32_t *row;

@@ -370,6 +370,56 @@ START_TEST(test_learn_lists)
 }
 END_TEST
 
+START_TEST(test_draws_ahead)
+{
+    /* ga_dqn_update draws each update's sample one update early, with the ring size it will
+     * have then. Its training must equal drawing at the update: a twin that never learns by
+     * itself, fed the same transitions, learns from samples drawn at the update from a copy
+     * of the replay stream (stream 2 of the agent's seed), with the ring's size at that
+     * moment. The ring fills up midway (capacity 20), updates come every 3 steps from step 5
+     * (not a multiple of 3), and the target copies every 7; weights compared bit for bit. */
+    GaObsSpec s;
+    ck_assert_int_eq(ga_obs_spec_init(&s, 0, 3, 3), 0);
+    GaDqnParams p = small_params();
+    p.batch = 6;
+    p.buffer = 20;
+    p.learning_starts = 5;
+    p.train_freq = 3;
+    p.target_update = 7;
+    GaDqnParams q = p;
+    q.learning_starts = 1000000000;
+    q.target_update = 1000000000;
+    GaDqn a, b;
+    make_dqn(&a, &p, &s, 1000, 41);
+    make_dqn(&b, &q, &s, 1000, 41);
+    GaRng draws = ga_rng_make(ga_rng_derive(41, GA_DOMAIN_AGENT, 2)), r = ga_rng_make(43);
+    static uint8_t obs[MAX_OBS], next[MAX_OBS];
+    int pick[6];
+    for (int t = 1; t <= 90; t++) {
+        random_obs(&s, &r, obs);
+        random_obs(&s, &r, next);
+        int act = (int)ga_rng_below(&r, GA_NUM_ACTIONS);
+        float rew = (float)ga_rng_uniform(&r);
+        ga_dqn_update(&a, obs, act, rew, next, t % 11 == 0);
+        ga_dqn_update(&b, obs, act, rew, next, t % 11 == 0);
+        if (t >= 5 && t % 3 == 0) {
+            for (int k = 0; k < 6; k++)
+                pick[k] = (int)ga_rng_below(&draws, (uint32_t)b.size);
+            ga_dqn_learn(&b, pick, 6);
+        }
+        if (t % 7 == 0)
+            memcpy(b.target, b.params, b.net.n_params * sizeof *b.params);
+    }
+    ck_assert_int_eq(a.size, 20);
+    ck_assert_int_eq(a.updates, b.updates);
+    ck_assert_int_eq(a.updates, 29);
+    ck_assert_mem_eq(a.params, b.params, a.net.n_params * sizeof(float));
+    ck_assert_mem_eq(a.target, b.target, a.net.n_params * sizeof(float));
+    ga_dqn_free(&a);
+    ga_dqn_free(&b);
+}
+END_TEST
+
 /* ---- replay ring, target copies -------------------------------------------------------- */
 
 START_TEST(test_ring_and_target)
@@ -1588,6 +1638,7 @@ Suite *ga_test_suite(void)
     tcase_add_test(tc, test_active_matches_features_random);
     tcase_add_test(tc, test_values_match_forward);
     tcase_add_test(tc, test_learn_lists);
+    tcase_add_test(tc, test_draws_ahead);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("replay");

@@ -67,7 +67,11 @@ START_TEST(test_init_offsets)
     ck_assert_int_eq(m.act_width, GA_MLP_MAX_WIDTH + 16 + GA_MLP_MAX_WIDTH + 16);
     ck_assert_uint_eq(m.off_act[1], GA_MLP_MAX_WIDTH);
     ck_assert_uint_eq(m.off_act[3], GA_MLP_MAX_WIDTH + 16 + GA_MLP_MAX_WIDTH);
-    ck_assert_int_le(m.act_width, GA_MLP_MAX_LAYERS * GA_MLP_MAX_WIDTH); /* dqn's stack buffer */
+    /* The widest nets still fit dqn's stack buffer of GA_MLP_MAX_LAYERS * GA_MLP_MAX_WIDTH. */
+    int wide[] = {5000, GA_MLP_MAX_WIDTH - 1, GA_MLP_MAX_WIDTH, GA_MLP_MAX_WIDTH - 7,
+                  GA_MLP_MAX_WIDTH};
+    make(&m, wide, GA_MLP_MAX_LAYERS);
+    ck_assert_int_eq(m.act_width, GA_MLP_MAX_LAYERS * GA_MLP_MAX_WIDTH);
 }
 END_TEST
 
@@ -633,6 +637,18 @@ START_TEST(test_rows_by_input)
     const uint64_t want_mask2[] = {1, 1, 2, 2}; /* samples numbered within this batch */
     ck_assert_mem_eq(br.row, want_row2, sizeof want_row2);
     ck_assert_mem_eq(br.mask, want_mask2, sizeof want_mask2);
+
+    /* A layout of two words with a batch of under 64 samples (the branch-free path): the
+     * second words are cleared, whatever they held. */
+    uint64_t mask2[2 * 9], seen2[10] = {0};
+    memset(mask2, 0xFF, sizeof mask2);
+    GaMlpRows two = {.words = 2, .inputs = 10, .row = row, .mask = mask2, .seen = seen2};
+    ga_mlp_rows(&two, 3, idx, off);
+    ck_assert_int_eq(two.n, 5);
+    for (int k = 0; k < 5; k++) {
+        ck_assert_uint_eq(mask2[2 * k], want_mask[k]);
+        ck_assert_uint_eq(mask2[2 * k + 1], 0);
+    }
 
     /* Batches past 64 samples take more words: sample 64 in the second, sample 130 in the
      * third. */
