@@ -428,7 +428,8 @@ float ga_dqn_learn(GaDqn *d, const int *pick, int n)
     assert(n >= 1 && n <= d->p.batch && d->r_obs);
     /* Ask for all the sampled transitions first, so their cache misses overlap instead of
      * stalling the feature lists one by one (the lists spent most of their time waiting for
-     * the observation bytes). ga_dqn_update asks one update ahead too. */
+     * the observation bytes). ga_dqn_update asked one update ahead already, but some lines
+     * leave the cache in between: asking again here measured 2% faster than not. */
     prefetch(d, pick, n);
     d->off[0] = d->off2[0] = 0;
     for (int b = 0; b < n; b++) {

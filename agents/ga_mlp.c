@@ -148,8 +148,10 @@ static inline void store_part(float *p, v8f v, int n)
         p[j] = v[j];
 #endif
 }
+
 typedef int32_t v4i __attribute__((vector_size(16)));
 
+#if !defined(__AVX512F__) /* list_on's table, where it cannot compress */
 /* (mask of 4 units) the positions of its set bits in order, and their count */
 static const int32_t NZ4[16][4] = {{0, 0, 0, 0}, {0, 0, 0, 0}, {1, 0, 0, 0}, {0, 1, 0, 0},
                                    {2, 0, 0, 0}, {0, 2, 0, 0}, {1, 2, 0, 0}, {0, 1, 2, 0},
@@ -168,6 +170,7 @@ static inline unsigned mask8(v8i on)
     return m;
 #endif
 }
+#endif
 
 /* nz[0..k) = the units of h[0..n) that are on (> 0), in order; returns k. With relu (h
  * itself, or NULL), first h = h > 0 ? h : 0 in place (a NaN becomes 0, as always). Branch-free, 8
@@ -193,8 +196,7 @@ static inline __attribute__((always_inline)) int list_on(int n, const float *h, 
         _mm512_storeu_si512(nz + k, units);
         k += __builtin_popcount((unsigned)on);
     }
-    return k;
-#endif
+#else
     for (; j + 8 <= n; j += 8) {
         v8f v = load8(h + j);
         v8i on = v > (v8f){0};
@@ -216,6 +218,7 @@ static inline __attribute__((always_inline)) int list_on(int n, const float *h, 
         nz[k] = j;
         k += h[j] > 0.0f;
     }
+#endif
     return k;
 }
 
@@ -339,56 +342,35 @@ float *ga_mlp_forward(const GaMlp *m, const float *p, int batch, const int32_t *
                       const int32_t *off, float *act)
 {
     int last = m->n_layers - 1;
-    int32_t nz[GA_MLP_MAX_WIDTH + GA_MLP_LIST_SLACK]; /* the units of the layer below that are on */
-    int b = 0;
-    if (batch >= 4) {
-        int32_t nz4[4][GA_MLP_MAX_WIDTH + GA_MLP_LIST_SLACK];
-        for (; b + 4 <= batch; b += 4) {
-            float *row[4];
-            int n_nz[4];
-            for (int s = 0; s < 4; s++)
-                row[s] = act + (size_t)(b + s) * m->act_width;
-            for (int l = 0; l < m->n_layers; l++) {
-                int out = m->size[l + 1];
-                const int32_t *rl[4];
-                const float *xs[4];
-                float *hs[4];
-                int rn[4];
-                for (int s = 0; s < 4; s++) {
-                    hs[s] = row[s] + m->off_act[l];
-                    rl[s] = l == 0 ? idx + off[b + s] : nz4[s];
-                    rn[s] = l == 0 ? off[b + s + 1] - off[b + s] : n_nz[s];
-                    xs[s] = l == 0 ? NULL : row[s] + m->off_act[l - 1];
-                }
-                if (l > 0 && out >= 4 && out < 8)
-                    narrow4(out, p + m->off_w[l], p + m->off_b[l], rl, rn, xs, hs);
-                else if (l == 0)
-                    for (int s = 0; s < 4; s++)
-                        layer_sparse(out, p + m->off_w[0], p + m->off_b[0], rl[s], rn[s], hs[s]);
-                else
-                    for (int s = 0; s < 4; s++)
-                        layer_dense(out, p + m->off_w[l], p + m->off_b[l], xs[s], rl[s], rn[s],
-                                    hs[s]);
-                if (l < last)
-                    for (int s = 0; s < 4; s++)
-                        n_nz[s] = list_on(out, hs[s], hs[s], nz4[s]);
-            }
-        }
-    }
-    for (; b < batch; b++) {
-        float *row = act + (size_t)b * m->act_width;
-        int n_nz = 0;
+    int32_t nz[4][GA_MLP_MAX_WIDTH + GA_MLP_LIST_SLACK]; /* each sample's units that are on */
+    for (int b = 0; b < batch; b += 4) { /* four samples at a time, the last group smaller */
+        int g = batch - b < 4 ? batch - b : 4, n_nz[4];
+        float *row[4];
+        for (int s = 0; s < g; s++)
+            row[s] = act + (size_t)(b + s) * m->act_width;
         for (int l = 0; l < m->n_layers; l++) {
             int out = m->size[l + 1];
-            float *h = row + m->off_act[l];
-            if (l == 0)
-                layer_sparse(out, p + m->off_w[0], p + m->off_b[0], idx + off[b],
-                             off[b + 1] - off[b], h);
+            const int32_t *rl[4];
+            const float *xs[4];
+            float *hs[4];
+            int rn[4];
+            for (int s = 0; s < g; s++) {
+                hs[s] = row[s] + m->off_act[l];
+                rl[s] = l == 0 ? idx + off[b + s] : nz[s];
+                rn[s] = l == 0 ? off[b + s + 1] - off[b + s] : n_nz[s];
+                xs[s] = l == 0 ? NULL : row[s] + m->off_act[l - 1];
+            }
+            if (g == 4 && l > 0 && out >= 4 && out < 8)
+                narrow4(out, p + m->off_w[l], p + m->off_b[l], rl, rn, xs, hs);
+            else if (l == 0)
+                for (int s = 0; s < g; s++)
+                    layer_sparse(out, p + m->off_w[0], p + m->off_b[0], rl[s], rn[s], hs[s]);
             else
-                layer_dense(out, p + m->off_w[l], p + m->off_b[l], row + m->off_act[l - 1], nz,
-                            n_nz, h);
+                for (int s = 0; s < g; s++)
+                    layer_dense(out, p + m->off_w[l], p + m->off_b[l], xs[s], rl[s], rn[s], hs[s]);
             if (l < last)
-                n_nz = list_on(out, h, h, nz);
+                for (int s = 0; s < g; s++)
+                    n_nz[s] = list_on(out, hs[s], hs[s], nz[s]);
         }
     }
     return act + m->off_act[last];
