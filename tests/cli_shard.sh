@@ -193,18 +193,7 @@ check "a missing shard: 'shard 2 of 3 is missing', naming the others" \
 # A shard stopped by Ctrl-C writes no shard file: the merge finds it missing.
 fresh
 rm "$s2".*
-"$bin" "${args[@]/2000/100000000}" --shard 2/3 >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-for ((i = 0; i < 200; i++)); do
-    compgen -G "o/.qlearn-seed1.tmp.$pid" >/dev/null && break
-    sleep 0.05
-done
-kill -INT "$pid"
-(sleep 30 && kill -KILL "$pid") >/dev/null 2>&1 &
-watchdog=$!
-wait "$pid"
-code=$?
-kill "$watchdog" 2>/dev/null
+interrupt INT "o/.qlearn-seed1.tmp.PID" "${args[@]/2000/100000000}" --shard 2/3
 check "an interrupted shard exits 130" test "$code" -eq 130
 check "and writes no shard file" test ! -e "$s2.json" -a ! -e "$s2.bin"
 check "and leaves its seed's run directory as it was" \

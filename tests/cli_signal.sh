@@ -20,28 +20,6 @@ snapshot() {
     find "$@" \( -type f -printf '%p %s %M %T@\n' \) -o \( -type d -printf '%p/\n' \) | sort
 }
 
-# interrupt SIGNAL STAGE ARGS...: starts gridalign ARGS, waits until a file or directory
-# matching the glob STAGE exists (PID in it stands for the process's id: its staging
-# directory), sends SIGNAL; the exit code in $code, stderr in $tmp/err.
-interrupt() {
-    local sig=$1 stage=$2
-    shift 2
-    "$bin" "$@" >"$tmp/out" 2>"$tmp/err" &
-    local pid=$! i
-    stage=${stage//PID/$pid}
-    for ((i = 0; i < 200; i++)); do
-        compgen -G "$stage" >/dev/null && break
-        sleep 0.05
-    done
-    kill "-$sig" "$pid"
-    # A build that ignores the signal would train for minutes: fail instead.
-    (sleep 30 && kill -KILL "$pid") 2>/dev/null &
-    local watchdog=$!
-    wait "$pid"
-    code=$?
-    kill "$watchdog" 2>/dev/null
-}
-
 # interrupt_train SIGNAL DIR: a long train into DIR, interrupted.
 interrupt_train() { interrupt "$1" ".$2.tmp.PID" train "$scen" --steps 100000000 --out "$2" --quiet; }
 

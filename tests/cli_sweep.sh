@@ -133,25 +133,8 @@ check "holds in every level" \
     bash -c "tr -d ' \t\n' <sf/alpha0.5/qlearn-seed0/scenario.json | grep -q '\"region\":\[\[1,1\],\[2,2\]\]'"
 
 # An interrupted parameter sweep leaves the earlier one as it was (staged like the diversity's).
-interrupt() { # interrupt STAGE ARGS...: runs sweep ARGS, sends SIGINT once STAGE exists
-    local stage=$1 i
-    shift
-    "$bin" sweep "$@" >"$tmp/out" 2>"$tmp/err" &
-    local pid=$!
-    stage=${stage//PID/$pid}
-    for ((i = 0; i < 200; i++)); do
-        compgen -G "$stage" >/dev/null && break
-        sleep 0.05
-    done
-    kill -INT "$pid"
-    (sleep 30 && kill -KILL "$pid") >/dev/null 2>&1 &
-    local watchdog=$!
-    wait "$pid"
-    code=$?
-    kill "$watchdog" 2>/dev/null
-}
 find sa -type f -exec sha256sum {} + | sort >before
-interrupt "sa/alpha0.*/.qlearn-seed*.tmp.PID" tiny.json --param alpha=0.5,0.1 --param gamma=0.9 \
+interrupt INT "sa/alpha0.*/.qlearn-seed*.tmp.PID" sweep tiny.json --param alpha=0.5,0.1 --param gamma=0.9 \
     --seeds 2 --steps 100000000 --episodes 20 --out sa --quiet
 check "an interrupted sweep exits 130" test "$code" -eq 130
 check "saying so in one line" err_is "gridalign sweep: interrupted; sa left as it was"

@@ -40,6 +40,28 @@ run() {
     [[ $code -eq $want ]] || { echo "# exit $code, wanted $want: $*"; sed 's/^/# err: /' "$tmp/err"; return 1; }
 }
 
+# interrupt SIGNAL STAGE ARGS...: starts the binary with ARGS, waits until a file or directory
+# matching the glob STAGE exists (PID in it stands for the process's id: its staging
+# directory), sends SIGNAL; the exit code in $code, stdout in $tmp/out, stderr in $tmp/err.
+interrupt() {
+    local sig=$1 stage=$2
+    shift 2
+    "$bin" "$@" >"$tmp/out" 2>"$tmp/err" &
+    local pid=$! i
+    stage=${stage//PID/$pid}
+    for ((i = 0; i < 200; i++)); do
+        compgen -G "$stage" >/dev/null && break
+        sleep 0.05
+    done
+    kill "-$sig" "$pid"
+    # A build that ignores the signal would train for minutes: fail instead.
+    (sleep 30 && kill -KILL "$pid") >/dev/null 2>&1 &
+    local watchdog=$!
+    wait "$pid"
+    code=$?
+    kill "$watchdog" 2>/dev/null
+}
+
 has() { grep -q -- "$1" "$tmp/${2:-out}" || { echo "# no '$1' in ${2:-out}"; return 1; }; }
 err_is() { [[ $(cat "$tmp/err") == "$1" ]] || { echo "# got:  $(cat "$tmp/err")"; echo "# want: $1"; return 1; }; }
 lines() { [[ $(wc -l <"$1") -eq $2 ]] || { echo "# $1 has $(wc -l <"$1") lines, want $2"; return 1; }; }
